@@ -1,0 +1,5 @@
+//! terraform-provider-centralroot: a Terraform and OpenTofu provider for AWS centralized root access.
+
+pub mod cty;
+pub mod plugin;
+pub mod sandbox;

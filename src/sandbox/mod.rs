@@ -1,0 +1,3 @@
+//! The local IAM + Organizations + STS emulator.
+
+pub mod cli;
