@@ -269,8 +269,10 @@ fn never_an_empty_refinement_map() {
         [0xd4, 0, 0]
     );
     // Refinements that cannot apply to the type are a bug in the caller.
-    let mut prefix = Refinements::default();
-    prefix.string_prefix = Some("x".into());
+    let prefix = Refinements {
+        string_prefix: Some("x".into()),
+        ..Refinements::default()
+    };
     assert!(msgpack::encode(&Value::Unknown(prefix), &Type::Number).is_err());
     let lengths = Refinements {
         length_lower: Some(1),
