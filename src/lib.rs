@@ -2,4 +2,5 @@
 
 pub mod cty;
 pub mod plugin;
+pub mod provider;
 pub mod sandbox;

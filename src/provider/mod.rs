@@ -1,0 +1,3 @@
+//! The centralroot provider: its configuration and the AWS layer its resources call.
+
+pub mod aws;
