@@ -8,9 +8,9 @@ use std::path::PathBuf;
 pub enum PluginError {
     /// Started without Terraform's magic cookie, most likely by hand.
     #[error(
-        "terraform-provider-centralroot is a Terraform/OpenTofu plugin and is not meant to be executed directly.\n\
-         Run it through terraform (or tofu), which starts it automatically; \
-         use `--debug` to start it for a debugger and attach Terraform with TF_REATTACH_PROVIDERS."
+        "terraform-provider-centralroot is a Terraform/OpenTofu plugin and is not meant to be executed directly: \
+         run it through terraform (or tofu), which starts it automatically.\n\
+         To debug it, start it with `--debug` and attach Terraform through TF_REATTACH_PROVIDERS."
     )]
     NotLaunchedByTerraform,
     /// Terraform offered no protocol version this provider speaks.
