@@ -373,6 +373,72 @@ async fn handshake_health_and_shutdown() {
 }
 
 #[tokio::test]
+async fn logs_are_hclog_json_lines_on_stderr() {
+    let identity = ClientIdentity::terraform_like();
+    let dir = tempfile::tempdir().unwrap();
+    let mut env = Plugin::terraform_env(dir.path(), &identity);
+    env.push(("TF_LOG".into(), "TRACE".into()));
+    let mut plugin = Plugin::start_with(dir, env).await;
+    let stranger = ClientIdentity::terraform_like();
+    assert!(
+        health_over(plugin.tls_channel(Some(&stranger)).await)
+            .await
+            .is_err()
+    );
+    let channel = plugin.tls_channel(Some(&identity)).await.unwrap();
+    GrpcControllerClient::new(channel)
+        .shutdown(Empty {})
+        .await
+        .unwrap();
+    assert_eq!(plugin.wait_exit(Duration::from_secs(2)).await.0, Some(0));
+    assert_eq!(plugin.rest_of_stdout().await, "");
+
+    let mut stderr = String::new();
+    plugin
+        .child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .await
+        .unwrap();
+    let lines: Vec<serde_json::Value> = stderr
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}")))
+        .collect();
+    assert!(!lines.is_empty());
+    for line in &lines {
+        assert!(
+            ["trace", "debug", "info", "warn", "error"].contains(&line["@level"].as_str().unwrap()),
+            "{line}"
+        );
+        assert_eq!(line["@module"], "provider.terraform-provider-centralroot");
+        // hclog's layout 2006-01-02T15:04:05.000000Z07:00, in UTC.
+        let timestamp = line["@timestamp"].as_str().unwrap();
+        assert_eq!(timestamp.len(), 27, "{timestamp}");
+        assert!(
+            timestamp.ends_with('Z') && timestamp.as_bytes()[19] == b'.',
+            "{timestamp}"
+        );
+    }
+    let messages: Vec<&str> = lines
+        .iter()
+        .filter_map(|l| l["@message"].as_str())
+        .collect();
+    assert!(
+        lines
+            .iter()
+            .any(|l| l["@level"] == "warn"
+                && l["@message"].as_str().unwrap().contains("TLS handshake")),
+        "the refused handshake is logged: {messages:?}"
+    );
+    assert!(
+        messages.contains(&"shutdown requested by the plugin client"),
+        "{messages:?}"
+    );
+}
+
+#[tokio::test]
 async fn foreign_client_certificate_is_refused() {
     let identity = ClientIdentity::terraform_like();
     let stranger = ClientIdentity::terraform_like();
