@@ -385,6 +385,8 @@ async fn logs_are_hclog_json_lines_on_stderr() {
             .await
             .is_err()
     );
+    // The server logs the refusal after sending its alert: give it that moment.
+    tokio::time::sleep(Duration::from_millis(50)).await;
     let channel = plugin.tls_channel(Some(&identity)).await.unwrap();
     GrpcControllerClient::new(channel)
         .shutdown(Empty {})
