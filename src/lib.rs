@@ -1,6 +1,8 @@
 //! terraform-provider-centralroot: a Terraform and OpenTofu provider for AWS centralized root access.
 
 pub mod cty;
+pub mod logging;
 pub mod plugin;
 pub mod provider;
 pub mod sandbox;
+pub mod tfplugin6;
