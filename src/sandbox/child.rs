@@ -1,0 +1,106 @@
+//! Running the sandbox binary as a child process, for end-to-end tests.
+
+use super::seed::Credentials;
+use std::io;
+use std::path::Path;
+use std::process::{ExitStatus, Stdio};
+use std::time::Duration;
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+
+/// A sandbox child process; killed when dropped.
+#[derive(Debug)]
+pub struct ChildSandbox {
+    child: Child,
+    /// The ready line it printed.
+    pub ready_line: String,
+    /// `http://127.0.0.1:PORT`.
+    pub endpoint_url: String,
+    /// The management account's credentials, from the ready line.
+    pub credentials: Credentials,
+}
+
+/// Reads `AWS_ENDPOINT_URL`, `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY` from a ready line.
+pub fn parse_ready_line(line: &str) -> Option<(String, Credentials)> {
+    let value = |name: &str| {
+        line.split_whitespace()
+            .find_map(|word| word.strip_prefix(name)?.strip_prefix('='))
+            .map(str::to_owned)
+    };
+    Some((
+        value("AWS_ENDPOINT_URL")?,
+        Credentials {
+            access_key_id: value("AWS_ACCESS_KEY_ID")?,
+            secret_access_key: value("AWS_SECRET_ACCESS_KEY")?,
+        },
+    ))
+}
+
+impl ChildSandbox {
+    /// Runs `program sandbox --listen 127.0.0.1:0 ARGS…` and waits (at most 30 s) for its
+    /// ready line. Logs go to this process's stderr at `RUST_LOG` (default `warn`).
+    pub async fn spawn(program: &Path, args: &[&str]) -> io::Result<ChildSandbox> {
+        let mut child = Command::new(program)
+            .arg("sandbox")
+            .args(["--listen", "127.0.0.1:0"])
+            .args(args)
+            .env(
+                "RUST_LOG",
+                std::env::var("RUST_LOG").unwrap_or_else(|_| "warn".to_owned()),
+            )
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()?;
+        let stdout = child
+            .stdout
+            .take()
+            .ok_or_else(|| io::Error::other("child stdout is not piped"))?;
+        let mut lines = BufReader::new(stdout).lines();
+        let line = tokio::time::timeout(Duration::from_secs(30), lines.next_line())
+            .await
+            .map_err(|_| io::Error::new(io::ErrorKind::TimedOut, "no ready line within 30 s"))??
+            .ok_or_else(|| io::Error::other("the sandbox exited before it was ready"))?;
+        let (endpoint_url, credentials) = parse_ready_line(&line)
+            .ok_or_else(|| io::Error::other(format!("unexpected ready line: {line}")))?;
+        Ok(ChildSandbox {
+            child,
+            ready_line: line,
+            endpoint_url,
+            credentials,
+        })
+    }
+
+    /// The child's process id.
+    pub fn id(&self) -> Option<u32> {
+        self.child.id()
+    }
+
+    /// Sends SIGTERM and waits for the process to exit.
+    pub async fn terminate(mut self) -> io::Result<ExitStatus> {
+        if let Some(pid) = self.child.id() {
+            let pid = libc::pid_t::try_from(pid).map_err(io::Error::other)?;
+            // SAFETY: kill(2) with a pid we spawned and still own (not yet reaped).
+            if unsafe { libc::kill(pid, libc::SIGTERM) } != 0 {
+                return Err(io::Error::last_os_error());
+            }
+        }
+        self.child.wait().await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_the_ready_line() {
+        let (url, credentials) = parse_ready_line(
+            "export AWS_ENDPOINT_URL=http://127.0.0.1:1 AWS_ACCESS_KEY_ID=AK AWS_SECRET_ACCESS_KEY=SK AWS_REGION=us-east-1 # sandbox ready",
+        )
+        .unwrap();
+        assert_eq!(url, "http://127.0.0.1:1");
+        assert_eq!(credentials.secret_access_key, "SK");
+        assert!(parse_ready_line("hello").is_none());
+    }
+}
