@@ -1355,3 +1355,123 @@ async fn control_plane_state_seed_reset_and_counters() {
     control_post(&sandbox, "reset", &json!({})).await;
     custom.orgs.describe_organization().send().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sixty_four_parallel_callers_lose_no_update() {
+    let sandbox = start(Seed::default_seed()).await;
+    let seed = trusted_seed()
+        .with_generated_members(64)
+        .validated()
+        .unwrap();
+    let (status, _) = control_post(&sandbox, "seed", &serde_json::to_value(&seed).unwrap()).await;
+    assert_eq!(status, 200);
+    let account = |n: usize| format!("{:012}", 100_000_000_000usize + n);
+    let principal = |n: usize| format!("svc{n}.sandbox.example");
+
+    // Phase 1: every caller enables its own service, registers its account for IAM and, for
+    // even callers, deregisters it again.
+    let mut tasks = Vec::new();
+    for n in 0..64 {
+        let orgs = clients(&sandbox, MANAGEMENT).orgs;
+        let (account, principal) = (account(n), principal(n));
+        tasks.push(tokio::spawn(async move {
+            orgs.enable_aws_service_access()
+                .service_principal(&principal)
+                .send()
+                .await
+                .unwrap();
+            orgs.register_delegated_administrator()
+                .account_id(&account)
+                .service_principal(IAM)
+                .send()
+                .await
+                .unwrap();
+            if n % 2 == 0 {
+                orgs.deregister_delegated_administrator()
+                    .account_id(&account)
+                    .service_principal(IAM)
+                    .send()
+                    .await
+                    .unwrap();
+            }
+        }));
+    }
+    for task in tasks {
+        task.await.unwrap();
+    }
+    let model = sandbox.sandbox().snapshot();
+    let mut registered: Vec<&str> = model
+        .delegated_administrators
+        .iter()
+        .map(|d| d.account_id.as_str())
+        .collect();
+    registered.sort();
+    let expected: Vec<String> = (0..64).filter(|n| n % 2 == 1).map(account).collect();
+    assert_eq!(registered, expected);
+    assert_eq!(model.trusted_access.len(), 65);
+    let requests = control_get(&sandbox, "requests").await;
+    assert_eq!(
+        requests["operations"]["RegisterDelegatedAdministrator"]["succeeded"],
+        64
+    );
+    assert_eq!(
+        requests["operations"]["DeregisterDelegatedAdministrator"]["succeeded"],
+        32
+    );
+    assert_eq!(
+        requests["operations"]["EnableAWSServiceAccess"]["succeeded"],
+        64
+    );
+    assert_eq!(requests["accounts"][MANAGEMENT], 160);
+
+    // Phase 2: the same under concurrent-modification faults; callers retry until it works.
+    faults(&sandbox, json!({"concurrent_modification_every": 3})).await;
+    control_post(&sandbox, "requests/reset", &json!({})).await;
+    let mut tasks = Vec::new();
+    for n in 0..64 {
+        let orgs = clients(&sandbox, MANAGEMENT).orgs;
+        let (account, principal) = (account(n), principal(n));
+        tasks.push(tokio::spawn(async move {
+            loop {
+                let result = orgs
+                    .register_delegated_administrator()
+                    .account_id(&account)
+                    .service_principal(&principal)
+                    .send()
+                    .await;
+                match result {
+                    Ok(_) => break,
+                    Err(err) => assert!(
+                        err.into_service_error()
+                            .is_concurrent_modification_exception()
+                    ),
+                }
+            }
+        }));
+    }
+    for task in tasks {
+        task.await.unwrap();
+    }
+    let model = sandbox.sandbox().snapshot();
+    assert_eq!(model.delegated_administrators.len(), 32 + 64);
+    for n in 0..64 {
+        assert!(
+            model
+                .delegated_administrators
+                .iter()
+                .any(|d| d.account_id == account(n) && d.service_principal == principal(n))
+        );
+    }
+    let injected = control_get(&sandbox, "faults").await["injected"]["concurrent_modification"]
+        .as_u64()
+        .unwrap();
+    assert!(injected >= 21, "{injected}");
+    let requests = control_get(&sandbox, "requests").await;
+    let register = &requests["operations"]["RegisterDelegatedAdministrator"];
+    assert_eq!(register["succeeded"], 64);
+    assert_eq!(
+        register["errors"]["ConcurrentModificationException"],
+        injected
+    );
+    assert_eq!(register["total"], 64 + injected);
+}

@@ -5,13 +5,14 @@ use std::io;
 use std::path::Path;
 use std::process::{ExitStatus, Stdio};
 use std::time::Duration;
-use tokio::io::{AsyncBufReadExt, BufReader};
-use tokio::process::{Child, Command};
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader, Lines};
+use tokio::process::{Child, ChildStdout, Command};
 
 /// A sandbox child process; killed when dropped.
 #[derive(Debug)]
 pub struct ChildSandbox {
     child: Child,
+    stdout: Lines<BufReader<ChildStdout>>,
     /// The ready line it printed.
     pub ready_line: String,
     /// `http://127.0.0.1:PORT`.
@@ -65,6 +66,7 @@ impl ChildSandbox {
             .ok_or_else(|| io::Error::other(format!("unexpected ready line: {line}")))?;
         Ok(ChildSandbox {
             child,
+            stdout: lines,
             ready_line: line,
             endpoint_url,
             credentials,
@@ -76,16 +78,20 @@ impl ChildSandbox {
         self.child.id()
     }
 
-    /// Sends SIGTERM and waits for the process to exit.
-    pub async fn terminate(mut self) -> io::Result<ExitStatus> {
+    /// Sends `signal` (e.g. `libc::SIGTERM`), waits for the process to exit and answers its
+    /// exit status and whatever it printed on stdout after the ready line.
+    pub async fn stop(mut self, signal: libc::c_int) -> io::Result<(ExitStatus, String)> {
         if let Some(pid) = self.child.id() {
             let pid = libc::pid_t::try_from(pid).map_err(io::Error::other)?;
-            // SAFETY: kill(2) with a pid we spawned and still own (not yet reaped).
-            if unsafe { libc::kill(pid, libc::SIGTERM) } != 0 {
+            // SAFETY: kill(2) on the pid of a child we spawned and have not reaped yet.
+            if unsafe { libc::kill(pid, signal) } != 0 {
                 return Err(io::Error::last_os_error());
             }
         }
-        self.child.wait().await
+        let status = self.child.wait().await?;
+        let mut rest = String::new();
+        self.stdout.into_inner().read_to_string(&mut rest).await?;
+        Ok((status, rest))
     }
 }
 
