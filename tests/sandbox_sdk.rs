@@ -1475,3 +1475,46 @@ async fn sixty_four_parallel_callers_lose_no_update() {
     );
     assert_eq!(register["total"], 64 + injected);
 }
+
+#[tokio::test]
+async fn delegated_administrator_quota_and_principal_validation() {
+    let mut seed = trusted_seed();
+    seed.max_delegated_administrators_per_service = Some(1);
+    let sandbox = start(seed).await;
+    let orgs = clients(&sandbox, MANAGEMENT).orgs;
+    orgs.register_delegated_administrator()
+        .account_id(MEMBER_A)
+        .service_principal(IAM)
+        .send()
+        .await
+        .unwrap();
+    let err = orgs
+        .register_delegated_administrator()
+        .account_id(MEMBER_B)
+        .service_principal(IAM)
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    match err {
+        RegisterDelegatedAdministratorError::ConstraintViolationException(e) => assert_eq!(
+            e.reason().unwrap().as_str(),
+            "MAX_DELEGATED_ADMINISTRATORS_FOR_SERVICE_LIMIT_EXCEEDED"
+        ),
+        other => panic!("{other:?}"),
+    }
+    let err = orgs
+        .enable_aws_service_access()
+        .service_principal("not a principal!")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(err.into_service_error().is_invalid_input_exception());
+    let err = orgs
+        .list_aws_service_access_for_organization()
+        .max_results(25)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(err.into_service_error().is_invalid_input_exception());
+}
