@@ -1518,3 +1518,67 @@ async fn delegated_administrator_quota_and_principal_validation() {
         .unwrap_err();
     assert!(err.into_service_error().is_invalid_input_exception());
 }
+
+#[tokio::test]
+async fn assume_role_acts_as_the_role_account() {
+    let sandbox = start(Seed::default_seed()).await;
+    let member = clients(&sandbox, MEMBER_A);
+    let out = member
+        .sts
+        .assume_role()
+        .role_arn("arn:aws:iam::111111111111:role/OrganizationAdmin")
+        .role_session_name("terraform")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        out.assumed_role_user().unwrap().arn(),
+        "arn:aws:sts::111111111111:assumed-role/OrganizationAdmin/terraform"
+    );
+    let credentials = out.credentials().unwrap();
+    let role = clients_with(
+        &sandbox,
+        &Credentials {
+            access_key_id: credentials.access_key_id().to_owned(),
+            secret_access_key: credentials.secret_access_key().to_owned(),
+        },
+        Some(credentials.session_token()),
+    );
+    let identity = role.sts.get_caller_identity().send().await.unwrap();
+    assert_eq!(identity.account(), Some(MANAGEMENT));
+    assert_eq!(
+        identity.arn(),
+        Some("arn:aws:sts::111111111111:assumed-role/OrganizationAdmin/terraform")
+    );
+    role.orgs
+        .enable_aws_service_access()
+        .service_principal(IAM)
+        .send()
+        .await
+        .unwrap();
+    role.iam
+        .enable_organizations_root_credentials_management()
+        .send()
+        .await
+        .unwrap();
+
+    let err = member
+        .sts
+        .assume_role()
+        .role_arn("arn:aws:iam::999999999999:role/Nope")
+        .role_session_name("terraform")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some("AccessDenied"));
+    let err = member
+        .sts
+        .assume_role()
+        .role_arn("arn:aws:iam::111111111111:role/OrganizationAdmin")
+        .role_session_name("terraform")
+        .duration_seconds(60)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some("ValidationError"));
+}

@@ -220,8 +220,10 @@ impl Sandbox {
         };
         sigv4::verify(&auth, &claimed.secret, &signed)
             .map_err(|e| ApiError::signature_mismatch(service, e.to_string()))?;
-        if let Caller::RootSession { expiration, .. } = claimed.caller
-            && expiration <= now_epoch()
+        if claimed
+            .caller
+            .expiration()
+            .is_some_and(|expiration| expiration <= now_epoch())
         {
             return Err(ApiError::expired_token(service));
         }

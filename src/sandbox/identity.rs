@@ -1,7 +1,7 @@
 //! Who is calling: the access key of a request decides the caller.
 
 use super::error::{ApiError, Service};
-use super::state::State;
+use super::state::{SessionKind, State};
 
 /// The root-task policies `sts:AssumeRoot` accepts (`arn:aws:iam::aws:policy/root-task/<name>`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,23 +86,46 @@ pub enum Caller {
         /// Epoch seconds.
         expiration: i64,
     },
+    /// An `sts:AssumeRole` session, with the permissions of the account's administrator.
+    AssumedRole {
+        /// The account of the role.
+        account_id: String,
+        /// The temporary key that signed.
+        access_key_id: String,
+        /// `arn:aws:iam::ACCOUNT:role/NAME`.
+        role_arn: String,
+        /// `RoleSessionName`.
+        session_name: String,
+        /// Epoch seconds.
+        expiration: i64,
+    },
 }
 
 impl Caller {
     /// The account the caller acts in.
     pub fn account_id(&self) -> &str {
         match self {
-            Caller::Account { account_id, .. } | Caller::RootSession { account_id, .. } => {
-                account_id
-            }
+            Caller::Account { account_id, .. }
+            | Caller::RootSession { account_id, .. }
+            | Caller::AssumedRole { account_id, .. } => account_id,
         }
     }
 
     /// The access key that signed the request.
     pub fn access_key_id(&self) -> &str {
         match self {
-            Caller::Account { access_key_id, .. } | Caller::RootSession { access_key_id, .. } => {
-                access_key_id
+            Caller::Account { access_key_id, .. }
+            | Caller::RootSession { access_key_id, .. }
+            | Caller::AssumedRole { access_key_id, .. } => access_key_id,
+        }
+    }
+
+    /// When temporary credentials expire (epoch seconds); `None` for long-term keys.
+    pub fn expiration(&self) -> Option<i64> {
+        match self {
+            Caller::Account { .. } => None,
+            Caller::RootSession { expiration, .. } | Caller::AssumedRole { expiration, .. } => {
+                Some(*expiration)
             }
         }
     }
@@ -122,7 +145,7 @@ pub struct Claimed {
     pub secret: String,
 }
 
-/// Finds the caller owning `access_key_id`; root sessions must present their session token.
+/// Finds the caller owning `access_key_id`; STS sessions must present their session token.
 pub fn resolve(
     state: &State,
     service: Service,
@@ -149,13 +172,29 @@ pub fn resolve(
     if session_token != Some(session.token.as_str()) {
         return Err(ApiError::invalid_client_token(service));
     }
-    Ok(Claimed {
-        caller: Caller::RootSession {
-            account_id: session.account_id.clone(),
-            access_key_id: access_key_id.to_owned(),
-            task_policy: session.task_policy,
-            expiration: session.expiration,
+    let account_id = session.account_id.clone();
+    let access_key_id = access_key_id.to_owned();
+    let expiration = session.expiration;
+    let caller = match &session.kind {
+        SessionKind::Root(task_policy) => Caller::RootSession {
+            account_id,
+            access_key_id,
+            task_policy: *task_policy,
+            expiration,
         },
+        SessionKind::Role {
+            role_arn,
+            session_name,
+        } => Caller::AssumedRole {
+            account_id,
+            access_key_id,
+            role_arn: role_arn.clone(),
+            session_name: session_name.clone(),
+            expiration,
+        },
+    };
+    Ok(Claimed {
+        caller,
         secret: session.secret.clone(),
     })
 }

@@ -1,4 +1,4 @@
-//! The live model: the seed document plus what only exists at run time (root sessions and
+//! The live model: the seed document plus what only exists at run time (STS sessions and
 //! the instants trusted access was enabled at, for the propagation fault).
 
 use super::identity::TaskPolicy;
@@ -6,13 +6,27 @@ use super::seed::{Account, FeatureSet, Organization, Seed};
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-/// Temporary credentials issued by `sts:AssumeRoot`.
+/// What a set of temporary credentials stands for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SessionKind {
+    /// `sts:AssumeRoot`: the member's root user, limited by a task policy.
+    Root(TaskPolicy),
+    /// `sts:AssumeRole`: a role with the account administrator's permissions.
+    Role {
+        /// `arn:aws:iam::ACCOUNT:role/NAME`.
+        role_arn: String,
+        /// `RoleSessionName`.
+        session_name: String,
+    },
+}
+
+/// Temporary credentials issued by STS.
 #[derive(Debug, Clone)]
-pub struct RootSession {
-    /// The member account whose root user the session acts as.
+pub struct Session {
+    /// The account the session acts in.
     pub account_id: String,
-    /// What the session may do.
-    pub task_policy: TaskPolicy,
+    /// Root or role session.
+    pub kind: SessionKind,
     /// Secret access key.
     pub secret: String,
     /// `X-Amz-Security-Token`.
@@ -26,7 +40,7 @@ pub struct RootSession {
 pub struct State {
     /// Organization, accounts, trusted access, delegated administrators, features.
     pub model: Seed,
-    sessions: HashMap<String, RootSession>,
+    sessions: HashMap<String, Session>,
     trusted_access_enabled_at: HashMap<String, Instant>,
 }
 
@@ -114,13 +128,13 @@ impl State {
             .insert(principal.to_owned(), Instant::now());
     }
 
-    /// The root session of a temporary access key.
-    pub fn session(&self, access_key_id: &str) -> Option<&RootSession> {
+    /// The session of a temporary access key.
+    pub fn session(&self, access_key_id: &str) -> Option<&Session> {
         self.sessions.get(access_key_id)
     }
 
-    /// Stores a new root session, dropping expired ones.
-    pub fn add_session(&mut self, access_key_id: String, session: RootSession, now: i64) {
+    /// Stores a new session, dropping long-expired ones.
+    pub fn add_session(&mut self, access_key_id: String, session: Session, now: i64) {
         // Expired sessions are kept for a while so their use answers ExpiredToken rather than
         // InvalidClientTokenId, as AWS does.
         self.sessions.retain(|_, s| s.expiration + 3600 > now);
