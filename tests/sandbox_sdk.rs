@@ -1040,6 +1040,22 @@ async fn wire_format_and_unknown_operations() {
     let org: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert_eq!(org["Organization"]["MasterAccountId"], MANAGEMENT);
 
+    // Signed (correctly) an hour ago.
+    let (status, body) = signed_post_at(
+        &sandbox,
+        &credentials,
+        "iam",
+        &form,
+        b"Action=ListOrganizationsFeatures&Version=2010-05-08",
+        time::OffsetDateTime::now_utc() - time::Duration::hours(1),
+    )
+    .await;
+    assert_eq!(status, 403);
+    assert!(
+        body.contains("<Code>SignatureDoesNotMatch</Code><Message>Signature expired"),
+        "{body}"
+    );
+
     // Signed for the wrong service.
     let (status, body) = signed_post(
         &sandbox,

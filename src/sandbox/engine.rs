@@ -219,6 +219,7 @@ impl Sandbox {
             body: request.body,
         };
         sigv4::verify(&auth, &claimed.secret, &signed)
+            .and_then(|()| sigv4::check_request_time(request.headers, now_epoch()))
             .map_err(|e| ApiError::signature_mismatch(service, e.to_string()))?;
         if claimed
             .caller

@@ -17,6 +17,9 @@ pub enum SigV4Error {
     /// The header or the signed headers are not usable.
     #[error("malformed signature: {0}")]
     Malformed(String),
+    /// `X-Amz-Date` is too far from the server clock.
+    #[error("Signature expired: {0} is more than 15 minutes away from the server time.")]
+    Expired(String),
     /// The signature is wrong.
     #[error(
         "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method."
@@ -144,6 +147,24 @@ pub fn verify(
     keyed(&signing_key(secret, auth), string_to_sign.as_bytes())
         .verify_slice(&expected)
         .map_err(|_| SigV4Error::Mismatch)
+}
+
+/// How far `X-Amz-Date` may be from the server clock, as AWS allows.
+pub const MAX_CLOCK_SKEW_SECONDS: i64 = 15 * 60;
+
+/// Checks that `X-Amz-Date` is within [`MAX_CLOCK_SKEW_SECONDS`] of `now` (epoch seconds).
+pub fn check_request_time(headers: &HeaderMap, now: i64) -> Result<(), SigV4Error> {
+    let format = time::macros::format_description!("[year][month][day]T[hour][minute][second]Z");
+    let text = header_str(headers, "x-amz-date")
+        .ok_or_else(|| SigV4Error::Malformed("missing X-Amz-Date".to_owned()))?;
+    let signed_at = time::PrimitiveDateTime::parse(text, &format)
+        .map_err(|_| SigV4Error::Malformed(format!("X-Amz-Date {text} is not YYYYMMDDTHHMMSSZ")))?
+        .assume_utc()
+        .unix_timestamp();
+    if (now - signed_at).abs() > MAX_CLOCK_SKEW_SECONDS {
+        return Err(SigV4Error::Expired(text.to_owned()));
+    }
+    Ok(())
 }
 
 fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
@@ -344,6 +365,17 @@ mod tests {
         let auth = Authorization::parse(&header).unwrap();
         verify(&auth, "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", &request).unwrap();
         assert_eq!(verify(&auth, "wrong", &request), Err(SigV4Error::Mismatch));
+    }
+
+    #[test]
+    fn request_time_must_be_within_fifteen_minutes() {
+        let mut headers = HeaderMap::new();
+        headers.insert("x-amz-date", HeaderValue::from_static("20150830T123600Z"));
+        let signed_at = 1_440_938_160;
+        assert_eq!(check_request_time(&headers, signed_at + 899), Ok(()));
+        assert!(check_request_time(&headers, signed_at - 901).is_err());
+        headers.insert("x-amz-date", HeaderValue::from_static("yesterday"));
+        assert!(check_request_time(&headers, signed_at).is_err());
     }
 
     #[test]

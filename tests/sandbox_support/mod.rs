@@ -150,7 +150,27 @@ pub async fn signed_post(
     extra: &[(&str, &str)],
     body: &[u8],
 ) -> (u16, String) {
-    let amz_date = time::OffsetDateTime::now_utc()
+    signed_post_at(
+        handle,
+        credentials,
+        service,
+        extra,
+        body,
+        time::OffsetDateTime::now_utc(),
+    )
+    .await
+}
+
+/// [`signed_post`] with the signing time given.
+pub async fn signed_post_at(
+    handle: &ServerHandle,
+    credentials: &Credentials,
+    service: &str,
+    extra: &[(&str, &str)],
+    body: &[u8],
+    at: time::OffsetDateTime,
+) -> (u16, String) {
+    let amz_date = at
         .format(time::macros::format_description!(
             "[year][month][day]T[hour][minute][second]Z"
         ))
