@@ -1255,7 +1255,11 @@ async fn sdk_retries_throttling_and_server_errors_but_not_concurrent_modificatio
 
 #[tokio::test]
 async fn latency_and_trusted_access_propagation() {
-    let sandbox = start(Seed::default_seed()).await;
+    // RootSessions was left enabled while trusted access was off: only propagation stands in the way.
+    let mut seed = Seed::default_seed();
+    seed.features
+        .push(centralroot::sandbox::seed::Feature::RootSessions);
+    let sandbox = start(seed).await;
     let management = clients(&sandbox, MANAGEMENT);
     faults(
         &sandbox,
@@ -1271,7 +1275,9 @@ async fn latency_and_trusted_access_propagation() {
         .unwrap();
     assert!(started.elapsed() >= Duration::from_millis(150));
 
-    faults(&sandbox, json!({"trusted_access_propagation_ms": 300})).await;
+    // Generous enough that a loaded machine still sees the window.
+    let propagation = Duration::from_millis(1000);
+    faults(&sandbox, json!({"trusted_access_propagation_ms": 1000})).await;
     enable_trusted_access(&sandbox).await;
     let enabled_at = Instant::now();
     let err = management
@@ -1280,15 +1286,37 @@ async fn latency_and_trusted_access_propagation() {
         .send()
         .await
         .unwrap_err();
+    assert!(enabled_at.elapsed() < propagation);
     assert!(
         err.into_service_error()
             .is_service_access_not_enabled_exception()
     );
-    tokio::time::sleep(Duration::from_millis(300).saturating_sub(enabled_at.elapsed())).await;
+    let err = management
+        .sts
+        .assume_root()
+        .target_principal(MEMBER_A)
+        .task_policy_arn(PolicyDescriptorType::builder().arn(AUDIT).build())
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.code(),
+        Some("AccessDenied"),
+        "root sessions wait for propagation too"
+    );
+    tokio::time::sleep(propagation.saturating_sub(enabled_at.elapsed())).await;
     tokio::time::sleep(Duration::from_millis(20)).await;
     management
         .iam
         .list_organizations_features()
+        .send()
+        .await
+        .unwrap();
+    management
+        .sts
+        .assume_root()
+        .target_principal(MEMBER_A)
+        .task_policy_arn(PolicyDescriptorType::builder().arn(AUDIT).build())
         .send()
         .await
         .unwrap();
