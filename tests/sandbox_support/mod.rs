@@ -3,8 +3,11 @@
 
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::provider::SharedCredentialsProvider;
+use aws_sdk_iam::types::FeatureType;
+use aws_sdk_sts::types::PolicyDescriptorType;
 use aws_smithy_types::retry::RetryConfig;
 use axum::http::{HeaderMap, HeaderName, HeaderValue};
+use centralroot::sandbox::seed::TrustedAccess;
 use centralroot::sandbox::sigv4::{SignedRequest, sign};
 use centralroot::sandbox::{Credentials, Seed, Server, ServerHandle};
 use serde_json::Value;
@@ -227,4 +230,60 @@ pub async fn enable_trusted_access(handle: &ServerHandle) {
         .send()
         .await
         .unwrap();
+}
+
+pub const AUDIT: &str = "arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials";
+pub const DELETE: &str = "arn:aws:iam::aws:policy/root-task/IAMDeleteRootUserCredentials";
+pub const CREATE_PASSWORD: &str = "arn:aws:iam::aws:policy/root-task/IAMCreateRootUserPassword";
+
+pub fn features(list: &[FeatureType]) -> Vec<&str> {
+    list.iter().map(FeatureType::as_str).collect()
+}
+
+/// A default seed with trusted access for IAM already on.
+pub fn trusted_seed() -> Seed {
+    let mut seed = Seed::default_seed();
+    seed.trusted_access.push(TrustedAccess {
+        service_principal: IAM.to_owned(),
+        date_enabled: 1_700_000_000,
+    });
+    seed
+}
+
+pub async fn enable_root_sessions(sandbox: &ServerHandle) {
+    clients(sandbox, MANAGEMENT)
+        .iam
+        .enable_organizations_root_sessions()
+        .send()
+        .await
+        .unwrap();
+}
+
+/// Assumes root on `target` with `policy` as `caller`; answers clients using the session.
+pub async fn assume_root(
+    sandbox: &ServerHandle,
+    caller: &str,
+    target: &str,
+    policy: &str,
+    seconds: i32,
+) -> Clients {
+    let out = clients(sandbox, caller)
+        .sts
+        .assume_root()
+        .target_principal(target)
+        .task_policy_arn(PolicyDescriptorType::builder().arn(policy).build())
+        .duration_seconds(seconds)
+        .send()
+        .await
+        .unwrap();
+    let credentials = out.credentials().unwrap();
+    assert!(credentials.access_key_id().starts_with("ASIA"));
+    clients_with(
+        sandbox,
+        &Credentials {
+            access_key_id: credentials.access_key_id().to_owned(),
+            secret_access_key: credentials.secret_access_key().to_owned(),
+        },
+        Some(credentials.session_token()),
+    )
 }
