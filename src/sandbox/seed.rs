@@ -525,6 +525,22 @@ mod tests {
     }
 
     #[test]
+    fn the_documented_example_is_a_valid_seed() {
+        let doc: String = include_str!("seed.rs")
+            .lines()
+            .skip_while(|l| !l.starts_with("//! ```json"))
+            .skip(1)
+            .take_while(|l| !l.starts_with("//! ```"))
+            .map(|l| l.trim_start_matches("//!"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let seed = Seed::from_json(&doc).unwrap();
+        assert_eq!(seed.accounts.len(), 3);
+        assert_eq!(seed.delegated_administrators.len(), 1);
+        assert_eq!(seed.max_delegated_administrators_per_service, Some(1));
+    }
+
+    #[test]
     fn minimal_seed_gets_derived_credentials() {
         let seed = Seed::from_json(r#"{"accounts":[{"id":"123456789012"}]}"#).unwrap();
         assert!(seed.organization.is_none());
