@@ -17,12 +17,26 @@ use tokio::net::TcpListener;
 
 const USAGE: &str = "usage: terraform-provider-centralroot sandbox [--listen 127.0.0.1:4566] [--seed FILE] [--state FILE]";
 
+const HELP: &str = "\
+Runs a local emulator of AWS IAM, Organizations and STS for centralized root access.
+
+  --listen ADDR   address to listen on (default 127.0.0.1:4566; the control plane
+                  under /_sandbox/ has no authentication: keep it on loopback)
+  --seed FILE     JSON seed (organization, accounts, root credentials, ...)
+  --state FILE    loaded on start if it exists (wins over --seed), written on SIGINT/SIGTERM
+
+Once ready it prints one line on stdout that exports AWS_ENDPOINT_URL and the management
+account's credentials. Logs go to stderr (RUST_LOG, default info).";
+
 /// Why the sandbox could not run.
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
     /// Bad command line.
     #[error("{0}\n{USAGE}")]
     Usage(String),
+    /// `--help`: not an error, but nothing to run.
+    #[error("help requested")]
+    Help,
     /// A file or socket operation failed.
     #[error("{what}: {source}")]
     Io {
@@ -67,7 +81,7 @@ impl Options {
                 None => (flag.as_str(), None),
             };
             if matches!(name, "-h" | "--help") {
-                return Err(CliError::Usage("help requested".to_owned()));
+                return Err(CliError::Help);
             }
             let value = match inline {
                 Some(value) => value,
@@ -108,6 +122,10 @@ pub fn main(args: &[String]) -> ExitCode {
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        Err(CliError::Help) => {
+            println!("{USAGE}\n\n{HELP}");
+            ExitCode::SUCCESS
+        }
         Err(CliError::Usage(message)) => {
             tracing::error!("{message}");
             ExitCode::from(2)
@@ -176,6 +194,9 @@ async fn run(options: Options) -> Result<(), CliError> {
     let line = ready_line(addr, &seed);
     let sandbox = Sandbox::new(seed);
     tracing::info!(%addr, "sandbox listening");
+    if !addr.ip().is_loopback() {
+        tracing::warn!(%addr, "listening beyond loopback: anyone who can reach it can reseed the sandbox through /_sandbox/");
+    }
     {
         let mut stdout = std::io::stdout().lock();
         writeln!(stdout, "{line}")
