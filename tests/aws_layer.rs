@@ -1,0 +1,259 @@
+//! The provider's AWS layer against the sandbox, through the real SDK: error classification,
+//! the ConcurrentModification retry, the trusted-access propagation wait, the listing cache.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_credential_types::provider::SharedCredentialsProvider;
+use aws_smithy_types::retry::RetryConfig;
+use centralroot::provider::aws::{
+    Aws, Endpoints, ErrorKind, Feature, IAM_SERVICE_PRINCIPAL, PropagationWait,
+};
+use centralroot::sandbox::faults::FaultConfig;
+use centralroot::sandbox::seed::{Delegation, TrustedAccess};
+use centralroot::sandbox::{Seed, Server, ServerHandle};
+
+const MANAGEMENT: &str = "111111111111";
+const MEMBER: &str = "222222222222";
+
+fn aws_for(handle: &ServerHandle, account: &str, attempts: u32, wait: PropagationWait) -> Aws {
+    let creds = handle.credentials(account).expect("seeded account");
+    let config = SdkConfig::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new("eu-west-1"))
+        .credentials_provider(SharedCredentialsProvider::new(
+            aws_credential_types::Credentials::new(
+                creds.access_key_id,
+                creds.secret_access_key,
+                None,
+                None,
+                "test",
+            ),
+        ))
+        .retry_config(
+            RetryConfig::standard()
+                .with_max_attempts(attempts)
+                .with_initial_backoff(Duration::from_millis(5)),
+        )
+        .build();
+    let url = handle.endpoint_url();
+    let endpoints = Endpoints {
+        iam: Some(url.clone()),
+        organizations: Some(url.clone()),
+        sts: Some(url),
+    };
+    Aws::new(&config, &endpoints, wait)
+}
+
+fn quick_wait() -> PropagationWait {
+    PropagationWait {
+        timeout: Duration::from_secs(10),
+        initial_interval: Duration::from_millis(20),
+        max_interval: Duration::from_millis(200),
+    }
+}
+
+async fn sandbox_with_trusted_access() -> ServerHandle {
+    let mut seed = Seed::default_seed();
+    seed.trusted_access.push(TrustedAccess {
+        service_principal: IAM_SERVICE_PRINCIPAL.into(),
+        date_enabled: 1_700_000_000,
+    });
+    Server::bind("127.0.0.1:0", seed).await.unwrap().1
+}
+
+#[tokio::test]
+async fn trusted_access_off_is_classified_with_advice() {
+    let (_, handle) = Server::bind("127.0.0.1:0", Seed::default_seed())
+        .await
+        .unwrap();
+    let aws = aws_for(&handle, MANAGEMENT, 1, quick_wait());
+    let err = aws.enable_feature(Feature::RootSessions).await.unwrap_err();
+    assert_eq!(err.kind, ErrorKind::ServiceAccessNotEnabled);
+    assert!(
+        err.detail().contains("enable_trusted_access = true"),
+        "{}",
+        err.detail()
+    );
+    assert!(
+        !aws.trusted_access_enabled(IAM_SERVICE_PRINCIPAL)
+            .await
+            .unwrap()
+    );
+}
+
+#[tokio::test]
+async fn enabling_waits_for_trusted_access_to_propagate() {
+    let (_, handle) = Server::bind("127.0.0.1:0", Seed::default_seed())
+        .await
+        .unwrap();
+    handle.sandbox().set_faults(FaultConfig {
+        trusted_access_propagation_ms: 600,
+        ..FaultConfig::default()
+    });
+    let aws = aws_for(&handle, MANAGEMENT, 1, quick_wait());
+    assert!(aws.ensure_iam_trusted_access().await.unwrap());
+    assert!(
+        !aws.ensure_iam_trusted_access().await.unwrap(),
+        "second call is a no-op"
+    );
+    let features = aws
+        .while_trusted_access_propagates(|| aws.enable_feature(Feature::RootCredentialsManagement))
+        .await
+        .unwrap();
+    assert!(
+        features
+            .enabled
+            .contains(&Feature::RootCredentialsManagement)
+    );
+    assert!(features.organization_id.starts_with("o-"));
+    let log = handle.sandbox().requests();
+    let enables = &log.operations["EnableOrganizationsRootCredentialsManagement"];
+    assert!(
+        enables.total >= 2,
+        "the first attempts saw propagation: {enables:?}"
+    );
+    assert_eq!(enables.succeeded, 1);
+}
+
+#[tokio::test]
+async fn propagation_wait_is_bounded() {
+    let (_, handle) = Server::bind("127.0.0.1:0", Seed::default_seed())
+        .await
+        .unwrap();
+    handle.sandbox().set_faults(FaultConfig {
+        trusted_access_propagation_ms: 60_000,
+        ..FaultConfig::default()
+    });
+    let wait = PropagationWait {
+        timeout: Duration::from_millis(300),
+        ..quick_wait()
+    };
+    let aws = aws_for(&handle, MANAGEMENT, 1, wait);
+    aws.ensure_iam_trusted_access().await.unwrap();
+    let started = std::time::Instant::now();
+    let err = aws
+        .while_trusted_access_propagates(|| aws.list_features())
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind, ErrorKind::ServiceAccessNotEnabled);
+    assert!(started.elapsed() < Duration::from_secs(5));
+}
+
+#[tokio::test]
+async fn concurrent_modification_is_retried() {
+    let handle = sandbox_with_trusted_access().await;
+    handle.sandbox().set_faults(FaultConfig {
+        concurrent_modification_every: 1,
+        count: Some(2),
+        ..FaultConfig::default()
+    });
+    let aws = aws_for(&handle, MANAGEMENT, 3, quick_wait());
+    aws.register_delegated_admin(MEMBER, IAM_SERVICE_PRINCIPAL)
+        .await
+        .unwrap();
+    let log = handle.sandbox().requests();
+    let register = &log.operations["RegisterDelegatedAdministrator"];
+    assert_eq!(register.total, 3);
+    assert_eq!(register.succeeded, 1);
+
+    // With fewer attempts than faults, the error surfaces, classified.
+    handle.sandbox().set_faults(FaultConfig {
+        concurrent_modification_every: 1,
+        ..FaultConfig::default()
+    });
+    let err = aws
+        .deregister_delegated_admin(MEMBER, IAM_SERVICE_PRINCIPAL)
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind, ErrorKind::ConcurrentModification);
+}
+
+#[tokio::test]
+async fn listing_is_shared_until_a_write() {
+    let mut seed = Seed::default_seed().with_generated_members(45);
+    seed.trusted_access.push(TrustedAccess {
+        service_principal: IAM_SERVICE_PRINCIPAL.into(),
+        date_enabled: 1_700_000_000,
+    });
+    let members: Vec<String> = seed
+        .accounts
+        .iter()
+        .map(|a| a.id.clone())
+        .filter(|id| id != MANAGEMENT)
+        .take(41)
+        .collect();
+    for id in &members {
+        seed.delegated_administrators.push(Delegation {
+            account_id: id.clone(),
+            service_principal: IAM_SERVICE_PRINCIPAL.into(),
+            delegation_enabled_date: 1_700_000_000,
+        });
+    }
+    let (_, handle) = Server::bind("127.0.0.1:0", seed).await.unwrap();
+    let aws = Arc::new(aws_for(&handle, MANAGEMENT, 1, quick_wait()));
+
+    let lookups = members.iter().map(|id| {
+        let aws = aws.clone();
+        let id = id.clone();
+        tokio::spawn(async move { aws.find_delegated_admin(&id, IAM_SERVICE_PRINCIPAL).await })
+    });
+    for found in futures::future::join_all(lookups).await {
+        let admin = found.unwrap().unwrap().expect("registered");
+        assert_eq!(admin.status, "ACTIVE");
+        assert!(admin.delegation_enabled_date.ends_with('Z'));
+    }
+    let pages =
+        |h: &ServerHandle| h.sandbox().requests().operations["ListDelegatedAdministrators"].total;
+    assert_eq!(
+        pages(&handle),
+        3,
+        "41 admins are 3 pages of 20, shared by 41 lookups"
+    );
+
+    aws.deregister_delegated_admin(&members[0], IAM_SERVICE_PRINCIPAL)
+        .await
+        .unwrap();
+    assert!(
+        aws.find_delegated_admin(&members[0], IAM_SERVICE_PRINCIPAL)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(
+        pages(&handle),
+        5,
+        "a write invalidates the listing (40 admins: 2 pages)"
+    );
+    // Deregistering again is not an error: the account is in the wanted state.
+    aws.deregister_delegated_admin(&members[0], IAM_SERVICE_PRINCIPAL)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn registering_the_management_account_reports_the_reason() {
+    let handle = sandbox_with_trusted_access().await;
+    let aws = aws_for(&handle, MANAGEMENT, 1, quick_wait());
+    let err = aws
+        .register_delegated_admin(MANAGEMENT, IAM_SERVICE_PRINCIPAL)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.kind,
+        ErrorKind::ConstraintViolation(Some(
+            "CANNOT_REGISTER_MASTER_AS_DELEGATED_ADMINISTRATOR".into()
+        ))
+    );
+    assert!(err.detail().contains("management account"));
+}
+
+#[tokio::test]
+async fn member_credentials_are_refused_with_advice() {
+    let handle = sandbox_with_trusted_access().await;
+    let aws = aws_for(&handle, MEMBER, 1, quick_wait());
+    let err = aws.list_features().await.unwrap_err();
+    assert_eq!(err.kind, ErrorKind::NotManagementOrDelegatedAdministrator);
+    assert!(err.detail().contains("management account"));
+}
