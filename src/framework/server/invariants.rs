@@ -1,0 +1,119 @@
+//! The protocol's promises about applied state, checked once for every resource.
+
+use crate::cty::{AttributePath, Value};
+use crate::framework::diagnostics::Diagnostics;
+use crate::framework::path::AttributePathExt;
+use crate::framework::values::{self, ValueExt, unknown_paths};
+
+/// Checks a state returned by create or update against the plan: present, wholly known, and
+/// equal to every known planned value. `operation` names the step for the messages.
+pub(crate) fn check_applied(operation: &str, planned: &Value, state: &Value) -> Diagnostics {
+    let mut diags = Diagnostics::new();
+    if state.is_null_value() {
+        diags.error(
+            format!("Missing Resource State After {operation}"),
+            format!(
+                "The resource returned no state after {}. This is a bug in the provider, please \
+                 report it.",
+                operation.to_lowercase()
+            ),
+        );
+        return diags;
+    }
+    for path in unknown_paths(state, &AttributePath::default()) {
+        diags.attribute_error(
+            path,
+            format!("Unknown Value After {operation}"),
+            "The resource left this value unknown after applying. This is a bug in the \
+             provider, please report it.",
+        );
+    }
+    let mut mismatches = Vec::new();
+    collect_mismatches(planned, state, &AttributePath::default(), &mut mismatches);
+    for path in mismatches {
+        diags.attribute_error(
+            path,
+            "Applied Value Differs From Plan",
+            "The resource stored a value other than the one Terraform planned for this \
+             attribute. This is a bug in the provider, please report it.",
+        );
+    }
+    diags
+}
+
+/// Paths where `planned` is known and `actual` differs.
+fn collect_mismatches(planned: &Value, actual: &Value, at: &AttributePath, out: &mut Vec<AttributePath>) {
+    match (planned, actual) {
+        (Value::Unknown(_), _) => {}
+        (Value::Object(p), Value::Object(a)) => {
+            for (name, pv) in p {
+                collect_mismatches(pv, a.get(name).unwrap_or(&Value::Null), &at.attr(name), out);
+            }
+        }
+        (Value::List(p), Value::List(a)) if p.len() == a.len() => {
+            for (i, (pv, av)) in p.iter().zip(a).enumerate() {
+                collect_mismatches(pv, av, &at.index(i), out);
+            }
+        }
+        (Value::Map(p), Value::Map(a)) if p.len() == a.len() => {
+            for (k, pv) in p {
+                match a.get(k) {
+                    Some(av) => collect_mismatches(pv, av, &at.key(k), out),
+                    None => out.push(at.clone()),
+                }
+            }
+        }
+        (Value::Set(p), Value::Set(a)) if !planned.is_wholly_known() => {
+            if p.len() != a.len() {
+                out.push(at.clone());
+            }
+        }
+        _ => {
+            if !values::equal(planned, actual) {
+                out.push(at.clone());
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::framework::path::root;
+    use crate::framework::values::{string, string_set, unknown};
+
+    fn obj(pairs: &[(&str, Value)]) -> Value {
+        Value::Object(pairs.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect())
+    }
+
+    #[test]
+    fn table() {
+        let planned = obj(&[("id", unknown()), ("name", string("a")), ("tags", string_set(["x", "y"]))]);
+        let cases: Vec<(&str, Value, Vec<(&str, Option<AttributePath>)>)> = vec![
+            (
+                "good",
+                obj(&[("id", string("1")), ("name", string("a")), ("tags", string_set(["y", "x"]))]),
+                vec![],
+            ),
+            ("missing", Value::Null, vec![("Missing Resource State After Create", None)]),
+            (
+                "unknown left",
+                obj(&[("id", unknown()), ("name", string("a")), ("tags", string_set(["x", "y"]))]),
+                vec![("Unknown Value After Create", Some(root("id")))],
+            ),
+            (
+                "changed planned value",
+                obj(&[("id", string("1")), ("name", string("b")), ("tags", string_set(["x"]))]),
+                vec![
+                    ("Applied Value Differs From Plan", Some(root("name"))),
+                    ("Applied Value Differs From Plan", Some(root("tags"))),
+                ],
+            ),
+        ];
+        for (name, state, want) in cases {
+            let diags = check_applied("Create", &planned, &state);
+            let got: Vec<_> = diags.iter().map(|d| (d.summary.as_str(), d.attribute.clone())).collect();
+            assert_eq!(got, want, "{name}");
+        }
+    }
+}
