@@ -3,3 +3,4 @@
 pub mod cty;
 pub mod plugin;
 pub mod sandbox;
+pub mod tfplugin6;

@@ -7,7 +7,10 @@ fn main() -> ExitCode {
     match args.first().map(String::as_str) {
         Some("sandbox") => centralroot::sandbox::cli::main(&args[1..]),
         Some("--version" | "version") => {
-            println!("terraform-provider-centralroot {}", env!("CARGO_PKG_VERSION"));
+            println!(
+                "terraform-provider-centralroot {}",
+                env!("CARGO_PKG_VERSION")
+            );
             ExitCode::SUCCESS
         }
         _ => centralroot::plugin::main(&args),

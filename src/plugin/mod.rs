@@ -7,3 +7,5 @@ pub fn main(_args: &[String]) -> ExitCode {
     eprintln!("the plugin server is not built yet");
     ExitCode::FAILURE
 }
+
+pub mod proto;
