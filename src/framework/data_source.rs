@@ -17,7 +17,7 @@ pub struct ReadRequest {
 }
 
 /// `read` output.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct ReadResponse {
     /// The result, starting as the configuration: fill in the computed attributes.
     pub state: Value,
@@ -38,6 +38,10 @@ pub trait DataSource<D: Send + Sync + 'static>: Send + Sync {
     async fn read(&self, ctx: &Context<D>, req: ReadRequest, resp: &mut ReadResponse);
 
     /// Checks the configuration beyond the schema's validators. Values may be unknown.
-    async fn validate_config(&self, _req: ValidateConfigRequest, _resp: &mut ValidateConfigResponse) {
+    async fn validate_config(
+        &self,
+        _req: ValidateConfigRequest,
+        _resp: &mut ValidateConfigResponse,
+    ) {
     }
 }

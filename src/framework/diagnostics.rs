@@ -70,7 +70,7 @@ impl fmt::Display for Diagnostic {
         };
         write!(f, "{level}: {}", self.summary)?;
         if let Some(path) = &self.attribute {
-            write!(f, " (at {})", crate::framework::path::display(path))?;
+            write!(f, " (at {})", path)?;
         }
         if !self.detail.is_empty() {
             write!(f, ": {}", self.detail)?;
@@ -182,14 +182,14 @@ impl<'a> IntoIterator for &'a Diagnostics {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::framework::path::{AttributePathExt, root};
+    use crate::cty::AttributePath;
 
     #[test]
     fn has_errors_ignores_warnings() {
         let mut diags = Diagnostics::new();
         diags.warning("Deprecated", "use something else");
         assert!(!diags.has_errors());
-        diags.attribute_error(root("region"), "Invalid Region", "bad");
+        diags.attribute_error(AttributePath::root("region"), "Invalid Region", "bad");
         assert!(diags.has_errors());
         assert_eq!(diags.errors().count(), 1);
         assert_eq!(diags.len(), 2);
@@ -197,7 +197,7 @@ mod tests {
 
     #[test]
     fn attribute_path_is_kept() {
-        let path = root("assume_role").index(0).attr("role_arn");
+        let path = AttributePath::root("assume_role").index(0).attr("role_arn");
         let diag = Diagnostic::error("Invalid Role ARN", "detail").at(path.clone());
         assert_eq!(diag.attribute, Some(path));
         assert_eq!(

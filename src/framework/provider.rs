@@ -53,7 +53,11 @@ pub trait Provider: Send + Sync + 'static {
     fn schema(&self) -> Schema;
 
     /// Checks the provider block beyond the schema's validators. Values may be unknown.
-    async fn validate_config(&self, _req: ValidateConfigRequest, _resp: &mut ValidateConfigResponse) {
+    async fn validate_config(
+        &self,
+        _req: ValidateConfigRequest,
+        _resp: &mut ValidateConfigResponse,
+    ) {
     }
 
     /// Builds [`Self::Data`] from the provider block. Must not wait on the network.

@@ -40,7 +40,7 @@ pub struct CreateRequest {
 }
 
 /// `create` output.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct CreateResponse {
     /// The new state, starting null: set it as soon as the object exists, even on a
     /// later error, so Terraform tracks it.
@@ -49,6 +49,16 @@ pub struct CreateResponse {
     pub private: Vec<u8>,
     /// Errors and warnings.
     pub diagnostics: Diagnostics,
+}
+
+impl Default for CreateResponse {
+    fn default() -> Self {
+        Self {
+            state: Value::Null,
+            private: Vec::new(),
+            diagnostics: Diagnostics::new(),
+        }
+    }
 }
 
 /// `read` input.
@@ -61,7 +71,7 @@ pub struct ReadRequest {
 }
 
 /// `read` output.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct ReadResponse {
     /// The refreshed state, starting as the request's state. Set it to
     /// [`Value::Null`] when the object no longer exists.
@@ -86,7 +96,7 @@ pub struct UpdateRequest {
 }
 
 /// `update` output.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct UpdateResponse {
     /// The new state, starting as the planned state: replace its unknown values.
     pub state: Value,
@@ -124,7 +134,7 @@ pub struct ModifyPlanRequest {
 }
 
 /// `modify_plan` output: the engine's default plan, to refine.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct ModifyPlanResponse {
     /// The planned state (null when destroying).
     pub planned_state: Value,
@@ -144,7 +154,7 @@ pub struct ImportStateRequest {
 }
 
 /// `import_state` output.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct ImportStateResponse {
     /// The imported state, starting as the schema's empty value (every attribute null): set
     /// enough (usually `id`) for `read` to find the object, which Terraform calls next.
@@ -165,10 +175,10 @@ pub struct UpgradeStateRequest {
 }
 
 /// `upgrade_state` output.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct UpgradeStateResponse {
-    /// The state in the current schema; [`lenient_decode`](crate::framework::server::lenient_decode)
-    /// turns adjusted JSON into it.
+    /// The state in the current schema; [`crate::cty::json::decode_lenient`] turns adjusted
+    /// JSON into it.
     pub state: Value,
     /// Errors and warnings.
     pub diagnostics: Diagnostics,
@@ -198,7 +208,11 @@ pub trait Resource<D: Send + Sync + 'static>: Send + Sync {
 
     /// Checks the configuration beyond the schema's validators (cross-attribute rules).
     /// Values may be unknown.
-    async fn validate_config(&self, _req: ValidateConfigRequest, _resp: &mut ValidateConfigResponse) {
+    async fn validate_config(
+        &self,
+        _req: ValidateConfigRequest,
+        _resp: &mut ValidateConfigResponse,
+    ) {
     }
 
     /// Refines the engine's default plan (see [`crate::framework::server`] for what it

@@ -1,11 +1,7 @@
-//! Small helpers over [`Value`] used by the engine and by resource authors.
+//! Small helpers over [`Value`] used by the engine and by resource authors, beside the
+//! inherent ones in [`crate::cty::value`] (`is_null`, `as_str`, `semantically_equal`...).
 
-use std::collections::BTreeMap;
-
-use bigdecimal::ToPrimitive;
-
-use crate::cty::{AttributePath, Number, Value};
-use crate::framework::path::AttributePathExt;
+use crate::cty::{AttributePath, Value};
 
 static NULL: Value = Value::Null;
 
@@ -15,28 +11,15 @@ pub trait ValueExt {
     fn attr(&self, name: &str) -> &Value;
     /// Sets attribute `name` of a known object; does nothing on other values.
     fn set_attr(&mut self, name: &str, value: Value);
-    /// The string, if this is a known string.
-    fn as_str(&self) -> Option<&str>;
-    /// The bool, if this is a known bool.
-    fn as_bool(&self) -> Option<bool>;
     /// The number as `i64`, if this is a known whole number that fits.
     fn as_i64(&self) -> Option<i64>;
     /// The elements of a known list, set or tuple.
     fn elements(&self) -> Option<&[Value]>;
-    /// Whether this is null.
-    fn is_null_value(&self) -> bool;
-    /// Whether this is unknown (refined or not).
-    fn is_unknown_value(&self) -> bool;
-    /// Whether neither this nor anything inside it is unknown.
-    fn is_wholly_known(&self) -> bool;
 }
 
 impl ValueExt for Value {
     fn attr(&self, name: &str) -> &Value {
-        match self {
-            Value::Object(attrs) => attrs.get(name).unwrap_or(&NULL),
-            _ => &NULL,
-        }
+        self.get_attr(name).unwrap_or(&NULL)
     }
 
     fn set_attr(&mut self, name: &str, value: Value) {
@@ -45,25 +28,8 @@ impl ValueExt for Value {
         }
     }
 
-    fn as_str(&self) -> Option<&str> {
-        match self {
-            Value::String(s) => Some(s),
-            _ => None,
-        }
-    }
-
-    fn as_bool(&self) -> Option<bool> {
-        match self {
-            Value::Bool(b) => Some(*b),
-            _ => None,
-        }
-    }
-
     fn as_i64(&self) -> Option<i64> {
-        match self {
-            Value::Number(Number(n)) if n.is_integer() => n.to_i64(),
-            _ => None,
-        }
+        self.as_number().and_then(|n| n.to_i64())
     }
 
     fn elements(&self) -> Option<&[Value]> {
@@ -72,38 +38,6 @@ impl ValueExt for Value {
             _ => None,
         }
     }
-
-    fn is_null_value(&self) -> bool {
-        matches!(self, Value::Null)
-    }
-
-    fn is_unknown_value(&self) -> bool {
-        matches!(self, Value::Unknown(_))
-    }
-
-    fn is_wholly_known(&self) -> bool {
-        match self {
-            Value::Unknown(_) => false,
-            Value::List(items) | Value::Set(items) | Value::Tuple(items) => {
-                items.iter().all(ValueExt::is_wholly_known)
-            }
-            Value::Map(items) | Value::Object(items) => {
-                items.values().all(ValueExt::is_wholly_known)
-            }
-            Value::Dynamic(_, inner) => inner.is_wholly_known(),
-            _ => true,
-        }
-    }
-}
-
-/// A known string value.
-pub fn string(s: impl Into<String>) -> Value {
-    Value::String(s.into())
-}
-
-/// A known whole number.
-pub fn int(n: i64) -> Value {
-    Value::Number(Number(n.into()))
 }
 
 /// A known set of strings.
@@ -112,39 +46,7 @@ where
     I: IntoIterator<Item = S>,
     S: Into<String>,
 {
-    Value::Set(items.into_iter().map(string).collect())
-}
-
-/// A plain unknown value, without refinements.
-pub fn unknown() -> Value {
-    Value::Unknown(Default::default())
-}
-
-/// Semantic equality: like `==`, but sets compare without regard to order.
-pub fn equal(a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::Set(xs), Value::Set(ys)) => {
-            xs.len() == ys.len()
-                && xs.iter().all(|x| ys.iter().any(|y| equal(x, y)))
-                && ys.iter().all(|y| xs.iter().any(|x| equal(x, y)))
-        }
-        (Value::List(xs), Value::List(ys)) | (Value::Tuple(xs), Value::Tuple(ys)) => {
-            xs.len() == ys.len() && xs.iter().zip(ys).all(|(x, y)| equal(x, y))
-        }
-        (Value::Map(xs), Value::Map(ys)) | (Value::Object(xs), Value::Object(ys)) => {
-            maps_equal(xs, ys)
-        }
-        (Value::Dynamic(tx, x), Value::Dynamic(ty, y)) => tx == ty && equal(x, y),
-        (Value::Number(x), Value::Number(y)) => x.0 == y.0,
-        _ => a == b,
-    }
-}
-
-fn maps_equal(xs: &BTreeMap<String, Value>, ys: &BTreeMap<String, Value>) -> bool {
-    xs.len() == ys.len()
-        && xs
-            .iter()
-            .all(|(k, x)| ys.get(k).is_some_and(|y| equal(x, y)))
+    Value::Set(items.into_iter().map(|s| Value::String(s.into())).collect())
 }
 
 /// Paths of every unknown value inside `value`. Set elements are reported at the set itself,
@@ -160,22 +62,22 @@ fn collect_unknown(value: &Value, at: &AttributePath, out: &mut Vec<AttributePat
         Value::Unknown(_) => out.push(at.clone()),
         Value::List(items) | Value::Tuple(items) => {
             for (i, item) in items.iter().enumerate() {
-                collect_unknown(item, &at.index(i), out);
+                collect_unknown(item, &at.clone().index(i as i64), out);
             }
         }
         Value::Set(items) => {
-            if !items.iter().all(ValueExt::is_wholly_known) {
+            if !items.iter().all(Value::is_wholly_known) {
                 out.push(at.clone());
             }
         }
         Value::Map(items) => {
             for (k, item) in items {
-                collect_unknown(item, &at.key(k), out);
+                collect_unknown(item, &at.clone().key(k.as_str()), out);
             }
         }
         Value::Object(items) => {
             for (k, item) in items {
-                collect_unknown(item, &at.attr(k), out);
+                collect_unknown(item, &at.clone().attr(k.as_str()), out);
             }
         }
         Value::Dynamic(_, inner) => collect_unknown(inner, at, out),
@@ -210,7 +112,7 @@ pub fn unknown_as_null(value: Value) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::framework::path::root;
+    use crate::cty::Number;
 
     fn obj(pairs: &[(&str, Value)]) -> Value {
         Value::Object(
@@ -222,30 +124,23 @@ mod tests {
     }
 
     #[test]
-    fn sets_compare_without_order() {
-        let a = string_set(["RootSessions", "RootCredentialsManagement"]);
-        let b = string_set(["RootCredentialsManagement", "RootSessions"]);
-        let c = string_set(["RootSessions"]);
-        assert!(equal(&a, &b));
-        assert!(!equal(&a, &c));
-        assert!(!equal(&Value::List(vec![string("a"), string("b")]), &Value::List(vec![string("b"), string("a")])));
-    }
-
-    #[test]
     fn finds_unknown_paths() {
         let v = obj(&[
-            ("id", unknown()),
-            ("name", string("x")),
-            ("tags", Value::Set(vec![unknown()])),
-            ("blocks", Value::List(vec![obj(&[("arn", unknown())])])),
+            ("id", Value::unknown()),
+            ("name", Value::from("x")),
+            ("tags", Value::Set(vec![Value::unknown()])),
+            (
+                "blocks",
+                Value::List(vec![obj(&[("arn", Value::unknown())])]),
+            ),
         ]);
         let paths = unknown_paths(&v, &AttributePath::default());
         assert_eq!(
             paths,
             vec![
-                root("blocks").index(0).attr("arn"),
-                root("id"),
-                root("tags"),
+                AttributePath::root("blocks").index(0).attr("arn"),
+                AttributePath::root("id"),
+                AttributePath::root("tags"),
             ]
         );
         assert!(!v.is_wholly_known());
@@ -254,11 +149,27 @@ mod tests {
 
     #[test]
     fn accessors() {
-        let v = obj(&[("n", int(25)), ("s", string("a")), ("b", Value::Bool(true))]);
+        let mut v = obj(&[("n", Value::from(25)), ("s", Value::from("a"))]);
         assert_eq!(v.attr("n").as_i64(), Some(25));
         assert_eq!(v.attr("s").as_str(), Some("a"));
-        assert_eq!(v.attr("b").as_bool(), Some(true));
-        assert!(v.attr("missing").is_null_value());
+        assert!(v.attr("missing").is_null());
+        v.set_attr("s", Value::from("b"));
+        assert_eq!(v.attr("s").as_str(), Some("b"));
         assert_eq!(Value::Number(Number("1.5".parse().unwrap())).as_i64(), None);
+        assert_eq!(string_set(["a"]).elements().map(<[Value]>::len), Some(1));
+    }
+}
+
+/// Short constructors for tables in tests.
+#[cfg(test)]
+pub(crate) mod test_values {
+    use crate::cty::Value;
+
+    pub fn string(s: &str) -> Value {
+        Value::from(s)
+    }
+
+    pub fn unknown() -> Value {
+        Value::unknown()
     }
 }

@@ -48,7 +48,6 @@ pub trait PlanModifier: Send + Sync + Debug {
 #[cfg(test)]
 pub(crate) mod test_support {
     use super::*;
-    use crate::framework::path::root;
 
     /// Runs `modifier` and returns (planned value, requires replace).
     pub fn run(
@@ -57,7 +56,7 @@ pub(crate) mod test_support {
         state: Option<Value>,
         plan: Value,
     ) -> (Value, bool) {
-        let path = root("attr");
+        let path = AttributePath::root("attr");
         let mut resp = PlanModifyResponse {
             plan,
             requires_replace: false,

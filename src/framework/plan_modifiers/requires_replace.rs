@@ -1,7 +1,6 @@
 //! Replace the resource when the attribute changes.
 
 use super::{PlanModifier, PlanModifyRequest, PlanModifyResponse};
-use crate::framework::values;
 
 /// Asks Terraform to replace the resource when the planned value differs from the prior
 /// state (an unknown planned value counts as a change). Nothing happens on create.
@@ -21,7 +20,7 @@ impl PlanModifier for RequiresReplace {
         let Some(state) = req.state else {
             return;
         };
-        if !values::equal(state, &resp.plan) {
+        if !crate::cty::Value::semantically_equal(state, &resp.plan) {
             resp.requires_replace = true;
         }
     }
@@ -32,16 +31,35 @@ mod tests {
     use super::*;
     use crate::cty::Value;
     use crate::framework::plan_modifiers::test_support::run;
-    use crate::framework::values::{string, string_set, unknown};
+    use crate::framework::values::string_set;
+    use crate::framework::values::test_values::{string, unknown};
 
     #[test]
     fn table() {
         let cases = [
             ("create", string("a"), None, string("a"), false),
-            ("unchanged", string("a"), Some(string("a")), string("a"), false),
+            (
+                "unchanged",
+                string("a"),
+                Some(string("a")),
+                string("a"),
+                false,
+            ),
             ("changed", string("b"), Some(string("a")), string("b"), true),
-            ("set reordered", Value::Null, Some(string_set(["x", "y"])), string_set(["y", "x"]), false),
-            ("unknown plan", unknown(), Some(string("a")), unknown(), true),
+            (
+                "set reordered",
+                Value::Null,
+                Some(string_set(["x", "y"])),
+                string_set(["y", "x"]),
+                false,
+            ),
+            (
+                "unknown plan",
+                unknown(),
+                Some(string("a")),
+                unknown(),
+                true,
+            ),
             ("removed", Value::Null, Some(string("a")), Value::Null, true),
         ];
         for (name, config, state, plan, want) in cases {

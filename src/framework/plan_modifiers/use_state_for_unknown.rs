@@ -29,16 +29,40 @@ impl PlanModifier for UseStateForUnknown {
 mod tests {
     use super::*;
     use crate::framework::plan_modifiers::test_support::run;
-    use crate::framework::values::{string, unknown};
+    use crate::framework::values::test_values::{string, unknown};
 
     #[test]
     fn table() {
         let cases = [
             ("create", Value::Null, None, unknown(), unknown()),
-            ("update keeps state", Value::Null, Some(string("id-1")), unknown(), string("id-1")),
-            ("null state stays unknown", Value::Null, Some(Value::Null), unknown(), unknown()),
-            ("configured value wins", unknown(), Some(string("a")), unknown(), unknown()),
-            ("known plan untouched", Value::Null, Some(string("a")), string("b"), string("b")),
+            (
+                "update keeps state",
+                Value::Null,
+                Some(string("id-1")),
+                unknown(),
+                string("id-1"),
+            ),
+            (
+                "null state stays unknown",
+                Value::Null,
+                Some(Value::Null),
+                unknown(),
+                unknown(),
+            ),
+            (
+                "configured value wins",
+                unknown(),
+                Some(string("a")),
+                unknown(),
+                unknown(),
+            ),
+            (
+                "known plan untouched",
+                Value::Null,
+                Some(string("a")),
+                string("b"),
+                string("b"),
+            ),
         ];
         for (name, config, state, plan, want) in cases {
             let (planned, replace) = run(&UseStateForUnknown, config, state, plan);

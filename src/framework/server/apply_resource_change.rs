@@ -1,14 +1,14 @@
 //! ApplyResourceChange: create, update or delete, then the invariants.
 
 use super::invariants::check_applied;
-use super::{Server, interruptible, interrupted};
+use super::{Server, interrupted, interruptible};
 use crate::cty::Value;
 use crate::framework::diagnostics::Diagnostics;
 use crate::framework::provider::Provider;
 use crate::framework::resource::{
     CreateRequest, CreateResponse, DeleteRequest, DeleteResponse, UpdateRequest, UpdateResponse,
 };
-use crate::framework::values::{ValueExt, unknown_as_null};
+use crate::framework::values::unknown_as_null;
 
 /// ApplyResourceChange input, decoded.
 #[derive(Debug, Clone)]
@@ -24,7 +24,7 @@ pub struct ApplyResourceChangeRequest {
 }
 
 /// ApplyResourceChange output.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct ApplyResourceChangeResponse {
     /// The new state (null after delete); never holds unknown values.
     pub new_state: Value,
@@ -59,7 +59,7 @@ impl<P: Provider> Server<P> {
         let resource = &entry.resource;
         let token = ctx.cancellation();
 
-        if req.planned_state.is_null_value() {
+        if req.planned_state.is_null() {
             let mut resp = DeleteResponse::default();
             let delete = DeleteRequest {
                 state: req.prior_state.clone(),
@@ -81,7 +81,7 @@ impl<P: Provider> Server<P> {
             };
         }
 
-        let (operation, state, private, mut diagnostics) = if req.prior_state.is_null_value() {
+        let (operation, state, private, mut diagnostics) = if req.prior_state.is_null() {
             let mut resp = CreateResponse::default();
             let create = CreateRequest {
                 config: req.config.clone(),
@@ -119,7 +119,7 @@ impl<P: Provider> Server<P> {
         if diagnostics.has_errors() {
             // Terraform keeps what we return (tainted after a create): keep whatever the
             // resource managed to record, minus the unknowns Terraform would reject.
-            let new_state = if state.is_null_value() && operation == "Update" {
+            let new_state = if state.is_null() && operation == "Update" {
                 req.prior_state.clone()
             } else {
                 unknown_as_null(state)
@@ -133,7 +133,7 @@ impl<P: Provider> Server<P> {
         let problems = check_applied(operation, &req.planned_state, &state);
         let new_state = if problems.has_errors() {
             tracing::error!(type_name, operation, "resource broke the apply invariants");
-            if state.is_null_value() && operation == "Update" {
+            if state.is_null() && operation == "Update" {
                 req.prior_state.clone()
             } else {
                 unknown_as_null(state)

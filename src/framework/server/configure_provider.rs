@@ -2,7 +2,7 @@
 
 use std::sync::{Arc, PoisonError};
 
-use super::{Server, interruptible, interrupted};
+use super::{Server, interrupted, interruptible};
 use crate::framework::diagnostics::Diagnostics;
 use crate::framework::provider::{ConfigureRequest, ConfigureResponse, Provider};
 
@@ -20,7 +20,8 @@ impl<P: Provider> Server<P> {
         if !resp.diagnostics.has_errors() {
             match resp.data {
                 Some(data) => {
-                    *self.data.write().unwrap_or_else(PoisonError::into_inner) = Some(Arc::new(data));
+                    *self.data.write().unwrap_or_else(PoisonError::into_inner) =
+                        Some(Arc::new(data));
                 }
                 None => resp.diagnostics.error(
                     "Provider Configuration Incomplete",

@@ -1,11 +1,11 @@
 //! ImportResourceState.
 
-use super::{Server, interruptible, interrupted};
+use super::{Server, interrupted, interruptible};
 use crate::cty::Value;
 use crate::framework::diagnostics::Diagnostics;
 use crate::framework::provider::Provider;
 use crate::framework::resource::{ImportStateRequest, ImportStateResponse};
-use crate::framework::values::{ValueExt, unknown_as_null};
+use crate::framework::values::unknown_as_null;
 
 /// ImportResourceState output.
 #[derive(Debug, Default)]
@@ -20,7 +20,11 @@ pub struct ImportResourceStateResponse {
 
 impl<P: Provider> Server<P> {
     /// Imports an existing object by ID through the resource's `import_state`.
-    pub async fn import_resource_state(&self, type_name: &str, id: String) -> ImportResourceStateResponse {
+    pub async fn import_resource_state(
+        &self,
+        type_name: &str,
+        id: String,
+    ) -> ImportResourceStateResponse {
         let fail = |diagnostics: Diagnostics| ImportResourceStateResponse {
             diagnostics,
             ..Default::default()
@@ -47,7 +51,7 @@ impl<P: Provider> Server<P> {
         if resp.diagnostics.has_errors() {
             return fail(resp.diagnostics);
         }
-        if resp.state.is_null_value() {
+        if resp.state.is_null() {
             resp.diagnostics.error(
                 "Missing Resource Import State",
                 "The resource returned no state for the import. This is a bug in the provider, \

@@ -2,14 +2,13 @@
 
 use crate::cty::{AttributePath, Value};
 use crate::framework::diagnostics::Diagnostics;
-use crate::framework::path::AttributePathExt;
-use crate::framework::values::{self, ValueExt, unknown_paths};
+use crate::framework::values::unknown_paths;
 
 /// Checks a state returned by create or update against the plan: present, wholly known, and
 /// equal to every known planned value. `operation` names the step for the messages.
 pub(crate) fn check_applied(operation: &str, planned: &Value, state: &Value) -> Diagnostics {
     let mut diags = Diagnostics::new();
-    if state.is_null_value() {
+    if state.is_null() {
         diags.error(
             format!("Missing Resource State After {operation}"),
             format!(
@@ -42,23 +41,33 @@ pub(crate) fn check_applied(operation: &str, planned: &Value, state: &Value) -> 
 }
 
 /// Paths where `planned` is known and `actual` differs.
-fn collect_mismatches(planned: &Value, actual: &Value, at: &AttributePath, out: &mut Vec<AttributePath>) {
+fn collect_mismatches(
+    planned: &Value,
+    actual: &Value,
+    at: &AttributePath,
+    out: &mut Vec<AttributePath>,
+) {
     match (planned, actual) {
         (Value::Unknown(_), _) => {}
         (Value::Object(p), Value::Object(a)) => {
             for (name, pv) in p {
-                collect_mismatches(pv, a.get(name).unwrap_or(&Value::Null), &at.attr(name), out);
+                collect_mismatches(
+                    pv,
+                    a.get(name).unwrap_or(&Value::Null),
+                    &at.clone().attr(name.as_str()),
+                    out,
+                );
             }
         }
         (Value::List(p), Value::List(a)) if p.len() == a.len() => {
             for (i, (pv, av)) in p.iter().zip(a).enumerate() {
-                collect_mismatches(pv, av, &at.index(i), out);
+                collect_mismatches(pv, av, &at.clone().index(i as i64), out);
             }
         }
         (Value::Map(p), Value::Map(a)) if p.len() == a.len() => {
             for (k, pv) in p {
                 match a.get(k) {
-                    Some(av) => collect_mismatches(pv, av, &at.key(k), out),
+                    Some(av) => collect_mismatches(pv, av, &at.clone().key(k.as_str()), out),
                     None => out.push(at.clone()),
                 }
             }
@@ -69,7 +78,7 @@ fn collect_mismatches(planned: &Value, actual: &Value, at: &AttributePath, out: 
             }
         }
         _ => {
-            if !values::equal(planned, actual) {
+            if !crate::cty::Value::semantically_equal(planned, actual) {
                 out.push(at.clone());
             }
         }
@@ -79,40 +88,77 @@ fn collect_mismatches(planned: &Value, actual: &Value, at: &AttributePath, out: 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::framework::path::root;
-    use crate::framework::values::{string, string_set, unknown};
+    use crate::framework::values::string_set;
+    use crate::framework::values::test_values::{string, unknown};
 
     fn obj(pairs: &[(&str, Value)]) -> Value {
-        Value::Object(pairs.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect())
+        Value::Object(
+            pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), v.clone()))
+                .collect(),
+        )
     }
 
     #[test]
     fn table() {
-        let planned = obj(&[("id", unknown()), ("name", string("a")), ("tags", string_set(["x", "y"]))]);
+        let planned = obj(&[
+            ("id", unknown()),
+            ("name", string("a")),
+            ("tags", string_set(["x", "y"])),
+        ]);
         let cases: Vec<(&str, Value, Vec<(&str, Option<AttributePath>)>)> = vec![
             (
                 "good",
-                obj(&[("id", string("1")), ("name", string("a")), ("tags", string_set(["y", "x"]))]),
+                obj(&[
+                    ("id", string("1")),
+                    ("name", string("a")),
+                    ("tags", string_set(["y", "x"])),
+                ]),
                 vec![],
             ),
-            ("missing", Value::Null, vec![("Missing Resource State After Create", None)]),
+            (
+                "missing",
+                Value::Null,
+                vec![("Missing Resource State After Create", None)],
+            ),
             (
                 "unknown left",
-                obj(&[("id", unknown()), ("name", string("a")), ("tags", string_set(["x", "y"]))]),
-                vec![("Unknown Value After Create", Some(root("id")))],
+                obj(&[
+                    ("id", unknown()),
+                    ("name", string("a")),
+                    ("tags", string_set(["x", "y"])),
+                ]),
+                vec![(
+                    "Unknown Value After Create",
+                    Some(AttributePath::root("id")),
+                )],
             ),
             (
                 "changed planned value",
-                obj(&[("id", string("1")), ("name", string("b")), ("tags", string_set(["x"]))]),
+                obj(&[
+                    ("id", string("1")),
+                    ("name", string("b")),
+                    ("tags", string_set(["x"])),
+                ]),
                 vec![
-                    ("Applied Value Differs From Plan", Some(root("name"))),
-                    ("Applied Value Differs From Plan", Some(root("tags"))),
+                    (
+                        "Applied Value Differs From Plan",
+                        Some(AttributePath::root("name")),
+                    ),
+                    (
+                        "Applied Value Differs From Plan",
+                        Some(AttributePath::root("tags")),
+                    ),
                 ],
             ),
         ];
         for (name, state, want) in cases {
             let diags = check_applied("Create", &planned, &state);
-            let got: Vec<_> = diags.iter().map(|d| (d.summary.as_str(), d.attribute.clone())).collect();
+            let got: Vec<_> = diags
+                .iter()
+                .map(|d| (d.summary.as_str(), d.attribute.clone()))
+                .collect();
             assert_eq!(got, want, "{name}");
         }
     }

@@ -17,7 +17,6 @@ mod configure_provider;
 mod get_provider_schema;
 mod import_resource_state;
 mod invariants;
-mod lenient;
 mod plan_resource_change;
 pub mod planning;
 mod read_data_source;
@@ -29,7 +28,6 @@ mod validation;
 
 pub use apply_resource_change::{ApplyResourceChangeRequest, ApplyResourceChangeResponse};
 pub use import_resource_state::ImportResourceStateResponse;
-pub use lenient::{LenientDecodeError, lenient_decode};
 pub use plan_resource_change::{PlanResourceChangeRequest, PlanResourceChangeResponse};
 pub use read_resource::{ReadResourceRequest, ReadResourceResponse};
 pub use upgrade_resource_state::UpgradeResourceStateResponse;
@@ -130,7 +128,9 @@ impl<P: Provider> Server<P> {
 
     /// The data source schemas by type name.
     pub fn data_source_schemas(&self) -> impl Iterator<Item = (&str, &Schema)> {
-        self.data_sources.iter().map(|(n, e)| (n.as_str(), &e.schema))
+        self.data_sources
+            .iter()
+            .map(|(n, e)| (n.as_str(), &e.schema))
     }
 
     fn resource(&self, type_name: &str) -> Result<&ResourceEntry<P::Data>, Diagnostic> {

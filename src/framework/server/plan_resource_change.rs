@@ -1,7 +1,7 @@
 //! PlanResourceChange.
 
 use super::planning::default_plan;
-use super::{Server, interruptible, interrupted};
+use super::{Server, interrupted, interruptible};
 use crate::cty::{AttributePath, Value};
 use crate::framework::diagnostics::Diagnostics;
 use crate::framework::provider::Provider;
@@ -21,7 +21,7 @@ pub struct PlanResourceChangeRequest {
 }
 
 /// PlanResourceChange output.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct PlanResourceChangeResponse {
     /// The planned state.
     pub planned_state: Value,

@@ -15,13 +15,12 @@
 
 use crate::cty::{AttributePath, Value};
 use crate::framework::diagnostics::Diagnostics;
-use crate::framework::path::AttributePathExt;
 use crate::framework::plan_modifiers::{PlanModifyRequest, PlanModifyResponse};
 use crate::framework::schema::{Attribute, Block, Nesting, Schema};
-use crate::framework::values::{self, ValueExt};
+use crate::framework::values::ValueExt;
 
 /// The result of default planning.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct DefaultPlan {
     /// The planned state.
     pub planned: Value,
@@ -33,49 +32,84 @@ pub struct DefaultPlan {
 
 /// Plans a change of a resource with `schema` from `prior` (null on create) to the
 /// configuration `config`, starting from Terraform's `proposed` new state.
-pub fn default_plan(schema: &Schema, prior: &Value, proposed: &Value, config: &Value) -> DefaultPlan {
-    if proposed.is_null_value() {
+pub fn default_plan(
+    schema: &Schema,
+    prior: &Value,
+    proposed: &Value,
+    config: &Value,
+) -> DefaultPlan {
+    if proposed.is_null() {
         return DefaultPlan {
             planned: Value::Null,
-            ..DefaultPlan::default()
+            requires_replace: Vec::new(),
+            diagnostics: Diagnostics::new(),
         };
     }
-    let prior_obj = (!prior.is_null_value()).then_some(prior);
+    let prior_obj = (!prior.is_null()).then_some(prior);
     let root = AttributePath::default();
     let mut planned = proposed.clone();
 
-    walk(&schema.block, &root, config, prior_obj, &mut planned, &mut |_, attr, cfg, _, plan| {
-        if let (Some(default), Value::Null) = (attr.default(), cfg) {
-            *plan = default.clone();
-        }
-    });
-
-    let changed = prior_obj.is_none_or(|prior| !values::equal(prior, &planned));
-    if changed {
-        walk(&schema.block, &root, config, prior_obj, &mut planned, &mut |_, attr, cfg, _, plan| {
-            if attr.mode().is_computed() && attr.default().is_none() && cfg.is_null_value() {
-                *plan = values::unknown();
+    walk(
+        &schema.block,
+        &root,
+        config,
+        prior_obj,
+        &mut planned,
+        &mut |_, attr, cfg, _, plan| {
+            if let (Some(default), Value::Null) = (attr.default(), cfg) {
+                *plan = default.clone();
             }
-        });
+        },
+    );
+
+    let changed =
+        prior_obj.is_none_or(|prior| !crate::cty::Value::semantically_equal(prior, &planned));
+    if changed {
+        walk(
+            &schema.block,
+            &root,
+            config,
+            prior_obj,
+            &mut planned,
+            &mut |_, attr, cfg, _, plan| {
+                if attr.mode().is_computed() && attr.default().is_none() && cfg.is_null() {
+                    *plan = Value::unknown();
+                }
+            },
+        );
     }
 
     let mut requires_replace = Vec::new();
     let mut diagnostics = Diagnostics::new();
-    walk(&schema.block, &root, config, prior_obj, &mut planned, &mut |path, attr, cfg, state, plan| {
-        for modifier in attr.plan_modifiers() {
-            let mut resp = PlanModifyResponse {
-                plan: std::mem::take(plan),
-                requires_replace: false,
-                diagnostics: Diagnostics::new(),
-            };
-            modifier.modify(&PlanModifyRequest { path, config: cfg, state }, &mut resp);
-            *plan = resp.plan;
-            if resp.requires_replace && !requires_replace.contains(path) {
-                requires_replace.push(path.clone());
+    walk(
+        &schema.block,
+        &root,
+        config,
+        prior_obj,
+        &mut planned,
+        &mut |path, attr, cfg, state, plan| {
+            for modifier in attr.plan_modifiers() {
+                let mut resp = PlanModifyResponse {
+                    plan: std::mem::replace(plan, Value::Null),
+                    requires_replace: false,
+                    diagnostics: Diagnostics::new(),
+                };
+                modifier.modify(
+                    &PlanModifyRequest {
+                        path,
+                        config: cfg,
+                        state,
+                    },
+                    &mut resp,
+                );
+                *plan = resp.plan;
+                if resp.requires_replace && !requires_replace.contains(path) {
+                    requires_replace.push(path.clone());
+                }
+                diagnostics.extend(resp.diagnostics);
             }
-            diagnostics.extend(resp.diagnostics);
-        }
-    });
+        },
+    );
 
     DefaultPlan {
         planned,
@@ -104,24 +138,40 @@ fn walk(
     for (name, attr) in block.attributes() {
         let plan = planned_attrs.entry(name.clone()).or_insert(Value::Null);
         let state = prior.map(|p| p.attr(name));
-        visit(&path.attr(name), attr, config.attr(name), state, plan);
+        visit(
+            &path.clone().attr(name.as_str()),
+            attr,
+            config.attr(name),
+            state,
+            plan,
+        );
     }
     for (name, nested) in block.blocks() {
         let Some(plan) = planned_attrs.get_mut(name) else {
             continue;
         };
-        let at = path.attr(name);
+        let at = path.clone().attr(name.as_str());
         let cfg = config.attr(name);
-        let state = prior.map(|p| p.attr(name)).filter(|s| !s.is_null_value());
+        let state = prior.map(|p| p.attr(name)).filter(|s| !s.is_null());
         match (nested.nesting(), plan) {
             (Nesting::Single, plan @ Value::Object(_)) => {
                 walk(nested.block(), &at, cfg, state, plan, visit);
             }
             (Nesting::List, Value::List(items)) => {
                 for (i, item) in items.iter_mut().enumerate() {
-                    let cfg_item = cfg.elements().and_then(|e| e.get(i)).unwrap_or(&Value::Null);
+                    let cfg_item = cfg
+                        .elements()
+                        .and_then(|e| e.get(i))
+                        .unwrap_or(&Value::Null);
                     let state_item = state.and_then(|s| s.elements()).and_then(|e| e.get(i));
-                    walk(nested.block(), &at.index(i), cfg_item, state_item, item, visit);
+                    walk(
+                        nested.block(),
+                        &at.clone().index(i as i64),
+                        cfg_item,
+                        state_item,
+                        item,
+                        visit,
+                    );
                 }
             }
             (Nesting::Set, Value::Set(items)) => {
@@ -145,8 +195,8 @@ fn matching_config_element<'a>(config: &'a Value, planned: &Value) -> &'a Value 
         .find(|candidate| match candidate {
             Value::Object(attrs) => attrs
                 .iter()
-                .filter(|(_, v)| !v.is_null_value())
-                .all(|(k, v)| values::equal(v, planned.attr(k))),
+                .filter(|(_, v)| !v.is_null())
+                .all(|(k, v)| crate::cty::Value::semantically_equal(v, planned.attr(k))),
             _ => false,
         })
         .unwrap_or(&Value::Null)
@@ -156,10 +206,9 @@ fn matching_config_element<'a>(config: &'a Value, planned: &Value) -> &'a Value 
 mod tests {
     use super::*;
     use crate::cty::Type;
-    use crate::framework::path::root;
     use crate::framework::plan_modifiers::{RequiresReplace, UseStateForUnknown};
     use crate::framework::schema::{Attribute, NestedBlock};
-    use crate::framework::values::{string, unknown};
+    use crate::framework::values::test_values::{string, unknown};
 
     fn schema() -> Schema {
         Schema::new(
@@ -204,18 +253,24 @@ mod tests {
     }
 
     fn rule(name: &str, id: Value) -> Value {
-        Value::Object([("name".to_owned(), string(name)), ("rule_id".to_owned(), id)].into())
+        Value::Object(
+            [
+                ("name".to_owned(), string(name)),
+                ("rule_id".to_owned(), id),
+            ]
+            .into(),
+        )
     }
 
     /// Terraform's proposed new state: configuration, with prior values for computed
     /// attributes the configuration leaves null.
     fn proposed(config: &Value, prior: &Value) -> Value {
         let mut p = config.clone();
-        if prior.is_null_value() {
+        if prior.is_null() {
             return p;
         }
         for name in ["id", "arn", "principal", "label"] {
-            if config.attr(name).is_null_value() {
+            if config.attr(name).is_null() {
                 p.set_attr(name, prior.attr(name).clone());
             }
         }
@@ -243,7 +298,10 @@ mod tests {
             Case {
                 name: "create: computed unknown, default applied, config kept",
                 prior: Value::Null,
-                config: obj(&[("account_id", string("111111111111")), ("note", string("n"))]),
+                config: obj(&[
+                    ("account_id", string("111111111111")),
+                    ("note", string("n")),
+                ]),
                 want: obj(&[
                     ("id", unknown()),
                     ("arn", unknown()),
@@ -277,7 +335,10 @@ mod tests {
             Case {
                 name: "update: computed unknown except UseStateForUnknown",
                 prior: state.clone(),
-                config: obj(&[("account_id", string("111111111111")), ("note", string("new"))]),
+                config: obj(&[
+                    ("account_id", string("111111111111")),
+                    ("note", string("new")),
+                ]),
                 want: obj(&[
                     ("id", string("i-1")),
                     ("arn", unknown()),
@@ -299,7 +360,7 @@ mod tests {
                     ("principal", string("iam.amazonaws.com")),
                     ("label", unknown()),
                 ]),
-                replace: vec![root("account_id")],
+                replace: vec![AttributePath::root("account_id")],
             },
             Case {
                 name: "replace on unknown account_id",
@@ -312,7 +373,7 @@ mod tests {
                     ("principal", string("iam.amazonaws.com")),
                     ("label", unknown()),
                 ]),
-                replace: vec![root("account_id")],
+                replace: vec![AttributePath::root("account_id")],
             },
             Case {
                 name: "default differing from prior forces replacement",
@@ -331,7 +392,7 @@ mod tests {
                     ("principal", string("iam.amazonaws.com")),
                     ("label", unknown()),
                 ]),
-                replace: vec![root("principal")],
+                replace: vec![AttributePath::root("principal")],
             },
             Case {
                 name: "destroy passes through",
@@ -342,7 +403,7 @@ mod tests {
             },
         ];
         for case in cases {
-            let proposed = if case.config.is_null_value() {
+            let proposed = if case.config.is_null() {
                 Value::Null
             } else {
                 proposed(&case.config, &case.prior)
@@ -366,7 +427,10 @@ mod tests {
         ]);
         let config = obj(&[
             ("account_id", string("111111111111")),
-            ("rule", Value::List(vec![rule("a", Value::Null), rule("b", Value::Null)])),
+            (
+                "rule",
+                Value::List(vec![rule("a", Value::Null), rule("b", Value::Null)]),
+            ),
         ]);
         let mut proposed = proposed(&config, &prior);
         proposed.set_attr(

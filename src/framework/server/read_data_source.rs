@@ -1,11 +1,11 @@
 //! ReadDataSource.
 
-use super::{Server, diags_of, interruptible, interrupted};
+use super::{Server, diags_of, interrupted, interruptible};
 use crate::cty::{AttributePath, Value};
 use crate::framework::data_source::{ReadRequest, ReadResponse};
 use crate::framework::diagnostics::Diagnostics;
 use crate::framework::provider::Provider;
-use crate::framework::values::{ValueExt, unknown_as_null, unknown_paths};
+use crate::framework::values::{unknown_as_null, unknown_paths};
 
 impl<P: Provider> Server<P> {
     /// Reads a data source. The result must be wholly known.

@@ -1,11 +1,11 @@
 //! ReadResource.
 
-use super::{Server, interruptible, interrupted};
+use super::{Server, interrupted, interruptible};
 use crate::cty::{AttributePath, Value};
 use crate::framework::diagnostics::Diagnostics;
 use crate::framework::provider::Provider;
 use crate::framework::resource::{ReadRequest, ReadResponse};
-use crate::framework::values::{ValueExt, unknown_as_null, unknown_paths};
+use crate::framework::values::{unknown_as_null, unknown_paths};
 
 /// ReadResource input, decoded.
 #[derive(Debug, Clone)]
@@ -17,7 +17,7 @@ pub struct ReadResourceRequest {
 }
 
 /// ReadResource output.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct ReadResourceResponse {
     /// The refreshed state; null when the object is gone.
     pub state: Value,
@@ -29,7 +29,11 @@ pub struct ReadResourceResponse {
 
 impl<P: Provider> Server<P> {
     /// Refreshes a resource. A null result removes it from state.
-    pub async fn read_resource(&self, type_name: &str, req: ReadResourceRequest) -> ReadResourceResponse {
+    pub async fn read_resource(
+        &self,
+        type_name: &str,
+        req: ReadResourceRequest,
+    ) -> ReadResourceResponse {
         let fail = |req: ReadResourceRequest, diagnostics: Diagnostics| ReadResourceResponse {
             state: req.state,
             private: req.private,
@@ -39,7 +43,7 @@ impl<P: Provider> Server<P> {
             Ok(entry) => entry,
             Err(diag) => return fail(req, diag.into()),
         };
-        if req.state.is_null_value() {
+        if req.state.is_null() {
             return fail(req, Diagnostics::new());
         }
         let ctx = match self.context() {

@@ -2,7 +2,6 @@
 
 use crate::cty::{AttributePath, Value};
 use crate::framework::diagnostics::Diagnostics;
-use crate::framework::path::AttributePathExt;
 use crate::framework::schema::{AttributeMode, Block, Nesting};
 use crate::framework::validators::ValidateRequest;
 use crate::framework::values::ValueExt;
@@ -22,7 +21,7 @@ pub(crate) fn validate_block(
         return;
     }
     for (name, attr) in block.attributes() {
-        let at = path.attr(name);
+        let at = path.clone().attr(name.as_str());
         let v = value.attr(name);
         match (attr.mode(), v) {
             (AttributeMode::Required, Value::Null) => diags.attribute_error(
@@ -30,7 +29,7 @@ pub(crate) fn validate_block(
                 "Missing Required Attribute",
                 format!("The argument {name:?} is required, but no definition was found."),
             ),
-            (AttributeMode::Computed, v) if !v.is_null_value() => diags.attribute_error(
+            (AttributeMode::Computed, v) if !v.is_null() => diags.attribute_error(
                 at.clone(),
                 "Invalid Configuration for Read-Only Attribute",
                 format!(
@@ -40,13 +39,13 @@ pub(crate) fn validate_block(
             ),
             _ => {}
         }
-        if v.is_null_value() {
+        if v.is_null() {
             continue;
         }
         if let Some(message) = attr.deprecation() {
             diags.attribute_warning(at.clone(), "Attribute Deprecated", message);
         }
-        if v.is_unknown_value() {
+        if v.is_unknown() {
             continue;
         }
         let req = ValidateRequest {
@@ -59,7 +58,7 @@ pub(crate) fn validate_block(
         }
     }
     for (name, nested) in block.blocks() {
-        let at = path.attr(name);
+        let at = path.clone().attr(name.as_str());
         let v = value.attr(name);
         let items: Vec<&Value> = match (nested.nesting(), v) {
             (_, Value::Unknown(_)) => continue,
@@ -94,7 +93,7 @@ pub(crate) fn validate_block(
         for (i, item) in items.into_iter().enumerate() {
             let item_path = match nested.nesting() {
                 Nesting::Single => at.clone(),
-                Nesting::List => at.index(i),
+                Nesting::List => at.clone().index(i as i64),
                 // The protocol cannot address a set element; the set itself is the closest.
                 Nesting::Set => at.clone(),
             };
@@ -107,10 +106,9 @@ pub(crate) fn validate_block(
 mod tests {
     use super::*;
     use crate::cty::Type;
-    use crate::framework::path::root;
     use crate::framework::schema::{Attribute, NestedBlock};
     use crate::framework::validators::StringOneOf;
-    use crate::framework::values::{string, unknown};
+    use crate::framework::values::test_values::{string, unknown};
 
     fn schema() -> Block {
         Block::new()
@@ -120,7 +118,10 @@ mod tests {
                 "mode",
                 Attribute::optional(Type::String).validator(StringOneOf::new(["a", "b"])),
             )
-            .attribute("old", Attribute::optional(Type::String).deprecated("use name"))
+            .attribute(
+                "old",
+                Attribute::optional(Type::String).deprecated("use name"),
+            )
             .block(
                 "inner",
                 NestedBlock::new(
@@ -157,18 +158,25 @@ mod tests {
             (
                 "missing required",
                 config(&[]),
-                vec![("Missing Required Attribute", root("name"))],
+                vec![("Missing Required Attribute", AttributePath::root("name"))],
             ),
-            ("unknown required is fine", config(&[("name", unknown())]), vec![]),
+            (
+                "unknown required is fine",
+                config(&[("name", unknown())]),
+                vec![],
+            ),
             (
                 "read-only set",
                 config(&[("name", string("n")), ("id", string("x"))]),
-                vec![("Invalid Configuration for Read-Only Attribute", root("id"))],
+                vec![(
+                    "Invalid Configuration for Read-Only Attribute",
+                    AttributePath::root("id"),
+                )],
             ),
             (
                 "validator",
                 config(&[("name", string("n")), ("mode", string("c"))]),
-                vec![("Invalid Attribute Value", root("mode"))],
+                vec![("Invalid Attribute Value", AttributePath::root("mode"))],
             ),
             (
                 "validator skips unknown",
@@ -178,20 +186,29 @@ mod tests {
             (
                 "deprecated",
                 config(&[("name", string("n")), ("old", string("o"))]),
-                vec![("Attribute Deprecated", root("old"))],
+                vec![("Attribute Deprecated", AttributePath::root("old"))],
             ),
             (
                 "nested validator path",
-                config(&[("name", string("n")), ("inner", Value::List(vec![inner(string("y"))]))]),
-                vec![("Invalid Attribute Value", root("inner").index(0).attr("kind"))],
+                config(&[
+                    ("name", string("n")),
+                    ("inner", Value::List(vec![inner(string("y"))])),
+                ]),
+                vec![(
+                    "Invalid Attribute Value",
+                    AttributePath::root("inner").index(0).attr("kind"),
+                )],
             ),
             (
                 "too many blocks",
                 config(&[
                     ("name", string("n")),
-                    ("inner", Value::List(vec![inner(string("x")), inner(string("x"))])),
+                    (
+                        "inner",
+                        Value::List(vec![inner(string("x")), inner(string("x"))]),
+                    ),
                 ]),
-                vec![("Too Many inner Blocks", root("inner"))],
+                vec![("Too Many inner Blocks", AttributePath::root("inner"))],
             ),
             (
                 "unknown block list",
@@ -201,7 +218,13 @@ mod tests {
         ];
         for (name, value, want) in cases {
             let mut diags = Diagnostics::new();
-            validate_block(&schema(), &AttributePath::default(), &value, &value, &mut diags);
+            validate_block(
+                &schema(),
+                &AttributePath::default(),
+                &value,
+                &value,
+                &mut diags,
+            );
             let got: Vec<(&str, AttributePath)> = diags
                 .iter()
                 .map(|d| (d.summary.as_str(), d.attribute.clone().unwrap_or_default()))

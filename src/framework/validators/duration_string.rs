@@ -112,11 +112,7 @@ mod tests {
             ("-1h", None),
         ];
         for (text, want) in cases {
-            assert_eq!(
-                parse_duration(text).map(|d| d.as_secs()),
-                want,
-                "{text:?}"
-            );
+            assert_eq!(parse_duration(text).map(|d| d.as_secs()), want, "{text:?}");
         }
     }
 
@@ -132,8 +128,16 @@ mod tests {
             ("soon", true),
         ];
         for (text, fails) in cases {
-            assert_eq!(run(&v, Value::String(text.into())).has_errors(), fails, "{text:?}");
+            assert_eq!(
+                run(&v, Value::String(text.into())).has_errors(),
+                fails,
+                "{text:?}"
+            );
         }
-        assert!(v.description().contains("from 15m to 12h"), "{}", v.description());
+        assert!(
+            v.description().contains("from 15m to 12h"),
+            "{}",
+            v.description()
+        );
     }
 }

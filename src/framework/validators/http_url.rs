@@ -11,7 +11,11 @@ pub struct HttpUrl;
 /// Whether `text` is an absolute http(s) URL with a non-empty host and a valid port if any.
 pub fn is_http_url(text: &str) -> bool {
     let rest = match text.split_once("://") {
-        Some((scheme, rest)) if scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https") => rest,
+        Some((scheme, rest))
+            if scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https") =>
+        {
+            rest
+        }
         _ => return false,
     };
     if text.chars().any(|c| c.is_whitespace() || c.is_control()) {
@@ -77,7 +81,11 @@ mod tests {
             ("", true),
         ];
         for (text, fails) in cases {
-            assert_eq!(run(&HttpUrl, Value::String(text.into())).has_errors(), fails, "{text:?}");
+            assert_eq!(
+                run(&HttpUrl, Value::String(text.into())).has_errors(),
+                fails,
+                "{text:?}"
+            );
         }
     }
 }

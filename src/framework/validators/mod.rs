@@ -68,11 +68,10 @@ pub(crate) fn wrong_type(diags: &mut Diagnostics, req: &ValidateRequest<'_>, exp
 #[cfg(test)]
 pub(crate) mod test_support {
     use super::*;
-    use crate::framework::path::root;
 
     /// Runs `validator` on `value` at path `attr` and returns the diagnostics.
     pub fn run(validator: &dyn Validator, value: Value) -> Diagnostics {
-        let path = root("attr");
+        let path = AttributePath::root("attr");
         let config = Value::Object([("attr".to_owned(), value.clone())].into());
         let mut diags = Diagnostics::new();
         validator.validate(

@@ -43,7 +43,11 @@ mod tests {
             (Value::String("a".into()), true),
         ];
         for (value, fails) in cases {
-            assert_eq!(run(&SetNotEmpty, value.clone()).has_errors(), fails, "{value:?}");
+            assert_eq!(
+                run(&SetNotEmpty, value.clone()).has_errors(),
+                fails,
+                "{value:?}"
+            );
         }
     }
 }

@@ -81,7 +81,11 @@ mod tests {
             ("", true),
         ];
         for (s, fails) in cases {
-            assert_eq!(run(&v, Value::String(s.into())).has_errors(), fails, "{s:?}");
+            assert_eq!(
+                run(&v, Value::String(s.into())).has_errors(),
+                fails,
+                "{s:?}"
+            );
         }
     }
 
@@ -90,7 +94,14 @@ mod tests {
         let v = StringMatches::new(r"^[a-z]{2}-[a-z]+-[0-9]$", "be an AWS region").unwrap();
         assert!(!run(&v, Value::String("eu-west-1".into())).has_errors());
         let diags = run(&v, Value::String("EU".into()));
-        assert!(diags.iter().next().unwrap().detail.contains("be an AWS region"));
+        assert!(
+            diags
+                .iter()
+                .next()
+                .unwrap()
+                .detail
+                .contains("be an AWS region")
+        );
         assert!(StringMatches::new("(", "x").is_err());
     }
 }
