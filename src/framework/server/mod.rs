@@ -192,7 +192,7 @@ pub fn interrupted(operation: &str) -> Diagnostic {
     )
 }
 
-fn unknown_type(kind: &str, type_name: &str) -> Diagnostic {
+pub(crate) fn unknown_type(kind: &str, type_name: &str) -> Diagnostic {
     Diagnostic::error(
         format!("Unknown {kind} Type"),
         format!(
