@@ -3,5 +3,6 @@
 pub mod cty;
 pub mod framework;
 pub mod plugin;
+pub mod provider;
 pub mod sandbox;
 pub mod tfplugin6;

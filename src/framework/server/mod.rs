@@ -133,6 +133,14 @@ impl<P: Provider> Server<P> {
             .map(|(n, e)| (n.as_str(), &e.schema))
     }
 
+    /// What `ConfigureProvider` built, once it succeeded.
+    pub fn configured_data(&self) -> Option<Arc<P::Data>> {
+        self.data
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
     fn resource(&self, type_name: &str) -> Result<&ResourceEntry<P::Data>, Diagnostic> {
         self.resources
             .get(type_name)
@@ -155,12 +163,7 @@ impl<P: Provider> Server<P> {
 
     /// The context for an operation that needs the configured provider.
     fn context(&self) -> Result<Context<P::Data>, Diagnostic> {
-        let data = self
-            .data
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone();
-        match data {
+        match self.configured_data() {
             Some(data) => Ok(Context::new(data, self.current_token())),
             None => Err(Diagnostic::error(
                 "Provider Not Configured",

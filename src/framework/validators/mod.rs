@@ -3,7 +3,7 @@
 //! The engine calls a validator only on a known, non-null value: unknown values are checked
 //! again once they are known, and null means "not set", which `Required` already covers.
 
-mod duration_string;
+pub mod duration_string;
 mod http_url;
 mod int_between;
 mod set_elements_one_of;
