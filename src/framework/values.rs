@@ -65,11 +65,7 @@ fn collect_unknown(value: &Value, at: &AttributePath, out: &mut Vec<AttributePat
                 collect_unknown(item, &at.clone().index(i as i64), out);
             }
         }
-        Value::Set(items) => {
-            if !items.iter().all(Value::is_wholly_known) {
-                out.push(at.clone());
-            }
-        }
+        Value::Set(items) if !items.iter().all(Value::is_wholly_known) => out.push(at.clone()),
         Value::Map(items) => {
             for (k, item) in items {
                 collect_unknown(item, &at.clone().key(k.as_str()), out);

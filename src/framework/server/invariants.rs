@@ -107,7 +107,8 @@ mod tests {
             ("name", string("a")),
             ("tags", string_set(["x", "y"])),
         ]);
-        let cases: Vec<(&str, Value, Vec<(&str, Option<AttributePath>)>)> = vec![
+        type Expected<'a> = Vec<(&'a str, Option<AttributePath>)>;
+        let cases: Vec<(&str, Value, Expected)> = vec![
             (
                 "good",
                 obj(&[

@@ -153,7 +153,8 @@ mod tests {
 
     #[test]
     fn table() {
-        let cases: Vec<(&str, Value, Vec<(&str, AttributePath)>)> = vec![
+        type Expected<'a> = Vec<(&'a str, AttributePath)>;
+        let cases: Vec<(&str, Value, Expected)> = vec![
             ("valid", config(&[("name", string("n"))]), vec![]),
             (
                 "missing required",
