@@ -2,6 +2,7 @@
 
 pub mod cty;
 pub mod framework;
+pub mod logging;
 pub mod plugin;
 pub mod provider;
 pub mod sandbox;

@@ -2,6 +2,8 @@
 
 use std::process::ExitCode;
 
+use tonic::service::Routes;
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
@@ -13,6 +15,6 @@ fn main() -> ExitCode {
             );
             ExitCode::SUCCESS
         }
-        _ => centralroot::plugin::main(&args),
+        _ => centralroot::plugin::main(&args, Routes::default()),
     }
 }

@@ -513,11 +513,12 @@ impl Encoder {
     }
 
     fn value(&mut self, v: &Value, ty: &Type, depth: usize) -> Result<(), EncodeError> {
-        // Writes into a Vec cannot fail; the results of rmp's writers are discarded below.
+        // Writes into a Vec cannot fail, so the results of rmp's writers are discarded.
         match (ty, v) {
             (_, Value::Unknown(r)) => self.unknown(r, ty),
             (_, Value::Null) => {
-                rmp::encode::write_nil(&mut self.out).map_err(|_| self.err("write failed"))
+                let _ = rmp::encode::write_nil(&mut self.out);
+                Ok(())
             }
             (Type::Dynamic, Value::Dynamic(concrete, inner)) => {
                 let depth = self.enter(depth)?;

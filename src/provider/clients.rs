@@ -1,4 +1,5 @@
-//! The AWS clients resources use, built from the provider settings through `aws-config`.
+//! What resources receive: the SDK configuration and the [`Aws`] layer, built from the
+//! provider settings through `aws-config`.
 //!
 //! Precedence follows `hashicorp/aws`: explicit settings, then the standard environment
 //! variables and shared config files. Nothing here calls the network: credentials are
@@ -17,6 +18,7 @@ use aws_runtime::env_config::file::{
     EnvConfigFileKind as ProfileFileKind, EnvConfigFiles as ProfileFiles,
 };
 
+use super::aws::{Aws, Endpoints, PropagationWait};
 use super::config::{ProviderConfig, RetryMode};
 
 /// Region used when neither the configuration, the environment nor the profile names one.
@@ -24,16 +26,12 @@ use super::config::{ProviderConfig, RetryMode};
 pub const DEFAULT_REGION: &str = "us-east-1";
 
 /// What every resource and data source of this provider receives.
-#[derive(Debug, Clone)]
-pub struct AwsClients {
+#[derive(Debug)]
+pub struct ProviderData {
     /// The shared SDK configuration (region, credentials, retries).
     pub sdk_config: SdkConfig,
-    /// IAM.
-    pub iam: aws_sdk_iam::Client,
-    /// AWS Organizations.
-    pub organizations: aws_sdk_organizations::Client,
-    /// STS.
-    pub sts: aws_sdk_sts::Client,
+    /// The AWS calls, with the clients, retry rules and caches behind them.
+    pub aws: Aws,
 }
 
 fn profile_files(settings: &ProviderConfig) -> Option<ProfileFiles> {
@@ -80,7 +78,7 @@ fn retry_config(settings: &ProviderConfig) -> Option<RetryConfig> {
     })
 }
 
-impl AwsClients {
+impl ProviderData {
     /// Builds the clients. Only reads the environment and the shared config files.
     pub async fn build(settings: &ProviderConfig) -> Self {
         let files = profile_files(settings);
@@ -144,22 +142,13 @@ impl AwsClients {
             "AWS clients configured"
         );
 
-        let mut iam = aws_sdk_iam::config::Builder::from(&sdk_config);
-        if let Some(url) = &settings.endpoints.iam {
-            iam = iam.endpoint_url(url);
-        }
-        let mut organizations = aws_sdk_organizations::config::Builder::from(&sdk_config);
-        if let Some(url) = &settings.endpoints.organizations {
-            organizations = organizations.endpoint_url(url);
-        }
-        let mut sts = aws_sdk_sts::config::Builder::from(&sdk_config);
-        if let Some(url) = &settings.endpoints.sts {
-            sts = sts.endpoint_url(url);
-        }
+        let endpoints = Endpoints {
+            iam: settings.endpoints.iam.clone(),
+            organizations: settings.endpoints.organizations.clone(),
+            sts: settings.endpoints.sts.clone(),
+        };
         Self {
-            iam: aws_sdk_iam::Client::from_conf(iam.build()),
-            organizations: aws_sdk_organizations::Client::from_conf(organizations.build()),
-            sts: aws_sdk_sts::Client::from_conf(sts.build()),
+            aws: Aws::new(&sdk_config, &endpoints, PropagationWait::default()),
             sdk_config,
         }
     }

@@ -2,13 +2,15 @@
 //! it hands to resources.
 //!
 //! Layout:
+//! - [`aws`]: the AWS calls behind the resources (errors, retries, caches).
 //! - [`schema`]: the provider block, following `hashicorp/aws` conventions.
 //! - [`config`]: the block read into typed settings (unknown values read as unset).
-//! - [`clients`]: [`AwsClients`], built through `aws-config` without network calls.
+//! - [`clients`]: [`ProviderData`], built through `aws-config` without network calls.
 //!
-//! Resource authors get the clients with `ctx.provider_data()` inside any
+//! Resource authors get it with `ctx.provider_data()` inside any
 //! [`Resource`](crate::framework::resource::Resource) method taking a context.
 
+pub mod aws;
 pub mod clients;
 pub mod config;
 pub mod schema;
@@ -20,7 +22,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-pub use clients::AwsClients;
+pub use clients::ProviderData;
 
 use crate::cty::AttributePath;
 use crate::framework::data_source::DataSource;
@@ -36,7 +38,7 @@ pub struct CentralRootProvider;
 
 #[async_trait]
 impl Provider for CentralRootProvider {
-    type Data = AwsClients;
+    type Data = ProviderData;
 
     fn type_name(&self) -> &'static str {
         "centralroot"
@@ -64,19 +66,19 @@ impl Provider for CentralRootProvider {
         }
     }
 
-    async fn configure(&self, req: ConfigureRequest, resp: &mut ConfigureResponse<AwsClients>) {
+    async fn configure(&self, req: ConfigureRequest, resp: &mut ConfigureResponse<ProviderData>) {
         let settings = config::ProviderConfig::from_value(&req.config, &mut resp.diagnostics);
         if resp.diagnostics.has_errors() {
             return;
         }
-        resp.data = Some(AwsClients::build(&settings).await);
+        resp.data = Some(ProviderData::build(&settings).await);
     }
 
-    fn resources(&self) -> Vec<Arc<dyn Resource<AwsClients>>> {
+    fn resources(&self) -> Vec<Arc<dyn Resource<ProviderData>>> {
         Vec::new()
     }
 
-    fn data_sources(&self) -> Vec<Arc<dyn DataSource<AwsClients>>> {
+    fn data_sources(&self) -> Vec<Arc<dyn DataSource<ProviderData>>> {
         Vec::new()
     }
 }

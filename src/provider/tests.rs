@@ -292,6 +292,6 @@ async fn configure_with_assume_role_and_unknowns_makes_no_call() {
     assert!(server_data(&server).sdk_config.region().is_some());
 }
 
-fn server_data(server: &Server<CentralRootProvider>) -> std::sync::Arc<super::AwsClients> {
+fn server_data(server: &Server<CentralRootProvider>) -> std::sync::Arc<super::ProviderData> {
     server.configured_data().expect("configured")
 }

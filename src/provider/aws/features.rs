@@ -1,0 +1,264 @@
+//! IAM organization features and the Organizations trusted access they depend on.
+
+use std::collections::BTreeSet;
+use std::fmt;
+use std::future::Future;
+use std::time::Duration;
+
+use aws_sdk_iam::types::FeatureType;
+use tokio::time::Instant;
+
+use super::{Aws, AwsError, ErrorKind};
+
+/// The service principal of IAM in AWS Organizations.
+pub const IAM_SERVICE_PRINCIPAL: &str = "iam.amazonaws.com";
+
+/// A centralized root access feature of IAM.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Feature {
+    /// Manage and delete member accounts' root credentials.
+    RootCredentialsManagement,
+    /// Privileged root sessions through `sts:AssumeRoot`.
+    RootSessions,
+}
+
+impl Feature {
+    /// Every feature, in the order AWS lists them.
+    pub const ALL: [Feature; 2] = [Feature::RootCredentialsManagement, Feature::RootSessions];
+
+    /// The name AWS and the configuration use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Feature::RootCredentialsManagement => "RootCredentialsManagement",
+            Feature::RootSessions => "RootSessions",
+        }
+    }
+
+    /// Parses a feature name exactly as AWS spells it.
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|f| f.as_str() == name)
+    }
+}
+
+impl fmt::Display for Feature {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The organization and the features enabled in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrganizationFeatures {
+    /// `o-…`
+    pub organization_id: String,
+    /// The features enabled now.
+    pub enabled: BTreeSet<Feature>,
+}
+
+impl OrganizationFeatures {
+    fn from_parts(organization_id: Option<&str>, features: &[FeatureType]) -> Self {
+        Self {
+            organization_id: organization_id.unwrap_or_default().to_owned(),
+            enabled: features
+                .iter()
+                .filter_map(|f| Feature::parse(f.as_str()))
+                .collect(),
+        }
+    }
+}
+
+/// How long IAM may keep answering ServiceAccessNotEnabled after trusted access was enabled, and
+/// how often to ask again meanwhile.
+#[derive(Debug, Clone, Copy)]
+pub struct PropagationWait {
+    /// Give up after this long.
+    pub timeout: Duration,
+    /// First pause between attempts; it doubles up to `max_interval`.
+    pub initial_interval: Duration,
+    /// Longest pause between attempts.
+    pub max_interval: Duration,
+}
+
+impl Default for PropagationWait {
+    fn default() -> Self {
+        Self {
+            timeout: Duration::from_secs(120),
+            initial_interval: Duration::from_millis(250),
+            max_interval: Duration::from_secs(5),
+        }
+    }
+}
+
+impl Aws {
+    /// The organization's id and enabled features (`ListOrganizationsFeatures`).
+    pub async fn list_features(&self) -> Result<OrganizationFeatures, AwsError> {
+        let out = self
+            .iam
+            .list_organizations_features()
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk("ListOrganizationsFeatures", e, None))?;
+        Ok(OrganizationFeatures::from_parts(
+            out.organization_id(),
+            out.enabled_features(),
+        ))
+    }
+
+    /// Enables one feature and returns the features enabled afterwards.
+    pub async fn enable_feature(&self, feature: Feature) -> Result<OrganizationFeatures, AwsError> {
+        match feature {
+            Feature::RootCredentialsManagement => {
+                let op = "EnableOrganizationsRootCredentialsManagement";
+                let out = self
+                    .iam
+                    .enable_organizations_root_credentials_management()
+                    .send()
+                    .await
+                    .map_err(|e| AwsError::from_sdk(op, e, None))?;
+                Ok(OrganizationFeatures::from_parts(
+                    out.organization_id(),
+                    out.enabled_features(),
+                ))
+            }
+            Feature::RootSessions => {
+                let op = "EnableOrganizationsRootSessions";
+                let out = self
+                    .iam
+                    .enable_organizations_root_sessions()
+                    .send()
+                    .await
+                    .map_err(|e| AwsError::from_sdk(op, e, None))?;
+                Ok(OrganizationFeatures::from_parts(
+                    out.organization_id(),
+                    out.enabled_features(),
+                ))
+            }
+        }
+    }
+
+    /// Disables one feature and returns the features still enabled.
+    pub async fn disable_feature(
+        &self,
+        feature: Feature,
+    ) -> Result<OrganizationFeatures, AwsError> {
+        match feature {
+            Feature::RootCredentialsManagement => {
+                let op = "DisableOrganizationsRootCredentialsManagement";
+                let out = self
+                    .iam
+                    .disable_organizations_root_credentials_management()
+                    .send()
+                    .await
+                    .map_err(|e| AwsError::from_sdk(op, e, None))?;
+                Ok(OrganizationFeatures::from_parts(
+                    out.organization_id(),
+                    out.enabled_features(),
+                ))
+            }
+            Feature::RootSessions => {
+                let op = "DisableOrganizationsRootSessions";
+                let out = self
+                    .iam
+                    .disable_organizations_root_sessions()
+                    .send()
+                    .await
+                    .map_err(|e| AwsError::from_sdk(op, e, None))?;
+                Ok(OrganizationFeatures::from_parts(
+                    out.organization_id(),
+                    out.enabled_features(),
+                ))
+            }
+        }
+    }
+
+    /// Whether trusted access for `principal` is enabled (`ListAWSServiceAccessForOrganization`).
+    pub async fn trusted_access_enabled(&self, principal: &str) -> Result<bool, AwsError> {
+        let op = "ListAWSServiceAccessForOrganization";
+        let mut pages = self
+            .organizations
+            .list_aws_service_access_for_organization()
+            .max_results(20)
+            .into_paginator()
+            .send();
+        while let Some(page) = pages.next().await {
+            let page = page.map_err(|e| AwsError::from_sdk(op, e, None))?;
+            if page
+                .enabled_service_principals()
+                .iter()
+                .any(|p| p.service_principal() == Some(principal))
+            {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    /// Enables trusted access for IAM if it is off; returns whether it had to.
+    pub async fn ensure_iam_trusted_access(&self) -> Result<bool, AwsError> {
+        if self.trusted_access_enabled(IAM_SERVICE_PRINCIPAL).await? {
+            return Ok(false);
+        }
+        tracing::info!("enabling trusted access for {IAM_SERVICE_PRINCIPAL}");
+        self.organizations
+            .enable_aws_service_access()
+            .service_principal(IAM_SERVICE_PRINCIPAL)
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk("EnableAWSServiceAccess", e, None))?;
+        Ok(true)
+    }
+
+    /// Runs `call` again while IAM still answers ServiceAccessNotEnabled, which it does for a
+    /// while after trusted access was enabled, until the propagation wait runs out.
+    pub async fn while_trusted_access_propagates<T, F, Fut>(
+        &self,
+        mut call: F,
+    ) -> Result<T, AwsError>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<T, AwsError>>,
+    {
+        let wait = self.propagation;
+        let deadline = Instant::now() + wait.timeout;
+        let mut interval = wait.initial_interval;
+        loop {
+            match call().await {
+                Err(err)
+                    if err.kind == ErrorKind::ServiceAccessNotEnabled
+                        && Instant::now() + interval < deadline =>
+                {
+                    tracing::debug!(
+                        operation = err.operation,
+                        wait_ms = interval.as_millis() as u64,
+                        "IAM does not see trusted access yet; waiting"
+                    );
+                    tokio::time::sleep(interval).await;
+                    interval = (interval * 2).min(wait.max_interval);
+                }
+                other => return other,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn feature_names_round_trip() {
+        for f in Feature::ALL {
+            assert_eq!(Feature::parse(f.as_str()), Some(f));
+        }
+        assert_eq!(Feature::parse("rootsessions"), None);
+    }
+
+    #[test]
+    fn unknown_features_from_aws_are_ignored() {
+        let parsed = OrganizationFeatures::from_parts(
+            Some("o-abcdefghij"),
+            &[FeatureType::RootSessions, FeatureType::from("SomethingNew")],
+        );
+        assert_eq!(parsed.enabled, BTreeSet::from([Feature::RootSessions]));
+    }
+}
