@@ -255,7 +255,7 @@ async fn configure_builds_clients_without_network() {
     assert_eq!(creds.access_key_id(), "AKIDEXAMPLE");
     assert_eq!(creds.session_token(), Some("TOKEN"));
     assert_eq!(
-        ctx_data.iam.config().region().map(|r| r.as_ref()),
+        ctx_data.aws.sts().config().region().map(|r| r.as_ref()),
         Some("eu-west-1")
     );
 }
