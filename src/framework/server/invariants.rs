@@ -1,7 +1,9 @@
 //! The protocol's promises about applied state, checked once for every resource.
 
+use super::planning::walk;
 use crate::cty::{AttributePath, Value};
 use crate::framework::diagnostics::Diagnostics;
+use crate::framework::schema::Schema;
 use crate::framework::values::unknown_paths;
 
 /// Checks a state returned by create or update against the plan: present, wholly known, and
@@ -37,6 +39,39 @@ pub(crate) fn check_applied(operation: &str, planned: &Value, state: &Value) -> 
              attribute. This is a bug in the provider, please report it.",
         );
     }
+    diags
+}
+
+/// Checks a plan refined by the resource's `modify_plan` against the configuration, as
+/// Terraform will: a value the configuration sets must be planned as set (unknown stays
+/// unknown). Catches the provider bug here, with the attribute path, instead of Terraform's
+/// "produced an invalid plan".
+pub(crate) fn check_plan(schema: &Schema, config: &Value, planned: &Value) -> Diagnostics {
+    let mut diags = Diagnostics::new();
+    let mut planned = planned.clone();
+    walk(
+        &schema.block,
+        &AttributePath::default(),
+        config,
+        None,
+        &mut planned,
+        &mut |path, attr, cfg, _, plan| {
+            let must_follow_config = !attr.mode().is_computed() || !cfg.is_null();
+            let follows = if cfg.is_unknown() {
+                plan.is_unknown()
+            } else {
+                cfg.semantically_equal(plan)
+            };
+            if must_follow_config && !follows {
+                diags.attribute_error(
+                path.clone(),
+                "Planned Value Differs From Configuration",
+                "The resource planned a value other than the configured one for this attribute. \
+                 This is a bug in the provider, please report it.",
+            );
+            }
+        },
+    );
     diags
 }
 
@@ -98,6 +133,43 @@ mod tests {
                 .map(|(k, v)| ((*k).to_owned(), v.clone()))
                 .collect(),
         )
+    }
+
+    #[test]
+    fn plan_must_follow_config() {
+        use crate::cty::Type;
+        use crate::framework::schema::{Attribute, Block};
+        let schema = Schema::new(
+            0,
+            Block::new()
+                .attribute("id", Attribute::computed(Type::String))
+                .attribute("name", Attribute::required(Type::String))
+                .attribute("label", Attribute::optional_computed(Type::String)),
+        );
+        let config = obj(&[
+            ("id", Value::Null),
+            ("name", string("a")),
+            ("label", unknown()),
+        ]);
+        let good = obj(&[
+            ("id", string("x")),
+            ("name", string("a")),
+            ("label", unknown()),
+        ]);
+        assert!(check_plan(&schema, &config, &good).is_empty());
+        let bad = obj(&[
+            ("id", unknown()),
+            ("name", string("b")),
+            ("label", string("l")),
+        ]);
+        let paths: Vec<_> = check_plan(&schema, &config, &bad)
+            .iter()
+            .map(|d| d.attribute.clone().unwrap())
+            .collect();
+        assert_eq!(
+            paths,
+            vec![AttributePath::root("label"), AttributePath::root("name")]
+        );
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! PlanResourceChange.
 
+use super::invariants::check_plan;
 use super::planning::default_plan;
 use super::{Server, interrupted, interruptible};
 use crate::cty::{AttributePath, Value};
@@ -80,6 +81,13 @@ impl<P: Provider> Server<P> {
         let work = entry.resource.modify_plan(&ctx, modify_req, &mut resp);
         if interruptible(ctx.cancellation(), work).await.is_none() {
             return fail(&req, interrupted("PlanResourceChange").into());
+        }
+        if !resp.planned_state.is_null() {
+            resp.diagnostics
+                .extend(check_plan(&entry.schema, &req.config, &resp.planned_state));
+        }
+        if resp.diagnostics.has_errors() {
+            return fail(&req, resp.diagnostics);
         }
         PlanResourceChangeResponse {
             planned_state: resp.planned_state,

@@ -120,11 +120,12 @@ pub fn default_plan(
 
 /// What [`walk`] hands to its visitor for each attribute: its path, schema, configuration
 /// value, prior value (`None` when the enclosing object is new) and planned value.
-type Visit<'f> = dyn FnMut(&AttributePath, &Attribute, &Value, Option<&Value>, &mut Value) + 'f;
+pub(crate) type Visit<'f> =
+    dyn FnMut(&AttributePath, &Attribute, &Value, Option<&Value>, &mut Value) + 'f;
 
 /// Visits every attribute of `planned` (a value of `block`), nested blocks included, with the
 /// matching configuration and prior values.
-fn walk(
+pub(crate) fn walk(
     block: &Block,
     path: &AttributePath,
     config: &Value,
