@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use async_trait::async_trait;
 use centralroot::cty::{self, Type, Value};
 use centralroot::framework::context::Context;
-use centralroot::framework::data_source::DataSource;
+use centralroot::framework::data_source::{self, DataSource};
 use centralroot::framework::plan_modifiers::{RequiresReplace, UseStateForUnknown};
 use centralroot::framework::provider::{ConfigureRequest, ConfigureResponse, Provider};
 use centralroot::framework::resource::{
@@ -66,7 +66,46 @@ impl Provider for TestProvider {
     }
 
     fn data_sources(&self) -> Vec<Arc<dyn DataSource<Arc<Store>>>> {
-        Vec::new()
+        vec![Arc::new(Echo)]
+    }
+}
+
+/// `test_echo`: greets its name.
+struct Echo;
+
+fn echo_type() -> Type {
+    Type::object([("name", Type::String), ("greeting", Type::String)])
+}
+
+#[async_trait]
+impl DataSource<Arc<Store>> for Echo {
+    fn type_name(&self) -> &'static str {
+        "test_echo"
+    }
+
+    fn schema(&self) -> Schema {
+        Schema::new(
+            0,
+            Block::new()
+                .attribute("name", Attribute::required(Type::String))
+                .attribute("greeting", Attribute::computed(Type::String)),
+        )
+    }
+
+    async fn read(
+        &self,
+        _ctx: &Context<Arc<Store>>,
+        req: data_source::ReadRequest,
+        resp: &mut data_source::ReadResponse,
+    ) {
+        let name = req
+            .config
+            .attr("name")
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        resp.state
+            .set_attr("greeting", Value::from(format!("hello {name}")));
     }
 }
 
@@ -871,6 +910,55 @@ async fn unknown_type_and_unconfigured_provider_are_diagnostics() {
     let config = thing(&[("name", Value::from("a"))]);
     let p = plan(&mut client, &Value::Null, &config).await;
     assert_eq!(summaries(&p.diagnostics), vec!["Provider Not Configured"]);
+}
+
+#[tokio::test]
+async fn data_source_validate_and_read() {
+    let mut client = configured(TestProvider::default()).await;
+    let enc = |v: &Value| {
+        Some(pb::DynamicValue {
+            msgpack: cty::msgpack::encode(v, &echo_type()).unwrap(),
+            json: Vec::new(),
+        })
+    };
+    let missing = Value::Object(
+        [
+            ("name".into(), Value::Null),
+            ("greeting".into(), Value::Null),
+        ]
+        .into(),
+    );
+    let resp = client
+        .validate_data_resource_config(pb::validate_data_resource_config::Request {
+            type_name: "test_echo".into(),
+            config: enc(&missing),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(
+        error_paths(&resp.diagnostics),
+        vec![vec!["name".to_owned()]]
+    );
+    let config = Value::Object(
+        [
+            ("name".into(), Value::from("a")),
+            ("greeting".into(), Value::Null),
+        ]
+        .into(),
+    );
+    let resp = client
+        .read_data_source(pb::read_data_source::Request {
+            type_name: "test_echo".into(),
+            config: enc(&config),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(resp.diagnostics.is_empty(), "{:?}", resp.diagnostics);
+    let state = cty::msgpack::decode(&resp.state.unwrap().msgpack, &echo_type()).unwrap();
+    assert_eq!(state.attr("greeting"), &Value::from("hello a"));
 }
 
 // ---------------------------------------------------------------- every other RPC

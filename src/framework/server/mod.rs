@@ -26,6 +26,9 @@ mod upgrade_resource_state;
 mod validate_config;
 mod validation;
 
+#[cfg(test)]
+mod tests;
+
 pub use apply_resource_change::{ApplyResourceChangeRequest, ApplyResourceChangeResponse};
 pub use import_resource_state::ImportResourceStateResponse;
 pub use plan_resource_change::{PlanResourceChangeRequest, PlanResourceChangeResponse};

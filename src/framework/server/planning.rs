@@ -417,6 +417,34 @@ mod tests {
     }
 
     #[test]
+    fn nested_set_blocks_match_config_elements() {
+        let schema = Schema::new(
+            0,
+            Block::new().block(
+                "rule",
+                NestedBlock::new(
+                    Nesting::Set,
+                    Block::new()
+                        .attribute("name", Attribute::required(Type::String))
+                        .attribute("rule_id", Attribute::computed(Type::String)),
+                ),
+            ),
+        );
+        let config = Value::Object(
+            [(
+                "rule".to_owned(),
+                Value::Set(vec![rule("b", Value::Null), rule("a", Value::Null)]),
+            )]
+            .into(),
+        );
+        let plan = default_plan(&schema, &Value::Null, &config, &config);
+        assert!(Value::semantically_equal(
+            plan.planned.attr("rule"),
+            &Value::Set(vec![rule("a", unknown()), rule("b", unknown())])
+        ));
+    }
+
+    #[test]
     fn nested_list_blocks() {
         let prior = obj(&[
             ("id", string("i-1")),
