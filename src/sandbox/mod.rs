@@ -1,3 +1,57 @@
-//! The local IAM + Organizations + STS emulator.
+//! The local IAM + Organizations + STS emulator behind `terraform-provider-centralroot sandbox`.
+//!
+//! It speaks the real wire protocols on one listener, verifies SigV4 against seeded
+//! credentials, enforces the preconditions of centralized root access and injects faults.
+//!
+//! # Using it from tests
+//! In-process, on an ephemeral port, with SDK clients pointed at it:
+//! ```no_run
+//! # async fn demo() -> std::io::Result<()> {
+//! use centralroot::sandbox::{FaultConfig, Seed, Server};
+//! let (addr, handle) = Server::bind("127.0.0.1:0", Seed::default_seed()).await?;
+//! let endpoint = handle.endpoint_url(); // "http://127.0.0.1:PORT", same for IAM, STS, Organizations
+//! let keys = handle.management_credentials(); // or handle.credentials("222222222222")
+//! handle.sandbox().set_faults(FaultConfig { throttle_every: 3, ..FaultConfig::default() });
+//! let final_model: Seed = handle.shutdown().await?;
+//! # let _ = (addr, endpoint, keys, final_model);
+//! # Ok(()) }
+//! ```
+//! As a child process (what end-to-end tests of the provider binary do):
+//! [`child::ChildSandbox::spawn`] runs `terraform-provider-centralroot sandbox --listen 127.0.0.1:0`,
+//! parses the ready line and stops it with a signal. The control plane (`/_sandbox/…`, see
+//! [`control`]) works the same in both cases; the seed format is described in [`seed`].
+//!
+//! # Layout
+//! - [`cli`]: the `sandbox` command line (flags, ready line, signals, `--state`).
+//! - [`server`]: the axum router on one listener; [`Server::bind`] for in-process use.
+//! - [`child`]: running the sandbox binary as a child process (end-to-end tests).
+//! - [`engine`]: the shared [`Sandbox`] and the request pipeline.
+//! - [`sigv4`]: signature verification; [`identity`]: which caller an access key is.
+//! - [`seed`]: the JSON model format and the default seed; [`state`]: the live model.
+//! - [`faults`]: injected faults; [`requests`]: request counters; [`control`]: `/_sandbox/` API.
+//! - [`wire`]: awsQuery and awsJson1_1 encoding; [`error`]: AWS-shaped errors.
+//! - [`iam`], [`iam_root`], [`organizations`], [`sts`]: the operations; [`pagination`]: tokens.
 
+pub mod child;
 pub mod cli;
+pub mod control;
+pub mod engine;
+pub mod error;
+pub mod faults;
+pub mod iam;
+pub mod iam_root;
+pub mod identity;
+pub mod organizations;
+pub mod pagination;
+pub mod requests;
+pub mod seed;
+pub mod server;
+pub mod sigv4;
+pub mod state;
+pub mod sts;
+pub mod wire;
+
+pub use engine::Sandbox;
+pub use faults::FaultConfig;
+pub use seed::{Credentials, Seed};
+pub use server::{Server, ServerHandle};

@@ -1,0 +1,291 @@
+//! The shared sandbox and the pipeline every AWS request goes through:
+//! decode → authenticate (SigV4) → latency and faults → operation → encode.
+
+use super::error::{ApiError, Service};
+use super::faults::{Fault, FaultConfig, FaultCounts, Faults};
+use super::identity::{self, Caller};
+use super::requests::RequestLog;
+use super::seed::Seed;
+use super::sigv4::{self, Authorization, SigV4Error, SignedRequest};
+use super::state::State;
+use super::wire::{self, Decoded, Encoded, Input, Output};
+use super::{iam, iam_root, organizations, sts};
+use axum::http::HeaderMap;
+use rand::Rng;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// What an operation handler knows about the request besides its input.
+#[derive(Debug)]
+pub struct Ctx<'a> {
+    /// The authenticated caller.
+    pub caller: &'a Caller,
+    /// Epoch seconds.
+    pub now: i64,
+    /// The trusted-access propagation delay currently injected.
+    pub propagation: Duration,
+}
+
+/// An HTTP request as the engine sees it.
+#[derive(Debug, Clone, Copy)]
+pub struct HttpRequest<'a> {
+    /// Method.
+    pub method: &'a str,
+    /// Path as sent.
+    pub path: &'a str,
+    /// Raw query string.
+    pub query: &'a str,
+    /// Headers.
+    pub headers: &'a HeaderMap,
+    /// Body.
+    pub body: &'a [u8],
+}
+
+/// An answer plus the request id to send in `x-amzn-RequestId`.
+#[derive(Debug, Clone)]
+pub struct HttpResponse {
+    /// The rendered answer.
+    pub encoded: Encoded,
+    /// The request id.
+    pub request_id: String,
+}
+
+/// The sandbox shared by every connection: the model behind one mutex, plus faults and counters.
+#[derive(Debug)]
+pub struct Sandbox {
+    state: Mutex<State>,
+    initial: Mutex<Seed>,
+    faults: Mutex<Faults>,
+    requests: Mutex<RequestLog>,
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A handler that panicked left the model consistent (no handler panics mid-update by
+    // design), so serving on is better than failing every later request.
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+fn now_epoch() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or_default()
+}
+
+fn request_id() -> String {
+    let bytes: [u8; 16] = rand::rng().random();
+    let hex = hex::encode(bytes);
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..]
+    )
+}
+
+impl Sandbox {
+    /// A sandbox holding `seed`; `POST /_sandbox/reset` returns to it.
+    pub fn new(seed: Seed) -> Arc<Sandbox> {
+        Arc::new(Sandbox {
+            state: Mutex::new(State::new(seed.clone())),
+            initial: Mutex::new(seed),
+            faults: Mutex::new(Faults::default()),
+            requests: Mutex::new(RequestLog::default()),
+        })
+    }
+
+    /// The current model, in seed format.
+    pub fn snapshot(&self) -> Seed {
+        lock(&self.state).model.clone()
+    }
+
+    /// Replaces the model (root sessions are dropped); later resets return to this seed.
+    pub fn replace(&self, seed: Seed) {
+        *lock(&self.initial) = seed.clone();
+        *lock(&self.state) = State::new(seed);
+    }
+
+    /// Returns to the last seed and clears faults and request counters.
+    pub fn reset(&self) {
+        let seed = lock(&self.initial).clone();
+        *lock(&self.state) = State::new(seed);
+        lock(&self.faults).configure(FaultConfig::default());
+        *lock(&self.requests) = RequestLog::default();
+    }
+
+    /// Replaces the fault configuration.
+    pub fn set_faults(&self, config: FaultConfig) {
+        lock(&self.faults).configure(config);
+    }
+
+    /// The fault configuration and how many faults were injected.
+    pub fn faults(&self) -> (FaultConfig, FaultCounts) {
+        let faults = lock(&self.faults);
+        (faults.config().clone(), faults.injected())
+    }
+
+    /// The request counters.
+    pub fn requests(&self) -> RequestLog {
+        lock(&self.requests).clone()
+    }
+
+    /// Clears the request counters.
+    pub fn reset_requests(&self) {
+        *lock(&self.requests) = RequestLog::default();
+    }
+
+    /// Answers one AWS request.
+    pub async fn handle(&self, request: HttpRequest<'_>) -> HttpResponse {
+        let request_id = request_id();
+        let decoded = match wire::decode(request.headers, request.body) {
+            Ok(decoded) => decoded,
+            Err((service, error)) => {
+                tracing::info!(code = %error.code, "undecodable request");
+                self.record("(invalid)", None, Some(&error.code));
+                return HttpResponse {
+                    encoded: wire::encode_error(service, &error, &request_id),
+                    request_id,
+                };
+            }
+        };
+        let (caller, result) = match self.authenticate(&decoded, &request) {
+            Ok(caller) => {
+                let result = self.run(&decoded, &caller).await;
+                (Some(caller), result)
+            }
+            Err(error) => (None, Err(error)),
+        };
+        let operation = decoded.operation.as_str();
+        let service = decoded.service;
+        let encoded = match &result {
+            Ok(output) => wire::encode_output(service, operation, output, &request_id),
+            Err(error) => wire::encode_error(service, error, &request_id),
+        };
+        let error_code = result.as_ref().err().map(|e| e.code.as_str());
+        tracing::info!(
+            service = ?service,
+            operation,
+            account = caller.as_ref().map(Caller::account_id),
+            error = error_code,
+            request_id = %request_id,
+            "answered"
+        );
+        self.record(
+            operation,
+            caller.as_ref().map(|c| (c.account_id(), c.access_key_id())),
+            error_code,
+        );
+        HttpResponse {
+            encoded,
+            request_id,
+        }
+    }
+
+    fn record(&self, operation: &str, caller: Option<(&str, &str)>, error: Option<&str>) {
+        lock(&self.requests).record(operation, caller, error);
+    }
+
+    fn authenticate(
+        &self,
+        decoded: &Decoded,
+        request: &HttpRequest<'_>,
+    ) -> Result<Caller, ApiError> {
+        let service = decoded.service;
+        let auth = Authorization::from_headers(request.headers).map_err(|e| match e {
+            SigV4Error::Missing => ApiError::missing_authentication(service),
+            other => ApiError::signature_mismatch(service, other.to_string()),
+        })?;
+        if auth.service != service.signing_name() {
+            return Err(ApiError::signature_mismatch(
+                service,
+                format!(
+                    "Credential should be scoped to correct service: '{}'.",
+                    service.signing_name()
+                ),
+            ));
+        }
+        let token = request
+            .headers
+            .get("x-amz-security-token")
+            .and_then(|v| v.to_str().ok());
+        let claimed = identity::resolve(&lock(&self.state), service, &auth.access_key_id, token)?;
+        let signed = SignedRequest {
+            method: request.method,
+            path: request.path,
+            query: request.query,
+            headers: request.headers,
+            body: request.body,
+        };
+        sigv4::verify(&auth, &claimed.secret, &signed)
+            .and_then(|()| sigv4::check_request_time(request.headers, now_epoch()))
+            .map_err(|e| ApiError::signature_mismatch(service, e.to_string()))?;
+        if claimed
+            .caller
+            .expiration()
+            .is_some_and(|expiration| expiration <= now_epoch())
+        {
+            return Err(ApiError::expired_token(service));
+        }
+        Ok(claimed.caller)
+    }
+
+    async fn run(&self, decoded: &Decoded, caller: &Caller) -> Result<Output, ApiError> {
+        let service = decoded.service;
+        let operation = decoded.operation.as_str();
+        let known = match service {
+            Service::Iam => {
+                iam::OPERATIONS.contains(&operation) || iam_root::OPERATIONS.contains(&operation)
+            }
+            Service::Sts => sts::OPERATIONS.contains(&operation),
+            Service::Organizations => organizations::OPERATIONS.contains(&operation),
+        };
+        if !known {
+            return Err(ApiError::unknown_operation(service, operation));
+        }
+        let latency = lock(&self.faults).latency(operation);
+        if !latency.is_zero() {
+            tokio::time::sleep(latency).await;
+        }
+        let mutating = service == Service::Organizations && organizations::is_mutating(operation);
+        let (fault, propagation) = {
+            let mut faults = lock(&self.faults);
+            (faults.decide(operation, mutating), faults.propagation())
+        };
+        match fault {
+            Some(Fault::Throttle) => return Err(ApiError::throttling(service)),
+            Some(Fault::ServerError) => return Err(ApiError::server_error(service)),
+            Some(Fault::ConcurrentModification) => {
+                return Err(ApiError::bad_request(
+                    "ConcurrentModificationException",
+                    "The target of the operation is currently being modified by a different request. Try again later.",
+                ));
+            }
+            None => {}
+        }
+        let ctx = Ctx {
+            caller,
+            now: now_epoch(),
+            propagation,
+        };
+        let mut state = lock(&self.state);
+        match (&decoded.input, service) {
+            (Input::Query(_), Service::Iam) if iam::OPERATIONS.contains(&operation) => {
+                iam::handle(&mut state, &ctx, operation).map(|r| Output::Xml(Some(r)))
+            }
+            (Input::Query(params), Service::Iam) => {
+                iam_root::handle(&mut state, &ctx, operation, params).map(Output::Xml)
+            }
+            (Input::Query(params), Service::Sts) => {
+                sts::handle(&mut state, &ctx, operation, params).map(|r| Output::Xml(Some(r)))
+            }
+            (Input::Json(input), _) => {
+                organizations::handle(&mut state, &ctx, operation, input).map(Output::Json)
+            }
+            (Input::Query(_), Service::Organizations) => {
+                Err(ApiError::unknown_operation(service, operation))
+            }
+        }
+    }
+}

@@ -1,0 +1,184 @@
+//! Injected faults: throttling, server errors, concurrent modification, latency and slow
+//! trusted-access propagation, configured through `POST /_sandbox/faults`.
+
+use serde::{Deserialize, Serialize};
+use std::time::Duration;
+
+/// The fault configuration (every field optional in JSON; 0 disables a fault).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FaultConfig {
+    /// Every Nth eligible request answers `Throttling` / `TooManyRequestsException`.
+    pub throttle_every: u64,
+    /// Every Nth eligible Organizations mutating request answers `ConcurrentModificationException`.
+    pub concurrent_modification_every: u64,
+    /// Every Nth eligible request answers `ServiceFailure` / `ServiceException` (HTTP 500).
+    pub server_error_every: u64,
+    /// Delay added to every eligible request.
+    pub latency_ms: u64,
+    /// IAM answers `ServiceAccessNotEnabledException` for this long after trusted access for
+    /// `iam.amazonaws.com` is enabled.
+    pub trusted_access_propagation_ms: u64,
+    /// Only these operations are eligible (all when absent).
+    pub operations: Option<Vec<String>>,
+    /// Stop injecting errors after this many (unlimited when absent).
+    pub count: Option<u64>,
+}
+
+/// An error fault chosen for one request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    /// Rate exceeded.
+    Throttle,
+    /// HTTP 500.
+    ServerError,
+    /// Organizations `ConcurrentModificationException`.
+    ConcurrentModification,
+}
+
+/// How many faults of each kind were injected.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FaultCounts {
+    /// Throttling answers.
+    pub throttle: u64,
+    /// Server error answers.
+    pub server_error: u64,
+    /// Concurrent modification answers.
+    pub concurrent_modification: u64,
+}
+
+impl FaultCounts {
+    fn total(self) -> u64 {
+        self.throttle + self.server_error + self.concurrent_modification
+    }
+}
+
+/// The fault configuration and its counters.
+#[derive(Debug, Default)]
+pub struct Faults {
+    config: FaultConfig,
+    seen: FaultCounts,
+    injected: FaultCounts,
+}
+
+impl Faults {
+    /// Replaces the configuration and restarts the counters.
+    pub fn configure(&mut self, config: FaultConfig) {
+        *self = Faults {
+            config,
+            ..Faults::default()
+        };
+    }
+
+    /// The current configuration.
+    pub fn config(&self) -> &FaultConfig {
+        &self.config
+    }
+
+    /// Faults injected since the last configuration.
+    pub fn injected(&self) -> FaultCounts {
+        self.injected
+    }
+
+    fn eligible(&self, operation: &str) -> bool {
+        self.config
+            .operations
+            .as_ref()
+            .is_none_or(|ops| ops.iter().any(|o| o == operation))
+    }
+
+    /// Latency to add before answering `operation`.
+    pub fn latency(&self, operation: &str) -> Duration {
+        if self.eligible(operation) {
+            Duration::from_millis(self.config.latency_ms)
+        } else {
+            Duration::ZERO
+        }
+    }
+
+    /// How long IAM keeps answering ServiceAccessNotEnabled after trusted access is enabled.
+    pub fn propagation(&self) -> Duration {
+        Duration::from_millis(self.config.trusted_access_propagation_ms)
+    }
+
+    /// Counts `operation` and decides whether it fails; `mutating` marks the Organizations
+    /// operations that can answer ConcurrentModificationException.
+    pub fn decide(&mut self, operation: &str, mutating: bool) -> Option<Fault> {
+        if !self.eligible(operation) {
+            return None;
+        }
+        let limit_reached = self
+            .config
+            .count
+            .is_some_and(|limit| self.injected.total() >= limit);
+        let hit = |every: u64, seen: &mut u64| {
+            if every == 0 {
+                return false;
+            }
+            *seen += 1;
+            seen.is_multiple_of(every) && !limit_reached
+        };
+        let fault = if hit(self.config.throttle_every, &mut self.seen.throttle) {
+            Some(Fault::Throttle)
+        } else if hit(self.config.server_error_every, &mut self.seen.server_error) {
+            Some(Fault::ServerError)
+        } else if mutating
+            && hit(
+                self.config.concurrent_modification_every,
+                &mut self.seen.concurrent_modification,
+            )
+        {
+            Some(Fault::ConcurrentModification)
+        } else {
+            None
+        };
+        match fault {
+            Some(Fault::Throttle) => self.injected.throttle += 1,
+            Some(Fault::ServerError) => self.injected.server_error += 1,
+            Some(Fault::ConcurrentModification) => self.injected.concurrent_modification += 1,
+            None => {}
+        }
+        fault
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_nth_request_fails_until_the_count() {
+        let mut faults = Faults::default();
+        faults.configure(FaultConfig {
+            throttle_every: 2,
+            count: Some(2),
+            ..FaultConfig::default()
+        });
+        let outcomes: Vec<_> = (0..8).map(|_| faults.decide("X", false)).collect();
+        assert_eq!(
+            outcomes.iter().filter(|o| o.is_some()).count(),
+            2,
+            "{outcomes:?}"
+        );
+        assert_eq!(outcomes[1], Some(Fault::Throttle));
+        assert_eq!(outcomes[0], None);
+    }
+
+    #[test]
+    fn operations_scope_faults() {
+        let mut faults = Faults::default();
+        faults.configure(FaultConfig {
+            concurrent_modification_every: 1,
+            latency_ms: 5,
+            operations: Some(vec!["RegisterDelegatedAdministrator".to_owned()]),
+            ..FaultConfig::default()
+        });
+        assert_eq!(faults.decide("DescribeOrganization", false), None);
+        assert_eq!(faults.latency("DescribeOrganization"), Duration::ZERO);
+        assert_eq!(
+            faults.decide("RegisterDelegatedAdministrator", true),
+            Some(Fault::ConcurrentModification)
+        );
+        assert_eq!(faults.injected().concurrent_modification, 1);
+    }
+}

@@ -1,0 +1,46 @@
+//! Request counters served by `GET /_sandbox/requests`.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Counts for one operation.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OperationCount {
+    /// Every request naming the operation.
+    pub total: u64,
+    /// Requests answered with success.
+    pub succeeded: u64,
+    /// Error answers by error code (injected faults included).
+    pub errors: BTreeMap<String, u64>,
+}
+
+/// Every request the sandbox answered, by operation, account and access key.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestLog {
+    /// All AWS requests (control-plane requests excluded).
+    pub total: u64,
+    /// By operation name (`Service:Operation` is not needed: the names are distinct).
+    pub operations: BTreeMap<String, OperationCount>,
+    /// Authenticated requests by caller account.
+    pub accounts: BTreeMap<String, u64>,
+    /// Authenticated requests by access key id (never the secret).
+    pub access_keys: BTreeMap<String, u64>,
+}
+
+impl RequestLog {
+    /// Records one answered request; `caller` is `(account, access key)` once authenticated,
+    /// `error` the error code answered.
+    pub fn record(&mut self, operation: &str, caller: Option<(&str, &str)>, error: Option<&str>) {
+        self.total += 1;
+        let count = self.operations.entry(operation.to_owned()).or_default();
+        count.total += 1;
+        match error {
+            Some(code) => *count.errors.entry(code.to_owned()).or_default() += 1,
+            None => count.succeeded += 1,
+        }
+        if let Some((account, key)) = caller {
+            *self.accounts.entry(account.to_owned()).or_default() += 1;
+            *self.access_keys.entry(key.to_owned()).or_default() += 1;
+        }
+    }
+}

@@ -1,0 +1,147 @@
+//! The HTTP server: one listener for IAM, STS, Organizations and the control plane.
+
+use super::control;
+use super::engine::{HttpRequest, Sandbox};
+use super::seed::{Credentials, Seed};
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, Method, Uri, header};
+use axum::response::{IntoResponse, Response};
+use std::future::Future;
+use std::io;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+/// The router: `/_sandbox/…` for the control plane, everything else is an AWS request.
+pub fn router(sandbox: Arc<Sandbox>) -> Router {
+    Router::new()
+        .nest("/_sandbox", control::router())
+        .fallback(aws)
+        .with_state(sandbox)
+}
+
+async fn aws(
+    State(sandbox): State<Arc<Sandbox>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let answer = sandbox
+        .handle(HttpRequest {
+            method: method.as_str(),
+            path: uri.path(),
+            query: uri.query().unwrap_or_default(),
+            headers: &headers,
+            body: &body,
+        })
+        .await;
+    let mut response = (answer.encoded.status, answer.encoded.body).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(answer.encoded.content_type),
+    );
+    if let Ok(id) = HeaderValue::from_str(&answer.request_id) {
+        headers.insert("x-amzn-requestid", id);
+    }
+    response
+}
+
+/// Serves `sandbox` on `listener` until `shutdown` completes, then drains connections.
+pub async fn serve(
+    listener: TcpListener,
+    sandbox: Arc<Sandbox>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> io::Result<()> {
+    axum::serve(listener, router(sandbox))
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// Starts sandboxes in-process.
+#[derive(Debug)]
+pub struct Server;
+
+impl Server {
+    /// Binds `addr` (e.g. `127.0.0.1:0`), serves `seed` in a background task and answers the
+    /// bound address and a handle that stops the server.
+    pub async fn bind(addr: &str, seed: Seed) -> io::Result<(SocketAddr, ServerHandle)> {
+        let listener = TcpListener::bind(addr).await?;
+        let addr = listener.local_addr()?;
+        let sandbox = Sandbox::new(seed);
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(serve(listener, Arc::clone(&sandbox), async {
+            // A dropped sender means the handle is gone: stop as well.
+            let _ = stopped.await;
+        }));
+        Ok((
+            addr,
+            ServerHandle {
+                addr,
+                sandbox,
+                stop: Some(stop),
+                task: Some(task),
+            },
+        ))
+    }
+}
+
+/// A running in-process sandbox; dropping it stops the server.
+#[derive(Debug)]
+pub struct ServerHandle {
+    addr: SocketAddr,
+    sandbox: Arc<Sandbox>,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<io::Result<()>>>,
+}
+
+impl ServerHandle {
+    /// The bound address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://127.0.0.1:PORT`, for `AWS_ENDPOINT_URL` or an SDK's `endpoint_url`.
+    pub fn endpoint_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The shared sandbox (state, faults, request counters).
+    pub fn sandbox(&self) -> &Arc<Sandbox> {
+        &self.sandbox
+    }
+
+    /// The management account's credentials in the current model.
+    pub fn management_credentials(&self) -> Option<Credentials> {
+        self.sandbox.snapshot().management_credentials()
+    }
+
+    /// The credentials of an account in the current model.
+    pub fn credentials(&self, account_id: &str) -> Option<Credentials> {
+        self.sandbox.snapshot().credentials(account_id)
+    }
+
+    /// Stops accepting requests, waits for open connections to finish and answers the final model.
+    pub async fn shutdown(mut self) -> io::Result<Seed> {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            task.await.map_err(io::Error::other)??;
+        }
+        Ok(self.sandbox.snapshot())
+    }
+}
+
+impl Drop for ServerHandle {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}

@@ -1,0 +1,237 @@
+//! STS: `GetCallerIdentity`, `AssumeRoot`, and `AssumeRole` (for the provider's `assume_role`).
+//!
+//! The sandbox has no IAM roles: any role name in a seeded account can be assumed by any
+//! long-term or role caller, and the session has that account administrator's permissions.
+
+use super::engine::Ctx;
+use super::error::{ApiError, Service};
+use super::identity::{Caller, TaskPolicy};
+use super::seed::{Feature, IAM_SERVICE_PRINCIPAL, is_account_id};
+use super::state::{Session, SessionKind, State};
+use super::wire::query::{QueryParams, XmlNode};
+use rand::Rng;
+
+/// The STS operations.
+pub const OPERATIONS: [&str; 3] = ["GetCallerIdentity", "AssumeRoot", "AssumeRole"];
+
+/// The longest root session AWS grants.
+const MAX_ROOT_SESSION_SECONDS: i64 = 900;
+
+/// Runs one STS operation.
+pub fn handle(
+    state: &mut State,
+    ctx: &Ctx<'_>,
+    operation: &str,
+    params: &QueryParams,
+) -> Result<Vec<XmlNode>, ApiError> {
+    match operation {
+        "GetCallerIdentity" => Ok(caller_identity(ctx.caller)),
+        "AssumeRoot" => assume_root(state, ctx, params),
+        "AssumeRole" => assume_role(state, ctx, params),
+        _ => Err(ApiError::unknown_operation(Service::Sts, operation)),
+    }
+}
+
+fn caller_identity(caller: &Caller) -> Vec<XmlNode> {
+    let account_id = caller.account_id();
+    let (user_id, arn) = match caller {
+        Caller::Account { .. } => (
+            format!("AIDASANDBOX{account_id}"),
+            format!("arn:aws:iam::{account_id}:user/sandbox-admin"),
+        ),
+        Caller::RootSession { .. } => (
+            account_id.to_owned(),
+            format!("arn:aws:iam::{account_id}:root"),
+        ),
+        Caller::AssumedRole {
+            role_arn,
+            session_name,
+            ..
+        } => (
+            format!("AROASANDBOX{account_id}:{session_name}"),
+            assumed_role_arn(role_arn, session_name),
+        ),
+    };
+    vec![
+        XmlNode::text("UserId", user_id),
+        XmlNode::text("Account", account_id),
+        XmlNode::text("Arn", arn),
+    ]
+}
+
+fn assumed_role_arn(role_arn: &str, session_name: &str) -> String {
+    let (account, name) = parse_role_arn(role_arn).unwrap_or_default();
+    format!("arn:aws:sts::{account}:assumed-role/{name}/{session_name}")
+}
+
+/// `arn:aws:iam::ACCOUNT:role/PATH/NAME` → (ACCOUNT, NAME).
+fn parse_role_arn(arn: &str) -> Option<(&str, &str)> {
+    let rest = arn.strip_prefix("arn:aws:iam::")?;
+    let (account, resource) = rest.split_once(":role/")?;
+    let name = resource.rsplit('/').next().filter(|n| !n.is_empty())?;
+    is_account_id(account).then_some((account, name))
+}
+
+fn denied(message: impl Into<String>) -> ApiError {
+    ApiError::access_denied(Service::Sts, message)
+}
+
+fn assume_root(
+    state: &mut State,
+    ctx: &Ctx<'_>,
+    params: &QueryParams,
+) -> Result<Vec<XmlNode>, ApiError> {
+    let target = params.required("TargetPrincipal")?.to_owned();
+    let policy_arn = params.required("TaskPolicyArn.arn")?;
+    let task_policy = TaskPolicy::from_arn(policy_arn).ok_or_else(|| {
+        ApiError::validation(format!("{policy_arn} is not a root task policy ARN"))
+    })?;
+    let duration = match params.get("DurationSeconds") {
+        None => MAX_ROOT_SESSION_SECONDS,
+        Some(text) => text
+            .parse::<i64>()
+            .ok()
+            .filter(|d| (0..=MAX_ROOT_SESSION_SECONDS).contains(d))
+            .ok_or_else(|| {
+                ApiError::validation(format!(
+                    "1 validation error detected: Value '{text}' at 'durationSeconds' failed to satisfy constraint: Member must have value less than or equal to 900"
+                ))
+            })?,
+    };
+    if !is_account_id(&target) {
+        return Err(ApiError::validation(format!(
+            "1 validation error detected: Value '{target}' at 'targetPrincipal' failed to satisfy constraint: Member must be a 12-digit account ID"
+        )));
+    }
+    if ctx.caller.is_root_session() {
+        return Err(denied("A root session cannot call sts:AssumeRoot."));
+    }
+    let account_id = ctx.caller.account_id();
+    let not_authorized = || {
+        denied(format!(
+            "User: arn:aws:iam::{account_id}:user/sandbox-admin is not authorized to perform: sts:AssumeRoot on resource: arn:aws:iam::{target}:root"
+        ))
+    };
+    if state.organization_of(account_id).is_none()
+        || !state.all_features()
+        || !state.trusted_access_visible(IAM_SERVICE_PRINCIPAL, ctx.propagation)
+    {
+        return Err(not_authorized());
+    }
+    if !state.is_management(account_id)
+        && !state.is_delegated_admin(account_id, Some(IAM_SERVICE_PRINCIPAL))
+    {
+        return Err(not_authorized());
+    }
+    if !state.model.features.contains(&Feature::RootSessions) {
+        return Err(denied(
+            "Root sessions are not enabled for the organization (enable the RootSessions feature).",
+        ));
+    }
+    if state.organization_of(&target).is_none() || state.is_management(&target) {
+        return Err(not_authorized());
+    }
+    Ok(vec![issue(
+        state,
+        target,
+        SessionKind::Root(task_policy),
+        ctx.now + duration,
+        ctx.now,
+    )])
+}
+
+fn assume_role(
+    state: &mut State,
+    ctx: &Ctx<'_>,
+    params: &QueryParams,
+) -> Result<Vec<XmlNode>, ApiError> {
+    let role_arn = params.required("RoleArn")?.to_owned();
+    let session_name = params.required("RoleSessionName")?.to_owned();
+    let (account, _) = parse_role_arn(&role_arn)
+        .ok_or_else(|| ApiError::validation(format!("{role_arn} is not a valid role ARN")))?;
+    let account = account.to_owned();
+    let name_ok = (2..=64).contains(&session_name.len())
+        && session_name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_+=,.@-".contains(c));
+    if !name_ok {
+        return Err(ApiError::validation(format!(
+            "RoleSessionName {session_name:?} must be 2 to 64 characters of [\\w+=,.@-]"
+        )));
+    }
+    let duration = match params.get("DurationSeconds") {
+        None => 3600,
+        Some(text) => text
+            .parse::<i64>()
+            .ok()
+            .filter(|d| (900..=43_200).contains(d))
+            .ok_or_else(|| {
+                ApiError::validation(format!(
+                    "DurationSeconds {text} must be between 900 and 43200"
+                ))
+            })?,
+    };
+    if ctx.caller.is_root_session() || state.account(&account).is_none() {
+        return Err(denied(format!(
+            "User is not authorized to perform: sts:AssumeRole on resource: {role_arn}"
+        )));
+    }
+    let arn = assumed_role_arn(&role_arn, &session_name);
+    let kind = SessionKind::Role {
+        role_arn,
+        session_name: session_name.clone(),
+    };
+    let credentials = issue(state, account.clone(), kind, ctx.now + duration, ctx.now);
+    Ok(vec![
+        credentials,
+        XmlNode::Element(
+            "AssumedRoleUser",
+            vec![
+                XmlNode::text(
+                    "AssumedRoleId",
+                    format!("AROASANDBOX{account}:{session_name}"),
+                ),
+                XmlNode::text("Arn", arn),
+            ],
+        ),
+    ])
+}
+
+/// Creates temporary credentials and answers their `<Credentials>` element.
+fn issue(
+    state: &mut State,
+    account_id: String,
+    kind: SessionKind,
+    expiration: i64,
+    now: i64,
+) -> XmlNode {
+    let access_key_id = format!("ASIA{}", random_string(16, UPPER_ALPHANUMERIC));
+    let session = Session {
+        account_id,
+        kind,
+        secret: random_string(40, ALPHANUMERIC),
+        token: random_string(96, ALPHANUMERIC),
+        expiration,
+    };
+    let credentials = XmlNode::Element(
+        "Credentials",
+        vec![
+            XmlNode::text("AccessKeyId", access_key_id.as_str()),
+            XmlNode::text("SecretAccessKey", session.secret.as_str()),
+            XmlNode::text("SessionToken", session.token.as_str()),
+            XmlNode::timestamp("Expiration", session.expiration),
+        ],
+    );
+    state.add_session(access_key_id, session, now);
+    credentials
+}
+
+const UPPER_ALPHANUMERIC: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+const ALPHANUMERIC: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+fn random_string(len: usize, charset: &[u8]) -> String {
+    let mut rng = rand::rng();
+    (0..len)
+        .map(|_| charset[rng.random_range(0..charset.len())] as char)
+        .collect()
+}

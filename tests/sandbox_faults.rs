@@ -1,0 +1,356 @@
+//! Injected faults as the AWS SDK sees them, and 64 concurrent callers.
+
+mod sandbox_support;
+
+use aws_sdk_iam::error::ProvideErrorMetadata;
+use aws_sdk_sts::types::PolicyDescriptorType;
+use centralroot::sandbox::Seed;
+use sandbox_support::*;
+use serde_json::json;
+use std::time::{Duration, Instant};
+
+#[tokio::test]
+async fn faults_are_injected_and_never_change_state() {
+    let sandbox = start(trusted_seed()).await;
+    let management = clients(&sandbox, MANAGEMENT);
+
+    faults(&sandbox, json!({"throttle_every": 1})).await;
+    let err = management
+        .iam
+        .list_organizations_features()
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some("Throttling"));
+    assert_eq!(err.raw_response().unwrap().status().as_u16(), 400);
+    let err = management
+        .orgs
+        .describe_organization()
+        .send()
+        .await
+        .unwrap_err();
+    assert!(err.into_service_error().is_too_many_requests_exception());
+    let err = management
+        .iam
+        .enable_organizations_root_sessions()
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some("Throttling"));
+    assert!(sandbox.sandbox().snapshot().features.is_empty());
+
+    faults(&sandbox, json!({"server_error_every": 1})).await;
+    let err = management
+        .iam
+        .list_organizations_features()
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some("ServiceFailure"));
+    assert_eq!(err.raw_response().unwrap().status().as_u16(), 500);
+    let err = management.orgs.list_accounts().send().await.unwrap_err();
+    assert!(err.into_service_error().is_service_exception());
+
+    faults(&sandbox, json!({"concurrent_modification_every": 1})).await;
+    let err = management
+        .orgs
+        .register_delegated_administrator()
+        .account_id(MEMBER_A)
+        .service_principal(IAM)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        err.into_service_error()
+            .is_concurrent_modification_exception()
+    );
+    assert!(
+        sandbox
+            .sandbox()
+            .snapshot()
+            .delegated_administrators
+            .is_empty()
+    );
+    // Reads are not concurrent modifications.
+    management.orgs.list_accounts().send().await.unwrap();
+    let status = control_get(&sandbox, "faults").await;
+    assert_eq!(status["injected"]["concurrent_modification"], 1);
+
+    // Scoped to one operation and limited in count.
+    faults(
+        &sandbox,
+        json!({"throttle_every": 1, "operations": ["DescribeOrganization"], "count": 2}),
+    )
+    .await;
+    management.orgs.list_accounts().send().await.unwrap();
+    for _ in 0..2 {
+        let err = management
+            .orgs
+            .describe_organization()
+            .send()
+            .await
+            .unwrap_err();
+        assert!(err.into_service_error().is_too_many_requests_exception());
+    }
+    management
+        .orgs
+        .describe_organization()
+        .send()
+        .await
+        .unwrap();
+
+    let (status, body) = control_post(&sandbox, "faults", &json!({"throttle_evry": 1})).await;
+    assert_eq!(status, 400, "{body}");
+}
+
+#[tokio::test]
+async fn sdk_retries_throttling_and_server_errors_but_not_concurrent_modification() {
+    let sandbox = start(trusted_seed()).await;
+    let credentials = sandbox.credentials(MANAGEMENT).unwrap();
+    let retrying = Clients::from_config(&config_with_retries(
+        &sandbox.endpoint_url(),
+        &credentials,
+        None,
+        3,
+    ));
+    faults(&sandbox, json!({"throttle_every": 2})).await;
+    control_post(&sandbox, "requests/reset", &json!({})).await;
+    // Request 1 passes, request 2 is throttled and retried as request 3.
+    retrying
+        .iam
+        .list_organizations_features()
+        .send()
+        .await
+        .unwrap();
+    retrying
+        .iam
+        .list_organizations_features()
+        .send()
+        .await
+        .unwrap();
+    let requests = control_get(&sandbox, "requests").await;
+    let counts = &requests["operations"]["ListOrganizationsFeatures"];
+    assert_eq!(counts["total"], 3);
+    assert_eq!(counts["succeeded"], 2);
+    assert_eq!(counts["errors"]["Throttling"], 1);
+
+    faults(&sandbox, json!({"server_error_every": 2})).await;
+    control_post(&sandbox, "requests/reset", &json!({})).await;
+    retrying.orgs.describe_organization().send().await.unwrap();
+    retrying.orgs.describe_organization().send().await.unwrap();
+    let requests = control_get(&sandbox, "requests").await;
+    assert_eq!(requests["operations"]["DescribeOrganization"]["total"], 3);
+
+    faults(
+        &sandbox,
+        json!({"concurrent_modification_every": 1, "count": 1}),
+    )
+    .await;
+    control_post(&sandbox, "requests/reset", &json!({})).await;
+    let err = retrying
+        .orgs
+        .register_delegated_administrator()
+        .account_id(MEMBER_A)
+        .service_principal(IAM)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        err.into_service_error()
+            .is_concurrent_modification_exception()
+    );
+    let requests = control_get(&sandbox, "requests").await;
+    assert_eq!(
+        requests["operations"]["RegisterDelegatedAdministrator"]["total"], 1,
+        "the SDK does not retry ConcurrentModificationException"
+    );
+}
+
+#[tokio::test]
+async fn latency_and_trusted_access_propagation() {
+    // RootSessions was left enabled while trusted access was off: only propagation stands in the way.
+    let mut seed = Seed::default_seed();
+    seed.features
+        .push(centralroot::sandbox::seed::Feature::RootSessions);
+    let sandbox = start(seed).await;
+    let management = clients(&sandbox, MANAGEMENT);
+    faults(
+        &sandbox,
+        json!({"latency_ms": 150, "operations": ["DescribeOrganization"]}),
+    )
+    .await;
+    let started = Instant::now();
+    management
+        .orgs
+        .describe_organization()
+        .send()
+        .await
+        .unwrap();
+    assert!(started.elapsed() >= Duration::from_millis(150));
+
+    // Generous enough that a loaded machine still sees the window.
+    let propagation = Duration::from_millis(1000);
+    faults(&sandbox, json!({"trusted_access_propagation_ms": 1000})).await;
+    enable_trusted_access(&sandbox).await;
+    let enabled_at = Instant::now();
+    let err = management
+        .iam
+        .list_organizations_features()
+        .send()
+        .await
+        .unwrap_err();
+    assert!(enabled_at.elapsed() < propagation);
+    assert!(
+        err.into_service_error()
+            .is_service_access_not_enabled_exception()
+    );
+    let err = management
+        .sts
+        .assume_root()
+        .target_principal(MEMBER_A)
+        .task_policy_arn(PolicyDescriptorType::builder().arn(AUDIT).build())
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.code(),
+        Some("AccessDenied"),
+        "root sessions wait for propagation too"
+    );
+    tokio::time::sleep(propagation.saturating_sub(enabled_at.elapsed())).await;
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    management
+        .iam
+        .list_organizations_features()
+        .send()
+        .await
+        .unwrap();
+    management
+        .sts
+        .assume_root()
+        .target_principal(MEMBER_A)
+        .task_policy_arn(PolicyDescriptorType::builder().arn(AUDIT).build())
+        .send()
+        .await
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sixty_four_parallel_callers_lose_no_update() {
+    let sandbox = start(Seed::default_seed()).await;
+    let seed = trusted_seed()
+        .with_generated_members(64)
+        .validated()
+        .unwrap();
+    let (status, _) = control_post(&sandbox, "seed", &serde_json::to_value(&seed).unwrap()).await;
+    assert_eq!(status, 200);
+    let account = |n: usize| format!("{:012}", 100_000_000_000usize + n);
+    let principal = |n: usize| format!("svc{n}.sandbox.example");
+
+    // Phase 1: every caller enables its own service, registers its account for IAM and, for
+    // even callers, deregisters it again.
+    let mut tasks = Vec::new();
+    for n in 0..64 {
+        let orgs = clients(&sandbox, MANAGEMENT).orgs;
+        let (account, principal) = (account(n), principal(n));
+        tasks.push(tokio::spawn(async move {
+            orgs.enable_aws_service_access()
+                .service_principal(&principal)
+                .send()
+                .await
+                .unwrap();
+            orgs.register_delegated_administrator()
+                .account_id(&account)
+                .service_principal(IAM)
+                .send()
+                .await
+                .unwrap();
+            if n % 2 == 0 {
+                orgs.deregister_delegated_administrator()
+                    .account_id(&account)
+                    .service_principal(IAM)
+                    .send()
+                    .await
+                    .unwrap();
+            }
+        }));
+    }
+    for task in tasks {
+        task.await.unwrap();
+    }
+    let model = sandbox.sandbox().snapshot();
+    let mut registered: Vec<&str> = model
+        .delegated_administrators
+        .iter()
+        .map(|d| d.account_id.as_str())
+        .collect();
+    registered.sort();
+    let expected: Vec<String> = (0..64).filter(|n| n % 2 == 1).map(account).collect();
+    assert_eq!(registered, expected);
+    assert_eq!(model.trusted_access.len(), 65);
+    let requests = control_get(&sandbox, "requests").await;
+    assert_eq!(
+        requests["operations"]["RegisterDelegatedAdministrator"]["succeeded"],
+        64
+    );
+    assert_eq!(
+        requests["operations"]["DeregisterDelegatedAdministrator"]["succeeded"],
+        32
+    );
+    assert_eq!(
+        requests["operations"]["EnableAWSServiceAccess"]["succeeded"],
+        64
+    );
+    assert_eq!(requests["accounts"][MANAGEMENT], 160);
+
+    // Phase 2: the same under concurrent-modification faults; callers retry until it works.
+    faults(&sandbox, json!({"concurrent_modification_every": 3})).await;
+    control_post(&sandbox, "requests/reset", &json!({})).await;
+    let mut tasks = Vec::new();
+    for n in 0..64 {
+        let orgs = clients(&sandbox, MANAGEMENT).orgs;
+        let (account, principal) = (account(n), principal(n));
+        tasks.push(tokio::spawn(async move {
+            loop {
+                let result = orgs
+                    .register_delegated_administrator()
+                    .account_id(&account)
+                    .service_principal(&principal)
+                    .send()
+                    .await;
+                match result {
+                    Ok(_) => break,
+                    Err(err) => assert!(
+                        err.into_service_error()
+                            .is_concurrent_modification_exception()
+                    ),
+                }
+            }
+        }));
+    }
+    for task in tasks {
+        task.await.unwrap();
+    }
+    let model = sandbox.sandbox().snapshot();
+    assert_eq!(model.delegated_administrators.len(), 32 + 64);
+    for n in 0..64 {
+        assert!(
+            model
+                .delegated_administrators
+                .iter()
+                .any(|d| d.account_id == account(n) && d.service_principal == principal(n))
+        );
+    }
+    let injected = control_get(&sandbox, "faults").await["injected"]["concurrent_modification"]
+        .as_u64()
+        .unwrap();
+    assert!(injected >= 21, "{injected}");
+    let requests = control_get(&sandbox, "requests").await;
+    let register = &requests["operations"]["RegisterDelegatedAdministrator"];
+    assert_eq!(register["succeeded"], 64);
+    assert_eq!(
+        register["errors"]["ConcurrentModificationException"],
+        injected
+    );
+    assert_eq!(register["total"], 64 + injected);
+}

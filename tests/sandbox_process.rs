@@ -1,0 +1,144 @@
+//! The sandbox binary as a child process: the ready line, signals, `--seed` and `--state`.
+
+mod sandbox_support;
+
+use aws_sdk_iam::types::FeatureType;
+use centralroot::sandbox::child::ChildSandbox;
+use centralroot::sandbox::{Credentials, Seed};
+use sandbox_support::*;
+use std::path::Path;
+use std::process::Command;
+
+const BINARY: &str = env!("CARGO_BIN_EXE_terraform-provider-centralroot");
+
+fn sdk(child: &ChildSandbox, credentials: &Credentials) -> Clients {
+    Clients::from_config(&config(&child.endpoint_url, credentials, None))
+}
+
+#[tokio::test]
+async fn state_survives_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state.json");
+    let state_arg = state.to_str().unwrap();
+
+    let first = ChildSandbox::spawn(Path::new(BINARY), &["--state", state_arg])
+        .await
+        .unwrap();
+    assert!(
+        first
+            .ready_line
+            .starts_with("export AWS_ENDPOINT_URL=http://127.0.0.1:"),
+        "{}",
+        first.ready_line
+    );
+    assert!(
+        first
+            .ready_line
+            .contains(" AWS_ACCESS_KEY_ID=AKIASANDBOX111111111 ")
+    );
+    assert!(first.ready_line.contains(" AWS_SECRET_ACCESS_KEY="));
+    assert!(
+        first
+            .ready_line
+            .ends_with(" AWS_REGION=us-east-1 # sandbox ready: management account 111111111111")
+    );
+    assert_eq!(
+        first.credentials,
+        Seed::default_seed().management_credentials().unwrap()
+    );
+    let management = sdk(&first, &first.credentials);
+    management
+        .orgs
+        .enable_aws_service_access()
+        .service_principal(IAM)
+        .send()
+        .await
+        .unwrap();
+    management
+        .iam
+        .enable_organizations_root_credentials_management()
+        .send()
+        .await
+        .unwrap();
+    management
+        .orgs
+        .register_delegated_administrator()
+        .account_id(MEMBER_A)
+        .service_principal(IAM)
+        .send()
+        .await
+        .unwrap();
+    let (status, rest) = first.stop(libc::SIGTERM).await.unwrap();
+    assert!(status.success(), "{status:?}");
+    assert_eq!(rest, "", "one line on stdout, nothing else");
+    let saved = Seed::from_json(&std::fs::read_to_string(&state).unwrap()).unwrap();
+    assert_eq!(saved.delegated_administrators.len(), 1);
+
+    let second = ChildSandbox::spawn(Path::new(BINARY), &["--state", state_arg])
+        .await
+        .unwrap();
+    assert_ne!(second.endpoint_url, "");
+    let management = sdk(&second, &second.credentials);
+    let features = management
+        .iam
+        .list_organizations_features()
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        features.enabled_features(),
+        [FeatureType::RootCredentialsManagement]
+    );
+    let admins = management
+        .orgs
+        .list_delegated_administrators()
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(admins.delegated_administrators()[0].id(), Some(MEMBER_A));
+    let (status, _) = second.stop(libc::SIGINT).await.unwrap();
+    assert!(status.success(), "SIGINT stops cleanly too: {status:?}");
+}
+
+#[tokio::test]
+async fn seed_file_is_served_and_bad_seeds_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let seed = dir.path().join("seed.json");
+    std::fs::write(
+        &seed,
+        r#"{"organization": {"id": "o-billingonly01", "feature_set": "CONSOLIDATED_BILLING",
+             "management_account_id": "123456789012"},
+            "accounts": [{"id": "123456789012", "access_key_id": "AKIAFROMSEEDFILE0001",
+                          "secret_access_key": "from-the-seed"}]}"#,
+    )
+    .unwrap();
+    let child = ChildSandbox::spawn(Path::new(BINARY), &["--seed", seed.to_str().unwrap()])
+        .await
+        .unwrap();
+    assert_eq!(child.credentials.access_key_id, "AKIAFROMSEEDFILE0001");
+    let org = sdk(&child, &child.credentials)
+        .orgs
+        .describe_organization()
+        .send()
+        .await
+        .unwrap();
+    let org = org.organization().unwrap();
+    assert_eq!(org.id(), Some("o-billingonly01"));
+    assert_eq!(org.feature_set().unwrap().as_str(), "CONSOLIDATED_BILLING");
+    child.stop(libc::SIGTERM).await.unwrap();
+
+    std::fs::write(&seed, r#"{"accounts": [{"id": "nope"}]}"#).unwrap();
+    let output = Command::new(BINARY)
+        .args(["sandbox", "--listen", "127.0.0.1:0", "--seed"])
+        .arg(&seed)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(output.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("12 digits"));
+    let output = Command::new(BINARY)
+        .args(["sandbox", "--bogus"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+}
