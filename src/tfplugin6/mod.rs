@@ -1,14 +1,38 @@
-//! Generated code for the Terraform plugin protocol 6 (`proto/tfplugin6.proto`).
+//! Terraform plugin protocol 6: the generated code and the gRPC service that maps each RPC
+//! to the framework engine.
 //!
-//! Messages, the `Provider` server trait (`provider_server`) and a client
-//! (`provider_client`, used by the tests). Nothing here is written by hand.
+//! Layout:
+//! - the generated messages, `provider_server` and `provider_client` (re-exported here);
+//! - [`convert`]: protobuf ↔ framework conversions (DynamicValue, diagnostics, schemas);
+//! - [`service`]: the `provider_server::Provider` implementation, one line per RPC,
+//!   delegating to one file per RPC group: [`schemas`], [`provider_rpcs`], [`resources`],
+//!   [`data_sources`] and [`unsupported`].
 
-#![allow(
-    missing_docs,
-    clippy::all,
-    clippy::pedantic,
-    clippy::large_enum_variant,
-    rustdoc::all
-)]
+mod generated {
+    //! Generated code for the Terraform plugin protocol 6 (`proto/tfplugin6.proto`).
+    //!
+    //! Messages, the `Provider` server trait (`provider_server`) and a client
+    //! (`provider_client`, used by the tests). Nothing here is written by hand.
 
-tonic::include_proto!("tfplugin6");
+    #![allow(
+        missing_docs,
+        clippy::all,
+        clippy::pedantic,
+        clippy::large_enum_variant,
+        rustdoc::all
+    )]
+
+    tonic::include_proto!("tfplugin6");
+}
+
+pub use generated::*;
+
+pub mod convert;
+pub mod data_sources;
+pub mod provider_rpcs;
+pub mod resources;
+pub mod schemas;
+pub mod service;
+pub mod unsupported;
+
+pub use service::{MAX_MESSAGE_SIZE, ProviderService, grpc_service};

@@ -1,0 +1,71 @@
+//! The [`Provider`] trait: the provider block, configuration, and the list of types.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+
+use crate::cty::Value;
+use crate::framework::data_source::DataSource;
+use crate::framework::diagnostics::Diagnostics;
+use crate::framework::resource::Resource;
+use crate::framework::schema::Schema;
+
+pub use crate::framework::resource::{ValidateConfigRequest, ValidateConfigResponse};
+
+/// `configure` input.
+#[derive(Debug, Clone)]
+pub struct ConfigureRequest {
+    /// The provider block; may hold unknown values when it depends on other resources.
+    pub config: Value,
+    /// The Terraform version calling, e.g. `1.15.5` (empty if not sent).
+    pub terraform_version: String,
+}
+
+/// `configure` output.
+#[derive(Debug)]
+pub struct ConfigureResponse<D> {
+    /// What resources and data sources receive through
+    /// [`Context::provider_data`](crate::framework::context::Context::provider_data).
+    pub data: Option<D>,
+    /// Errors and warnings.
+    pub diagnostics: Diagnostics,
+}
+
+impl<D> Default for ConfigureResponse<D> {
+    fn default() -> Self {
+        Self {
+            data: None,
+            diagnostics: Diagnostics::new(),
+        }
+    }
+}
+
+/// A provider.
+#[async_trait]
+pub trait Provider: Send + Sync + 'static {
+    /// What `configure` builds and every resource operation receives.
+    type Data: Send + Sync + 'static;
+
+    /// The provider's type name, the prefix of its resource types (e.g. `centralroot`).
+    fn type_name(&self) -> &'static str;
+
+    /// The provider block's schema.
+    fn schema(&self) -> Schema;
+
+    /// Checks the provider block beyond the schema's validators. Values may be unknown.
+    async fn validate_config(
+        &self,
+        _req: ValidateConfigRequest,
+        _resp: &mut ValidateConfigResponse,
+    ) {
+    }
+
+    /// Builds [`Self::Data`] from the provider block. Must not wait on the network.
+    async fn configure(&self, req: ConfigureRequest, resp: &mut ConfigureResponse<Self::Data>);
+
+    /// The managed resource types.
+    fn resources(&self) -> Vec<Arc<dyn Resource<Self::Data>>>;
+
+    /// The data source types.
+    fn data_sources(&self) -> Vec<Arc<dyn DataSource<Self::Data>>>;
+}

@@ -1,0 +1,267 @@
+//! The [`Resource`] trait: what a managed resource type implements.
+//!
+//! The core is `type_name`, `schema`, `create`, `read`, `update` and `delete`; the other
+//! methods are capabilities with defaults. Every operation takes a request struct and fills
+//! a response struct, so new protocol fields never break implementations.
+//!
+//! Values are [`Value`] objects of the schema's [`value_type`](crate::framework::schema::Schema::value_type);
+//! [`ValueExt`](crate::framework::values::ValueExt) reads their attributes.
+
+use async_trait::async_trait;
+
+use crate::cty::Value;
+use crate::framework::context::Context;
+use crate::framework::diagnostics::Diagnostics;
+use crate::framework::schema::Schema;
+
+/// `validate_config` input.
+#[derive(Debug, Clone)]
+pub struct ValidateConfigRequest {
+    /// The configuration; may hold unknown values.
+    pub config: Value,
+}
+
+/// `validate_config` output.
+#[derive(Debug, Default)]
+pub struct ValidateConfigResponse {
+    /// Errors and warnings, ideally on attribute paths.
+    pub diagnostics: Diagnostics,
+}
+
+/// `create` input.
+#[derive(Debug, Clone)]
+pub struct CreateRequest {
+    /// The configuration (wholly known at apply).
+    pub config: Value,
+    /// The planned state: every known value here must be in the new state.
+    pub planned_state: Value,
+    /// Private data from `modify_plan`.
+    pub planned_private: Vec<u8>,
+}
+
+/// `create` output.
+#[derive(Debug)]
+pub struct CreateResponse {
+    /// The new state, starting null: set it as soon as the object exists, even on a
+    /// later error, so Terraform tracks it.
+    pub state: Value,
+    /// Opaque data stored beside the state.
+    pub private: Vec<u8>,
+    /// Errors and warnings.
+    pub diagnostics: Diagnostics,
+}
+
+impl Default for CreateResponse {
+    fn default() -> Self {
+        Self {
+            state: Value::Null,
+            private: Vec::new(),
+            diagnostics: Diagnostics::new(),
+        }
+    }
+}
+
+/// `read` input.
+#[derive(Debug, Clone)]
+pub struct ReadRequest {
+    /// The state as last stored (upgraded to the current schema).
+    pub state: Value,
+    /// Opaque data stored beside it.
+    pub private: Vec<u8>,
+}
+
+/// `read` output.
+#[derive(Debug)]
+pub struct ReadResponse {
+    /// The refreshed state, starting as the request's state. Set it to
+    /// [`Value::Null`] when the object no longer exists.
+    pub state: Value,
+    /// Opaque data, starting as the request's.
+    pub private: Vec<u8>,
+    /// Errors and warnings.
+    pub diagnostics: Diagnostics,
+}
+
+/// `update` input.
+#[derive(Debug, Clone)]
+pub struct UpdateRequest {
+    /// The configuration.
+    pub config: Value,
+    /// The planned state.
+    pub planned_state: Value,
+    /// The prior state.
+    pub prior_state: Value,
+    /// Private data from `modify_plan`.
+    pub planned_private: Vec<u8>,
+}
+
+/// `update` output.
+#[derive(Debug)]
+pub struct UpdateResponse {
+    /// The new state, starting as the planned state: replace its unknown values.
+    pub state: Value,
+    /// Opaque data, starting as the planned private data.
+    pub private: Vec<u8>,
+    /// Errors and warnings.
+    pub diagnostics: Diagnostics,
+}
+
+/// `delete` input.
+#[derive(Debug, Clone)]
+pub struct DeleteRequest {
+    /// The state of the object to delete.
+    pub state: Value,
+    /// Opaque data stored beside it.
+    pub private: Vec<u8>,
+}
+
+/// `delete` output.
+#[derive(Debug, Default)]
+pub struct DeleteResponse {
+    /// Errors and warnings. Without errors, the resource leaves the state.
+    pub diagnostics: Diagnostics,
+}
+
+/// `modify_plan` input.
+#[derive(Debug, Clone)]
+pub struct ModifyPlanRequest {
+    /// The configuration (null when destroying); may hold unknown values.
+    pub config: Value,
+    /// The prior state (null when creating).
+    pub prior_state: Value,
+    /// The prior private data.
+    pub prior_private: Vec<u8>,
+}
+
+/// `modify_plan` output: the engine's default plan, to refine.
+#[derive(Debug)]
+pub struct ModifyPlanResponse {
+    /// The planned state (null when destroying).
+    pub planned_state: Value,
+    /// Attributes whose change forces replacement.
+    pub requires_replace: Vec<crate::cty::AttributePath>,
+    /// Opaque data handed to apply.
+    pub planned_private: Vec<u8>,
+    /// Errors and warnings.
+    pub diagnostics: Diagnostics,
+}
+
+/// `import_state` input.
+#[derive(Debug, Clone)]
+pub struct ImportStateRequest {
+    /// The ID given to `terraform import` or an `import` block.
+    pub id: String,
+}
+
+/// `import_state` output.
+#[derive(Debug)]
+pub struct ImportStateResponse {
+    /// The imported state, starting as the schema's empty value (every attribute null): set
+    /// enough (usually `id`) for `read` to find the object, which Terraform calls next.
+    pub state: Value,
+    /// Opaque data stored beside it.
+    pub private: Vec<u8>,
+    /// Errors and warnings.
+    pub diagnostics: Diagnostics,
+}
+
+/// `upgrade_state` input: state stored under an older schema version.
+#[derive(Debug, Clone)]
+pub struct UpgradeStateRequest {
+    /// The schema version the state was written with.
+    pub version: i64,
+    /// The stored state, as JSON in that version's shape.
+    pub raw_state: serde_json::Value,
+}
+
+/// `upgrade_state` output.
+#[derive(Debug)]
+pub struct UpgradeStateResponse {
+    /// The state in the current schema; [`crate::cty::json::decode_lenient`] turns adjusted
+    /// JSON into it.
+    pub state: Value,
+    /// Errors and warnings.
+    pub diagnostics: Diagnostics,
+}
+
+/// A managed resource type. `D` is the provider's configured data (see
+/// [`Provider::Data`](crate::framework::provider::Provider::Data)).
+#[async_trait]
+pub trait Resource<D: Send + Sync + 'static>: Send + Sync {
+    /// The full type name, e.g. `centralroot_delegated_admin`.
+    fn type_name(&self) -> &'static str;
+
+    /// The schema; read once when the server starts.
+    fn schema(&self) -> Schema;
+
+    /// Creates the object described by `req.planned_state`.
+    async fn create(&self, ctx: &Context<D>, req: CreateRequest, resp: &mut CreateResponse);
+
+    /// Refreshes `req.state` from the real object.
+    async fn read(&self, ctx: &Context<D>, req: ReadRequest, resp: &mut ReadResponse);
+
+    /// Updates the object in place to match `req.planned_state`.
+    async fn update(&self, ctx: &Context<D>, req: UpdateRequest, resp: &mut UpdateResponse);
+
+    /// Deletes the object.
+    async fn delete(&self, ctx: &Context<D>, req: DeleteRequest, resp: &mut DeleteResponse);
+
+    /// Checks the configuration beyond the schema's validators (cross-attribute rules).
+    /// Values may be unknown.
+    async fn validate_config(
+        &self,
+        _req: ValidateConfigRequest,
+        _resp: &mut ValidateConfigResponse,
+    ) {
+    }
+
+    /// Refines the engine's default plan (see [`crate::framework::server`] for what it
+    /// already did).
+    async fn modify_plan(
+        &self,
+        _ctx: &Context<D>,
+        _req: ModifyPlanRequest,
+        _resp: &mut ModifyPlanResponse,
+    ) {
+    }
+
+    /// Turns an import ID into a state `read` can refresh. Without it, import fails with a
+    /// diagnostic.
+    async fn import_state(
+        &self,
+        _ctx: &Context<D>,
+        _req: ImportStateRequest,
+        resp: &mut ImportStateResponse,
+    ) {
+        resp.diagnostics.error(
+            "Resource Import Not Implemented",
+            format!(
+                "{} cannot be imported. This is not something you can fix in your configuration.",
+                self.type_name()
+            ),
+        );
+    }
+
+    /// Upgrades state written under an older schema version (`req.version` < current).
+    /// State of the current version never reaches this method.
+    async fn upgrade_state(&self, req: UpgradeStateRequest, resp: &mut UpgradeStateResponse) {
+        resp.diagnostics.error(
+            "Unable to Upgrade Resource State",
+            format!(
+                "The state of {} was written with schema version {}, which this provider version \
+                 cannot upgrade. Use the provider version that wrote it, or remove the resource \
+                 from state and import it again.",
+                self.type_name(),
+                req.version
+            ),
+        );
+    }
+}
+
+/// Passthrough import: the import ID becomes attribute `attribute` (usually `id`) of the
+/// empty state. Call it from [`Resource::import_state`].
+pub fn import_id_into(attribute: &str, req: &ImportStateRequest, resp: &mut ImportStateResponse) {
+    if let Value::Object(attrs) = &mut resp.state {
+        attrs.insert(attribute.to_owned(), Value::String(req.id.clone()));
+    }
+}

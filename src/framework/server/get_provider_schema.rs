@@ -1,0 +1,25 @@
+//! GetProviderSchema: nothing beyond the accessors on [`Server`]; this file holds the
+//! capabilities the engine advertises.
+
+use super::Server;
+use crate::framework::provider::Provider;
+
+/// Protocol features the engine supports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ServerCapabilities {
+    /// Destroy plans reach `PlanResourceChange` (the engine passes them through to
+    /// `modify_plan`).
+    pub plan_destroy: bool,
+    /// Schemas never change during the process, so Terraform may cache them.
+    pub get_provider_schema_optional: bool,
+}
+
+impl<P: Provider> Server<P> {
+    /// What the engine supports.
+    pub fn capabilities(&self) -> ServerCapabilities {
+        ServerCapabilities {
+            plan_destroy: true,
+            get_provider_schema_optional: true,
+        }
+    }
+}

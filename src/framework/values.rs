@@ -1,0 +1,171 @@
+//! Small helpers over [`Value`] used by the engine and by resource authors, beside the
+//! inherent ones in [`crate::cty::value`] (`is_null`, `as_str`, `semantically_equal`...).
+
+use crate::cty::{AttributePath, Value};
+
+static NULL: Value = Value::Null;
+
+/// Convenience accessors on [`Value`].
+pub trait ValueExt {
+    /// Attribute `name` of a known object; null for anything else.
+    fn attr(&self, name: &str) -> &Value;
+    /// Sets attribute `name` of a known object; does nothing on other values.
+    fn set_attr(&mut self, name: &str, value: Value);
+    /// The number as `i64`, if this is a known whole number that fits.
+    fn as_i64(&self) -> Option<i64>;
+    /// The elements of a known list, set or tuple.
+    fn elements(&self) -> Option<&[Value]>;
+}
+
+impl ValueExt for Value {
+    fn attr(&self, name: &str) -> &Value {
+        self.get_attr(name).unwrap_or(&NULL)
+    }
+
+    fn set_attr(&mut self, name: &str, value: Value) {
+        if let Value::Object(attrs) = self {
+            attrs.insert(name.to_owned(), value);
+        }
+    }
+
+    fn as_i64(&self) -> Option<i64> {
+        self.as_number().and_then(|n| n.to_i64())
+    }
+
+    fn elements(&self) -> Option<&[Value]> {
+        match self {
+            Value::List(items) | Value::Set(items) | Value::Tuple(items) => Some(items),
+            _ => None,
+        }
+    }
+}
+
+/// A known set of strings.
+pub fn string_set<I, S>(items: I) -> Value
+where
+    I: IntoIterator<Item = S>,
+    S: Into<String>,
+{
+    Value::Set(items.into_iter().map(|s| Value::String(s.into())).collect())
+}
+
+/// Paths of every unknown value inside `value`. Set elements are reported at the set itself,
+/// because the protocol cannot address them.
+pub fn unknown_paths(value: &Value, at: &AttributePath) -> Vec<AttributePath> {
+    let mut out = Vec::new();
+    collect_unknown(value, at, &mut out);
+    out
+}
+
+fn collect_unknown(value: &Value, at: &AttributePath, out: &mut Vec<AttributePath>) {
+    match value {
+        Value::Unknown(_) => out.push(at.clone()),
+        Value::List(items) | Value::Tuple(items) => {
+            for (i, item) in items.iter().enumerate() {
+                collect_unknown(item, &at.clone().index(i as i64), out);
+            }
+        }
+        Value::Set(items) if !items.iter().all(Value::is_wholly_known) => out.push(at.clone()),
+        Value::Map(items) => {
+            for (k, item) in items {
+                collect_unknown(item, &at.clone().key(k.as_str()), out);
+            }
+        }
+        Value::Object(items) => {
+            for (k, item) in items {
+                collect_unknown(item, &at.clone().attr(k.as_str()), out);
+            }
+        }
+        Value::Dynamic(_, inner) => collect_unknown(inner, at, out),
+        _ => {}
+    }
+}
+
+/// `value` with every unknown replaced by null.
+pub fn unknown_as_null(value: Value) -> Value {
+    match value {
+        Value::Unknown(_) => Value::Null,
+        Value::List(items) => Value::List(items.into_iter().map(unknown_as_null).collect()),
+        Value::Set(items) => Value::Set(items.into_iter().map(unknown_as_null).collect()),
+        Value::Tuple(items) => Value::Tuple(items.into_iter().map(unknown_as_null).collect()),
+        Value::Map(items) => Value::Map(
+            items
+                .into_iter()
+                .map(|(k, v)| (k, unknown_as_null(v)))
+                .collect(),
+        ),
+        Value::Object(items) => Value::Object(
+            items
+                .into_iter()
+                .map(|(k, v)| (k, unknown_as_null(v)))
+                .collect(),
+        ),
+        Value::Dynamic(ty, inner) => Value::Dynamic(ty, Box::new(unknown_as_null(*inner))),
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cty::Number;
+
+    fn obj(pairs: &[(&str, Value)]) -> Value {
+        Value::Object(
+            pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), v.clone()))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn finds_unknown_paths() {
+        let v = obj(&[
+            ("id", Value::unknown()),
+            ("name", Value::from("x")),
+            ("tags", Value::Set(vec![Value::unknown()])),
+            (
+                "blocks",
+                Value::List(vec![obj(&[("arn", Value::unknown())])]),
+            ),
+        ]);
+        let paths = unknown_paths(&v, &AttributePath::default());
+        assert_eq!(
+            paths,
+            vec![
+                AttributePath::root("blocks").index(0).attr("arn"),
+                AttributePath::root("id"),
+                AttributePath::root("tags"),
+            ]
+        );
+        assert!(!v.is_wholly_known());
+        assert!(unknown_as_null(v).is_wholly_known());
+    }
+
+    #[test]
+    fn accessors() {
+        let mut v = obj(&[("n", Value::from(25)), ("s", Value::from("a"))]);
+        assert_eq!(v.attr("n").as_i64(), Some(25));
+        assert_eq!(v.attr("s").as_str(), Some("a"));
+        assert!(v.attr("missing").is_null());
+        v.set_attr("s", Value::from("b"));
+        assert_eq!(v.attr("s").as_str(), Some("b"));
+        assert_eq!(Value::Number(Number("1.5".parse().unwrap())).as_i64(), None);
+        assert_eq!(string_set(["a"]).elements().map(<[Value]>::len), Some(1));
+    }
+}
+
+/// Short constructors for tables in tests.
+#[cfg(test)]
+pub(crate) mod test_values {
+    use crate::cty::Value;
+
+    pub fn string(s: &str) -> Value {
+        Value::from(s)
+    }
+
+    pub fn unknown() -> Value {
+        Value::unknown()
+    }
+}

@@ -1,0 +1,180 @@
+//! The provider block's schema.
+
+use std::time::Duration;
+
+use crate::cty::Type;
+use crate::framework::schema::{Attribute, Block, NestedBlock, Nesting, Schema};
+use crate::framework::validators::{
+    DurationString, HttpUrl, IntBetween, StringMatches, StringOneOf,
+};
+
+/// Region names: `us-east-1`, `eu-central-2`, `us-gov-west-1`, `cn-north-1`, `us-isob-east-1`.
+const REGION_PATTERN: &str = r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]+$";
+/// IAM role ARNs in any partition.
+const ROLE_ARN_PATTERN: &str = r"^arn:aws(-[a-z]+)*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$";
+
+/// Shortest and longest assume-role session STS accepts.
+const MIN_SESSION: Duration = Duration::from_secs(15 * 60);
+const MAX_SESSION: Duration = Duration::from_secs(12 * 60 * 60);
+
+fn pattern(pattern: &str, requirement: &str) -> StringMatches {
+    match StringMatches::new(pattern, requirement) {
+        Ok(v) => v,
+        // The patterns are constants of this file; the schema test compiles them.
+        Err(e) => unreachable!("invalid constant pattern {pattern:?}: {e}"),
+    }
+}
+
+fn endpoint(service: &str) -> Attribute {
+    Attribute::optional(Type::String)
+        .description(format!(
+            "Custom endpoint URL for {service}, e.g. the sandbox's `http://127.0.0.1:4566`."
+        ))
+        .validator(HttpUrl)
+}
+
+/// The provider block.
+pub fn provider_schema() -> Schema {
+    let assume_role = Block::new()
+        .description("Assume an IAM role before calling AWS.")
+        .attribute(
+            "role_arn",
+            Attribute::required(Type::String)
+                .description("ARN of the IAM role to assume.")
+                .validator(pattern(
+                    ROLE_ARN_PATTERN,
+                    "be an IAM role ARN (arn:aws:iam::123456789012:role/name)",
+                )),
+        )
+        .attribute(
+            "session_name",
+            Attribute::optional(Type::String)
+                .description("Session name to use when assuming the role."),
+        )
+        .attribute(
+            "external_id",
+            Attribute::optional(Type::String)
+                .description("External ID the role's trust policy expects."),
+        )
+        .attribute(
+            "duration",
+            Attribute::optional(Type::String)
+                .description(
+                    "How long the assumed-role session lasts, from `15m` to `12h` (e.g. `1h`).",
+                )
+                .validator(DurationString::between(MIN_SESSION, MAX_SESSION)),
+        );
+    let endpoints = Block::new()
+        .description("Custom service endpoints, e.g. to use the sandbox.")
+        .attribute("iam", endpoint("IAM"))
+        .attribute("organizations", endpoint("AWS Organizations"))
+        .attribute("sts", endpoint("STS"));
+    let block = Block::new()
+        .description("The centralroot provider manages AWS centralized root access.")
+        .attribute(
+            "region",
+            Attribute::optional(Type::String)
+                .description(
+                    "AWS region for API calls. IAM and Organizations are global; defaults to \
+                     AWS_REGION, the profile's region, then us-east-1.",
+                )
+                .validator(pattern(
+                    REGION_PATTERN,
+                    "be an AWS region name such as us-east-1",
+                )),
+        )
+        .attribute(
+            "profile",
+            Attribute::optional(Type::String)
+                .description("Named profile of the shared config files."),
+        )
+        .attribute(
+            "shared_config_files",
+            Attribute::optional(Type::list(Type::String))
+                .description("Paths of shared config files; defaults to ~/.aws/config."),
+        )
+        .attribute(
+            "shared_credentials_files",
+            Attribute::optional(Type::list(Type::String))
+                .description("Paths of shared credentials files; defaults to ~/.aws/credentials."),
+        )
+        .attribute(
+            "access_key",
+            Attribute::optional(Type::String).description(
+                "AWS access key ID. Needs secret_key; overrides the environment and profiles.",
+            ),
+        )
+        .attribute(
+            "secret_key",
+            Attribute::optional(Type::String)
+                .sensitive()
+                .description("AWS secret access key. Needs access_key."),
+        )
+        .attribute(
+            "token",
+            Attribute::optional(Type::String)
+                .sensitive()
+                .description("Session token for temporary credentials."),
+        )
+        .attribute(
+            "max_retries",
+            Attribute::optional(Type::Number)
+                .description("How many times a failed AWS call is retried, from 0 to 25.")
+                .validator(IntBetween::new(0, 25)),
+        )
+        .attribute(
+            "retry_mode",
+            Attribute::optional(Type::String)
+                .description("Retry strategy: `standard` or `adaptive`.")
+                .validator(StringOneOf::new(["standard", "adaptive"])),
+        )
+        .block(
+            "assume_role",
+            NestedBlock::new(Nesting::List, assume_role).max_items(1),
+        )
+        .block(
+            "endpoints",
+            NestedBlock::new(Nesting::List, endpoints).max_items(1),
+        );
+    Schema::new(0, block)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_attribute_is_described() {
+        fn check(block: &Block, at: &str) {
+            for (name, attr) in block.attributes() {
+                assert!(!attr.get_description().plain.is_empty(), "{at}{name}");
+            }
+            for (name, nested) in block.blocks() {
+                assert!(
+                    !nested.block().get_description().plain.is_empty(),
+                    "{at}{name}"
+                );
+                check(nested.block(), &format!("{at}{name}."));
+            }
+        }
+        check(&provider_schema().block, "");
+    }
+
+    #[test]
+    fn secrets_are_sensitive() {
+        let schema = provider_schema();
+        for name in ["secret_key", "token"] {
+            assert!(
+                schema.block.attribute_named(name).unwrap().is_sensitive(),
+                "{name}"
+            );
+        }
+        assert!(
+            !schema
+                .block
+                .attribute_named("access_key")
+                .unwrap()
+                .is_sensitive()
+        );
+    }
+}

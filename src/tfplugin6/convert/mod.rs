@@ -1,0 +1,5 @@
+//! Conversions between protobuf messages and framework types, one file per kind.
+
+pub mod diagnostics;
+pub mod dynamic_value;
+pub mod schema;

@@ -1,0 +1,139 @@
+//! Schemas to protobuf.
+
+use crate::framework::schema::{
+    Attribute, AttributeMode, Block, Description, NestedBlock, Nesting, Schema,
+};
+use crate::tfplugin6 as pb;
+
+/// A schema.
+pub fn schema(s: &Schema) -> pb::Schema {
+    pb::Schema {
+        version: s.version,
+        block: Some(block(&s.block)),
+    }
+}
+
+/// Markdown when there is some (Terraform's docs tooling renders it), else plain text.
+fn description(d: &Description) -> (String, pb::StringKind) {
+    match &d.markdown {
+        Some(markdown) => (markdown.clone(), pb::StringKind::Markdown),
+        None => (d.plain.clone(), pb::StringKind::Plain),
+    }
+}
+
+fn block(b: &Block) -> pb::schema::Block {
+    let (text, kind) = description(b.get_description());
+    pb::schema::Block {
+        version: 0,
+        attributes: b
+            .attributes()
+            .iter()
+            .map(|(name, a)| attribute(name, a))
+            .collect(),
+        block_types: b
+            .blocks()
+            .iter()
+            .map(|(name, nb)| nested_block(name, nb))
+            .collect(),
+        description: text,
+        description_kind: kind as i32,
+        deprecated: b.deprecation().is_some(),
+    }
+}
+
+fn attribute(name: &str, a: &Attribute) -> pb::schema::Attribute {
+    let (text, kind) = description(a.get_description());
+    let mode = a.mode();
+    pb::schema::Attribute {
+        name: name.to_owned(),
+        r#type: a.ty().to_json(),
+        nested_type: None,
+        description: text,
+        required: mode == AttributeMode::Required,
+        optional: matches!(
+            mode,
+            AttributeMode::Optional | AttributeMode::OptionalComputed
+        ),
+        computed: mode.is_computed(),
+        sensitive: a.is_sensitive(),
+        description_kind: kind as i32,
+        deprecated: a.deprecation().is_some(),
+        write_only: false,
+    }
+}
+
+fn nested_block(name: &str, nb: &NestedBlock) -> pb::schema::NestedBlock {
+    use pb::schema::nested_block::NestingMode;
+    let nesting = match nb.nesting() {
+        Nesting::Single => NestingMode::Single,
+        Nesting::List => NestingMode::List,
+        Nesting::Set => NestingMode::Set,
+    };
+    pb::schema::NestedBlock {
+        type_name: name.to_owned(),
+        block: Some(block(nb.block())),
+        nesting: nesting as i32,
+        min_items: i64::from(nb.get_min_items()),
+        max_items: nb.get_max_items().map_or(0, i64::from),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cty::Type;
+
+    #[test]
+    fn flags_types_and_descriptions() {
+        let s = Schema::new(
+            2,
+            Block::new()
+                .attribute("a", Attribute::required(Type::String).description("plain"))
+                .attribute(
+                    "b",
+                    Attribute::optional_computed(Type::set(Type::String))
+                        .description("plain")
+                        .markdown_description("**md**")
+                        .sensitive(),
+                )
+                .attribute("c", Attribute::computed(Type::Bool).deprecated("gone"))
+                .block(
+                    "nb",
+                    NestedBlock::new(Nesting::List, Block::new())
+                        .min_items(1)
+                        .max_items(1),
+                ),
+        );
+        let pb = schema(&s);
+        assert_eq!(pb.version, 2);
+        let block = pb.block.unwrap();
+        let a = &block.attributes[0];
+        assert_eq!(
+            (a.name.as_str(), a.required, a.optional, a.computed),
+            ("a", true, false, false)
+        );
+        assert_eq!(a.r#type, b"\"string\"");
+        assert_eq!(a.description_kind, pb::StringKind::Plain as i32);
+        let b = &block.attributes[1];
+        assert_eq!(
+            (b.required, b.optional, b.computed, b.sensitive),
+            (false, true, true, true)
+        );
+        assert_eq!(b.r#type, br#"["set","string"]"#);
+        assert_eq!(
+            (b.description.as_str(), b.description_kind),
+            ("**md**", pb::StringKind::Markdown as i32)
+        );
+        let c = &block.attributes[2];
+        assert_eq!((c.optional, c.computed, c.deprecated), (false, true, true));
+        let nb = &block.block_types[0];
+        assert_eq!(
+            (nb.type_name.as_str(), nb.min_items, nb.max_items),
+            ("nb", 1, 1)
+        );
+        assert_eq!(
+            nb.nesting,
+            pb::schema::nested_block::NestingMode::List as i32
+        );
+    }
+}

@@ -1,0 +1,67 @@
+//! GetMetadata, GetProviderSchema, GetResourceIdentitySchemas.
+
+use std::collections::HashMap;
+
+use super::convert::schema::schema;
+use crate::framework::provider::Provider;
+use crate::framework::server::Server;
+use crate::tfplugin6 as pb;
+
+fn capabilities<P: Provider>(server: &Server<P>) -> pb::ServerCapabilities {
+    let caps = server.capabilities();
+    pb::ServerCapabilities {
+        plan_destroy: caps.plan_destroy,
+        get_provider_schema_optional: caps.get_provider_schema_optional,
+        move_resource_state: false,
+        generate_resource_config: false,
+    }
+}
+
+/// GetMetadata: capabilities and type names.
+pub fn get_metadata<P: Provider>(server: &Server<P>) -> pb::get_metadata::Response {
+    pb::get_metadata::Response {
+        server_capabilities: Some(capabilities(server)),
+        resources: server
+            .resource_schemas()
+            .map(|(name, _)| pb::get_metadata::ResourceMetadata {
+                type_name: name.to_owned(),
+            })
+            .collect(),
+        data_sources: server
+            .data_source_schemas()
+            .map(|(name, _)| pb::get_metadata::DataSourceMetadata {
+                type_name: name.to_owned(),
+            })
+            .collect(),
+        ..Default::default()
+    }
+}
+
+/// GetProviderSchema: every schema, with an empty provider_meta schema.
+pub fn get_provider_schema<P: Provider>(server: &Server<P>) -> pb::get_provider_schema::Response {
+    pb::get_provider_schema::Response {
+        provider: Some(schema(server.provider_schema())),
+        resource_schemas: server
+            .resource_schemas()
+            .map(|(name, s)| (name.to_owned(), schema(s)))
+            .collect(),
+        data_source_schemas: server
+            .data_source_schemas()
+            .map(|(name, s)| (name.to_owned(), schema(s)))
+            .collect(),
+        provider_meta: Some(pb::Schema {
+            version: 0,
+            block: Some(pb::schema::Block::default()),
+        }),
+        server_capabilities: Some(capabilities(server)),
+        ..Default::default()
+    }
+}
+
+/// GetResourceIdentitySchemas: no resource declares an identity yet, so none.
+pub fn get_resource_identity_schemas() -> pb::get_resource_identity_schemas::Response {
+    pb::get_resource_identity_schemas::Response {
+        identity_schemas: HashMap::new(),
+        diagnostics: Vec::new(),
+    }
+}

@@ -1,0 +1,372 @@
+//! The `tfplugin6.Provider` gRPC service: each RPC delegates to its group's file.
+
+use std::sync::Arc;
+
+use tonic::{Request, Response, Status, Streaming};
+
+use super::unsupported::{OneShot, unsupported_pb};
+use super::{data_sources, provider_rpcs, resources, schemas, unsupported};
+use crate::framework::provider::Provider;
+use crate::framework::server::Server;
+use crate::tfplugin6 as pb;
+use crate::tfplugin6::provider_server::ProviderServer;
+
+/// Largest gRPC message accepted or sent: Terraform allows up to 2 GiB, and large states are
+/// real, so the 4 MiB default is far too small.
+pub const MAX_MESSAGE_SIZE: usize = 256 * 1024 * 1024;
+
+/// The gRPC service of a provider, ready for a tonic router.
+pub fn grpc_service<P: Provider>(provider: P) -> ProviderServer<ProviderService<P>> {
+    ProviderServer::new(ProviderService::new(provider))
+        .max_decoding_message_size(MAX_MESSAGE_SIZE)
+        .max_encoding_message_size(MAX_MESSAGE_SIZE)
+}
+
+/// Serves one provider's engine over `tfplugin6.Provider`.
+pub struct ProviderService<P: Provider> {
+    server: Arc<Server<P>>,
+}
+
+impl<P: Provider> ProviderService<P> {
+    /// A service around a fresh engine for `provider`.
+    pub fn new(provider: P) -> Self {
+        Self {
+            server: Arc::new(Server::new(provider)),
+        }
+    }
+
+    /// The engine.
+    pub fn engine(&self) -> &Arc<Server<P>> {
+        &self.server
+    }
+}
+
+type Reply<T> = Result<Response<T>, Status>;
+
+fn ok<T>(message: T) -> Reply<T> {
+    Ok(Response::new(message))
+}
+
+#[tonic::async_trait]
+impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
+    async fn get_metadata(
+        &self,
+        _: Request<pb::get_metadata::Request>,
+    ) -> Reply<pb::get_metadata::Response> {
+        ok(schemas::get_metadata(&self.server))
+    }
+
+    async fn get_provider_schema(
+        &self,
+        _: Request<pb::get_provider_schema::Request>,
+    ) -> Reply<pb::get_provider_schema::Response> {
+        tracing::debug!("GetProviderSchema");
+        ok(schemas::get_provider_schema(&self.server))
+    }
+
+    async fn validate_provider_config(
+        &self,
+        req: Request<pb::validate_provider_config::Request>,
+    ) -> Reply<pb::validate_provider_config::Response> {
+        tracing::debug!("ValidateProviderConfig");
+        ok(provider_rpcs::validate_provider_config(&self.server, req.into_inner()).await)
+    }
+
+    async fn validate_resource_config(
+        &self,
+        req: Request<pb::validate_resource_config::Request>,
+    ) -> Reply<pb::validate_resource_config::Response> {
+        let req = req.into_inner();
+        tracing::debug!(type_name = %req.type_name, "ValidateResourceConfig");
+        ok(resources::validate_resource_config(&self.server, req).await)
+    }
+
+    async fn validate_data_resource_config(
+        &self,
+        req: Request<pb::validate_data_resource_config::Request>,
+    ) -> Reply<pb::validate_data_resource_config::Response> {
+        let req = req.into_inner();
+        tracing::debug!(type_name = %req.type_name, "ValidateDataResourceConfig");
+        ok(data_sources::validate_data_resource_config(&self.server, req).await)
+    }
+
+    async fn upgrade_resource_state(
+        &self,
+        req: Request<pb::upgrade_resource_state::Request>,
+    ) -> Reply<pb::upgrade_resource_state::Response> {
+        let req = req.into_inner();
+        tracing::debug!(type_name = %req.type_name, version = req.version, "UpgradeResourceState");
+        ok(resources::upgrade_resource_state(&self.server, req).await)
+    }
+
+    async fn get_resource_identity_schemas(
+        &self,
+        _: Request<pb::get_resource_identity_schemas::Request>,
+    ) -> Reply<pb::get_resource_identity_schemas::Response> {
+        ok(schemas::get_resource_identity_schemas())
+    }
+
+    async fn upgrade_resource_identity(
+        &self,
+        _: Request<pb::upgrade_resource_identity::Request>,
+    ) -> Reply<pb::upgrade_resource_identity::Response> {
+        ok(pb::upgrade_resource_identity::Response {
+            upgraded_identity: None,
+            diagnostics: unsupported_pb("UpgradeResourceIdentity"),
+        })
+    }
+
+    async fn configure_provider(
+        &self,
+        req: Request<pb::configure_provider::Request>,
+    ) -> Reply<pb::configure_provider::Response> {
+        tracing::debug!("ConfigureProvider");
+        ok(provider_rpcs::configure_provider(&self.server, req.into_inner()).await)
+    }
+
+    async fn read_resource(
+        &self,
+        req: Request<pb::read_resource::Request>,
+    ) -> Reply<pb::read_resource::Response> {
+        let req = req.into_inner();
+        tracing::debug!(type_name = %req.type_name, "ReadResource");
+        ok(resources::read_resource(&self.server, req).await)
+    }
+
+    async fn plan_resource_change(
+        &self,
+        req: Request<pb::plan_resource_change::Request>,
+    ) -> Reply<pb::plan_resource_change::Response> {
+        let req = req.into_inner();
+        tracing::debug!(type_name = %req.type_name, "PlanResourceChange");
+        ok(resources::plan_resource_change(&self.server, req).await)
+    }
+
+    async fn apply_resource_change(
+        &self,
+        req: Request<pb::apply_resource_change::Request>,
+    ) -> Reply<pb::apply_resource_change::Response> {
+        let req = req.into_inner();
+        tracing::debug!(type_name = %req.type_name, "ApplyResourceChange");
+        ok(resources::apply_resource_change(&self.server, req).await)
+    }
+
+    async fn import_resource_state(
+        &self,
+        req: Request<pb::import_resource_state::Request>,
+    ) -> Reply<pb::import_resource_state::Response> {
+        let req = req.into_inner();
+        tracing::debug!(type_name = %req.type_name, "ImportResourceState");
+        ok(resources::import_resource_state(&self.server, req).await)
+    }
+
+    async fn move_resource_state(
+        &self,
+        _: Request<pb::move_resource_state::Request>,
+    ) -> Reply<pb::move_resource_state::Response> {
+        ok(pb::move_resource_state::Response {
+            diagnostics: unsupported_pb("MoveResourceState"),
+            ..Default::default()
+        })
+    }
+
+    async fn read_data_source(
+        &self,
+        req: Request<pb::read_data_source::Request>,
+    ) -> Reply<pb::read_data_source::Response> {
+        let req = req.into_inner();
+        tracing::debug!(type_name = %req.type_name, "ReadDataSource");
+        ok(data_sources::read_data_source(&self.server, req).await)
+    }
+
+    async fn generate_resource_config(
+        &self,
+        _: Request<pb::generate_resource_config::Request>,
+    ) -> Reply<pb::generate_resource_config::Response> {
+        ok(pb::generate_resource_config::Response {
+            config: None,
+            diagnostics: unsupported_pb("GenerateResourceConfig"),
+        })
+    }
+
+    async fn validate_ephemeral_resource_config(
+        &self,
+        _: Request<pb::validate_ephemeral_resource_config::Request>,
+    ) -> Reply<pb::validate_ephemeral_resource_config::Response> {
+        ok(pb::validate_ephemeral_resource_config::Response {
+            diagnostics: unsupported_pb("ValidateEphemeralResourceConfig"),
+        })
+    }
+
+    async fn open_ephemeral_resource(
+        &self,
+        _: Request<pb::open_ephemeral_resource::Request>,
+    ) -> Reply<pb::open_ephemeral_resource::Response> {
+        ok(pb::open_ephemeral_resource::Response {
+            diagnostics: unsupported_pb("OpenEphemeralResource"),
+            ..Default::default()
+        })
+    }
+
+    async fn renew_ephemeral_resource(
+        &self,
+        _: Request<pb::renew_ephemeral_resource::Request>,
+    ) -> Reply<pb::renew_ephemeral_resource::Response> {
+        ok(pb::renew_ephemeral_resource::Response {
+            diagnostics: unsupported_pb("RenewEphemeralResource"),
+            ..Default::default()
+        })
+    }
+
+    async fn close_ephemeral_resource(
+        &self,
+        _: Request<pb::close_ephemeral_resource::Request>,
+    ) -> Reply<pb::close_ephemeral_resource::Response> {
+        ok(pb::close_ephemeral_resource::Response {
+            diagnostics: unsupported_pb("CloseEphemeralResource"),
+        })
+    }
+
+    type ListResourceStream = OneShot<pb::list_resource::Event>;
+
+    async fn list_resource(
+        &self,
+        _: Request<pb::list_resource::Request>,
+    ) -> Reply<Self::ListResourceStream> {
+        ok(unsupported::list_resource())
+    }
+
+    async fn validate_list_resource_config(
+        &self,
+        _: Request<pb::validate_list_resource_config::Request>,
+    ) -> Reply<pb::validate_list_resource_config::Response> {
+        ok(pb::validate_list_resource_config::Response {
+            diagnostics: unsupported_pb("ValidateListResourceConfig"),
+        })
+    }
+
+    async fn get_functions(
+        &self,
+        _: Request<pb::get_functions::Request>,
+    ) -> Reply<pb::get_functions::Response> {
+        ok(pb::get_functions::Response::default())
+    }
+
+    async fn call_function(
+        &self,
+        req: Request<pb::call_function::Request>,
+    ) -> Reply<pb::call_function::Response> {
+        ok(unsupported::call_function(&req.into_inner().name))
+    }
+
+    async fn validate_state_store_config(
+        &self,
+        _: Request<pb::validate_state_store::Request>,
+    ) -> Reply<pb::validate_state_store::Response> {
+        ok(pb::validate_state_store::Response {
+            diagnostics: unsupported_pb("ValidateStateStoreConfig"),
+        })
+    }
+
+    async fn configure_state_store(
+        &self,
+        _: Request<pb::configure_state_store::Request>,
+    ) -> Reply<pb::configure_state_store::Response> {
+        ok(pb::configure_state_store::Response {
+            diagnostics: unsupported_pb("ConfigureStateStore"),
+            capabilities: None,
+        })
+    }
+
+    type ReadStateBytesStream = OneShot<pb::read_state_bytes::Response>;
+
+    async fn read_state_bytes(
+        &self,
+        _: Request<pb::read_state_bytes::Request>,
+    ) -> Reply<Self::ReadStateBytesStream> {
+        ok(unsupported::read_state_bytes())
+    }
+
+    async fn write_state_bytes(
+        &self,
+        _: Request<Streaming<pb::write_state_bytes::RequestChunk>>,
+    ) -> Reply<pb::write_state_bytes::Response> {
+        // Answer without draining the upload: there is nowhere to write it.
+        ok(pb::write_state_bytes::Response {
+            diagnostics: unsupported_pb("WriteStateBytes"),
+        })
+    }
+
+    async fn lock_state(
+        &self,
+        _: Request<pb::lock_state::Request>,
+    ) -> Reply<pb::lock_state::Response> {
+        ok(pb::lock_state::Response {
+            lock_id: String::new(),
+            diagnostics: unsupported_pb("LockState"),
+        })
+    }
+
+    async fn unlock_state(
+        &self,
+        _: Request<pb::unlock_state::Request>,
+    ) -> Reply<pb::unlock_state::Response> {
+        ok(pb::unlock_state::Response {
+            diagnostics: unsupported_pb("UnlockState"),
+        })
+    }
+
+    async fn get_states(
+        &self,
+        _: Request<pb::get_states::Request>,
+    ) -> Reply<pb::get_states::Response> {
+        ok(pb::get_states::Response {
+            state_id: Vec::new(),
+            diagnostics: unsupported_pb("GetStates"),
+        })
+    }
+
+    async fn delete_state(
+        &self,
+        _: Request<pb::delete_state::Request>,
+    ) -> Reply<pb::delete_state::Response> {
+        ok(pb::delete_state::Response {
+            diagnostics: unsupported_pb("DeleteState"),
+        })
+    }
+
+    async fn plan_action(
+        &self,
+        _: Request<pb::plan_action::Request>,
+    ) -> Reply<pb::plan_action::Response> {
+        ok(pb::plan_action::Response {
+            diagnostics: unsupported_pb("PlanAction"),
+            deferred: None,
+        })
+    }
+
+    type InvokeActionStream = OneShot<pb::invoke_action::Event>;
+
+    async fn invoke_action(
+        &self,
+        _: Request<pb::invoke_action::Request>,
+    ) -> Reply<Self::InvokeActionStream> {
+        ok(unsupported::invoke_action())
+    }
+
+    async fn validate_action_config(
+        &self,
+        _: Request<pb::validate_action_config::Request>,
+    ) -> Reply<pb::validate_action_config::Response> {
+        ok(pb::validate_action_config::Response {
+            diagnostics: unsupported_pb("ValidateActionConfig"),
+        })
+    }
+
+    async fn stop_provider(
+        &self,
+        _: Request<pb::stop_provider::Request>,
+    ) -> Reply<pb::stop_provider::Response> {
+        ok(provider_rpcs::stop_provider(&self.server))
+    }
+}

@@ -1,0 +1,1211 @@
+//! The tfplugin6 gRPC service driven in-process over loopback with the generated client:
+//! the real provider block, and a test-only resource exercising the engine end to end
+//! (create, read, update, replace, destroy, import, upgrade, stop) with real msgpack values.
+
+use std::collections::{BTreeMap, HashMap};
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use async_trait::async_trait;
+use centralroot::cty::{self, Type, Value};
+use centralroot::framework::context::Context;
+use centralroot::framework::data_source::{self, DataSource};
+use centralroot::framework::plan_modifiers::{RequiresReplace, UseStateForUnknown};
+use centralroot::framework::provider::{ConfigureRequest, ConfigureResponse, Provider};
+use centralroot::framework::resource::{
+    CreateRequest, CreateResponse, DeleteRequest, DeleteResponse, ImportStateRequest,
+    ImportStateResponse, ReadRequest, ReadResponse, Resource, UpdateRequest, UpdateResponse,
+    UpgradeStateRequest, UpgradeStateResponse, import_id_into,
+};
+use centralroot::framework::schema::{Attribute, Block, Schema};
+use centralroot::framework::validators::StringOneOf;
+use centralroot::framework::values::ValueExt;
+use centralroot::provider::CentralRootProvider;
+use centralroot::tfplugin6::provider_client::ProviderClient;
+use centralroot::tfplugin6::{self as pb, grpc_service};
+use tokio::sync::Notify;
+use tokio_stream::StreamExt;
+use tokio_stream::wrappers::TcpListenerStream;
+use tonic::transport::Channel;
+
+// ---------------------------------------------------------------- test provider
+
+/// The "cloud" the test resource manages.
+#[derive(Default)]
+struct Store {
+    things: Mutex<HashMap<String, BTreeMap<String, Value>>>,
+    next_id: AtomicU64,
+    slow_started: Notify,
+}
+
+#[derive(Clone, Default)]
+struct TestProvider {
+    store: Arc<Store>,
+}
+
+#[async_trait]
+impl Provider for TestProvider {
+    type Data = Arc<Store>;
+
+    fn type_name(&self) -> &'static str {
+        "test"
+    }
+
+    fn schema(&self) -> Schema {
+        Schema::new(0, Block::new())
+    }
+
+    async fn configure(&self, _req: ConfigureRequest, resp: &mut ConfigureResponse<Arc<Store>>) {
+        resp.data = Some(Arc::clone(&self.store));
+    }
+
+    fn resources(&self) -> Vec<Arc<dyn Resource<Arc<Store>>>> {
+        vec![Arc::new(Thing), Arc::new(Broken)]
+    }
+
+    fn data_sources(&self) -> Vec<Arc<dyn DataSource<Arc<Store>>>> {
+        vec![Arc::new(Echo)]
+    }
+}
+
+/// `test_echo`: greets its name.
+struct Echo;
+
+fn echo_type() -> Type {
+    Type::object([("name", Type::String), ("greeting", Type::String)])
+}
+
+#[async_trait]
+impl DataSource<Arc<Store>> for Echo {
+    fn type_name(&self) -> &'static str {
+        "test_echo"
+    }
+
+    fn schema(&self) -> Schema {
+        Schema::new(
+            0,
+            Block::new()
+                .attribute("name", Attribute::required(Type::String))
+                .attribute("greeting", Attribute::computed(Type::String)),
+        )
+    }
+
+    async fn read(
+        &self,
+        _ctx: &Context<Arc<Store>>,
+        req: data_source::ReadRequest,
+        resp: &mut data_source::ReadResponse,
+    ) {
+        let name = req
+            .config
+            .attr("name")
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        resp.state
+            .set_attr("greeting", Value::from(format!("hello {name}")));
+    }
+}
+
+/// `test_thing`: computed id and arn, a replacing name, an in-place note, a defaulted mode.
+struct Thing;
+
+fn thing_schema() -> Schema {
+    Schema::new(
+        1,
+        Block::new()
+            .attribute(
+                "id",
+                Attribute::computed(Type::String)
+                    .description("ID")
+                    .plan_modifier(UseStateForUnknown),
+            )
+            .attribute(
+                "arn",
+                Attribute::computed(Type::String).description("changes on update"),
+            )
+            .attribute(
+                "name",
+                Attribute::required(Type::String)
+                    .description("name")
+                    .plan_modifier(RequiresReplace),
+            )
+            .attribute(
+                "note",
+                Attribute::optional(Type::String).description("note"),
+            )
+            .attribute(
+                "mode",
+                Attribute::optional(Type::String)
+                    .default_value(Value::from("standard"))
+                    .validator(StringOneOf::new(["standard", "adaptive"])),
+            )
+            .attribute(
+                "slow",
+                Attribute::optional(Type::Bool).description("create hangs"),
+            ),
+    )
+}
+
+fn arn(name: &str, version: u64) -> Value {
+    Value::from(format!("arn:test:{name}:{version}"))
+}
+
+#[async_trait]
+impl Resource<Arc<Store>> for Thing {
+    fn type_name(&self) -> &'static str {
+        "test_thing"
+    }
+
+    fn schema(&self) -> Schema {
+        thing_schema()
+    }
+
+    async fn create(
+        &self,
+        ctx: &Context<Arc<Store>>,
+        req: CreateRequest,
+        resp: &mut CreateResponse,
+    ) {
+        let store = ctx.provider_data();
+        if req.planned_state.attr("slow").as_bool() == Some(true) {
+            store.slow_started.notify_one();
+            tokio::time::sleep(Duration::from_secs(3600)).await;
+        }
+        let n = store.next_id.fetch_add(1, Ordering::SeqCst) + 1;
+        let mut state = req.planned_state;
+        let id = format!("thing-{n}");
+        state.set_attr("id", Value::from(id.as_str()));
+        state.set_attr(
+            "arn",
+            arn(state.attr("name").as_str().unwrap_or_default(), 1),
+        );
+        if let Value::Object(attrs) = &state {
+            store.things.lock().unwrap().insert(id, attrs.clone());
+        }
+        resp.state = state;
+    }
+
+    async fn read(&self, ctx: &Context<Arc<Store>>, req: ReadRequest, resp: &mut ReadResponse) {
+        let id = req.state.attr("id").as_str().unwrap_or_default().to_owned();
+        resp.state = match ctx.provider_data().things.lock().unwrap().get(&id) {
+            Some(attrs) => Value::Object(attrs.clone()),
+            None => Value::Null,
+        };
+    }
+
+    async fn update(
+        &self,
+        ctx: &Context<Arc<Store>>,
+        req: UpdateRequest,
+        resp: &mut UpdateResponse,
+    ) {
+        let version = req
+            .prior_state
+            .attr("arn")
+            .as_str()
+            .and_then(|a| a.rsplit(':').next()?.parse::<u64>().ok());
+        let name = req
+            .planned_state
+            .attr("name")
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        resp.state
+            .set_attr("arn", arn(&name, version.unwrap_or(0) + 1));
+        let id = resp
+            .state
+            .attr("id")
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        if let Value::Object(attrs) = &resp.state {
+            ctx.provider_data()
+                .things
+                .lock()
+                .unwrap()
+                .insert(id, attrs.clone());
+        }
+    }
+
+    async fn delete(
+        &self,
+        ctx: &Context<Arc<Store>>,
+        req: DeleteRequest,
+        _resp: &mut DeleteResponse,
+    ) {
+        let id = req.state.attr("id").as_str().unwrap_or_default().to_owned();
+        ctx.provider_data().things.lock().unwrap().remove(&id);
+    }
+
+    async fn import_state(
+        &self,
+        _ctx: &Context<Arc<Store>>,
+        req: ImportStateRequest,
+        resp: &mut ImportStateResponse,
+    ) {
+        if !req.id.starts_with("thing-") {
+            resp.diagnostics
+                .error("Invalid Import ID", "expected thing-N");
+            return;
+        }
+        import_id_into("id", &req, resp);
+    }
+
+    /// Version 0 called the name `title`.
+    async fn upgrade_state(&self, req: UpgradeStateRequest, resp: &mut UpgradeStateResponse) {
+        let mut raw = req.raw_state;
+        if let Some(obj) = raw.as_object_mut()
+            && let Some(title) = obj.remove("title")
+        {
+            obj.insert("name".into(), title);
+        }
+        match cty::json::decode_lenient(raw.to_string().as_bytes(), &thing_schema().value_type()) {
+            Ok(state) => resp.state = state,
+            Err(e) => resp.diagnostics.error("Bad v0 state", e.to_string()),
+        }
+    }
+}
+
+/// `test_broken`: stores a value other than the planned one.
+struct Broken;
+
+#[async_trait]
+impl Resource<Arc<Store>> for Broken {
+    fn type_name(&self) -> &'static str {
+        "test_broken"
+    }
+
+    fn schema(&self) -> Schema {
+        Schema::new(
+            0,
+            Block::new()
+                .attribute("id", Attribute::computed(Type::String))
+                .attribute("name", Attribute::required(Type::String)),
+        )
+    }
+
+    async fn create(
+        &self,
+        _ctx: &Context<Arc<Store>>,
+        req: CreateRequest,
+        resp: &mut CreateResponse,
+    ) {
+        let mut state = req.planned_state;
+        state.set_attr("name", Value::from("not what was planned"));
+        resp.state = state; // id left unknown as well
+    }
+
+    async fn read(&self, _ctx: &Context<Arc<Store>>, _req: ReadRequest, _resp: &mut ReadResponse) {}
+
+    async fn update(
+        &self,
+        _ctx: &Context<Arc<Store>>,
+        _req: UpdateRequest,
+        _resp: &mut UpdateResponse,
+    ) {
+    }
+
+    async fn delete(
+        &self,
+        _ctx: &Context<Arc<Store>>,
+        _req: DeleteRequest,
+        _resp: &mut DeleteResponse,
+    ) {
+    }
+}
+
+// ---------------------------------------------------------------- harness
+
+async fn serve<P: Provider>(provider: P) -> ProviderClient<Channel> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr: SocketAddr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        tonic::transport::Server::builder()
+            .add_service(grpc_service(provider))
+            .serve_with_incoming(TcpListenerStream::new(listener))
+            .await
+            .unwrap();
+    });
+    ProviderClient::connect(format!("http://{addr}"))
+        .await
+        .unwrap()
+        .max_decoding_message_size(256 << 20)
+}
+
+fn thing_type() -> Type {
+    thing_schema().value_type()
+}
+
+fn dv(value: &Value) -> Option<pb::DynamicValue> {
+    Some(pb::DynamicValue {
+        msgpack: cty::msgpack::encode(value, &thing_type()).unwrap(),
+        json: Vec::new(),
+    })
+}
+
+fn un_dv(dv: Option<pb::DynamicValue>) -> Value {
+    cty::msgpack::decode(&dv.expect("a value").msgpack, &thing_type()).unwrap()
+}
+
+fn thing(pairs: &[(&str, Value)]) -> Value {
+    let mut v = thing_schema().empty_value();
+    for (k, val) in pairs {
+        v.set_attr(k, val.clone());
+    }
+    v
+}
+
+fn summaries(diags: &[pb::Diagnostic]) -> Vec<String> {
+    diags.iter().map(|d| d.summary.clone()).collect()
+}
+
+fn error_paths(diags: &[pb::Diagnostic]) -> Vec<Vec<String>> {
+    use pb::attribute_path::step::Selector;
+    diags
+        .iter()
+        .filter(|d| d.severity == pb::diagnostic::Severity::Error as i32)
+        .map(|d| {
+            d.attribute
+                .iter()
+                .flat_map(|a| &a.steps)
+                .map(|s| match s.selector.as_ref().unwrap() {
+                    Selector::AttributeName(n) => n.clone(),
+                    Selector::ElementKeyString(k) => format!("[{k:?}]"),
+                    Selector::ElementKeyInt(i) => format!("[{i}]"),
+                })
+                .collect()
+        })
+        .collect()
+}
+
+async fn configured(provider: TestProvider) -> ProviderClient<Channel> {
+    let mut client = serve(provider).await;
+    let resp = client
+        .configure_provider(pb::configure_provider::Request {
+            terraform_version: "1.15.5".into(),
+            config: Some(pb::DynamicValue {
+                msgpack: cty::msgpack::encode(
+                    &Value::Object(BTreeMap::new()),
+                    &Type::object::<&str>([]),
+                )
+                .unwrap(),
+                json: Vec::new(),
+            }),
+            client_capabilities: None,
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(resp.diagnostics.is_empty(), "{:?}", resp.diagnostics);
+    client
+}
+
+/// What Terraform proposes: config, with prior values for computed attributes left null.
+fn proposed(config: &Value, prior: &Value) -> Value {
+    let mut p = config.clone();
+    if !prior.is_null() {
+        for name in ["id", "arn", "mode"] {
+            if config.attr(name).is_null() {
+                p.set_attr(name, prior.attr(name).clone());
+            }
+        }
+    }
+    p
+}
+
+async fn plan(
+    client: &mut ProviderClient<Channel>,
+    prior: &Value,
+    config: &Value,
+) -> pb::plan_resource_change::Response {
+    let proposed = if config.is_null() {
+        Value::Null
+    } else {
+        proposed(config, prior)
+    };
+    client
+        .plan_resource_change(pb::plan_resource_change::Request {
+            type_name: "test_thing".into(),
+            prior_state: dv(prior),
+            proposed_new_state: dv(&proposed),
+            config: dv(config),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner()
+}
+
+async fn apply(
+    client: &mut ProviderClient<Channel>,
+    prior: &Value,
+    planned: &Value,
+    config: &Value,
+) -> pb::apply_resource_change::Response {
+    client
+        .apply_resource_change(pb::apply_resource_change::Request {
+            type_name: "test_thing".into(),
+            prior_state: dv(prior),
+            planned_state: dv(planned),
+            config: dv(config),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner()
+}
+
+// ---------------------------------------------------------------- the provider block
+
+#[tokio::test]
+async fn provider_schema_over_grpc() {
+    let mut client = serve(CentralRootProvider).await;
+    let resp = client
+        .get_provider_schema(pb::get_provider_schema::Request {})
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(resp.diagnostics.is_empty());
+    let caps = resp.server_capabilities.unwrap();
+    assert!(caps.get_provider_schema_optional);
+    assert!(caps.plan_destroy);
+    let block = resp.provider.unwrap().block.unwrap();
+    let attr = |name: &str| {
+        block
+            .attributes
+            .iter()
+            .find(|a| a.name == name)
+            .unwrap_or_else(|| panic!("{name}"))
+    };
+    assert_eq!(attr("region").r#type, b"\"string\"");
+    assert!(attr("region").optional && !attr("region").required);
+    assert!(!attr("region").description.is_empty());
+    assert_eq!(attr("shared_config_files").r#type, br#"["list","string"]"#);
+    assert_eq!(attr("max_retries").r#type, b"\"number\"");
+    assert!(attr("secret_key").sensitive);
+    assert!(attr("token").sensitive);
+    assert!(!attr("access_key").sensitive);
+    for name in ["assume_role", "endpoints"] {
+        let nb = block
+            .block_types
+            .iter()
+            .find(|b| b.type_name == name)
+            .unwrap();
+        assert_eq!(
+            nb.nesting,
+            pb::schema::nested_block::NestingMode::List as i32
+        );
+        assert_eq!(nb.max_items, 1);
+        assert!(!nb.block.as_ref().unwrap().description.is_empty());
+    }
+    let ar = block
+        .block_types
+        .iter()
+        .find(|b| b.type_name == "assume_role")
+        .unwrap();
+    let role_arn = ar
+        .block
+        .as_ref()
+        .unwrap()
+        .attributes
+        .iter()
+        .find(|a| a.name == "role_arn")
+        .unwrap();
+    assert!(role_arn.required);
+    assert!(resp.resource_schemas.is_empty());
+
+    let ids = client
+        .get_resource_identity_schemas(pb::get_resource_identity_schemas::Request {})
+        .await
+        .expect("never Unimplemented")
+        .into_inner();
+    assert!(ids.identity_schemas.is_empty() && ids.diagnostics.is_empty());
+}
+
+fn provider_config(pairs: &[(&str, Value)]) -> Value {
+    let mut v = centralroot::provider::schema::provider_schema().empty_value();
+    for (k, val) in pairs {
+        v.set_attr(k, val.clone());
+    }
+    v
+}
+
+fn provider_dv(v: &Value) -> Option<pb::DynamicValue> {
+    let ty = centralroot::provider::schema::provider_schema().value_type();
+    Some(pb::DynamicValue {
+        msgpack: cty::msgpack::encode(v, &ty).unwrap(),
+        json: Vec::new(),
+    })
+}
+
+#[tokio::test]
+async fn validate_and_configure_provider_over_grpc() {
+    let mut client = serve(CentralRootProvider).await;
+    let good = provider_config(&[
+        ("region", Value::from("us-east-1")),
+        ("access_key", Value::from("AKID")),
+        ("secret_key", Value::from("SECRET")),
+    ]);
+    let resp = client
+        .validate_provider_config(pb::validate_provider_config::Request {
+            config: provider_dv(&good),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(resp.diagnostics.is_empty(), "{:?}", resp.diagnostics);
+
+    let bad = provider_config(&[
+        ("region", Value::from("nowhere")),
+        ("retry_mode", Value::from("legacy")),
+    ]);
+    let resp = client
+        .validate_provider_config(pb::validate_provider_config::Request {
+            config: provider_dv(&bad),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(
+        error_paths(&resp.diagnostics),
+        vec![vec!["region".to_owned()], vec!["retry_mode".to_owned()]]
+    );
+
+    // JSON is accepted when msgpack is empty.
+    let resp = client
+        .validate_provider_config(pb::validate_provider_config::Request {
+            config: Some(pb::DynamicValue {
+                msgpack: Vec::new(),
+                json: br#"{"max_retries": 99}"#.to_vec(),
+            }),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(
+        error_paths(&resp.diagnostics),
+        vec![vec!["max_retries".to_owned()]]
+    );
+
+    let resp = client
+        .configure_provider(pb::configure_provider::Request {
+            terraform_version: "1.15.5".into(),
+            config: provider_dv(&good),
+            client_capabilities: None,
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(resp.diagnostics.is_empty(), "{:?}", resp.diagnostics);
+}
+
+// ---------------------------------------------------------------- the engine end to end
+
+#[tokio::test]
+async fn lifecycle_create_noop_update_replace_destroy() {
+    let provider = TestProvider::default();
+    let mut client = configured(provider.clone()).await;
+
+    // validate: bad mode on its path, missing name
+    let resp = client
+        .validate_resource_config(pb::validate_resource_config::Request {
+            type_name: "test_thing".into(),
+            config: dv(&thing(&[("mode", Value::from("fast"))])),
+            client_capabilities: None,
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(
+        error_paths(&resp.diagnostics),
+        vec![vec!["mode".to_owned()], vec!["name".to_owned()]]
+    );
+
+    // create
+    let config = thing(&[("name", Value::from("a")), ("note", Value::from("n1"))]);
+    let p = plan(&mut client, &Value::Null, &config).await;
+    assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+    let planned = un_dv(p.planned_state);
+    assert!(planned.attr("id").is_unknown() && planned.attr("arn").is_unknown());
+    assert_eq!(planned.attr("mode"), &Value::from("standard"));
+    assert!(p.requires_replace.is_empty());
+    let a = apply(&mut client, &Value::Null, &planned, &config).await;
+    assert!(a.diagnostics.is_empty(), "{:?}", a.diagnostics);
+    let state = un_dv(a.new_state);
+    assert_eq!(state.attr("id"), &Value::from("thing-1"));
+    assert_eq!(state.attr("arn"), &Value::from("arn:test:a:1"));
+    assert!(state.is_wholly_known());
+
+    // read
+    let r = client
+        .read_resource(pb::read_resource::Request {
+            type_name: "test_thing".into(),
+            current_state: dv(&state),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(r.diagnostics.is_empty());
+    assert_eq!(un_dv(r.new_state), state);
+
+    // no-op: planned equals prior
+    let p = plan(&mut client, &state, &config).await;
+    assert_eq!(un_dv(p.planned_state), state);
+    assert!(p.requires_replace.is_empty());
+
+    // in-place update: id kept (UseStateForUnknown), arn unknown
+    let config2 = thing(&[("name", Value::from("a")), ("note", Value::from("n2"))]);
+    let p = plan(&mut client, &state, &config2).await;
+    let planned = un_dv(p.planned_state);
+    assert_eq!(planned.attr("id"), &Value::from("thing-1"));
+    assert!(planned.attr("arn").is_unknown());
+    assert!(p.requires_replace.is_empty());
+    let a = apply(&mut client, &state, &planned, &config2).await;
+    assert!(a.diagnostics.is_empty(), "{:?}", a.diagnostics);
+    let state2 = un_dv(a.new_state);
+    assert_eq!(state2.attr("arn"), &Value::from("arn:test:a:2"));
+    assert_eq!(state2.attr("note"), &Value::from("n2"));
+
+    // replacement when the name changes
+    let config3 = thing(&[("name", Value::from("b"))]);
+    let p = plan(&mut client, &state2, &config3).await;
+    assert_eq!(p.requires_replace.len(), 1);
+    assert_eq!(
+        error_paths(&[pb::Diagnostic {
+            severity: 1,
+            attribute: Some(p.requires_replace[0].clone()),
+            ..Default::default()
+        }]),
+        vec![vec!["name".to_owned()]]
+    );
+
+    // destroy plan passes through, apply deletes
+    let p = plan(&mut client, &state2, &Value::Null).await;
+    assert!(p.diagnostics.is_empty());
+    assert_eq!(un_dv(p.planned_state), Value::Null);
+    let a = apply(&mut client, &state2, &Value::Null, &Value::Null).await;
+    assert!(a.diagnostics.is_empty());
+    assert_eq!(un_dv(a.new_state), Value::Null);
+    assert!(provider.store.things.lock().unwrap().is_empty());
+
+    // reading a deleted object removes it from state
+    let r = client
+        .read_resource(pb::read_resource::Request {
+            type_name: "test_thing".into(),
+            current_state: dv(&state2),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(un_dv(r.new_state), Value::Null);
+}
+
+#[tokio::test]
+async fn import_then_read() {
+    let provider = TestProvider::default();
+    let mut client = configured(provider.clone()).await;
+    let config = thing(&[("name", Value::from("imported"))]);
+    let p = plan(&mut client, &Value::Null, &config).await;
+    let a = apply(&mut client, &Value::Null, &un_dv(p.planned_state), &config).await;
+    let created = un_dv(a.new_state);
+
+    let resp = client
+        .import_resource_state(pb::import_resource_state::Request {
+            type_name: "test_thing".into(),
+            id: "thing-1".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(resp.diagnostics.is_empty(), "{:?}", resp.diagnostics);
+    assert_eq!(resp.imported_resources.len(), 1);
+    let imported = un_dv(resp.imported_resources[0].state.clone());
+    assert_eq!(imported, thing(&[("id", Value::from("thing-1"))]));
+    let r = client
+        .read_resource(pb::read_resource::Request {
+            type_name: "test_thing".into(),
+            current_state: dv(&imported),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(un_dv(r.new_state), created);
+
+    let bad = client
+        .import_resource_state(pb::import_resource_state::Request {
+            type_name: "test_thing".into(),
+            id: "nope".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(bad.imported_resources.is_empty());
+    assert_eq!(summaries(&bad.diagnostics), vec!["Invalid Import ID"]);
+}
+
+#[tokio::test]
+async fn upgrade_resource_state_reencodes_raw_json() {
+    let mut client = configured(TestProvider::default()).await;
+    let upgrade = |version: i64, json: &str| pb::upgrade_resource_state::Request {
+        type_name: "test_thing".into(),
+        version,
+        raw_state: Some(pb::RawState {
+            json: json.as_bytes().to_vec(),
+            flatmap: HashMap::new(),
+        }),
+    };
+    // current version: unknown attribute dropped, missing ones null
+    let resp = client
+        .upgrade_resource_state(upgrade(
+            1,
+            r#"{"id":"thing-7","name":"a","gone":"x","mode":"standard"}"#,
+        ))
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(resp.diagnostics.is_empty(), "{:?}", resp.diagnostics);
+    assert_eq!(
+        un_dv(resp.upgraded_state),
+        thing(&[
+            ("id", Value::from("thing-7")),
+            ("name", Value::from("a")),
+            ("mode", Value::from("standard"))
+        ])
+    );
+    // older version: the resource's upgrader renames title → name
+    let resp = client
+        .upgrade_resource_state(upgrade(0, r#"{"id":"thing-7","title":"old"}"#))
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(resp.diagnostics.is_empty(), "{:?}", resp.diagnostics);
+    assert_eq!(un_dv(resp.upgraded_state).attr("name"), &Value::from("old"));
+    // newer version: error
+    let resp = client
+        .upgrade_resource_state(upgrade(2, "{}"))
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(resp.upgraded_state.is_none());
+    assert_eq!(
+        summaries(&resp.diagnostics),
+        vec!["Unable to Upgrade Resource State"]
+    );
+}
+
+#[tokio::test]
+async fn apply_invariants_become_diagnostics() {
+    let mut client = configured(TestProvider::default()).await;
+    let ty = Type::object([("id", Type::String), ("name", Type::String)]);
+    let enc = |v: &Value| {
+        Some(pb::DynamicValue {
+            msgpack: cty::msgpack::encode(v, &ty).unwrap(),
+            json: Vec::new(),
+        })
+    };
+    let config = Value::Object(
+        [
+            ("id".into(), Value::Null),
+            ("name".into(), Value::from("x")),
+        ]
+        .into(),
+    );
+    let planned = Value::Object(
+        [
+            ("id".into(), Value::unknown()),
+            ("name".into(), Value::from("x")),
+        ]
+        .into(),
+    );
+    let resp = client
+        .apply_resource_change(pb::apply_resource_change::Request {
+            type_name: "test_broken".into(),
+            prior_state: enc(&Value::Null),
+            planned_state: enc(&planned),
+            config: enc(&config),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let mut got = summaries(&resp.diagnostics);
+    got.sort();
+    assert_eq!(
+        got,
+        vec![
+            "Applied Value Differs From Plan",
+            "Unknown Value After Create"
+        ]
+    );
+    let state = cty::msgpack::decode(&resp.new_state.unwrap().msgpack, &ty).unwrap();
+    assert!(
+        state.is_wholly_known(),
+        "no unknown reaches Terraform: {state:?}"
+    );
+}
+
+#[tokio::test]
+async fn stop_provider_interrupts_in_flight_work() {
+    let provider = TestProvider::default();
+    let mut client = configured(provider.clone()).await;
+    let config = thing(&[("name", Value::from("slow")), ("slow", Value::Bool(true))]);
+    let p = plan(&mut client, &Value::Null, &config).await;
+    let planned = un_dv(p.planned_state);
+
+    let mut apply_client = client.clone();
+    let started = provider.store.slow_started.notified();
+    let in_flight = tokio::spawn(async move {
+        let t = Instant::now();
+        let resp = apply(&mut apply_client, &Value::Null, &planned, &config).await;
+        (resp, t.elapsed())
+    });
+    tokio::time::timeout(Duration::from_secs(10), started)
+        .await
+        .expect("create started");
+    let stop = client
+        .stop_provider(pb::stop_provider::Request {})
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(stop.error, "");
+    let (resp, elapsed) = tokio::time::timeout(Duration::from_secs(5), in_flight)
+        .await
+        .expect("the interrupted RPC returns promptly")
+        .unwrap();
+    assert!(elapsed < Duration::from_secs(5));
+    assert_eq!(summaries(&resp.diagnostics), vec!["Operation interrupted"]);
+    assert_eq!(un_dv(resp.new_state), Value::Null);
+
+    // the provider stays usable after the stop
+    let ok = plan(
+        &mut client,
+        &Value::Null,
+        &thing(&[("name", Value::from("after"))]),
+    )
+    .await;
+    assert!(ok.diagnostics.is_empty(), "{:?}", ok.diagnostics);
+}
+
+#[tokio::test]
+async fn unknown_type_and_unconfigured_provider_are_diagnostics() {
+    let mut client = serve(TestProvider::default()).await;
+    let resp = client
+        .validate_resource_config(pb::validate_resource_config::Request {
+            type_name: "test_nope".into(),
+            config: None,
+            client_capabilities: None,
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(summaries(&resp.diagnostics), vec!["Unknown Resource Type"]);
+    let config = thing(&[("name", Value::from("a"))]);
+    let p = plan(&mut client, &Value::Null, &config).await;
+    assert_eq!(summaries(&p.diagnostics), vec!["Provider Not Configured"]);
+}
+
+#[tokio::test]
+async fn data_source_validate_and_read() {
+    let mut client = configured(TestProvider::default()).await;
+    let enc = |v: &Value| {
+        Some(pb::DynamicValue {
+            msgpack: cty::msgpack::encode(v, &echo_type()).unwrap(),
+            json: Vec::new(),
+        })
+    };
+    let missing = Value::Object(
+        [
+            ("name".into(), Value::Null),
+            ("greeting".into(), Value::Null),
+        ]
+        .into(),
+    );
+    let resp = client
+        .validate_data_resource_config(pb::validate_data_resource_config::Request {
+            type_name: "test_echo".into(),
+            config: enc(&missing),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(
+        error_paths(&resp.diagnostics),
+        vec![vec!["name".to_owned()]]
+    );
+    let config = Value::Object(
+        [
+            ("name".into(), Value::from("a")),
+            ("greeting".into(), Value::Null),
+        ]
+        .into(),
+    );
+    let resp = client
+        .read_data_source(pb::read_data_source::Request {
+            type_name: "test_echo".into(),
+            config: enc(&config),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(resp.diagnostics.is_empty(), "{:?}", resp.diagnostics);
+    let state = cty::msgpack::decode(&resp.state.unwrap().msgpack, &echo_type()).unwrap();
+    assert_eq!(state.attr("greeting"), &Value::from("hello a"));
+}
+
+// ---------------------------------------------------------------- every other RPC
+
+fn names_rpc(diags: &[pb::Diagnostic], rpc: &str) {
+    assert_eq!(diags.len(), 1, "{rpc}: {diags:?}");
+    assert_eq!(
+        diags[0].severity,
+        pb::diagnostic::Severity::Error as i32,
+        "{rpc}"
+    );
+    assert!(
+        diags[0].summary.contains(rpc),
+        "{rpc}: {}",
+        diags[0].summary
+    );
+}
+
+#[tokio::test]
+async fn every_other_rpc_answers() {
+    let mut c = serve(CentralRootProvider).await;
+    let md = c
+        .get_metadata(pb::get_metadata::Request {})
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(md.server_capabilities.unwrap().get_provider_schema_optional);
+    let f = c
+        .get_functions(pb::get_functions::Request {})
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(f.functions.is_empty() && f.diagnostics.is_empty());
+    let r = c
+        .call_function(pb::call_function::Request {
+            name: "f".into(),
+            arguments: vec![],
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(r.error.unwrap().text.contains("\"f\""));
+
+    names_rpc(
+        &c.upgrade_resource_identity(pb::upgrade_resource_identity::Request::default())
+            .await
+            .unwrap()
+            .into_inner()
+            .diagnostics,
+        "UpgradeResourceIdentity",
+    );
+    names_rpc(
+        &c.move_resource_state(pb::move_resource_state::Request::default())
+            .await
+            .unwrap()
+            .into_inner()
+            .diagnostics,
+        "MoveResourceState",
+    );
+    names_rpc(
+        &c.generate_resource_config(pb::generate_resource_config::Request::default())
+            .await
+            .unwrap()
+            .into_inner()
+            .diagnostics,
+        "GenerateResourceConfig",
+    );
+    names_rpc(
+        &c.validate_ephemeral_resource_config(
+            pb::validate_ephemeral_resource_config::Request::default(),
+        )
+        .await
+        .unwrap()
+        .into_inner()
+        .diagnostics,
+        "ValidateEphemeralResourceConfig",
+    );
+    names_rpc(
+        &c.open_ephemeral_resource(pb::open_ephemeral_resource::Request::default())
+            .await
+            .unwrap()
+            .into_inner()
+            .diagnostics,
+        "OpenEphemeralResource",
+    );
+    names_rpc(
+        &c.renew_ephemeral_resource(pb::renew_ephemeral_resource::Request::default())
+            .await
+            .unwrap()
+            .into_inner()
+            .diagnostics,
+        "RenewEphemeralResource",
+    );
+    names_rpc(
+        &c.close_ephemeral_resource(pb::close_ephemeral_resource::Request::default())
+            .await
+            .unwrap()
+            .into_inner()
+            .diagnostics,
+        "CloseEphemeralResource",
+    );
+    names_rpc(
+        &c.validate_list_resource_config(pb::validate_list_resource_config::Request::default())
+            .await
+            .unwrap()
+            .into_inner()
+            .diagnostics,
+        "ValidateListResourceConfig",
+    );
+    names_rpc(
+        &c.validate_state_store_config(pb::validate_state_store::Request::default())
+            .await
+            .unwrap()
+            .into_inner()
+            .diagnostics,
+        "ValidateStateStoreConfig",
+    );
+    names_rpc(
+        &c.configure_state_store(pb::configure_state_store::Request::default())
+            .await
+            .unwrap()
+            .into_inner()
+            .diagnostics,
+        "ConfigureStateStore",
+    );
+    names_rpc(
+        &c.lock_state(pb::lock_state::Request::default())
+            .await
+            .unwrap()
+            .into_inner()
+            .diagnostics,
+        "LockState",
+    );
+    names_rpc(
+        &c.unlock_state(pb::unlock_state::Request::default())
+            .await
+            .unwrap()
+            .into_inner()
+            .diagnostics,
+        "UnlockState",
+    );
+    names_rpc(
+        &c.get_states(pb::get_states::Request::default())
+            .await
+            .unwrap()
+            .into_inner()
+            .diagnostics,
+        "GetStates",
+    );
+    names_rpc(
+        &c.delete_state(pb::delete_state::Request::default())
+            .await
+            .unwrap()
+            .into_inner()
+            .diagnostics,
+        "DeleteState",
+    );
+    names_rpc(
+        &c.plan_action(pb::plan_action::Request::default())
+            .await
+            .unwrap()
+            .into_inner()
+            .diagnostics,
+        "PlanAction",
+    );
+    names_rpc(
+        &c.validate_action_config(pb::validate_action_config::Request::default())
+            .await
+            .unwrap()
+            .into_inner()
+            .diagnostics,
+        "ValidateActionConfig",
+    );
+
+    let mut list = c
+        .list_resource(pb::list_resource::Request::default())
+        .await
+        .unwrap()
+        .into_inner();
+    names_rpc(
+        &list.next().await.unwrap().unwrap().diagnostic,
+        "ListResource",
+    );
+    assert!(list.next().await.is_none());
+    let mut read = c
+        .read_state_bytes(pb::read_state_bytes::Request::default())
+        .await
+        .unwrap()
+        .into_inner();
+    names_rpc(
+        &read.next().await.unwrap().unwrap().diagnostics,
+        "ReadStateBytes",
+    );
+    assert!(read.next().await.is_none());
+    let mut invoke = c
+        .invoke_action(pb::invoke_action::Request::default())
+        .await
+        .unwrap()
+        .into_inner();
+    match invoke.next().await.unwrap().unwrap().r#type.unwrap() {
+        pb::invoke_action::event::Type::Completed(done) => {
+            names_rpc(&done.diagnostics, "InvokeAction")
+        }
+        other => panic!("{other:?}"),
+    }
+    let chunks = tokio_stream::iter(vec![pb::write_state_bytes::RequestChunk::default()]);
+    names_rpc(
+        &c.write_state_bytes(chunks)
+            .await
+            .unwrap()
+            .into_inner()
+            .diagnostics,
+        "WriteStateBytes",
+    );
+
+    // data source and resource RPCs for types that do not exist
+    let rd = c
+        .read_data_source(pb::read_data_source::Request {
+            type_name: "x".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(summaries(&rd.diagnostics), vec!["Unknown Data Source Type"]);
+    let vd = c
+        .validate_data_resource_config(pb::validate_data_resource_config::Request {
+            type_name: "x".into(),
+            config: None,
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(summaries(&vd.diagnostics), vec!["Unknown Data Source Type"]);
+    let im = c
+        .import_resource_state(pb::import_resource_state::Request {
+            type_name: "x".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(summaries(&im.diagnostics), vec!["Unknown Resource Type"]);
+    let stop = c
+        .stop_provider(pb::stop_provider::Request {})
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(stop.error, "");
+}
