@@ -15,6 +15,10 @@ fn main() -> ExitCode {
             );
             ExitCode::SUCCESS
         }
-        _ => centralroot::plugin::main(&args, Routes::default()),
+        _ => {
+            let provider =
+                centralroot::tfplugin6::grpc_service(centralroot::provider::CentralRootProvider);
+            centralroot::plugin::main(&args, Routes::new(provider))
+        }
     }
 }

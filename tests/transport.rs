@@ -650,7 +650,6 @@ fn error_summaries(diagnostics: &[tfplugin6::Diagnostic]) -> Vec<String> {
 }
 
 #[tokio::test]
-#[ignore = "needs provider service: lead enables at integration"]
 async fn provider_rpcs_over_mtls() {
     let identity = ClientIdentity::terraform_like();
     let mut plugin = Plugin::start(&identity).await;
