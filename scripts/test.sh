@@ -8,7 +8,9 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 # Colour codes make CI logs unreadable; keep them for people at a terminal.
+color=auto
 if [[ -n "${CI:-}" || ! -t 1 ]]; then
+    color=never
     export CARGO_TERM_COLOR=never
 fi
 
@@ -30,12 +32,12 @@ if [[ -n "${CENTRALROOT_TF_EXTRA:-}" ]]; then
 fi
 
 banner "cargo fmt --all -- --check"
-cargo fmt --all -- --check
+cargo fmt --all -- --check --color "$color"
 
 banner "cargo clippy --all-targets -- -D warnings"
 cargo clippy --all-targets -- -D warnings
 
-banner "cargo test --all-targets"
+banner "cargo test --all-targets --no-fail-fast"
 # Last, and exec'd: the run ends with cargo test's own summary and exit status.
 trap - ERR
-exec cargo test --all-targets
+exec cargo test --all-targets --no-fail-fast
