@@ -24,12 +24,9 @@ stop_sandbox() {
 }
 trap stop_sandbox EXIT
 
-free_port() {
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
-}
-
-# The sandbox prints one ready line on stdout: `export AWS_ENDPOINT_URL=… AWS_ACCESS_KEY_ID=… …`.
-# Only AWS_* assignments are taken from it; nothing in it is evaluated as shell code.
+# The sandbox prints one ready line on stdout once it listens:
+#   export AWS_ENDPOINT_URL=http://127.0.0.1:PORT AWS_ACCESS_KEY_ID=… AWS_SECRET_ACCESS_KEY=… AWS_REGION=… # …
+# Only its AWS_* assignments are taken; nothing in it is evaluated as shell code.
 wait_for_ready_line() { # file
     local line="" i
     for i in $(seq 1 100); do
@@ -75,9 +72,8 @@ main() {
     cp "$EXAMPLE"/*.tf "$WORK/config/"
 
     say "starting the sandbox"
-    local port
-    port="$(free_port)"
-    "$provider" sandbox --listen "127.0.0.1:$port" >"$WORK/sandbox.out" 2>"$WORK/sandbox.log" &
+    # Port 0: the system picks a free port and the ready line tells which.
+    "$provider" sandbox --listen 127.0.0.1:0 >"$WORK/sandbox.out" 2>"$WORK/sandbox.log" &
     SANDBOX_PID=$!
     wait_for_ready_line "$WORK/sandbox.out"
     echo "sandbox listening at $AWS_ENDPOINT_URL (pid $SANDBOX_PID)"
