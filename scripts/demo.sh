@@ -30,9 +30,10 @@ trap stop_sandbox EXIT
 wait_for_ready_line() { # file
     local line="" i
     for i in $(seq 1 100); do
-        if [[ -s "$1" ]]; then
+        # A complete line only: the newline comes last.
+        if [[ "$(wc -l <"$1")" -ge 1 ]]; then
             line="$(head -n 1 "$1")"
-            [[ -n "$line" ]] && break
+            break
         fi
         kill -0 "$SANDBOX_PID" 2>/dev/null || die "the sandbox exited early; its log: $WORK/sandbox.log"
         sleep 0.1
