@@ -46,6 +46,13 @@ provider "centralroot" {
 }
 "#;
 
+/// Terraform prunes a provider that nothing in the configuration uses, and then never validates
+/// its block: the validate tests need something of the provider's. A data source is checked by
+/// `validate` without being read.
+const USES_THE_PROVIDER: &str = r#"
+data "centralroot_organization_features" "current" {}
+"#;
+
 fn workspace(tf: &'static Terraform, name: &str, provider_block: &str) -> Workspace {
     let ws = Workspace::new(tf, name);
     ws.write_main(&format!("{REQUIRED_PROVIDERS}{provider_block}"));
@@ -155,7 +162,11 @@ fn assert_block(tf: &Terraform, blocks: &Value, name: &str, attributes: &[&str])
 #[test]
 fn validate_accepts_a_complete_provider_block() {
     each_terraform(|tf| {
-        let ws = workspace(tf, "validate-ok", FULL_PROVIDER_BLOCK);
+        let ws = workspace(
+            tf,
+            "validate-ok",
+            &format!("{FULL_PROVIDER_BLOCK}{USES_THE_PROVIDER}"),
+        );
         let (validation, run) = ws.validate();
         assert!(
             validation.valid && validation.errors().next().is_none(),
@@ -169,7 +180,11 @@ fn validate_accepts_a_complete_provider_block() {
 fn validate_rejects_an_unknown_retry_mode_on_its_line() {
     each_terraform(|tf| {
         let block = FULL_PROVIDER_BLOCK.replace(r#""adaptive""#, r#""bogus""#);
-        let ws = workspace(tf, "validate-retry-mode", &block);
+        let ws = workspace(
+            tf,
+            "validate-retry-mode",
+            &format!("{block}{USES_THE_PROVIDER}"),
+        );
         assert_error_on_line(&ws, "retry_mode", &["retry_mode", "bogus"]);
     });
 }
@@ -178,7 +193,11 @@ fn validate_rejects_an_unknown_retry_mode_on_its_line() {
 fn validate_rejects_a_malformed_assume_role_duration_on_its_line() {
     each_terraform(|tf| {
         let block = FULL_PROVIDER_BLOCK.replace(r#""1h""#, r#""2 days""#);
-        let ws = workspace(tf, "validate-duration", &block);
+        let ws = workspace(
+            tf,
+            "validate-duration",
+            &format!("{block}{USES_THE_PROVIDER}"),
+        );
         assert_error_on_line(&ws, "duration", &["duration", "2 days"]);
     });
 }
@@ -187,7 +206,11 @@ fn validate_rejects_a_malformed_assume_role_duration_on_its_line() {
 fn validate_rejects_an_argument_the_schema_does_not_have() {
     each_terraform(|tf| {
         let block = FULL_PROVIDER_BLOCK.replace("max_retries ", "max_retrys  ");
-        let ws = workspace(tf, "validate-unknown", &block);
+        let ws = workspace(
+            tf,
+            "validate-unknown",
+            &format!("{block}{USES_THE_PROVIDER}"),
+        );
         assert_error_on_line(&ws, "max_retrys", &["max_retrys"]);
     });
 }
