@@ -28,8 +28,8 @@ trap stop_sandbox EXIT
 #   export AWS_ENDPOINT_URL=http://127.0.0.1:PORT AWS_ACCESS_KEY_ID=… AWS_SECRET_ACCESS_KEY=… AWS_REGION=… # …
 # Only its AWS_* assignments are taken; nothing in it is evaluated as shell code.
 wait_for_ready_line() { # file
-    local line="" i
-    for i in $(seq 1 100); do
+    local line="" _
+    for _ in $(seq 1 100); do
         # A complete line only: the newline comes last.
         if [[ "$(wc -l <"$1")" -ge 1 ]]; then
             line="$(head -n 1 "$1")"
@@ -55,8 +55,9 @@ wait_for_ready_line() { # file
 }
 
 main() {
-    [[ -d "$EXAMPLE" ]] && compgen -G "$EXAMPLE/*.tf" >/dev/null \
-        || die "$EXAMPLE holds no configuration"
+    if ! compgen -G "$EXAMPLE/*.tf" >/dev/null; then
+        die "$EXAMPLE holds no configuration"
+    fi
 
     say "installing Terraform"
     ./scripts/install-terraform.sh
