@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# THE test command (README, .ci/run): installs the pinned Terraform CLIs, then runs
+# rustfmt, clippy with warnings denied, and every test target. Any failure stops the run
+# with a non-zero exit status.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+# Colour codes make CI logs unreadable; keep them for people at a terminal.
+color=auto
+if [[ -n "${CI:-}" || ! -t 1 ]]; then
+    color=never
+    export CARGO_TERM_COLOR=never
+fi
+
+step=""
+trap 'echo "scripts/test.sh: FAILED during: $step" >&2' ERR
+
+banner() { step="$*"; echo "==> $step"; }
+
+banner "installing Terraform CLIs (scripts/install-terraform.sh)"
+./scripts/install-terraform.sh
+
+# The end-to-end tests run these; a value already set by the caller wins (e.g. your own build).
+export CENTRALROOT_TF_1_15="${CENTRALROOT_TF_1_15:-$ROOT/.tools/bin/terraform-1.15}"
+export CENTRALROOT_TF_1_0="${CENTRALROOT_TF_1_0:-$ROOT/.tools/bin/terraform-1.0}"
+echo "    CENTRALROOT_TF_1_15=$CENTRALROOT_TF_1_15"
+echo "    CENTRALROOT_TF_1_0=$CENTRALROOT_TF_1_0"
+if [[ -n "${CENTRALROOT_TF_EXTRA:-}" ]]; then
+    echo "    CENTRALROOT_TF_EXTRA=$CENTRALROOT_TF_EXTRA"
+fi
+
+banner "cargo fmt --all -- --check"
+cargo fmt --all -- --check --color "$color"
+
+banner "cargo clippy --all-targets -- -D warnings"
+cargo clippy --all-targets -- -D warnings
+
+banner "cargo test --all-targets --no-fail-fast"
+# Last, and exec'd: the run ends with cargo test's own summary and exit status.
+trap - ERR
+exec cargo test --all-targets --no-fail-fast

@@ -1,0 +1,23 @@
+//! The end-to-end harness shared by every `tests/e2e_*.rs`: it runs real Terraform (and, on
+//! request, OpenTofu) against the freshly built provider.
+//!
+//! Layout:
+//! - [`terraform`]: which CLIs to run (pinned Terraform 1.15 and 1.0, plus `CENTRALROOT_TF_EXTRA`).
+//! - [`workspace`]: a temporary working directory with a `dev_overrides` CLI configuration, and the
+//!   Terraform commands the tests need.
+//! - [`run`]: one command run with a clean environment and a timeout, its output and log, and the
+//!   check that Terraform reported no provider consistency error.
+//! - [`diagnostics`]: diagnostics from `terraform validate -json`.
+
+// Each test crate includes this module and uses a different subset of it.
+#![allow(dead_code, unused_imports)]
+
+pub mod diagnostics;
+pub mod run;
+pub mod terraform;
+pub mod workspace;
+
+pub use diagnostics::{Diagnostic, Validation};
+pub use run::Run;
+pub use terraform::{Flavor, Terraform, each_terraform, terraforms};
+pub use workspace::{PlanOutcome, Workspace};
