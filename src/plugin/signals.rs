@@ -6,12 +6,18 @@ use tokio_util::sync::CancellationToken;
 
 use super::error::PluginError;
 
-/// Ignores SIGINT for the rest of the process, from before anything is served.
+/// Ignores SIGINT for the rest of the process, from before anything is served, and unblocks
+/// every other signal: a parent may start us with signals blocked (Terraform embedded in a
+/// Python process does, SIGTERM included), which would make SIGTERM never arrive.
 pub fn ignore_interrupt() {
-    // SAFETY: installing SIG_IGN runs no code of ours in signal context and
-    // has no memory-safety preconditions.
+    // SAFETY: installing SIG_IGN runs no code of ours in signal context, and setting the
+    // calling thread's mask from an initialised empty set has no memory-safety preconditions.
+    // This runs before the runtime starts, so the threads it spawns inherit the mask.
     unsafe {
         libc::signal(libc::SIGINT, libc::SIG_IGN);
+        let mut none: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut none);
+        libc::pthread_sigmask(libc::SIG_SETMASK, &none, std::ptr::null_mut());
     }
 }
 
