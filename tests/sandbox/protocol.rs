@@ -1,10 +1,8 @@
 //! Wire protocols, SigV4 and the control plane.
 
-mod sandbox_support;
-
+use crate::support::*;
 use aws_sdk_iam::error::ProvideErrorMetadata;
 use centralroot::sandbox::{Credentials, Seed};
-use sandbox_support::*;
 use serde_json::json;
 
 #[tokio::test]

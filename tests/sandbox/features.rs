@@ -1,10 +1,8 @@
 //! IAM organization features through the AWS SDK: lifecycle, callers, organization modes.
 
-mod sandbox_support;
-
+use crate::support::*;
 use centralroot::sandbox::Seed;
 use centralroot::sandbox::seed::FeatureSet;
-use sandbox_support::*;
 use serde_json::json;
 
 #[tokio::test]

@@ -1,11 +1,9 @@
 //! Organizations through the AWS SDK: trusted access, delegated administrators, pagination.
 
-mod sandbox_support;
-
+use crate::support::*;
 use aws_sdk_organizations::operation::list_accounts::ListAccountsError;
 use aws_sdk_organizations::operation::register_delegated_administrator::RegisterDelegatedAdministratorError;
 use centralroot::sandbox::Seed;
-use sandbox_support::*;
 
 #[tokio::test]
 async fn delegated_administrator_registration_rules() {

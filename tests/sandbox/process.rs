@@ -1,11 +1,9 @@
 //! The sandbox binary as a child process: the ready line, signals, `--seed` and `--state`.
 
-mod sandbox_support;
-
+use crate::support::*;
 use aws_sdk_iam::types::FeatureType;
 use centralroot::sandbox::child::ChildSandbox;
 use centralroot::sandbox::{Credentials, Seed};
-use sandbox_support::*;
 use std::path::Path;
 use std::process::Command;
 

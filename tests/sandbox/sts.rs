@@ -1,11 +1,9 @@
 //! STS through the AWS SDK: AssumeRoot and the root-user IAM calls it enables, AssumeRole.
 
-mod sandbox_support;
-
+use crate::support::*;
 use aws_sdk_iam::error::ProvideErrorMetadata;
 use aws_sdk_sts::types::PolicyDescriptorType;
 use centralroot::sandbox::{Credentials, Seed};
-use sandbox_support::*;
 
 #[tokio::test]
 async fn assume_root_preconditions() {

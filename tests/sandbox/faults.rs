@@ -1,11 +1,9 @@
 //! Injected faults as the AWS SDK sees them, and 64 concurrent callers.
 
-mod sandbox_support;
-
+use crate::support::*;
 use aws_sdk_iam::error::ProvideErrorMetadata;
 use aws_sdk_sts::types::PolicyDescriptorType;
 use centralroot::sandbox::Seed;
-use sandbox_support::*;
 use serde_json::json;
 use std::time::{Duration, Instant};
 

@@ -3,10 +3,8 @@
 //! visible, `validate` accepts a good provider block and puts the error for a bad one on the
 //! offending line, and a plan with only a provider block is empty.
 
-mod support;
-
+use crate::support::{PlanOutcome, Terraform, Workspace, each_terraform};
 use serde_json::{Value, json};
-use support::{PlanOutcome, Terraform, Workspace, each_terraform};
 
 /// Declares the provider; every configuration below starts with it.
 const REQUIRED_PROVIDERS: &str = r#"terraform {
@@ -84,8 +82,10 @@ fn harness_detects_consistency_errors() {
     let log = "2026-11-23T11:00:00Z [WARN]  Provider produced an invalid plan for x, but we are tolerating it\n\
                ok line\n\
                Error: Provider produced inconsistent result after apply";
-    assert_eq!(support::run::consistency_errors(log).len(), 2);
-    assert!(support::run::consistency_errors("Apply complete! Resources: 1 added.").is_empty());
+    assert_eq!(crate::support::run::consistency_errors(log).len(), 2);
+    assert!(
+        crate::support::run::consistency_errors("Apply complete! Resources: 1 added.").is_empty()
+    );
 }
 
 #[test]

@@ -1,0 +1,9 @@
+//! The sandbox through the real AWS SDK for Rust: one test binary, one module per area.
+
+mod faults;
+mod features;
+mod organizations;
+mod process;
+mod protocol;
+mod sts;
+mod support;
