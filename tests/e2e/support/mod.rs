@@ -1,4 +1,4 @@
-//! The end-to-end harness shared by every `tests/e2e_*.rs`: it runs real Terraform (and, on
+//! The end-to-end harness of `tests/e2e/`: it runs real Terraform (and, on
 //! request, OpenTofu) against the freshly built provider.
 //!
 //! Layout:
@@ -8,16 +8,19 @@
 //! - [`run`]: one command run with a clean environment and a timeout, its output and log, and the
 //!   check that Terraform reported no provider consistency error.
 //! - [`diagnostics`]: diagnostics from `terraform validate -json`.
+//! - [`sandbox`]: an in-process sandbox the Terraform runs talk to, with its controls.
 
 // Each test crate includes this module and uses a different subset of it.
 #![allow(dead_code, unused_imports)]
 
 pub mod diagnostics;
 pub mod run;
+pub mod sandbox;
 pub mod terraform;
 pub mod workspace;
 
 pub use diagnostics::{Diagnostic, Validation};
 pub use run::Run;
+pub use sandbox::SandboxFixture;
 pub use terraform::{Flavor, Terraform, each_terraform, terraforms};
 pub use workspace::{PlanOutcome, Workspace};
