@@ -1,0 +1,316 @@
+//! Hostile input against everything that parses bytes from outside the process: the msgpack and
+//! JSON value decoders, the type JSON parser and the resources' import-id parsers. Nothing may
+//! panic, and nothing may allocate much: a length prefix of 2 GiB in a 6-byte message must not
+//! make the decoder reserve 2 GiB.
+//!
+//! Allocation is measured by a counting global allocator, per thread (the decoders are
+//! synchronous, and the test harness runs tests on several threads at once). The longer
+//! coverage-guided runs are the cargo-fuzz targets in `fuzz/`.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+
+use centralroot::cty::{Type, Value, json, msgpack};
+use proptest::collection::vec;
+use proptest::prelude::*;
+
+/// Peak memory one decode of hostile input may hold at once.
+const ALLOCATION_LIMIT: usize = 16 << 20;
+
+struct Counting;
+
+thread_local! {
+    static LIVE: Cell<usize> = const { Cell::new(0) };
+    static PEAK: Cell<usize> = const { Cell::new(0) };
+}
+
+fn on_alloc(size: usize) {
+    // try_with: thread-local storage may already be gone while a thread exits.
+    let _ = LIVE.try_with(|live| {
+        let now = live.get().saturating_add(size);
+        live.set(now);
+        let _ = PEAK.try_with(|peak| peak.set(peak.get().max(now)));
+    });
+}
+
+fn on_free(size: usize) {
+    let _ = LIVE.try_with(|live| live.set(live.get().saturating_sub(size)));
+}
+
+// SAFETY: every call is forwarded to the system allocator unchanged; the bookkeeping only
+// touches const-initialised thread-locals, which never allocate.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        on_alloc(layout.size());
+        // SAFETY: forwarded with the caller's layout.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        on_alloc(layout.size());
+        // SAFETY: forwarded with the caller's layout.
+        unsafe { System.alloc_zeroed(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        on_free(layout.size());
+        // SAFETY: `ptr` came from this allocator with `layout`.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        on_free(layout.size());
+        on_alloc(new_size);
+        // SAFETY: forwarded unchanged.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+/// Runs `f` and returns its result with the peak of bytes allocated on this thread meanwhile
+/// (above what was live before).
+fn peak_allocation<T>(f: impl FnOnce() -> T) -> (T, usize) {
+    let base = LIVE.with(Cell::get);
+    PEAK.with(|peak| peak.set(base));
+    let result = f();
+    let peak = PEAK.with(Cell::get);
+    (result, peak - base)
+}
+
+/// The types a hostile message might be decoded as.
+fn target_types() -> Vec<Type> {
+    vec![
+        Type::String,
+        Type::Number,
+        Type::Bool,
+        Type::Dynamic,
+        Type::list(Type::String),
+        Type::set(Type::Number),
+        Type::map(Type::Bool),
+        Type::list(Type::Dynamic),
+        Type::Tuple(vec![Type::String, Type::Number]),
+        Type::object([
+            ("account_id", Type::String),
+            ("tags", Type::map(Type::String)),
+        ]),
+    ]
+}
+
+/// Every msgpack header that carries a length, with `len` (as far as the form can hold it) and
+/// no payload behind it beyond a byte or two.
+fn huge_headers(len: u32) -> Vec<Vec<u8>> {
+    let l16 = u16::try_from(len).unwrap_or(u16::MAX).to_be_bytes();
+    let l32 = len.to_be_bytes();
+    let l8 = u8::try_from(len).unwrap_or(u8::MAX);
+    let mut headers = Vec::new();
+    // str 8/16/32, bin 8/16/32, array 16/32, map 16/32.
+    for (marker, length) in [
+        (0xd9, vec![l8]),
+        (0xda, l16.to_vec()),
+        (0xdb, l32.to_vec()),
+        (0xc4, vec![l8]),
+        (0xc5, l16.to_vec()),
+        (0xc6, l32.to_vec()),
+        (0xdc, l16.to_vec()),
+        (0xdd, l32.to_vec()),
+        (0xde, l16.to_vec()),
+        (0xdf, l32.to_vec()),
+    ] {
+        let mut header = vec![marker];
+        header.extend(length);
+        headers.push(header);
+    }
+    // ext 8/16/32 with the unknown (0) and refined-unknown (12) extension types.
+    for ext_type in [0u8, 12] {
+        for (marker, length) in [(0xc7, vec![l8]), (0xc8, l16.to_vec()), (0xc9, l32.to_vec())] {
+            let mut header = vec![marker];
+            header.extend(length);
+            header.push(ext_type);
+            headers.push(header);
+        }
+    }
+    headers
+}
+
+/// `header` alone, with a little payload, and inside the places a value can nest: an array, a
+/// map value, a dynamic value's type and value, and a refinement map.
+fn placements(header: &[u8]) -> Vec<Vec<u8>> {
+    let with = |prefix: &[u8], suffix: &[u8]| [prefix, header, suffix].concat();
+    vec![
+        with(&[], &[]),
+        with(&[], b"xy"),
+        with(&[0x91], &[0xc0]),
+        with(&[0x81, 0xa1, b'k'], &[]),
+        with(&[0x81, 0xaa], b"account_id"),
+        with(&[0x92], &[0xc0]),
+        with(&[0x92, 0xc4, 0x08], b"\"string\""),
+        // Refined unknown whose refinement map holds the header as the string prefix.
+        with(&[0xc7, 0x10, 0x0c, 0x81, 0x02], &[]),
+    ]
+}
+
+#[test]
+fn huge_msgpack_length_prefixes_fail_small() {
+    let mut checked = 0;
+    for len in [u32::from(u16::MAX), 1 << 31, u32::MAX] {
+        for header in huge_headers(len) {
+            for bytes in placements(&header) {
+                for ty in target_types() {
+                    let (decoded, peak) = peak_allocation(|| msgpack::decode(&bytes, &ty));
+                    assert!(
+                        decoded.is_err(),
+                        "{bytes:02x?} as {ty:?} decoded to {decoded:?}"
+                    );
+                    assert!(
+                        peak < ALLOCATION_LIMIT,
+                        "{bytes:02x?} as {ty:?} allocated {peak} bytes"
+                    );
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert!(checked > 1000, "only {checked} cases");
+}
+
+#[test]
+fn the_allocation_counter_sees_allocations() {
+    // Guards the guard: a decoder that did reserve the length would be caught.
+    let (buffer, peak) = peak_allocation(|| Vec::<u8>::with_capacity(ALLOCATION_LIMIT));
+    assert!(peak >= ALLOCATION_LIMIT, "peak {peak}");
+    drop(buffer);
+    // A legitimately large value is decoded (and counted).
+    let big = "x".repeat(1 << 20);
+    let bytes = msgpack::encode(&Value::from(big.as_str()), &Type::String).unwrap();
+    let (decoded, peak) = peak_allocation(|| msgpack::decode(&bytes, &Type::String));
+    assert_eq!(decoded.unwrap(), Value::from(big.as_str()));
+    assert!(peak >= 1 << 20, "peak {peak}");
+}
+
+#[test]
+fn hostile_numbers_fail_small() {
+    let long_digits = format!("1{}", "0".repeat(100_000));
+    let texts = [
+        "1e999999",
+        "1e-999999",
+        "9e2147483647",
+        "1e99999999999999999999",
+        long_digits.as_str(),
+        "NaN",
+        "Infinity",
+        "0x10",
+    ];
+    for text in texts {
+        // As a JSON number, a JSON string, and a msgpack string.
+        let as_json_string = serde_json::to_vec(text).unwrap();
+        let mut as_msgpack = Vec::new();
+        rmp::encode::write_str(&mut as_msgpack, text).unwrap();
+        for (codec, bytes) in [
+            ("json", text.as_bytes().to_vec()),
+            ("json string", as_json_string),
+            ("msgpack", as_msgpack),
+        ] {
+            let (decoded, peak) = peak_allocation(|| match codec {
+                "msgpack" => msgpack::decode(&bytes, &Type::Number),
+                _ => json::decode(&bytes, &Type::Number),
+            });
+            let shown: String = text.chars().take(24).collect();
+            assert!(decoded.is_err(), "{codec} {shown} decoded to {decoded:?}");
+            // The input itself may be long; nothing beyond a few copies of it.
+            assert!(
+                peak < ALLOCATION_LIMIT,
+                "{codec} {shown} allocated {peak} bytes"
+            );
+        }
+    }
+}
+
+#[test]
+fn zero_with_a_huge_exponent_is_zero() {
+    let (decoded, peak) = peak_allocation(|| json::decode(b"-0.0000e-999999", &Type::Number));
+    assert_eq!(decoded.unwrap(), Value::Number("0".parse().unwrap()));
+    assert!(peak < ALLOCATION_LIMIT, "allocated {peak} bytes");
+}
+
+#[test]
+fn deep_nesting_fails_without_overflowing_the_stack() {
+    let depth = 100_000;
+    let json_text = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
+    let type_text = format!(
+        "{}\"string\"{}",
+        "[\"list\",".repeat(depth),
+        "]".repeat(depth)
+    );
+    let mut msgpack_bytes = vec![0x91; depth];
+    msgpack_bytes.push(0xc0);
+    for ty in [Type::Dynamic, Type::list(Type::Dynamic)] {
+        assert!(json::decode(json_text.as_bytes(), &ty).is_err());
+        assert!(json::decode_lenient(json_text.as_bytes(), &ty).is_err());
+        assert!(msgpack::decode(&msgpack_bytes, &ty).is_err());
+    }
+    assert!(Type::from_json(type_text.as_bytes()).is_err());
+    // A dynamic value's JSON wrapper naming a deeply nested type.
+    let wrapped = format!("{{\"value\":null,\"type\":{type_text}}}");
+    assert!(json::decode(wrapped.as_bytes(), &Type::Dynamic).is_err());
+}
+
+fn any_type() -> impl Strategy<Value = Type> {
+    prop::sample::select(target_types())
+}
+
+/// A header from [`huge_headers`] with an arbitrary 32-bit length.
+fn arbitrary_header() -> impl Strategy<Value = Vec<u8>> {
+    (any::<u32>(), any::<prop::sample::Index>()).prop_map(|(len, pick)| {
+        let headers = huge_headers(len);
+        headers[pick.index(headers.len())].clone()
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2048))]
+
+    #[test]
+    fn arbitrary_bytes_decode_small_and_never_panic(
+        ty in any_type(),
+        bytes in vec(any::<u8>(), 0..96),
+    ) {
+        let (_, peak) = peak_allocation(|| {
+            let _ = msgpack::decode(&bytes, &ty);
+            let _ = json::decode(&bytes, &ty);
+            let _ = json::decode_lenient(&bytes, &ty);
+            let _ = Type::from_json(&bytes);
+        });
+        prop_assert!(peak < ALLOCATION_LIMIT, "{:02x?} allocated {}", bytes, peak);
+    }
+
+    #[test]
+    fn length_prefixes_anywhere_decode_small(
+        ty in any_type(),
+        prefix in vec(prop::sample::select(vec![0x91u8, 0x92, 0x81, 0xa1, b'k', 0xc0, 0x00]), 0..6),
+        header in arbitrary_header(),
+        tail in vec(any::<u8>(), 0..8),
+    ) {
+        let bytes = [prefix.as_slice(), header.as_slice(), tail.as_slice()].concat();
+        let (_, peak) = peak_allocation(|| msgpack::decode(&bytes, &ty));
+        prop_assert!(peak < ALLOCATION_LIMIT, "{:02x?} allocated {}", bytes, peak);
+    }
+
+    #[test]
+    fn json_shaped_garbage_never_panics(
+        ty in any_type(),
+        tokens in vec(prop::sample::select(vec![
+            "{", "}", "[", "]", ",", ":", "\"value\"", "\"type\"", "\"string\"", "\"list\"",
+            "\"object\"", "\"dynamic\"", "null", "true", "1e999999", "-0", "\"\\ud800\"", "1.5",
+        ]), 0..24),
+    ) {
+        let text = tokens.concat();
+        let (_, peak) = peak_allocation(|| {
+            let _ = json::decode(text.as_bytes(), &ty);
+            let _ = json::decode_lenient(text.as_bytes(), &ty);
+            let _ = Type::from_json(text.as_bytes());
+        });
+        prop_assert!(peak < ALLOCATION_LIMIT, "{} allocated {}", text, peak);
+    }
+}
