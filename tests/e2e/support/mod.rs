@@ -20,7 +20,7 @@ pub mod terraform;
 pub mod workspace;
 
 pub use diagnostics::{Diagnostic, Validation};
-pub use run::Run;
+pub use run::{Run, Running};
 pub use sandbox::SandboxFixture;
 pub use terraform::{Flavor, Terraform, each_terraform, terraforms};
 pub use workspace::{PlanOutcome, Workspace};

@@ -122,7 +122,7 @@ impl fmt::Display for Run {
 pub struct Invocation<'a> {
     pub terraform: &'a Terraform,
     pub args: Vec<String>,
-    pub dir: &'a Path,
+    pub dir: PathBuf,
     /// The complete environment: nothing is inherited but `PATH`.
     pub env: Vec<(String, String)>,
     /// Prefix of the files that keep stdout, stderr and the log.
@@ -132,11 +132,22 @@ pub struct Invocation<'a> {
 impl Invocation<'_> {
     /// Runs the command to completion and fails the test on a timeout or a consistency error.
     pub fn execute(self) -> Run {
+        self.spawn().finish()
+    }
+
+    /// Starts the command and returns at once, for tests that act on it while it runs.
+    pub fn spawn(self) -> Running {
         let stdout_path = self.files.with_extension("stdout");
         let stderr_path = self.files.with_extension("stderr");
         let log_path = self.files.with_extension("log");
-        let level =
-            std::env::var("CENTRALROOT_E2E_TF_LOG").unwrap_or_else(|_| DEFAULT_LOG_LEVEL.into());
+        // A workspace may ask for its own level (e.g. TRACE to scan for secrets).
+        let level = self
+            .env
+            .iter()
+            .find(|(key, _)| key == "TF_LOG")
+            .map(|(_, level)| level.clone())
+            .or_else(|| std::env::var("CENTRALROOT_E2E_TF_LOG").ok())
+            .unwrap_or_else(|| DEFAULT_LOG_LEVEL.into());
 
         let mut command = Command::new(&self.terraform.path);
         command
@@ -154,13 +165,45 @@ impl Invocation<'_> {
             .process_group(0);
 
         let started = Instant::now();
-        let mut child = command
+        let child = command
             .spawn()
             .unwrap_or_else(|err| panic!("cannot start {}: {err}", self.terraform.path.display()));
-        let status = wait_with_timeout(&mut child, timeout()).unwrap_or_else(|| {
-            kill_group(child.id());
+        Running {
+            child,
+            started,
+            terraform: self.terraform.to_string(),
+            args: self.args,
+            files: self.files,
+        }
+    }
+}
+
+/// A command that is still running.
+pub struct Running {
+    child: std::process::Child,
+    started: Instant,
+    terraform: String,
+    args: Vec<String>,
+    files: PathBuf,
+}
+
+impl Running {
+    /// The process id of the command, which leads its own process group.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// What the command has written to stdout so far.
+    pub fn stdout_so_far(&self) -> String {
+        read(&self.files.with_extension("stdout"))
+    }
+
+    /// Waits for the command and fails the test on a timeout or a consistency error.
+    pub fn finish(mut self) -> Run {
+        let status = wait_with_timeout(&mut self.child, timeout()).unwrap_or_else(|| {
+            kill_group(self.child.id());
             // Reap it; the process group is already gone.
-            let _ = child.wait();
+            let _ = self.child.wait();
             panic!(
                 "{} `{}` did not finish within {:?}; stdout, stderr and log: {}.*",
                 self.terraform,
@@ -171,13 +214,13 @@ impl Invocation<'_> {
         });
 
         let run = Run {
-            terraform: self.terraform.to_string(),
+            terraform: self.terraform,
             args: self.args,
             code: status.code(),
-            stdout: read(&stdout_path),
-            stderr: read(&stderr_path),
-            log: read(&log_path),
-            elapsed: started.elapsed(),
+            stdout: read(&self.files.with_extension("stdout")),
+            stderr: read(&self.files.with_extension("stderr")),
+            log: read(&self.files.with_extension("log")),
+            elapsed: self.started.elapsed(),
             files: self.files,
         };
         let errors: Vec<&str> = [&run.stdout, &run.stderr, &run.log]

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 use tempfile::TempDir;
 
-use super::run::{Invocation, Run};
+use super::run::{Invocation, Run, Running};
 use super::{Terraform, Validation};
 
 /// The provider binary cargo built for this test run.
@@ -101,6 +101,16 @@ impl Workspace {
     /// Runs `terraform <args> -no-color` and returns whatever happened. Fails the test only on a
     /// timeout or a provider consistency error.
     pub fn run(&self, args: &[&str]) -> Run {
+        self.invocation(args).execute()
+    }
+
+    /// Starts `terraform <args> -no-color` without waiting for it (to interrupt it, or to kill
+    /// its provider); [`Running::finish`] waits and checks it like [`Self::run`].
+    pub fn spawn(&self, args: &[&str]) -> Running {
+        self.invocation(args).spawn()
+    }
+
+    fn invocation(&self, args: &[&str]) -> Invocation<'_> {
         let number = self.runs.get() + 1;
         self.runs.set(number);
         let mut args: Vec<String> = args.iter().map(|arg| (*arg).to_string()).collect();
@@ -115,11 +125,10 @@ impl Workspace {
         Invocation {
             terraform: self.terraform,
             args,
-            dir: &self.dir(),
+            dir: self.dir(),
             env: self.environment(),
             files,
         }
-        .execute()
     }
 
     /// Runs a command that must succeed.

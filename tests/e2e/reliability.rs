@@ -1,0 +1,373 @@
+//! Reliability under faults, interrupts and crashes (issue 5): through the sandbox's fault
+//! controls, a configuration of 50 delegated administrators applies at `-parallelism=10` and
+//! converges; a fault that never clears ends in a clear error within the configured retries;
+//! Ctrl-C stops Terraform quickly with state written; a provider killed mid-apply leaves state
+//! that the next run reconciles with reality.
+//!
+//! The fault scenarios run on Terraform 1.15 only (each costs seconds of injected delays and
+//! retries, and the provider's retry behaviour does not depend on the CLI); one scenario,
+//! throttling, runs on every CLI. Interrupt and crash run on every CLI: the process trees differ
+//! (Terraform 1.15 here runs inside a Python launcher).
+
+use std::collections::BTreeSet;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use centralroot::sandbox::Seed;
+use centralroot::sandbox::faults::FaultConfig;
+use centralroot::sandbox::seed::TrustedAccess;
+use serde_json::Value;
+
+use crate::support::sandbox::{IAM, MANAGEMENT};
+use crate::support::{Running, SandboxFixture, Terraform, Workspace, each_terraform, terraforms};
+
+/// Delegated administrators in the fault scenarios.
+const ADMINS: usize = 50;
+
+/// The generated member accounts (`100000000000`, …), the first `count` of them.
+pub fn member_ids(count: usize) -> Vec<String> {
+    (0..count)
+        .map(|n| format!("{:012}", 100_000_000_000usize + n))
+        .collect()
+}
+
+/// The default organization plus 55 generated members, with trusted access for IAM already on.
+pub fn seed_with_trusted_access() -> Seed {
+    let mut seed = Seed::default_seed().with_generated_members(55);
+    seed.trusted_access.push(TrustedAccess {
+        service_principal: IAM.to_owned(),
+        date_enabled: 1_700_000_000,
+    });
+    seed
+}
+
+/// A configuration registering `accounts` as delegated administrators for IAM, with
+/// `provider_settings` inside the provider block.
+pub fn admins_config(accounts: &[String], provider_settings: &str) -> String {
+    let list: Vec<String> = accounts.iter().map(|id| format!("\"{id}\"")).collect();
+    format!(
+        r#"terraform {{
+  required_providers {{
+    centralroot = {{
+      source = "centralroot/centralroot"
+    }}
+  }}
+}}
+
+provider "centralroot" {{
+{provider_settings}
+}}
+
+resource "centralroot_delegated_admin" "admin" {{
+  for_each   = toset([{}])
+  account_id = each.value
+}}
+"#,
+        list.join(", ")
+    )
+}
+
+/// The accounts registered for IAM in the sandbox.
+fn registered(fixture: &SandboxFixture) -> BTreeSet<String> {
+    fixture
+        .state()
+        .delegated_administrators
+        .iter()
+        .filter(|d| d.service_principal == IAM)
+        .map(|d| d.account_id.clone())
+        .collect()
+}
+
+/// The account ids of the delegated administrators in state.
+fn in_state(ws: &Workspace) -> BTreeSet<String> {
+    ws.resources()
+        .iter()
+        .filter(|r| r["type"] == "centralroot_delegated_admin")
+        .filter_map(|r| r["values"]["account_id"].as_str().map(str::to_owned))
+        .collect()
+}
+
+/// Terraform 1.15, the CLI the costly scenarios run on.
+fn terraform_1_15() -> &'static Terraform {
+    terraforms()
+        .iter()
+        .find(|tf| tf.version.0 == 1 && tf.version.1 == 15)
+        .expect("Terraform 1.15 is among the CLIs")
+}
+
+/// Applies the 50 administrators with `faults` injected (and still injected for the plan after
+/// it), then checks convergence: empty plan, sandbox equals configuration.
+fn converges_under(tf: &'static Terraform, name: &str, faults: FaultConfig, injects_errors: bool) {
+    let fixture = SandboxFixture::start(seed_with_trusted_access());
+    let mut ws = Workspace::new(tf, name);
+    fixture.configure(&mut ws, MANAGEMENT);
+    let accounts = member_ids(ADMINS);
+    ws.write_main(&admins_config(&accounts, ""));
+    fixture.set_faults(faults.clone());
+
+    ws.run_ok(&["apply", "-auto-approve", "-parallelism=10"]);
+    let (_, injected) = fixture.sandbox().faults();
+    if injects_errors {
+        let total = injected.throttle + injected.server_error + injected.concurrent_modification;
+        assert!(total > 0, "{faults:?} injected nothing: {injected:?}");
+        eprintln!("{name}: {injected:?} during apply");
+    }
+    ws.assert_no_changes();
+    let expected: BTreeSet<String> = accounts.into_iter().collect();
+    assert_eq!(registered(&fixture), expected, "sandbox after {name}");
+    assert_eq!(in_state(&ws), expected, "state after {name}");
+}
+
+#[test]
+fn throttling_every_second_call_converges() {
+    each_terraform(|tf| {
+        converges_under(
+            tf,
+            "fault-throttle",
+            FaultConfig {
+                throttle_every: 2,
+                ..FaultConfig::default()
+            },
+            true,
+        );
+    });
+}
+
+#[test]
+fn concurrent_modification_every_third_call_converges() {
+    converges_under(
+        terraform_1_15(),
+        "fault-concurrent",
+        FaultConfig {
+            concurrent_modification_every: 3,
+            ..FaultConfig::default()
+        },
+        true,
+    );
+}
+
+#[test]
+fn server_errors_every_fifth_call_converge() {
+    converges_under(
+        terraform_1_15(),
+        "fault-server-error",
+        FaultConfig {
+            server_error_every: 5,
+            ..FaultConfig::default()
+        },
+        true,
+    );
+}
+
+#[test]
+fn latency_of_300_ms_converges() {
+    converges_under(
+        terraform_1_15(),
+        "fault-latency",
+        FaultConfig {
+            latency_ms: 300,
+            ..FaultConfig::default()
+        },
+        false,
+    );
+}
+
+#[test]
+fn throttling_that_never_clears_fails_clearly_within_the_retries() {
+    let tf = terraform_1_15();
+    let fixture = SandboxFixture::start(seed_with_trusted_access());
+    let mut ws = Workspace::new(tf, "fault-throttle-forever");
+    fixture.configure(&mut ws, MANAGEMENT);
+    let accounts = member_ids(3);
+    ws.write_main(&admins_config(&accounts, "  max_retries = 2"));
+    fixture.set_faults(FaultConfig {
+        throttle_every: 1,
+        operations: Some(vec!["RegisterDelegatedAdministrator".to_owned()]),
+        ..FaultConfig::default()
+    });
+
+    let run = ws.run(&["apply", "-auto-approve"]);
+    run.assert_failure();
+    // Generous: three attempts with the SDK's backoff take a few seconds, a hang takes forever.
+    assert!(run.elapsed < Duration::from_secs(60), "{run}");
+    let output = format!("{}{}", run.stdout, run.stderr).to_lowercase();
+    assert!(output.contains("throttl"), "names throttling:\n{run}");
+    assert!(output.contains("max_retries"), "names max_retries:\n{run}");
+    // Each registration was tried exactly max_retries + 1 times.
+    assert_eq!(
+        fixture.calls("RegisterDelegatedAdministrator"),
+        3 * 3,
+        "attempts:\n{run}"
+    );
+    assert!(registered(&fixture).is_empty());
+}
+
+/// The first `terraform-provider-centralroot` process below `ancestor` (Terraform 1.15 runs in a
+/// Python process that is the direct parent; Terraform 1.0 is the parent itself).
+fn provider_below(ancestor: u32) -> Option<u32> {
+    let entries = std::fs::read_dir("/proc").ok()?;
+    let mut parents = Vec::new();
+    for entry in entries.flatten() {
+        let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|n| n.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+            continue;
+        };
+        // `pid (comm) state ppid …`; comm may contain spaces, so split after the last ')'.
+        let ppid = stat
+            .rsplit_once(')')
+            .and_then(|(_, rest)| rest.split_whitespace().nth(1))
+            .and_then(|p| p.parse::<u32>().ok());
+        if let Some(ppid) = ppid {
+            parents.push((pid, ppid));
+        }
+    }
+    let mut below = vec![ancestor];
+    let mut i = 0;
+    while i < below.len() {
+        let parent = below[i];
+        for (pid, ppid) in &parents {
+            if *ppid == parent && !below.contains(pid) {
+                below.push(*pid);
+            }
+        }
+        i += 1;
+    }
+    below.into_iter().skip(1).find(|pid| {
+        std::fs::read_link(format!("/proc/{pid}/exe")).is_ok_and(|exe| {
+            exe.file_name()
+                .is_some_and(|n| n == "terraform-provider-centralroot")
+        })
+    })
+}
+
+/// Waits until `running` has printed `needle` on stdout `times` times.
+#[track_caller]
+fn wait_for_output(running: &Running, needle: &str, times: usize) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while running.stdout_so_far().matches(needle).count() < times {
+        assert!(
+            Instant::now() < deadline,
+            "{needle:?} not printed {times} times:\n{}",
+            running.stdout_so_far()
+        );
+        thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// The state file of `ws`, parsed; fails the test when it is missing or not JSON.
+fn state_file(ws: &Workspace) -> Value {
+    let path = ws.dir().join("terraform.tfstate");
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|err| panic!("no state file {}: {err}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|err| panic!("state is not JSON ({err}): {text}"))
+}
+
+/// Sends `signal` to `pid`, or to the process group `pid` leads when `group` is set.
+fn signal(pid: u32, signal: i32, group: bool) {
+    let pid = libc::pid_t::try_from(pid).expect("pid fits pid_t");
+    let pid = if group { -pid } else { pid };
+    // SAFETY: kill(2) on a process (or, negative, a process group) this test started.
+    assert_eq!(
+        unsafe { libc::kill(pid, signal) },
+        0,
+        "kill({pid}, {signal})"
+    );
+}
+
+#[test]
+fn ctrl_c_stops_quickly_and_the_next_apply_converges() {
+    each_terraform(|tf| {
+        let fixture = SandboxFixture::start(seed_with_trusted_access());
+        let mut ws = Workspace::new(tf, "interrupt");
+        fixture.configure(&mut ws, MANAGEMENT);
+        let accounts = member_ids(3);
+        ws.write_main(&admins_config(&accounts, ""));
+        fixture.set_faults(FaultConfig {
+            latency_ms: 10_000,
+            operations: Some(vec!["RegisterDelegatedAdministrator".to_owned()]),
+            ..FaultConfig::default()
+        });
+
+        let running = ws.spawn(&["apply", "-auto-approve"]);
+        wait_for_output(&running, "Creating...", accounts.len());
+        // The provider dispatches its AWS call right after Terraform announces the create.
+        thread::sleep(Duration::from_millis(500));
+        // Ctrl-C at a terminal reaches the whole foreground process group, provider included.
+        let interrupted = Instant::now();
+        signal(running.pid(), libc::SIGINT, true);
+        let run = running.finish();
+        let stopped = interrupted.elapsed();
+        eprintln!("{tf}: stopped {stopped:?} after SIGINT");
+        assert!(!run.success(), "an interrupted apply fails:\n{run}");
+        assert!(
+            run.stderr.contains("interrupted"),
+            "the provider reported the interruption (StopProvider):\n{run}"
+        );
+        assert!(
+            stopped < Duration::from_secs(5),
+            "Terraform took {stopped:?} to stop:\n{run}"
+        );
+        let state = state_file(&ws);
+        assert!(state["resources"].is_array(), "{state}");
+
+        fixture.set_faults(FaultConfig::default());
+        ws.apply();
+        ws.assert_no_changes();
+        let expected: BTreeSet<String> = accounts.into_iter().collect();
+        assert_eq!(registered(&fixture), expected);
+        assert_eq!(in_state(&ws), expected);
+    });
+}
+
+#[test]
+fn a_killed_provider_fails_the_apply_and_the_next_run_reconciles() {
+    each_terraform(|tf| {
+        let fixture = SandboxFixture::start(seed_with_trusted_access());
+        let mut ws = Workspace::new(tf, "crash");
+        fixture.configure(&mut ws, MANAGEMENT);
+        let accounts = member_ids(6);
+        ws.write_main(&admins_config(&accounts, ""));
+        fixture.set_faults(FaultConfig {
+            latency_ms: 1_500,
+            operations: Some(vec!["RegisterDelegatedAdministrator".to_owned()]),
+            ..FaultConfig::default()
+        });
+
+        let running = ws.spawn(&["apply", "-auto-approve", "-parallelism=1"]);
+        // Two registrations done and a third in flight.
+        wait_for_output(&running, "Creation complete", 2);
+        wait_for_output(&running, "Creating...", 3);
+        thread::sleep(Duration::from_millis(300));
+        let provider = provider_below(running.pid()).expect("a provider process below terraform");
+        signal(provider, libc::SIGKILL, false);
+        let run = running.finish();
+        assert!(!run.success(), "apply with a killed provider fails:\n{run}");
+        let output = format!("{}{}", run.stdout, run.stderr).to_lowercase();
+        assert!(
+            output.contains("plugin"),
+            "the failure names the plugin:\n{run}"
+        );
+
+        // Whatever state says exists, exists.
+        let after_crash = in_state(&ws);
+        let real = registered(&fixture);
+        assert!(after_crash.len() >= 2, "{after_crash:?}");
+        assert!(
+            after_crash.is_subset(&real),
+            "state {after_crash:?}, sandbox {real:?}"
+        );
+
+        fixture.set_faults(FaultConfig::default());
+        ws.apply();
+        ws.assert_no_changes();
+        let expected: BTreeSet<String> = accounts.into_iter().collect();
+        assert_eq!(registered(&fixture), expected);
+        assert_eq!(in_state(&ws), expected);
+    });
+}
