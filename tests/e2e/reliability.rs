@@ -24,6 +24,11 @@ use crate::support::{Running, SandboxFixture, Terraform, Workspace, each_terrafo
 /// Delegated administrators in the fault scenarios.
 const ADMINS: usize = 50;
 
+/// The fault scenarios configure their retries: with the SDK's default of 3 attempts, a fault on
+/// every 2nd, 3rd or 5th call fails some of 50 registrations (a call meets the fault on every
+/// attempt often enough). 10 retries is what a user facing such an API would set.
+const FAULT_RETRIES: &str = "  max_retries = 10";
+
 /// The generated member accounts (`100000000000`, …), the first `count` of them.
 pub fn member_ids(count: usize) -> Vec<String> {
     (0..count)
@@ -102,7 +107,7 @@ fn converges_under(tf: &'static Terraform, name: &str, faults: FaultConfig, inje
     let mut ws = Workspace::new(tf, name);
     fixture.configure(&mut ws, MANAGEMENT);
     let accounts = member_ids(ADMINS);
-    ws.write_main(&admins_config(&accounts, ""));
+    ws.write_main(&admins_config(&accounts, FAULT_RETRIES));
     fixture.set_faults(faults.clone());
 
     ws.run_ok(&["apply", "-auto-approve", "-parallelism=10"]);
