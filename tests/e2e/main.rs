@@ -4,4 +4,5 @@
 mod delegated_admin;
 mod protocol;
 mod reliability;
+mod secrets;
 mod support;
