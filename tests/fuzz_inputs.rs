@@ -11,6 +11,7 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
 use centralroot::cty::{Type, Value, json, msgpack};
+use centralroot::resources::delegated_admin::RegistrationId;
 use proptest::collection::vec;
 use proptest::prelude::*;
 
@@ -268,8 +269,45 @@ fn arbitrary_header() -> impl Strategy<Value = Vec<u8>> {
     })
 }
 
+#[test]
+fn import_ids_of_delegated_admins() {
+    let long = "1".repeat(1 << 20);
+    for (id, ok) in [
+        ("123456789012", true),
+        ("123456789012/iam.amazonaws.com", true),
+        ("123456789012/", false),
+        ("/iam.amazonaws.com", false),
+        ("123456789012/iam.amazonaws.com/x", false),
+        (" 123456789012", false),
+        ("１２３４５６７８９０１２", false),
+        ("123456789012/\u{0}", false),
+        (long.as_str(), false),
+    ] {
+        let (parsed, peak) = peak_allocation(|| RegistrationId::parse_import(id));
+        let shown: String = id.chars().take(40).collect();
+        assert_eq!(parsed.is_ok(), ok, "{shown:?}: {parsed:?}");
+        // The error quotes the offending part: bounded by the input, never more.
+        assert!(peak <= 4 * id.len() + 4096, "{shown:?} allocated {peak}");
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(2048))]
+
+    #[test]
+    fn import_ids_never_panic_and_accepted_ones_round_trip(
+        id in prop_oneof![
+            "\\PC{0,40}",
+            "[0-9]{10,14}(/[a-z0-9.-]{0,30}){0,3}",
+            any::<Vec<u8>>().prop_map(|b| String::from_utf8_lossy(&b).into_owned()),
+        ],
+    ) {
+        if let Ok(parsed) = RegistrationId::parse_import(&id) {
+            let again = RegistrationId::parse_import(&parsed.to_string());
+            prop_assert_eq!(again.as_ref().ok(), Some(&parsed));
+            prop_assert_eq!(parsed.account_id.len(), 12);
+        }
+    }
 
     #[test]
     fn arbitrary_bytes_decode_small_and_never_panic(
