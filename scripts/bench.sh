@@ -1,0 +1,144 @@
+#!/usr/bin/env bash
+# Prints the figures of docs/performance.md, measured in one run on this machine:
+#   - release binary size;
+#   - exec -> handshake line and idle RSS of the provider (benches/handshake.rs);
+#   - `terraform plan` over N = 1, 20, 200 delegated administrators in state, against the same
+#     plan over N `terraform_data` resources (Terraform's floor), medians of BENCH_RUNS runs;
+#   - sandbox requests per refresh of N delegated administrators.
+# Everything runs against one sandbox (the provider binary's `sandbox` command) on loopback, with
+# Terraform 1.15 (CENTRALROOT_TF_1_15, default .tools/bin/terraform-1.15).
+#
+# Environment: BENCH_RUNS (default 7, at least 5), BENCH_SIZES (default "1 20 200"),
+# CENTRALROOT_BENCH_BINARY (skip the release build and measure this binary instead).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+RUNS="${BENCH_RUNS:-7}"
+SIZES="${BENCH_SIZES:-1 20 200}"
+TF="${CENTRALROOT_TF_1_15:-$ROOT/.tools/bin/terraform-1.15}"
+TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
+PYTHON="${PYTHON:-$(command -v python3 || command -v python3.11 || echo python3)}"
+
+say() { echo "bench: $*" >&2; }
+die() { say "ERROR: $*"; exit 1; }
+
+(( RUNS >= 5 )) || die "BENCH_RUNS must be at least 5 (medians of at least 5 runs)"
+[[ -x "$TF" ]] || die "$TF is missing: run scripts/install-terraform.sh or set CENTRALROOT_TF_1_15"
+
+if [[ -n "${CENTRALROOT_BENCH_BINARY:-}" ]]; then
+    BIN="$CENTRALROOT_BENCH_BINARY"
+else
+    say "building the release binary"
+    cargo build --quiet --release --bin terraform-provider-centralroot
+    BIN="$TARGET/release/terraform-provider-centralroot"
+fi
+[[ -x "$BIN" ]] || die "no provider binary at $BIN"
+
+WORK="$(mktemp -d)"
+SANDBOX_PID=""
+cleanup() {
+    if [[ -n "$SANDBOX_PID" ]]; then kill "$SANDBOX_PID" 2>/dev/null || true; wait "$SANDBOX_PID" 2>/dev/null || true; fi
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+now_ns() { date +%s%N; }
+
+# Median of the numbers on stdin.
+median() { "$PYTHON" -c 'import statistics,sys; print(statistics.median(float(x) for x in sys.stdin.read().split()))'; }
+
+echo "== centralroot benchmark ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(TF_CLI_CONFIG_FILE=/dev/null "$TF" version | head -1))"
+echo "binary: $BIN"
+echo "binary_size_bytes $(stat -c %s "$BIN") ($(du -h "$BIN" | cut -f1))"
+
+say "handshake and idle RSS"
+cargo test --quiet --bench handshake -- --provider "$BIN" --runs 15
+
+# One sandbox for every plan: the default organization plus 220 generated members, trusted
+# access for IAM on (so registrations need nothing else).
+"$PYTHON" - "$WORK/seed.json" <<'PY'
+import json, sys
+accounts = [{"id": "111111111111", "name": "management"}]
+accounts += [{"id": "%012d" % (100000000000 + n)} for n in range(220)]
+seed = {
+    "organization": {"id": "o-sandbox1234", "feature_set": "ALL", "management_account_id": "111111111111"},
+    "accounts": accounts,
+    "trusted_access": [{"service_principal": "iam.amazonaws.com"}],
+}
+json.dump(seed, open(sys.argv[1], "w"))
+PY
+RUST_LOG=warn "$BIN" sandbox --listen 127.0.0.1:0 --seed "$WORK/seed.json" \
+    >"$WORK/sandbox.out" 2>"$WORK/sandbox.err" &
+SANDBOX_PID=$!
+for _ in $(seq 100); do [[ -s "$WORK/sandbox.out" ]] && break; sleep 0.05; done
+[[ -s "$WORK/sandbox.out" ]] || die "the sandbox did not start: $(cat "$WORK/sandbox.err")"
+# The ready line exports AWS_ENDPOINT_URL and the management account's keys.
+eval "$(head -1 "$WORK/sandbox.out")"
+export AWS_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true
+ENDPOINT="$AWS_ENDPOINT_URL"
+
+mkdir -p "$WORK/home"
+cat >"$WORK/terraformrc" <<EOF
+provider_installation {
+  dev_overrides {
+    "centralroot/centralroot" = "$(dirname "$BIN")"
+  }
+  direct {}
+}
+EOF
+export HOME="$WORK/home" TF_CLI_CONFIG_FILE="$WORK/terraformrc" CHECKPOINT_DISABLE=1 \
+    TF_IN_AUTOMATION=1 TF_INPUT=0
+unset TF_LOG TF_LOG_PATH
+
+tf() { (cd "$1" && shift && "$TF" "$@" -no-color >/dev/null); }
+
+# Seconds of one `terraform plan -refresh=true` in directory $1.
+plan_seconds() {
+    local start end
+    start="$(now_ns)"
+    tf "$1" plan -detailed-exitcode || die "plan in $1 is not empty or failed"
+    end="$(now_ns)"
+    echo "scale=6; ($end - $start) / 1000000000" | bc
+}
+
+requests() { curl -fsS "$ENDPOINT/_sandbox/requests"; }
+
+echo
+printf '%-5s %-14s %-14s %-7s %-22s %s\n' N provider_s floor_s ratio List_calls_per_refresh all_requests_per_refresh
+for n in $SIZES; do
+    provider_dir="$WORK/provider-$n"; floor_dir="$WORK/floor-$n"
+    mkdir -p "$provider_dir" "$floor_dir"
+    "$PYTHON" - "$n" >"$provider_dir/main.tf" <<'PY'
+import sys
+n = int(sys.argv[1])
+ids = ", ".join('"%012d"' % (100000000000 + i) for i in range(n))
+print('terraform {\n  required_providers {\n    centralroot = { source = "centralroot/centralroot" }\n  }\n}\n')
+print('provider "centralroot" {}\n')
+print('resource "centralroot_delegated_admin" "admin" {\n  for_each   = toset([%s])\n  account_id = each.value\n}' % ids)
+PY
+    printf 'resource "terraform_data" "floor" {\n  count = %s\n  input = "x"\n}\n' "$n" >"$floor_dir/main.tf"
+    say "N=$n: applying"
+    tf "$provider_dir" apply -auto-approve -parallelism=50 || die "apply of $n administrators failed"
+    tf "$floor_dir" apply -auto-approve -parallelism=50 || die "apply of $n terraform_data failed"
+
+    # Requests of one refresh (the plan reads every administrator in state).
+    curl -fsS -X POST "$ENDPOINT/_sandbox/requests/reset" >/dev/null
+    tf "$provider_dir" plan -detailed-exitcode || die "plan of $n administrators is not empty"
+    counts="$(requests | "$PYTHON" -c 'import json,sys; r=json.load(sys.stdin); print(r["operations"].get("ListDelegatedAdministrators",{}).get("total",0), r["total"])')"
+
+    provider_times=""; floor_times=""
+    for _ in $(seq "$RUNS"); do
+        # Interleaved, so drift on the shared machine hits both sides alike.
+        provider_times+=" $(plan_seconds "$provider_dir")"
+        floor_times+=" $(plan_seconds "$floor_dir")"
+    done
+    p="$(echo "$provider_times" | median)"; f="$(echo "$floor_times" | median)"
+    ratio="$(echo "scale=3; $p / $f" | bc)"
+    read -r lists total <<<"$counts"
+    printf '%-5s %-14s %-14s %-7s %-22s %s\n' "$n" "$p" "$f" "$ratio" "$lists (ceil(N/20)=$(( (n + 19) / 20 )))" "$total"
+    say "N=$n: provider runs:$provider_times; floor runs:$floor_times"
+
+    # Only N registrations may exist while N is measured: the listing is organization-wide.
+    tf "$provider_dir" destroy -auto-approve -parallelism=50 || die "destroy of $n administrators failed"
+done
