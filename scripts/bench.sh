@@ -93,11 +93,12 @@ unset TF_LOG TF_LOG_PATH
 
 tf() { (cd "$1" && shift && "$TF" "$@" -no-color >/dev/null); }
 
-# Seconds of one `terraform plan -refresh=true` in directory $1.
+# Seconds of one `terraform plan` in directory $1 (extra plan flags after it).
 plan_seconds() {
-    local start end
+    local start end dir="$1"
+    shift
     start="$(now_ns)"
-    tf "$1" plan -detailed-exitcode || die "plan in $1 is not empty or failed"
+    tf "$dir" plan -detailed-exitcode "$@" || die "plan in $dir is not empty or failed"
     end="$(now_ns)"
     echo "scale=6; ($end - $start) / 1000000000" | bc
 }
@@ -105,7 +106,9 @@ plan_seconds() {
 requests() { curl -fsS "$ENDPOINT/_sandbox/requests"; }
 
 echo
-printf '%-5s %-14s %-14s %-7s %-22s %s\n' N provider_s floor_s ratio List_calls_per_refresh all_requests_per_refresh
+# provider_norefresh_s: the same plan with -refresh=false (no AWS calls), to tell the cost of
+# the plugin protocol round trips from the cost of reading AWS.
+printf '%-5s %-12s %-12s %-7s %-20s %-24s %s\n' N provider_s floor_s ratio provider_norefresh_s List_calls_per_refresh all_requests_per_refresh
 for n in $SIZES; do
     provider_dir="$WORK/provider-$n"; floor_dir="$WORK/floor-$n"
     mkdir -p "$provider_dir" "$floor_dir"
@@ -127,16 +130,18 @@ PY
     tf "$provider_dir" plan -detailed-exitcode || die "plan of $n administrators is not empty"
     counts="$(requests | "$PYTHON" -c 'import json,sys; r=json.load(sys.stdin); print(r["operations"].get("ListDelegatedAdministrators",{}).get("total",0), r["total"])')"
 
-    provider_times=""; floor_times=""
+    provider_times=""; floor_times=""; norefresh_times=""
     for _ in $(seq "$RUNS"); do
         # Interleaved, so drift on the shared machine hits both sides alike.
         provider_times+=" $(plan_seconds "$provider_dir")"
         floor_times+=" $(plan_seconds "$floor_dir")"
+        norefresh_times+=" $(plan_seconds "$provider_dir" -refresh=false)"
     done
     p="$(echo "$provider_times" | median)"; f="$(echo "$floor_times" | median)"
+    nr="$(echo "$norefresh_times" | median)"
     ratio="$(echo "scale=3; $p / $f" | bc)"
     read -r lists total <<<"$counts"
-    printf '%-5s %-14s %-14s %-7s %-22s %s\n' "$n" "$p" "$f" "$ratio" "$lists (ceil(N/20)=$(( (n + 19) / 20 )))" "$total"
+    printf '%-5s %-12s %-12s %-7s %-20s %-24s %s\n' "$n" "$p" "$f" "$ratio" "$nr" "$lists (ceil(N/20)=$(( (n + 19) / 20 )))" "$total"
     say "N=$n: provider runs:$provider_times; floor runs:$floor_times"
 
     # Only N registrations may exist while N is measured: the listing is organization-wide.
