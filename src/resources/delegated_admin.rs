@@ -579,6 +579,26 @@ mod tests {
     }
 
     #[test]
+    fn service_principal_validator_reports_on_the_attribute() {
+        use crate::framework::validators::test_support::run;
+        assert!(
+            run(
+                &ServicePrincipal,
+                Value::String(IAM_SERVICE_PRINCIPAL.into())
+            )
+            .is_empty()
+        );
+        let diags = run(&ServicePrincipal, Value::String("iam amazonaws.com".into()));
+        let error = diags.errors().next().expect("an error");
+        assert_eq!(error.attribute, Some(AttributePath::root("attr")));
+        assert!(
+            error.detail.contains("iam.amazonaws.com"),
+            "{}",
+            error.detail
+        );
+    }
+
+    #[test]
     fn state_value_matches_the_schema_and_the_listing() {
         let schema = DelegatedAdminResource.schema();
         let id = RegistrationId::parse_import("222222222222").unwrap();

@@ -114,6 +114,19 @@ fn create_refresh_drift_and_destroy() {
         let sandbox = SandboxFixture::start(seed());
         let ws = workspace(tf, &sandbox, "admin-lifecycle", MANAGEMENT);
         ws.write_main(&admins(&members()[..1], ""));
+
+        // The management-account check needs DescribeOrganization; when that fails the plan
+        // still goes ahead, and apply would report AWS's own answer.
+        sandbox.set_faults(FaultConfig {
+            server_error_every: 1,
+            operations: Some(vec!["DescribeOrganization".into()]),
+            ..FaultConfig::default()
+        });
+        let (outcome, run) = ws.plan();
+        assert_eq!(outcome, PlanOutcome::Changes, "{run}");
+        assert!(sandbox.calls("DescribeOrganization") > 0, "{run}");
+        sandbox.set_faults(FaultConfig::default());
+
         ws.apply();
         ws.assert_no_changes();
 
