@@ -5,5 +5,6 @@ pub mod framework;
 pub mod logging;
 pub mod plugin;
 pub mod provider;
+pub mod resources;
 pub mod sandbox;
 pub mod tfplugin6;

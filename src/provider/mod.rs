@@ -75,7 +75,9 @@ impl Provider for CentralRootProvider {
     }
 
     fn resources(&self) -> Vec<Arc<dyn Resource<ProviderData>>> {
-        Vec::new()
+        vec![Arc::new(
+            crate::resources::delegated_admin::DelegatedAdminResource,
+        )]
     }
 
     fn data_sources(&self) -> Vec<Arc<dyn DataSource<ProviderData>>> {
