@@ -373,3 +373,72 @@ fn data_source_in_a_check_block() {
         assert_eq!(output(&ws, "organization")["rcm"], true, "{tf}");
     });
 }
+
+/// Fails every call of `operation` with HTTP 500 from now on.
+fn fail_every(fx: &SandboxFixture, operation: &str) {
+    fx.set_faults(FaultConfig {
+        server_error_every: 1,
+        operations: Some(vec![operation.to_owned()]),
+        ..FaultConfig::default()
+    });
+}
+
+/// A create that fails halfway leaves no state and the next create adopts what was enabled; an
+/// update that fails halfway records what is really enabled, so the next plan shows the rest.
+/// `max_retries = 0` makes the injected server errors final.
+#[test]
+fn partial_failures_keep_state_truthful() {
+    each_terraform(|tf| {
+        let fx = SandboxFixture::start(with_trusted_access(Seed::default_seed()));
+        let ws = workspace(tf, &fx, "features-partial");
+        let retries = "  max_retries = 0\n";
+
+        fail_every(&fx, "EnableOrganizationsRootSessions");
+        ws.write_main(&resource_config(
+            &["RootCredentialsManagement", "RootSessions"],
+            false,
+            retries,
+        ));
+        let run = ws.run(&["apply", "-auto-approve"]);
+        run.assert_failure();
+        run.assert_output_contains("AWS kept failing internally");
+        assert_eq!(sandbox_features(&fx), ["RootCredentialsManagement"], "{tf}");
+        assert!(
+            resource_attributes(&ws).is_none(),
+            "{tf}: failed create left state"
+        );
+
+        fx.set_faults(FaultConfig::default());
+        ws.write_main(&resource_config(
+            &["RootCredentialsManagement"],
+            false,
+            retries,
+        ));
+        ws.apply();
+        let attrs = resource_attributes(&ws).expect("adopted");
+        assert_eq!(
+            attrs["enabled_features"],
+            json!(["RootCredentialsManagement"])
+        );
+
+        fail_every(&fx, "DisableOrganizationsRootCredentialsManagement");
+        ws.write_main(&resource_config(&["RootSessions"], false, retries));
+        ws.run(&["apply", "-auto-approve"]).assert_failure();
+        assert_eq!(
+            sandbox_features(&fx),
+            ["RootCredentialsManagement", "RootSessions"],
+            "{tf}"
+        );
+        let attrs = resource_attributes(&ws).expect("still in state");
+        assert_eq!(
+            attrs["enabled_features"],
+            json!(["RootCredentialsManagement", "RootSessions"]),
+            "{tf}: state must hold what is really enabled"
+        );
+
+        fx.set_faults(FaultConfig::default());
+        ws.apply();
+        assert_eq!(sandbox_features(&fx), ["RootSessions"], "{tf}");
+        ws.assert_no_changes();
+    });
+}
