@@ -450,3 +450,24 @@ fn partial_failures_keep_state_truthful() {
         ws.assert_no_changes();
     });
 }
+
+/// An organization that no longer exists drops the resource from state with a warning, so the
+/// plan creates it again instead of failing.
+#[test]
+fn vanished_organization_leaves_state_with_a_warning() {
+    each_terraform(|tf| {
+        let fx = SandboxFixture::start(compliant_seed());
+        let ws = workspace(tf, &fx, "features-vanished");
+        ws.write_main(&resource_config(
+            &["RootCredentialsManagement", "RootSessions"],
+            true,
+            "",
+        ));
+        ws.apply();
+        change_outside(&fx, |seed| seed.organization = None);
+        let (outcome, run) = ws.plan();
+        assert_eq!(outcome, PlanOutcome::Changes, "{tf}:\n{run}");
+        run.assert_output_contains("Organization no longer exists");
+        run.assert_output_contains("will be created");
+    });
+}
