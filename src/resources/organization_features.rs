@@ -179,8 +179,8 @@ async fn converge(
     wanted: &BTreeSet<Feature>,
     enable_trusted_access: bool,
 ) -> Result<OrganizationFeatures, AwsError> {
-    if enable_trusted_access && aws.ensure_iam_trusted_access().await? {
-        tracing::info!("trusted access for {IAM_SERVICE_PRINCIPAL} enabled");
+    if enable_trusted_access {
+        aws.ensure_iam_trusted_access().await?;
     }
     let mut current = guarded(aws, enable_trusted_access, || aws.list_features()).await?;
     let changes = FeatureChanges::between(&current.enabled, wanted);
