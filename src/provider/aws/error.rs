@@ -237,7 +237,9 @@ impl AwsError {
                 "Centralized root access needs trusted access for iam.amazonaws.com in AWS \
                  Organizations. Set enable_trusted_access = true on centralroot_organization_features, \
                  or run from the management account:\n  aws organizations enable-aws-service-access \
-                 --service-principal iam.amazonaws.com"
+                 --service-principal iam.amazonaws.com\nIf enable_trusted_access is already true, \
+                 trusted access is on but IAM did not see it within the provider's wait; apply \
+                 again in a minute."
             }
             ErrorKind::NotManagementOrDelegatedAdministrator => {
                 "Configure the provider with credentials of the organization's management account, \
