@@ -1,6 +1,7 @@
 //! terraform-provider-centralroot: a Terraform and OpenTofu provider for AWS centralized root access.
 
 pub mod cty;
+pub mod data_sources;
 pub mod framework;
 pub mod logging;
 pub mod plugin;

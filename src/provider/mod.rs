@@ -75,12 +75,15 @@ impl Provider for CentralRootProvider {
     }
 
     fn resources(&self) -> Vec<Arc<dyn Resource<ProviderData>>> {
-        vec![Arc::new(
-            crate::resources::delegated_admin::DelegatedAdminResource,
-        )]
+        vec![
+            Arc::new(crate::resources::OrganizationFeaturesResource),
+            Arc::new(crate::resources::DelegatedAdminResource),
+        ]
     }
 
     fn data_sources(&self) -> Vec<Arc<dyn DataSource<ProviderData>>> {
-        Vec::new()
+        vec![Arc::new(
+            crate::data_sources::OrganizationFeaturesDataSource,
+        )]
     }
 }

@@ -114,6 +114,19 @@ fn create_refresh_drift_and_destroy() {
         let sandbox = SandboxFixture::start(seed());
         let ws = workspace(tf, &sandbox, "admin-lifecycle", MANAGEMENT);
         ws.write_main(&admins(&members()[..1], ""));
+
+        // The management-account check needs DescribeOrganization; when that fails the plan
+        // still goes ahead, and apply would report AWS's own answer.
+        sandbox.set_faults(FaultConfig {
+            server_error_every: 1,
+            operations: Some(vec!["DescribeOrganization".into()]),
+            ..FaultConfig::default()
+        });
+        let (outcome, run) = ws.plan();
+        assert_eq!(outcome, PlanOutcome::Changes, "{run}");
+        assert!(sandbox.calls("DescribeOrganization") > 0, "{run}");
+        sandbox.set_faults(FaultConfig::default());
+
         ws.apply();
         ws.assert_no_changes();
 
@@ -290,6 +303,16 @@ import {{
             ws.assert_no_changes();
             assert_eq!(state_instances(&ws), 1);
         }
+
+        // Without an organization there is no registration: refresh drops both with a warning.
+        let mut model = sandbox.state();
+        model.organization = None;
+        sandbox.sandbox().replace(model);
+        let (outcome, run) = ws.plan();
+        assert_eq!(outcome, PlanOutcome::Changes, "{run}");
+        run.assert_output_contains("Warning: The account is not in an AWS organization")
+            .assert_output_contains("centralroot_delegated_admin.by_account will be created")
+            .assert_output_contains("centralroot_delegated_admin.by_principal will be created");
         eprintln!("import with {tf}: {:.1?}", started.elapsed());
     });
 }

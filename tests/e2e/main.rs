@@ -2,6 +2,8 @@
 //! where AWS is involved). One test binary, one module per subject; `support` is the harness.
 
 mod delegated_admin;
+mod errors;
+mod organization_features;
 mod protocol;
 mod reliability;
 mod secrets;

@@ -78,6 +78,13 @@ impl ErrorKind {
             "ServiceFailure" | "Service" | "InternalFailure" | "ServiceUnavailable" => {
                 Self::ServiceFailure
             }
+            // Organizations' way of saying what IAM calls OrganizationNotInAllFeaturesMode, e.g.
+            // when enabling trusted access; one kind, so users get the same advice.
+            "ConstraintViolation"
+                if reason.as_deref() == Some("ORGANIZATION_NOT_IN_ALL_FEATURES_MODE") =>
+            {
+                Self::NotAllFeaturesMode
+            }
             "ConstraintViolation" => Self::ConstraintViolation(reason),
             "InvalidInput" => Self::InvalidInput(reason),
             "AccountNotFound" => Self::AccountNotFound,
@@ -230,7 +237,9 @@ impl AwsError {
                 "Centralized root access needs trusted access for iam.amazonaws.com in AWS \
                  Organizations. Set enable_trusted_access = true on centralroot_organization_features, \
                  or run from the management account:\n  aws organizations enable-aws-service-access \
-                 --service-principal iam.amazonaws.com"
+                 --service-principal iam.amazonaws.com\nIf enable_trusted_access is already true, \
+                 trusted access is on but IAM did not see it within the provider's wait; apply \
+                 again in a minute."
             }
             ErrorKind::NotManagementOrDelegatedAdministrator => {
                 "Configure the provider with credentials of the organization's management account, \
@@ -387,6 +396,19 @@ mod tests {
         assert!(detail.contains("enable-aws-service-access --service-principal iam.amazonaws.com"));
         assert!(detail.contains("trusted access is off"));
         assert!(detail.contains("r-1"));
+    }
+
+    #[test]
+    fn consolidated_billing_reads_the_same_from_both_services() {
+        let kind = ErrorKind::from_code(
+            "ConstraintViolationException",
+            Some("ORGANIZATION_NOT_IN_ALL_FEATURES_MODE".into()),
+        );
+        assert_eq!(kind, ErrorKind::NotAllFeaturesMode);
+        assert_eq!(
+            ErrorKind::from_code("OrganizationNotInAllFeaturesModeException", None),
+            ErrorKind::NotAllFeaturesMode
+        );
     }
 
     #[test]
