@@ -12,6 +12,7 @@ use std::cell::Cell;
 
 use centralroot::cty::{Type, Value, json, msgpack};
 use centralroot::resources::delegated_admin::RegistrationId;
+use centralroot::resources::organization_features::parse_import_id;
 use proptest::collection::vec;
 use proptest::prelude::*;
 
@@ -291,8 +292,40 @@ fn import_ids_of_delegated_admins() {
     }
 }
 
+#[test]
+fn import_ids_of_organization_features() {
+    let long = format!("o-{}", "a".repeat(1 << 20));
+    for (id, ok) in [
+        ("o-aa111bb222", true),
+        ("o-abcdefghij0123456789abcdefghij01", true),
+        ("o-abcdefghij0123456789abcdefghij012", false),
+        ("o-aa111bb22", false),
+        ("o-AA111BB222", false),
+        ("O-aa111bb222", false),
+        ("o-aa111bb222 ", false),
+        ("o-ａａ111bb222", false),
+        ("", false),
+        (long.as_str(), false),
+    ] {
+        let (parsed, peak) = peak_allocation(|| parse_import_id(id).map(str::to_owned));
+        let shown: String = id.chars().take(40).collect();
+        assert_eq!(parsed.is_ok(), ok, "{shown:?}: {parsed:?}");
+        assert!(peak <= 4 * id.len() + 4096, "{shown:?} allocated {peak}");
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(2048))]
+
+    #[test]
+    fn organization_import_ids_never_panic(
+        id in prop_oneof!["\\PC{0,40}", "o-[a-z0-9A-Z]{8,34}"],
+    ) {
+        if let Ok(parsed) = parse_import_id(&id) {
+            prop_assert_eq!(parsed, id.as_str());
+            prop_assert!(parsed.starts_with("o-"));
+        }
+    }
 
     #[test]
     fn import_ids_never_panic_and_accepted_ones_round_trip(

@@ -1,8 +1,10 @@
-//! `terraform import` IDs as users type them: never a panic, and an accepted ID prints back as
-//! the same registration.
+//! `terraform import` IDs as users type them, for both resources: never a panic, an accepted
+//! delegated-admin ID prints back as the same registration, an accepted organization ID is the
+//! input itself.
 #![no_main]
 
 use centralroot::resources::delegated_admin::RegistrationId;
+use centralroot::resources::organization_features::parse_import_id;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -12,5 +14,8 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(parsed) = RegistrationId::parse_import(id) {
         let again = RegistrationId::parse_import(&parsed.to_string());
         assert_eq!(again.ok(), Some(parsed));
+    }
+    if let Ok(organization) = parse_import_id(id) {
+        assert_eq!(organization, id);
     }
 });

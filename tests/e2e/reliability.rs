@@ -1,13 +1,15 @@
 //! Reliability under faults, interrupts and crashes (issue 5): through the sandbox's fault
-//! controls, a configuration of 50 delegated administrators applies at `-parallelism=10` and
-//! converges; a fault that never clears ends in a clear error within the configured retries;
-//! Ctrl-C stops Terraform quickly with state written; a provider killed mid-apply leaves state
-//! that the next run reconciles with reality.
+//! controls, a configuration of both organization features and 50 delegated administrators
+//! applies at `-parallelism=10` with the provider's default retries and converges (throttling,
+//! concurrent modification, server errors, latency, slow trusted-access propagation); a fault
+//! that never clears ends in a clear error within the configured retries; Ctrl-C stops Terraform
+//! quickly with state written; a provider killed mid-apply leaves state that the next run
+//! reconciles with reality.
 //!
 //! The fault scenarios run on Terraform 1.15 only (each costs seconds of injected delays and
 //! retries, and the provider's retry behaviour does not depend on the CLI); one scenario,
 //! throttling, runs on every CLI. Interrupt and crash run on every CLI: the process trees differ
-//! (Terraform 1.15 here runs inside a Python launcher).
+//! (Terraform 1.15 here runs inside a Python launcher, the provider is its child).
 
 use std::collections::BTreeSet;
 use std::thread;
@@ -23,11 +25,6 @@ use crate::support::{Running, SandboxFixture, Terraform, Workspace, each_terrafo
 
 /// Delegated administrators in the fault scenarios.
 const ADMINS: usize = 50;
-
-/// The fault scenarios configure their retries: with the SDK's default of 3 attempts, a fault on
-/// every 2nd, 3rd or 5th call fails some of 50 registrations (a call meets the fault on every
-/// attempt often enough). 10 retries is what a user facing such an API would set.
-const FAULT_RETRIES: &str = "  max_retries = 10";
 
 /// The generated member accounts (`100000000000`, …), the first `count` of them.
 pub fn member_ids(count: usize) -> Vec<String> {
@@ -49,7 +46,29 @@ pub fn seed_with_trusted_access() -> Seed {
 /// A configuration registering `accounts` as delegated administrators for IAM, with
 /// `provider_settings` inside the provider block.
 pub fn admins_config(accounts: &[String], provider_settings: &str) -> String {
+    config(accounts, provider_settings, false)
+}
+
+/// The organization's features: both on, trusted access for IAM on.
+const FEATURES: &str = r#"
+resource "centralroot_organization_features" "this" {
+  enabled_features      = ["RootCredentialsManagement", "RootSessions"]
+  enable_trusted_access = true
+}
+"#;
+
+/// [`admins_config`], plus the organization features when `with_features` is set (the
+/// registrations then depend on them, as trusted access must come first).
+fn config(accounts: &[String], provider_settings: &str, with_features: bool) -> String {
     let list: Vec<String> = accounts.iter().map(|id| format!("\"{id}\"")).collect();
+    let (features, depends_on) = if with_features {
+        (
+            FEATURES,
+            "\n  depends_on = [centralroot_organization_features.this]",
+        )
+    } else {
+        ("", "")
+    };
     format!(
         r#"terraform {{
   required_providers {{
@@ -62,10 +81,10 @@ pub fn admins_config(accounts: &[String], provider_settings: &str) -> String {
 provider "centralroot" {{
 {provider_settings}
 }}
-
+{features}
 resource "centralroot_delegated_admin" "admin" {{
   for_each   = toset([{}])
-  account_id = each.value
+  account_id = each.value{depends_on}
 }}
 "#,
         list.join(", ")
@@ -100,14 +119,21 @@ fn terraform_1_15() -> &'static Terraform {
         .expect("Terraform 1.15 is among the CLIs")
 }
 
-/// Applies the 50 administrators with `faults` injected (and still injected for the plan after
-/// it), then checks convergence: empty plan, sandbox equals configuration.
-fn converges_under(tf: &'static Terraform, name: &str, faults: FaultConfig, injects_errors: bool) {
-    let fixture = SandboxFixture::start(seed_with_trusted_access());
+/// Applies both features and the 50 administrators with the provider's default retries and
+/// `faults` injected (still injected for the plan after it), then checks convergence: empty
+/// plan, sandbox equals configuration equals state. `seed` says whether trusted access starts on.
+fn converges_under(
+    tf: &'static Terraform,
+    name: &str,
+    seed: Seed,
+    faults: FaultConfig,
+    injects_errors: bool,
+) -> SandboxFixture {
+    let fixture = SandboxFixture::start(seed);
     let mut ws = Workspace::new(tf, name);
     fixture.configure(&mut ws, MANAGEMENT);
     let accounts = member_ids(ADMINS);
-    ws.write_main(&admins_config(&accounts, FAULT_RETRIES));
+    ws.write_main(&config(&accounts, "", true));
     fixture.set_faults(faults.clone());
 
     ws.run_ok(&["apply", "-auto-approve", "-parallelism=10"]);
@@ -119,8 +145,19 @@ fn converges_under(tf: &'static Terraform, name: &str, faults: FaultConfig, inje
     }
     ws.assert_no_changes();
     let expected: BTreeSet<String> = accounts.into_iter().collect();
+    let sandbox = fixture.state();
     assert_eq!(registered(&fixture), expected, "sandbox after {name}");
     assert_eq!(in_state(&ws), expected, "state after {name}");
+    let features: Vec<&str> = sandbox.features.iter().map(|f| f.as_str()).collect();
+    assert_eq!(features, ["RootCredentialsManagement", "RootSessions"]);
+    assert!(
+        sandbox
+            .trusted_access
+            .iter()
+            .any(|t| t.service_principal == IAM),
+        "trusted access for IAM after {name}"
+    );
+    fixture
 }
 
 #[test]
@@ -129,6 +166,7 @@ fn throttling_every_second_call_converges() {
         converges_under(
             tf,
             "fault-throttle",
+            seed_with_trusted_access(),
             FaultConfig {
                 throttle_every: 2,
                 ..FaultConfig::default()
@@ -143,6 +181,7 @@ fn concurrent_modification_every_third_call_converges() {
     converges_under(
         terraform_1_15(),
         "fault-concurrent",
+        seed_with_trusted_access(),
         FaultConfig {
             concurrent_modification_every: 3,
             ..FaultConfig::default()
@@ -156,6 +195,7 @@ fn server_errors_every_fifth_call_converge() {
     converges_under(
         terraform_1_15(),
         "fault-server-error",
+        seed_with_trusted_access(),
         FaultConfig {
             server_error_every: 5,
             ..FaultConfig::default()
@@ -169,11 +209,38 @@ fn latency_of_300_ms_converges() {
     converges_under(
         terraform_1_15(),
         "fault-latency",
+        seed_with_trusted_access(),
         FaultConfig {
             latency_ms: 300,
             ..FaultConfig::default()
         },
         false,
+    );
+}
+
+#[test]
+fn trusted_access_propagating_for_2_s_converges() {
+    // Trusted access starts off: the features resource enables it, and IAM refuses the feature
+    // calls until it has propagated.
+    let fixture = converges_under(
+        terraform_1_15(),
+        "fault-propagation",
+        Seed::default_seed().with_generated_members(55),
+        FaultConfig {
+            trusted_access_propagation_ms: 2_000,
+            ..FaultConfig::default()
+        },
+        false,
+    );
+    let waited = fixture
+        .requests()
+        .operations
+        .values()
+        .flat_map(|count| count.errors.keys())
+        .any(|code| code.contains("ServiceAccessNotEnabled"));
+    assert!(
+        waited,
+        "IAM never answered ServiceAccessNotEnabled: nothing propagated"
     );
 }
 
