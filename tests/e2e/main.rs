@@ -1,5 +1,6 @@
 //! End-to-end tests: real Terraform CLIs drive the freshly built provider (against the sandbox
 //! where AWS is involved). One test binary, one module per subject; `support` is the harness.
 
+mod examples;
 mod protocol;
 mod support;
