@@ -80,7 +80,10 @@ fn workspace_with(tf: &'static Terraform, dir: &Path) -> Workspace {
     for (name, text) in &files {
         ws.write(name, text);
     }
-    if !files.iter().any(|(_, text)| text.contains("required_providers")) {
+    if !files
+        .iter()
+        .any(|(_, text)| text.contains("required_providers"))
+    {
         ws.write("zz_required_providers.tf", REQUIRED_PROVIDERS);
     }
     ws
@@ -143,6 +146,7 @@ fn every_example_passes_terraform_validate() {
         );
     }
     each_terraform(|tf| {
+        let mut failures = Vec::new();
         for dir in &dirs {
             let (major, minor) = minimum_version(&tf_files(dir));
             if !tf.at_least(major, minor) {
@@ -158,13 +162,15 @@ fn every_example_passes_terraform_validate() {
                 .errors()
                 .map(|diag| format!("{diag:?}"))
                 .collect();
-            assert!(
-                validation.valid && errors.is_empty(),
-                "{tf}: {} does not validate:\n  {}\n{run}",
-                relative(dir),
-                errors.join("\n  ")
-            );
+            if !validation.valid || !errors.is_empty() {
+                failures.push(format!(
+                    "{} does not validate:\n  {}\n{run}",
+                    relative(dir),
+                    errors.join("\n  ")
+                ));
+            }
         }
+        assert!(failures.is_empty(), "{tf}:\n{}", failures.join("\n"));
     });
 }
 
