@@ -75,10 +75,12 @@ impl Provider for CentralRootProvider {
     }
 
     fn resources(&self) -> Vec<Arc<dyn Resource<ProviderData>>> {
-        Vec::new()
+        vec![Arc::new(crate::resources::OrganizationFeaturesResource)]
     }
 
     fn data_sources(&self) -> Vec<Arc<dyn DataSource<ProviderData>>> {
-        Vec::new()
+        vec![Arc::new(
+            crate::data_sources::OrganizationFeaturesDataSource,
+        )]
     }
 }

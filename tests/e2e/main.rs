@@ -1,6 +1,8 @@
 //! End-to-end tests: real Terraform CLIs drive the freshly built provider (against the sandbox
 //! where AWS is involved). One test binary, one module per subject; `support` is the harness.
 
+mod errors;
 mod examples;
+mod organization_features;
 mod protocol;
 mod support;

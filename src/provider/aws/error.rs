@@ -75,6 +75,13 @@ impl ErrorKind {
             "ServiceFailure" | "Service" | "InternalFailure" | "ServiceUnavailable" => {
                 Self::ServiceFailure
             }
+            // Organizations' way of saying what IAM calls OrganizationNotInAllFeaturesMode, e.g.
+            // when enabling trusted access; one kind, so users get the same advice.
+            "ConstraintViolation"
+                if reason.as_deref() == Some("ORGANIZATION_NOT_IN_ALL_FEATURES_MODE") =>
+            {
+                Self::NotAllFeaturesMode
+            }
             "ConstraintViolation" => Self::ConstraintViolation(reason),
             "InvalidInput" => Self::InvalidInput(reason),
             "AccountNotFound" => Self::AccountNotFound,
@@ -366,6 +373,19 @@ mod tests {
         assert!(detail.contains("enable-aws-service-access --service-principal iam.amazonaws.com"));
         assert!(detail.contains("trusted access is off"));
         assert!(detail.contains("r-1"));
+    }
+
+    #[test]
+    fn consolidated_billing_reads_the_same_from_both_services() {
+        let kind = ErrorKind::from_code(
+            "ConstraintViolationException",
+            Some("ORGANIZATION_NOT_IN_ALL_FEATURES_MODE".into()),
+        );
+        assert_eq!(kind, ErrorKind::NotAllFeaturesMode);
+        assert_eq!(
+            ErrorKind::from_code("OrganizationNotInAllFeaturesModeException", None),
+            ErrorKind::NotAllFeaturesMode
+        );
     }
 
     #[test]

@@ -6,15 +6,18 @@
 //! - [`retry`]: retry classifiers the SDK lacks (ConcurrentModificationException).
 //! - [`features`]: IAM organization features and trusted access, with the propagation wait.
 //! - [`delegated_admins`]: delegated administrators and the per-run listing cache.
+//! - [`organization`]: the organization itself (id, management account, feature set).
 
 pub mod delegated_admins;
 pub mod error;
 pub mod features;
+pub mod organization;
 pub mod retry;
 
 pub use delegated_admins::{DelegatedAdmin, DelegatedAdminCache};
 pub use error::{AwsError, ErrorKind};
 pub use features::{Feature, IAM_SERVICE_PRINCIPAL, OrganizationFeatures, PropagationWait};
+pub use organization::OrganizationInfo;
 
 /// The AWS clients a configured provider holds, and the state it shares across resources.
 #[derive(Debug)]
