@@ -314,6 +314,14 @@ mod generator {
                     .description("The ID.")
                     .plan_modifier(UseStateForUnknown),
             )
+            .attribute(
+                "items",
+                Attribute::computed(Type::list(Type::object([
+                    ("key", Type::String),
+                    ("count", Type::Number),
+                ])))
+                .description("The items."),
+            )
             .block(
                 "part",
                 NestedBlock::new(
@@ -345,6 +353,7 @@ mod generator {
 ### Read-Only
 
 - `id` (String) The ID.
+- `items` (List of Object) The items. (see [below for nested schema](#nestedatt--items))
 
 <a id=\"nestedblock--part\"></a>
 ### Nested Schema for `part`
@@ -352,6 +361,14 @@ mod generator {
 Required:
 
 - `size` (Number)
+
+<a id=\"nestedatt--items\"></a>
+### Nested Schema for `items`
+
+Read-Only:
+
+- `count` (Number)
+- `key` (String)
 ";
         assert_eq!(text, expected);
     }

@@ -2,6 +2,8 @@
 //! tfplugindocs renders a Go provider's schema: Required / Optional / Read-Only lists, then one
 //! "Nested Schema" section per nested block.
 
+use std::collections::BTreeMap;
+
 use centralroot::cty::{Type, Value};
 use centralroot::framework::plan_modifiers::{PlanModifier, RequiresReplace};
 use centralroot::framework::schema::{Attribute, AttributeMode, Block, NestedBlock, Nesting};
@@ -56,47 +58,101 @@ fn is_read_only(block: &Block) -> bool {
             .all(|nested| is_read_only(nested.block()))
 }
 
-/// `## Schema` with the lists of `block` and its nested blocks' sections.
+/// A section queued below the lists: a nested block, or the object type of an attribute.
+#[derive(Clone)]
+enum Nested<'a> {
+    Block(&'a Block),
+    /// The attribute types of an object and the group its attribute is in.
+    Object(&'a BTreeMap<String, Type>, Group),
+}
+
+/// `## Schema` with the lists of `block` and its nested sections.
 pub fn section(block: &Block) -> String {
     let mut out = String::from("## Schema\n");
-    let mut nested = Vec::new();
-    groups(block, &[], "### ", &mut out, &mut nested);
+    let mut queue = Vec::new();
+    groups(block, &[], "### ", &mut out, &mut queue);
     // Breadth-first, as tfplugindocs orders them: a block's section before its children's.
     let mut index = 0;
-    while index < nested.len() {
-        let (path, child): (Vec<String>, &Block) = nested[index].clone();
+    while index < queue.len() {
+        let (path, nested): (Vec<String>, Nested<'_>) = queue[index].clone();
+        let kind = match nested {
+            Nested::Block(_) => "nestedblock",
+            Nested::Object(..) => "nestedatt",
+        };
         out.push_str(&format!(
             "\n<a id=\"{}\"></a>\n### Nested Schema for `{}`\n",
-            anchor(&path),
+            anchor(kind, &path),
             path.join(".")
         ));
-        groups(child, &path, "", &mut out, &mut nested);
+        match nested {
+            Nested::Block(child) => groups(child, &path, "", &mut out, &mut queue),
+            Nested::Object(attributes, group) => {
+                out.push_str(&format!("\n{}:\n\n", group.title()));
+                for (name, ty) in attributes {
+                    let mut item_path = path.clone();
+                    item_path.push(name.clone());
+                    let mut item = format!("- `{name}` ({})", type_name(ty));
+                    if let Some(fields) = object_fields(ty) {
+                        item.push_str(&format!(
+                            " (see [below for nested schema](#{}))",
+                            anchor("nestedatt", &item_path)
+                        ));
+                        queue.push((item_path, Nested::Object(fields, group)));
+                    }
+                    out.push_str(&item);
+                    out.push('\n');
+                }
+            }
+        }
         index += 1;
     }
     out
 }
 
-/// Appends the Required / Optional / Read-Only lists of `block`, queueing its nested blocks.
+/// The attribute types of `ty` when it is an object or a collection of objects.
+fn object_fields(ty: &Type) -> Option<&BTreeMap<String, Type>> {
+    match ty {
+        Type::Object { attributes, .. } => Some(attributes),
+        Type::List(element) | Type::Set(element) | Type::Map(element) => object_fields(element),
+        _ => None,
+    }
+}
+
+/// Appends the Required / Optional / Read-Only lists of `block`, queueing its nested sections.
 fn groups<'a>(
     block: &'a Block,
     path: &[String],
     heading: &str,
     out: &mut String,
-    nested: &mut Vec<(Vec<String>, &'a Block)>,
+    queue: &mut Vec<(Vec<String>, Nested<'a>)>,
 ) {
     for group in Group::ALL {
         let mut items: Vec<(&String, String)> = Vec::new();
         for (name, attribute) in block.attributes() {
-            if Group::of_attribute(attribute) == group {
-                items.push((name, attribute_item(name, attribute)));
+            if Group::of_attribute(attribute) != group {
+                continue;
             }
+            let mut item = attribute_item(name, attribute);
+            if let Some(fields) = object_fields(attribute.ty()) {
+                let mut child_path = path.to_vec();
+                child_path.push(name.clone());
+                item.push_str(&format!(
+                    " (see [below for nested schema](#{}))",
+                    anchor("nestedatt", &child_path)
+                ));
+                queue.push((child_path, Nested::Object(fields, group)));
+            }
+            items.push((name, item));
         }
         for (name, child) in block.blocks() {
             if Group::of_block(child) == group {
                 let mut child_path = path.to_vec();
                 child_path.push(name.clone());
-                items.push((name, block_item(name, child, &anchor(&child_path))));
-                nested.push((child_path, child.block()));
+                items.push((
+                    name,
+                    block_item(name, child, &anchor("nestedblock", &child_path)),
+                ));
+                queue.push((child_path, Nested::Block(child.block())));
             }
         }
         if items.is_empty() {
@@ -115,9 +171,9 @@ fn groups<'a>(
     }
 }
 
-/// The HTML anchor of a nested block's section.
-fn anchor(path: &[String]) -> String {
-    format!("nestedblock--{}", path.join("--"))
+/// The HTML anchor of a nested section, as tfplugindocs names them.
+fn anchor(kind: &str, path: &[String]) -> String {
+    format!("{kind}--{}", path.join("--"))
 }
 
 /// `- `name` (Type, Sensitive) Description. Value must …. Defaults to …. Changing this forces …`
