@@ -88,9 +88,6 @@ main() {
         ./scripts/install-terraform.sh
         tf="$ROOT/.tools/bin/terraform-1.15"
     fi
-    local tf_version
-    tf_version="$("$tf" version | head -n 1)" || die "cannot run $tf"
-    echo "using $tf_version ($tf)"
 
     say "building terraform-provider-centralroot"
     cargo build --bin terraform-provider-centralroot
@@ -123,6 +120,9 @@ provider_installation {
 RC
     export TF_CLI_CONFIG_FILE="$WORK/terraformrc" TF_IN_AUTOMATION=1 TF_INPUT=0 CHECKPOINT_DISABLE=1
     export AWS_EC2_METADATA_DISABLED=true
+    local tf_version
+    tf_version="$("$tf" version | head -n 1)" || die "cannot run $tf"
+    echo "using $tf_version ($tf)"
 
     cd "$WORK/config"
     local init_note="skipped: $tf_version refuses dev_overrides, and they need no init"
