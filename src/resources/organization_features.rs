@@ -67,7 +67,7 @@ impl FeatureChanges {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
     "{id:?} is not an organization ID: expected o- followed by 10 to 32 lowercase letters or \
-     digits, for example:\n  terraform import centralroot_organization_features.this o-a1b2c3d4e5"
+     digits, for example:\n  terraform import centralroot_organization_features.this o-aa111bb222"
 )]
 pub struct InvalidImportId {
     /// The refused ID.

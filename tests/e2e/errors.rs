@@ -10,9 +10,20 @@ use crate::organization_features::{
     sandbox_trusted_access, workspace,
 };
 use crate::support::sandbox::{IAM, MEMBERS};
-use crate::support::{SandboxFixture, Workspace, each_terraform};
+use crate::support::{Run, SandboxFixture, Workspace, each_terraform};
 
 const BOTH: [&str; 2] = ["RootCredentialsManagement", "RootSessions"];
+
+/// Fails unless the output says `text`, wherever Terraform wrapped its lines.
+#[track_caller]
+fn assert_says(run: &Run, text: &str) {
+    let flat = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let output = flat(&format!("{}\n{}", run.stdout, run.stderr));
+    assert!(
+        output.contains(&flat(text)),
+        "expected the output to say {text:?}:\n{run}"
+    );
+}
 
 /// Nothing changed: no feature in the sandbox, nothing in Terraform's state.
 #[track_caller]
@@ -45,12 +56,18 @@ fn member_account_credentials_are_refused() {
         let mut ws = Workspace::new(tf, "errors-member");
         fx.configure(&mut ws, MEMBERS[0]);
         ws.write_main(&resource_config(&BOTH, false, ""));
-        ws.run(&["apply", "-auto-approve"])
-            .assert_failure()
-            .assert_output_contains(
-                "Caller is not the management account or the IAM delegated administrator",
-            )
-            .assert_output_contains("credentials of the organization's management account");
+        let run = ws.run(&["apply", "-auto-approve"]);
+        run.assert_failure();
+        assert_says(
+            &run,
+            "Caller is not the management account or the IAM delegated administrator",
+        );
+        assert_says(&run, "credentials of the organization's management account");
+        // An account-wide problem: on the resource, not on one of its attributes.
+        assert_says(
+            &run,
+            "12: resource \"centralroot_organization_features\" \"this\" {",
+        );
         assert_unchanged(&fx, &ws, true);
     });
 }
@@ -67,10 +84,10 @@ fn consolidated_billing_organization_is_refused() {
         // With enable_trusted_access = true the first failing call is Organizations'
         // EnableAWSServiceAccess, whose ConstraintViolation must read like IAM's error.
         ws.write_main(&resource_config(&BOTH, true, ""));
-        ws.run(&["apply", "-auto-approve"])
-            .assert_failure()
-            .assert_output_contains("The organization does not have all features enabled")
-            .assert_output_contains("aws organizations enable-all-features");
+        let run = ws.run(&["apply", "-auto-approve"]);
+        run.assert_failure();
+        assert_says(&run, "The organization does not have all features enabled");
+        assert_says(&run, "aws organizations enable-all-features");
         assert_unchanged(&fx, &ws, false);
     });
 }
@@ -83,14 +100,18 @@ fn trusted_access_off_names_both_fixes() {
         ws.write_main(&resource_config(&BOTH, false, ""));
         let line = ws.line_of("main.tf", "enable_trusted_access");
         let run = ws.run(&["apply", "-auto-approve"]);
-        run.assert_failure()
-            .assert_output_contains("IAM trusted access is not enabled in AWS Organizations")
-            .assert_output_contains("enable_trusted_access = true")
-            .assert_output_contains(
-                "aws organizations enable-aws-service-access --service-principal iam.amazonaws.com",
-            )
-            // Terraform quotes the attribute the diagnostic is on.
-            .assert_output_contains(&format!("{line}:   enable_trusted_access = false"));
+        run.assert_failure();
+        assert_says(
+            &run,
+            "IAM trusted access is not enabled in AWS Organizations",
+        );
+        assert_says(&run, "Set enable_trusted_access = true");
+        assert_says(
+            &run,
+            "aws organizations enable-aws-service-access --service-principal iam.amazonaws.com",
+        );
+        // Terraform quotes the attribute the diagnostic is on.
+        assert_says(&run, &format!("{line}: enable_trusted_access = false"));
         assert_unchanged(&fx, &ws, false);
     });
 }
@@ -134,19 +155,22 @@ fn invalid_import_ids_are_refused() {
         let fx = SandboxFixture::default_seed();
         let ws = workspace(tf, &fx, "errors-import");
         ws.write_main(&resource_config(&BOTH, true, ""));
-        ws.import(ADDRESS, "sandbox1234")
-            .assert_failure()
-            .assert_output_contains("o- followed by 10 to 32 lowercase letters or digits")
-            .assert_output_contains("terraform import centralroot_organization_features.this");
+        let run = ws.import(ADDRESS, "sandbox1234");
+        run.assert_failure();
+        assert_says(&run, "o- followed by 10 to 32 lowercase letters or digits");
+        assert_says(
+            &run,
+            "terraform import centralroot_organization_features.this o-",
+        );
         assert!(
             fx.requests().operations.is_empty(),
             "{tf}: a malformed import ID reached AWS"
         );
         let other = "o-otherorg1234";
-        ws.import(ADDRESS, other)
-            .assert_failure()
-            .assert_output_contains(other)
-            .assert_output_contains(ORG);
+        let run = ws.import(ADDRESS, other);
+        run.assert_failure();
+        assert_says(&run, &format!("The import ID is {other}"));
+        assert_says(&run, &format!("belong to organization {ORG}"));
         assert_unchanged(&fx, &ws, false);
     });
 }
