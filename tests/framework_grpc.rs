@@ -515,7 +515,27 @@ async fn provider_schema_over_grpc() {
         .find(|a| a.name == "role_arn")
         .unwrap();
     assert!(role_arn.required);
-    assert!(resp.resource_schemas.is_empty());
+    // The schemas served are exactly the provider's resource types, each fully described.
+    let provider = centralroot::provider::CentralRootProvider;
+    let mut expected: Vec<&str> = centralroot::framework::provider::Provider::resources(&provider)
+        .iter()
+        .map(|r| r.type_name())
+        .collect();
+    expected.sort_unstable();
+    let mut served: Vec<&str> = resp.resource_schemas.keys().map(String::as_str).collect();
+    served.sort_unstable();
+    assert_eq!(served, expected);
+    for (name, schema) in &resp.resource_schemas {
+        let block = schema.block.as_ref().unwrap();
+        assert!(!block.description.is_empty(), "{name} has no description");
+        for attr in &block.attributes {
+            assert!(
+                !attr.description.is_empty(),
+                "{name}.{} has no description",
+                attr.name
+            );
+        }
+    }
 
     let ids = client
         .get_resource_identity_schemas(pb::get_resource_identity_schemas::Request {})

@@ -17,7 +17,7 @@ use crate::framework::schema::{Attribute, Block, Schema};
 use crate::framework::values::string_set;
 use crate::provider::ProviderData;
 use crate::provider::aws::{
-    AwsError, DelegatedAdmin, ErrorKind, Feature, IAM_SERVICE_PRINCIPAL, OrganizationInfo,
+    AwsError, DelegatedAdmin, ErrorKind, Feature, IAM_SERVICE_PRINCIPAL, Organization,
 };
 
 /// The data source type name.
@@ -55,7 +55,7 @@ pub struct OrganizationFeaturesDataSource;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Posture {
     /// `DescribeOrganization`.
-    pub organization: OrganizationInfo,
+    pub organization: Organization,
     /// The enabled features (empty when IAM refuses to list them, see the module docs).
     pub enabled: BTreeSet<Feature>,
     /// Whether trusted access for `iam.amazonaws.com` is on.
@@ -139,7 +139,7 @@ fn means_no_features(err: &AwsError) -> bool {
 
 async fn gather(data: &ProviderData) -> Result<Posture, AwsError> {
     let aws = &data.aws;
-    let organization = aws.describe_organization().await?;
+    let organization = aws.organization().await?;
     let enabled = match aws.list_features().await {
         Ok(found) => found.enabled,
         Err(err) if means_no_features(&err) => {
@@ -258,11 +258,12 @@ mod tests {
 
     fn posture(enabled: &[Feature], admins: Vec<DelegatedAdmin>) -> Posture {
         Posture {
-            organization: OrganizationInfo {
+            organization: Organization {
                 id: "o-sandbox1234".into(),
                 arn: "arn:aws:organizations::111111111111:organization/o-sandbox1234".into(),
                 feature_set: "ALL".into(),
                 management_account_id: "111111111111".into(),
+                management_account_email: "management@example.com".into(),
             },
             enabled: enabled.iter().copied().collect(),
             iam_trusted_access: !enabled.is_empty(),

@@ -64,15 +64,24 @@ fn region_chain(settings: &ProviderConfig, files: Option<&ProfileFiles>) -> Regi
         .or_else(Region::from_static(DEFAULT_REGION))
 }
 
+/// Retries when neither the provider block nor `AWS_MAX_ATTEMPTS` says otherwise. The SDK's own
+/// default (2 retries) gives up during the bursts of throttling and ConcurrentModification that
+/// Organizations produces when many registrations change at once.
+pub const DEFAULT_MAX_RETRIES: u32 = 10;
+
 fn retry_config(settings: &ProviderConfig) -> Option<RetryConfig> {
-    if settings.max_retries.is_none() && settings.retry_mode.is_none() {
+    let env_attempts = std::env::var_os("AWS_MAX_ATTEMPTS").is_some();
+    let max_retries = settings
+        .max_retries
+        .or((!env_attempts).then_some(DEFAULT_MAX_RETRIES));
+    if max_retries.is_none() && settings.retry_mode.is_none() {
         return None;
     }
     let config = match settings.retry_mode {
         Some(RetryMode::Adaptive) => RetryConfig::adaptive(),
         Some(RetryMode::Standard) | None => RetryConfig::standard(),
     };
-    Some(match settings.max_retries {
+    Some(match max_retries {
         Some(retries) => config.with_max_attempts(retries.saturating_add(1)),
         None => config,
     })

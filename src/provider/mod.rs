@@ -75,7 +75,10 @@ impl Provider for CentralRootProvider {
     }
 
     fn resources(&self) -> Vec<Arc<dyn Resource<ProviderData>>> {
-        vec![Arc::new(crate::resources::OrganizationFeaturesResource)]
+        vec![
+            Arc::new(crate::resources::OrganizationFeaturesResource),
+            Arc::new(crate::resources::DelegatedAdminResource),
+        ]
     }
 
     fn data_sources(&self) -> Vec<Arc<dyn DataSource<ProviderData>>> {

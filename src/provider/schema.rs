@@ -119,7 +119,10 @@ pub fn provider_schema() -> Schema {
         .attribute(
             "max_retries",
             Attribute::optional(Type::Number)
-                .description("How many times a failed AWS call is retried, from 0 to 25.")
+                .description(
+                    "How many times a failed AWS call is retried, from 0 to 25. Defaults to 10, or to \
+                     what `AWS_MAX_ATTEMPTS` allows when that is set.",
+                )
                 .validator(IntBetween::new(0, 25)),
         )
         .attribute(

@@ -179,8 +179,8 @@ async fn converge(
     wanted: &BTreeSet<Feature>,
     enable_trusted_access: bool,
 ) -> Result<OrganizationFeatures, AwsError> {
-    if enable_trusted_access && aws.ensure_iam_trusted_access().await? {
-        tracing::info!("trusted access for {IAM_SERVICE_PRINCIPAL} enabled");
+    if enable_trusted_access {
+        aws.ensure_iam_trusted_access().await?;
     }
     let mut current = guarded(aws, enable_trusted_access, || aws.list_features()).await?;
     let changes = FeatureChanges::between(&current.enabled, wanted);
@@ -406,7 +406,7 @@ impl Resource<ProviderData> for OrganizationFeaturesResource {
             }
         };
         let aws = &ctx.provider_data().aws;
-        let organization = match aws.describe_organization().await {
+        let organization = match aws.organization().await {
             Ok(org) => org,
             Err(err) => return resp.diagnostics.error(err.summary(), err.detail()),
         };

@@ -90,50 +90,46 @@ impl Default for PropagationWait {
     }
 }
 
-impl Aws {
-    /// The organization's id and enabled features (`ListOrganizationsFeatures`).
-    pub async fn list_features(&self) -> Result<OrganizationFeatures, AwsError> {
-        let out = self
+/// Sends one of IAM's parameterless organization-feature calls, which all answer the
+/// organization id and the features enabled afterwards.
+macro_rules! feature_call {
+    ($aws:expr, $operation:literal, $method:ident) => {{
+        let out = $aws
             .iam
-            .list_organizations_features()
+            .$method()
             .send()
             .await
-            .map_err(|e| AwsError::from_sdk("ListOrganizationsFeatures", e, None))?;
+            .map_err(|e| AwsError::from_sdk($operation, e, None))?;
         Ok(OrganizationFeatures::from_parts(
             out.organization_id(),
             out.enabled_features(),
         ))
+    }};
+}
+
+impl Aws {
+    /// The organization's id and enabled features (`ListOrganizationsFeatures`).
+    pub async fn list_features(&self) -> Result<OrganizationFeatures, AwsError> {
+        feature_call!(
+            self,
+            "ListOrganizationsFeatures",
+            list_organizations_features
+        )
     }
 
     /// Enables one feature and returns the features enabled afterwards.
     pub async fn enable_feature(&self, feature: Feature) -> Result<OrganizationFeatures, AwsError> {
         match feature {
-            Feature::RootCredentialsManagement => {
-                let op = "EnableOrganizationsRootCredentialsManagement";
-                let out = self
-                    .iam
-                    .enable_organizations_root_credentials_management()
-                    .send()
-                    .await
-                    .map_err(|e| AwsError::from_sdk(op, e, None))?;
-                Ok(OrganizationFeatures::from_parts(
-                    out.organization_id(),
-                    out.enabled_features(),
-                ))
-            }
-            Feature::RootSessions => {
-                let op = "EnableOrganizationsRootSessions";
-                let out = self
-                    .iam
-                    .enable_organizations_root_sessions()
-                    .send()
-                    .await
-                    .map_err(|e| AwsError::from_sdk(op, e, None))?;
-                Ok(OrganizationFeatures::from_parts(
-                    out.organization_id(),
-                    out.enabled_features(),
-                ))
-            }
+            Feature::RootCredentialsManagement => feature_call!(
+                self,
+                "EnableOrganizationsRootCredentialsManagement",
+                enable_organizations_root_credentials_management
+            ),
+            Feature::RootSessions => feature_call!(
+                self,
+                "EnableOrganizationsRootSessions",
+                enable_organizations_root_sessions
+            ),
         }
     }
 
@@ -143,32 +139,16 @@ impl Aws {
         feature: Feature,
     ) -> Result<OrganizationFeatures, AwsError> {
         match feature {
-            Feature::RootCredentialsManagement => {
-                let op = "DisableOrganizationsRootCredentialsManagement";
-                let out = self
-                    .iam
-                    .disable_organizations_root_credentials_management()
-                    .send()
-                    .await
-                    .map_err(|e| AwsError::from_sdk(op, e, None))?;
-                Ok(OrganizationFeatures::from_parts(
-                    out.organization_id(),
-                    out.enabled_features(),
-                ))
-            }
-            Feature::RootSessions => {
-                let op = "DisableOrganizationsRootSessions";
-                let out = self
-                    .iam
-                    .disable_organizations_root_sessions()
-                    .send()
-                    .await
-                    .map_err(|e| AwsError::from_sdk(op, e, None))?;
-                Ok(OrganizationFeatures::from_parts(
-                    out.organization_id(),
-                    out.enabled_features(),
-                ))
-            }
+            Feature::RootCredentialsManagement => feature_call!(
+                self,
+                "DisableOrganizationsRootCredentialsManagement",
+                disable_organizations_root_credentials_management
+            ),
+            Feature::RootSessions => feature_call!(
+                self,
+                "DisableOrganizationsRootSessions",
+                disable_organizations_root_sessions
+            ),
         }
     }
 
