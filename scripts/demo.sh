@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# THE demo command (README): builds the provider, starts the local AWS sandbox, runs a real
-# Terraform init/apply of examples/quickstart against it, shows that the next plan is empty,
-# destroys everything and stops the sandbox.
+# THE demo command (README): builds the provider, starts the local AWS sandbox, runs real
+# Terraform on examples/quickstart against it (apply, outputs, an empty second plan, destroy),
+# stops the sandbox and prints a summary. Any failed step fails the script.
 #   DEMO_TERRAFORM  terraform or tofu binary to use (default: the pinned Terraform 1.15.5)
 set -euo pipefail
 
@@ -54,14 +54,40 @@ wait_for_ready_line() { # file
     [[ "$found" == 1 && -n "${AWS_ENDPOINT_URL:-}" ]] || die "unexpected ready line from the sandbox: $line"
 }
 
+# The sandbox's model, summarised: "features=[…] trusted_access=[…] delegated_admins=[…]".
+# Read through the control plane, which needs no signature; empty when curl is missing.
+sandbox_summary() {
+    command -v curl >/dev/null 2>&1 || return 0
+    curl -fsS "$AWS_ENDPOINT_URL/_sandbox/state" | python3 -c '
+import json, sys
+state = json.load(sys.stdin)
+features = ",".join(state.get("features", []))
+trusted = ",".join(t["service_principal"] for t in state.get("trusted_access", []))
+admins = ",".join(d["account_id"] + "/" + d["service_principal"] for d in state.get("delegated_administrators", []))
+print(f"features=[{features}] trusted_access=[{trusted}] delegated_admins=[{admins}]")
+'
+}
+
+# Whether `init` works with a dev_overrides configuration: not on Terraform 1.0, which still
+# asks the registry about the overridden provider; fine (with a warning) on later versions and
+# on OpenTofu.
+init_supported() { # version line
+    [[ "$1" =~ ^Terraform\ v1\.0\. ]] && return 1
+    return 0
+}
+
 main() {
+    local started=$SECONDS
     if ! compgen -G "$EXAMPLE/*.tf" >/dev/null; then
         die "$EXAMPLE holds no configuration"
     fi
 
-    say "installing Terraform"
-    ./scripts/install-terraform.sh
-    local tf="${DEMO_TERRAFORM:-$ROOT/.tools/bin/terraform-1.15}"
+    local tf="${DEMO_TERRAFORM:-}"
+    if [[ -z "$tf" ]]; then
+        say "installing Terraform"
+        ./scripts/install-terraform.sh
+        tf="$ROOT/.tools/bin/terraform-1.15"
+    fi
 
     say "building terraform-provider-centralroot"
     cargo build --bin terraform-provider-centralroot
@@ -79,6 +105,9 @@ main() {
     SANDBOX_PID=$!
     wait_for_ready_line "$WORK/sandbox.out"
     echo "sandbox listening at $AWS_ENDPOINT_URL (pid $SANDBOX_PID)"
+    local before
+    before="$(sandbox_summary)"
+    [[ -z "$before" ]] || echo "sandbox before: $before"
 
     # Terraform loads the freshly built provider instead of looking for it in a registry.
     cat >"$WORK/terraformrc" <<RC
@@ -91,21 +120,51 @@ provider_installation {
 RC
     export TF_CLI_CONFIG_FILE="$WORK/terraformrc" TF_IN_AUTOMATION=1 TF_INPUT=0 CHECKPOINT_DISABLE=1
     export AWS_EC2_METADATA_DISABLED=true
+    local tf_version
+    tf_version="$("$tf" version | head -n 1)" || die "cannot run $tf"
+    echo "using $tf_version ($tf)"
 
     cd "$WORK/config"
-    say "terraform init"
-    "$tf" init
-    say "terraform apply"
-    "$tf" apply -auto-approve
-    say "terraform plan (expect no changes)"
+    local init_note="skipped: $tf_version refuses dev_overrides, and they need no init"
+    if init_supported "$tf_version"; then
+        say "terraform init"
+        "$tf" init -no-color
+        init_note="ok"
+    fi
+
+    say "terraform apply (trusted access, both features, one delegated administrator)"
+    "$tf" apply -auto-approve -no-color
+    local after_apply
+    after_apply="$(sandbox_summary)"
+    [[ -z "$after_apply" ]] || echo "sandbox after apply: $after_apply"
+
+    say "terraform output"
+    "$tf" output -no-color
+
+    say "terraform plan -detailed-exitcode (expect no changes)"
     local rc=0
-    "$tf" plan -detailed-exitcode || rc=$?
-    [[ "$rc" == 0 ]] || die "the plan after apply is not empty (exit $rc)"
+    "$tf" plan -detailed-exitcode -no-color || rc=$?
+    [[ "$rc" == 0 ]] || die "the plan after apply is not empty (exit $rc; 2 means changes)"
+
     say "terraform destroy"
-    "$tf" destroy -auto-approve
+    "$tf" destroy -auto-approve -no-color
+    local after_destroy
+    after_destroy="$(sandbox_summary)"
+    [[ -z "$after_destroy" ]] || echo "sandbox after destroy: $after_destroy"
 
     say "stopping the sandbox"
     stop_sandbox
+
+    say "summary"
+    cat <<SUMMARY
+  terraform:           $tf_version
+  init:                $init_note
+  apply:               ok${after_apply:+ ($after_apply)}
+  second plan:         no changes (exit 0)
+  destroy:             ok${after_destroy:+ ($after_destroy)}
+  sandbox:             stopped; its log is $WORK/sandbox.log
+  time:                $((SECONDS - started)) s
+SUMMARY
     say "demo finished"
 }
 

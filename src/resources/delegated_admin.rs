@@ -246,8 +246,7 @@ impl Resource<ProviderData> for DelegatedAdminResource {
                     Attribute::required(Type::String)
                         .description(
                             "The 12-digit ID of the member account to register. The \
-                             organization's management account cannot be registered. Changing \
-                             it replaces the registration.",
+                             organization's management account cannot be registered.",
                         )
                         .validator(StringMatches::account_id())
                         .plan_modifier(RequiresReplace),
@@ -256,9 +255,8 @@ impl Resource<ProviderData> for DelegatedAdminResource {
                     "service_principal",
                     Attribute::optional_computed(Type::String)
                         .description(
-                            "The service the account administers, as its service principal. \
-                             Defaults to iam.amazonaws.com (centralized root access). Changing \
-                             it replaces the registration.",
+                            "The service the account administers, as its service principal; \
+                             iam.amazonaws.com is centralized root access.",
                         )
                         .default_value(Value::String(IAM_SERVICE_PRINCIPAL.to_owned()))
                         .validator(ServicePrincipal)

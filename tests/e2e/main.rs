@@ -3,6 +3,7 @@
 
 mod delegated_admin;
 mod errors;
+mod examples;
 mod organization_features;
 mod protocol;
 mod reliability;

@@ -1,0 +1,244 @@
+//! The configurations under `examples/` (shown in the docs and run by the demo) against the real
+//! CLIs: every example directory passes `terraform validate`, and `examples/quickstart` applies
+//! against the sandbox, converges, and destroys cleanly. A schema change that breaks an
+//! example fails here.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde_json::json;
+
+use crate::support::sandbox::{IAM, MANAGEMENT, MEMBERS};
+use crate::support::{SandboxFixture, Terraform, Workspace, each_terraform};
+
+/// Added to example directories that do not declare the provider themselves (the per-type
+/// snippets), so Terraform looks for `centralroot/centralroot` rather than `hashicorp/centralroot`.
+const REQUIRED_PROVIDERS: &str = r#"terraform {
+  required_providers {
+    centralroot = {
+      source = "centralroot/centralroot"
+    }
+  }
+}
+"#;
+
+fn examples_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples")
+}
+
+/// Every directory under `examples/` holding `.tf` files.
+fn example_dirs() -> Vec<PathBuf> {
+    fn walk(dir: &Path, found: &mut Vec<PathBuf>) {
+        let mut entries: Vec<PathBuf> = fs::read_dir(dir)
+            .unwrap_or_else(|err| panic!("read {}: {err}", dir.display()))
+            .map(|entry| entry.expect("directory entry").path())
+            .collect();
+        entries.sort();
+        if entries
+            .iter()
+            .any(|path| path.extension().is_some_and(|ext| ext == "tf"))
+        {
+            found.push(dir.to_path_buf());
+        }
+        for path in entries.iter().filter(|path| path.is_dir()) {
+            walk(path, found);
+        }
+    }
+    let mut found = Vec::new();
+    walk(&examples_root(), &mut found);
+    found
+}
+
+/// The `.tf` files of `dir`, as (file name, contents).
+fn tf_files(dir: &Path) -> Vec<(String, String)> {
+    let mut files: Vec<(String, String)> = fs::read_dir(dir)
+        .unwrap_or_else(|err| panic!("read {}: {err}", dir.display()))
+        .map(|entry| entry.expect("directory entry").path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "tf"))
+        .map(|path| {
+            let name = path
+                .file_name()
+                .expect("file name")
+                .to_string_lossy()
+                .into_owned();
+            let text = fs::read_to_string(&path)
+                .unwrap_or_else(|err| panic!("read {}: {err}", path.display()));
+            (name, text)
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// A workspace holding a copy of example directory `dir`.
+fn workspace_with(tf: &'static Terraform, dir: &Path) -> Workspace {
+    let name = dir
+        .file_name()
+        .map_or("example".into(), |name| name.to_string_lossy().into_owned());
+    let ws = Workspace::new(tf, &format!("example-{name}"));
+    let files = tf_files(dir);
+    for (name, text) in &files {
+        ws.write(name, text);
+    }
+    if !files
+        .iter()
+        .any(|(_, text)| text.contains("required_providers"))
+    {
+        ws.write("zz_required_providers.tf", REQUIRED_PROVIDERS);
+    }
+    ws
+}
+
+/// The oldest Terraform that understands every block the configuration uses: `check` and
+/// `import` blocks came with Terraform 1.5, `removed` with 1.7.
+fn minimum_version(files: &[(String, String)]) -> (u32, u32) {
+    let uses = |keyword: &str| {
+        files.iter().any(|(_, text)| {
+            text.lines().any(|line| {
+                let line = line.trim_start();
+                line.strip_prefix(keyword)
+                    .is_some_and(|rest| rest.starts_with([' ', '{', '"']))
+            })
+        })
+    };
+    if uses("removed") {
+        (1, 7)
+    } else if uses("check") || uses("import") {
+        (1, 5)
+    } else {
+        (1, 0)
+    }
+}
+
+#[test]
+fn minimum_version_follows_the_blocks_used() {
+    let file = |text: &str| vec![("main.tf".to_owned(), text.to_owned())];
+    assert_eq!(minimum_version(&file("resource \"a\" \"b\" {}\n")), (1, 0));
+    assert_eq!(minimum_version(&file("check \"c\" {\n}\n")), (1, 5));
+    assert_eq!(minimum_version(&file("import {\n  to = a.b\n}\n")), (1, 5));
+    assert_eq!(minimum_version(&file("removed {\n}\n")), (1, 7));
+    assert_eq!(
+        minimum_version(&file("  checked = true # import later\n")),
+        (1, 0)
+    );
+}
+
+#[test]
+fn every_example_passes_terraform_validate() {
+    let dirs = example_dirs();
+    let relative = |dir: &Path| {
+        dir.strip_prefix(env!("CARGO_MANIFEST_DIR"))
+            .unwrap_or(dir)
+            .display()
+            .to_string()
+    };
+    for wanted in [
+        "examples/provider",
+        "examples/quickstart",
+        "examples/resources/centralroot_organization_features",
+        "examples/resources/centralroot_delegated_admin",
+        "examples/data-sources/centralroot_organization_features",
+    ] {
+        assert!(
+            dirs.iter().any(|dir| relative(dir) == wanted),
+            "{wanted} is missing; found {:?}",
+            dirs.iter().map(|dir| relative(dir)).collect::<Vec<_>>()
+        );
+    }
+    each_terraform(|tf| {
+        let mut failures = Vec::new();
+        for dir in &dirs {
+            let (major, minor) = minimum_version(&tf_files(dir));
+            if !tf.at_least(major, minor) {
+                eprintln!(
+                    "{} needs Terraform {major}.{minor} or later: not validated with {tf}",
+                    relative(dir)
+                );
+                continue;
+            }
+            let ws = workspace_with(tf, dir);
+            let (validation, run) = ws.validate();
+            let errors: Vec<String> = validation
+                .errors()
+                .map(|diag| format!("{diag:?}"))
+                .collect();
+            if !validation.valid || !errors.is_empty() {
+                failures.push(format!(
+                    "{} does not validate:\n  {}\n{run}",
+                    relative(dir),
+                    errors.join("\n  ")
+                ));
+            }
+        }
+        assert!(failures.is_empty(), "{tf}:\n{}", failures.join("\n"));
+    });
+}
+
+#[test]
+fn quickstart_applies_converges_and_destroys() {
+    let quickstart = examples_root().join("quickstart");
+    let admin = MEMBERS[0];
+    each_terraform(|tf| {
+        let sandbox = SandboxFixture::default_seed();
+        let mut ws = workspace_with(tf, &quickstart);
+        sandbox.configure(&mut ws, MANAGEMENT);
+
+        ws.apply();
+        let state = sandbox.state();
+        let features: Vec<&str> = state.features.iter().map(|f| f.as_str()).collect();
+        assert_eq!(
+            features,
+            ["RootCredentialsManagement", "RootSessions"],
+            "{tf}"
+        );
+        assert!(
+            state
+                .trusted_access
+                .iter()
+                .any(|access| access.service_principal == IAM),
+            "{tf}: trusted access for IAM is off after apply"
+        );
+        let admins: Vec<(&str, &str)> = state
+            .delegated_administrators
+            .iter()
+            .map(|d| (d.account_id.as_str(), d.service_principal.as_str()))
+            .collect();
+        assert_eq!(admins, [(admin, IAM)], "{tf}");
+
+        let outputs = ws.run_ok(&["output", "-json"]).json();
+        let organization = state
+            .organization
+            .as_ref()
+            .expect("the default seed has an organization");
+        assert_eq!(
+            outputs["organization_id"]["value"],
+            json!(organization.id),
+            "{tf}: {outputs}"
+        );
+        let delegated = &outputs["delegated_admin"]["value"];
+        let account = state.account(admin).expect("seeded member");
+        assert_eq!(delegated["account"], json!(admin), "{tf}: {outputs}");
+        assert_eq!(delegated["name"], json!(account.name), "{tf}: {outputs}");
+        let since = delegated["since"].as_str().unwrap_or_default();
+        assert!(
+            time::OffsetDateTime::parse(since, &time::format_description::well_known::Rfc3339)
+                .is_ok(),
+            "{tf}: delegation_enabled_date {since:?} is not RFC 3339"
+        );
+
+        ws.assert_no_changes();
+
+        ws.destroy();
+        let state = sandbox.state();
+        assert!(
+            state.features.is_empty(),
+            "{tf}: features left: {:?}",
+            state.features
+        );
+        assert!(
+            state.delegated_administrators.is_empty(),
+            "{tf}: delegated administrators left: {:?}",
+            state.delegated_administrators
+        );
+    });
+}
