@@ -59,6 +59,11 @@ async fn handshake(
     ready: mpsc::Sender<io::Result<TlsStream<UnixStream>>>,
 ) {
     match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(stream)).await {
+        // rustls refuses a client whose ALPN list lacks h2, but accepts one that offers no ALPN
+        // at all; grpc-go refuses TLS without h2, and so do we.
+        Ok(Ok(tls)) if tls.get_ref().1.alpn_protocol() != Some(b"h2".as_slice()) => {
+            tracing::warn!("TLS handshake with a plugin client refused: ALPN h2 not negotiated");
+        }
         Ok(Ok(tls)) => {
             // The receiver is gone only when the server has stopped.
             let _ = ready.send(Ok(tls)).await;
