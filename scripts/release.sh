@@ -92,7 +92,7 @@ def add(archive, path, name, mode):
     info.external_attr = (0o100000 | mode) << 16
     info.compress_type = zipfile.ZIP_DEFLATED
     with open(path, "rb") as source:
-        archive.writestr(info, source.read(), compresslevel=9)
+        archive.writestr(info, source.read())
 
 
 with zipfile.ZipFile(out, "w") as archive:

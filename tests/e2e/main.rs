@@ -2,4 +2,5 @@
 //! where AWS is involved). One test binary, one module per subject; `support` is the harness.
 
 mod protocol;
+mod release;
 mod support;
