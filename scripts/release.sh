@@ -51,8 +51,8 @@ if [[ -n "${RELEASE_BINARY:-}" ]]; then
     binary="$RELEASE_BINARY"
 else
     target_dir="${CARGO_TARGET_DIR:-$ROOT/target}"
-    # cargo resolves a relative CARGO_TARGET_DIR against the directory it runs in.
-    [[ "$target_dir" == /* ]] || target_dir="$PWD/$target_dir"
+    # cargo runs in the repository and resolves a relative CARGO_TARGET_DIR against it.
+    [[ "$target_dir" == /* ]] || target_dir="$ROOT/$target_dir"
     if [[ -z "${RELEASE_SKIP_BUILD:-}" ]]; then
         (cd "$ROOT" && cargo build --release --locked --bin "$NAME") >&2
     fi
