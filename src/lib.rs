@@ -1,9 +1,11 @@
 //! terraform-provider-centralroot: a Terraform and OpenTofu provider for AWS centralized root access.
 
 pub mod cty;
+pub mod data_sources;
 pub mod framework;
 pub mod logging;
 pub mod plugin;
 pub mod provider;
+pub mod resources;
 pub mod sandbox;
 pub mod tfplugin6;

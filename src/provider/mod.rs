@@ -75,10 +75,15 @@ impl Provider for CentralRootProvider {
     }
 
     fn resources(&self) -> Vec<Arc<dyn Resource<ProviderData>>> {
-        Vec::new()
+        vec![
+            Arc::new(crate::resources::OrganizationFeaturesResource),
+            Arc::new(crate::resources::delegated_admin::DelegatedAdminResource),
+        ]
     }
 
     fn data_sources(&self) -> Vec<Arc<dyn DataSource<ProviderData>>> {
-        Vec::new()
+        vec![Arc::new(
+            crate::data_sources::OrganizationFeaturesDataSource,
+        )]
     }
 }

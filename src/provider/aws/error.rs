@@ -5,6 +5,9 @@ use std::fmt;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
+/// The `Reason` Organizations gives when a service has no trusted access yet.
+const SERVICE_ACCESS_NOT_ENABLED: &str = "SERVICE_ACCESS_NOT_ENABLED";
+
 /// What kind of failure AWS (or the way to it) reported.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ErrorKind {
@@ -74,6 +77,13 @@ impl ErrorKind {
             "ConcurrentModification" => Self::ConcurrentModification,
             "ServiceFailure" | "Service" | "InternalFailure" | "ServiceUnavailable" => {
                 Self::ServiceFailure
+            }
+            // Organizations' way of saying what IAM calls OrganizationNotInAllFeaturesMode, e.g.
+            // when enabling trusted access; one kind, so users get the same advice.
+            "ConstraintViolation"
+                if reason.as_deref() == Some("ORGANIZATION_NOT_IN_ALL_FEATURES_MODE") =>
+            {
+                Self::NotAllFeaturesMode
             }
             "ConstraintViolation" => Self::ConstraintViolation(reason),
             "InvalidInput" => Self::InvalidInput(reason),
@@ -198,6 +208,11 @@ impl AwsError {
             {
                 "Too many delegated administrators for this service".into()
             }
+            ErrorKind::ConstraintViolation(Some(reason))
+                if reason == SERVICE_ACCESS_NOT_ENABLED =>
+            {
+                "Trusted access for the service is not enabled in AWS Organizations".into()
+            }
             ErrorKind::ConstraintViolation(_) => "AWS Organizations constraint violated".into(),
             ErrorKind::InvalidInput(_) => "AWS Organizations rejected the input".into(),
             ErrorKind::AccountNotFound => "The account is not in the organization".into(),
@@ -267,6 +282,16 @@ impl AwsError {
                 "account_id is the organization's management account, which already has every \
                  permission a delegated administrator gets. Choose a member account."
             }
+            ErrorKind::ConstraintViolation(Some(reason))
+                if reason == SERVICE_ACCESS_NOT_ENABLED =>
+            {
+                "A delegated administrator can only be registered for a service that has trusted \
+                 access in AWS Organizations. For iam.amazonaws.com, manage \
+                 centralroot_organization_features with enable_trusted_access = true and add \
+                 depends_on = [centralroot_organization_features.<name>] to this resource, or run \
+                 from the management account:\n  aws organizations enable-aws-service-access \
+                 --service-principal <service_principal>"
+            }
             ErrorKind::ConstraintViolation(_) | ErrorKind::InvalidInput(_) => {
                 "Check the arguments against the AWS Organizations limits."
             }
@@ -276,7 +301,10 @@ impl AwsError {
             }
             ErrorKind::AccountAlreadyRegistered => {
                 "Import the existing registration instead of creating it:\n  terraform import \
-                 <address> <account_id>/<service_principal>"
+                 <address> <account_id>\nor, for a service principal other than iam.amazonaws.com:\n  \
+                 terraform import <address> <account_id>/<service_principal>\nOn Terraform 1.5 and \
+                 later, an import block does the same:\n  import {\n    to = <address>\n    id = \
+                 \"<account_id>\"\n  }"
             }
             ErrorKind::AccountNotRegistered => {
                 "The registration no longer exists; refresh to remove it from state."
@@ -366,6 +394,19 @@ mod tests {
         assert!(detail.contains("enable-aws-service-access --service-principal iam.amazonaws.com"));
         assert!(detail.contains("trusted access is off"));
         assert!(detail.contains("r-1"));
+    }
+
+    #[test]
+    fn consolidated_billing_reads_the_same_from_both_services() {
+        let kind = ErrorKind::from_code(
+            "ConstraintViolationException",
+            Some("ORGANIZATION_NOT_IN_ALL_FEATURES_MODE".into()),
+        );
+        assert_eq!(kind, ErrorKind::NotAllFeaturesMode);
+        assert_eq!(
+            ErrorKind::from_code("OrganizationNotInAllFeaturesModeException", None),
+            ErrorKind::NotAllFeaturesMode
+        );
     }
 
     #[test]

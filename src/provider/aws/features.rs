@@ -6,6 +6,7 @@ use std::future::Future;
 use std::time::Duration;
 
 use aws_sdk_iam::types::FeatureType;
+use aws_sdk_organizations::operation::enable_aws_service_access::EnableAWSServiceAccessError;
 use tokio::time::Instant;
 
 use super::{Aws, AwsError, ErrorKind};
@@ -204,7 +205,16 @@ impl Aws {
             .service_principal(IAM_SERVICE_PRINCIPAL)
             .send()
             .await
-            .map_err(|e| AwsError::from_sdk("EnableAWSServiceAccess", e, None))?;
+            .map_err(|e| {
+                // The reason tells a consolidated-billing organization from other constraints.
+                let reason = match e.as_service_error() {
+                    Some(EnableAWSServiceAccessError::ConstraintViolationException(c)) => {
+                        c.reason().map(|r| r.as_str().to_owned())
+                    }
+                    _ => None,
+                };
+                AwsError::from_sdk("EnableAWSServiceAccess", e, reason)
+            })?;
         Ok(true)
     }
 

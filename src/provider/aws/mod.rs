@@ -6,15 +6,19 @@
 //! - [`retry`]: retry classifiers the SDK lacks (ConcurrentModificationException).
 //! - [`features`]: IAM organization features and trusted access, with the propagation wait.
 //! - [`delegated_admins`]: delegated administrators and the per-run listing cache.
+//! - [`organization`]: the organization itself (id, management account, feature set), described
+//!   once per process or afresh.
 
 pub mod delegated_admins;
 pub mod error;
 pub mod features;
+pub mod organization;
 pub mod retry;
 
 pub use delegated_admins::{DelegatedAdmin, DelegatedAdminCache};
 pub use error::{AwsError, ErrorKind};
 pub use features::{Feature, IAM_SERVICE_PRINCIPAL, OrganizationFeatures, PropagationWait};
+pub use organization::{Organization, OrganizationCache, OrganizationInfo};
 
 /// The AWS clients a configured provider holds, and the state it shares across resources.
 #[derive(Debug)]
@@ -23,6 +27,7 @@ pub struct Aws {
     organizations: aws_sdk_organizations::Client,
     sts: aws_sdk_sts::Client,
     admins: DelegatedAdminCache,
+    organization: OrganizationCache,
     propagation: PropagationWait,
 }
 
@@ -65,6 +70,7 @@ impl Aws {
             organizations: aws_sdk_organizations::Client::from_conf(organizations.build()),
             sts: aws_sdk_sts::Client::from_conf(sts.build()),
             admins: DelegatedAdminCache::default(),
+            organization: OrganizationCache::default(),
             propagation,
         }
     }

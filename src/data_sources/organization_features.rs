@@ -1,0 +1,334 @@
+//! Data source `centralroot_organization_features`: the organization's centralized root access
+//! posture (features, IAM trusted access, IAM delegated administrators) for `check` blocks and
+//! outputs.
+//!
+//! A non-compliant organization is data, not an error: with trusted access off (or consolidated
+//! billing only) the features read as empty and the flags as false, so a `check` block reports
+//! the non-compliance instead of the run failing.
+
+use std::collections::BTreeSet;
+
+use async_trait::async_trait;
+
+use crate::cty::{Type, Value};
+use crate::framework::Context;
+use crate::framework::data_source::{DataSource, ReadRequest, ReadResponse};
+use crate::framework::schema::{Attribute, Block, Schema};
+use crate::framework::values::string_set;
+use crate::provider::ProviderData;
+use crate::provider::aws::{
+    AwsError, DelegatedAdmin, ErrorKind, Feature, IAM_SERVICE_PRINCIPAL, OrganizationInfo,
+};
+
+/// The data source type name.
+pub const TYPE_NAME: &str = "centralroot_organization_features";
+
+/// The attributes of one `delegated_administrators` element, with their descriptions.
+const ADMIN_ATTRIBUTES: [(&str, &str); 8] = [
+    ("account_id", "12-digit account ID"),
+    ("arn", "account ARN"),
+    ("name", "account name"),
+    ("email", "account email address"),
+    (
+        "status",
+        "account status (ACTIVE, SUSPENDED, PENDING_CLOSURE)",
+    ),
+    (
+        "joined_method",
+        "how the account joined (INVITED or CREATED)",
+    ),
+    (
+        "joined_timestamp",
+        "when the account joined the organization (RFC 3339)",
+    ),
+    (
+        "delegation_enabled_date",
+        "when it became delegated administrator (RFC 3339)",
+    ),
+];
+
+/// The `centralroot_organization_features` data source.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct OrganizationFeaturesDataSource;
+
+/// Everything the data source reports, gathered from AWS.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Posture {
+    /// `DescribeOrganization`.
+    pub organization: OrganizationInfo,
+    /// The enabled features (empty when IAM refuses to list them, see the module docs).
+    pub enabled: BTreeSet<Feature>,
+    /// Whether trusted access for `iam.amazonaws.com` is on.
+    pub iam_trusted_access: bool,
+    /// The delegated administrators for `iam.amazonaws.com`.
+    pub admins: Vec<DelegatedAdmin>,
+}
+
+fn admin_type() -> Type {
+    Type::object(ADMIN_ATTRIBUTES.map(|(name, _)| (name, Type::String)))
+}
+
+fn admin_value(admin: &DelegatedAdmin) -> Value {
+    let fields = [
+        &admin.account_id,
+        &admin.arn,
+        &admin.name,
+        &admin.email,
+        &admin.status,
+        &admin.joined_method,
+        &admin.joined_timestamp,
+        &admin.delegation_enabled_date,
+    ];
+    Value::Object(
+        ADMIN_ATTRIBUTES
+            .iter()
+            .zip(fields)
+            .map(|((name, _), value)| ((*name).to_owned(), Value::from(value.as_str())))
+            .collect(),
+    )
+}
+
+impl Posture {
+    /// The data source's state.
+    pub fn to_value(&self) -> Value {
+        let org = &self.organization;
+        Value::Object(
+            [
+                ("id", Value::from(org.id.as_str())),
+                ("organization_id", Value::from(org.id.as_str())),
+                (
+                    "management_account_id",
+                    Value::from(org.management_account_id.as_str()),
+                ),
+                ("feature_set", Value::from(org.feature_set.as_str())),
+                (
+                    "enabled_features",
+                    string_set(self.enabled.iter().map(|f| f.as_str())),
+                ),
+                (
+                    "root_credentials_management_enabled",
+                    Value::Bool(self.enabled.contains(&Feature::RootCredentialsManagement)),
+                ),
+                (
+                    "root_sessions_enabled",
+                    Value::Bool(self.enabled.contains(&Feature::RootSessions)),
+                ),
+                (
+                    "iam_trusted_access_enabled",
+                    Value::Bool(self.iam_trusted_access),
+                ),
+                (
+                    "delegated_administrators",
+                    Value::List(self.admins.iter().map(admin_value).collect()),
+                ),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v))
+            .collect(),
+        )
+    }
+}
+
+/// Whether a `ListOrganizationsFeatures` failure only means "no feature works here".
+fn means_no_features(err: &AwsError) -> bool {
+    matches!(
+        err.kind,
+        ErrorKind::ServiceAccessNotEnabled | ErrorKind::NotAllFeaturesMode
+    )
+}
+
+async fn gather(data: &ProviderData) -> Result<Posture, AwsError> {
+    let aws = &data.aws;
+    let organization = aws.describe_organization().await?;
+    let enabled = match aws.list_features().await {
+        Ok(found) => found.enabled,
+        Err(err) if means_no_features(&err) => {
+            tracing::info!(kind = ?err.kind, "no centralized root access feature can be on");
+            BTreeSet::new()
+        }
+        Err(err) => return Err(err),
+    };
+    let iam_trusted_access = aws.trusted_access_enabled(IAM_SERVICE_PRINCIPAL).await?;
+    let admins = aws.delegated_admins(IAM_SERVICE_PRINCIPAL).await?;
+    Ok(Posture {
+        organization,
+        enabled,
+        iam_trusted_access,
+        admins: admins.to_vec(),
+    })
+}
+
+fn computed(ty: Type, description: &str) -> Attribute {
+    Attribute::computed(ty).description(description)
+}
+
+fn schema() -> Schema {
+    let admin_description = format!(
+        "The delegated administrators for iam.amazonaws.com, each with: {}.",
+        ADMIN_ATTRIBUTES
+            .iter()
+            .map(|(name, what)| format!("`{name}` ({what})"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    Schema::new(
+        0,
+        Block::new()
+            .description(
+                "The organization's centralized root access posture: enabled features, IAM \
+                 trusted access and IAM delegated administrators. Meant for check blocks: a \
+                 non-compliant organization reads as data (features empty, flags false), not as \
+                 an error.",
+            )
+            .attribute("id", computed(Type::String, "The organization ID."))
+            .attribute(
+                "organization_id",
+                computed(
+                    Type::String,
+                    "The organization ID, `o-` followed by 10 to 32 characters.",
+                ),
+            )
+            .attribute(
+                "management_account_id",
+                computed(
+                    Type::String,
+                    "The 12-digit ID of the organization's management account.",
+                ),
+            )
+            .attribute(
+                "feature_set",
+                computed(
+                    Type::String,
+                    "`ALL` or `CONSOLIDATED_BILLING`; centralized root access needs `ALL`.",
+                ),
+            )
+            .attribute(
+                "enabled_features",
+                computed(
+                    Type::set(Type::String),
+                    "The enabled features (`RootCredentialsManagement`, `RootSessions`); empty \
+                     when IAM trusted access is off or the organization has consolidated billing \
+                     only.",
+                ),
+            )
+            .attribute(
+                "root_credentials_management_enabled",
+                computed(Type::Bool, "Whether RootCredentialsManagement is enabled."),
+            )
+            .attribute(
+                "root_sessions_enabled",
+                computed(Type::Bool, "Whether RootSessions is enabled."),
+            )
+            .attribute(
+                "iam_trusted_access_enabled",
+                computed(
+                    Type::Bool,
+                    "Whether trusted access for iam.amazonaws.com is enabled in AWS Organizations.",
+                ),
+            )
+            .attribute(
+                "delegated_administrators",
+                computed(Type::list(admin_type()), &admin_description),
+            ),
+    )
+}
+
+#[async_trait]
+impl DataSource<ProviderData> for OrganizationFeaturesDataSource {
+    fn type_name(&self) -> &'static str {
+        TYPE_NAME
+    }
+
+    fn schema(&self) -> Schema {
+        schema()
+    }
+
+    async fn read(&self, ctx: &Context<ProviderData>, _req: ReadRequest, resp: &mut ReadResponse) {
+        match gather(ctx.provider_data()).await {
+            Ok(posture) => resp.state = posture.to_value(),
+            Err(err) => resp.diagnostics.error(err.summary(), err.detail()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::framework::values::ValueExt;
+
+    fn posture(enabled: &[Feature], admins: Vec<DelegatedAdmin>) -> Posture {
+        Posture {
+            organization: OrganizationInfo {
+                id: "o-sandbox1234".into(),
+                arn: "arn:aws:organizations::111111111111:organization/o-sandbox1234".into(),
+                feature_set: "ALL".into(),
+                management_account_id: "111111111111".into(),
+            },
+            enabled: enabled.iter().copied().collect(),
+            iam_trusted_access: !enabled.is_empty(),
+            admins,
+        }
+    }
+
+    #[test]
+    fn values_have_the_schema_type_and_the_flags() {
+        let admin = DelegatedAdmin {
+            account_id: "222222222222".into(),
+            arn: "arn:aws:organizations::111111111111:account/o-sandbox1234/222222222222".into(),
+            email: "222222222222@sandbox.example".into(),
+            name: "account-222222222222".into(),
+            status: "ACTIVE".into(),
+            joined_method: "CREATED".into(),
+            joined_timestamp: "2023-11-14T22:13:20Z".into(),
+            delegation_enabled_date: "2023-11-14T22:13:20Z".into(),
+        };
+        let value = posture(&[Feature::RootSessions], vec![admin]).to_value();
+        let ty = schema().value_type();
+        // The wire encoding checks the value against the type, attribute by attribute.
+        let encoded = crate::cty::msgpack::encode(&value, &ty);
+        assert!(encoded.is_ok(), "{value:?} is not a {ty:?}: {encoded:?}");
+        assert_eq!(value.attr("root_sessions_enabled").as_bool(), Some(true));
+        assert_eq!(
+            value.attr("root_credentials_management_enabled").as_bool(),
+            Some(false)
+        );
+        assert_eq!(
+            value.attr("iam_trusted_access_enabled").as_bool(),
+            Some(true)
+        );
+        let admins = value.attr("delegated_administrators").elements().unwrap();
+        assert_eq!(admins[0].attr("account_id").as_str(), Some("222222222222"));
+        assert_eq!(admins[0].attr("status").as_str(), Some("ACTIVE"));
+
+        let empty = posture(&[], Vec::new()).to_value();
+        assert!(crate::cty::msgpack::encode(&empty, &ty).is_ok());
+        assert_eq!(
+            empty
+                .attr("enabled_features")
+                .elements()
+                .map(<[Value]>::len),
+            Some(0)
+        );
+        assert_eq!(
+            empty.attr("iam_trusted_access_enabled").as_bool(),
+            Some(false)
+        );
+    }
+
+    #[test]
+    fn only_the_features_being_unusable_reads_as_no_features() {
+        let err = |kind| AwsError {
+            operation: "ListOrganizationsFeatures",
+            kind,
+            code: None,
+            message: String::new(),
+            request_id: None,
+        };
+        assert!(means_no_features(&err(ErrorKind::ServiceAccessNotEnabled)));
+        assert!(means_no_features(&err(ErrorKind::NotAllFeaturesMode)));
+        assert!(!means_no_features(&err(
+            ErrorKind::NotManagementOrDelegatedAdministrator
+        )));
+        assert!(!means_no_features(&err(ErrorKind::Throttled)));
+    }
+}

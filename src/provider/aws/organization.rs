@@ -1,0 +1,109 @@
+//! The caller's organization (`DescribeOrganization`): described once per provider process for
+//! the delegated admin resource ([`Aws::organization`]), or afresh ([`Aws::describe_organization`]).
+
+use tokio::sync::OnceCell;
+
+use super::{Aws, AwsError};
+
+/// What `DescribeOrganization` says about the organization.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Organization {
+    /// `o-…`
+    pub id: String,
+    /// The organization's ARN.
+    pub arn: String,
+    /// `ALL` or `CONSOLIDATED_BILLING`.
+    pub feature_set: String,
+    /// The management account's 12-digit id.
+    pub management_account_id: String,
+    /// The management account's email address.
+    pub management_account_email: String,
+}
+
+/// Holds the organization once described. The management account of an organization never
+/// changes, so one `DescribeOrganization` per provider process is enough; a failed call is not
+/// remembered, so the next caller asks again.
+#[derive(Debug, Default)]
+pub struct OrganizationCache {
+    cell: OnceCell<Organization>,
+}
+
+impl Aws {
+    /// The caller's organization, described on first use and remembered afterwards.
+    pub async fn organization(&self) -> Result<Organization, AwsError> {
+        let organization = self
+            .organization
+            .cell
+            .get_or_try_init(|| self.describe_organization_uncached())
+            .await?;
+        Ok(organization.clone())
+    }
+
+    async fn describe_organization_uncached(&self) -> Result<Organization, AwsError> {
+        let output = self
+            .organizations
+            .describe_organization()
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk("DescribeOrganization", e, None))?;
+        let org = output.organization();
+        let text = |f: fn(&aws_sdk_organizations::types::Organization) -> Option<&str>| {
+            org.and_then(f).unwrap_or_default().to_owned()
+        };
+        let organization = Organization {
+            id: text(|o| o.id()),
+            arn: text(|o| o.arn()),
+            feature_set: org
+                .and_then(|o| o.feature_set())
+                .map(|f| f.as_str().to_owned())
+                .unwrap_or_default(),
+            management_account_id: text(|o| o.master_account_id()),
+            management_account_email: text(|o| o.master_account_email()),
+        };
+        tracing::debug!(
+            organization_id = %organization.id,
+            management_account_id = %organization.management_account_id,
+            "described the organization"
+        );
+        Ok(organization)
+    }
+}
+
+/// What `DescribeOrganization` tells about the caller's organization.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrganizationInfo {
+    /// `o-…`
+    pub id: String,
+    /// The organization's ARN.
+    pub arn: String,
+    /// `ALL` or `CONSOLIDATED_BILLING`.
+    pub feature_set: String,
+    /// The 12-digit id of the management account.
+    pub management_account_id: String,
+}
+
+impl Aws {
+    /// The caller's organization. Any account of the organization may ask, so this works where
+    /// the IAM feature calls are refused (member accounts, trusted access off).
+    pub async fn describe_organization(&self) -> Result<OrganizationInfo, AwsError> {
+        let out = self
+            .organizations
+            .describe_organization()
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk("DescribeOrganization", e, None))?;
+        let org = out.organization();
+        Ok(OrganizationInfo {
+            id: org.and_then(|o| o.id()).unwrap_or_default().to_owned(),
+            arn: org.and_then(|o| o.arn()).unwrap_or_default().to_owned(),
+            feature_set: org
+                .and_then(|o| o.feature_set())
+                .map(|f| f.as_str().to_owned())
+                .unwrap_or_default(),
+            management_account_id: org
+                .and_then(|o| o.master_account_id())
+                .unwrap_or_default()
+                .to_owned(),
+        })
+    }
+}
