@@ -19,7 +19,9 @@ use crate::framework::resource::{
     Resource, UpdateRequest, UpdateResponse,
 };
 use crate::framework::schema::{Attribute, Block, Schema};
-use crate::framework::validators::{StringMatches, ValidateRequest, Validator};
+use crate::framework::validators::{
+    StringMatches, ValidateRequest, Validator, invalid, wrong_type,
+};
 use crate::framework::values::ValueExt;
 use crate::provider::ProviderData;
 use crate::provider::aws::{AwsError, DelegatedAdmin, ErrorKind, IAM_SERVICE_PRINCIPAL};
@@ -137,11 +139,12 @@ impl Validator for ServicePrincipal {
 
     fn validate(&self, req: &ValidateRequest<'_>, diags: &mut Diagnostics) {
         let Value::String(s) = req.value else {
-            return;
+            return wrong_type(diags, req, "string");
         };
         if !is_service_principal(s) {
-            diags.attribute_error(
-                req.path.clone(),
+            invalid(
+                diags,
+                req,
                 "Invalid Attribute Value",
                 format!("Value must {}, got: {s:?}.", self.description()),
             );

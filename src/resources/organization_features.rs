@@ -67,7 +67,7 @@ impl FeatureChanges {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
     "{id:?} is not an organization ID: expected o- followed by 10 to 32 lowercase letters or \
-     digits, for example:\n  terraform import centralroot_organization_features.this o-a1b2c3d4e5"
+     digits, for example:\n  terraform import centralroot_organization_features.this o-aa111bb222"
 )]
 pub struct InvalidImportId {
     /// The refused ID.
@@ -179,8 +179,8 @@ async fn converge(
     wanted: &BTreeSet<Feature>,
     enable_trusted_access: bool,
 ) -> Result<OrganizationFeatures, AwsError> {
-    if enable_trusted_access && aws.ensure_iam_trusted_access().await? {
-        tracing::info!("trusted access for {IAM_SERVICE_PRINCIPAL} enabled");
+    if enable_trusted_access {
+        aws.ensure_iam_trusted_access().await?;
     }
     let mut current = guarded(aws, enable_trusted_access, || aws.list_features()).await?;
     let changes = FeatureChanges::between(&current.enabled, wanted);

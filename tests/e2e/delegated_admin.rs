@@ -303,6 +303,16 @@ import {{
             ws.assert_no_changes();
             assert_eq!(state_instances(&ws), 1);
         }
+
+        // Without an organization there is no registration: refresh drops both with a warning.
+        let mut model = sandbox.state();
+        model.organization = None;
+        sandbox.sandbox().replace(model);
+        let (outcome, run) = ws.plan();
+        assert_eq!(outcome, PlanOutcome::Changes, "{run}");
+        run.assert_output_contains("Warning: The account is not in an AWS organization")
+            .assert_output_contains("centralroot_delegated_admin.by_account will be created")
+            .assert_output_contains("centralroot_delegated_admin.by_principal will be created");
         eprintln!("import with {tf}: {:.1?}", started.elapsed());
     });
 }

@@ -142,6 +142,10 @@ fn create_update_drift_destroy() {
         let both = ["RootCredentialsManagement", "RootSessions"];
         ws.write_main(&resource_config(&both, true, ""));
         ws.apply();
+        assert!(
+            fx.calls("ListOrganizationsFeatures") >= 2,
+            "{tf}: the apply did not wait for trusted access to propagate"
+        );
         ws.assert_no_changes();
         assert!(sandbox_trusted_access(&fx), "{tf}: trusted access is off");
         assert_eq!(sandbox_features(&fx), both, "{tf}");
@@ -253,9 +257,12 @@ fn converges_under_faults() {
         );
         // Turning trusted access off outside twice more makes three EnableAWSServiceAccess
         // calls, so the concurrent modification fault is certain to hit one of them.
-        for _ in 0..2 {
+        for round in 0..2 {
             change_outside(&fx, |seed| seed.trusted_access.clear());
-            assert_in_place_update(&ws);
+            // Every command pays the SDK's retry backoff here: show the plan once.
+            if round == 0 {
+                assert_in_place_update(&ws);
+            }
             ws.apply();
             assert!(
                 sandbox_trusted_access(&fx),
@@ -268,6 +275,7 @@ fn converges_under_faults() {
             injected.concurrent_modification > 0,
             "{tf}: no concurrent modification injected"
         );
+        fx.set_faults(FaultConfig::default());
         ws.assert_no_changes();
     });
 }
@@ -440,5 +448,26 @@ fn partial_failures_keep_state_truthful() {
         ws.apply();
         assert_eq!(sandbox_features(&fx), ["RootSessions"], "{tf}");
         ws.assert_no_changes();
+    });
+}
+
+/// An organization that no longer exists drops the resource from state with a warning, so the
+/// plan creates it again instead of failing.
+#[test]
+fn vanished_organization_leaves_state_with_a_warning() {
+    each_terraform(|tf| {
+        let fx = SandboxFixture::start(compliant_seed());
+        let ws = workspace(tf, &fx, "features-vanished");
+        ws.write_main(&resource_config(
+            &["RootCredentialsManagement", "RootSessions"],
+            true,
+            "",
+        ));
+        ws.apply();
+        change_outside(&fx, |seed| seed.organization = None);
+        let (outcome, run) = ws.plan();
+        assert_eq!(outcome, PlanOutcome::Changes, "{tf}:\n{run}");
+        run.assert_output_contains("Organization no longer exists");
+        run.assert_output_contains("will be created");
     });
 }
