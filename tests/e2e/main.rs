@@ -6,6 +6,7 @@ mod errors;
 mod examples;
 mod organization_features;
 mod protocol;
+mod release;
 mod reliability;
 mod secrets;
 mod support;

@@ -37,6 +37,13 @@ pub struct Workspace {
 impl Workspace {
     /// A new empty workspace for `terraform`; `name` only helps to find it on disk.
     pub fn new(terraform: &'static Terraform, name: &str) -> Self {
+        Self::with_cli_config(terraform, name, &cli_config())
+    }
+
+    /// A new empty workspace whose CLI configuration is `cli_config` instead of the
+    /// `dev_overrides` one, for tests of how Terraform installs the provider (e.g. from a
+    /// filesystem mirror, which needs `terraform init`).
+    pub fn with_cli_config(terraform: &'static Terraform, name: &str, cli_config: &str) -> Self {
         let parent = Path::new(env!("CARGO_MANIFEST_DIR")).join(".e2e-work");
         fs::create_dir_all(&parent)
             .unwrap_or_else(|err| panic!("cannot create {}: {err}", parent.display()));
@@ -55,7 +62,7 @@ impl Workspace {
             env: Vec::new(),
             runs: Cell::new(0),
         };
-        fs::write(workspace.cli_config_path(), cli_config()).expect("write CLI configuration");
+        fs::write(workspace.cli_config_path(), cli_config).expect("write CLI configuration");
         workspace
     }
 
