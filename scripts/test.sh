@@ -38,6 +38,13 @@ banner "cargo clippy --all-targets -- -D warnings"
 cargo clippy --all-targets -- -D warnings
 
 banner "cargo test --all-targets --no-fail-fast"
-# Last, and exec'd: the run ends with cargo test's own summary and exit status.
+# The benchmark smoke run comes after the last test binary, so the run closes with one summary
+# line over every test binary instead of whatever ran last.
 trap - ERR
-exec cargo test --all-targets --no-fail-fast
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+status=0
+cargo test --all-targets --no-fail-fast 2>&1 | tee "$log" || status=$?
+awk '/^test result:/ { passed += $4; failed += $6; ignored += $8 }
+     END { printf "\ntotal: %d passed, %d failed, %d skipped\n", passed, failed, ignored }' "$log"
+exit "$status"
