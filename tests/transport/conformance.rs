@@ -2,78 +2,25 @@
 //! go-plugin transport from the outside: handshake, pinned mTLS, health,
 //! Shutdown, signals, plaintext and debug modes.
 
-use std::io;
 use std::os::unix::fs::PermissionsExt as _;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use crate::support::*;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD_NO_PAD;
 use centralroot::plugin::proto::Empty;
 use centralroot::plugin::proto::grpc_controller_client::GrpcControllerClient;
 use centralroot::tfplugin6;
 use centralroot::tfplugin6::provider_client::ProviderClient;
-use hyper_util::rt::TokioIo;
-use rcgen::{
-    BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, KeyPair,
-    KeyUsagePurpose,
-};
-use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
-use rustls::crypto::WebPkiSupportedAlgorithms;
-use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, ServerName, UnixTime};
-use rustls::{ClientConfig, DigitallySignedStruct, SignatureScheme};
+use rustls::pki_types::CertificateDer;
 use tokio::io::{AsyncBufReadExt as _, AsyncReadExt as _, BufReader};
-use tokio::net::UnixStream;
 use tokio::process::{Child, ChildStdout, Command};
-use tokio_rustls::TlsConnector;
-use tonic::transport::{Channel, Endpoint, Uri};
+use tonic::transport::Channel;
 use tonic_health::pb::HealthCheckRequest;
 use tonic_health::pb::health_check_response::ServingStatus;
 use tonic_health::pb::health_client::HealthClient;
-
-const BINARY: &str = env!("CARGO_BIN_EXE_terraform-provider-centralroot");
-const MAGIC_COOKIE: &str = "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2";
-const STARTUP: Duration = Duration::from_secs(10);
-
-/// A client identity shaped like Terraform's: ECDSA P-521 / SHA-512,
-/// self-signed, CA:true, CN and SAN `localhost`.
-struct ClientIdentity {
-    pem: String,
-    cert: CertificateDer<'static>,
-    key: PrivatePkcs8KeyDer<'static>,
-}
-
-impl ClientIdentity {
-    fn terraform_like() -> Self {
-        let key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P521_SHA512).unwrap();
-        let mut params = CertificateParams::new(vec!["localhost".to_owned()]).unwrap();
-        params
-            .distinguished_name
-            .push(DnType::CommonName, "localhost");
-        params
-            .distinguished_name
-            .push(DnType::OrganizationName, "HashiCorp");
-        params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-        params.key_usages = vec![
-            KeyUsagePurpose::DigitalSignature,
-            KeyUsagePurpose::KeyEncipherment,
-            KeyUsagePurpose::KeyAgreement,
-            KeyUsagePurpose::KeyCertSign,
-        ];
-        params.extended_key_usages = vec![
-            ExtendedKeyUsagePurpose::ClientAuth,
-            ExtendedKeyUsagePurpose::ServerAuth,
-        ];
-        let cert = params.self_signed(&key).unwrap();
-        Self {
-            pem: cert.pem(),
-            cert: cert.der().clone(),
-            key: PrivatePkcs8KeyDer::from(key.serialize_der()),
-        }
-    }
-}
 
 /// A provider process started with Terraform's environment.
 struct Plugin {
@@ -162,7 +109,11 @@ impl Plugin {
         identity: Option<&ClientIdentity>,
     ) -> Result<Channel, tonic::transport::Error> {
         let server_cert = self.server_cert.clone().expect("server sent a certificate");
-        connect(&self.socket, Some(tls_config(server_cert, identity))).await
+        connect(
+            &self.socket,
+            Some(tls_config(server_cert, identity, &[b"h2"])),
+        )
+        .await
     }
 
     /// Waits for the process to end and returns its exit code and how long that took.
@@ -198,112 +149,6 @@ fn spawn(args: &[&str], env: Vec<(String, String)>) -> Child {
         .spawn()
         .unwrap()
 }
-
-/// Trusts exactly the server certificate from the handshake, as the go-plugin
-/// client does by making it its only root (webpki would refuse a CA:true leaf).
-#[derive(Debug)]
-struct PinnedServerCert {
-    cert: CertificateDer<'static>,
-    algorithms: WebPkiSupportedAlgorithms,
-}
-
-impl ServerCertVerifier for PinnedServerCert {
-    fn verify_server_cert(
-        &self,
-        end_entity: &CertificateDer<'_>,
-        _intermediates: &[CertificateDer<'_>],
-        server_name: &ServerName<'_>,
-        _ocsp: &[u8],
-        _now: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        assert_eq!(server_name.to_str(), "localhost");
-        if end_entity.as_ref() == self.cert.as_ref() {
-            Ok(ServerCertVerified::assertion())
-        } else {
-            Err(rustls::Error::InvalidCertificate(
-                rustls::CertificateError::UnknownIssuer,
-            ))
-        }
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.algorithms)
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.algorithms)
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.algorithms.supported_schemes()
-    }
-}
-
-fn tls_config(
-    server_cert: CertificateDer<'static>,
-    identity: Option<&ClientIdentity>,
-) -> Arc<ClientConfig> {
-    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
-    let verifier = Arc::new(PinnedServerCert {
-        cert: server_cert,
-        algorithms: provider.signature_verification_algorithms,
-    });
-    let builder = ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .unwrap()
-        .dangerous()
-        .with_custom_certificate_verifier(verifier);
-    let mut config = match identity {
-        Some(identity) => builder
-            .with_client_auth_cert(
-                vec![identity.cert.clone()],
-                PrivateKeyDer::Pkcs8(identity.key.clone_key()),
-            )
-            .unwrap(),
-        None => builder.with_no_client_auth(),
-    };
-    config.alpn_protocols = vec![b"h2".to_vec()];
-    Arc::new(config)
-}
-
-/// A tonic channel over the unix socket, with TLS when `tls` is given.
-async fn connect(
-    socket: &Path,
-    tls: Option<Arc<ClientConfig>>,
-) -> Result<Channel, tonic::transport::Error> {
-    let socket = socket.to_owned();
-    let connector = tower::service_fn(move |_: Uri| {
-        let socket = socket.clone();
-        let tls = tls.clone();
-        async move {
-            let stream = UnixStream::connect(&socket).await?;
-            match tls {
-                Some(config) => {
-                    let name = ServerName::try_from("localhost").map_err(io::Error::other)?;
-                    let stream = TlsConnector::from(config).connect(name, stream).await?;
-                    Ok::<_, io::Error>(TokioIo::new(Box::new(stream) as Box<dyn Io>))
-                }
-                None => Ok(TokioIo::new(Box::new(stream) as Box<dyn Io>)),
-            }
-        }
-    });
-    Endpoint::from_static("http://localhost")
-        .connect_with_connector(connector)
-        .await
-}
-
-trait Io: tokio::io::AsyncRead + tokio::io::AsyncWrite + Send + Unpin {}
-impl<T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Send + Unpin> Io for T {}
 
 async fn health(channel: Channel) -> Result<i32, tonic::Status> {
     let response = HealthClient::new(channel)

@@ -3,8 +3,9 @@
 //! socket is private to our user; nothing listens on TCP; and SIGTERM still ends a provider whose
 //! parent blocked it (Terraform 1.15 embedded in Python starts its plugins that way).
 //!
-//! `tests/transport.rs` covers the happy path; this file is about what must be refused.
+//! `conformance` covers the happy path; this file is about what must be refused.
 
+use crate::support::*;
 use std::ffi::CString;
 use std::io;
 use std::os::unix::ffi::OsStrExt as _;
@@ -17,54 +18,17 @@ use std::time::{Duration, Instant};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD_NO_PAD;
-use hyper_util::rt::TokioIo;
-use rcgen::{BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, KeyPair};
-use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
-use rustls::crypto::WebPkiSupportedAlgorithms;
-use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, ServerName, UnixTime};
-use rustls::{ClientConfig, DigitallySignedStruct, SignatureScheme};
+use rustls::ClientConfig;
+use rustls::pki_types::CertificateDer;
 use tokio::io::{AsyncBufReadExt as _, AsyncReadExt as _, AsyncWriteExt as _, BufReader};
 use tokio::net::UnixStream;
 use tokio::process::{Child, Command};
-use tokio_rustls::TlsConnector;
-use tonic::transport::{Channel, Endpoint, Uri};
 use tonic_health::pb::HealthCheckRequest;
 use tonic_health::pb::health_check_response::ServingStatus;
 use tonic_health::pb::health_client::HealthClient;
 
-const BINARY: &str = env!("CARGO_BIN_EXE_terraform-provider-centralroot");
-const MAGIC_COOKIE: &str = "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2";
-const STARTUP: Duration = Duration::from_secs(10);
 /// The uid of `nobody` on Linux distributions.
 const NOBODY: u32 = 65534;
-
-/// A certificate and key shaped like Terraform's client identity (P-521, self-signed, CA:true).
-struct Identity {
-    pem: String,
-    cert: CertificateDer<'static>,
-    key: PrivatePkcs8KeyDer<'static>,
-}
-
-impl Identity {
-    fn new() -> Self {
-        let key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P521_SHA512).unwrap();
-        let mut params = CertificateParams::new(vec!["localhost".to_owned()]).unwrap();
-        params
-            .distinguished_name
-            .push(DnType::CommonName, "localhost");
-        params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-        params.extended_key_usages = vec![
-            ExtendedKeyUsagePurpose::ClientAuth,
-            ExtendedKeyUsagePurpose::ServerAuth,
-        ];
-        let cert = params.self_signed(&key).unwrap();
-        Self {
-            pem: cert.pem(),
-            cert: cert.der().clone(),
-            key: PrivatePkcs8KeyDer::from(key.serialize_der()),
-        }
-    }
-}
 
 /// The provider process, after its handshake line.
 struct Plugin {
@@ -77,7 +41,7 @@ struct Plugin {
 impl Plugin {
     /// Starts the provider trusting `identity`; `block_sigterm` starts it with SIGTERM blocked in
     /// its inherited signal mask.
-    async fn start(identity: &Identity, block_sigterm: bool) -> Self {
+    async fn start(identity: &ClientIdentity, block_sigterm: bool) -> Self {
         let dir = tempfile::tempdir().unwrap();
         // World-searchable, so the socket's own mode is all that keeps other users out.
         std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
@@ -138,32 +102,12 @@ impl Plugin {
     }
 
     /// A client configuration presenting `identity` and offering `alpn`.
-    fn tls(&self, identity: Option<&Identity>, alpn: &[&[u8]]) -> Arc<ClientConfig> {
-        let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
-        let verifier = Arc::new(PinnedServerCert {
-            cert: self.server_cert.clone(),
-            algorithms: provider.signature_verification_algorithms,
-        });
-        let builder = ClientConfig::builder_with_provider(provider)
-            .with_safe_default_protocol_versions()
-            .unwrap()
-            .dangerous()
-            .with_custom_certificate_verifier(verifier);
-        let mut config = match identity {
-            Some(identity) => builder
-                .with_client_auth_cert(
-                    vec![identity.cert.clone()],
-                    PrivateKeyDer::Pkcs8(identity.key.clone_key()),
-                )
-                .unwrap(),
-            None => builder.with_no_client_auth(),
-        };
-        config.alpn_protocols = alpn.iter().map(|p| p.to_vec()).collect();
-        Arc::new(config)
+    fn tls(&self, identity: Option<&ClientIdentity>, alpn: &[&[u8]]) -> Arc<ClientConfig> {
+        tls_config(self.server_cert.clone(), identity, alpn)
     }
 
     /// Asserts that the right client still gets in, so a refusal was about the client.
-    async fn assert_serving(&self, identity: &Identity) {
+    async fn assert_serving(&self, identity: &ClientIdentity) {
         let accepted = self.health(Some(self.tls(Some(identity), &[b"h2"]))).await;
         assert_eq!(accepted, Ok(ServingStatus::Serving as i32));
     }
@@ -183,89 +127,12 @@ fn block_signal(signal: i32) -> io::Result<()> {
     Ok(())
 }
 
-/// Trusts exactly the certificate from the handshake line, as go-plugin's client does.
-#[derive(Debug)]
-struct PinnedServerCert {
-    cert: CertificateDer<'static>,
-    algorithms: WebPkiSupportedAlgorithms,
-}
-
-impl ServerCertVerifier for PinnedServerCert {
-    fn verify_server_cert(
-        &self,
-        end_entity: &CertificateDer<'_>,
-        _intermediates: &[CertificateDer<'_>],
-        _server_name: &ServerName<'_>,
-        _ocsp: &[u8],
-        _now: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        if end_entity.as_ref() == self.cert.as_ref() {
-            Ok(ServerCertVerified::assertion())
-        } else {
-            Err(rustls::Error::InvalidCertificate(
-                rustls::CertificateError::UnknownIssuer,
-            ))
-        }
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.algorithms)
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.algorithms)
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.algorithms.supported_schemes()
-    }
-}
-
-trait Io: tokio::io::AsyncRead + tokio::io::AsyncWrite + Send + Unpin {}
-impl<T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Send + Unpin> Io for T {}
-
-/// A tonic channel over the unix socket, with TLS when `tls` is given.
-async fn connect(
-    socket: &Path,
-    tls: Option<Arc<ClientConfig>>,
-) -> Result<Channel, tonic::transport::Error> {
-    let socket = socket.to_owned();
-    let connector = tower::service_fn(move |_: Uri| {
-        let socket = socket.clone();
-        let tls = tls.clone();
-        async move {
-            let stream = UnixStream::connect(&socket).await?;
-            let io: Box<dyn Io> = match tls {
-                Some(config) => {
-                    let name = ServerName::try_from("localhost").map_err(io::Error::other)?;
-                    Box::new(TlsConnector::from(config).connect(name, stream).await?)
-                }
-                None => Box::new(stream),
-            };
-            Ok::<_, io::Error>(TokioIo::new(io))
-        }
-    });
-    Endpoint::from_static("http://localhost")
-        .connect_with_connector(connector)
-        .await
-}
-
 #[tokio::test]
 async fn only_the_pinned_certificate_over_tls_with_h2_gets_in() {
-    let identity = Identity::new();
+    let identity = ClientIdentity::terraform_like();
     let plugin = Plugin::start(&identity, false).await;
 
-    let stranger = Identity::new();
+    let stranger = ClientIdentity::terraform_like();
     let foreign = plugin
         .health(Some(plugin.tls(Some(&stranger), &[b"h2"])))
         .await;
@@ -289,7 +156,7 @@ async fn only_the_pinned_certificate_over_tls_with_h2_gets_in() {
 async fn tls_client_without_alpn_is_refused() {
     // grpc-go (what Terraform's plugins are built on) refuses TLS without ALPN h2 on both
     // sides; a client that offers no ALPN at all must be refused as well, not served HTTP/2.
-    let identity = Identity::new();
+    let identity = ClientIdentity::terraform_like();
     let plugin = Plugin::start(&identity, false).await;
     let no_alpn = plugin.health(Some(plugin.tls(Some(&identity), &[]))).await;
     assert!(
@@ -303,7 +170,7 @@ async fn tls_client_without_alpn_is_refused() {
 async fn plaintext_http2_preface_gets_no_answer() {
     // A raw HTTP/2 client that skips TLS: the server must not speak HTTP/2 back (it reads the
     // preface as a broken TLS record and closes).
-    let identity = Identity::new();
+    let identity = ClientIdentity::terraform_like();
     let plugin = Plugin::start(&identity, false).await;
     let mut stream = UnixStream::connect(&plugin.socket).await.unwrap();
     stream
@@ -323,7 +190,7 @@ async fn plaintext_http2_preface_gets_no_answer() {
 
 #[tokio::test]
 async fn socket_is_private_to_our_user() {
-    let identity = Identity::new();
+    let identity = ClientIdentity::terraform_like();
     let plugin = Plugin::start(&identity, false).await;
     let meta = std::fs::metadata(&plugin.socket).unwrap();
     assert_eq!(meta.mode() & 0o777, 0o600, "socket mode {:o}", meta.mode());
@@ -420,7 +287,7 @@ fn table_inodes(pid: i32, table: &str) -> Vec<u64> {
 
 #[tokio::test]
 async fn no_tcp_or_udp_socket_at_all() {
-    let identity = Identity::new();
+    let identity = ClientIdentity::terraform_like();
     let plugin = Plugin::start(&identity, false).await;
     // After serving a client too, so lazily created sockets would show.
     plugin.assert_serving(&identity).await;
@@ -457,7 +324,7 @@ async fn sigterm_ends_the_provider_even_when_the_parent_blocked_it() {
     let sigterm_bit = 1u64 << (libc::SIGTERM - 1);
     assert_ne!(blocked & sigterm_bit, 0, "the probe inherited the mask");
 
-    let identity = Identity::new();
+    let identity = ClientIdentity::terraform_like();
     let mut plugin = Plugin::start(&identity, true).await;
     let pid = plugin.pid();
     assert_eq!(
