@@ -8,6 +8,7 @@ use aws_sdk_organizations::operation::register_delegated_administrator::Register
 use aws_smithy_types::date_time::Format;
 use tokio::sync::OnceCell;
 
+use super::error::organizations_error;
 use super::{Aws, AwsError, ErrorKind};
 
 /// One account registered as delegated administrator for a service.
@@ -138,16 +139,11 @@ impl Aws {
             .await;
         self.admins.invalidate(principal);
         result.map(|_| ()).map_err(|e| {
-            let reason = match e.as_service_error() {
-                Some(RegisterDelegatedAdministratorError::ConstraintViolationException(c)) => {
-                    c.reason().map(|r| r.as_str().to_owned())
-                }
-                Some(RegisterDelegatedAdministratorError::InvalidInputException(i)) => {
-                    i.reason().map(|r| r.as_str().to_owned())
-                }
-                _ => None,
-            };
-            AwsError::from_sdk("RegisterDelegatedAdministrator", e, reason)
+            organizations_error!(
+                "RegisterDelegatedAdministrator",
+                e,
+                RegisterDelegatedAdministratorError
+            )
         })
     }
 
@@ -169,16 +165,11 @@ impl Aws {
         match result {
             Ok(_) => Ok(()),
             Err(e) => {
-                let reason = match e.as_service_error() {
-                    Some(DeregisterDelegatedAdministratorError::ConstraintViolationException(
-                        c,
-                    )) => c.reason().map(|r| r.as_str().to_owned()),
-                    Some(DeregisterDelegatedAdministratorError::InvalidInputException(i)) => {
-                        i.reason().map(|r| r.as_str().to_owned())
-                    }
-                    _ => None,
-                };
-                let err = AwsError::from_sdk("DeregisterDelegatedAdministrator", e, reason);
+                let err = organizations_error!(
+                    "DeregisterDelegatedAdministrator",
+                    e,
+                    DeregisterDelegatedAdministratorError
+                );
                 if err.kind == ErrorKind::AccountNotRegistered {
                     tracing::info!(account_id, principal, "already deregistered");
                     Ok(())

@@ -338,6 +338,23 @@ impl AwsError {
     }
 }
 
+/// Classifies an Organizations SDK error, keeping the `Reason` that only the operation's typed
+/// `ConstraintViolationException` and `InvalidInputException` carry.
+macro_rules! organizations_error {
+    ($operation:literal, $err:expr, $kind:ident) => {{
+        let err = $err;
+        let reason = match err.as_service_error() {
+            Some($kind::ConstraintViolationException(c)) => {
+                c.reason().map(|r| r.as_str().to_owned())
+            }
+            Some($kind::InvalidInputException(i)) => i.reason().map(|r| r.as_str().to_owned()),
+            _ => None,
+        };
+        $crate::provider::aws::AwsError::from_sdk($operation, err, reason)
+    }};
+}
+pub(crate) use organizations_error;
+
 fn error_chain(err: &dyn std::error::Error) -> String {
     let mut text = err.to_string();
     let mut source = err.source();

@@ -9,6 +9,7 @@ use aws_sdk_iam::types::FeatureType;
 use aws_sdk_organizations::operation::enable_aws_service_access::EnableAWSServiceAccessError;
 use tokio::time::Instant;
 
+use super::error::organizations_error;
 use super::{Aws, AwsError, ErrorKind};
 
 /// The service principal of IAM in AWS Organizations.
@@ -185,15 +186,9 @@ impl Aws {
             .service_principal(IAM_SERVICE_PRINCIPAL)
             .send()
             .await
+            // The reason tells a consolidated-billing organization from other constraints.
             .map_err(|e| {
-                // The reason tells a consolidated-billing organization from other constraints.
-                let reason = match e.as_service_error() {
-                    Some(EnableAWSServiceAccessError::ConstraintViolationException(c)) => {
-                        c.reason().map(|r| r.as_str().to_owned())
-                    }
-                    _ => None,
-                };
-                AwsError::from_sdk("EnableAWSServiceAccess", e, reason)
+                organizations_error!("EnableAWSServiceAccess", e, EnableAWSServiceAccessError)
             })?;
         Ok(true)
     }
