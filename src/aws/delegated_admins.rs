@@ -93,14 +93,14 @@ impl Aws {
         Ok(listing.clone())
     }
 
-    /// The registration of `account_id` for `principal`, if there is one.
+    /// The registration of `account` for `principal`, if there is one.
     pub async fn find_delegated_admin(
         &self,
-        account_id: &str,
+        account: &str,
         principal: &str,
     ) -> Result<Option<DelegatedAdmin>, AwsError> {
         let listing = self.delegated_admins(principal).await?;
-        Ok(listing.iter().find(|a| a.account_id == account_id).cloned())
+        Ok(listing.iter().find(|a| account == a.account_id).cloned())
     }
 
     async fn list_delegated_admins_uncached(&self, principal: &str) -> Result<Listing, AwsError> {

@@ -305,13 +305,7 @@ mod tests {
 
     #[test]
     fn only_the_features_being_unusable_reads_as_no_features() {
-        let err = |kind| AwsError {
-            operation: "ListOrganizationsFeatures",
-            kind,
-            code: None,
-            message: String::new(),
-            request_id: None,
-        };
+        let err = |kind| AwsError::of("ListOrganizationsFeatures", kind);
         assert!(means_no_features(&err(ErrorKind::ServiceAccessNotEnabled)));
         assert!(means_no_features(&err(ErrorKind::NotAllFeaturesMode)));
         assert!(!means_no_features(&err(

@@ -165,13 +165,8 @@ mod tests {
     use super::*;
     use crate::provider::schema::provider_schema;
 
-    fn block(pairs: &[(&str, Value)]) -> Value {
-        Value::Object(
-            pairs
-                .iter()
-                .map(|(k, v)| ((*k).to_owned(), v.clone()))
-                .collect(),
-        )
+    fn block(pairs: &[(&'static str, Value)]) -> Value {
+        crate::framework::attributes::object(pairs.iter().cloned())
     }
 
     #[test]

@@ -660,13 +660,7 @@ mod tests {
 
     #[test]
     fn failures_point_at_the_argument_they_concern() {
-        let err = |kind| AwsError {
-            operation: "RegisterDelegatedAdministrator",
-            kind,
-            code: None,
-            message: String::new(),
-            request_id: None,
-        };
+        let err = |kind| AwsError::of("RegisterDelegatedAdministrator", kind);
         let cases = [
             (ErrorKind::AccountAlreadyRegistered, Some(ACCOUNT_ID)),
             (ErrorKind::AccountNotFound, Some(ACCOUNT_ID)),

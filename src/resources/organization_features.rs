@@ -605,13 +605,7 @@ mod tests {
 
     #[test]
     fn errors_point_at_what_they_concern() {
-        let err = |operation, kind| AwsError {
-            operation,
-            kind,
-            code: None,
-            message: String::new(),
-            request_id: None,
-        };
+        let err = AwsError::of;
         let cases = [
             (
                 err(
