@@ -67,7 +67,7 @@ pub struct OrganizationFeaturesDataSource;
 /// Everything the data source reports, gathered from AWS.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Posture {
-    /// `DescribeOrganization`.
+    /// The organization, with its management account and feature set.
     pub organization: Organization,
     /// The enabled features (empty when IAM refuses to list them, see the module docs).
     pub enabled: BTreeSet<Feature>,

@@ -15,6 +15,7 @@ use crate::aws::{Aws, AwsError, ErrorKind, Feature, IAM_SERVICE_PRINCIPAL, Organ
 use crate::cty::{Type, Value};
 use crate::framework::Context;
 use crate::framework::attributes::{self, AttributeError};
+use crate::framework::diagnostics::Diagnostics;
 use crate::framework::plan_modifiers::UseStateForUnknown;
 use crate::framework::resource::{
     CreateRequest, CreateResponse, DeleteRequest, DeleteResponse, ImportStateRequest,
@@ -179,7 +180,7 @@ impl State {
 
 /// Reports a model that cannot be read: the engine checked the values against the schema, so
 /// this is a bug rather than something to fix in the configuration.
-fn unreadable(diags: &mut crate::framework::Diagnostics, what: &str, err: &AttributeError) {
+fn unreadable(diags: &mut Diagnostics, what: &str, err: &AttributeError) {
     diags.attribute_error(
         err.path(),
         format!("Unreadable {what}"),
@@ -217,19 +218,26 @@ async fn converge(
 ) -> Result<State, AwsError> {
     let trusted = plan.enable_trusted_access;
     if trusted && aws.ensure_iam_trusted_access().await? {
-        // Until IAM sees trusted access, no feature can be in use: read reports none.
         let organization_id = match &start {
             Some(State {
                 organization_id: Some(id),
                 ..
-            }) => id.clone(),
-            _ => aws.organization().await?.id,
+            }) => Ok(id.clone()),
+            _ => aws.organization().await.map(|org| org.id),
         };
-        record(&State {
-            organization_id: Some(organization_id),
-            enabled: start.map(|s| s.enabled).unwrap_or_default(),
-            enable_trusted_access: trusted,
-        });
+        match organization_id {
+            // Until IAM sees trusted access, no feature can be in use: read reports none.
+            Ok(id) => record(&State {
+                organization_id: Some(id),
+                enabled: start.map(|s| s.enabled).unwrap_or_default(),
+                enable_trusted_access: trusted,
+            }),
+            // Trusted access on is nothing this resource owns (destroy leaves it on), so
+            // going on without recording it loses nothing.
+            Err(err) => {
+                tracing::debug!(%err, "trusted access enabled; state waits for the features")
+            }
+        }
     }
     let mut current = guarded(aws, trusted, || aws.list_features()).await?;
     let changes = FeatureChanges::between(&current.enabled, &plan.wanted);
