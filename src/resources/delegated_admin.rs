@@ -691,4 +691,65 @@ mod tests {
             );
         }
     }
+
+    fn planned(account: &str) -> Value {
+        attributes::object(
+            [
+                (ID, Value::unknown()),
+                (ACCOUNT_ID, Value::from(account)),
+                (SERVICE_PRINCIPAL, Value::from(IAM_SERVICE_PRINCIPAL)),
+            ]
+            .into_iter()
+            .chain(DETAILS.map(|name| (name, Value::unknown()))),
+        )
+    }
+
+    #[tokio::test]
+    async fn a_registration_is_in_state_even_when_the_listing_after_it_fails() {
+        use crate::resources::test_support::{fail, sandbox, seed_with_trusted_access};
+        let (handle, ctx) = sandbox(
+            seed_with_trusted_access(),
+            fail("ListDelegatedAdministrators"),
+        )
+        .await;
+        let mut resp = CreateResponse::default();
+        let req = CreateRequest {
+            config: Value::Null,
+            planned_state: planned("222222222222"),
+            planned_private: Vec::new(),
+        };
+        DelegatedAdminResource.create(&ctx, req, &mut resp).await;
+        assert!(resp.diagnostics.has_errors(), "the listing failed");
+        assert_eq!(
+            handle.sandbox().snapshot().delegated_administrators.len(),
+            1,
+            "registered in AWS"
+        );
+        let id = RegistrationId::parse_import("222222222222").unwrap();
+        assert_eq!(resp.state, Registration::unlisted(id).to_value());
+        assert!(resp.state.is_wholly_known());
+    }
+
+    #[tokio::test]
+    async fn update_answers_the_prior_state_whatever_the_response_started_as() {
+        use crate::resources::test_support::{sandbox, seed_with_trusted_access};
+        use crate::sandbox::faults::FaultConfig;
+        let (_handle, ctx) = sandbox(seed_with_trusted_access(), FaultConfig::default()).await;
+        let id = RegistrationId::parse_import("222222222222").unwrap();
+        let prior = Registration::unlisted(id).to_value();
+        let mut resp = UpdateResponse {
+            state: Value::Null,
+            private: Vec::new(),
+            diagnostics: Diagnostics::new(),
+        };
+        let req = UpdateRequest {
+            config: Value::Null,
+            planned_state: planned("222222222222"),
+            prior_state: prior.clone(),
+            planned_private: Vec::new(),
+        };
+        DelegatedAdminResource.update(&ctx, req, &mut resp).await;
+        assert!(resp.diagnostics.has_errors());
+        assert_eq!(resp.state, prior);
+    }
 }

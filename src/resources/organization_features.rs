@@ -669,4 +669,135 @@ mod tests {
         let features = schema.block.attribute_named(ENABLED_FEATURES);
         assert!(features.is_some_and(|a| a.validators().len() == 2));
     }
+
+    fn planned(features: &[Feature], trusted: bool) -> Value {
+        attributes::object([
+            (ID, Value::unknown()),
+            (ORGANIZATION_ID, Value::unknown()),
+            (
+                ENABLED_FEATURES,
+                string_set(features.iter().map(|f| f.as_str())),
+            ),
+            (ENABLE_TRUSTED_ACCESS, Value::Bool(trusted)),
+        ])
+    }
+
+    fn sandbox_features(handle: &crate::sandbox::ServerHandle) -> Vec<String> {
+        handle
+            .sandbox()
+            .snapshot()
+            .features
+            .iter()
+            .map(|f| format!("{f:?}"))
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn a_create_that_fails_halfway_records_what_it_enabled() {
+        use crate::resources::test_support::{fail, sandbox, seed_with_trusted_access};
+        let (handle, ctx) = sandbox(
+            seed_with_trusted_access(),
+            fail("EnableOrganizationsRootSessions"),
+        )
+        .await;
+        let mut resp = CreateResponse::default();
+        let req = CreateRequest {
+            config: Value::Null,
+            planned_state: planned(&[Rcm, Rs], false),
+            planned_private: Vec::new(),
+        };
+        OrganizationFeaturesResource
+            .create(&ctx, req, &mut resp)
+            .await;
+        assert!(resp.diagnostics.has_errors());
+        assert_eq!(sandbox_features(&handle), ["RootCredentialsManagement"]);
+        let state = State::from_value(&resp.state).unwrap();
+        assert_eq!(state.enabled, set(&[Rcm]));
+        assert!(state.organization_id.is_some_and(|id| id.starts_with("o-")));
+        assert!(resp.state.is_wholly_known());
+    }
+
+    #[tokio::test]
+    async fn a_create_that_only_turned_on_trusted_access_records_it() {
+        use crate::resources::test_support::{fail, sandbox};
+        let (handle, ctx) = sandbox(
+            crate::sandbox::Seed::default_seed(),
+            fail("ListOrganizationsFeatures"),
+        )
+        .await;
+        let mut resp = CreateResponse::default();
+        let req = CreateRequest {
+            config: Value::Null,
+            planned_state: planned(&[Rs], true),
+            planned_private: Vec::new(),
+        };
+        OrganizationFeaturesResource
+            .create(&ctx, req, &mut resp)
+            .await;
+        assert!(resp.diagnostics.has_errors());
+        assert_eq!(handle.sandbox().snapshot().trusted_access.len(), 1);
+        let state = State::from_value(&resp.state).unwrap();
+        assert_eq!(state.enabled, set(&[]));
+        assert!(state.enable_trusted_access);
+        assert!(resp.state.is_wholly_known());
+    }
+
+    #[tokio::test]
+    async fn a_failed_create_that_changed_nothing_leaves_no_state() {
+        use crate::resources::test_support::{fail, sandbox, seed_with_trusted_access};
+        let (_handle, ctx) = sandbox(
+            seed_with_trusted_access(),
+            fail("EnableOrganizationsRootCredentialsManagement"),
+        )
+        .await;
+        let mut resp = CreateResponse::default();
+        let req = CreateRequest {
+            config: Value::Null,
+            planned_state: planned(&[Rcm], false),
+            planned_private: Vec::new(),
+        };
+        OrganizationFeaturesResource
+            .create(&ctx, req, &mut resp)
+            .await;
+        assert!(resp.diagnostics.has_errors());
+        assert!(resp.state.is_null());
+    }
+
+    #[tokio::test]
+    async fn an_update_that_fails_halfway_records_what_aws_has() {
+        use crate::resources::test_support::{fail, sandbox, seed_with_trusted_access};
+        let mut seed = seed_with_trusted_access();
+        seed.features
+            .push(crate::sandbox::seed::Feature::RootCredentialsManagement);
+        let (handle, ctx) =
+            sandbox(seed, fail("DisableOrganizationsRootCredentialsManagement")).await;
+        let prior = State {
+            organization_id: Some(handle.sandbox().snapshot().organization.unwrap().id),
+            enabled: set(&[Rcm]),
+            enable_trusted_access: false,
+        }
+        .to_value();
+        // The engine's starting value must not matter.
+        let mut resp = UpdateResponse {
+            state: Value::Null,
+            private: Vec::new(),
+            diagnostics: crate::framework::Diagnostics::new(),
+        };
+        let req = UpdateRequest {
+            config: Value::Null,
+            planned_state: planned(&[Rs], false),
+            prior_state: prior,
+            planned_private: Vec::new(),
+        };
+        OrganizationFeaturesResource
+            .update(&ctx, req, &mut resp)
+            .await;
+        assert!(resp.diagnostics.has_errors());
+        let state = State::from_value(&resp.state).unwrap();
+        assert_eq!(state.enabled, set(&[Rcm, Rs]));
+        assert_eq!(
+            sandbox_features(&handle),
+            ["RootCredentialsManagement", "RootSessions"]
+        );
+    }
 }
