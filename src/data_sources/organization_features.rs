@@ -26,7 +26,8 @@ use crate::types_common::delegated_admin::{
     JOINED_TIMESTAMP, NAME, STATUS,
 };
 
-/// The data source type name.
+/// The name configurations address this data source by; the resource of the same name
+/// manages what it reads.
 pub const TYPE_NAME: &str = "centralroot_organization_features";
 
 const ID: &str = "id";
@@ -89,7 +90,7 @@ fn admin_value(details: &DelegatedAdmin) -> Value {
 }
 
 impl Posture {
-    /// The data source's state.
+    /// The data source's state, every attribute known.
     pub fn to_value(&self) -> Value {
         let org = &self.organization;
         let enabled = |feature| Value::Bool(self.enabled.contains(&feature));

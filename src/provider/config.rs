@@ -35,11 +35,11 @@ impl fmt::Debug for Secret {
 pub struct AssumeRole {
     /// The role to assume.
     pub role_arn: String,
-    /// The session name.
+    /// The name of the assumed role's session (`terraform-provider-centralroot` when unset).
     pub session_name: Option<String>,
-    /// The external ID.
+    /// The external ID the role's trust policy may require.
     pub external_id: Option<String>,
-    /// The session length.
+    /// How long the assumed role's credentials last.
     pub duration: Option<Duration>,
 }
 

@@ -31,7 +31,7 @@ use crate::framework::resource::Resource;
 use crate::framework::schema::Schema;
 use crate::{data_sources, resources};
 
-/// The `centralroot` provider.
+/// The provider Terraform starts: its block, the clients built from it, and its types.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct CentralRootProvider;
 

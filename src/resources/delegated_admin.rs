@@ -30,7 +30,7 @@ use crate::types_common::delegated_admin::{
     JOINED_TIMESTAMP, NAME, STATUS,
 };
 
-/// The resource type name.
+/// The name configurations and import commands address this type by.
 pub const TYPE_NAME: &str = "centralroot_delegated_admin";
 
 /// The registration as `ACCOUNT/PRINCIPAL`, the import ID.

@@ -26,7 +26,7 @@ use crate::framework::validators::{SetElementsOneOf, SetNotEmpty};
 use crate::framework::values::string_set;
 use crate::types_common::advice::{self, Targets};
 
-/// The resource type name.
+/// The name configurations and import commands address this type by.
 pub const TYPE_NAME: &str = "centralroot_organization_features";
 
 const ENABLED_FEATURES: &str = "enabled_features";
