@@ -12,8 +12,9 @@ use super::attempts::Attempts;
 use super::error::organizations_error;
 use super::{Aws, AwsError, ErrorKind};
 
-/// One account registered as delegated administrator for a service.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One account registered as delegated administrator for a service. A field AWS leaves out
+/// is empty.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DelegatedAdmin {
     /// 12-digit account id.
     pub account_id: String,

@@ -114,13 +114,14 @@ impl RegistrationId {
     /// The state an import records: the arguments, with the details left to the read after it.
     fn import_value(&self) -> Value {
         attributes::object(
-            self.arguments()
+            self.identity()
                 .into_iter()
                 .chain(DETAILS.map(|name| (name, Value::Null))),
         )
     }
 
-    fn arguments(&self) -> [(&'static str, Value); 3] {
+    /// The attributes that say which registration this is.
+    fn identity(&self) -> [(&'static str, Value); 3] {
         [
             (ID, Value::from(self.to_string())),
             (ACCOUNT_ID, Value::from(self.account_id.as_str())),
@@ -197,13 +198,7 @@ impl Registration {
     fn unlisted(id: RegistrationId) -> Self {
         let details = DelegatedAdmin {
             account_id: id.account_id.clone(),
-            arn: String::new(),
-            email: String::new(),
-            name: String::new(),
-            status: String::new(),
-            joined_method: String::new(),
-            joined_timestamp: String::new(),
-            delegation_enabled_date: String::new(),
+            ..DelegatedAdmin::default()
         };
         Self { id, details }
     }
@@ -211,7 +206,7 @@ impl Registration {
     fn to_value(&self) -> Value {
         attributes::object(
             self.id
-                .arguments()
+                .identity()
                 .into_iter()
                 .chain(admin::details(&self.details)),
         )
