@@ -462,6 +462,7 @@ mod tests {
     use super::*;
     use crate::aws::AwsError;
     use crate::framework::values::ValueExt;
+    use crate::resources::test_support::{create, fail, sandbox, seed_with_trusted_access, update};
 
     #[test]
     fn import_ids() {
@@ -701,19 +702,12 @@ mod tests {
 
     #[tokio::test]
     async fn a_registration_is_in_state_even_when_the_listing_after_it_fails() {
-        use crate::resources::test_support::{fail, sandbox, seed_with_trusted_access};
         let (handle, ctx) = sandbox(
             seed_with_trusted_access(),
             fail("ListDelegatedAdministrators"),
         )
         .await;
-        let mut resp = CreateResponse::default();
-        let req = CreateRequest {
-            config: Value::Null,
-            planned_state: planned("222222222222"),
-            planned_private: Vec::new(),
-        };
-        DelegatedAdminResource.create(&ctx, req, &mut resp).await;
+        let resp = create(&DelegatedAdminResource, &ctx, planned("222222222222")).await;
         assert!(resp.diagnostics.has_errors(), "the listing failed");
         assert_eq!(
             handle.sandbox().snapshot().delegated_administrators.len(),
@@ -727,23 +721,17 @@ mod tests {
 
     #[tokio::test]
     async fn update_answers_the_prior_state_whatever_the_response_started_as() {
-        use crate::resources::test_support::{sandbox, seed_with_trusted_access};
         use crate::sandbox::faults::FaultConfig;
         let (_handle, ctx) = sandbox(seed_with_trusted_access(), FaultConfig::default()).await;
         let id = RegistrationId::parse_import("222222222222").unwrap();
         let prior = Registration::unlisted(id).to_value();
-        let mut resp = UpdateResponse {
-            state: Value::Null,
-            private: Vec::new(),
-            diagnostics: Diagnostics::new(),
-        };
-        let req = UpdateRequest {
-            config: Value::Null,
-            planned_state: planned("222222222222"),
-            prior_state: prior.clone(),
-            planned_private: Vec::new(),
-        };
-        DelegatedAdminResource.update(&ctx, req, &mut resp).await;
+        let resp = update(
+            &DelegatedAdminResource,
+            &ctx,
+            prior.clone(),
+            planned("222222222222"),
+        )
+        .await;
         assert!(resp.diagnostics.has_errors());
         assert_eq!(resp.state, prior);
     }

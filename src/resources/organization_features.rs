@@ -510,6 +510,7 @@ impl Resource<Aws> for OrganizationFeaturesResource {
 mod tests {
     use super::*;
     use crate::framework::values::ValueExt;
+    use crate::resources::test_support::{create, fail, sandbox, seed_with_trusted_access, update};
     use Feature::{RootCredentialsManagement as Rcm, RootSessions as Rs};
 
     fn set(features: &[Feature]) -> BTreeSet<Feature> {
@@ -694,21 +695,17 @@ mod tests {
 
     #[tokio::test]
     async fn a_create_that_fails_halfway_records_what_it_enabled() {
-        use crate::resources::test_support::{fail, sandbox, seed_with_trusted_access};
         let (handle, ctx) = sandbox(
             seed_with_trusted_access(),
             fail("EnableOrganizationsRootSessions"),
         )
         .await;
-        let mut resp = CreateResponse::default();
-        let req = CreateRequest {
-            config: Value::Null,
-            planned_state: planned(&[Rcm, Rs], false),
-            planned_private: Vec::new(),
-        };
-        OrganizationFeaturesResource
-            .create(&ctx, req, &mut resp)
-            .await;
+        let resp = create(
+            &OrganizationFeaturesResource,
+            &ctx,
+            planned(&[Rcm, Rs], false),
+        )
+        .await;
         assert!(resp.diagnostics.has_errors());
         assert_eq!(sandbox_features(&handle), ["RootCredentialsManagement"]);
         let state = State::from_value(&resp.state).unwrap();
@@ -719,21 +716,12 @@ mod tests {
 
     #[tokio::test]
     async fn a_create_that_only_turned_on_trusted_access_records_it() {
-        use crate::resources::test_support::{fail, sandbox};
         let (handle, ctx) = sandbox(
             crate::sandbox::Seed::default_seed(),
             fail("ListOrganizationsFeatures"),
         )
         .await;
-        let mut resp = CreateResponse::default();
-        let req = CreateRequest {
-            config: Value::Null,
-            planned_state: planned(&[Rs], true),
-            planned_private: Vec::new(),
-        };
-        OrganizationFeaturesResource
-            .create(&ctx, req, &mut resp)
-            .await;
+        let resp = create(&OrganizationFeaturesResource, &ctx, planned(&[Rs], true)).await;
         assert!(resp.diagnostics.has_errors());
         assert_eq!(handle.sandbox().snapshot().trusted_access.len(), 1);
         let state = State::from_value(&resp.state).unwrap();
@@ -744,28 +732,18 @@ mod tests {
 
     #[tokio::test]
     async fn a_failed_create_that_changed_nothing_leaves_no_state() {
-        use crate::resources::test_support::{fail, sandbox, seed_with_trusted_access};
         let (_handle, ctx) = sandbox(
             seed_with_trusted_access(),
             fail("EnableOrganizationsRootCredentialsManagement"),
         )
         .await;
-        let mut resp = CreateResponse::default();
-        let req = CreateRequest {
-            config: Value::Null,
-            planned_state: planned(&[Rcm], false),
-            planned_private: Vec::new(),
-        };
-        OrganizationFeaturesResource
-            .create(&ctx, req, &mut resp)
-            .await;
+        let resp = create(&OrganizationFeaturesResource, &ctx, planned(&[Rcm], false)).await;
         assert!(resp.diagnostics.has_errors());
         assert!(resp.state.is_null());
     }
 
     #[tokio::test]
     async fn an_update_that_fails_halfway_records_what_aws_has() {
-        use crate::resources::test_support::{fail, sandbox, seed_with_trusted_access};
         let mut seed = seed_with_trusted_access();
         seed.features
             .push(crate::sandbox::seed::Feature::RootCredentialsManagement);
@@ -777,21 +755,13 @@ mod tests {
             enable_trusted_access: false,
         }
         .to_value();
-        // The engine's starting value must not matter.
-        let mut resp = UpdateResponse {
-            state: Value::Null,
-            private: Vec::new(),
-            diagnostics: crate::framework::Diagnostics::new(),
-        };
-        let req = UpdateRequest {
-            config: Value::Null,
-            planned_state: planned(&[Rs], false),
-            prior_state: prior,
-            planned_private: Vec::new(),
-        };
-        OrganizationFeaturesResource
-            .update(&ctx, req, &mut resp)
-            .await;
+        let resp = update(
+            &OrganizationFeaturesResource,
+            &ctx,
+            prior,
+            planned(&[Rs], false),
+        )
+        .await;
         assert!(resp.diagnostics.has_errors());
         let state = State::from_value(&resp.state).unwrap();
         assert_eq!(state.enabled, set(&[Rcm, Rs]));

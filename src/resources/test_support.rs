@@ -10,7 +10,12 @@ use aws_smithy_types::retry::RetryConfig;
 use tokio_util::sync::CancellationToken;
 
 use crate::aws::{Aws, Endpoints, IAM_SERVICE_PRINCIPAL, PropagationWait};
+use crate::cty::Value;
 use crate::framework::Context;
+use crate::framework::diagnostics::Diagnostics;
+use crate::framework::resource::{
+    CreateRequest, CreateResponse, Resource, UpdateRequest, UpdateResponse,
+};
 use crate::sandbox::faults::FaultConfig;
 use crate::sandbox::seed::TrustedAccess;
 use crate::sandbox::{Seed, Server, ServerHandle};
@@ -68,4 +73,43 @@ pub fn fail(operation: &str) -> FaultConfig {
         operations: Some(vec![operation.to_owned()]),
         ..FaultConfig::default()
     }
+}
+
+/// Runs `create` with `planned` as the plan, as the engine would.
+pub async fn create(
+    resource: &dyn Resource<Aws>,
+    ctx: &Context<Aws>,
+    planned: Value,
+) -> CreateResponse {
+    let mut resp = CreateResponse::default();
+    let req = CreateRequest {
+        config: Value::Null,
+        planned_state: planned,
+        planned_private: Vec::new(),
+    };
+    resource.create(ctx, req, &mut resp).await;
+    resp
+}
+
+/// Runs `update` from `prior` to `planned`, the response starting null so that a resource
+/// relying on the engine's starting value shows.
+pub async fn update(
+    resource: &dyn Resource<Aws>,
+    ctx: &Context<Aws>,
+    prior: Value,
+    planned: Value,
+) -> UpdateResponse {
+    let mut resp = UpdateResponse {
+        state: Value::Null,
+        private: Vec::new(),
+        diagnostics: Diagnostics::new(),
+    };
+    let req = UpdateRequest {
+        config: Value::Null,
+        planned_state: planned,
+        prior_state: prior,
+        planned_private: Vec::new(),
+    };
+    resource.update(ctx, req, &mut resp).await;
+    resp
 }
