@@ -1,6 +1,7 @@
 //! The AWS layer against the sandbox, through the real SDK: error classification, the
-//! ConcurrentModification retry, the trusted-access propagation wait, the listing cache; and
-//! against a scripted endpoint, the retried registration whose first answer was lost.
+//! ConcurrentModification retry, the trusted-access propagation wait, the listing cache, and
+//! every mutating call retried after the sandbox made its change and lost the answer; against
+//! a scripted endpoint, the same registration told apart from one that was there before.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -20,8 +21,19 @@ const MANAGEMENT: &str = "111111111111";
 const MEMBER: &str = "222222222222";
 
 fn aws_for(handle: &ServerHandle, account: &str, attempts: u32, wait: PropagationWait) -> Aws {
+    aws_with(handle, account, attempts, wait, None)
+}
+
+/// [`aws_for`], with an attempt timeout when given.
+fn aws_with(
+    handle: &ServerHandle,
+    account: &str,
+    attempts: u32,
+    wait: PropagationWait,
+    attempt_timeout: Option<Duration>,
+) -> Aws {
     let creds = handle.credentials(account).expect("seeded account");
-    let config = SdkConfig::builder()
+    let mut config = SdkConfig::builder()
         .behavior_version(BehaviorVersion::latest())
         .region(Region::new("eu-west-1"))
         .credentials_provider(SharedCredentialsProvider::new(
@@ -37,15 +49,21 @@ fn aws_for(handle: &ServerHandle, account: &str, attempts: u32, wait: Propagatio
             RetryConfig::standard()
                 .with_max_attempts(attempts)
                 .with_initial_backoff(Duration::from_millis(5)),
-        )
-        .build();
+        );
+    if let Some(timeout) = attempt_timeout {
+        config = config.timeout_config(
+            aws_smithy_types::timeout::TimeoutConfig::builder()
+                .operation_attempt_timeout(timeout)
+                .build(),
+        );
+    }
     let url = handle.endpoint_url();
     let endpoints = Endpoints {
         iam: Some(url.clone()),
         organizations: Some(url.clone()),
         sts: Some(url),
     };
-    Aws::new(&config, &endpoints, wait)
+    Aws::new(&config.build(), &endpoints, wait)
 }
 
 fn quick_wait() -> PropagationWait {
@@ -405,6 +423,100 @@ async fn already_registered_without_a_lost_answer_stays_an_error_with_advice() {
             detail(&err).contains("terraform import"),
             "{}",
             detail(&err)
+        );
+    }
+}
+
+/// One lost answer (commit-then-500, or commit-then-timeout held past the attempt timeout) on
+/// `operation`, then normal service.
+fn lose_one_answer(handle: &ServerHandle, operation: &str, timeout: bool) {
+    handle.sandbox().set_faults(FaultConfig {
+        commit_then_server_error_every: u64::from(!timeout),
+        commit_then_timeout_every: u64::from(timeout),
+        commit_then_timeout_hold_ms: 5_000,
+        operations: Some(vec![operation.to_owned()]),
+        count: Some(1),
+        ..FaultConfig::default()
+    });
+}
+
+fn lost_answers_injected(handle: &ServerHandle) -> u64 {
+    let (_, injected) = handle.sandbox().faults();
+    injected.commit_then_server_error + injected.commit_then_timeout
+}
+
+#[tokio::test]
+async fn every_mutating_call_succeeds_when_its_first_answer_is_lost() {
+    for timeout in [false, true] {
+        let (_, handle) = Server::bind("127.0.0.1:0", Seed::default_seed())
+            .await
+            .unwrap();
+        let aws = aws_with(
+            &handle,
+            MANAGEMENT,
+            3,
+            quick_wait(),
+            Some(Duration::from_millis(500)),
+        );
+        let lose = |operation| lose_one_answer(&handle, operation, timeout);
+        let lost = |operation| {
+            assert_eq!(
+                lost_answers_injected(&handle),
+                1,
+                "{operation} (timeout={timeout}) lost its first answer"
+            );
+        };
+
+        lose("EnableAWSServiceAccess");
+        assert!(aws.ensure_iam_trusted_access().await.unwrap());
+        lost("EnableAWSServiceAccess");
+        aws.while_trusted_access_propagates(|| aws.list_features())
+            .await
+            .unwrap();
+        for (operation, feature) in [
+            (
+                "EnableOrganizationsRootCredentialsManagement",
+                Feature::RootCredentialsManagement,
+            ),
+            ("EnableOrganizationsRootSessions", Feature::RootSessions),
+        ] {
+            lose(operation);
+            let features = aws.enable_feature(feature).await.unwrap();
+            lost(operation);
+            assert!(features.enabled.contains(&feature), "{operation}");
+        }
+        lose("DisableOrganizationsRootSessions");
+        let features = aws.disable_feature(Feature::RootSessions).await.unwrap();
+        lost("DisableOrganizationsRootSessions");
+        assert!(!features.enabled.contains(&Feature::RootSessions));
+
+        lose("RegisterDelegatedAdministrator");
+        aws.register_delegated_admin(MEMBER, IAM_SERVICE_PRINCIPAL)
+            .await
+            .expect("the retry meets this call's own registration");
+        lost("RegisterDelegatedAdministrator");
+        assert_eq!(
+            handle.sandbox().requests().operations["RegisterDelegatedAdministrator"].total,
+            2,
+            "the registration was retried once"
+        );
+        assert!(
+            aws.find_delegated_admin(MEMBER, IAM_SERVICE_PRINCIPAL)
+                .await
+                .unwrap()
+                .is_some()
+        );
+        lose("DeregisterDelegatedAdministrator");
+        aws.deregister_delegated_admin(MEMBER, IAM_SERVICE_PRINCIPAL)
+            .await
+            .expect("the retry meets this call's own deregistration");
+        lost("DeregisterDelegatedAdministrator");
+        assert!(
+            handle
+                .sandbox()
+                .snapshot()
+                .delegated_administrators
+                .is_empty()
         );
     }
 }
