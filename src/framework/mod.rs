@@ -28,9 +28,11 @@
 //! wholly known, equal to every known planned value), state upgrade for the current schema
 //! version, and interruption. Report failures as diagnostics on the attribute they concern.
 
+pub mod action;
 pub mod context;
 pub mod data_source;
 pub mod diagnostics;
+pub mod ephemeral_resource;
 pub mod plan_modifiers;
 pub mod provider;
 pub mod resource;
