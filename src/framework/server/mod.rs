@@ -39,6 +39,8 @@ mod validate_ephemeral_resource_config;
 mod validation;
 
 #[cfg(test)]
+mod ephemeral_action_tests;
+#[cfg(test)]
 mod tests;
 
 pub use apply_resource_change::{ApplyResourceChangeResponse, Change};
