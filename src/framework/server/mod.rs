@@ -14,6 +14,10 @@
 //!   else the answer is an error diagnostic rather than a result Terraform would reject;
 //! - whatever a create or update recorded in its response before it failed or was interrupted
 //!   is the state Terraform receives, so nothing done remotely is lost (see [`Change`]);
+//! - an opened ephemeral resource's result is wholly known and keeps its configuration, and
+//!   neither `open` nor an action's `invoke` ever sees an unknown configuration value;
+//! - every action invocation streams its progress and ends with exactly one completion
+//!   (see [`ActionEvents`]);
 //! - `StopProvider` interrupts every operation in flight with an error diagnostic.
 
 mod apply_resource_change;
