@@ -103,6 +103,7 @@ fn printed(run: &Run) -> String {
             ]
             .iter()
             .any(|start| line.starts_with(start))
+                && !line.contains("development overrides")
         })
         .collect::<Vec<_>>()
         .join(" / ")
