@@ -12,6 +12,7 @@ use async_trait::async_trait;
 use centralroot::cty::{self, Type, Value};
 use centralroot::framework::context::Context;
 use centralroot::framework::data_source::{self, DataSource};
+use centralroot::framework::diagnostics::Diagnostics;
 use centralroot::framework::plan_modifiers::{RequiresReplace, UseStateForUnknown};
 use centralroot::framework::provider::{ConfigureRequest, ConfigureResponse, Provider};
 use centralroot::framework::resource::{
@@ -62,7 +63,7 @@ impl Provider for TestProvider {
     }
 
     fn resources(&self) -> Vec<Arc<dyn Resource<Arc<Store>>>> {
-        vec![Arc::new(Thing), Arc::new(Broken)]
+        vec![Arc::new(Thing), Arc::new(Broken), Arc::new(Stepwise)]
     }
 
     fn data_sources(&self) -> Vec<Arc<dyn DataSource<Arc<Store>>>> {
@@ -213,6 +214,7 @@ impl Resource<Arc<Store>> for Thing {
             .as_str()
             .unwrap_or_default()
             .to_owned();
+        resp.state = req.planned_state;
         resp.state
             .set_attr("arn", arn(&name, version.unwrap_or(0) + 1));
         let id = resp
@@ -306,6 +308,98 @@ impl Resource<Arc<Store>> for Broken {
         _req: UpdateRequest,
         _resp: &mut UpdateResponse,
     ) {
+    }
+
+    async fn delete(
+        &self,
+        _ctx: &Context<Arc<Store>>,
+        _req: DeleteRequest,
+        _resp: &mut DeleteResponse,
+    ) {
+    }
+}
+
+/// `test_stepwise`: a create or update in two remote steps that records the first in its
+/// response, then blocks (`step = "block"`, until StopProvider) or fails (`step = "fail"`).
+struct Stepwise;
+
+fn stepwise_type() -> Type {
+    Type::object([
+        ("id", Type::String),
+        ("step", Type::String),
+        ("progress", Type::String),
+    ])
+}
+
+fn stepwise(id: Value, step: &str, progress: Value) -> Value {
+    Value::Object(
+        [
+            ("id".to_owned(), id),
+            ("step".to_owned(), Value::from(step)),
+            ("progress".to_owned(), progress),
+        ]
+        .into(),
+    )
+}
+
+impl Stepwise {
+    async fn second_step(ctx: &Context<Arc<Store>>, step: &str, diags: &mut Diagnostics) {
+        if step == "fail" {
+            diags.error("Second step failed", "after the first step was done");
+            return;
+        }
+        ctx.provider_data().slow_started.notify_one();
+        std::future::pending::<()>().await;
+    }
+}
+
+#[async_trait]
+impl Resource<Arc<Store>> for Stepwise {
+    fn type_name(&self) -> &'static str {
+        "test_stepwise"
+    }
+
+    fn schema(&self) -> Schema {
+        Schema::new(
+            0,
+            Block::new()
+                .attribute("id", Attribute::computed(Type::String))
+                .attribute("step", Attribute::required(Type::String))
+                .attribute("progress", Attribute::computed(Type::String)),
+        )
+    }
+
+    /// The first step creates the object: its id is known, `progress` still unknown.
+    async fn create(
+        &self,
+        ctx: &Context<Arc<Store>>,
+        req: CreateRequest,
+        resp: &mut CreateResponse,
+    ) {
+        let step = req
+            .planned_state
+            .attr("step")
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        let mut state = req.planned_state;
+        state.set_attr("id", Value::from("step-1"));
+        resp.state = state;
+        Self::second_step(ctx, &step, &mut resp.diagnostics).await;
+    }
+
+    async fn read(&self, _ctx: &Context<Arc<Store>>, _req: ReadRequest, _resp: &mut ReadResponse) {}
+
+    /// The first step is recorded on the prior state the response starts as.
+    async fn update(
+        &self,
+        ctx: &Context<Arc<Store>>,
+        req: UpdateRequest,
+        resp: &mut UpdateResponse,
+    ) {
+        let step = req.planned_state.attr("step").as_str().unwrap_or_default();
+        resp.state.set_attr("progress", Value::from("half"));
+        Self::second_step(ctx, step, &mut resp.diagnostics).await;
     }
 
     async fn delete(
@@ -912,6 +1006,81 @@ async fn stop_provider_interrupts_in_flight_work() {
     )
     .await;
     assert!(ok.diagnostics.is_empty(), "{:?}", ok.diagnostics);
+}
+
+async fn apply_stepwise(
+    client: &mut ProviderClient<Channel>,
+    prior: &Value,
+    planned: &Value,
+) -> pb::apply_resource_change::Response {
+    let enc = |v: &Value| {
+        Some(pb::DynamicValue {
+            msgpack: cty::msgpack::encode(v, &stepwise_type()).unwrap(),
+            json: Vec::new(),
+        })
+    };
+    let mut config = planned.clone();
+    config.set_attr("id", Value::Null);
+    config.set_attr("progress", Value::Null);
+    client
+        .apply_resource_change(pb::apply_resource_change::Request {
+            type_name: "test_stepwise".into(),
+            prior_state: enc(prior),
+            planned_state: enc(planned),
+            config: enc(&config),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner()
+}
+
+fn stepwise_state(resp: pb::apply_resource_change::Response) -> Value {
+    cty::msgpack::decode(&resp.new_state.expect("a state").msgpack, &stepwise_type()).unwrap()
+}
+
+#[tokio::test]
+async fn an_interrupted_create_answers_with_what_it_recorded() {
+    let provider = TestProvider::default();
+    let mut client = configured(provider.clone()).await;
+    let planned = stepwise(Value::unknown(), "block", Value::unknown());
+    let mut apply_client = client.clone();
+    let started = provider.store.slow_started.notified();
+    let in_flight =
+        tokio::spawn(
+            async move { apply_stepwise(&mut apply_client, &Value::Null, &planned).await },
+        );
+    tokio::time::timeout(Duration::from_secs(10), started)
+        .await
+        .expect("the second step started");
+    client
+        .stop_provider(pb::stop_provider::Request {})
+        .await
+        .unwrap();
+    let resp = tokio::time::timeout(Duration::from_secs(10), in_flight)
+        .await
+        .expect("the interrupted RPC returns")
+        .unwrap();
+    assert_eq!(summaries(&resp.diagnostics), vec!["Operation interrupted"]);
+    assert_eq!(
+        stepwise_state(resp),
+        stepwise(Value::from("step-1"), "block", Value::Null),
+        "the created object is in the answer, its unknown progress null"
+    );
+}
+
+#[tokio::test]
+async fn a_failed_update_answers_with_what_it_recorded() {
+    let mut client = configured(TestProvider::default()).await;
+    let prior = stepwise(Value::from("step-1"), "before", Value::from("done"));
+    let planned = stepwise(Value::from("step-1"), "fail", Value::unknown());
+    let resp = apply_stepwise(&mut client, &prior, &planned).await;
+    assert_eq!(summaries(&resp.diagnostics), vec!["Second step failed"]);
+    assert_eq!(
+        stepwise_state(resp),
+        stepwise(Value::from("step-1"), "before", Value::from("half")),
+        "the prior state advanced by the first step"
+    );
 }
 
 #[tokio::test]

@@ -79,14 +79,6 @@ impl Type {
         }
     }
 
-    /// The element type of a list, set or map type.
-    pub fn element_type(&self) -> Option<&Type> {
-        match self {
-            Type::List(t) | Type::Set(t) | Type::Map(t) => Some(t),
-            _ => None,
-        }
-    }
-
     /// Whether this is a list, set or map type (the types length refinements apply to).
     pub fn is_collection(&self) -> bool {
         matches!(self, Type::List(_) | Type::Set(_) | Type::Map(_))

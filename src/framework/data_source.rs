@@ -21,7 +21,7 @@ pub struct ReadRequest {
 pub struct ReadResponse {
     /// The result, starting as the configuration: fill in the computed attributes.
     pub state: Value,
-    /// Errors and warnings.
+    /// With an error, Terraform fails the plan or apply that reads the data source.
     pub diagnostics: Diagnostics,
 }
 

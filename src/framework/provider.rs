@@ -27,7 +27,7 @@ pub struct ConfigureResponse<D> {
     /// What resources and data sources receive through
     /// [`Context::provider_data`](crate::framework::context::Context::provider_data).
     pub data: Option<D>,
-    /// Errors and warnings.
+    /// With an error, every later resource operation fails with "Provider Not Configured".
     pub diagnostics: Diagnostics,
 }
 

@@ -42,12 +42,14 @@ pub struct CreateRequest {
 /// `create` output.
 #[derive(Debug)]
 pub struct CreateResponse {
-    /// The new state, starting null: set it as soon as the object exists, even on a
-    /// later error, so Terraform tracks it.
+    /// The new state, starting null: set it as soon as the object exists, before any later
+    /// await, so that Terraform tracks it (as tainted) even if a later step fails or is
+    /// interrupted by `StopProvider`, which drops the operation at an await point.
     pub state: Value,
     /// Opaque data stored beside the state.
     pub private: Vec<u8>,
-    /// Errors and warnings.
+    /// With an error, Terraform keeps a non-null `state` as a tainted object and replaces it
+    /// on the next apply.
     pub diagnostics: Diagnostics,
 }
 
@@ -78,18 +80,18 @@ pub struct ReadResponse {
     pub state: Value,
     /// Opaque data, starting as the request's.
     pub private: Vec<u8>,
-    /// Errors and warnings.
+    /// With an error, Terraform keeps the state it had and ignores `state`.
     pub diagnostics: Diagnostics,
 }
 
 /// `update` input.
 #[derive(Debug, Clone)]
 pub struct UpdateRequest {
-    /// The configuration.
+    /// The configuration (wholly known at apply).
     pub config: Value,
-    /// The planned state.
+    /// The planned state: every known value here must be in the new state.
     pub planned_state: Value,
-    /// The prior state.
+    /// The state before the update, as last refreshed.
     pub prior_state: Value,
     /// Private data from `modify_plan`.
     pub planned_private: Vec<u8>,
@@ -98,11 +100,14 @@ pub struct UpdateRequest {
 /// `update` output.
 #[derive(Debug)]
 pub struct UpdateResponse {
-    /// The new state, starting as the planned state: replace its unknown values.
+    /// The new state, starting as the prior state. Advance it as each change is confirmed
+    /// remotely, and end with the planned state, its unknown values filled in: if the update
+    /// fails or is interrupted (Terraform's `StopProvider` drops the operation at an await
+    /// point), Terraform stores what this holds at that moment.
     pub state: Value,
     /// Opaque data, starting as the planned private data.
     pub private: Vec<u8>,
-    /// Errors and warnings.
+    /// With an error, Terraform keeps `state` as it is: record in it what was done.
     pub diagnostics: Diagnostics,
 }
 
@@ -142,7 +147,7 @@ pub struct ModifyPlanResponse {
     pub requires_replace: Vec<crate::cty::AttributePath>,
     /// Opaque data handed to apply.
     pub planned_private: Vec<u8>,
-    /// Errors and warnings.
+    /// Warnings are shown with the plan; an error fails it.
     pub diagnostics: Diagnostics,
 }
 
@@ -161,7 +166,7 @@ pub struct ImportStateResponse {
     pub state: Value,
     /// Opaque data stored beside it.
     pub private: Vec<u8>,
-    /// Errors and warnings.
+    /// With an error, nothing is imported.
     pub diagnostics: Diagnostics,
 }
 
@@ -180,7 +185,7 @@ pub struct UpgradeStateResponse {
     /// The state in the current schema; [`crate::cty::json::decode_lenient`] turns adjusted
     /// JSON into it.
     pub state: Value,
-    /// Errors and warnings.
+    /// With an error, Terraform stops before planning anything.
     pub diagnostics: Diagnostics,
 }
 

@@ -8,7 +8,7 @@ use aws_credential_types::provider::ProvideCredentials;
 use super::CentralRootProvider;
 use crate::cty::{AttributePath, Value};
 use crate::framework::diagnostics::Diagnostics;
-use crate::framework::provider::ConfigureRequest;
+use crate::framework::provider::{ConfigureRequest, ValidateConfigRequest};
 use crate::framework::server::Server;
 use crate::framework::values::ValueExt;
 
@@ -17,7 +17,7 @@ fn server() -> Server<CentralRootProvider> {
 }
 
 fn config(pairs: &[(&str, Value)]) -> Value {
-    let mut v = server().provider_schema().empty_value();
+    let mut v = server().provider().schema().empty_value();
     for (k, val) in pairs {
         v.set_attr(k, val.clone());
     }
@@ -196,7 +196,10 @@ async fn validation_rules_report_the_exact_path() {
         ),
     ];
     for (name, value, want) in cases {
-        let diags = server().validate_provider_config(value).await;
+        let diags = server()
+            .validate_provider_config(ValidateConfigRequest { config: value })
+            .await
+            .diagnostics;
         assert_eq!(errors(&diags), want, "{name}: {diags:?}");
         for d in &diags {
             assert!(
@@ -234,7 +237,8 @@ async fn configure_builds_clients_without_network() {
         }),
     )
     .await
-    .expect("configure must not wait on anything");
+    .expect("configure must not wait on anything")
+    .diagnostics;
     assert!(diags.is_empty(), "{diags:?}");
     let ctx_data = server_data(&server);
     assert_eq!(
@@ -287,7 +291,8 @@ async fn configure_with_assume_role_and_unknowns_makes_no_call() {
         }),
     )
     .await
-    .expect("configure must not wait on STS");
+    .expect("configure must not wait on STS")
+    .diagnostics;
     assert!(diags.is_empty(), "{diags:?}");
     assert!(server_data(&server).sdk_config.region().is_some());
 }

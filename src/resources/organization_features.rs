@@ -338,6 +338,7 @@ impl Resource<ProviderData> for OrganizationFeaturesResource {
         let trusted = enable_trusted_access(&req.planned_state);
         match converge(aws, &wanted, trusted).await {
             Ok(done) => {
+                resp.state = req.planned_state;
                 resp.state
                     .set_attr(ID, Value::from(done.organization_id.as_str()));
                 resp.state

@@ -1,32 +1,31 @@
-//! ValidateDataResourceConfig, ReadDataSource.
+//! ValidateDataResourceConfig, ReadDataSource: each looks its type up once, decodes against
+//! the handle's value type, calls the engine with the handle and encodes the answer with it.
 
 use super::convert::diagnostics::diagnostics;
 use super::convert::dynamic_value::{decode, encode};
-use crate::cty::Type;
-use crate::framework::diagnostics::{Diagnostic, Diagnostics};
+use crate::framework::data_source::{ReadRequest, ValidateConfigRequest};
+use crate::framework::diagnostics::Diagnostics;
 use crate::framework::provider::Provider;
-use crate::framework::server::{Server, unknown_type};
+use crate::framework::server::Server;
 use crate::tfplugin6 as pb;
 
-fn data_source_type<P: Provider>(server: &Server<P>, type_name: &str) -> Result<Type, Diagnostic> {
-    server
-        .data_source_schema(type_name)
-        .map(|s| s.value_type())
-        .ok_or_else(|| unknown_type("Data Source", type_name))
-}
-
-/// ValidateDataResourceConfig.
 pub async fn validate_data_resource_config<P: Provider>(
     server: &Server<P>,
     req: pb::validate_data_resource_config::Request,
 ) -> pb::validate_data_resource_config::Response {
-    let decoded = data_source_type(server, &req.type_name)
-        .and_then(|ty| decode(req.config.as_ref(), &ty, "configuration"));
-    let diags = match decoded {
-        Ok(config) => {
+    let diags = match server.data_source(&req.type_name).and_then(|data_source| {
+        let config = decode(
+            req.config.as_ref(),
+            data_source.value_type(),
+            "configuration",
+        )?;
+        Ok((data_source, ValidateConfigRequest { config }))
+    }) {
+        Ok((data_source, req)) => {
             server
-                .validate_data_source_config(&req.type_name, config)
+                .validate_data_source_config(data_source, req)
                 .await
+                .diagnostics
         }
         Err(diag) => Diagnostics::from(diag),
     };
@@ -35,21 +34,33 @@ pub async fn validate_data_resource_config<P: Provider>(
     }
 }
 
-/// ReadDataSource.
 pub async fn read_data_source<P: Provider>(
     server: &Server<P>,
     req: pb::read_data_source::Request,
 ) -> pb::read_data_source::Response {
-    let ty = match data_source_type(server, &req.type_name) {
-        Ok(ty) => ty,
-        Err(diag) => return failed(diag),
+    let decoded = server.data_source(&req.type_name).and_then(|data_source| {
+        let config = decode(
+            req.config.as_ref(),
+            data_source.value_type(),
+            "configuration",
+        )?;
+        Ok((data_source, config))
+    });
+    let (data_source, config) = match decoded {
+        Ok(decoded) => decoded,
+        Err(diag) => {
+            return pb::read_data_source::Response {
+                state: None,
+                diagnostics: diagnostics(&Diagnostics::from(diag)),
+                deferred: None,
+            };
+        }
     };
-    let config = match decode(req.config.as_ref(), &ty, "configuration") {
-        Ok(config) => config,
-        Err(diag) => return failed(diag),
-    };
-    let (state, mut diags) = server.read_data_source(&req.type_name, config).await;
-    let state = match encode(&state, &ty, "data source result") {
+    let resp = server
+        .read_data_source(data_source, ReadRequest { config })
+        .await;
+    let mut diags = resp.diagnostics;
+    let state = match encode(&resp.state, data_source.value_type(), "data source result") {
         Ok(dv) => Some(dv),
         Err(diag) => {
             diags.push(diag);
@@ -59,14 +70,6 @@ pub async fn read_data_source<P: Provider>(
     pb::read_data_source::Response {
         state,
         diagnostics: diagnostics(&diags),
-        deferred: None,
-    }
-}
-
-fn failed(diag: Diagnostic) -> pb::read_data_source::Response {
-    pb::read_data_source::Response {
-        state: None,
-        diagnostics: diagnostics(&Diagnostics::from(diag)),
         deferred: None,
     }
 }

@@ -4,9 +4,11 @@
 //! Layout:
 //! - the generated messages, `provider_server` and `provider_client` (re-exported here);
 //! - [`convert`]: protobuf ↔ framework conversions (DynamicValue, diagnostics, schemas);
-//! - [`service`]: the `provider_server::Provider` implementation, one line per RPC,
-//!   delegating to one file per RPC group: [`schemas`], [`provider_rpcs`], [`resources`],
-//!   [`data_sources`] and [`unsupported`].
+//! - [`service`]: the `provider_server::Provider` implementation. Each served RPC delegates
+//!   to its group's file ([`schemas`], [`provider_rpcs`], [`resources`], [`data_sources`]),
+//!   which looks the type up once in the engine ([`crate::framework::server`]), decodes the
+//!   request, calls the engine and encodes its answer; unsupported RPCs answer in [`service`]
+//!   itself or in [`unsupported`].
 
 mod generated {
     //! Generated code for the Terraform plugin protocol 6 (`proto/tfplugin6.proto`).
@@ -35,4 +37,4 @@ pub mod schemas;
 pub mod service;
 pub mod unsupported;
 
-pub use service::{MAX_MESSAGE_SIZE, ProviderService, grpc_service};
+pub use service::{ProviderService, grpc_service};

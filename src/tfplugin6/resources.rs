@@ -1,23 +1,17 @@
 //! ValidateResourceConfig, UpgradeResourceState, ReadResource, PlanResourceChange,
-//! ApplyResourceChange, ImportResourceState.
+//! ApplyResourceChange, ImportResourceState: each looks its type up once, decodes against the
+//! handle's value type, calls the engine with the handle and encodes the answer with it.
 
 use super::convert::diagnostics::{diagnostics, path};
 use super::convert::dynamic_value::{decode, encode};
 use crate::cty::{Type, Value};
 use crate::framework::diagnostics::{Diagnostic, Diagnostics};
 use crate::framework::provider::Provider;
-use crate::framework::server::{
-    ApplyResourceChangeRequest, PlanResourceChangeRequest, ReadResourceRequest, Server,
-    unknown_type,
+use crate::framework::resource::{
+    ImportStateRequest, ModifyPlanRequest, ReadRequest, ValidateConfigRequest,
 };
+use crate::framework::server::{Change, Server};
 use crate::tfplugin6 as pb;
-
-fn resource_type<P: Provider>(server: &Server<P>, type_name: &str) -> Result<Type, Diagnostic> {
-    server
-        .resource_schema(type_name)
-        .map(|s| s.value_type())
-        .ok_or_else(|| unknown_type("Resource", type_name))
-}
 
 /// Encodes `value`, recording a failure in `diags`.
 fn encode_into(
@@ -35,18 +29,19 @@ fn encode_into(
     }
 }
 
-/// ValidateResourceConfig.
 pub async fn validate_resource_config<P: Provider>(
     server: &Server<P>,
     req: pb::validate_resource_config::Request,
 ) -> pb::validate_resource_config::Response {
-    let decoded = resource_type(server, &req.type_name)
-        .and_then(|ty| decode(req.config.as_ref(), &ty, "configuration"));
-    let diags = match decoded {
-        Ok(config) => {
+    let diags = match server.resource(&req.type_name).and_then(|resource| {
+        let config = decode(req.config.as_ref(), resource.value_type(), "configuration")?;
+        Ok((resource, ValidateConfigRequest { config }))
+    }) {
+        Ok((resource, req)) => {
             server
-                .validate_resource_config(&req.type_name, config)
+                .validate_resource_config(resource, req)
                 .await
+                .diagnostics
         }
         Err(diag) => Diagnostics::from(diag),
     };
@@ -55,7 +50,7 @@ pub async fn validate_resource_config<P: Provider>(
     }
 }
 
-/// UpgradeResourceState: raw JSON state in, msgpack in the current schema out.
+/// Raw JSON state in, msgpack in the current schema out.
 pub async fn upgrade_resource_state<P: Provider>(
     server: &Server<P>,
     req: pb::upgrade_resource_state::Request,
@@ -64,8 +59,8 @@ pub async fn upgrade_resource_state<P: Provider>(
         upgraded_state: None,
         diagnostics: diagnostics(&Diagnostics::from(diag)),
     };
-    let ty = match resource_type(server, &req.type_name) {
-        Ok(ty) => ty,
+    let resource = match server.resource(&req.type_name) {
+        Ok(resource) => resource,
         Err(diag) => return failed(diag),
     };
     let raw = req.raw_state.unwrap_or_default();
@@ -82,48 +77,62 @@ pub async fn upgrade_resource_state<P: Provider>(
         ));
     }
     let upgraded = server
-        .upgrade_resource_state(&req.type_name, req.version, &raw.json)
+        .upgrade_resource_state(resource, req.version, &raw.json)
         .await;
     let mut diags = upgraded.diagnostics;
-    let upgraded_state = upgraded
-        .state
-        .and_then(|state| encode_into(&state, &ty, "upgraded state", &mut diags));
+    let upgraded_state = if diags.has_errors() {
+        None
+    } else {
+        encode_into(
+            &upgraded.state,
+            resource.value_type(),
+            "upgraded state",
+            &mut diags,
+        )
+    };
     pb::upgrade_resource_state::Response {
         upgraded_state,
         diagnostics: diagnostics(&diags),
     }
 }
 
-/// ReadResource.
+/// A request that cannot reach the engine is answered with the state and private data
+/// Terraform sent, untouched.
 pub async fn read_resource<P: Provider>(
     server: &Server<P>,
     req: pb::read_resource::Request,
 ) -> pb::read_resource::Response {
-    let failed = |diag: Diagnostic, req: pb::read_resource::Request| pb::read_resource::Response {
-        new_state: req.current_state,
-        diagnostics: diagnostics(&Diagnostics::from(diag)),
-        private: req.private,
-        ..Default::default()
-    };
-    let ty = match resource_type(server, &req.type_name) {
-        Ok(ty) => ty,
-        Err(diag) => return failed(diag, req),
-    };
-    let state = match decode(req.current_state.as_ref(), &ty, "current state") {
-        Ok(state) => state,
-        Err(diag) => return failed(diag, req),
-    };
-    let resp = server
-        .read_resource(
-            &req.type_name,
-            ReadResourceRequest {
-                state,
+    let decoded = server.resource(&req.type_name).and_then(|resource| {
+        let state = decode(
+            req.current_state.as_ref(),
+            resource.value_type(),
+            "current state",
+        )?;
+        Ok((resource, state))
+    });
+    let (resource, state) = match decoded {
+        Ok(decoded) => decoded,
+        Err(diag) => {
+            return pb::read_resource::Response {
+                new_state: req.current_state,
+                diagnostics: diagnostics(&Diagnostics::from(diag)),
                 private: req.private,
-            },
-        )
-        .await;
+                ..Default::default()
+            };
+        }
+    };
+    let read = ReadRequest {
+        state,
+        private: req.private,
+    };
+    let resp = server.read_resource(resource, read).await;
     let mut diags = resp.diagnostics;
-    let new_state = encode_into(&resp.state, &ty, "refreshed state", &mut diags);
+    let new_state = encode_into(
+        &resp.state,
+        resource.value_type(),
+        "refreshed state",
+        &mut diags,
+    );
     pb::read_resource::Response {
         new_state,
         diagnostics: diagnostics(&diags),
@@ -132,34 +141,39 @@ pub async fn read_resource<P: Provider>(
     }
 }
 
-/// PlanResourceChange.
 pub async fn plan_resource_change<P: Provider>(
     server: &Server<P>,
     req: pb::plan_resource_change::Request,
 ) -> pb::plan_resource_change::Response {
-    let failed = |diag: Diagnostic| pb::plan_resource_change::Response {
-        diagnostics: diagnostics(&Diagnostics::from(diag)),
-        ..Default::default()
+    let decoded = server.resource(&req.type_name).and_then(|resource| {
+        let ty = resource.value_type();
+        let proposed = decode(req.proposed_new_state.as_ref(), ty, "proposed new state")?;
+        let modify = ModifyPlanRequest {
+            prior_state: decode(req.prior_state.as_ref(), ty, "prior state")?,
+            config: decode(req.config.as_ref(), ty, "configuration")?,
+            prior_private: req.prior_private,
+        };
+        Ok((resource, proposed, modify))
+    });
+    let (resource, proposed, modify) = match decoded {
+        Ok(decoded) => decoded,
+        Err(diag) => {
+            return pb::plan_resource_change::Response {
+                diagnostics: diagnostics(&Diagnostics::from(diag)),
+                ..Default::default()
+            };
+        }
     };
-    let ty = match resource_type(server, &req.type_name) {
-        Ok(ty) => ty,
-        Err(diag) => return failed(diag),
-    };
-    let decoded = (|| {
-        Ok::<_, Diagnostic>(PlanResourceChangeRequest {
-            prior_state: decode(req.prior_state.as_ref(), &ty, "prior state")?,
-            proposed_new_state: decode(req.proposed_new_state.as_ref(), &ty, "proposed new state")?,
-            config: decode(req.config.as_ref(), &ty, "configuration")?,
-            prior_private: req.prior_private.clone(),
-        })
-    })();
-    let plan_req = match decoded {
-        Ok(plan_req) => plan_req,
-        Err(diag) => return failed(diag),
-    };
-    let resp = server.plan_resource_change(&req.type_name, plan_req).await;
+    let resp = server
+        .plan_resource_change(resource, proposed, modify)
+        .await;
     let mut diags = resp.diagnostics;
-    let planned_state = encode_into(&resp.planned_state, &ty, "planned state", &mut diags);
+    let planned_state = encode_into(
+        &resp.planned_state,
+        resource.value_type(),
+        "planned state",
+        &mut diags,
+    );
     pb::plan_resource_change::Response {
         planned_state,
         requires_replace: resp.requires_replace.iter().map(path).collect(),
@@ -169,40 +183,39 @@ pub async fn plan_resource_change<P: Provider>(
     }
 }
 
-/// ApplyResourceChange.
+/// A request that cannot reach the engine is answered with the prior state Terraform sent,
+/// untouched.
 pub async fn apply_resource_change<P: Provider>(
     server: &Server<P>,
     req: pb::apply_resource_change::Request,
 ) -> pb::apply_resource_change::Response {
-    let failed = |diag: Diagnostic, req: &pb::apply_resource_change::Request| {
-        pb::apply_resource_change::Response {
-            new_state: req.prior_state.clone(),
-            private: req.planned_private.clone(),
-            diagnostics: diagnostics(&Diagnostics::from(diag)),
-            ..Default::default()
+    let decoded = server.resource(&req.type_name).and_then(|resource| {
+        let ty = resource.value_type();
+        let prior = decode(req.prior_state.as_ref(), ty, "prior state")?;
+        let planned = decode(req.planned_state.as_ref(), ty, "planned state")?;
+        let config = decode(req.config.as_ref(), ty, "configuration")?;
+        Ok((resource, prior, planned, config))
+    });
+    let (resource, prior, planned, config) = match decoded {
+        Ok(decoded) => decoded,
+        Err(diag) => {
+            return pb::apply_resource_change::Response {
+                new_state: req.prior_state,
+                private: req.planned_private,
+                diagnostics: diagnostics(&Diagnostics::from(diag)),
+                ..Default::default()
+            };
         }
     };
-    let ty = match resource_type(server, &req.type_name) {
-        Ok(ty) => ty,
-        Err(diag) => return failed(diag, &req),
-    };
-    let decoded = (|| {
-        Ok::<_, Diagnostic>(ApplyResourceChangeRequest {
-            prior_state: decode(req.prior_state.as_ref(), &ty, "prior state")?,
-            planned_state: decode(req.planned_state.as_ref(), &ty, "planned state")?,
-            config: decode(req.config.as_ref(), &ty, "configuration")?,
-            planned_private: req.planned_private.clone(),
-        })
-    })();
-    let apply_req = match decoded {
-        Ok(apply_req) => apply_req,
-        Err(diag) => return failed(diag, &req),
-    };
-    let resp = server
-        .apply_resource_change(&req.type_name, apply_req)
-        .await;
+    let change = Change::new(prior, planned, config, req.planned_private);
+    let resp = server.apply_resource_change(resource, change).await;
     let mut diags = resp.diagnostics;
-    let new_state = encode_into(&resp.new_state, &ty, "new state", &mut diags);
+    let new_state = encode_into(
+        &resp.new_state,
+        resource.value_type(),
+        "new state",
+        &mut diags,
+    );
     pb::apply_resource_change::Response {
         new_state,
         private: resp.private,
@@ -211,13 +224,12 @@ pub async fn apply_resource_change<P: Provider>(
     }
 }
 
-/// ImportResourceState.
 pub async fn import_resource_state<P: Provider>(
     server: &Server<P>,
     req: pb::import_resource_state::Request,
 ) -> pb::import_resource_state::Response {
-    let ty = match resource_type(server, &req.type_name) {
-        Ok(ty) => ty,
+    let resource = match server.resource(&req.type_name) {
+        Ok(resource) => resource,
         Err(diag) => {
             return pb::import_resource_state::Response {
                 diagnostics: diagnostics(&Diagnostics::from(diag)),
@@ -225,13 +237,23 @@ pub async fn import_resource_state<P: Provider>(
             };
         }
     };
-    let resp = server.import_resource_state(&req.type_name, req.id).await;
+    let resp = server
+        .import_resource_state(resource, ImportStateRequest { id: req.id })
+        .await;
     let mut diags = resp.diagnostics;
-    let imported_resources = resp
-        .state
-        .and_then(|state| encode_into(&state, &ty, "imported state", &mut diags))
+    let state = if diags.has_errors() {
+        None
+    } else {
+        encode_into(
+            &resp.state,
+            resource.value_type(),
+            "imported state",
+            &mut diags,
+        )
+    };
+    let imported_resources = state
         .map(|state| pb::import_resource_state::ImportedResource {
-            type_name: req.type_name.clone(),
+            type_name: req.type_name,
             state: Some(state),
             private: resp.private,
             identity: None,

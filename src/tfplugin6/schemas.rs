@@ -22,15 +22,15 @@ pub fn get_metadata<P: Provider>(server: &Server<P>) -> pb::get_metadata::Respon
     pb::get_metadata::Response {
         server_capabilities: Some(capabilities(server)),
         resources: server
-            .resource_schemas()
-            .map(|(name, _)| pb::get_metadata::ResourceMetadata {
-                type_name: name.to_owned(),
+            .resources()
+            .map(|resource| pb::get_metadata::ResourceMetadata {
+                type_name: resource.type_name().to_owned(),
             })
             .collect(),
         data_sources: server
-            .data_source_schemas()
-            .map(|(name, _)| pb::get_metadata::DataSourceMetadata {
-                type_name: name.to_owned(),
+            .data_sources()
+            .map(|data_source| pb::get_metadata::DataSourceMetadata {
+                type_name: data_source.type_name().to_owned(),
             })
             .collect(),
         ..Default::default()
@@ -40,14 +40,14 @@ pub fn get_metadata<P: Provider>(server: &Server<P>) -> pb::get_metadata::Respon
 /// GetProviderSchema: every schema, with an empty provider_meta schema.
 pub fn get_provider_schema<P: Provider>(server: &Server<P>) -> pb::get_provider_schema::Response {
     pb::get_provider_schema::Response {
-        provider: Some(schema(server.provider_schema())),
+        provider: Some(schema(server.provider().schema())),
         resource_schemas: server
-            .resource_schemas()
-            .map(|(name, s)| (name.to_owned(), schema(s)))
+            .resources()
+            .map(|r| (r.type_name().to_owned(), schema(r.schema())))
             .collect(),
         data_source_schemas: server
-            .data_source_schemas()
-            .map(|(name, s)| (name.to_owned(), schema(s)))
+            .data_sources()
+            .map(|d| (d.type_name().to_owned(), schema(d.schema())))
             .collect(),
         provider_meta: Some(pb::Schema {
             version: 0,

@@ -1,6 +1,7 @@
-//! The `tfplugin6.Provider` gRPC service: each RPC delegates to its group's file.
-
-use std::sync::Arc;
+//! The `tfplugin6.Provider` gRPC service. An RPC the provider serves delegates to its group's
+//! file ([`schemas`], [`provider_rpcs`], [`resources`], [`data_sources`]); an unsupported one
+//! answers here with [`unsupported_pb`]'s diagnostic, or through [`unsupported`] when its
+//! answer is a stream or names the called function.
 
 use tonic::{Request, Response, Status, Streaming};
 
@@ -8,14 +9,12 @@ use super::unsupported::{OneShot, unsupported_pb};
 use super::{data_sources, provider_rpcs, resources, schemas, unsupported};
 use crate::framework::provider::Provider;
 use crate::framework::server::Server;
+use crate::plugin::MAX_MESSAGE_SIZE;
 use crate::tfplugin6 as pb;
 use crate::tfplugin6::provider_server::ProviderServer;
 
-/// Largest gRPC message accepted or sent: Terraform allows up to 2 GiB, and large states are
-/// real, so the 4 MiB default is far too small.
-pub const MAX_MESSAGE_SIZE: usize = 256 * 1024 * 1024;
-
-/// The gRPC service of a provider, ready for a tonic router.
+/// The gRPC service of a provider, ready for a tonic router, with tonic's 4 MiB message limit
+/// raised to [`MAX_MESSAGE_SIZE`].
 pub fn grpc_service<P: Provider>(provider: P) -> ProviderServer<ProviderService<P>> {
     ProviderServer::new(ProviderService::new(provider))
         .max_decoding_message_size(MAX_MESSAGE_SIZE)
@@ -24,20 +23,15 @@ pub fn grpc_service<P: Provider>(provider: P) -> ProviderServer<ProviderService<
 
 /// Serves one provider's engine over `tfplugin6.Provider`.
 pub struct ProviderService<P: Provider> {
-    server: Arc<Server<P>>,
+    server: Server<P>,
 }
 
 impl<P: Provider> ProviderService<P> {
     /// A service around a fresh engine for `provider`.
     pub fn new(provider: P) -> Self {
         Self {
-            server: Arc::new(Server::new(provider)),
+            server: Server::new(provider),
         }
-    }
-
-    /// The engine.
-    pub fn engine(&self) -> &Arc<Server<P>> {
-        &self.server
     }
 }
 

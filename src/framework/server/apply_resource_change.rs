@@ -1,36 +1,91 @@
 //! ApplyResourceChange: create, update or delete, then the invariants.
+//!
+//! Terraform stores the state we answer with even when the answer carries errors: after a
+//! failed create it keeps a non-null state as a tainted object, after a failed update it keeps
+//! it as is, and it skips its "inconsistent result" comparison with the plan whenever there are
+//! errors (`internal/terraform/node_resource_abstract_instance.go`, `apply`: the
+//! `change.Action != plans.Delete && !diags.HasErrors()` guard and the
+//! `diags.HasErrors() && !newVal.IsNull()` case, identical in v1.0.3 and v1.15.5). So on
+//! failure or interruption the engine answers with what the resource recorded, and nothing
+//! the resource did remotely is forgotten.
 
 use super::invariants::check_applied;
-use super::{Server, interrupted, interruptible};
+use super::{ResourceHandle, Server, interruptible};
 use crate::cty::Value;
-use crate::framework::diagnostics::Diagnostics;
+use crate::framework::context::Context;
+use crate::framework::diagnostics::{Diagnostic, Diagnostics};
 use crate::framework::provider::Provider;
 use crate::framework::resource::{
     CreateRequest, CreateResponse, DeleteRequest, DeleteResponse, UpdateRequest, UpdateResponse,
 };
 use crate::framework::values::unknown_as_null;
 
-/// ApplyResourceChange input, decoded.
+/// The change an ApplyResourceChange asks for, as the resource operation it becomes.
 #[derive(Debug, Clone)]
-pub struct ApplyResourceChangeRequest {
-    /// The prior state; null on create.
-    pub prior_state: Value,
-    /// The planned state; null on destroy.
-    pub planned_state: Value,
-    /// The configuration; null on destroy.
-    pub config: Value,
-    /// Private data from planning.
-    pub planned_private: Vec<u8>,
+pub enum Change {
+    /// No prior state: `create`.
+    Create(CreateRequest),
+    /// Both states present: `update`.
+    Update(UpdateRequest),
+    /// No planned state: `delete`.
+    Delete(DeleteRequest),
 }
 
-/// ApplyResourceChange output.
+impl Change {
+    /// Tells the operation apart the way Terraform does: a null planned state destroys, a
+    /// null prior state creates, anything else updates in place.
+    pub fn new(
+        prior_state: Value,
+        planned_state: Value,
+        config: Value,
+        planned_private: Vec<u8>,
+    ) -> Self {
+        if planned_state.is_null() {
+            Self::Delete(DeleteRequest {
+                state: prior_state,
+                private: planned_private,
+            })
+        } else if prior_state.is_null() {
+            Self::Create(CreateRequest {
+                config,
+                planned_state,
+                planned_private,
+            })
+        } else {
+            Self::Update(UpdateRequest {
+                config,
+                planned_state,
+                prior_state,
+                planned_private,
+            })
+        }
+    }
+
+    /// The answer when the operation could not start: the prior state, unchanged.
+    fn unchanged(self, diagnostics: Diagnostics) -> ApplyResourceChangeResponse {
+        let (new_state, private) = match self {
+            Self::Create(req) => (Value::Null, req.planned_private),
+            Self::Update(req) => (req.prior_state, req.planned_private),
+            Self::Delete(req) => (req.state, req.private),
+        };
+        ApplyResourceChangeResponse {
+            new_state,
+            private,
+            diagnostics,
+        }
+    }
+}
+
+/// What ApplyResourceChange answers.
 #[derive(Debug)]
 pub struct ApplyResourceChangeResponse {
-    /// The new state (null after delete); never holds unknown values.
+    /// What Terraform stores: null after a delete; after a failed or interrupted create or
+    /// update, what the resource had recorded (the prior state when a delete fails). Never
+    /// holds unknown values.
     pub new_state: Value,
-    /// Private data to store.
+    /// Opaque data Terraform stores beside the state.
     pub private: Vec<u8>,
-    /// Errors and warnings.
+    /// Errors and warnings, including the engine's checks of the result.
     pub diagnostics: Diagnostics,
 }
 
@@ -38,114 +93,121 @@ impl<P: Provider> Server<P> {
     /// Applies a planned change.
     pub async fn apply_resource_change(
         &self,
-        type_name: &str,
-        req: ApplyResourceChangeRequest,
+        resource: &ResourceHandle<P::Data>,
+        change: Change,
     ) -> ApplyResourceChangeResponse {
-        let unchanged = |req: &ApplyResourceChangeRequest, diagnostics: Diagnostics| {
-            ApplyResourceChangeResponse {
-                new_state: req.prior_state.clone(),
-                private: req.planned_private.clone(),
-                diagnostics,
-            }
-        };
-        let entry = match self.resource(type_name) {
-            Ok(entry) => entry,
-            Err(diag) => return unchanged(&req, diag.into()),
-        };
         let ctx = match self.context() {
             Ok(ctx) => ctx,
-            Err(diag) => return unchanged(&req, diag.into()),
+            Err(diag) => return change.unchanged(diag.into()),
         };
-        let resource = &entry.resource;
-        let token = ctx.cancellation();
-
-        if req.planned_state.is_null() {
-            let mut resp = DeleteResponse::default();
-            let delete = DeleteRequest {
-                state: req.prior_state.clone(),
-                private: req.planned_private.clone(),
-            };
-            if interruptible(token, resource.delete(&ctx, delete, &mut resp))
-                .await
-                .is_none()
-            {
-                return unchanged(&req, interrupted("delete").into());
+        match change {
+            Change::Delete(req) => delete(resource, &ctx, req).await,
+            Change::Create(req) => {
+                let planned = req.planned_state.clone();
+                let mut resp = CreateResponse::default();
+                let work = resource.implementation.create(&ctx, req, &mut resp);
+                let finished = interruptible(ctx.cancellation(), work).await.is_some();
+                settle(
+                    resource.type_name(),
+                    "Create",
+                    &planned,
+                    finished,
+                    (resp.state, resp.private, resp.diagnostics),
+                )
             }
-            if resp.diagnostics.has_errors() {
-                return unchanged(&req, resp.diagnostics);
+            Change::Update(req) => {
+                let planned = req.planned_state.clone();
+                let mut resp = UpdateResponse {
+                    state: req.prior_state.clone(),
+                    private: req.planned_private.clone(),
+                    diagnostics: Diagnostics::new(),
+                };
+                let work = resource.implementation.update(&ctx, req, &mut resp);
+                let finished = interruptible(ctx.cancellation(), work).await.is_some();
+                settle(
+                    resource.type_name(),
+                    "Update",
+                    &planned,
+                    finished,
+                    (resp.state, resp.private, resp.diagnostics),
+                )
             }
-            return ApplyResourceChangeResponse {
-                new_state: Value::Null,
-                private: Vec::new(),
-                diagnostics: resp.diagnostics,
-            };
-        }
-
-        let (operation, state, private, mut diagnostics) = if req.prior_state.is_null() {
-            let mut resp = CreateResponse::default();
-            let create = CreateRequest {
-                config: req.config.clone(),
-                planned_state: req.planned_state.clone(),
-                planned_private: req.planned_private.clone(),
-            };
-            if interruptible(token, resource.create(&ctx, create, &mut resp))
-                .await
-                .is_none()
-            {
-                return unchanged(&req, interrupted("create").into());
-            }
-            ("Create", resp.state, resp.private, resp.diagnostics)
-        } else {
-            let mut resp = UpdateResponse {
-                state: req.planned_state.clone(),
-                private: req.planned_private.clone(),
-                diagnostics: Diagnostics::new(),
-            };
-            let update = UpdateRequest {
-                config: req.config.clone(),
-                planned_state: req.planned_state.clone(),
-                prior_state: req.prior_state.clone(),
-                planned_private: req.planned_private.clone(),
-            };
-            if interruptible(token, resource.update(&ctx, update, &mut resp))
-                .await
-                .is_none()
-            {
-                return unchanged(&req, interrupted("update").into());
-            }
-            ("Update", resp.state, resp.private, resp.diagnostics)
-        };
-
-        if diagnostics.has_errors() {
-            // Terraform keeps what we return (tainted after a create): keep whatever the
-            // resource managed to record, minus the unknowns Terraform would reject.
-            let new_state = if state.is_null() && operation == "Update" {
-                req.prior_state.clone()
-            } else {
-                unknown_as_null(state)
-            };
-            return ApplyResourceChangeResponse {
-                new_state,
-                private,
-                diagnostics,
-            };
-        }
-        let problems = check_applied(operation, &req.planned_state, &state);
-        let new_state = if problems.has_errors() {
-            tracing::error!(type_name, operation, "resource broke the apply invariants");
-            if state.is_null() && operation == "Update" {
-                req.prior_state.clone()
-            } else {
-                unknown_as_null(state)
-            }
-        } else {
-            state
-        };
-        diagnostics.extend(problems);
-        ApplyResourceChangeResponse {
-            new_state,
-            private,
-            diagnostics,
         }
     }
+}
+
+async fn delete<D: Send + Sync + 'static>(
+    resource: &ResourceHandle<D>,
+    ctx: &Context<D>,
+    req: DeleteRequest,
+) -> ApplyResourceChangeResponse {
+    // Kept to answer with if the delete fails: the object is then still tracked, and the
+    // next refresh drops it if it is in fact gone.
+    let (prior_state, private) = (req.state.clone(), req.private.clone());
+    let mut resp = DeleteResponse::default();
+    let work = resource.implementation.delete(ctx, req, &mut resp);
+    if interruptible(ctx.cancellation(), work).await.is_none() {
+        resp.diagnostics.push(interrupted_change("delete"));
+    }
+    if resp.diagnostics.has_errors() {
+        return ApplyResourceChangeResponse {
+            new_state: prior_state,
+            private,
+            diagnostics: resp.diagnostics,
+        };
+    }
+    ApplyResourceChangeResponse {
+        new_state: Value::Null,
+        private: Vec::new(),
+        diagnostics: resp.diagnostics,
+    }
+}
+
+/// The answer to a create or update from what the resource left in its response
+/// (`recorded`: state, private, diagnostics), whether it `finished` or was interrupted.
+fn settle(
+    type_name: &str,
+    operation: &str,
+    planned: &Value,
+    finished: bool,
+    recorded: (Value, Vec<u8>, Diagnostics),
+) -> ApplyResourceChangeResponse {
+    let (state, private, mut diagnostics) = recorded;
+    if !finished {
+        diagnostics.push(interrupted_change(&operation.to_lowercase()));
+    }
+    if diagnostics.has_errors() {
+        // Terraform rejects unknown values in a stored state; the rest is what AWS holds.
+        return ApplyResourceChangeResponse {
+            new_state: unknown_as_null(state),
+            private,
+            diagnostics,
+        };
+    }
+    let problems = check_applied(operation, planned, &state);
+    let new_state = if problems.has_errors() {
+        tracing::error!(type_name, operation, "resource broke the apply invariants");
+        unknown_as_null(state)
+    } else {
+        state
+    };
+    diagnostics.extend(problems);
+    ApplyResourceChangeResponse {
+        new_state,
+        private,
+        diagnostics,
+    }
+}
+
+/// The diagnostic of a create, update or delete abandoned because Terraform sent
+/// `StopProvider`: its answer already holds what it had done.
+fn interrupted_change(operation: &str) -> Diagnostic {
+    Diagnostic::error(
+        "Operation interrupted",
+        format!(
+            "Terraform asked the provider to stop while the {operation} was running, so it was \
+             abandoned before it finished. What it had already changed is recorded in the \
+             state: run `terraform plan` to see what is left, or `terraform apply` to finish."
+        ),
+    )
 }

@@ -3,33 +3,43 @@
 use std::sync::{Arc, PoisonError};
 
 use super::{Server, interrupted, interruptible};
-use crate::framework::diagnostics::Diagnostics;
 use crate::framework::provider::{ConfigureRequest, ConfigureResponse, Provider};
 
 impl<P: Provider> Server<P> {
-    /// Configures the provider; on success its data is handed to every later operation.
-    pub async fn configure_provider(&self, req: ConfigureRequest) -> Diagnostics {
+    /// Configures the provider; on success its data is handed to every later operation and
+    /// returned in the answer.
+    pub async fn configure_provider(
+        &self,
+        req: ConfigureRequest,
+    ) -> ConfigureResponse<Arc<P::Data>> {
         let token = self.current_token();
         let mut resp = ConfigureResponse::default();
-        if interruptible(&token, self.provider.configure(req, &mut resp))
-            .await
-            .is_none()
-        {
-            return interrupted("ConfigureProvider").into();
+        let work = self.provider.implementation.configure(req, &mut resp);
+        if interruptible(&token, work).await.is_none() {
+            return ConfigureResponse {
+                data: None,
+                diagnostics: interrupted("ConfigureProvider").into(),
+            };
         }
-        if !resp.diagnostics.has_errors() {
+        let mut answer = ConfigureResponse {
+            data: None,
+            diagnostics: resp.diagnostics,
+        };
+        if !answer.diagnostics.has_errors() {
             match resp.data {
                 Some(data) => {
+                    let data = Arc::new(data);
                     *self.data.write().unwrap_or_else(PoisonError::into_inner) =
-                        Some(Arc::new(data));
+                        Some(Arc::clone(&data));
+                    answer.data = Some(data);
                 }
-                None => resp.diagnostics.error(
+                None => answer.diagnostics.error(
                     "Provider Configuration Incomplete",
                     "The provider reported no error but built nothing for its resources. This \
                      is a bug in the provider, please report it.",
                 ),
             }
         }
-        resp.diagnostics
+        answer
     }
 }

@@ -1,5 +1,6 @@
-//! GetProviderSchema: nothing beyond the accessors on [`Server`]; this file holds the
-//! capabilities the engine advertises.
+//! GetProviderSchema: the schemas are the handles' ([`Server::provider`],
+//! [`Server::resources`], [`Server::data_sources`]); this file holds the capabilities the
+//! engine advertises.
 
 use super::Server;
 use crate::framework::provider::Provider;

@@ -1,50 +1,35 @@
 //! ImportResourceState.
 
-use super::{Server, interrupted, interruptible};
+use super::{ResourceHandle, Server, interrupted, interruptible};
 use crate::cty::Value;
 use crate::framework::diagnostics::Diagnostics;
 use crate::framework::provider::Provider;
 use crate::framework::resource::{ImportStateRequest, ImportStateResponse};
 use crate::framework::values::unknown_as_null;
 
-/// ImportResourceState output.
-#[derive(Debug, Default)]
-pub struct ImportResourceStateResponse {
-    /// The imported state, for Terraform to refresh with ReadResource; `None` on failure.
-    pub state: Option<Value>,
-    /// Private data.
-    pub private: Vec<u8>,
-    /// Errors and warnings.
-    pub diagnostics: Diagnostics,
-}
-
 impl<P: Provider> Server<P> {
-    /// Imports an existing object by ID through the resource's `import_state`.
+    /// Imports an existing object by ID through the resource's `import_state`. The state,
+    /// for Terraform to refresh with ReadResource next, is null whenever there are errors.
     pub async fn import_resource_state(
         &self,
-        type_name: &str,
-        id: String,
-    ) -> ImportResourceStateResponse {
-        let fail = |diagnostics: Diagnostics| ImportResourceStateResponse {
+        resource: &ResourceHandle<P::Data>,
+        req: ImportStateRequest,
+    ) -> ImportStateResponse {
+        let fail = |diagnostics: Diagnostics| ImportStateResponse {
+            state: Value::Null,
+            private: Vec::new(),
             diagnostics,
-            ..Default::default()
-        };
-        let entry = match self.resource(type_name) {
-            Ok(entry) => entry,
-            Err(diag) => return fail(diag.into()),
         };
         let ctx = match self.context() {
             Ok(ctx) => ctx,
             Err(diag) => return fail(diag.into()),
         };
         let mut resp = ImportStateResponse {
-            state: entry.schema.empty_value(),
+            state: resource.schema().empty_value(),
             private: Vec::new(),
             diagnostics: Diagnostics::new(),
         };
-        let work = entry
-            .resource
-            .import_state(&ctx, ImportStateRequest { id }, &mut resp);
+        let work = resource.implementation.import_state(&ctx, req, &mut resp);
         if interruptible(ctx.cancellation(), work).await.is_none() {
             return fail(interrupted("ImportResourceState").into());
         }
@@ -59,10 +44,7 @@ impl<P: Provider> Server<P> {
             );
             return fail(resp.diagnostics);
         }
-        ImportResourceStateResponse {
-            state: Some(unknown_as_null(resp.state)),
-            private: resp.private,
-            diagnostics: resp.diagnostics,
-        }
+        resp.state = unknown_as_null(resp.state);
+        resp
     }
 }

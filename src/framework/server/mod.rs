@@ -1,8 +1,10 @@
 //! The engine: protocol behaviour independent of the wire, one file per RPC.
 //!
-//! [`Server`] holds the provider, the schemas read once at start, the configured provider
-//! data and the cancellation token. The gRPC layer ([`crate::tfplugin6`]) decodes a request,
-//! calls the matching method here and encodes the answer; nothing here knows about protobuf.
+//! [`Server`] holds the provider, a [`Handle`] per type (schema and value type read once at
+//! start), the configured provider data and the cancellation token. The gRPC layer
+//! ([`crate::tfplugin6`]) looks the request's type up once, decodes the request against the
+//! handle's value type, calls the matching method here with the handle and encodes the answer
+//! with it; nothing here knows about protobuf.
 //!
 //! What the engine guarantees so resources need not:
 //! - configuration is checked against the schema (required, read-only, block counts,
@@ -10,11 +12,14 @@
 //! - default planning keeps Terraform's consistency rules (see [`planning`]);
 //! - after apply the new state is present, wholly known and matches every known planned value,
 //!   else the answer is an error diagnostic rather than a result Terraform would reject;
+//! - whatever a create or update recorded in its response before it failed or was interrupted
+//!   is the state Terraform receives, so nothing done remotely is lost (see [`Change`]);
 //! - `StopProvider` interrupts every operation in flight with an error diagnostic.
 
 mod apply_resource_change;
 mod configure_provider;
 mod get_provider_schema;
+mod handle;
 mod import_resource_state;
 mod invariants;
 mod plan_resource_change;
@@ -29,11 +34,8 @@ mod validation;
 #[cfg(test)]
 mod tests;
 
-pub use apply_resource_change::{ApplyResourceChangeRequest, ApplyResourceChangeResponse};
-pub use import_resource_state::ImportResourceStateResponse;
-pub use plan_resource_change::{PlanResourceChangeRequest, PlanResourceChangeResponse};
-pub use read_resource::{ReadResourceRequest, ReadResourceResponse};
-pub use upgrade_resource_state::UpgradeResourceStateResponse;
+pub use apply_resource_change::{ApplyResourceChangeResponse, Change};
+pub use handle::Handle;
 
 use std::collections::BTreeMap;
 use std::future::Future;
@@ -43,29 +45,26 @@ use tokio_util::sync::CancellationToken;
 
 use crate::framework::context::Context;
 use crate::framework::data_source::DataSource;
-use crate::framework::diagnostics::{Diagnostic, Diagnostics};
+use crate::framework::diagnostics::Diagnostic;
 use crate::framework::provider::Provider;
 use crate::framework::resource::Resource;
-use crate::framework::schema::Schema;
 
-/// A resource type with its schema, read once.
-struct ResourceEntry<D> {
-    resource: Arc<dyn Resource<D>>,
-    schema: Schema,
-}
+/// A resource type as the engine serves it.
+pub type ResourceHandle<D> = Handle<dyn Resource<D>>;
 
-/// A data source type with its schema, read once.
-struct DataSourceEntry<D> {
-    data_source: Arc<dyn DataSource<D>>,
-    schema: Schema,
-}
+/// A data source type as the engine serves it.
+pub type DataSourceHandle<D> = Handle<dyn DataSource<D>>;
 
 /// The engine serving one provider.
+///
+/// Every RPC method takes the [`Handle`] its caller looked up once with [`Server::resource`]
+/// or [`Server::data_source`], plus the trait's request struct, and returns a response struct
+/// (the trait's where one fits) whose `diagnostics` carry every failure: no method fails
+/// outside its response.
 pub struct Server<P: Provider> {
-    provider: P,
-    provider_schema: Schema,
-    resources: BTreeMap<String, ResourceEntry<P::Data>>,
-    data_sources: BTreeMap<String, DataSourceEntry<P::Data>>,
+    provider: Handle<P>,
+    resources: BTreeMap<&'static str, ResourceHandle<P::Data>>,
+    data_sources: BTreeMap<&'static str, DataSourceHandle<P::Data>>,
     data: RwLock<Option<Arc<P::Data>>>,
     cancellation: Mutex<CancellationToken>,
 }
@@ -73,35 +72,24 @@ pub struct Server<P: Provider> {
 impl<P: Provider> Server<P> {
     /// Reads the provider's schema and types once.
     pub fn new(provider: P) -> Self {
-        let provider_schema = provider.schema();
         let resources = provider
             .resources()
             .into_iter()
             .map(|resource| {
-                let schema = resource.schema();
-                (
-                    resource.type_name().to_owned(),
-                    ResourceEntry { resource, schema },
-                )
+                let name = resource.type_name();
+                (name, Handle::new(name, resource.schema(), resource))
             })
             .collect();
         let data_sources = provider
             .data_sources()
             .into_iter()
             .map(|data_source| {
-                let schema = data_source.schema();
-                (
-                    data_source.type_name().to_owned(),
-                    DataSourceEntry {
-                        data_source,
-                        schema,
-                    },
-                )
+                let name = data_source.type_name();
+                (name, Handle::new(name, data_source.schema(), data_source))
             })
             .collect();
         Self {
-            provider,
-            provider_schema,
+            provider: Handle::new(provider.type_name(), provider.schema(), Arc::new(provider)),
             resources,
             data_sources,
             data: RwLock::new(None),
@@ -109,31 +97,34 @@ impl<P: Provider> Server<P> {
         }
     }
 
-    /// The provider block's schema.
-    pub fn provider_schema(&self) -> &Schema {
-        &self.provider_schema
+    /// The provider block.
+    pub fn provider(&self) -> &Handle<P> {
+        &self.provider
     }
 
-    /// The schema of resource type `type_name`.
-    pub fn resource_schema(&self, type_name: &str) -> Option<&Schema> {
-        self.resources.get(type_name).map(|e| &e.schema)
+    /// Resource type `type_name`, or the diagnostic that answers a request for an unknown type.
+    pub fn resource(&self, type_name: &str) -> Result<&ResourceHandle<P::Data>, Diagnostic> {
+        self.resources
+            .get(type_name)
+            .ok_or_else(|| unknown_type("Resource", type_name))
     }
 
-    /// The schema of data source type `type_name`.
-    pub fn data_source_schema(&self, type_name: &str) -> Option<&Schema> {
-        self.data_sources.get(type_name).map(|e| &e.schema)
-    }
-
-    /// The resource schemas by type name.
-    pub fn resource_schemas(&self) -> impl Iterator<Item = (&str, &Schema)> {
-        self.resources.iter().map(|(n, e)| (n.as_str(), &e.schema))
-    }
-
-    /// The data source schemas by type name.
-    pub fn data_source_schemas(&self) -> impl Iterator<Item = (&str, &Schema)> {
+    /// Data source type `type_name`, or the diagnostic that answers a request for an unknown
+    /// type.
+    pub fn data_source(&self, type_name: &str) -> Result<&DataSourceHandle<P::Data>, Diagnostic> {
         self.data_sources
-            .iter()
-            .map(|(n, e)| (n.as_str(), &e.schema))
+            .get(type_name)
+            .ok_or_else(|| unknown_type("Data Source", type_name))
+    }
+
+    /// Every resource type, by name.
+    pub fn resources(&self) -> impl Iterator<Item = &ResourceHandle<P::Data>> {
+        self.resources.values()
+    }
+
+    /// Every data source type, by name.
+    pub fn data_sources(&self) -> impl Iterator<Item = &DataSourceHandle<P::Data>> {
+        self.data_sources.values()
     }
 
     /// What `ConfigureProvider` built, once it succeeded.
@@ -142,18 +133,6 @@ impl<P: Provider> Server<P> {
             .read()
             .unwrap_or_else(PoisonError::into_inner)
             .clone()
-    }
-
-    fn resource(&self, type_name: &str) -> Result<&ResourceEntry<P::Data>, Diagnostic> {
-        self.resources
-            .get(type_name)
-            .ok_or_else(|| unknown_type("Resource", type_name))
-    }
-
-    fn data_source(&self, type_name: &str) -> Result<&DataSourceEntry<P::Data>, Diagnostic> {
-        self.data_sources
-            .get(type_name)
-            .ok_or_else(|| unknown_type("Data Source", type_name))
     }
 
     /// The token that the current operations watch.
@@ -186,19 +165,19 @@ async fn interruptible<F: Future>(token: &CancellationToken, work: F) -> Option<
     }
 }
 
-/// The diagnostic of an operation abandoned because Terraform sent `StopProvider`.
-pub fn interrupted(operation: &str) -> Diagnostic {
+/// The diagnostic of an operation abandoned because Terraform sent `StopProvider`, for
+/// operations that change nothing remote (reads, plans, imports).
+fn interrupted(operation: &str) -> Diagnostic {
     Diagnostic::error(
         "Operation interrupted",
         format!(
             "Terraform asked the provider to stop while {operation} was running, so it was \
-             abandoned. The remote object may be partly changed: run `terraform plan` to see \
-             where it stands."
+             abandoned before it finished. Nothing was changed; run the command again."
         ),
     )
 }
 
-pub(crate) fn unknown_type(kind: &str, type_name: &str) -> Diagnostic {
+fn unknown_type(kind: &str, type_name: &str) -> Diagnostic {
     Diagnostic::error(
         format!("Unknown {kind} Type"),
         format!(
@@ -207,8 +186,4 @@ pub(crate) fn unknown_type(kind: &str, type_name: &str) -> Diagnostic {
             kind.to_lowercase()
         ),
     )
-}
-
-fn diags_of(diagnostic: Diagnostic) -> Diagnostics {
-    Diagnostics::from(diagnostic)
 }

@@ -2,98 +2,63 @@
 
 use super::invariants::check_plan;
 use super::planning::default_plan;
-use super::{Server, interrupted, interruptible};
-use crate::cty::{AttributePath, Value};
+use super::{ResourceHandle, Server, interrupted, interruptible};
+use crate::cty::Value;
 use crate::framework::diagnostics::Diagnostics;
 use crate::framework::provider::Provider;
 use crate::framework::resource::{ModifyPlanRequest, ModifyPlanResponse};
 
-/// PlanResourceChange input, decoded.
-#[derive(Debug, Clone)]
-pub struct PlanResourceChangeRequest {
-    /// The prior state; null on create.
-    pub prior_state: Value,
-    /// Terraform's proposed new state; null on destroy.
-    pub proposed_new_state: Value,
-    /// The configuration; null on destroy.
-    pub config: Value,
-    /// The prior private data.
-    pub prior_private: Vec<u8>,
-}
-
-/// PlanResourceChange output.
-#[derive(Debug)]
-pub struct PlanResourceChangeResponse {
-    /// The planned state.
-    pub planned_state: Value,
-    /// Attributes whose change forces replacement.
-    pub requires_replace: Vec<AttributePath>,
-    /// Private data for apply.
-    pub planned_private: Vec<u8>,
-    /// Errors and warnings.
-    pub diagnostics: Diagnostics,
-}
-
 impl<P: Provider> Server<P> {
-    /// Plans a create, update, replacement or destroy: default planning, then the
-    /// resource's `modify_plan`.
+    /// Plans a create, update, replacement or destroy from Terraform's `proposed_new_state`
+    /// (null on destroy): default planning, then the resource's `modify_plan` with `req`.
+    ///
+    /// On errors the planned state is the proposed one and nothing requires replacement:
+    /// Terraform stops at the errors and reads neither.
     pub async fn plan_resource_change(
         &self,
-        type_name: &str,
-        req: PlanResourceChangeRequest,
-    ) -> PlanResourceChangeResponse {
-        let fail = |req: &PlanResourceChangeRequest, diagnostics: Diagnostics| {
-            PlanResourceChangeResponse {
-                planned_state: req.proposed_new_state.clone(),
+        resource: &ResourceHandle<P::Data>,
+        proposed_new_state: Value,
+        req: ModifyPlanRequest,
+    ) -> ModifyPlanResponse {
+        let fail =
+            |proposed_new_state: Value, planned_private: Vec<u8>, diagnostics| ModifyPlanResponse {
+                planned_state: proposed_new_state,
                 requires_replace: Vec::new(),
-                planned_private: req.prior_private.clone(),
+                planned_private,
                 diagnostics,
-            }
-        };
-        let entry = match self.resource(type_name) {
-            Ok(entry) => entry,
-            Err(diag) => return fail(&req, diag.into()),
-        };
+            };
         let plan = default_plan(
-            &entry.schema,
+            resource.schema(),
             &req.prior_state,
-            &req.proposed_new_state,
+            &proposed_new_state,
             &req.config,
         );
         if plan.diagnostics.has_errors() {
-            return fail(&req, plan.diagnostics);
+            return fail(proposed_new_state, req.prior_private, plan.diagnostics);
         }
         let ctx = match self.context() {
             Ok(ctx) => ctx,
-            Err(diag) => return fail(&req, diag.into()),
+            Err(diag) => return fail(proposed_new_state, req.prior_private, diag.into()),
         };
+        let config = req.config.clone();
         let mut resp = ModifyPlanResponse {
             planned_state: plan.planned,
             requires_replace: plan.requires_replace,
             planned_private: req.prior_private.clone(),
             diagnostics: plan.diagnostics,
         };
-        let modify_req = ModifyPlanRequest {
-            config: req.config.clone(),
-            prior_state: req.prior_state.clone(),
-            prior_private: req.prior_private.clone(),
-        };
-        let work = entry.resource.modify_plan(&ctx, modify_req, &mut resp);
+        let work = resource.implementation.modify_plan(&ctx, req, &mut resp);
         if interruptible(ctx.cancellation(), work).await.is_none() {
-            return fail(&req, interrupted("PlanResourceChange").into());
+            let diagnostics = Diagnostics::from(interrupted("PlanResourceChange"));
+            return fail(proposed_new_state, resp.planned_private, diagnostics);
         }
         if !resp.planned_state.is_null() {
             resp.diagnostics
-                .extend(check_plan(&entry.schema, &req.config, &resp.planned_state));
+                .extend(check_plan(resource.schema(), &config, &resp.planned_state));
         }
         if resp.diagnostics.has_errors() {
-            return fail(&req, resp.diagnostics);
+            return fail(proposed_new_state, resp.planned_private, resp.diagnostics);
         }
-        PlanResourceChangeResponse {
-            planned_state: resp.planned_state,
-            requires_replace: resp.requires_replace,
-            planned_private: resp.planned_private,
-            diagnostics: resp.diagnostics,
-        }
+        resp
     }
 }

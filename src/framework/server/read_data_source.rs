@@ -1,6 +1,6 @@
 //! ReadDataSource.
 
-use super::{Server, diags_of, interrupted, interruptible};
+use super::{DataSourceHandle, Server, interrupted, interruptible};
 use crate::cty::{AttributePath, Value};
 use crate::framework::data_source::{ReadRequest, ReadResponse};
 use crate::framework::diagnostics::Diagnostics;
@@ -8,25 +8,32 @@ use crate::framework::provider::Provider;
 use crate::framework::values::{unknown_as_null, unknown_paths};
 
 impl<P: Provider> Server<P> {
-    /// Reads a data source. The result must be wholly known.
-    pub async fn read_data_source(&self, type_name: &str, config: Value) -> (Value, Diagnostics) {
-        let entry = match self.data_source(type_name) {
-            Ok(entry) => entry,
-            Err(diag) => return (Value::Null, diags_of(diag)),
-        };
+    /// Reads a data source. The result must be wholly known; it is null when the read was
+    /// interrupted or could not start.
+    pub async fn read_data_source(
+        &self,
+        data_source: &DataSourceHandle<P::Data>,
+        req: ReadRequest,
+    ) -> ReadResponse {
         let ctx = match self.context() {
             Ok(ctx) => ctx,
-            Err(diag) => return (Value::Null, diags_of(diag)),
+            Err(diag) => {
+                return ReadResponse {
+                    state: Value::Null,
+                    diagnostics: diag.into(),
+                };
+            }
         };
         let mut resp = ReadResponse {
-            state: config.clone(),
+            state: req.config.clone(),
             diagnostics: Diagnostics::new(),
         };
-        let work = entry
-            .data_source
-            .read(&ctx, ReadRequest { config }, &mut resp);
+        let work = data_source.implementation.read(&ctx, req, &mut resp);
         if interruptible(ctx.cancellation(), work).await.is_none() {
-            return (Value::Null, interrupted("ReadDataSource").into());
+            return ReadResponse {
+                state: Value::Null,
+                diagnostics: interrupted("ReadDataSource").into(),
+            };
         }
         if !resp.state.is_wholly_known() {
             for path in unknown_paths(&resp.state, &AttributePath::default()) {
@@ -38,6 +45,7 @@ impl<P: Provider> Server<P> {
                 );
             }
         }
-        (unknown_as_null(resp.state), resp.diagnostics)
+        resp.state = unknown_as_null(resp.state);
+        resp
     }
 }

@@ -1,12 +1,12 @@
 //! Engine behaviour that needs a provider: interruption and the configured-data hand-off.
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use async_trait::async_trait;
 use tokio::sync::Notify;
 
-use super::{ApplyResourceChangeRequest, Server};
+use super::{ApplyResourceChangeResponse, Change, Server};
 use crate::cty::{Type, Value};
 use crate::framework::context::Context;
 use crate::framework::data_source::DataSource;
@@ -16,6 +16,7 @@ use crate::framework::resource::{
     Resource, UpdateRequest, UpdateResponse,
 };
 use crate::framework::schema::{Attribute, Block, Schema};
+use crate::framework::values::ValueExt;
 
 /// Provider data: tells the test when the slow operation started and whether it saw the
 /// cancellation.
@@ -54,6 +55,30 @@ impl Provider for SlowProvider {
     }
 }
 
+/// How a `slow_thing` create or update behaves, from its `mode` attribute.
+const RECORD_THEN_BLOCK: &str = "record then block";
+const RECORD_THEN_FAIL: &str = "record then fail";
+const BLOCK: &str = "block";
+
+fn mode(req_state: &Value) -> &str {
+    req_state.attr("mode").as_str().unwrap_or_default()
+}
+
+/// Blocks until the engine drops the operation, after telling the test it is there and
+/// arranging for the resource's token to report the cancellation.
+async fn block(ctx: &Context<Arc<Probe>>) {
+    let probe = ctx.provider_data_arc();
+    let token = ctx.cancellation().clone();
+    // A well-behaved resource notices the cancellation (e.g. to log); the engine does
+    // not wait for it.
+    tokio::spawn(async move {
+        token.cancelled().await;
+        probe.saw_cancel.notify_one();
+    });
+    ctx.provider_data().started.notify_one();
+    std::future::pending::<()>().await;
+}
+
 #[async_trait]
 impl Resource<Arc<Probe>> for Slow {
     fn type_name(&self) -> &'static str {
@@ -63,36 +88,53 @@ impl Resource<Arc<Probe>> for Slow {
     fn schema(&self) -> Schema {
         Schema::new(
             0,
-            Block::new().attribute("id", Attribute::computed(Type::String)),
+            Block::new()
+                .attribute("id", Attribute::computed(Type::String))
+                .attribute("mode", Attribute::required(Type::String))
+                .attribute("progress", Attribute::computed(Type::String)),
         )
     }
 
+    /// Records the object's id (leaving `progress` unknown) before blocking or failing.
     async fn create(
         &self,
         ctx: &Context<Arc<Probe>>,
-        _req: CreateRequest,
-        _resp: &mut CreateResponse,
+        req: CreateRequest,
+        resp: &mut CreateResponse,
     ) {
-        let probe = ctx.provider_data_arc();
-        let token = ctx.cancellation().clone();
-        // A well-behaved resource notices the cancellation (e.g. to log); the engine does
-        // not wait for it.
-        tokio::spawn(async move {
-            token.cancelled().await;
-            probe.saw_cancel.notify_one();
-        });
-        ctx.provider_data().started.notify_one();
-        tokio::time::sleep(Duration::from_secs(3600)).await;
+        let mode = mode(&req.planned_state).to_owned();
+        if mode != BLOCK {
+            let mut state = req.planned_state;
+            state.set_attr("id", Value::from("thing-1"));
+            resp.state = state;
+        }
+        if mode == RECORD_THEN_FAIL {
+            resp.diagnostics
+                .error("Step two failed", "after the object existed");
+            return;
+        }
+        block(ctx).await;
     }
 
     async fn read(&self, _ctx: &Context<Arc<Probe>>, _req: ReadRequest, _resp: &mut ReadResponse) {}
 
+    /// Records `progress = "half"` before blocking or failing.
     async fn update(
         &self,
-        _ctx: &Context<Arc<Probe>>,
-        _req: UpdateRequest,
-        _resp: &mut UpdateResponse,
+        ctx: &Context<Arc<Probe>>,
+        req: UpdateRequest,
+        resp: &mut UpdateResponse,
     ) {
+        let mode = mode(&req.planned_state);
+        if mode != BLOCK {
+            resp.state.set_attr("progress", Value::from("half"));
+        }
+        if mode == RECORD_THEN_FAIL {
+            resp.diagnostics
+                .error("Step two failed", "after the first change");
+            return;
+        }
+        block(ctx).await;
     }
 
     async fn delete(
@@ -107,60 +149,167 @@ impl Resource<Arc<Probe>> for Slow {
 async fn configured() -> (Arc<Server<SlowProvider>>, Arc<Probe>) {
     let probe = Arc::new(Probe::default());
     let server = Arc::new(Server::new(SlowProvider(Arc::clone(&probe))));
-    let diags = server
+    let resp = server
         .configure_provider(ConfigureRequest {
             config: Value::Object(Default::default()),
             terraform_version: String::new(),
         })
         .await;
-    assert!(diags.is_empty());
+    assert!(resp.diagnostics.is_empty());
+    assert!(
+        resp.data.is_some(),
+        "the answer carries the configured data"
+    );
     (server, probe)
 }
 
-fn create_request() -> ApplyResourceChangeRequest {
-    ApplyResourceChangeRequest {
-        prior_state: Value::Null,
-        planned_state: Value::Object([("id".to_owned(), Value::unknown())].into()),
-        config: Value::Object([("id".to_owned(), Value::Null)].into()),
-        planned_private: Vec::new(),
-    }
+fn thing(id: Value, mode: &str, progress: Value) -> Value {
+    Value::Object(
+        [
+            ("id".to_owned(), id),
+            ("mode".to_owned(), Value::from(mode)),
+            ("progress".to_owned(), progress),
+        ]
+        .into(),
+    )
+}
+
+fn create(mode: &str) -> Change {
+    Change::new(
+        Value::Null,
+        thing(Value::unknown(), mode, Value::unknown()),
+        thing(Value::Null, mode, Value::Null),
+        Vec::new(),
+    )
+}
+
+/// The prior state of an update, and the update to `mode`.
+fn update(mode: &str) -> (Value, Change) {
+    let prior = thing(Value::from("thing-1"), "before", Value::from("done"));
+    let change = Change::new(
+        prior.clone(),
+        thing(Value::from("thing-1"), mode, Value::unknown()),
+        thing(Value::Null, mode, Value::Null),
+        Vec::new(),
+    );
+    (prior, change)
+}
+
+fn summaries(resp: &ApplyResourceChangeResponse) -> Vec<&str> {
+    resp.diagnostics
+        .iter()
+        .map(|d| d.summary.as_str())
+        .collect()
+}
+
+/// Applies `change`, sends StopProvider once the resource blocks, and returns the answer.
+async fn apply_then_stop(
+    server: &Arc<Server<SlowProvider>>,
+    probe: &Probe,
+    change: Change,
+) -> ApplyResourceChangeResponse {
+    let started = probe.started.notified();
+    let in_flight = {
+        let server = Arc::clone(server);
+        tokio::spawn(async move {
+            let resource = server.resource("slow_thing").expect("served");
+            server.apply_resource_change(resource, change).await
+        })
+    };
+    tokio::time::timeout(Duration::from_secs(5), started)
+        .await
+        .expect("the operation started");
+    server.stop_provider();
+    tokio::time::timeout(Duration::from_secs(5), in_flight)
+        .await
+        .expect("the interrupted operation returns")
+        .expect("no panic")
+}
+
+async fn apply(server: &Server<SlowProvider>, change: Change) -> ApplyResourceChangeResponse {
+    let resource = server.resource("slow_thing").expect("served");
+    server.apply_resource_change(resource, change).await
 }
 
 #[tokio::test]
 async fn stop_interrupts_an_operation_in_flight_promptly() {
     let (server, probe) = configured().await;
-    let started = probe.started.notified();
-    let in_flight = {
-        let server = Arc::clone(&server);
-        tokio::spawn(async move {
-            let t = Instant::now();
-            let resp = server
-                .apply_resource_change("slow_thing", create_request())
-                .await;
-            (resp, t.elapsed())
-        })
-    };
-    tokio::time::timeout(Duration::from_secs(5), started)
-        .await
-        .expect("create started");
     let saw_cancel = probe.saw_cancel.notified();
-    server.stop_provider();
-    let (resp, elapsed) = tokio::time::timeout(Duration::from_secs(2), in_flight)
-        .await
-        .expect("returns promptly")
-        .expect("no panic");
-    assert!(elapsed < Duration::from_secs(2));
-    let summaries: Vec<_> = resp
-        .diagnostics
-        .iter()
-        .map(|d| d.summary.as_str())
-        .collect();
-    assert_eq!(summaries, ["Operation interrupted"]);
+    let resp = apply_then_stop(&server, &probe, create(BLOCK)).await;
+    assert_eq!(summaries(&resp), ["Operation interrupted"]);
     assert!(resp.diagnostics.has_errors());
-    assert_eq!(resp.new_state, Value::Null, "prior state kept");
+    assert!(
+        resp.diagnostics
+            .iter()
+            .any(|d| d.detail.contains("recorded in the state")),
+        "the diagnostic says where the work done went: {:?}",
+        resp.diagnostics
+    );
+    assert_eq!(
+        resp.new_state,
+        Value::Null,
+        "nothing recorded, nothing created"
+    );
     tokio::time::timeout(Duration::from_secs(2), saw_cancel)
         .await
         .expect("the resource's token was cancelled");
+}
+
+#[tokio::test]
+async fn an_interrupted_create_returns_what_it_recorded() {
+    let (server, probe) = configured().await;
+    let resp = apply_then_stop(&server, &probe, create(RECORD_THEN_BLOCK)).await;
+    assert_eq!(summaries(&resp), ["Operation interrupted"]);
+    assert_eq!(
+        resp.new_state,
+        thing(Value::from("thing-1"), RECORD_THEN_BLOCK, Value::Null),
+        "the recorded id, unknowns as null"
+    );
+}
+
+#[tokio::test]
+async fn a_failed_create_returns_what_it_recorded() {
+    let (server, _probe) = configured().await;
+    let resp = apply(&server, create(RECORD_THEN_FAIL)).await;
+    assert_eq!(summaries(&resp), ["Step two failed"]);
+    assert_eq!(
+        resp.new_state,
+        thing(Value::from("thing-1"), RECORD_THEN_FAIL, Value::Null)
+    );
+}
+
+#[tokio::test]
+async fn an_interrupted_update_returns_what_it_recorded() {
+    let (server, probe) = configured().await;
+    let (prior, change) = update(RECORD_THEN_BLOCK);
+    let resp = apply_then_stop(&server, &probe, change).await;
+    assert_eq!(summaries(&resp), ["Operation interrupted"]);
+    let mut want = prior;
+    want.set_attr("progress", Value::from("half"));
+    assert_eq!(
+        resp.new_state, want,
+        "the prior state advanced by the first change"
+    );
+}
+
+#[tokio::test]
+async fn a_failed_update_returns_what_it_recorded() {
+    let (server, _probe) = configured().await;
+    let (prior, change) = update(RECORD_THEN_FAIL);
+    let resp = apply(&server, change).await;
+    assert_eq!(summaries(&resp), ["Step two failed"]);
+    let mut want = prior;
+    want.set_attr("progress", Value::from("half"));
+    assert_eq!(resp.new_state, want);
+}
+
+#[tokio::test]
+async fn an_update_interrupted_before_recording_returns_the_prior_state() {
+    let (server, probe) = configured().await;
+    let (prior, change) = update(BLOCK);
+    let resp = apply_then_stop(&server, &probe, change).await;
+    assert_eq!(summaries(&resp), ["Operation interrupted"]);
+    assert_eq!(resp.new_state, prior);
 }
 
 #[tokio::test]
@@ -174,13 +323,8 @@ async fn operations_after_a_stop_get_a_fresh_token() {
 #[tokio::test]
 async fn unconfigured_operations_fail_with_a_diagnostic() {
     let server = Server::new(SlowProvider(Arc::default()));
-    let resp = server
-        .apply_resource_change("slow_thing", create_request())
-        .await;
-    let summaries: Vec<_> = resp
-        .diagnostics
-        .iter()
-        .map(|d| d.summary.as_str())
-        .collect();
-    assert_eq!(summaries, ["Provider Not Configured"]);
+    let (prior, change) = update(RECORD_THEN_FAIL);
+    let resp = apply(&server, change).await;
+    assert_eq!(summaries(&resp), ["Provider Not Configured"]);
+    assert_eq!(resp.new_state, prior, "the prior state, untouched");
 }
