@@ -1,11 +1,16 @@
-//! `terraform-provider-centralroot sandbox [--listen ADDR] [--seed FILE] [--state FILE]`.
+//! `terraform-provider-centralroot sandbox [--listen ADDR] [--seed FILE] [--state FILE]
+//! [--env-file FILE] [--expose-control-plane-and-keys]`.
 //!
 //! Prints one line on stdout once the listener is bound, a shell statement exporting the
-//! endpoint and the management account's credentials; logs go to stderr. SIGINT and SIGTERM
-//! stop the server cleanly and write `--state` if given; an existing `--state` file is loaded
-//! on start (it wins over `--seed`).
+//! endpoint and the management account's credentials (and writes it to `--env-file`); logs
+//! go to stderr. SIGINT and SIGTERM stop the server cleanly and write `--state` if given; an
+//! existing `--state` file is loaded on start (it wins over `--seed`). An address beyond
+//! loopback needs `--expose-control-plane-and-keys`.
 
+use super::control::Exposure;
 use super::engine::Sandbox;
+use super::limits::Limits;
+use super::private_file;
 use super::seed::{Seed, SeedError};
 use super::server::serve;
 use std::io::Write;
@@ -15,15 +20,23 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use tokio::net::TcpListener;
 
-const USAGE: &str = "usage: terraform-provider-centralroot sandbox [--listen 127.0.0.1:4566] [--seed FILE] [--state FILE]";
+const USAGE: &str = "usage: terraform-provider-centralroot sandbox [--listen 127.0.0.1:4566] [--seed FILE] [--state FILE] [--env-file FILE] [--expose-control-plane-and-keys]";
+
+/// The flag that allows listening beyond loopback; its name says what that gives away.
+pub const EXPOSE_FLAG: &str = "--expose-control-plane-and-keys";
 
 const HELP: &str = "\
 Runs a local emulator of AWS IAM, Organizations and STS for centralized root access.
 
-  --listen ADDR   address to listen on (default 127.0.0.1:4566; the control plane
-                  under /_sandbox/ has no authentication: keep it on loopback)
+  --listen ADDR   address to listen on (default 127.0.0.1:4566)
   --seed FILE     JSON seed (organization, accounts, root credentials, ...)
   --state FILE    loaded on start if it exists (wins over --seed), written on SIGINT/SIGTERM
+  --env-file FILE the ready line, written (mode 0600) once the sandbox listens and removed
+                  when it stops: its existence means ready
+  --expose-control-plane-and-keys
+                  required to listen on an address beyond loopback: whoever can connect
+                  can then drive the unauthenticated control plane under /_sandbox/ (reseed,
+                  read the seeded keys) and sign requests with the well-known keys
 
 Once ready it prints one line on stdout that exports AWS_ENDPOINT_URL and the management
 account's credentials. Logs go to stderr (RUST_LOG, default info).";
@@ -45,6 +58,11 @@ pub enum CliError {
         /// The cause.
         source: std::io::Error,
     },
+    /// `--listen` reaches beyond loopback without [`EXPOSE_FLAG`].
+    #[error(
+        "--listen {0} reaches beyond loopback: whoever can connect could drive the unauthenticated control plane (/_sandbox/: reseed the sandbox, read its keys) and sign requests with the sandbox's well-known keys; pass {EXPOSE_FLAG} to listen there anyway"
+    )]
+    NotLoopback(String),
     /// A seed or state file is not valid.
     #[error("{path}: {source}")]
     Seed {
@@ -64,6 +82,10 @@ pub struct Options {
     pub seed: Option<PathBuf>,
     /// State file, loaded on start and written on stop.
     pub state: Option<PathBuf>,
+    /// Where to write the ready line once listening.
+    pub env_file: Option<PathBuf>,
+    /// Whether an address beyond loopback may be used.
+    pub expose: bool,
 }
 
 impl Options {
@@ -73,6 +95,8 @@ impl Options {
             listen: "127.0.0.1:4566".to_owned(),
             seed: None,
             state: None,
+            env_file: None,
+            expose: false,
         };
         let mut args = args.iter();
         while let Some(flag) = args.next() {
@@ -82,6 +106,13 @@ impl Options {
             };
             if matches!(name, "-h" | "--help") {
                 return Err(CliError::Help);
+            }
+            if name == EXPOSE_FLAG {
+                if inline.is_some() {
+                    return Err(CliError::Usage(format!("{EXPOSE_FLAG} takes no value")));
+                }
+                options.expose = true;
+                continue;
             }
             let value = match inline {
                 Some(value) => value,
@@ -94,6 +125,7 @@ impl Options {
                 "--listen" => options.listen = value,
                 "--seed" => options.seed = Some(PathBuf::from(value)),
                 "--state" => options.state = Some(PathBuf::from(value)),
+                "--env-file" => options.env_file = Some(PathBuf::from(value)),
                 _ => return Err(CliError::Usage(format!("unknown flag {name}"))),
             }
         }
@@ -126,8 +158,8 @@ pub fn main(args: &[String]) -> ExitCode {
             println!("{USAGE}\n\n{HELP}");
             ExitCode::SUCCESS
         }
-        Err(CliError::Usage(message)) => {
-            tracing::error!("{message}");
+        Err(error @ (CliError::Usage(_) | CliError::NotLoopback(_))) => {
+            tracing::error!("{error}");
             ExitCode::from(2)
         }
         Err(error) => {
@@ -179,8 +211,31 @@ pub fn ready_line(addr: SocketAddr, seed: &Seed) -> String {
     line
 }
 
+/// Refuses an address beyond loopback unless exposure was asked for.
+async fn check_exposure(options: &Options) -> Result<(), CliError> {
+    if options.expose {
+        return Ok(());
+    }
+    let addresses: Vec<SocketAddr> = tokio::net::lookup_host(&options.listen)
+        .await
+        .map_err(|source| CliError::Io {
+            what: format!("resolving {}", options.listen),
+            source,
+        })?
+        .collect();
+    if addresses.is_empty() || addresses.iter().any(|a| !a.ip().is_loopback()) {
+        return Err(CliError::NotLoopback(options.listen.clone()));
+    }
+    Ok(())
+}
+
 async fn run(options: Options) -> Result<(), CliError> {
+    check_exposure(&options).await?;
     let seed = initial_seed(&options)?;
+    if let Some(path) = &options.env_file {
+        // A file left by an earlier run must not pass for a ready signal.
+        remove(path)?;
+    }
     let listener = TcpListener::bind(&options.listen)
         .await
         .map_err(|source| CliError::Io {
@@ -192,10 +247,22 @@ async fn run(options: Options) -> Result<(), CliError> {
         source,
     })?;
     let line = ready_line(addr, &seed);
-    let sandbox = Sandbox::new(seed);
+    let limits = Limits::default();
+    let sandbox = Sandbox::with_limits(seed, &limits);
     tracing::info!(%addr, "sandbox listening");
-    if !addr.ip().is_loopback() {
-        tracing::warn!(%addr, "listening beyond loopback: anyone who can reach it can reseed the sandbox through /_sandbox/");
+    let exposure = if options.expose {
+        tracing::warn!(%addr, "control plane and well-known keys exposed: anyone who can reach this address can reseed the sandbox through /_sandbox/");
+        Exposure::Addresses
+    } else {
+        Exposure::Loopback
+    };
+    if let Some(path) = &options.env_file {
+        private_file::write(path, format!("{line}\n").as_bytes()).map_err(|source| {
+            CliError::Io {
+                what: format!("writing {}", path.display()),
+                source,
+            }
+        })?;
     }
     {
         let mut stdout = std::io::stdout().lock();
@@ -206,17 +273,36 @@ async fn run(options: Options) -> Result<(), CliError> {
                 source,
             })?;
     }
-    serve(listener, Arc::clone(&sandbox), stop_signal())
-        .await
-        .map_err(|source| CliError::Io {
-            what: "serving".to_owned(),
-            source,
-        })?;
+    let served = serve(
+        listener,
+        Arc::clone(&sandbox),
+        limits,
+        exposure,
+        stop_signal(),
+    )
+    .await;
     tracing::info!("sandbox stopped");
+    if let Some(path) = &options.env_file {
+        remove(path)?;
+    }
+    served.map_err(|source| CliError::Io {
+        what: "serving".to_owned(),
+        source,
+    })?;
     if let Some(path) = &options.state {
         save(path, &sandbox.snapshot())?;
     }
     Ok(())
+}
+
+fn remove(path: &Path) -> Result<(), CliError> {
+    match std::fs::remove_file(path) {
+        Err(source) if source.kind() != std::io::ErrorKind::NotFound => Err(CliError::Io {
+            what: format!("removing {}", path.display()),
+            source,
+        }),
+        _ => Ok(()),
+    }
 }
 
 fn save(path: &Path, seed: &Seed) -> Result<(), CliError> {
@@ -225,10 +311,8 @@ fn save(path: &Path, seed: &Seed) -> Result<(), CliError> {
         source,
     };
     let text = serde_json::to_string_pretty(seed).map_err(|e| io(std::io::Error::other(e)))?;
-    // Write then rename, so a crash never leaves half a state file behind.
-    let temporary = path.with_extension("tmp");
-    std::fs::write(&temporary, text).map_err(io)?;
-    std::fs::rename(&temporary, path).map_err(io)?;
+    // The state holds every seeded secret; a crash never leaves half of it behind.
+    private_file::write(path, text.as_bytes()).map_err(io)?;
     tracing::info!(path = %path.display(), "state saved");
     Ok(())
 }
@@ -266,6 +350,16 @@ mod tests {
             Options::parse(&args(&["--listen", "127.0.0.1:0", "--state=/tmp/s.json"])).unwrap();
         assert_eq!(options.listen, "127.0.0.1:0");
         assert_eq!(options.state, Some(PathBuf::from("/tmp/s.json")));
+        assert!(!options.expose);
+        let options = Options::parse(&args(&[
+            "--expose-control-plane-and-keys",
+            "--env-file",
+            "/tmp/env",
+        ]))
+        .unwrap();
+        assert!(options.expose);
+        assert_eq!(options.env_file, Some(PathBuf::from("/tmp/env")));
+        assert!(Options::parse(&args(&["--expose-control-plane-and-keys=yes"])).is_err());
         assert!(Options::parse(&args(&["--seed"])).is_err());
         assert!(Options::parse(&args(&["--bogus", "1"])).is_err());
     }

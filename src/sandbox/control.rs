@@ -1,4 +1,9 @@
-//! The control plane under `/_sandbox/`: JSON, no SigV4, loopback only by default.
+//! The control plane under `/_sandbox/`: JSON, no SigV4.
+//!
+//! It has no authentication, so it answers only what a web page cannot send: a `Host` that is
+//! a loopback name or address (DNS rebinding names another host), no `Origin` header (browsers
+//! send one on cross-site requests), and bodies of type `application/json` (which a cross-site
+//! form or simple request cannot carry). Anything else gets 403 and changes nothing.
 //!
 //! | route | effect |
 //! |---|---|
@@ -14,15 +19,31 @@ use super::seed::Seed;
 use axum::Json;
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::State;
-use axum::http::StatusCode;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde_json::{Value, json};
+use std::net::{Ipv4Addr, Ipv6Addr};
 use std::sync::Arc;
 
+/// Where the control plane is mounted.
+pub const PREFIX: &str = "/_sandbox";
+
+/// Which `Host` headers the control plane accepts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Exposure {
+    /// `localhost`, `127.0.0.0/8` and `[::1]`, with or without a port.
+    #[default]
+    Loopback,
+    /// Any IP address as well, for a sandbox deliberately listening beyond loopback; names
+    /// other than `localhost` stay refused, as DNS rebinding needs one.
+    Addresses,
+}
+
 /// The `/_sandbox/` routes.
-pub fn router() -> Router<Arc<Sandbox>> {
+pub fn router(exposure: Exposure) -> Router<Arc<Sandbox>> {
     Router::new()
         .route("/state", get(state))
         .route("/reset", post(reset))
@@ -30,6 +51,12 @@ pub fn router() -> Router<Arc<Sandbox>> {
         .route("/requests", get(requests))
         .route("/requests/reset", post(reset_requests))
         .route("/faults", get(faults).post(set_faults))
+        .layer(middleware::from_fn_with_state(exposure, guard))
+}
+
+/// A JSON error answer: `{"error": message}`.
+pub fn error(status: StatusCode, message: &str) -> Response {
+    (status, Json(json!({"error": message}))).into_response()
 }
 
 fn ok() -> Json<Value> {
@@ -37,7 +64,94 @@ fn ok() -> Json<Value> {
 }
 
 fn bad_request(message: String) -> Response {
-    (StatusCode::BAD_REQUEST, Json(json!({"error": message}))).into_response()
+    error(StatusCode::BAD_REQUEST, &message)
+}
+
+async fn guard(State(exposure): State<Exposure>, request: Request, next: Next) -> Response {
+    match refusal(exposure, &request) {
+        Some(reason) => {
+            tracing::warn!(
+                reason,
+                path = request.uri().path(),
+                "control-plane request refused"
+            );
+            error(StatusCode::FORBIDDEN, &reason)
+        }
+        None => next.run(request).await,
+    }
+}
+
+/// Why a control-plane request is refused, if it is.
+fn refusal(exposure: Exposure, request: &Request) -> Option<String> {
+    let headers = request.headers();
+    if headers.contains_key(header::ORIGIN) {
+        return Some(
+            "the control plane refuses requests carrying an Origin header (web pages)".to_owned(),
+        );
+    }
+    let hosts = headers
+        .get_all(header::HOST)
+        .iter()
+        .map(|v| v.to_str().unwrap_or_default().to_owned())
+        .chain(request.uri().authority().map(|a| a.as_str().to_owned()))
+        .collect::<Vec<_>>();
+    if hosts.is_empty() {
+        return Some("the control plane needs a Host header".to_owned());
+    }
+    if let Some(host) = hosts.iter().find(|h| !host_allowed(h, exposure)) {
+        return Some(format!(
+            "the control plane answers only loopback hosts (localhost, 127.0.0.0/8, [::1]), not Host {host:?}"
+        ));
+    }
+    if has_body(headers) && !is_json(headers) {
+        return Some(
+            "the control plane takes request bodies of type application/json only".to_owned(),
+        );
+    }
+    None
+}
+
+fn has_body(headers: &HeaderMap) -> bool {
+    headers.contains_key(header::TRANSFER_ENCODING)
+        || headers
+            .get(header::CONTENT_LENGTH)
+            .is_some_and(|v| v.to_str().map_or(true, |v| v.trim() != "0"))
+}
+
+fn is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|essence| essence.trim().eq_ignore_ascii_case("application/json"))
+}
+
+fn is_port(text: &str) -> bool {
+    !text.is_empty() && text.len() <= 5 && text.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Whether `host` (a `Host` header: name or address, optional port) may reach the control plane.
+fn host_allowed(host: &str, exposure: Exposure) -> bool {
+    let any_address = exposure == Exposure::Addresses;
+    if let Some(rest) = host.strip_prefix('[') {
+        let Some((address, after)) = rest.split_once(']') else {
+            return false;
+        };
+        let port_ok = after.is_empty() || after.strip_prefix(':').is_some_and(is_port);
+        return port_ok
+            && address
+                .parse::<Ipv6Addr>()
+                .is_ok_and(|ip| ip.is_loopback() || any_address);
+    }
+    let name = match host.rsplit_once(':') {
+        Some((name, port)) if is_port(port) => name,
+        Some(_) => return false,
+        None => host,
+    };
+    name.eq_ignore_ascii_case("localhost")
+        || name
+            .parse::<Ipv4Addr>()
+            .is_ok_and(|ip| ip.is_loopback() || any_address)
 }
 
 async fn state(State(sandbox): State<Arc<Sandbox>>) -> Json<Seed> {
@@ -84,5 +198,41 @@ async fn set_faults(State(sandbox): State<Arc<Sandbox>>, body: Bytes) -> Respons
             ok().into_response()
         }
         Err(error) => bad_request(format!("invalid fault configuration: {error}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_loopback_hosts_reach_the_control_plane() {
+        for host in [
+            "localhost",
+            "LOCALHOST:4566",
+            "127.0.0.1",
+            "127.0.0.1:4566",
+            "127.9.8.7:1",
+            "[::1]",
+            "[::1]:4566",
+        ] {
+            assert!(host_allowed(host, Exposure::Loopback), "{host}");
+        }
+        for host in [
+            "evil.example",
+            "evil.example:4566",
+            "localhost.evil.example",
+            "10.0.0.1:4566",
+            "0.0.0.0",
+            "[::2]:4566",
+            "[::1]x",
+            "127.0.0.1:port",
+            "",
+        ] {
+            assert!(!host_allowed(host, Exposure::Loopback), "{host}");
+        }
+        assert!(host_allowed("10.0.0.1:4566", Exposure::Addresses));
+        assert!(host_allowed("[fd00::1]:4566", Exposure::Addresses));
+        assert!(!host_allowed("evil.example:4566", Exposure::Addresses));
     }
 }

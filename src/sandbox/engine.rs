@@ -1,9 +1,10 @@
 //! The shared sandbox and the pipeline every AWS request goes through:
-//! decode → authenticate (SigV4) → latency and faults → operation → encode.
+//! decode → authenticate (SigV4) → latency and faults → operation → lost-answer faults → encode.
 
 use super::error::{ApiError, Service};
-use super::faults::{Fault, FaultConfig, FaultCounts, Faults};
+use super::faults::{Fault, FaultConfig, FaultCounts, Faults, LostAnswer};
 use super::identity::{self, Caller};
+use super::limits::Limits;
 use super::requests::RequestLog;
 use super::seed::Seed;
 use super::sigv4::{self, Authorization, SigV4Error, SignedRequest};
@@ -44,8 +45,9 @@ pub struct HttpRequest<'a> {
 /// An answer plus the request id to send in `x-amzn-RequestId`.
 #[derive(Debug, Clone)]
 pub struct HttpResponse {
-    /// The rendered answer.
-    pub encoded: Encoded,
+    /// The rendered answer; `None` when the commit-then-timeout fault withheld it, and the
+    /// server closes the connection instead of answering.
+    pub encoded: Option<Encoded>,
     /// The request id.
     pub request_id: String,
 }
@@ -54,10 +56,14 @@ pub struct HttpResponse {
 #[derive(Debug)]
 pub struct Sandbox {
     state: Mutex<State>,
+    max_sessions: usize,
     initial: Mutex<Seed>,
     faults: Mutex<Faults>,
     requests: Mutex<RequestLog>,
 }
+
+/// The error code the request counters record for an answer the commit-then-timeout fault withheld.
+pub const WITHHELD: &str = "(answer withheld)";
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     // A handler that panicked left the model consistent (no handler panics mid-update by
@@ -72,7 +78,8 @@ fn now_epoch() -> i64 {
         .unwrap_or_default()
 }
 
-fn request_id() -> String {
+/// A fresh `x-amzn-RequestId`.
+pub fn request_id() -> String {
     let bytes: [u8; 16] = rand::rng().random();
     let hex = hex::encode(bytes);
     format!(
@@ -88,8 +95,14 @@ fn request_id() -> String {
 impl Sandbox {
     /// A sandbox holding `seed`; `POST /_sandbox/reset` returns to it.
     pub fn new(seed: Seed) -> Arc<Sandbox> {
+        Sandbox::with_limits(seed, &Limits::default())
+    }
+
+    /// [`Sandbox::new`] keeping at most `limits.max_sessions` STS sessions.
+    pub fn with_limits(seed: Seed, limits: &Limits) -> Arc<Sandbox> {
         Arc::new(Sandbox {
-            state: Mutex::new(State::new(seed.clone())),
+            state: Mutex::new(State::new(seed.clone(), limits.max_sessions)),
+            max_sessions: limits.max_sessions,
             initial: Mutex::new(seed),
             faults: Mutex::new(Faults::default()),
             requests: Mutex::new(RequestLog::default()),
@@ -104,13 +117,13 @@ impl Sandbox {
     /// Replaces the model (root sessions are dropped); later resets return to this seed.
     pub fn replace(&self, seed: Seed) {
         *lock(&self.initial) = seed.clone();
-        *lock(&self.state) = State::new(seed);
+        *lock(&self.state) = State::new(seed, self.max_sessions);
     }
 
     /// Returns to the last seed and clears faults and request counters.
     pub fn reset(&self) {
         let seed = lock(&self.initial).clone();
-        *lock(&self.state) = State::new(seed);
+        *lock(&self.state) = State::new(seed, self.max_sessions);
         lock(&self.faults).configure(FaultConfig::default());
         *lock(&self.requests) = RequestLog::default();
     }
@@ -145,20 +158,40 @@ impl Sandbox {
                 tracing::info!(code = %error.code, "undecodable request");
                 self.record("(invalid)", None, Some(&error.code));
                 return HttpResponse {
-                    encoded: wire::encode_error(service, &error, &request_id),
+                    encoded: Some(wire::encode_error(service, &error, &request_id)),
                     request_id,
                 };
             }
         };
-        let (caller, result) = match self.authenticate(&decoded, &request) {
+        let operation = decoded.operation.as_str();
+        let service = decoded.service;
+        let (caller, mut result) = match self.authenticate(&decoded, &request) {
             Ok(caller) => {
                 let result = self.run(&decoded, &caller).await;
                 (Some(caller), result)
             }
             Err(error) => (None, Err(error)),
         };
-        let operation = decoded.operation.as_str();
-        let service = decoded.service;
+        let lost = match result {
+            Ok(_) => lock(&self.faults).decide_after_commit(operation),
+            Err(_) => None,
+        };
+        if lost == Some(LostAnswer::ServerError) {
+            result = Err(ApiError::server_error(service));
+        }
+        if let Some(LostAnswer::Timeout(hold)) = lost {
+            tracing::info!(service = ?service, operation, request_id = %request_id, ?hold, "answer withheld");
+            self.record(
+                operation,
+                caller.as_ref().map(|c| (c.account_id(), c.access_key_id())),
+                Some(WITHHELD),
+            );
+            tokio::time::sleep(hold).await;
+            return HttpResponse {
+                encoded: None,
+                request_id,
+            };
+        }
         let encoded = match &result {
             Ok(output) => wire::encode_output(service, operation, output, &request_id),
             Err(error) => wire::encode_error(service, error, &request_id),
@@ -178,7 +211,7 @@ impl Sandbox {
             error_code,
         );
         HttpResponse {
-            encoded,
+            encoded: Some(encoded),
             request_id,
         }
     }

@@ -163,6 +163,29 @@ impl ApiError {
         }
     }
 
+    /// The request body is over the sandbox's limit.
+    pub fn request_too_large(limit: usize) -> Self {
+        Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "RequestEntityTooLarge",
+            format!("The request body is larger than {limit} bytes."),
+        )
+    }
+
+    /// The request body did not arrive in time.
+    pub fn request_timeout() -> Self {
+        Self::new(
+            StatusCode::REQUEST_TIMEOUT,
+            "RequestTimeout",
+            "The request body was not received within the timeout period.",
+        )
+    }
+
+    /// The request body could not be read.
+    pub fn incomplete_body() -> Self {
+        Self::bad_request("IncompleteBody", "The request body could not be read.")
+    }
+
     /// A malformed awsQuery parameter.
     pub fn validation(message: impl Into<String>) -> Self {
         Self::bad_request("ValidationError", message)

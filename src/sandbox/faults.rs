@@ -1,5 +1,9 @@
-//! Injected faults: throttling, server errors, concurrent modification, latency and slow
-//! trusted-access propagation, configured through `POST /_sandbox/faults`.
+//! Injected faults: throttling, server errors, concurrent modification, latency, slow
+//! trusted-access propagation and lost answers, configured through `POST /_sandbox/faults`.
+//!
+//! Throttling, server errors and concurrent modification are decided before an operation runs
+//! and leave the model untouched. The commit-then faults are decided after a successful
+//! operation: the change is made, and only the answer is lost.
 
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
@@ -14,6 +18,15 @@ pub struct FaultConfig {
     pub concurrent_modification_every: u64,
     /// Every Nth eligible request answers `ServiceFailure` / `ServiceException` (HTTP 500).
     pub server_error_every: u64,
+    /// Every Nth eligible request that succeeds is applied, then answered like
+    /// `server_error_every` (HTTP 500): the change is made but the caller is told it failed.
+    pub commit_then_server_error_every: u64,
+    /// Every Nth eligible request that succeeds is applied, then not answered: the connection
+    /// is held for `commit_then_timeout_hold_ms` and closed without a response.
+    pub commit_then_timeout_every: u64,
+    /// How long a commit-then-timeout answer is withheld before the connection is closed
+    /// (0 closes it at once); above a client's attempt timeout, the client times out.
+    pub commit_then_timeout_hold_ms: u64,
     /// Delay added to every eligible request.
     pub latency_ms: u64,
     /// IAM answers `ServiceAccessNotEnabledException` for this long after trusted access for
@@ -36,6 +49,15 @@ pub enum Fault {
     ConcurrentModification,
 }
 
+/// A lost-answer fault chosen for a request whose operation succeeded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LostAnswer {
+    /// Answer HTTP 500 although the change was made.
+    ServerError,
+    /// Answer nothing: hold the connection this long, then close it.
+    Timeout(Duration),
+}
+
 /// How many faults of each kind were injected.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FaultCounts {
@@ -45,12 +67,29 @@ pub struct FaultCounts {
     pub server_error: u64,
     /// Concurrent modification answers.
     pub concurrent_modification: u64,
+    /// Changes made, then answered HTTP 500.
+    pub commit_then_server_error: u64,
+    /// Changes made, then not answered.
+    pub commit_then_timeout: u64,
 }
 
 impl FaultCounts {
     fn total(self) -> u64 {
-        self.throttle + self.server_error + self.concurrent_modification
+        self.throttle
+            + self.server_error
+            + self.concurrent_modification
+            + self.commit_then_server_error
+            + self.commit_then_timeout
     }
+}
+
+/// Counts one eligible request towards an every-Nth fault and says whether it hits.
+fn hit(every: u64, seen: &mut u64, limit_reached: bool) -> bool {
+    if every == 0 {
+        return false;
+    }
+    *seen += 1;
+    seen.is_multiple_of(every) && !limit_reached
 }
 
 /// The fault configuration and its counters.
@@ -107,25 +146,24 @@ impl Faults {
         if !self.eligible(operation) {
             return None;
         }
-        let limit_reached = self
-            .config
-            .count
-            .is_some_and(|limit| self.injected.total() >= limit);
-        let hit = |every: u64, seen: &mut u64| {
-            if every == 0 {
-                return false;
-            }
-            *seen += 1;
-            seen.is_multiple_of(every) && !limit_reached
-        };
-        let fault = if hit(self.config.throttle_every, &mut self.seen.throttle) {
+        let limit_reached = self.limit_reached();
+        let fault = if hit(
+            self.config.throttle_every,
+            &mut self.seen.throttle,
+            limit_reached,
+        ) {
             Some(Fault::Throttle)
-        } else if hit(self.config.server_error_every, &mut self.seen.server_error) {
+        } else if hit(
+            self.config.server_error_every,
+            &mut self.seen.server_error,
+            limit_reached,
+        ) {
             Some(Fault::ServerError)
         } else if mutating
             && hit(
                 self.config.concurrent_modification_every,
                 &mut self.seen.concurrent_modification,
+                limit_reached,
             )
         {
             Some(Fault::ConcurrentModification)
@@ -139,6 +177,39 @@ impl Faults {
             None => {}
         }
         fault
+    }
+
+    /// Counts a successful `operation` and decides whether its answer is lost.
+    pub fn decide_after_commit(&mut self, operation: &str) -> Option<LostAnswer> {
+        if !self.eligible(operation) {
+            return None;
+        }
+        let limit_reached = self.limit_reached();
+        if hit(
+            self.config.commit_then_server_error_every,
+            &mut self.seen.commit_then_server_error,
+            limit_reached,
+        ) {
+            self.injected.commit_then_server_error += 1;
+            Some(LostAnswer::ServerError)
+        } else if hit(
+            self.config.commit_then_timeout_every,
+            &mut self.seen.commit_then_timeout,
+            limit_reached,
+        ) {
+            self.injected.commit_then_timeout += 1;
+            Some(LostAnswer::Timeout(Duration::from_millis(
+                self.config.commit_then_timeout_hold_ms,
+            )))
+        } else {
+            None
+        }
+    }
+
+    fn limit_reached(&self) -> bool {
+        self.config
+            .count
+            .is_some_and(|limit| self.injected.total() >= limit)
     }
 }
 
@@ -180,5 +251,38 @@ mod tests {
             Some(Fault::ConcurrentModification)
         );
         assert_eq!(faults.injected().concurrent_modification, 1);
+    }
+
+    #[test]
+    fn lost_answers_share_the_scope_and_the_count() {
+        let mut faults = Faults::default();
+        faults.configure(FaultConfig {
+            commit_then_server_error_every: 1,
+            operations: Some(vec!["RegisterDelegatedAdministrator".to_owned()]),
+            count: Some(1),
+            ..FaultConfig::default()
+        });
+        assert_eq!(faults.decide_after_commit("ListAccounts"), None);
+        assert_eq!(
+            faults.decide_after_commit("RegisterDelegatedAdministrator"),
+            Some(LostAnswer::ServerError)
+        );
+        assert_eq!(
+            faults.decide_after_commit("RegisterDelegatedAdministrator"),
+            None
+        );
+        assert_eq!(faults.injected().commit_then_server_error, 1);
+
+        faults.configure(FaultConfig {
+            commit_then_timeout_every: 2,
+            commit_then_timeout_hold_ms: 250,
+            ..FaultConfig::default()
+        });
+        assert_eq!(faults.decide_after_commit("X"), None);
+        assert_eq!(
+            faults.decide_after_commit("X"),
+            Some(LostAnswer::Timeout(Duration::from_millis(250)))
+        );
+        assert_eq!(faults.injected().commit_then_timeout, 1);
     }
 }

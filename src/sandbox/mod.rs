@@ -32,8 +32,10 @@
 //! - [`wire`]: awsQuery and awsJson1_1 encoding; [`error`]: AWS-shaped errors.
 //! - [`iam`], [`iam_root`], [`organizations`], [`sts`]: the operations; [`pagination`]: tokens.
 
+pub mod body;
 pub mod child;
 pub mod cli;
+pub mod connections;
 pub mod control;
 pub mod engine;
 pub mod error;
@@ -41,8 +43,10 @@ pub mod faults;
 pub mod iam;
 pub mod iam_root;
 pub mod identity;
+pub mod limits;
 pub mod organizations;
 pub mod pagination;
+pub mod private_file;
 pub mod requests;
 pub mod seed;
 pub mod server;
@@ -53,5 +57,6 @@ pub mod wire;
 
 pub use engine::Sandbox;
 pub use faults::FaultConfig;
+pub use limits::Limits;
 pub use seed::{Credentials, Seed};
 pub use server::{Server, ServerHandle};

@@ -1,12 +1,17 @@
 //! The HTTP server: one listener for IAM, STS, Organizations and the control plane.
 
-use super::control;
+use super::body;
+use super::connections::{self, CloseWithoutAnswer};
+use super::control::{self, Exposure};
 use super::engine::{HttpRequest, Sandbox};
+use super::limits::Limits;
 use super::seed::{Credentials, Seed};
+use super::wire::Encoded;
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderMap, HeaderValue, Method, Uri, header};
+use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use std::future::Future;
 use std::io;
@@ -17,11 +22,28 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 /// The router: `/_sandbox/…` for the control plane, everything else is an AWS request.
-pub fn router(sandbox: Arc<Sandbox>) -> Router {
+pub fn router(sandbox: Arc<Sandbox>, limits: Limits, exposure: Exposure) -> Router {
     Router::new()
-        .nest("/_sandbox", control::router())
+        .nest(control::PREFIX, control::router(exposure))
         .fallback(aws)
         .with_state(sandbox)
+        .layer(middleware::from_fn_with_state(limits, body::read_body))
+        // `body::read_body` enforces the size limit, in the shape the client parses.
+        .layer(DefaultBodyLimit::disable())
+}
+
+/// An AWS answer as an HTTP response.
+pub fn respond(encoded: Encoded, request_id: &str) -> Response {
+    let mut response = (encoded.status, encoded.body).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(encoded.content_type),
+    );
+    if let Ok(id) = HeaderValue::from_str(request_id) {
+        headers.insert("x-amzn-requestid", id);
+    }
+    response
 }
 
 async fn aws(
@@ -40,27 +62,32 @@ async fn aws(
             body: &body,
         })
         .await;
-    let mut response = (answer.encoded.status, answer.encoded.body).into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(answer.encoded.content_type),
-    );
-    if let Ok(id) = HeaderValue::from_str(&answer.request_id) {
-        headers.insert("x-amzn-requestid", id);
+    match answer.encoded {
+        Some(encoded) => respond(encoded, &answer.request_id),
+        None => {
+            let mut response = Response::default();
+            response.extensions_mut().insert(CloseWithoutAnswer);
+            response
+        }
     }
-    response
 }
 
-/// Serves `sandbox` on `listener` until `shutdown` completes, then drains connections.
+/// Serves `sandbox` on `listener` within `limits` until `shutdown` completes, then lets open
+/// requests finish.
 pub async fn serve(
     listener: TcpListener,
     sandbox: Arc<Sandbox>,
+    limits: Limits,
+    exposure: Exposure,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> io::Result<()> {
-    axum::serve(listener, router(sandbox))
-        .with_graceful_shutdown(shutdown)
-        .await
+    connections::serve(
+        listener,
+        router(sandbox, limits, exposure),
+        limits,
+        shutdown,
+    )
+    .await
 }
 
 /// Starts sandboxes in-process.
@@ -71,14 +98,29 @@ impl Server {
     /// Binds `addr` (e.g. `127.0.0.1:0`), serves `seed` in a background task and answers the
     /// bound address and a handle that stops the server.
     pub async fn bind(addr: &str, seed: Seed) -> io::Result<(SocketAddr, ServerHandle)> {
+        Self::bind_with_limits(addr, seed, Limits::default()).await
+    }
+
+    /// [`Server::bind`] with other limits (connections, timeouts, body size, STS sessions).
+    pub async fn bind_with_limits(
+        addr: &str,
+        seed: Seed,
+        limits: Limits,
+    ) -> io::Result<(SocketAddr, ServerHandle)> {
         let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
-        let sandbox = Sandbox::new(seed);
+        let sandbox = Sandbox::with_limits(seed, &limits);
         let (stop, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(serve(listener, Arc::clone(&sandbox), async {
-            // A dropped sender means the handle is gone: stop as well.
-            let _ = stopped.await;
-        }));
+        let task = tokio::spawn(serve(
+            listener,
+            Arc::clone(&sandbox),
+            limits,
+            Exposure::Loopback,
+            async {
+                // A dropped sender means the handle is gone: stop as well.
+                let _ = stopped.await;
+            },
+        ));
         Ok((
             addr,
             ServerHandle {
@@ -126,7 +168,7 @@ impl ServerHandle {
         self.sandbox.snapshot().credentials(account_id)
     }
 
-    /// Stops accepting requests, waits for open connections to finish and answers the final model.
+    /// Stops accepting requests, waits for open requests to finish and answers the final model.
     pub async fn shutdown(mut self) -> io::Result<Seed> {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());

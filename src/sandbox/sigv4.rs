@@ -8,6 +8,8 @@ type HmacSha256 = Hmac<Sha256>;
 
 const ALGORITHM: &str = "AWS4-HMAC-SHA256";
 
+const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
+
 /// Why a signature was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SigV4Error {
@@ -20,6 +22,11 @@ pub enum SigV4Error {
     /// `X-Amz-Date` is too far from the server clock.
     #[error("Signature expired: {0} is more than 15 minutes away from the server time.")]
     Expired(String),
+    /// `X-Amz-Content-SHA256: UNSIGNED-PAYLOAD`: the signature would not cover the body.
+    #[error(
+        "UNSIGNED-PAYLOAD is not accepted for this service: the signature must cover the request body."
+    )]
+    UnsignedPayload,
     /// The signature is wrong.
     #[error(
         "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method."
@@ -124,12 +131,17 @@ pub struct SignedRequest<'a> {
     pub body: &'a [u8],
 }
 
-/// Checks that `auth.signature` is the signature of `request` under `secret`.
+/// Checks that `auth.signature` is the signature of `request` under `secret`, body included.
 pub fn verify(
     auth: &Authorization,
     secret: &str,
     request: &SignedRequest<'_>,
 ) -> Result<(), SigV4Error> {
+    // IAM, STS and Organizations bodies carry the whole request: unsigned, a tampered body
+    // would pass. (AWS SDKs sign these bodies; only streaming uploads use UNSIGNED-PAYLOAD.)
+    if header_str(request.headers, "x-amz-content-sha256") == Some(UNSIGNED_PAYLOAD) {
+        return Err(SigV4Error::UnsignedPayload);
+    }
     let amz_date = header_str(request.headers, "x-amz-date")
         .ok_or_else(|| SigV4Error::Malformed("missing X-Amz-Date".to_owned()))?;
     if !amz_date.starts_with(&auth.date) {
@@ -196,7 +208,7 @@ fn canonical_request(
 ) -> Result<String, SigV4Error> {
     let body_hash = hex::encode(Sha256::digest(request.body));
     let payload_hash = match header_str(request.headers, "x-amz-content-sha256") {
-        Some("UNSIGNED-PAYLOAD") => "UNSIGNED-PAYLOAD".to_owned(),
+        Some(UNSIGNED_PAYLOAD) => UNSIGNED_PAYLOAD.to_owned(),
         Some(claimed) if claimed != body_hash => return Err(SigV4Error::Mismatch),
         _ => body_hash,
     };
@@ -365,6 +377,39 @@ mod tests {
         let auth = Authorization::parse(&header).unwrap();
         verify(&auth, "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", &request).unwrap();
         assert_eq!(verify(&auth, "wrong", &request), Err(SigV4Error::Mismatch));
+    }
+
+    #[test]
+    fn unsigned_payloads_are_refused_even_when_correctly_signed() {
+        let mut headers = HeaderMap::new();
+        headers.insert("host", HeaderValue::from_static("127.0.0.1"));
+        headers.insert("x-amz-date", HeaderValue::from_static("20150830T123600Z"));
+        headers.insert(
+            "x-amz-content-sha256",
+            HeaderValue::from_static("UNSIGNED-PAYLOAD"),
+        );
+        let request = SignedRequest {
+            method: "POST",
+            path: "/",
+            query: "",
+            headers: &headers,
+            body: b"Action=GetCallerIdentity",
+        };
+        let header = sign(
+            "AK",
+            "secret",
+            "us-east-1",
+            "sts",
+            "20150830T123600Z",
+            &request,
+            &["host", "x-amz-content-sha256", "x-amz-date"],
+        )
+        .unwrap();
+        let auth = Authorization::parse(&header).unwrap();
+        assert_eq!(
+            verify(&auth, "secret", &request),
+            Err(SigV4Error::UnsignedPayload)
+        );
     }
 
     #[test]

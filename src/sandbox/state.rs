@@ -3,7 +3,7 @@
 
 use super::identity::TaskPolicy;
 use super::seed::{Account, FeatureSet, Organization, Seed};
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::time::{Duration, Instant};
 
 /// What a set of temporary credentials stands for.
@@ -41,15 +41,20 @@ pub struct State {
     /// Organization, accounts, trusted access, delegated administrators, features.
     pub model: Seed,
     sessions: HashMap<String, Session>,
+    /// Access key ids of `sessions`, oldest first.
+    session_order: VecDeque<String>,
+    max_sessions: usize,
     trusted_access_enabled_at: HashMap<String, Instant>,
 }
 
 impl State {
-    /// A state holding `seed` and no sessions.
-    pub fn new(seed: Seed) -> State {
+    /// A state holding `seed` and no sessions, keeping at most `max_sessions` of them.
+    pub fn new(seed: Seed, max_sessions: usize) -> State {
         State {
             model: seed,
             sessions: HashMap::new(),
+            session_order: VecDeque::new(),
+            max_sessions,
             trusted_access_enabled_at: HashMap::new(),
         }
     }
@@ -133,11 +138,61 @@ impl State {
         self.sessions.get(access_key_id)
     }
 
-    /// Stores a new session, dropping long-expired ones.
+    /// Stores a new session, dropping long-expired ones and, beyond the cap, the oldest.
     pub fn add_session(&mut self, access_key_id: String, session: Session, now: i64) {
         // Expired sessions are kept for a while so their use answers ExpiredToken rather than
         // InvalidClientTokenId, as AWS does.
         self.sessions.retain(|_, s| s.expiration + 3600 > now);
+        let sessions = &self.sessions;
+        self.session_order.retain(|key| sessions.contains_key(key));
+        while self.sessions.len() >= self.max_sessions.max(1) {
+            let Some(oldest) = self.session_order.pop_front() else {
+                break;
+            };
+            self.sessions.remove(&oldest);
+        }
+        self.session_order.push_back(access_key_id.clone());
         self.sessions.insert(access_key_id, session);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sandbox::identity::TaskPolicy;
+
+    fn session(expiration: i64) -> Session {
+        Session {
+            account_id: "222222222222".to_owned(),
+            kind: SessionKind::Root(TaskPolicy::AuditRootUserCredentials),
+            secret: "secret".to_owned(),
+            token: "token".to_owned(),
+            expiration,
+        }
+    }
+
+    #[test]
+    fn sessions_are_bounded_oldest_first_after_the_expired() {
+        let mut state = State::new(Seed::default_seed(), 3);
+        let now = 1_000_000;
+        state.add_session("ASIAEXPIRED".to_owned(), session(now - 7200), now - 8000);
+        for key in ["ASIA1", "ASIA2", "ASIA3"] {
+            state.add_session(key.to_owned(), session(now + 900), now);
+        }
+        assert!(
+            state.session("ASIAEXPIRED").is_none(),
+            "long expired goes first"
+        );
+        assert!(state.session("ASIA1").is_some());
+        state.add_session("ASIA4".to_owned(), session(now + 900), now);
+        assert!(
+            state.session("ASIA1").is_none(),
+            "the oldest goes at the cap"
+        );
+        for key in ["ASIA2", "ASIA3", "ASIA4"] {
+            assert!(state.session(key).is_some(), "{key}");
+        }
+        assert_eq!(state.sessions.len(), 3);
+        assert_eq!(state.session_order.len(), 3);
     }
 }

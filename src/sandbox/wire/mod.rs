@@ -51,6 +51,16 @@ pub struct Encoded {
     pub body: String,
 }
 
+/// The service a request aims at, as far as its headers tell: awsJson requests name their
+/// target, and everything else is answered in IAM's awsQuery envelope.
+pub fn service_of(headers: &HeaderMap) -> Service {
+    if headers.contains_key("x-amz-target") {
+        Service::Organizations
+    } else {
+        Service::Iam
+    }
+}
+
 /// Tells the protocol apart (`X-Amz-Target` means awsJson) and decodes the operation.
 /// A request that cannot be decoded answers an error in the envelope of the service it aimed at.
 pub fn decode(headers: &HeaderMap, body: &[u8]) -> Result<Decoded, (Service, ApiError)> {

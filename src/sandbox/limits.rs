@@ -1,0 +1,34 @@
+//! The bounds that keep the sandbox serving when clients misbehave or pile up.
+
+use std::time::Duration;
+
+/// Resource bounds of one sandbox; [`Limits::default`] is what the command line uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Open connections at most. At the cap, a new connection closes the oldest one with no
+    /// request in flight (one that never sent a complete request first), so idle or slowly
+    /// talking connections cannot lock callers out; when every connection is busy, the new
+    /// one is closed.
+    pub max_connections: usize,
+    /// Time a connection has to deliver a complete request head, counted from its opening or
+    /// from its previous answer: it bounds slowly sent headers and idle keep-alive connections.
+    pub header_timeout: Duration,
+    /// Time a request body has to arrive once the head is read.
+    pub body_timeout: Duration,
+    /// The largest request body accepted.
+    pub max_body_bytes: usize,
+    /// STS sessions kept at most (expired ones go first, then the oldest).
+    pub max_sessions: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_connections: 256,
+            header_timeout: Duration::from_secs(30),
+            body_timeout: Duration::from_secs(30),
+            max_body_bytes: 1024 * 1024,
+            max_sessions: 10_000,
+        }
+    }
+}
