@@ -300,3 +300,71 @@ fn interrupt_while_trusted_access_propagates() {
         );
     });
 }
+
+/// One account registered while the first answer to its registration is lost (`faults`): the
+/// same apply succeeds, because its retry meets "already registered" after an attempt whose
+/// outcome is unknown, and state equals the sandbox.
+fn lost_answer_still_registers(tf: &'static Terraform, name: &str, faults: FaultConfig) {
+    let fixture = SandboxFixture::start(seed_with_trusted_access());
+    let mut ws = Workspace::new(tf, name);
+    fixture.configure(&mut ws, MANAGEMENT);
+    let accounts = member_ids(1);
+    let expected: BTreeSet<String> = accounts.iter().cloned().collect();
+    ws.write_main(&admins_config(&accounts, ""));
+    fixture.set_faults(FaultConfig {
+        operations: Some(vec![REGISTER.to_owned()]),
+        count: Some(1),
+        ..faults
+    });
+
+    let run = ws.run_ok(&["apply", "-auto-approve"]);
+    let (_, injected) = fixture.sandbox().faults();
+    assert_eq!(
+        injected.commit_then_server_error + injected.commit_then_timeout,
+        1,
+        "one answer lost: {injected:?}"
+    );
+    assert_eq!(
+        answered_error(&fixture, REGISTER, "AccountAlreadyRegisteredException"),
+        1,
+        "the retry met the registration its first attempt made: {:?}",
+        fixture.requests().operations.get(REGISTER)
+    );
+    assert_eq!(registered(&fixture), expected, "the sandbox after {name}");
+    let state = in_state(&ws);
+    assert_eq!(state, expected, "state after {name}:\n{run}");
+    ws.assert_no_changes();
+    eprintln!(
+        "{tf} | {name} | printed: {} | state: {state:?} | next plan: no changes",
+        printed(&run)
+    );
+}
+
+#[test]
+fn registration_committed_then_answered_500_succeeds() {
+    each_terraform(|tf| {
+        lost_answer_still_registers(
+            tf,
+            "commit-then-500",
+            FaultConfig {
+                commit_then_server_error_every: 1,
+                ..FaultConfig::default()
+            },
+        );
+    });
+}
+
+#[test]
+fn registration_committed_then_timed_out_succeeds() {
+    each_terraform(|tf| {
+        lost_answer_still_registers(
+            tf,
+            "commit-then-timeout",
+            FaultConfig {
+                commit_then_timeout_every: 1,
+                commit_then_timeout_hold_ms: 0,
+                ..FaultConfig::default()
+            },
+        );
+    });
+}
