@@ -32,7 +32,7 @@ impl<D> Context<D> {
         &self.data
     }
 
-    /// The same data, shared.
+    /// The same data, for a task that outlives the operation's borrow.
     pub fn provider_data_arc(&self) -> Arc<D> {
         Arc::clone(&self.data)
     }

@@ -18,7 +18,9 @@
 //! each filling its response (state, diagnostics). Opt into `import_state`, `modify_plan`,
 //! `validate_config` or `upgrade_state` only when needed. Register it in the provider's
 //! `resources()` list. Inside an operation, `ctx.provider_data()` is what the provider built at
-//! configure time and `ctx.cancellation()` is cancelled on `StopProvider`.
+//! configure time and `ctx.cancellation()` is cancelled on `StopProvider`. Record each remote
+//! change in the response's `state` as soon as it is confirmed: if a later step fails, or
+//! `StopProvider` drops the operation at an await point, that state is what Terraform stores.
 //!
 //! The engine already handles: schema validation with attribute paths, default planning
 //! (unknown computed values, defaults, prior values kept on no-op, requires-replace paths),

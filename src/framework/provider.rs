@@ -40,7 +40,7 @@ impl<D> Default for ConfigureResponse<D> {
     }
 }
 
-/// A provider.
+/// A provider: the provider block, what configuring it builds, and the types it serves.
 #[async_trait]
 pub trait Provider: Send + Sync + 'static {
     /// What `configure` builds and every resource operation receives.
@@ -63,9 +63,9 @@ pub trait Provider: Send + Sync + 'static {
     /// Builds [`Self::Data`] from the provider block. Must not wait on the network.
     async fn configure(&self, req: ConfigureRequest, resp: &mut ConfigureResponse<Self::Data>);
 
-    /// The managed resource types.
+    /// The managed resource types, read once when the server starts.
     fn resources(&self) -> Vec<Arc<dyn Resource<Self::Data>>>;
 
-    /// The data source types.
+    /// The data source types, read once when the server starts.
     fn data_sources(&self) -> Vec<Arc<dyn DataSource<Self::Data>>>;
 }

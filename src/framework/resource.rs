@@ -134,7 +134,7 @@ pub struct ModifyPlanRequest {
     pub config: Value,
     /// The prior state (null when creating).
     pub prior_state: Value,
-    /// The prior private data.
+    /// Opaque data stored beside the prior state (empty when creating).
     pub prior_private: Vec<u8>,
 }
 

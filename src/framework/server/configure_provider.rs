@@ -1,4 +1,5 @@
-//! ConfigureProvider.
+//! ConfigureProvider: the provider builds its data once; every later operation receives it
+//! through its [`Context`](crate::framework::context::Context).
 
 use std::sync::{Arc, PoisonError};
 

@@ -1,4 +1,5 @@
-//! ImportResourceState.
+//! ImportResourceState: the resource turns an ID into a state, starting from the schema's
+//! empty value.
 
 use super::{ResourceHandle, Server, interrupted, interruptible};
 use crate::cty::Value;

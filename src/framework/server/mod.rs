@@ -97,7 +97,7 @@ impl<P: Provider> Server<P> {
         }
     }
 
-    /// The provider block.
+    /// The provider block's handle, for ValidateProviderConfig and ConfigureProvider.
     pub fn provider(&self) -> &Handle<P> {
         &self.provider
     }

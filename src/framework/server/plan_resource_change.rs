@@ -1,4 +1,5 @@
-//! PlanResourceChange.
+//! PlanResourceChange: the engine's default plan, refined by the resource's `modify_plan`,
+//! then checked against the configuration.
 
 use super::invariants::check_plan;
 use super::planning::default_plan;

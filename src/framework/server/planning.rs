@@ -22,7 +22,8 @@ use crate::framework::values::ValueExt;
 /// The result of default planning.
 #[derive(Debug)]
 pub struct DefaultPlan {
-    /// The planned state.
+    /// The proposed new state with defaults applied and computed values left unknown, or kept
+    /// from the prior state where nothing changes.
     pub planned: Value,
     /// Attributes whose change forces replacement.
     pub requires_replace: Vec<AttributePath>,

@@ -1,4 +1,4 @@
-//! ReadDataSource.
+//! ReadDataSource: the data source fills in its configuration; nothing unknown may remain.
 
 use super::{DataSourceHandle, Server, interrupted, interruptible};
 use crate::cty::{AttributePath, Value};

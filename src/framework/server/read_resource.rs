@@ -1,4 +1,4 @@
-//! ReadResource.
+//! ReadResource: the resource refreshes the stored state; nothing unknown may remain.
 
 use super::{ResourceHandle, Server, interrupted, interruptible};
 use crate::cty::AttributePath;

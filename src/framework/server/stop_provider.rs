@@ -1,4 +1,4 @@
-//! StopProvider.
+//! StopProvider: cancels the token every operation in flight watches.
 
 use std::sync::PoisonError;
 

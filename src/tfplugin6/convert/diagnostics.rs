@@ -4,7 +4,7 @@ use crate::cty::{AttributePath, PathStep};
 use crate::framework::diagnostics::{Diagnostic, Diagnostics, Severity};
 use crate::tfplugin6 as pb;
 
-/// One diagnostic.
+/// One diagnostic, its attribute path included.
 pub fn diagnostic(d: &Diagnostic) -> pb::Diagnostic {
     let severity = match d.severity {
         Severity::Error => pb::diagnostic::Severity::Error,

@@ -5,7 +5,7 @@ use crate::framework::schema::{
 };
 use crate::tfplugin6 as pb;
 
-/// A schema.
+/// A schema; each description goes as Markdown when it has some, else as plain text.
 pub fn schema(s: &Schema) -> pb::Schema {
     pb::Schema {
         version: s.version,
