@@ -246,6 +246,7 @@ async fn run(options: Options) -> Result<(), CliError> {
         what: "reading the bound address".to_owned(),
         source,
     })?;
+    let stop = stop_signal();
     let line = ready_line(addr, &seed);
     let limits = Limits::default();
     let sandbox = Sandbox::with_limits(seed, &limits);
@@ -273,14 +274,7 @@ async fn run(options: Options) -> Result<(), CliError> {
                 source,
             })?;
     }
-    let served = serve(
-        listener,
-        Arc::clone(&sandbox),
-        limits,
-        exposure,
-        stop_signal(),
-    )
-    .await;
+    let served = serve(listener, Arc::clone(&sandbox), limits, exposure, stop).await;
     tracing::info!("sandbox stopped");
     if let Some(path) = &options.env_file {
         remove(path)?;
@@ -317,21 +311,26 @@ fn save(path: &Path, seed: &Seed) -> Result<(), CliError> {
     Ok(())
 }
 
-async fn stop_signal() {
+/// Installs the SIGINT and SIGTERM handlers now, so that a signal sent as soon as the sandbox
+/// says it is ready stops it cleanly; the future completes on the first of them.
+fn stop_signal() -> impl std::future::Future<Output = ()> + Send + 'static {
     use tokio::signal::unix::{SignalKind, signal};
-    match (
+    let handlers = (
         signal(SignalKind::interrupt()),
         signal(SignalKind::terminate()),
-    ) {
-        (Ok(mut interrupt), Ok(mut terminate)) => {
-            tokio::select! {
-                _ = interrupt.recv() => {}
-                _ = terminate.recv() => {}
+    );
+    async move {
+        match handlers {
+            (Ok(mut interrupt), Ok(mut terminate)) => {
+                tokio::select! {
+                    _ = interrupt.recv() => {}
+                    _ = terminate.recv() => {}
+                }
             }
-        }
-        _ => {
-            tracing::warn!("cannot install signal handlers; stopping on Ctrl-C only");
-            let _ = tokio::signal::ctrl_c().await;
+            _ => {
+                tracing::warn!("cannot install signal handlers; stopping on Ctrl-C only");
+                let _ = tokio::signal::ctrl_c().await;
+            }
         }
     }
 }

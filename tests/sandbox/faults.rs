@@ -352,3 +352,209 @@ async fn sixty_four_parallel_callers_lose_no_update() {
     );
     assert_eq!(register["total"], 64 + injected);
 }
+
+fn registered(sandbox: &centralroot::sandbox::ServerHandle) -> Vec<(String, String)> {
+    sandbox
+        .sandbox()
+        .snapshot()
+        .delegated_administrators
+        .iter()
+        .map(|d| (d.account_id.clone(), d.service_principal.clone()))
+        .collect()
+}
+
+fn member_a_for_iam() -> Vec<(String, String)> {
+    vec![(MEMBER_A.to_owned(), IAM.to_owned())]
+}
+
+#[tokio::test]
+async fn commit_then_server_error_makes_the_change_and_loses_the_answer() {
+    let sandbox = start(trusted_seed()).await;
+    let lost = json!({
+        "commit_then_server_error_every": 1,
+        "operations": ["RegisterDelegatedAdministrator"],
+        "count": 1,
+    });
+    faults(&sandbox, lost.clone()).await;
+    let err = clients(&sandbox, MANAGEMENT)
+        .orgs
+        .register_delegated_administrator()
+        .account_id(MEMBER_A)
+        .service_principal(IAM)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(err.raw_response().unwrap().status().as_u16(), 500);
+    assert!(err.into_service_error().is_service_exception());
+    assert_eq!(
+        registered(&sandbox),
+        member_a_for_iam(),
+        "the change was made"
+    );
+    let status = control_get(&sandbox, "faults").await;
+    assert_eq!(status["injected"]["commit_then_server_error"], 1);
+
+    // What a retrying SDK makes of it: its retry meets the registration the first attempt made.
+    let (status, _) = control_post(&sandbox, "reset", &json!({})).await;
+    assert_eq!(status, 200);
+    faults(&sandbox, lost).await;
+    let credentials = sandbox.credentials(MANAGEMENT).unwrap();
+    let retrying = Clients::from_config(&config_with_retries(
+        &sandbox.endpoint_url(),
+        &credentials,
+        None,
+        3,
+    ));
+    let err = retrying
+        .orgs
+        .register_delegated_administrator()
+        .account_id(MEMBER_A)
+        .service_principal(IAM)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        err.into_service_error()
+            .is_account_already_registered_exception()
+    );
+    assert_eq!(registered(&sandbox), member_a_for_iam());
+    let requests = control_get(&sandbox, "requests").await;
+    let register = &requests["operations"]["RegisterDelegatedAdministrator"];
+    assert_eq!(register["total"], 2);
+    assert_eq!(register["errors"]["ServiceException"], 1);
+    assert_eq!(register["errors"]["AccountAlreadyRegisteredException"], 1);
+}
+
+#[tokio::test]
+async fn commit_then_timeout_makes_the_change_and_withholds_the_answer() {
+    let sandbox = start(trusted_seed()).await;
+    let credentials = sandbox.credentials(MANAGEMENT).unwrap();
+    // The answer is held far beyond the client's attempt timeout, which times out and retries.
+    faults(
+        &sandbox,
+        json!({
+            "commit_then_timeout_every": 1,
+            "commit_then_timeout_hold_ms": 600_000,
+            "operations": ["RegisterDelegatedAdministrator"],
+            "count": 1,
+        }),
+    )
+    .await;
+    let config = config_with_retries(&sandbox.endpoint_url(), &credentials, None, 3)
+        .to_builder()
+        .timeout_config(
+            aws_config::timeout::TimeoutConfig::builder()
+                .operation_attempt_timeout(Duration::from_secs(3))
+                .build(),
+        )
+        .build();
+    let err = aws_sdk_organizations::Client::new(&config)
+        .register_delegated_administrator()
+        .account_id(MEMBER_A)
+        .service_principal(IAM)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        err.into_service_error()
+            .is_account_already_registered_exception()
+    );
+    assert_eq!(registered(&sandbox), member_a_for_iam());
+    let status = control_get(&sandbox, "faults").await;
+    assert_eq!(status["injected"]["commit_then_timeout"], 1);
+    let requests = control_get(&sandbox, "requests").await;
+    let register = &requests["operations"]["RegisterDelegatedAdministrator"];
+    assert_eq!(register["total"], 2);
+    assert_eq!(register["errors"]["(answer withheld)"], 1);
+    assert_eq!(register["errors"]["AccountAlreadyRegisteredException"], 1);
+}
+
+#[tokio::test]
+async fn commit_then_timeout_without_hold_closes_the_connection_unanswered() {
+    let sandbox = start(trusted_seed()).await;
+    faults(
+        &sandbox,
+        json!({"commit_then_timeout_every": 1, "operations": ["EnableAWSServiceAccess"]}),
+    )
+    .await;
+    let err = clients(&sandbox, MANAGEMENT)
+        .orgs
+        .enable_aws_service_access()
+        .service_principal("svc.sandbox.example")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(err.raw_response().is_none(), "no answer at all: {err:?}");
+    let model = sandbox.sandbox().snapshot();
+    assert!(
+        model
+            .trusted_access
+            .iter()
+            .any(|t| t.service_principal == "svc.sandbox.example")
+    );
+    // Reads outside the `operations` filter are answered.
+    clients(&sandbox, MANAGEMENT)
+        .orgs
+        .list_aws_service_access_for_organization()
+        .send()
+        .await
+        .unwrap();
+
+    // A retrying SDK takes the closed connection for a transient failure and retries.
+    faults(
+        &sandbox,
+        json!({"commit_then_timeout_every": 1, "operations": ["RegisterDelegatedAdministrator"], "count": 1}),
+    )
+    .await;
+    let credentials = sandbox.credentials(MANAGEMENT).unwrap();
+    let err = aws_sdk_organizations::Client::new(&config_with_retries(
+        &sandbox.endpoint_url(),
+        &credentials,
+        None,
+        3,
+    ))
+    .register_delegated_administrator()
+    .account_id(MEMBER_A)
+    .service_principal(IAM)
+    .send()
+    .await
+    .unwrap_err();
+    assert!(
+        err.into_service_error()
+            .is_account_already_registered_exception()
+    );
+    assert_eq!(registered(&sandbox), member_a_for_iam());
+}
+
+#[tokio::test]
+async fn latency_can_be_injected_on_one_operation_only() {
+    let sandbox = start(trusted_seed()).await;
+    faults(
+        &sandbox,
+        json!({"latency_ms": 600_000, "operations": ["ListDelegatedAdministrators"]}),
+    )
+    .await;
+    let orgs = clients(&sandbox, MANAGEMENT).orgs;
+    let delayed = tokio::spawn({
+        let orgs = orgs.clone();
+        async move { orgs.list_delegated_administrators().send().await }
+    });
+    // Were the latency applied to these too, they would not finish for ten minutes.
+    orgs.register_delegated_administrator()
+        .account_id(MEMBER_A)
+        .service_principal(IAM)
+        .send()
+        .await
+        .unwrap();
+    orgs.list_accounts().send().await.unwrap();
+    orgs.describe_organization().send().await.unwrap();
+    assert!(!delayed.is_finished());
+    let requests = control_get(&sandbox, "requests").await;
+    assert!(
+        requests["operations"]
+            .get("ListDelegatedAdministrators")
+            .is_none(),
+        "still held: {requests}"
+    );
+    delayed.abort();
+}

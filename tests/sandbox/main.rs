@@ -1,5 +1,6 @@
 //! The sandbox through the real AWS SDK for Rust: one test binary, one module per area.
 
+mod abuse;
 mod faults;
 mod features;
 mod organizations;

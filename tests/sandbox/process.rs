@@ -1,9 +1,11 @@
-//! The sandbox binary as a child process: the ready line, signals, `--seed` and `--state`.
+//! The sandbox binary as a child process: the ready line, signals, `--seed`, `--state`,
+//! `--env-file` and the loopback-only `--listen`.
 
 use crate::support::*;
 use aws_sdk_iam::types::FeatureType;
 use centralroot::sandbox::child::ChildSandbox;
 use centralroot::sandbox::{Credentials, Seed};
+use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::Command;
 
@@ -18,6 +20,10 @@ async fn state_survives_a_restart() {
     let dir = tempfile::tempdir().unwrap();
     let state = dir.path().join("state.json");
     let state_arg = state.to_str().unwrap();
+    // Where an earlier version put its temporary file: a symlink there must not be followed.
+    let victim = dir.path().join("victim");
+    std::fs::write(&victim, "untouched").unwrap();
+    std::os::unix::fs::symlink(&victim, dir.path().join("state.tmp")).unwrap();
 
     let first = ChildSandbox::spawn(Path::new(BINARY), &["--state", state_arg])
         .await
@@ -71,6 +77,9 @@ async fn state_survives_a_restart() {
     assert_eq!(rest, "", "one line on stdout, nothing else");
     let saved = Seed::from_json(&std::fs::read_to_string(&state).unwrap()).unwrap();
     assert_eq!(saved.delegated_administrators.len(), 1);
+    let mode = std::fs::metadata(&state).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600, "the state holds every seeded secret");
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "untouched");
 
     let second = ChildSandbox::spawn(Path::new(BINARY), &["--state", state_arg])
         .await
@@ -139,4 +148,67 @@ async fn seed_file_is_served_and_bad_seeds_are_refused() {
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
+}
+
+#[tokio::test]
+async fn env_file_holds_the_ready_line_while_the_sandbox_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let env_file = dir.path().join("sandbox.env");
+    std::fs::write(&env_file, "stale").unwrap();
+    let child = ChildSandbox::spawn(
+        Path::new(BINARY),
+        &["--env-file", env_file.to_str().unwrap()],
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        std::fs::read_to_string(&env_file).unwrap(),
+        format!("{}\n", child.ready_line)
+    );
+    let mode = std::fs::metadata(&env_file).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600);
+    let (status, _) = child.stop(libc::SIGTERM).await.unwrap();
+    assert!(status.success(), "{status:?}");
+    assert!(!env_file.exists(), "gone once the sandbox stopped");
+}
+
+#[tokio::test]
+async fn listening_beyond_loopback_needs_the_exposure_flag() {
+    let output = Command::new(BINARY)
+        .args(["sandbox", "--listen", "0.0.0.0:0"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(output.stdout.is_empty());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("--listen 0.0.0.0:0 reaches beyond loopback")
+            && stderr.contains("control plane")
+            && stderr.contains("well-known keys")
+            && stderr.contains("--expose-control-plane-and-keys"),
+        "{stderr}"
+    );
+
+    // Binding 0.0.0.0:0 sends nothing anywhere; the test talks to no one through it.
+    let child = ChildSandbox::spawn(
+        Path::new(BINARY),
+        &["--listen", "0.0.0.0:0", "--expose-control-plane-and-keys"],
+    )
+    .await
+    .unwrap();
+    assert!(
+        child.endpoint_url.starts_with("http://0.0.0.0:"),
+        "{}",
+        child.ready_line
+    );
+    let (status, _) = child.stop(libc::SIGTERM).await.unwrap();
+    assert!(status.success(), "{status:?}");
+
+    // Loopback names and addresses need no flag (ChildSandbox lets a later --listen win).
+    for loopback in ["localhost:0", "127.0.0.2:0"] {
+        let child = ChildSandbox::spawn(Path::new(BINARY), &["--listen", loopback])
+            .await
+            .unwrap();
+        child.stop(libc::SIGTERM).await.unwrap();
+    }
 }
