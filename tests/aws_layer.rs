@@ -7,12 +7,13 @@ use std::time::Duration;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_smithy_types::retry::RetryConfig;
-use centralroot::provider::aws::{
+use centralroot::aws::{
     Aws, Endpoints, ErrorKind, Feature, IAM_SERVICE_PRINCIPAL, PropagationWait,
 };
 use centralroot::sandbox::faults::FaultConfig;
 use centralroot::sandbox::seed::{Delegation, TrustedAccess};
 use centralroot::sandbox::{Seed, Server, ServerHandle};
+use centralroot::types_common::advice::detail;
 
 const MANAGEMENT: &str = "111111111111";
 const MEMBER: &str = "222222222222";
@@ -72,9 +73,9 @@ async fn trusted_access_off_is_classified_with_advice() {
     let err = aws.enable_feature(Feature::RootSessions).await.unwrap_err();
     assert_eq!(err.kind, ErrorKind::ServiceAccessNotEnabled);
     assert!(
-        err.detail().contains("enable_trusted_access = true"),
+        detail(&err).contains("enable_trusted_access = true"),
         "{}",
-        err.detail()
+        detail(&err)
     );
     assert!(
         !aws.trusted_access_enabled(IAM_SERVICE_PRINCIPAL)
@@ -246,7 +247,7 @@ async fn registering_the_management_account_reports_the_reason() {
             "CANNOT_REGISTER_MASTER_AS_DELEGATED_ADMINISTRATOR".into()
         ))
     );
-    assert!(err.detail().contains("management account"));
+    assert!(detail(&err).contains("management account"));
 }
 
 #[tokio::test]
@@ -255,5 +256,5 @@ async fn member_credentials_are_refused_with_advice() {
     let aws = aws_for(&handle, MEMBER, 1, quick_wait());
     let err = aws.list_features().await.unwrap_err();
     assert_eq!(err.kind, ErrorKind::NotManagementOrDelegatedAdministrator);
-    assert!(err.detail().contains("management account"));
+    assert!(detail(&err).contains("management account"));
 }

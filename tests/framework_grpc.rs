@@ -106,7 +106,8 @@ impl DataSource<Arc<Store>> for Echo {
             .unwrap_or_default()
             .to_owned();
         resp.state
-            .set_attr("greeting", Value::from(format!("hello {name}")));
+            .set_attr("greeting", Value::from(format!("hello {name}")))
+            .expect("an object");
     }
 }
 
@@ -178,11 +179,15 @@ impl Resource<Arc<Store>> for Thing {
         let n = store.next_id.fetch_add(1, Ordering::SeqCst) + 1;
         let mut state = req.planned_state;
         let id = format!("thing-{n}");
-        state.set_attr("id", Value::from(id.as_str()));
-        state.set_attr(
-            "arn",
-            arn(state.attr("name").as_str().unwrap_or_default(), 1),
-        );
+        state
+            .set_attr("id", Value::from(id.as_str()))
+            .expect("an object");
+        state
+            .set_attr(
+                "arn",
+                arn(state.attr("name").as_str().unwrap_or_default(), 1),
+            )
+            .expect("an object");
         if let Value::Object(attrs) = &state {
             store.things.lock().unwrap().insert(id, attrs.clone());
         }
@@ -216,7 +221,8 @@ impl Resource<Arc<Store>> for Thing {
             .to_owned();
         resp.state = req.planned_state;
         resp.state
-            .set_attr("arn", arn(&name, version.unwrap_or(0) + 1));
+            .set_attr("arn", arn(&name, version.unwrap_or(0) + 1))
+            .expect("an object");
         let id = resp
             .state
             .attr("id")
@@ -296,7 +302,9 @@ impl Resource<Arc<Store>> for Broken {
         resp: &mut CreateResponse,
     ) {
         let mut state = req.planned_state;
-        state.set_attr("name", Value::from("not what was planned"));
+        state
+            .set_attr("name", Value::from("not what was planned"))
+            .expect("an object");
         resp.state = state; // id left unknown as well
     }
 
@@ -447,7 +455,7 @@ fn un_dv(dv: Option<pb::DynamicValue>) -> Value {
 fn thing(pairs: &[(&str, Value)]) -> Value {
     let mut v = thing_schema().empty_value();
     for (k, val) in pairs {
-        v.set_attr(k, val.clone());
+        v.set_attr(k, val.clone()).expect("an object");
     }
     v
 }
@@ -503,7 +511,8 @@ fn proposed(config: &Value, prior: &Value) -> Value {
     if !prior.is_null() {
         for name in ["id", "arn", "mode"] {
             if config.attr(name).is_null() {
-                p.set_attr(name, prior.attr(name).clone());
+                p.set_attr(name, prior.attr(name).clone())
+                    .expect("an object");
             }
         }
     }
@@ -642,7 +651,7 @@ async fn provider_schema_over_grpc() {
 fn provider_config(pairs: &[(&str, Value)]) -> Value {
     let mut v = centralroot::provider::schema::provider_schema().empty_value();
     for (k, val) in pairs {
-        v.set_attr(k, val.clone());
+        v.set_attr(k, val.clone()).expect("an object");
     }
     v
 }

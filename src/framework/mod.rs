@@ -7,6 +7,7 @@
 //! - [`provider`], [`resource`], [`data_source`]: the traits a provider implements.
 //! - [`context`]: the provider data and cancellation token every operation receives.
 //! - [`values`]: helpers over [`crate::cty::Value`].
+//! - [`attributes`]: typed reads of a type's attributes, for its model struct.
 //! - [`server`]: the engine running each RPC's behaviour, independent of the wire.
 //!
 //! The wire side (protobuf decoding and encoding) lives in [`crate::tfplugin6`].
@@ -28,6 +29,7 @@
 //! wholly known, equal to every known planned value), state upgrade for the current schema
 //! version, and interruption. Report failures as diagnostics on the attribute they concern.
 
+pub mod attributes;
 pub mod context;
 pub mod data_source;
 pub mod diagnostics;

@@ -7,6 +7,7 @@
 use std::fmt;
 use std::time::Duration;
 
+use crate::aws::Endpoints;
 use crate::cty::Value;
 use crate::framework::diagnostics::Diagnostics;
 use crate::framework::validators::duration_string::parse_duration;
@@ -40,17 +41,6 @@ pub struct AssumeRole {
     pub external_id: Option<String>,
     /// The session length.
     pub duration: Option<Duration>,
-}
-
-/// `endpoints { ... }`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Endpoints {
-    /// IAM endpoint URL.
-    pub iam: Option<String>,
-    /// Organizations endpoint URL.
-    pub organizations: Option<String>,
-    /// STS endpoint URL.
-    pub sts: Option<String>,
 }
 
 /// `retry_mode`.
@@ -187,29 +177,45 @@ mod tests {
     #[test]
     fn reads_every_setting() {
         let mut config = provider_schema().empty_value();
-        config.set_attr("region", Value::from("eu-west-1"));
-        config.set_attr("secret_key", Value::from("SECRET"));
-        config.set_attr("access_key", Value::from("AKID"));
-        config.set_attr("max_retries", Value::from(7));
-        config.set_attr("retry_mode", Value::from("adaptive"));
-        config.set_attr("shared_config_files", Value::List(vec![Value::from("/a")]));
-        config.set_attr(
-            "assume_role",
-            Value::List(vec![block(&[
-                ("role_arn", Value::from("arn:aws:iam::123456789012:role/r")),
-                ("session_name", Value::Null),
-                ("external_id", Value::from("x")),
-                ("duration", Value::from("1h")),
-            ])]),
-        );
-        config.set_attr(
-            "endpoints",
-            Value::List(vec![block(&[
-                ("iam", Value::from("http://127.0.0.1:1")),
-                ("organizations", Value::Null),
-                ("sts", Value::unknown()),
-            ])]),
-        );
+        config
+            .set_attr("region", Value::from("eu-west-1"))
+            .expect("an object");
+        config
+            .set_attr("secret_key", Value::from("SECRET"))
+            .expect("an object");
+        config
+            .set_attr("access_key", Value::from("AKID"))
+            .expect("an object");
+        config
+            .set_attr("max_retries", Value::from(7))
+            .expect("an object");
+        config
+            .set_attr("retry_mode", Value::from("adaptive"))
+            .expect("an object");
+        config
+            .set_attr("shared_config_files", Value::List(vec![Value::from("/a")]))
+            .expect("an object");
+        config
+            .set_attr(
+                "assume_role",
+                Value::List(vec![block(&[
+                    ("role_arn", Value::from("arn:aws:iam::123456789012:role/r")),
+                    ("session_name", Value::Null),
+                    ("external_id", Value::from("x")),
+                    ("duration", Value::from("1h")),
+                ])]),
+            )
+            .expect("an object");
+        config
+            .set_attr(
+                "endpoints",
+                Value::List(vec![block(&[
+                    ("iam", Value::from("http://127.0.0.1:1")),
+                    ("organizations", Value::Null),
+                    ("sts", Value::unknown()),
+                ])]),
+            )
+            .expect("an object");
         let mut diags = Diagnostics::new();
         let c = ProviderConfig::from_value(&config, &mut diags);
         assert!(diags.is_empty());
@@ -229,8 +235,12 @@ mod tests {
     #[test]
     fn unknown_and_null_read_as_unset() {
         let mut config = provider_schema().empty_value();
-        config.set_attr("region", Value::unknown());
-        config.set_attr("assume_role", Value::unknown());
+        config
+            .set_attr("region", Value::unknown())
+            .expect("an object");
+        config
+            .set_attr("assume_role", Value::unknown())
+            .expect("an object");
         let c = ProviderConfig::from_value(&config, &mut Diagnostics::new());
         assert_eq!(c, ProviderConfig::default());
         assert_eq!(
