@@ -19,6 +19,7 @@ use serde_json::Value;
 
 use crate::organization_features::{
     ADDRESS, resource_attributes, resource_config, sandbox_features, sandbox_trusted_access,
+    tf_state,
 };
 use crate::reliability::{
     admins_config, in_state, member_ids, registered, seed_with_trusted_access, signal,
@@ -109,6 +110,19 @@ fn printed(run: &Run) -> String {
         .join(" / ")
 }
 
+/// How the state file marks the instances: Terraform taints an object whose create failed, so
+/// the next apply replaces it.
+fn statuses(ws: &Workspace) -> Vec<String> {
+    let state = tf_state(ws);
+    state["resources"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|r| r["instances"].as_array().into_iter().flatten())
+        .map(|i| i["status"].as_str().unwrap_or("ok").to_owned())
+        .collect()
+}
+
 /// After the window: clears the faults, applies, and checks the plan is empty; returns what
 /// that apply printed.
 fn next_apply_converges(fixture: &SandboxFixture, ws: &Workspace) -> String {
@@ -145,11 +159,12 @@ fn interrupt_registration(
     assert_eq!(registered(&fixture), expected, "the sandbox after {name}");
     let state = in_state(&ws);
     assert_eq!(state, expected, "state after {name}:\n{run}");
+    let status = statuses(&ws);
     let next = next_apply_converges(&fixture, &ws);
     assert_eq!(registered(&fixture), expected);
     assert_eq!(in_state(&ws), expected);
     eprintln!(
-        "{tf} | {name} (listing started: {listing_started}) | printed: {} | state: {state:?} | next apply: {next}",
+        "{tf} | {name} (listing started: {listing_started}) | printed: {} | state: {state:?} {status:?} | next apply: {next}",
         printed(&run)
     );
 }
@@ -212,9 +227,10 @@ fn features_state_matches_the_sandbox(
         "{attributes}"
     );
     format!(
-        "enabled_features {:?}, enable_trusted_access {}",
+        "enabled_features {:?}, enable_trusted_access {}, {:?}",
         state_features(&attributes),
-        attributes["enable_trusted_access"]
+        attributes["enable_trusted_access"],
+        statuses(ws)
     )
 }
 
@@ -362,6 +378,9 @@ fn registration_committed_then_timed_out_succeeds() {
             "commit-then-timeout",
             FaultConfig {
                 commit_then_timeout_every: 1,
+                // Closed at once without an answer: to the provider the same unknown outcome as
+                // an attempt that times out, without waiting out its 30 s attempt timeout (a
+                // 31 s hold passes too, see docs/performance.md).
                 commit_then_timeout_hold_ms: 0,
                 ..FaultConfig::default()
             },
