@@ -156,7 +156,9 @@ impl<P: Provider> Server<P> {
     }
 }
 
-/// Runs `work` until it finishes or `token` is cancelled; `None` when cancelled.
+/// Runs `work` until it finishes or `token` is cancelled; `None` when cancelled. A cancelled
+/// `work` is dropped at the await point it had reached, so whatever it had written into a
+/// response it borrowed is still there for the answer.
 async fn interruptible<F: Future>(token: &CancellationToken, work: F) -> Option<F::Output> {
     tokio::select! {
         biased;
