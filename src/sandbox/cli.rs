@@ -276,8 +276,11 @@ async fn run(options: Options) -> Result<(), CliError> {
     }
     let served = serve(listener, Arc::clone(&sandbox), limits, exposure, stop).await;
     tracing::info!("sandbox stopped");
-    if let Some(path) = &options.env_file {
-        remove(path)?;
+    if let Some(path) = &options.env_file
+        && let Err(error) = remove(path)
+    {
+        // The state still gets saved.
+        tracing::warn!("{error}");
     }
     served.map_err(|source| CliError::Io {
         what: "serving".to_owned(),

@@ -210,7 +210,13 @@ async fn connection(
                 return;
             }
             conn.as_mut().graceful_shutdown();
-            conn.await
+            match tokio::time::timeout(limits.stop_grace, conn).await {
+                Ok(result) => result,
+                Err(_) => {
+                    tracing::warn!("stopping: closed a connection whose request was still running");
+                    return;
+                }
+            }
         }
     };
     if let Err(error) = result {

@@ -19,6 +19,9 @@ pub struct Limits {
     pub max_body_bytes: usize,
     /// STS sessions kept at most (expired ones go first, then the oldest).
     pub max_sessions: usize,
+    /// How long a stopping sandbox lets running requests finish before it closes their
+    /// connections: injected latency or a held answer can last minutes.
+    pub stop_grace: Duration,
 }
 
 impl Default for Limits {
@@ -29,6 +32,7 @@ impl Default for Limits {
             body_timeout: Duration::from_secs(30),
             max_body_bytes: 1024 * 1024,
             max_sessions: 10_000,
+            stop_grace: Duration::from_secs(10),
         }
     }
 }

@@ -4,7 +4,9 @@
 //! credentials, enforces the preconditions of centralized root access and injects faults.
 //!
 //! # Using it from tests
-//! In-process, on an ephemeral port, with SDK clients pointed at it:
+//! In-process, on an ephemeral port, with SDK clients pointed at it (what the sandbox tests,
+//! the AWS-layer tests and the end-to-end tests' `SandboxFixture` in `tests/e2e/support/` do;
+//! the Terraform runs reach it through `AWS_ENDPOINT_URL`):
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
 //! use centralroot::sandbox::{FaultConfig, Seed, Server};
@@ -16,14 +18,17 @@
 //! # let _ = (addr, endpoint, keys, final_model);
 //! # Ok(()) }
 //! ```
-//! As a child process (what end-to-end tests of the provider binary do):
+//! [`Server::bind_with_limits`] sets other [`Limits`] (connections, timeouts, body size, STS
+//! sessions). As a child process (the sandbox's own command-line tests, `scripts/demo.sh`):
 //! [`child::ChildSandbox::spawn`] runs `terraform-provider-centralroot sandbox --listen 127.0.0.1:0`,
 //! parses the ready line and stops it with a signal. The control plane (`/_sandbox/…`, see
 //! [`control`]) works the same in both cases; the seed format is described in [`seed`].
 //!
 //! # Layout
-//! - [`cli`]: the `sandbox` command line (flags, ready line, signals, `--state`).
+//! - [`cli`]: the `sandbox` command line (flags, ready line, signals, `--state`, `--env-file`).
 //! - [`server`]: the axum router on one listener; [`Server::bind`] for in-process use.
+//! - [`connections`]: accepting connections within [`limits`]; [`body`]: reading bodies.
+//! - [`private_file`]: writing `--state` and `--env-file` atomically, owner-readable only.
 //! - [`child`]: running the sandbox binary as a child process (end-to-end tests).
 //! - [`engine`]: the shared [`Sandbox`] and the request pipeline.
 //! - [`sigv4`]: signature verification; [`identity`]: which caller an access key is.

@@ -420,3 +420,34 @@ async fn sts_sessions_beyond_the_cap_forget_the_oldest() {
         assert_eq!(identity.account(), Some(MEMBER_A));
     }
 }
+
+#[tokio::test]
+async fn stopping_does_not_wait_for_a_held_answer() {
+    let sandbox = start_with(Limits {
+        stop_grace: Duration::from_millis(100),
+        ..Limits::default()
+    })
+    .await;
+    faults(
+        &sandbox,
+        json!({"commit_then_timeout_every": 1, "commit_then_timeout_hold_ms": 600_000}),
+    )
+    .await;
+    let sts = clients(&sandbox, MANAGEMENT).sts;
+    let held = tokio::spawn(async move { sts.get_caller_identity().send().await });
+    // The withheld answer is counted before the hold begins.
+    tokio::time::timeout(HANG, async {
+        while control_get(&sandbox, "requests").await["operations"]["GetCallerIdentity"]["total"]
+            != 1
+        {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    })
+    .await
+    .expect("the request reaches the sandbox");
+    tokio::time::timeout(HANG, sandbox.shutdown())
+        .await
+        .expect("the held answer does not keep the sandbox from stopping")
+        .unwrap();
+    assert!(held.await.unwrap().is_err());
+}
