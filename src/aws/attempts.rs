@@ -146,13 +146,10 @@ mod tests {
     }
 
     fn already_registered() -> AwsError {
-        AwsError {
-            operation: "RegisterDelegatedAdministrator",
-            kind: ErrorKind::AccountAlreadyRegistered,
-            code: Some("AccountAlreadyRegisteredException".into()),
-            message: String::new(),
-            request_id: None,
-        }
+        AwsError::of(
+            "RegisterDelegatedAdministrator",
+            ErrorKind::AccountAlreadyRegistered,
+        )
     }
 
     #[test]

@@ -12,8 +12,9 @@ use super::attempts::Attempts;
 use super::error::organizations_error;
 use super::{Aws, AwsError, ErrorKind};
 
-/// One account registered as delegated administrator for a service.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One account registered as delegated administrator for a service. A field AWS leaves out
+/// is empty.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DelegatedAdmin {
     /// 12-digit account id.
     pub account_id: String,
@@ -93,14 +94,14 @@ impl Aws {
         Ok(listing.clone())
     }
 
-    /// The registration of `account_id` for `principal`, if there is one.
+    /// The registration of `account` for `principal`, if there is one.
     pub async fn find_delegated_admin(
         &self,
-        account_id: &str,
+        account: &str,
         principal: &str,
     ) -> Result<Option<DelegatedAdmin>, AwsError> {
         let listing = self.delegated_admins(principal).await?;
-        Ok(listing.iter().find(|a| a.account_id == account_id).cloned())
+        Ok(listing.iter().find(|a| account == a.account_id).cloned())
     }
 
     async fn list_delegated_admins_uncached(&self, principal: &str) -> Result<Listing, AwsError> {

@@ -196,6 +196,18 @@ impl fmt::Display for AwsError {
 }
 
 impl AwsError {
+    /// A failure of `operation` of kind `kind`, with no message from AWS, for tests.
+    #[cfg(test)]
+    pub(crate) fn of(operation: &'static str, kind: ErrorKind) -> Self {
+        Self {
+            operation,
+            kind,
+            code: None,
+            message: String::new(),
+            request_id: None,
+        }
+    }
+
     /// Classifies an SDK error. `reason` carries the `Reason` member that Organizations attaches
     /// to ConstraintViolation and InvalidInput errors, which only the typed error exposes.
     pub fn from_sdk<E, R>(
@@ -403,13 +415,7 @@ mod tests {
 
     #[test]
     fn failures_name_what_they_are_about() {
-        let err = |operation, kind| AwsError {
-            operation,
-            kind,
-            code: None,
-            message: String::new(),
-            request_id: None,
-        };
+        let err = AwsError::of;
         let cases = [
             (
                 err(
@@ -440,23 +446,16 @@ mod tests {
             ),
             (
                 err(
-                    "ListOrganizationsFeatures",
-                    ErrorKind::ServiceAccessNotEnabled,
+                    "DisableOrganizationsRootSessions",
+                    ErrorKind::ServiceFailure,
                 ),
-                Some(Subject::TrustedAccess),
-            ),
-            (
-                err("EnableAWSServiceAccess", ErrorKind::ConcurrentModification),
-                Some(Subject::TrustedAccess),
-            ),
-            (
-                err("EnableOrganizationsRootSessions", ErrorKind::Throttled),
                 Some(Subject::Features),
             ),
             (
-                err("ListOrganizationsFeatures", ErrorKind::InvalidCredentials),
-                None,
+                err("ListAWSServiceAccessForOrganization", ErrorKind::Throttled),
+                Some(Subject::TrustedAccess),
             ),
+            (err("DescribeOrganization", ErrorKind::AccessDenied), None),
         ];
         for (err, subject) in cases {
             assert_eq!(
@@ -488,13 +487,7 @@ mod tests {
             "ConstraintViolationException",
             Some("CANNOT_REGISTER_MASTER_AS_DELEGATED_ADMINISTRATOR".into()),
         );
-        let err = AwsError {
-            operation: "RegisterDelegatedAdministrator",
-            kind,
-            code: None,
-            message: String::new(),
-            request_id: None,
-        };
+        let err = AwsError::of("RegisterDelegatedAdministrator", kind);
         assert_eq!(
             err.summary(),
             "The management account cannot be a delegated administrator"

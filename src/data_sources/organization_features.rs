@@ -26,7 +26,8 @@ use crate::types_common::delegated_admin::{
     JOINED_TIMESTAMP, NAME, STATUS,
 };
 
-/// The data source type name.
+/// The name configurations address this data source by; the resource of the same name
+/// manages what it reads.
 pub const TYPE_NAME: &str = "centralroot_organization_features";
 
 const ID: &str = "id";
@@ -67,7 +68,7 @@ pub struct OrganizationFeaturesDataSource;
 /// Everything the data source reports, gathered from AWS.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Posture {
-    /// `DescribeOrganization`.
+    /// The organization, with its management account and feature set.
     pub organization: Organization,
     /// The enabled features (empty when IAM refuses to list them, see the module docs).
     pub enabled: BTreeSet<Feature>,
@@ -89,7 +90,7 @@ fn admin_value(details: &DelegatedAdmin) -> Value {
 }
 
 impl Posture {
-    /// The data source's state.
+    /// The data source's state, every attribute known.
     pub fn to_value(&self) -> Value {
         let org = &self.organization;
         let enabled = |feature| Value::Bool(self.enabled.contains(&feature));
@@ -305,13 +306,7 @@ mod tests {
 
     #[test]
     fn only_the_features_being_unusable_reads_as_no_features() {
-        let err = |kind| AwsError {
-            operation: "ListOrganizationsFeatures",
-            kind,
-            code: None,
-            message: String::new(),
-            request_id: None,
-        };
+        let err = |kind| AwsError::of("ListOrganizationsFeatures", kind);
         assert!(means_no_features(&err(ErrorKind::ServiceAccessNotEnabled)));
         assert!(means_no_features(&err(ErrorKind::NotAllFeaturesMode)));
         assert!(!means_no_features(&err(

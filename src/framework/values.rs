@@ -124,13 +124,8 @@ mod tests {
     use super::*;
     use crate::cty::Number;
 
-    fn obj(pairs: &[(&str, Value)]) -> Value {
-        Value::Object(
-            pairs
-                .iter()
-                .map(|(k, v)| ((*k).to_owned(), v.clone()))
-                .collect(),
-        )
+    fn obj(pairs: &[(&'static str, Value)]) -> Value {
+        crate::framework::attributes::object(pairs.iter().cloned())
     }
 
     #[test]

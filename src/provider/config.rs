@@ -30,20 +30,20 @@ impl fmt::Debug for Secret {
     }
 }
 
-/// `assume_role { ... }`.
+/// The `assume_role` block: a role the provider's credentials assume through STS.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AssumeRole {
     /// The role to assume.
     pub role_arn: String,
-    /// The session name.
+    /// The name of the assumed role's session (`terraform-provider-centralroot` when unset).
     pub session_name: Option<String>,
-    /// The external ID.
+    /// The external ID the role's trust policy may require.
     pub external_id: Option<String>,
-    /// The session length.
+    /// How long the assumed role's credentials last.
     pub duration: Option<Duration>,
 }
 
-/// `retry_mode`.
+/// How the SDK retries a failed call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RetryMode {
     /// Exponential backoff.
@@ -52,30 +52,20 @@ pub enum RetryMode {
     Adaptive,
 }
 
-/// The provider block, typed.
+/// The provider block, typed: each field is the argument of the same name, unset when the
+/// block leaves it null or unknown.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ProviderConfig {
-    /// `region`.
     pub region: Option<String>,
-    /// `profile`.
     pub profile: Option<String>,
-    /// `shared_config_files`.
     pub shared_config_files: Vec<String>,
-    /// `shared_credentials_files`.
     pub shared_credentials_files: Vec<String>,
-    /// `access_key`.
     pub access_key: Option<String>,
-    /// `secret_key`.
     pub secret_key: Option<Secret>,
-    /// `token`.
     pub token: Option<Secret>,
-    /// `assume_role`.
     pub assume_role: Option<AssumeRole>,
-    /// `endpoints`.
     pub endpoints: Endpoints,
-    /// `max_retries`.
     pub max_retries: Option<u32>,
-    /// `retry_mode`.
     pub retry_mode: Option<RetryMode>,
 }
 
@@ -165,13 +155,8 @@ mod tests {
     use super::*;
     use crate::provider::schema::provider_schema;
 
-    fn block(pairs: &[(&str, Value)]) -> Value {
-        Value::Object(
-            pairs
-                .iter()
-                .map(|(k, v)| ((*k).to_owned(), v.clone()))
-                .collect(),
-        )
+    fn block(pairs: &[(&'static str, Value)]) -> Value {
+        crate::framework::attributes::object(pairs.iter().cloned())
     }
 
     #[test]

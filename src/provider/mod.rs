@@ -29,8 +29,9 @@ use crate::framework::provider::{
 };
 use crate::framework::resource::Resource;
 use crate::framework::schema::Schema;
+use crate::{data_sources, resources};
 
-/// The `centralroot` provider.
+/// The provider Terraform starts: its block, the clients built from it, and its types.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct CentralRootProvider;
 
@@ -74,14 +75,14 @@ impl Provider for CentralRootProvider {
 
     fn resources(&self) -> Vec<Arc<dyn Resource<Aws>>> {
         vec![
-            Arc::new(crate::resources::OrganizationFeaturesResource),
-            Arc::new(crate::resources::DelegatedAdminResource),
+            Arc::new(resources::organization_features::OrganizationFeaturesResource),
+            Arc::new(resources::delegated_admin::DelegatedAdminResource),
         ]
     }
 
     fn data_sources(&self) -> Vec<Arc<dyn DataSource<Aws>>> {
         vec![Arc::new(
-            crate::data_sources::OrganizationFeaturesDataSource,
+            data_sources::organization_features::OrganizationFeaturesDataSource,
         )]
     }
 }

@@ -30,7 +30,7 @@ use crate::types_common::delegated_admin::{
     JOINED_TIMESTAMP, NAME, STATUS,
 };
 
-/// The resource type name.
+/// The name configurations and import commands address this type by.
 pub const TYPE_NAME: &str = "centralroot_delegated_admin";
 
 /// The registration as `ACCOUNT/PRINCIPAL`, the import ID.
@@ -114,13 +114,14 @@ impl RegistrationId {
     /// The state an import records: the arguments, with the details left to the read after it.
     fn import_value(&self) -> Value {
         attributes::object(
-            self.arguments()
+            self.identity()
                 .into_iter()
                 .chain(DETAILS.map(|name| (name, Value::Null))),
         )
     }
 
-    fn arguments(&self) -> [(&'static str, Value); 3] {
+    /// The attributes that say which registration this is.
+    fn identity(&self) -> [(&'static str, Value); 3] {
         [
             (ID, Value::from(self.to_string())),
             (ACCOUNT_ID, Value::from(self.account_id.as_str())),
@@ -197,13 +198,7 @@ impl Registration {
     fn unlisted(id: RegistrationId) -> Self {
         let details = DelegatedAdmin {
             account_id: id.account_id.clone(),
-            arn: String::new(),
-            email: String::new(),
-            name: String::new(),
-            status: String::new(),
-            joined_method: String::new(),
-            joined_timestamp: String::new(),
-            delegation_enabled_date: String::new(),
+            ..DelegatedAdmin::default()
         };
         Self { id, details }
     }
@@ -211,7 +206,7 @@ impl Registration {
     fn to_value(&self) -> Value {
         attributes::object(
             self.id
-                .arguments()
+                .identity()
                 .into_iter()
                 .chain(admin::details(&self.details)),
         )
@@ -467,6 +462,7 @@ mod tests {
     use super::*;
     use crate::aws::AwsError;
     use crate::framework::values::ValueExt;
+    use crate::resources::test_support::{create, fail, sandbox, seed_with_trusted_access, update};
 
     #[test]
     fn import_ids() {
@@ -660,13 +656,7 @@ mod tests {
 
     #[test]
     fn failures_point_at_the_argument_they_concern() {
-        let err = |kind| AwsError {
-            operation: "RegisterDelegatedAdministrator",
-            kind,
-            code: None,
-            message: String::new(),
-            request_id: None,
-        };
+        let err = |kind| AwsError::of("RegisterDelegatedAdministrator", kind);
         let cases = [
             (ErrorKind::AccountAlreadyRegistered, Some(ACCOUNT_ID)),
             (ErrorKind::AccountNotFound, Some(ACCOUNT_ID)),
@@ -696,5 +686,53 @@ mod tests {
                 "{kind:?}"
             );
         }
+    }
+
+    fn planned(account: &str) -> Value {
+        attributes::object(
+            [
+                (ID, Value::unknown()),
+                (ACCOUNT_ID, Value::from(account)),
+                (SERVICE_PRINCIPAL, Value::from(IAM_SERVICE_PRINCIPAL)),
+            ]
+            .into_iter()
+            .chain(DETAILS.map(|name| (name, Value::unknown()))),
+        )
+    }
+
+    #[tokio::test]
+    async fn a_registration_is_in_state_even_when_the_listing_after_it_fails() {
+        let (handle, ctx) = sandbox(
+            seed_with_trusted_access(),
+            fail("ListDelegatedAdministrators"),
+        )
+        .await;
+        let resp = create(&DelegatedAdminResource, &ctx, planned("222222222222")).await;
+        assert!(resp.diagnostics.has_errors(), "the listing failed");
+        assert_eq!(
+            handle.sandbox().snapshot().delegated_administrators.len(),
+            1,
+            "registered in AWS"
+        );
+        let id = RegistrationId::parse_import("222222222222").unwrap();
+        assert_eq!(resp.state, Registration::unlisted(id).to_value());
+        assert!(resp.state.is_wholly_known());
+    }
+
+    #[tokio::test]
+    async fn update_answers_the_prior_state_whatever_the_response_started_as() {
+        use crate::sandbox::faults::FaultConfig;
+        let (_handle, ctx) = sandbox(seed_with_trusted_access(), FaultConfig::default()).await;
+        let id = RegistrationId::parse_import("222222222222").unwrap();
+        let prior = Registration::unlisted(id).to_value();
+        let resp = update(
+            &DelegatedAdminResource,
+            &ctx,
+            prior.clone(),
+            planned("222222222222"),
+        )
+        .await;
+        assert!(resp.diagnostics.has_errors());
+        assert_eq!(resp.state, prior);
     }
 }

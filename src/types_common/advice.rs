@@ -155,14 +155,13 @@ impl Targets {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::types_common::delegated_admin::ACCOUNT_ID;
 
     fn err(operation: &'static str, kind: ErrorKind) -> AwsError {
         AwsError {
-            operation,
-            kind,
-            code: None,
             message: "what AWS said".into(),
             request_id: Some("r-1".into()),
+            ..AwsError::of(operation, kind)
         }
     }
 
@@ -203,7 +202,7 @@ mod tests {
     #[test]
     fn diagnostics_point_at_the_type_s_attribute_for_the_subject() {
         let targets = Targets {
-            account: Some("account_id"),
+            account: Some(ACCOUNT_ID),
             trusted_access: Some("service_principal"),
             features: None,
         };
@@ -212,10 +211,7 @@ mod tests {
             ErrorKind::AccountAlreadyRegistered,
         );
         let diagnostic = targets.diagnostic(&already);
-        assert_eq!(
-            diagnostic.attribute,
-            Some(AttributePath::root("account_id"))
-        );
+        assert_eq!(diagnostic.attribute, Some(AttributePath::root(ACCOUNT_ID)));
         assert_eq!(diagnostic.summary, already.summary());
         assert_eq!(Targets::NONE.diagnostic(&already).attribute, None);
         let features = err("EnableOrganizationsRootSessions", ErrorKind::Throttled);
