@@ -391,7 +391,9 @@ impl Resource<Arc<Store>> for Stepwise {
             .unwrap_or_default()
             .to_owned();
         let mut state = req.planned_state;
-        state.set_attr("id", Value::from("step-1"));
+        state
+            .set_attr("id", Value::from("step-1"))
+            .expect("an object");
         resp.state = state;
         Self::second_step(ctx, &step, &mut resp.diagnostics).await;
     }
@@ -406,7 +408,9 @@ impl Resource<Arc<Store>> for Stepwise {
         resp: &mut UpdateResponse,
     ) {
         let step = req.planned_state.attr("step").as_str().unwrap_or_default();
-        resp.state.set_attr("progress", Value::from("half"));
+        resp.state
+            .set_attr("progress", Value::from("half"))
+            .expect("an object");
         Self::second_step(ctx, step, &mut resp.diagnostics).await;
     }
 
@@ -1029,8 +1033,8 @@ async fn apply_stepwise(
         })
     };
     let mut config = planned.clone();
-    config.set_attr("id", Value::Null);
-    config.set_attr("progress", Value::Null);
+    config.set_attr("id", Value::Null).expect("an object");
+    config.set_attr("progress", Value::Null).expect("an object");
     client
         .apply_resource_change(pb::apply_resource_change::Request {
             type_name: "test_stepwise".into(),

@@ -336,8 +336,8 @@ impl Resource<Aws> for DelegatedAdminResource {
                     err.path(),
                     "Unknown registration",
                     format!(
-                        "{err}: account_id and service_principal must be known at apply. This is \
-                         a bug in the provider, please report it."
+                        "{err}: {ACCOUNT_ID} and {SERVICE_PRINCIPAL} must be known at apply. \
+                         This is a bug in the provider, please report it."
                     ),
                 );
             }
