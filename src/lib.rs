@@ -1,5 +1,6 @@
 //! terraform-provider-centralroot: a Terraform and OpenTofu provider for AWS centralized root access.
 
+pub mod aws;
 pub mod cty;
 pub mod data_sources;
 pub mod framework;
@@ -9,3 +10,4 @@ pub mod provider;
 pub mod resources;
 pub mod sandbox;
 pub mod tfplugin6;
+pub mod types_common;

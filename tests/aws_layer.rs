@@ -1,5 +1,6 @@
-//! The provider's AWS layer against the sandbox, through the real SDK: error classification,
-//! the ConcurrentModification retry, the trusted-access propagation wait, the listing cache.
+//! The AWS layer against the sandbox, through the real SDK: error classification, the
+//! ConcurrentModification retry, the trusted-access propagation wait, the listing cache; and
+//! against a scripted endpoint, the retried registration whose first answer was lost.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -7,12 +8,13 @@ use std::time::Duration;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_smithy_types::retry::RetryConfig;
-use centralroot::provider::aws::{
+use centralroot::aws::{
     Aws, Endpoints, ErrorKind, Feature, IAM_SERVICE_PRINCIPAL, PropagationWait,
 };
 use centralroot::sandbox::faults::FaultConfig;
 use centralroot::sandbox::seed::{Delegation, TrustedAccess};
 use centralroot::sandbox::{Seed, Server, ServerHandle};
+use centralroot::types_common::advice::detail;
 
 const MANAGEMENT: &str = "111111111111";
 const MEMBER: &str = "222222222222";
@@ -72,9 +74,9 @@ async fn trusted_access_off_is_classified_with_advice() {
     let err = aws.enable_feature(Feature::RootSessions).await.unwrap_err();
     assert_eq!(err.kind, ErrorKind::ServiceAccessNotEnabled);
     assert!(
-        err.detail().contains("enable_trusted_access = true"),
+        detail(&err).contains("enable_trusted_access = true"),
         "{}",
-        err.detail()
+        detail(&err)
     );
     assert!(
         !aws.trusted_access_enabled(IAM_SERVICE_PRINCIPAL)
@@ -246,7 +248,7 @@ async fn registering_the_management_account_reports_the_reason() {
             "CANNOT_REGISTER_MASTER_AS_DELEGATED_ADMINISTRATOR".into()
         ))
     );
-    assert!(err.detail().contains("management account"));
+    assert!(detail(&err).contains("management account"));
 }
 
 #[tokio::test]
@@ -255,5 +257,154 @@ async fn member_credentials_are_refused_with_advice() {
     let aws = aws_for(&handle, MEMBER, 1, quick_wait());
     let err = aws.list_features().await.unwrap_err();
     assert_eq!(err.kind, ErrorKind::NotManagementOrDelegatedAdministrator);
-    assert!(err.detail().contains("management account"));
+    assert!(detail(&err).contains("management account"));
+}
+
+/// Enabling or disabling a feature that already is, and enabling trusted access that already
+/// is on, answer as a first call would: a retry after an attempt whose answer was lost cannot
+/// fail on the change that attempt made.
+#[tokio::test]
+async fn repeated_feature_and_trusted_access_changes_succeed() {
+    let (_, handle) = Server::bind("127.0.0.1:0", Seed::default_seed())
+        .await
+        .unwrap();
+    let aws = aws_for(&handle, MANAGEMENT, 1, quick_wait());
+    aws.ensure_iam_trusted_access().await.unwrap();
+    aws.while_trusted_access_propagates(|| aws.list_features())
+        .await
+        .unwrap();
+    for _ in 0..2 {
+        let features = aws.enable_feature(Feature::RootSessions).await.unwrap();
+        assert!(features.enabled.contains(&Feature::RootSessions));
+    }
+    for _ in 0..2 {
+        let features = aws.disable_feature(Feature::RootSessions).await.unwrap();
+        assert!(!features.enabled.contains(&Feature::RootSessions));
+    }
+}
+
+/// One scripted answer: a status and an awsJson body, or no answer at all (a hung response).
+type Answer = Option<(u16, &'static str)>;
+
+const ALREADY_REGISTERED: Answer = Some((
+    400,
+    r#"{"__type":"AccountAlreadyRegisteredException","Message":"The account is already registered."}"#,
+));
+const INTERNAL_ERROR: Answer = Some((500, r#"{"__type":"ServiceException","Message":"boom"}"#));
+const THROTTLED: Answer = Some((
+    400,
+    r#"{"__type":"TooManyRequestsException","Message":"slow down"}"#,
+));
+
+/// An Organizations endpoint that answers each request with the next scripted answer, to stand
+/// for an attempt that made its change and lost its answer; the sandbox cannot lose one.
+async fn scripted_endpoint(answers: Vec<Answer>) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        for answer in answers {
+            let (mut socket, _) = listener.accept().await.unwrap();
+            let mut request = Vec::new();
+            let mut buf = [0u8; 4096];
+            let complete = |request: &[u8]| {
+                let text = String::from_utf8_lossy(request);
+                let Some(end) = text.find("\r\n\r\n") else {
+                    return false;
+                };
+                let length = text[..end]
+                    .lines()
+                    .find_map(|l| {
+                        let (name, value) = l.split_once(':')?;
+                        name.eq_ignore_ascii_case("content-length")
+                            .then(|| value.trim().parse::<usize>().ok())?
+                    })
+                    .unwrap_or(0);
+                request.len() >= end + 4 + length
+            };
+            while !complete(&request) {
+                let n = socket.read(&mut buf).await.unwrap();
+                assert!(n > 0, "the client closed before sending its request");
+                request.extend_from_slice(&buf[..n]);
+            }
+            match answer {
+                Some((status, body)) => {
+                    let response = format!(
+                        "HTTP/1.1 {status} X\r\ncontent-type: application/x-amz-json-1.1\r\n\
+                         x-amzn-requestid: r-{status}\r\ncontent-length: {}\r\n\
+                         connection: close\r\n\r\n{body}",
+                        body.len()
+                    );
+                    socket.write_all(response.as_bytes()).await.unwrap();
+                }
+                // Held open without an answer until the client's attempt timeout drops it.
+                None => {
+                    tokio::spawn(async move {
+                        let mut rest = [0u8; 64];
+                        while socket.read(&mut rest).await.is_ok_and(|n| n > 0) {}
+                    });
+                }
+            }
+        }
+    });
+    url
+}
+
+fn aws_at(url: &str) -> Aws {
+    let config = SdkConfig::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new("us-east-1"))
+        .credentials_provider(SharedCredentialsProvider::new(
+            aws_credential_types::Credentials::new("AKID", "SECRET", None, None, "test"),
+        ))
+        .retry_config(
+            RetryConfig::standard()
+                .with_max_attempts(3)
+                .with_initial_backoff(Duration::from_millis(5)),
+        )
+        .timeout_config(
+            aws_smithy_types::timeout::TimeoutConfig::builder()
+                .operation_attempt_timeout(Duration::from_millis(500))
+                .build(),
+        )
+        .build();
+    let endpoints = Endpoints {
+        organizations: Some(url.to_owned()),
+        ..Endpoints::default()
+    };
+    Aws::new(&config, &endpoints, quick_wait())
+}
+
+async fn register_after(answers: Vec<Answer>) -> Result<(), centralroot::aws::AwsError> {
+    let url = scripted_endpoint(answers).await;
+    aws_at(&url)
+        .register_delegated_admin(MEMBER, IAM_SERVICE_PRINCIPAL)
+        .await
+}
+
+#[tokio::test]
+async fn already_registered_after_a_lost_answer_is_this_call_s_registration() {
+    register_after(vec![INTERNAL_ERROR, ALREADY_REGISTERED])
+        .await
+        .expect("a 500 may have registered: the retry's conflict is our own registration");
+    register_after(vec![None, ALREADY_REGISTERED])
+        .await
+        .expect("a timed-out attempt may have registered");
+}
+
+#[tokio::test]
+async fn already_registered_without_a_lost_answer_stays_an_error_with_advice() {
+    for answers in [
+        vec![ALREADY_REGISTERED],
+        vec![THROTTLED, ALREADY_REGISTERED],
+    ] {
+        let err = register_after(answers.clone()).await.unwrap_err();
+        assert_eq!(err.kind, ErrorKind::AccountAlreadyRegistered, "{answers:?}");
+        assert!(
+            detail(&err).contains("terraform import"),
+            "{}",
+            detail(&err)
+        );
+    }
 }

@@ -119,7 +119,8 @@ impl DataSource<Arc<Store>> for Echo {
             .unwrap_or_default()
             .to_owned();
         resp.state
-            .set_attr("greeting", Value::from(format!("hello {name}")));
+            .set_attr("greeting", Value::from(format!("hello {name}")))
+            .expect("an object");
     }
 }
 
@@ -191,11 +192,15 @@ impl Resource<Arc<Store>> for Thing {
         let n = store.next_id.fetch_add(1, Ordering::SeqCst) + 1;
         let mut state = req.planned_state;
         let id = format!("thing-{n}");
-        state.set_attr("id", Value::from(id.as_str()));
-        state.set_attr(
-            "arn",
-            arn(state.attr("name").as_str().unwrap_or_default(), 1),
-        );
+        state
+            .set_attr("id", Value::from(id.as_str()))
+            .expect("an object");
+        state
+            .set_attr(
+                "arn",
+                arn(state.attr("name").as_str().unwrap_or_default(), 1),
+            )
+            .expect("an object");
         if let Value::Object(attrs) = &state {
             store.things.lock().unwrap().insert(id, attrs.clone());
         }
@@ -229,7 +234,8 @@ impl Resource<Arc<Store>> for Thing {
             .to_owned();
         resp.state = req.planned_state;
         resp.state
-            .set_attr("arn", arn(&name, version.unwrap_or(0) + 1));
+            .set_attr("arn", arn(&name, version.unwrap_or(0) + 1))
+            .expect("an object");
         let id = resp
             .state
             .attr("id")
@@ -309,7 +315,9 @@ impl Resource<Arc<Store>> for Broken {
         resp: &mut CreateResponse,
     ) {
         let mut state = req.planned_state;
-        state.set_attr("name", Value::from("not what was planned"));
+        state
+            .set_attr("name", Value::from("not what was planned"))
+            .expect("an object");
         resp.state = state; // id left unknown as well
     }
 
@@ -396,7 +404,9 @@ impl Resource<Arc<Store>> for Stepwise {
             .unwrap_or_default()
             .to_owned();
         let mut state = req.planned_state;
-        state.set_attr("id", Value::from("step-1"));
+        state
+            .set_attr("id", Value::from("step-1"))
+            .expect("an object");
         resp.state = state;
         Self::second_step(ctx, &step, &mut resp.diagnostics).await;
     }
@@ -411,7 +421,9 @@ impl Resource<Arc<Store>> for Stepwise {
         resp: &mut UpdateResponse,
     ) {
         let step = req.planned_state.attr("step").as_str().unwrap_or_default();
-        resp.state.set_attr("progress", Value::from("half"));
+        resp.state
+            .set_attr("progress", Value::from("half"))
+            .expect("an object");
         Self::second_step(ctx, step, &mut resp.diagnostics).await;
     }
 
@@ -460,7 +472,7 @@ fn un_dv(dv: Option<pb::DynamicValue>) -> Value {
 fn thing(pairs: &[(&str, Value)]) -> Value {
     let mut v = thing_schema().empty_value();
     for (k, val) in pairs {
-        v.set_attr(k, val.clone());
+        v.set_attr(k, val.clone()).expect("an object");
     }
     v
 }
@@ -516,7 +528,8 @@ fn proposed(config: &Value, prior: &Value) -> Value {
     if !prior.is_null() {
         for name in ["id", "arn", "mode"] {
             if config.attr(name).is_null() {
-                p.set_attr(name, prior.attr(name).clone());
+                p.set_attr(name, prior.attr(name).clone())
+                    .expect("an object");
             }
         }
     }
@@ -655,7 +668,7 @@ async fn provider_schema_over_grpc() {
 fn provider_config(pairs: &[(&str, Value)]) -> Value {
     let mut v = centralroot::provider::schema::provider_schema().empty_value();
     for (k, val) in pairs {
-        v.set_attr(k, val.clone());
+        v.set_attr(k, val.clone()).expect("an object");
     }
     v
 }
@@ -1033,8 +1046,8 @@ async fn apply_stepwise(
         })
     };
     let mut config = planned.clone();
-    config.set_attr("id", Value::Null);
-    config.set_attr("progress", Value::Null);
+    config.set_attr("id", Value::Null).expect("an object");
+    config.set_attr("progress", Value::Null).expect("an object");
     client
         .apply_resource_change(pb::apply_resource_change::Request {
             type_name: "test_stepwise".into(),

@@ -1,8 +1,4 @@
-//! The provider's data source types, one module per type.
-//!
-//! - [`organization_features`]: `centralroot_organization_features`, everything a `check` block
-//!   needs to tell whether the organization uses centralized root access.
+//! The provider's data source types, one module per type, each with its schema and the model
+//! it writes; the provider's list in [`crate::provider`] serves them.
 
 pub mod organization_features;
-
-pub use organization_features::OrganizationFeaturesDataSource;

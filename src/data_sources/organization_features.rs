@@ -7,54 +7,68 @@
 //! the non-compliance instead of the run failing.
 
 use std::collections::BTreeSet;
+use std::iter;
 
 use async_trait::async_trait;
 
+use crate::aws::{
+    Aws, AwsError, DelegatedAdmin, ErrorKind, Feature, IAM_SERVICE_PRINCIPAL, Organization,
+};
 use crate::cty::{Type, Value};
 use crate::framework::Context;
+use crate::framework::attributes::object;
 use crate::framework::data_source::{DataSource, ReadRequest, ReadResponse};
 use crate::framework::schema::{Attribute, Block, Schema};
 use crate::framework::values::string_set;
-use crate::provider::ProviderData;
-use crate::provider::aws::{
-    AwsError, DelegatedAdmin, ErrorKind, Feature, IAM_SERVICE_PRINCIPAL, Organization,
+use crate::types_common::Targets;
+use crate::types_common::delegated_admin::{
+    self as admin, ACCOUNT_ID, ARN, DELEGATION_ENABLED_DATE, EMAIL, JOINED_METHOD,
+    JOINED_TIMESTAMP, NAME, STATUS,
 };
 
-/// The data source type name.
+/// The name configurations address this data source by; the resource of the same name
+/// manages what it reads.
 pub const TYPE_NAME: &str = "centralroot_organization_features";
+
+const ID: &str = "id";
+const ORGANIZATION_ID: &str = "organization_id";
+const MANAGEMENT_ACCOUNT_ID: &str = "management_account_id";
+const FEATURE_SET: &str = "feature_set";
+const ENABLED_FEATURES: &str = "enabled_features";
+const ROOT_CREDENTIALS_MANAGEMENT_ENABLED: &str = "root_credentials_management_enabled";
+const ROOT_SESSIONS_ENABLED: &str = "root_sessions_enabled";
+const IAM_TRUSTED_ACCESS_ENABLED: &str = "iam_trusted_access_enabled";
+const DELEGATED_ADMINISTRATORS: &str = "delegated_administrators";
 
 /// The attributes of one `delegated_administrators` element, with their descriptions.
 const ADMIN_ATTRIBUTES: [(&str, &str); 8] = [
-    ("account_id", "12-digit account ID"),
-    ("arn", "account ARN"),
-    ("name", "account name"),
-    ("email", "account email address"),
+    (ACCOUNT_ID, "12-digit account ID"),
+    (ARN, "account ARN"),
+    (NAME, "account name"),
+    (EMAIL, "account email address"),
     (
-        "status",
+        STATUS,
         "account status (ACTIVE, SUSPENDED, PENDING_CLOSURE)",
     ),
+    (JOINED_METHOD, "how the account joined (INVITED or CREATED)"),
     (
-        "joined_method",
-        "how the account joined (INVITED or CREATED)",
-    ),
-    (
-        "joined_timestamp",
+        JOINED_TIMESTAMP,
         "when the account joined the organization (RFC 3339)",
     ),
     (
-        "delegation_enabled_date",
+        DELEGATION_ENABLED_DATE,
         "when it became delegated administrator (RFC 3339)",
     ),
 ];
 
-/// The `centralroot_organization_features` data source.
+/// The data source: read-only, so it has a model to write and none to read.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct OrganizationFeaturesDataSource;
 
 /// Everything the data source reports, gathered from AWS.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Posture {
-    /// `DescribeOrganization`.
+    /// The organization, with its management account and feature set.
     pub organization: Organization,
     /// The enabled features (empty when IAM refuses to list them, see the module docs).
     pub enabled: BTreeSet<Feature>,
@@ -68,64 +82,44 @@ fn admin_type() -> Type {
     Type::object(ADMIN_ATTRIBUTES.map(|(name, _)| (name, Type::String)))
 }
 
-fn admin_value(admin: &DelegatedAdmin) -> Value {
-    let fields = [
-        &admin.account_id,
-        &admin.arn,
-        &admin.name,
-        &admin.email,
-        &admin.status,
-        &admin.joined_method,
-        &admin.joined_timestamp,
-        &admin.delegation_enabled_date,
-    ];
-    Value::Object(
-        ADMIN_ATTRIBUTES
-            .iter()
-            .zip(fields)
-            .map(|((name, _), value)| ((*name).to_owned(), Value::from(value.as_str())))
-            .collect(),
+fn admin_value(details: &DelegatedAdmin) -> Value {
+    object(
+        iter::once((ACCOUNT_ID, Value::from(details.account_id.as_str())))
+            .chain(admin::details(details)),
     )
 }
 
 impl Posture {
-    /// The data source's state.
+    /// The data source's state, every attribute known.
     pub fn to_value(&self) -> Value {
         let org = &self.organization;
-        Value::Object(
-            [
-                ("id", Value::from(org.id.as_str())),
-                ("organization_id", Value::from(org.id.as_str())),
-                (
-                    "management_account_id",
-                    Value::from(org.management_account_id.as_str()),
-                ),
-                ("feature_set", Value::from(org.feature_set.as_str())),
-                (
-                    "enabled_features",
-                    string_set(self.enabled.iter().map(|f| f.as_str())),
-                ),
-                (
-                    "root_credentials_management_enabled",
-                    Value::Bool(self.enabled.contains(&Feature::RootCredentialsManagement)),
-                ),
-                (
-                    "root_sessions_enabled",
-                    Value::Bool(self.enabled.contains(&Feature::RootSessions)),
-                ),
-                (
-                    "iam_trusted_access_enabled",
-                    Value::Bool(self.iam_trusted_access),
-                ),
-                (
-                    "delegated_administrators",
-                    Value::List(self.admins.iter().map(admin_value).collect()),
-                ),
-            ]
-            .into_iter()
-            .map(|(k, v)| (k.to_owned(), v))
-            .collect(),
-        )
+        let enabled = |feature| Value::Bool(self.enabled.contains(&feature));
+        object([
+            (ID, Value::from(org.id.as_str())),
+            (ORGANIZATION_ID, Value::from(org.id.as_str())),
+            (
+                MANAGEMENT_ACCOUNT_ID,
+                Value::from(org.management_account_id.as_str()),
+            ),
+            (FEATURE_SET, Value::from(org.feature_set.as_str())),
+            (
+                ENABLED_FEATURES,
+                string_set(self.enabled.iter().map(|f| f.as_str())),
+            ),
+            (
+                ROOT_CREDENTIALS_MANAGEMENT_ENABLED,
+                enabled(Feature::RootCredentialsManagement),
+            ),
+            (ROOT_SESSIONS_ENABLED, enabled(Feature::RootSessions)),
+            (
+                IAM_TRUSTED_ACCESS_ENABLED,
+                Value::Bool(self.iam_trusted_access),
+            ),
+            (
+                DELEGATED_ADMINISTRATORS,
+                Value::List(self.admins.iter().map(admin_value).collect()),
+            ),
+        ])
     }
 }
 
@@ -137,8 +131,7 @@ fn means_no_features(err: &AwsError) -> bool {
     )
 }
 
-async fn gather(data: &ProviderData) -> Result<Posture, AwsError> {
-    let aws = &data.aws;
+async fn gather(aws: &Aws) -> Result<Posture, AwsError> {
     let organization = aws.organization().await?;
     let enabled = match aws.list_features().await {
         Ok(found) => found.enabled,
@@ -180,30 +173,30 @@ fn schema() -> Schema {
                  non-compliant organization reads as data (features empty, flags false), not as \
                  an error.",
             )
-            .attribute("id", computed(Type::String, "The organization ID."))
+            .attribute(ID, computed(Type::String, "The organization ID."))
             .attribute(
-                "organization_id",
+                ORGANIZATION_ID,
                 computed(
                     Type::String,
                     "The organization ID, `o-` followed by 10 to 32 characters.",
                 ),
             )
             .attribute(
-                "management_account_id",
+                MANAGEMENT_ACCOUNT_ID,
                 computed(
                     Type::String,
                     "The 12-digit ID of the organization's management account.",
                 ),
             )
             .attribute(
-                "feature_set",
+                FEATURE_SET,
                 computed(
                     Type::String,
                     "`ALL` or `CONSOLIDATED_BILLING`; centralized root access needs `ALL`.",
                 ),
             )
             .attribute(
-                "enabled_features",
+                ENABLED_FEATURES,
                 computed(
                     Type::set(Type::String),
                     "The enabled features (`RootCredentialsManagement`, `RootSessions`); empty \
@@ -212,29 +205,29 @@ fn schema() -> Schema {
                 ),
             )
             .attribute(
-                "root_credentials_management_enabled",
+                ROOT_CREDENTIALS_MANAGEMENT_ENABLED,
                 computed(Type::Bool, "Whether RootCredentialsManagement is enabled."),
             )
             .attribute(
-                "root_sessions_enabled",
+                ROOT_SESSIONS_ENABLED,
                 computed(Type::Bool, "Whether RootSessions is enabled."),
             )
             .attribute(
-                "iam_trusted_access_enabled",
+                IAM_TRUSTED_ACCESS_ENABLED,
                 computed(
                     Type::Bool,
                     "Whether trusted access for iam.amazonaws.com is enabled in AWS Organizations.",
                 ),
             )
             .attribute(
-                "delegated_administrators",
+                DELEGATED_ADMINISTRATORS,
                 computed(Type::list(admin_type()), &admin_description),
             ),
     )
 }
 
 #[async_trait]
-impl DataSource<ProviderData> for OrganizationFeaturesDataSource {
+impl DataSource<Aws> for OrganizationFeaturesDataSource {
     fn type_name(&self) -> &'static str {
         TYPE_NAME
     }
@@ -243,10 +236,11 @@ impl DataSource<ProviderData> for OrganizationFeaturesDataSource {
         schema()
     }
 
-    async fn read(&self, ctx: &Context<ProviderData>, _req: ReadRequest, resp: &mut ReadResponse) {
+    async fn read(&self, ctx: &Context<Aws>, _req: ReadRequest, resp: &mut ReadResponse) {
         match gather(ctx.provider_data()).await {
             Ok(posture) => resp.state = posture.to_value(),
-            Err(err) => resp.diagnostics.error(err.summary(), err.detail()),
+            // The data source has no argument a failure could be about.
+            Err(err) => Targets::NONE.report(&mut resp.diagnostics, &err),
         }
     }
 }
@@ -288,43 +282,31 @@ mod tests {
         // The wire encoding checks the value against the type, attribute by attribute.
         let encoded = crate::cty::msgpack::encode(&value, &ty);
         assert!(encoded.is_ok(), "{value:?} is not a {ty:?}: {encoded:?}");
-        assert_eq!(value.attr("root_sessions_enabled").as_bool(), Some(true));
+        assert_eq!(value.attr(ROOT_SESSIONS_ENABLED).as_bool(), Some(true));
         assert_eq!(
-            value.attr("root_credentials_management_enabled").as_bool(),
+            value.attr(ROOT_CREDENTIALS_MANAGEMENT_ENABLED).as_bool(),
             Some(false)
         );
-        assert_eq!(
-            value.attr("iam_trusted_access_enabled").as_bool(),
-            Some(true)
-        );
-        let admins = value.attr("delegated_administrators").elements().unwrap();
-        assert_eq!(admins[0].attr("account_id").as_str(), Some("222222222222"));
-        assert_eq!(admins[0].attr("status").as_str(), Some("ACTIVE"));
+        assert_eq!(value.attr(IAM_TRUSTED_ACCESS_ENABLED).as_bool(), Some(true));
+        let admins = value.attr(DELEGATED_ADMINISTRATORS).elements().unwrap();
+        assert_eq!(admins[0].attr(ACCOUNT_ID).as_str(), Some("222222222222"));
+        assert_eq!(admins[0].attr(STATUS).as_str(), Some("ACTIVE"));
 
         let empty = posture(&[], Vec::new()).to_value();
         assert!(crate::cty::msgpack::encode(&empty, &ty).is_ok());
         assert_eq!(
-            empty
-                .attr("enabled_features")
-                .elements()
-                .map(<[Value]>::len),
+            empty.attr(ENABLED_FEATURES).elements().map(<[Value]>::len),
             Some(0)
         );
         assert_eq!(
-            empty.attr("iam_trusted_access_enabled").as_bool(),
+            empty.attr(IAM_TRUSTED_ACCESS_ENABLED).as_bool(),
             Some(false)
         );
     }
 
     #[test]
     fn only_the_features_being_unusable_reads_as_no_features() {
-        let err = |kind| AwsError {
-            operation: "ListOrganizationsFeatures",
-            kind,
-            code: None,
-            message: String::new(),
-            request_id: None,
-        };
+        let err = |kind| AwsError::of("ListOrganizationsFeatures", kind);
         assert!(means_no_features(&err(ErrorKind::ServiceAccessNotEnabled)));
         assert!(means_no_features(&err(ErrorKind::NotAllFeaturesMode)));
         assert!(!means_no_features(&err(

@@ -8,6 +8,7 @@
 //!   traits a provider implements.
 //! - [`context`]: the provider data and cancellation token every operation receives.
 //! - [`values`]: helpers over [`crate::cty::Value`].
+//! - [`attributes`]: typed reads of a type's attributes, for its model struct.
 //! - [`server`]: the engine running each RPC's behaviour, independent of the wire.
 //!
 //! The wire side (protobuf decoding and encoding) lives in [`crate::tfplugin6`].
@@ -54,6 +55,7 @@
 //! the record of what was done. Actions have no state: make `invoke` safe to run again.
 
 pub mod action;
+pub mod attributes;
 pub mod context;
 pub mod data_source;
 pub mod diagnostics;

@@ -5,12 +5,20 @@ use crate::cty::{AttributePath, Value};
 
 static NULL: Value = Value::Null;
 
+/// [`ValueExt::set_attr`] on a value that is not a known object.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("cannot set attribute {name:?} on a value that is not a known object")]
+pub struct NotAnObject {
+    /// The attribute that could not be set.
+    pub name: String,
+}
+
 /// Convenience accessors on [`Value`].
 pub trait ValueExt {
     /// Attribute `name` of a known object; null for anything else.
     fn attr(&self, name: &str) -> &Value;
-    /// Sets attribute `name` of a known object; does nothing on other values.
-    fn set_attr(&mut self, name: &str, value: Value);
+    /// Sets attribute `name` of a known object; any other value is left as it is, and an error.
+    fn set_attr(&mut self, name: &str, value: Value) -> Result<(), NotAnObject>;
     /// The number as `i64`, if this is a known whole number that fits.
     fn as_i64(&self) -> Option<i64>;
     /// The elements of a known list, set or tuple.
@@ -22,9 +30,15 @@ impl ValueExt for Value {
         self.get_attr(name).unwrap_or(&NULL)
     }
 
-    fn set_attr(&mut self, name: &str, value: Value) {
-        if let Value::Object(attrs) = self {
-            attrs.insert(name.to_owned(), value);
+    fn set_attr(&mut self, name: &str, value: Value) -> Result<(), NotAnObject> {
+        match self {
+            Value::Object(attrs) => {
+                attrs.insert(name.to_owned(), value);
+                Ok(())
+            }
+            _ => Err(NotAnObject {
+                name: name.to_owned(),
+            }),
         }
     }
 
@@ -110,13 +124,8 @@ mod tests {
     use super::*;
     use crate::cty::Number;
 
-    fn obj(pairs: &[(&str, Value)]) -> Value {
-        Value::Object(
-            pairs
-                .iter()
-                .map(|(k, v)| ((*k).to_owned(), v.clone()))
-                .collect(),
-        )
+    fn obj(pairs: &[(&'static str, Value)]) -> Value {
+        crate::framework::attributes::object(pairs.iter().cloned())
     }
 
     #[test]
@@ -149,8 +158,14 @@ mod tests {
         assert_eq!(v.attr("n").as_i64(), Some(25));
         assert_eq!(v.attr("s").as_str(), Some("a"));
         assert!(v.attr("missing").is_null());
-        v.set_attr("s", Value::from("b"));
+        assert_eq!(v.set_attr("s", Value::from("b")), Ok(()));
         assert_eq!(v.attr("s").as_str(), Some("b"));
+        let mut null = Value::Null;
+        assert_eq!(
+            null.set_attr("s", Value::from("b")),
+            Err(NotAnObject { name: "s".into() })
+        );
+        assert!(null.is_null());
         assert_eq!(Value::Number(Number("1.5".parse().unwrap())).as_i64(), None);
         assert_eq!(string_set(["a"]).elements().map(<[Value]>::len), Some(1));
     }

@@ -1,5 +1,5 @@
-//! What resources receive: the SDK configuration and the [`Aws`] layer, built from the
-//! provider settings through `aws-config`.
+//! The [`Aws`] clients every resource and data source receives, built from the provider
+//! settings through `aws-config`.
 //!
 //! Precedence follows `hashicorp/aws`: explicit settings, then the standard environment
 //! variables and shared config files. Nothing here calls the network: credentials are
@@ -11,28 +11,19 @@ use aws_config::profile::ProfileFileCredentialsProvider;
 use aws_config::profile::ProfileFileRegionProvider;
 use aws_config::retry::RetryConfig;
 use aws_config::sts::AssumeRoleProvider;
-use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_config::{BehaviorVersion, Region};
 use aws_credential_types::Credentials;
 use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_runtime::env_config::file::{
     EnvConfigFileKind as ProfileFileKind, EnvConfigFiles as ProfileFiles,
 };
 
-use super::aws::{Aws, Endpoints, PropagationWait};
 use super::config::{ProviderConfig, RetryMode};
+use crate::aws::{Aws, PropagationWait};
 
 /// Region used when neither the configuration, the environment nor the profile names one.
 /// IAM and Organizations are global services served from us-east-1.
 pub const DEFAULT_REGION: &str = "us-east-1";
-
-/// What every resource and data source of this provider receives.
-#[derive(Debug)]
-pub struct ProviderData {
-    /// The shared SDK configuration (region, credentials, retries).
-    pub sdk_config: SdkConfig,
-    /// The AWS calls, with the clients, retry rules and caches behind them.
-    pub aws: Aws,
-}
 
 fn profile_files(settings: &ProviderConfig) -> Option<ProfileFiles> {
     if settings.shared_config_files.is_empty() && settings.shared_credentials_files.is_empty() {
@@ -87,78 +78,68 @@ fn retry_config(settings: &ProviderConfig) -> Option<RetryConfig> {
     })
 }
 
-impl ProviderData {
-    /// Builds the clients. Only reads the environment and the shared config files.
-    pub async fn build(settings: &ProviderConfig) -> Self {
-        let files = profile_files(settings);
-        let mut loader = aws_config::defaults(BehaviorVersion::latest())
-            .region(region_chain(settings, files.as_ref()));
-        if let Some(files) = &files {
-            loader = loader.profile_files(files.clone());
-        }
-        if let Some(profile) = &settings.profile {
-            loader = loader.profile_name(profile);
-            // An explicit profile wins over credentials in the environment, as in hashicorp/aws.
-            let mut provider = ProfileFileCredentialsProvider::builder().profile_name(profile);
-            if let Some(files) = &files {
-                provider = provider.profile_files(files.clone());
-            }
-            loader = loader.credentials_provider(provider.build());
-        }
-        if let (Some(access_key), Some(secret_key)) = (&settings.access_key, &settings.secret_key) {
-            loader = loader.credentials_provider(Credentials::new(
-                access_key,
-                secret_key.expose(),
-                settings.token.as_ref().map(|t| t.expose().to_owned()),
-                None,
-                "centralroot-provider-block",
-            ));
-        }
-        if let Some(retry) = retry_config(settings) {
-            loader = loader.retry_config(retry);
-        }
-        let mut sdk_config = loader.load().await;
-
-        if let Some(role) = &settings.assume_role {
-            // The role is assumed through STS, so through the STS endpoint override too.
-            let sts_base = match &settings.endpoints.sts {
-                Some(url) => sdk_config.to_builder().endpoint_url(url).build(),
-                None => sdk_config.clone(),
-            };
-            let mut builder = AssumeRoleProvider::builder(&role.role_arn)
-                .session_name(
-                    role.session_name
-                        .clone()
-                        .unwrap_or_else(|| "terraform-provider-centralroot".to_owned()),
-                )
-                .configure(&sts_base);
-            if let Some(external_id) = &role.external_id {
-                builder = builder.external_id(external_id);
-            }
-            if let Some(duration) = role.duration {
-                builder = builder.session_length(duration);
-            }
-            let provider = builder.build().await;
-            sdk_config = sdk_config
-                .into_builder()
-                .credentials_provider(SharedCredentialsProvider::new(provider))
-                .build();
-        }
-        tracing::debug!(
-            region = ?sdk_config.region(),
-            assume_role = settings.assume_role.is_some(),
-            custom_endpoints = ?settings.endpoints,
-            "AWS clients configured"
-        );
-
-        let endpoints = Endpoints {
-            iam: settings.endpoints.iam.clone(),
-            organizations: settings.endpoints.organizations.clone(),
-            sts: settings.endpoints.sts.clone(),
-        };
-        Self {
-            aws: Aws::new(&sdk_config, &endpoints, PropagationWait::default()),
-            sdk_config,
-        }
+/// Builds the clients. Only reads the environment and the shared config files.
+pub async fn build(settings: &ProviderConfig) -> Aws {
+    let files = profile_files(settings);
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .region(region_chain(settings, files.as_ref()));
+    if let Some(files) = &files {
+        loader = loader.profile_files(files.clone());
     }
+    if let Some(profile) = &settings.profile {
+        loader = loader.profile_name(profile);
+        // An explicit profile wins over credentials in the environment, as in hashicorp/aws.
+        let mut provider = ProfileFileCredentialsProvider::builder().profile_name(profile);
+        if let Some(files) = &files {
+            provider = provider.profile_files(files.clone());
+        }
+        loader = loader.credentials_provider(provider.build());
+    }
+    if let (Some(access_key), Some(secret_key)) = (&settings.access_key, &settings.secret_key) {
+        loader = loader.credentials_provider(Credentials::new(
+            access_key,
+            secret_key.expose(),
+            settings.token.as_ref().map(|t| t.expose().to_owned()),
+            None,
+            "centralroot-provider-block",
+        ));
+    }
+    if let Some(retry) = retry_config(settings) {
+        loader = loader.retry_config(retry);
+    }
+    let mut sdk_config = loader.load().await;
+
+    if let Some(role) = &settings.assume_role {
+        // The role is assumed through STS, so through the STS endpoint override too.
+        let sts_base = match &settings.endpoints.sts {
+            Some(url) => sdk_config.to_builder().endpoint_url(url).build(),
+            None => sdk_config.clone(),
+        };
+        let mut builder = AssumeRoleProvider::builder(&role.role_arn)
+            .session_name(
+                role.session_name
+                    .clone()
+                    .unwrap_or_else(|| "terraform-provider-centralroot".to_owned()),
+            )
+            .configure(&sts_base);
+        if let Some(external_id) = &role.external_id {
+            builder = builder.external_id(external_id);
+        }
+        if let Some(duration) = role.duration {
+            builder = builder.session_length(duration);
+        }
+        let provider = builder.build().await;
+        sdk_config = sdk_config
+            .into_builder()
+            .credentials_provider(SharedCredentialsProvider::new(provider))
+            .build();
+    }
+    tracing::debug!(
+        region = ?sdk_config.region(),
+        assume_role = settings.assume_role.is_some(),
+        custom_endpoints = ?settings.endpoints,
+        "AWS clients configured"
+    );
+
+    Aws::new(&sdk_config, &settings.endpoints, PropagationWait::default())
 }

@@ -7,6 +7,7 @@
 use std::fmt;
 use std::time::Duration;
 
+use crate::aws::Endpoints;
 use crate::cty::Value;
 use crate::framework::diagnostics::Diagnostics;
 use crate::framework::validators::duration_string::parse_duration;
@@ -29,31 +30,20 @@ impl fmt::Debug for Secret {
     }
 }
 
-/// `assume_role { ... }`.
+/// The `assume_role` block: a role the provider's credentials assume through STS.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AssumeRole {
     /// The role to assume.
     pub role_arn: String,
-    /// The session name.
+    /// The name of the assumed role's session (`terraform-provider-centralroot` when unset).
     pub session_name: Option<String>,
-    /// The external ID.
+    /// The external ID the role's trust policy may require.
     pub external_id: Option<String>,
-    /// The session length.
+    /// How long the assumed role's credentials last.
     pub duration: Option<Duration>,
 }
 
-/// `endpoints { ... }`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Endpoints {
-    /// IAM endpoint URL.
-    pub iam: Option<String>,
-    /// Organizations endpoint URL.
-    pub organizations: Option<String>,
-    /// STS endpoint URL.
-    pub sts: Option<String>,
-}
-
-/// `retry_mode`.
+/// How the SDK retries a failed call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RetryMode {
     /// Exponential backoff.
@@ -62,30 +52,20 @@ pub enum RetryMode {
     Adaptive,
 }
 
-/// The provider block, typed.
+/// The provider block, typed: each field is the argument of the same name, unset when the
+/// block leaves it null or unknown.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ProviderConfig {
-    /// `region`.
     pub region: Option<String>,
-    /// `profile`.
     pub profile: Option<String>,
-    /// `shared_config_files`.
     pub shared_config_files: Vec<String>,
-    /// `shared_credentials_files`.
     pub shared_credentials_files: Vec<String>,
-    /// `access_key`.
     pub access_key: Option<String>,
-    /// `secret_key`.
     pub secret_key: Option<Secret>,
-    /// `token`.
     pub token: Option<Secret>,
-    /// `assume_role`.
     pub assume_role: Option<AssumeRole>,
-    /// `endpoints`.
     pub endpoints: Endpoints,
-    /// `max_retries`.
     pub max_retries: Option<u32>,
-    /// `retry_mode`.
     pub retry_mode: Option<RetryMode>,
 }
 
@@ -175,41 +155,52 @@ mod tests {
     use super::*;
     use crate::provider::schema::provider_schema;
 
-    fn block(pairs: &[(&str, Value)]) -> Value {
-        Value::Object(
-            pairs
-                .iter()
-                .map(|(k, v)| ((*k).to_owned(), v.clone()))
-                .collect(),
-        )
+    fn block(pairs: &[(&'static str, Value)]) -> Value {
+        crate::framework::attributes::object(pairs.iter().cloned())
     }
 
     #[test]
     fn reads_every_setting() {
         let mut config = provider_schema().empty_value();
-        config.set_attr("region", Value::from("eu-west-1"));
-        config.set_attr("secret_key", Value::from("SECRET"));
-        config.set_attr("access_key", Value::from("AKID"));
-        config.set_attr("max_retries", Value::from(7));
-        config.set_attr("retry_mode", Value::from("adaptive"));
-        config.set_attr("shared_config_files", Value::List(vec![Value::from("/a")]));
-        config.set_attr(
-            "assume_role",
-            Value::List(vec![block(&[
-                ("role_arn", Value::from("arn:aws:iam::123456789012:role/r")),
-                ("session_name", Value::Null),
-                ("external_id", Value::from("x")),
-                ("duration", Value::from("1h")),
-            ])]),
-        );
-        config.set_attr(
-            "endpoints",
-            Value::List(vec![block(&[
-                ("iam", Value::from("http://127.0.0.1:1")),
-                ("organizations", Value::Null),
-                ("sts", Value::unknown()),
-            ])]),
-        );
+        config
+            .set_attr("region", Value::from("eu-west-1"))
+            .expect("an object");
+        config
+            .set_attr("secret_key", Value::from("SECRET"))
+            .expect("an object");
+        config
+            .set_attr("access_key", Value::from("AKID"))
+            .expect("an object");
+        config
+            .set_attr("max_retries", Value::from(7))
+            .expect("an object");
+        config
+            .set_attr("retry_mode", Value::from("adaptive"))
+            .expect("an object");
+        config
+            .set_attr("shared_config_files", Value::List(vec![Value::from("/a")]))
+            .expect("an object");
+        config
+            .set_attr(
+                "assume_role",
+                Value::List(vec![block(&[
+                    ("role_arn", Value::from("arn:aws:iam::123456789012:role/r")),
+                    ("session_name", Value::Null),
+                    ("external_id", Value::from("x")),
+                    ("duration", Value::from("1h")),
+                ])]),
+            )
+            .expect("an object");
+        config
+            .set_attr(
+                "endpoints",
+                Value::List(vec![block(&[
+                    ("iam", Value::from("http://127.0.0.1:1")),
+                    ("organizations", Value::Null),
+                    ("sts", Value::unknown()),
+                ])]),
+            )
+            .expect("an object");
         let mut diags = Diagnostics::new();
         let c = ProviderConfig::from_value(&config, &mut diags);
         assert!(diags.is_empty());
@@ -229,8 +220,12 @@ mod tests {
     #[test]
     fn unknown_and_null_read_as_unset() {
         let mut config = provider_schema().empty_value();
-        config.set_attr("region", Value::unknown());
-        config.set_attr("assume_role", Value::unknown());
+        config
+            .set_attr("region", Value::unknown())
+            .expect("an object");
+        config
+            .set_attr("assume_role", Value::unknown())
+            .expect("an object");
         let c = ProviderConfig::from_value(&config, &mut Diagnostics::new());
         assert_eq!(c, ProviderConfig::default());
         assert_eq!(

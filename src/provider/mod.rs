@@ -1,16 +1,15 @@
-//! The `centralroot` provider: its configuration block, its validation, and the AWS clients
-//! it hands to resources.
+//! The `centralroot` provider: its configuration block, its validation, the AWS clients it
+//! hands to its types, and the list of those types.
 //!
 //! Layout:
-//! - [`aws`]: the AWS calls behind the resources (errors, retries, caches).
 //! - [`schema`]: the provider block, following `hashicorp/aws` conventions.
 //! - [`config`]: the block read into typed settings (unknown values read as unset).
-//! - [`clients`]: [`ProviderData`], built through `aws-config` without network calls.
+//! - [`clients`]: the [`Aws`] clients, built through `aws-config` without network calls.
 //!
-//! Resource authors get it with `ctx.provider_data()` inside any
-//! [`Resource`](crate::framework::resource::Resource) method taking a context.
+//! Resources and data sources get the clients with `ctx.provider_data()` inside any method
+//! taking a context. A new type is one line in [`CentralRootProvider::resources`] or
+//! [`CentralRootProvider::data_sources`].
 
-pub mod aws;
 pub mod clients;
 pub mod config;
 pub mod schema;
@@ -22,8 +21,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-pub use clients::ProviderData;
-
+use crate::aws::Aws;
 use crate::cty::AttributePath;
 use crate::framework::data_source::DataSource;
 use crate::framework::provider::{
@@ -31,14 +29,15 @@ use crate::framework::provider::{
 };
 use crate::framework::resource::Resource;
 use crate::framework::schema::Schema;
+use crate::{data_sources, resources};
 
-/// The `centralroot` provider.
+/// The provider Terraform starts: its block, the clients built from it, and its types.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct CentralRootProvider;
 
 #[async_trait]
 impl Provider for CentralRootProvider {
-    type Data = ProviderData;
+    type Data = Aws;
 
     fn type_name(&self) -> &'static str {
         "centralroot"
@@ -66,24 +65,24 @@ impl Provider for CentralRootProvider {
         }
     }
 
-    async fn configure(&self, req: ConfigureRequest, resp: &mut ConfigureResponse<ProviderData>) {
+    async fn configure(&self, req: ConfigureRequest, resp: &mut ConfigureResponse<Aws>) {
         let settings = config::ProviderConfig::from_value(&req.config, &mut resp.diagnostics);
         if resp.diagnostics.has_errors() {
             return;
         }
-        resp.data = Some(ProviderData::build(&settings).await);
+        resp.data = Some(clients::build(&settings).await);
     }
 
-    fn resources(&self) -> Vec<Arc<dyn Resource<ProviderData>>> {
+    fn resources(&self) -> Vec<Arc<dyn Resource<Aws>>> {
         vec![
-            Arc::new(crate::resources::OrganizationFeaturesResource),
-            Arc::new(crate::resources::DelegatedAdminResource),
+            Arc::new(resources::organization_features::OrganizationFeaturesResource),
+            Arc::new(resources::delegated_admin::DelegatedAdminResource),
         ]
     }
 
-    fn data_sources(&self) -> Vec<Arc<dyn DataSource<ProviderData>>> {
+    fn data_sources(&self) -> Vec<Arc<dyn DataSource<Aws>>> {
         vec![Arc::new(
-            crate::data_sources::OrganizationFeaturesDataSource,
+            data_sources::organization_features::OrganizationFeaturesDataSource,
         )]
     }
 }

@@ -19,7 +19,7 @@ fn server() -> Server<CentralRootProvider> {
 fn config(pairs: &[(&str, Value)]) -> Value {
     let mut v = server().provider().schema().empty_value();
     for (k, val) in pairs {
-        v.set_attr(k, val.clone());
+        v.set_attr(k, val.clone()).expect("an object");
     }
     v
 }
@@ -242,15 +242,18 @@ async fn configure_builds_clients_without_network() {
     assert!(diags.is_empty(), "{diags:?}");
     let ctx_data = server_data(&server);
     assert_eq!(
-        ctx_data.sdk_config.region().map(|r| r.as_ref()),
+        ctx_data.sdk_config().region().map(|r| r.as_ref()),
         Some("eu-west-1")
     );
     assert_eq!(
-        ctx_data.sdk_config.retry_config().map(|r| r.max_attempts()),
+        ctx_data
+            .sdk_config()
+            .retry_config()
+            .map(|r| r.max_attempts()),
         Some(4)
     );
     let creds = ctx_data
-        .sdk_config
+        .sdk_config()
         .credentials_provider()
         .unwrap()
         .provide_credentials()
@@ -259,7 +262,7 @@ async fn configure_builds_clients_without_network() {
     assert_eq!(creds.access_key_id(), "AKIDEXAMPLE");
     assert_eq!(creds.session_token(), Some("TOKEN"));
     assert_eq!(
-        ctx_data.aws.sts().config().region().map(|r| r.as_ref()),
+        ctx_data.sts().config().region().map(|r| r.as_ref()),
         Some("eu-west-1")
     );
 }
@@ -294,9 +297,9 @@ async fn configure_with_assume_role_and_unknowns_makes_no_call() {
     .expect("configure must not wait on STS")
     .diagnostics;
     assert!(diags.is_empty(), "{diags:?}");
-    assert!(server_data(&server).sdk_config.region().is_some());
+    assert!(server_data(&server).sdk_config().region().is_some());
 }
 
-fn server_data(server: &Server<CentralRootProvider>) -> std::sync::Arc<super::ProviderData> {
+fn server_data(server: &Server<CentralRootProvider>) -> std::sync::Arc<crate::aws::Aws> {
     server.configured_data().expect("configured")
 }

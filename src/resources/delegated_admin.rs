@@ -9,7 +9,9 @@ use std::fmt;
 
 use async_trait::async_trait;
 
+use crate::aws::{Aws, DelegatedAdmin, ErrorKind, IAM_SERVICE_PRINCIPAL, Reason};
 use crate::cty::{AttributePath, Type, Value};
+use crate::framework::attributes::{self, AttributeError};
 use crate::framework::context::Context;
 use crate::framework::diagnostics::Diagnostics;
 use crate::framework::plan_modifiers::{RequiresReplace, UseStateForUnknown};
@@ -22,15 +24,27 @@ use crate::framework::schema::{Attribute, Block, Schema};
 use crate::framework::validators::{
     StringMatches, ValidateRequest, Validator, invalid, wrong_type,
 };
-use crate::framework::values::ValueExt;
-use crate::provider::ProviderData;
-use crate::provider::aws::{AwsError, DelegatedAdmin, ErrorKind, IAM_SERVICE_PRINCIPAL};
+use crate::types_common::advice::{self, Targets};
+use crate::types_common::delegated_admin::{
+    self as admin, ACCOUNT_ID, ARN, DELEGATION_ENABLED_DATE, DETAILS, EMAIL, JOINED_METHOD,
+    JOINED_TIMESTAMP, NAME, STATUS,
+};
 
-/// The resource type name.
+/// The name configurations and import commands address this type by.
 pub const TYPE_NAME: &str = "centralroot_delegated_admin";
 
-/// Organizations' reason when the management account is proposed as delegated administrator.
-const CANNOT_REGISTER_MASTER: &str = "CANNOT_REGISTER_MASTER_AS_DELEGATED_ADMINISTRATOR";
+/// The registration as `ACCOUNT/PRINCIPAL`, the import ID.
+const ID: &str = "id";
+/// The service the account administers.
+const SERVICE_PRINCIPAL: &str = "service_principal";
+
+/// Failures about the account point at `account_id`; a service without trusted access, at the
+/// service principal.
+const TARGETS: Targets = Targets {
+    account: Some(ACCOUNT_ID),
+    trusted_access: Some(SERVICE_PRINCIPAL),
+    features: None,
+};
 
 /// The import ID formats, as the error for a malformed one lists them.
 const IMPORT_FORMATS: &str = "Use one of:\n  ACCOUNT            e.g. 123456789012 (service principal \
@@ -39,7 +53,7 @@ const IMPORT_FORMATS: &str = "Use one of:\n  ACCOUNT            e.g. 12345678901
                               account ID and PRINCIPAL a service principal such as \
                               iam.amazonaws.com.";
 
-/// `centralroot_delegated_admin`.
+/// The resource: one registration, replaced whenever an argument changes.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct DelegatedAdminResource;
 
@@ -89,14 +103,33 @@ impl RegistrationId {
         })
     }
 
-    /// The registration a state or plan value names, when both arguments are known.
-    fn from_value(value: &Value) -> Option<Self> {
-        let account_id = value.attr("account_id").as_str()?.to_owned();
-        let service_principal = value.attr("service_principal").as_str()?.to_owned();
-        Some(Self {
-            account_id,
-            service_principal,
+    /// The registration a state or plan value names; both arguments must be known.
+    fn from_value(value: &Value) -> Result<Self, AttributeError> {
+        Ok(Self {
+            account_id: attributes::string(value, ACCOUNT_ID)?,
+            service_principal: attributes::string(value, SERVICE_PRINCIPAL)?,
         })
+    }
+
+    /// The state an import records: the arguments, with the details left to the read after it.
+    fn import_value(&self) -> Value {
+        attributes::object(
+            self.identity()
+                .into_iter()
+                .chain(DETAILS.map(|name| (name, Value::Null))),
+        )
+    }
+
+    /// The attributes that say which registration this is.
+    fn identity(&self) -> [(&'static str, Value); 3] {
+        [
+            (ID, Value::from(self.to_string())),
+            (ACCOUNT_ID, Value::from(self.account_id.as_str())),
+            (
+                SERVICE_PRINCIPAL,
+                Value::from(self.service_principal.as_str()),
+            ),
+        ]
     }
 }
 
@@ -152,67 +185,31 @@ impl Validator for ServicePrincipal {
     }
 }
 
-/// The state of a registration as AWS lists it.
-fn state_value(id: &RegistrationId, admin: &DelegatedAdmin) -> Value {
-    let text = |s: &str| Value::String(s.to_owned());
-    Value::Object(
-        [
-            ("id", text(&id.to_string())),
-            ("account_id", text(&id.account_id)),
-            ("service_principal", text(&id.service_principal)),
-            ("arn", text(&admin.arn)),
-            ("email", text(&admin.email)),
-            ("name", text(&admin.name)),
-            ("status", text(&admin.status)),
-            ("joined_method", text(&admin.joined_method)),
-            ("joined_timestamp", text(&admin.joined_timestamp)),
-            (
-                "delegation_enabled_date",
-                text(&admin.delegation_enabled_date),
-            ),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k.to_owned(), v))
-        .collect(),
-    )
+/// The resource's state: the registration and what the listing says about its account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Registration {
+    id: RegistrationId,
+    details: DelegatedAdmin,
 }
 
-/// The details of a registration that the listing does not show yet: unknown, so empty.
-fn unlisted(account_id: &str) -> DelegatedAdmin {
-    DelegatedAdmin {
-        account_id: account_id.to_owned(),
-        arn: String::new(),
-        email: String::new(),
-        name: String::new(),
-        status: String::new(),
-        joined_method: String::new(),
-        joined_timestamp: String::new(),
-        delegation_enabled_date: String::new(),
+impl Registration {
+    /// A registration AWS confirmed but the listing does not show yet: its details are empty
+    /// until a refresh fills them in, so the state has nothing unknown.
+    fn unlisted(id: RegistrationId) -> Self {
+        let details = DelegatedAdmin {
+            account_id: id.account_id.clone(),
+            ..DelegatedAdmin::default()
+        };
+        Self { id, details }
     }
-}
 
-/// The argument an AWS failure is about, so Terraform points at the right line.
-fn attribute_of(err: &AwsError) -> Option<&'static str> {
-    match &err.kind {
-        ErrorKind::AccountAlreadyRegistered
-        | ErrorKind::AccountNotFound
-        | ErrorKind::AccountNotRegistered => Some("account_id"),
-        ErrorKind::ConstraintViolation(Some(reason)) if reason == CANNOT_REGISTER_MASTER => {
-            Some("account_id")
-        }
-        ErrorKind::ConstraintViolation(Some(reason)) if reason == "SERVICE_ACCESS_NOT_ENABLED" => {
-            Some("service_principal")
-        }
-        ErrorKind::ServiceAccessNotEnabled => Some("service_principal"),
-        _ => None,
-    }
-}
-
-/// Reports `err` as an error, on the argument it concerns when there is one.
-fn report(diags: &mut Diagnostics, err: &AwsError) {
-    match attribute_of(err) {
-        Some(attr) => diags.attribute_error(AttributePath::root(attr), err.summary(), err.detail()),
-        None => diags.error(err.summary(), err.detail()),
+    fn to_value(&self) -> Value {
+        attributes::object(
+            self.id
+                .identity()
+                .into_iter()
+                .chain(admin::details(&self.details)),
+        )
     }
 }
 
@@ -223,7 +220,7 @@ fn computed(description: &str) -> Attribute {
 }
 
 #[async_trait]
-impl Resource<ProviderData> for DelegatedAdminResource {
+impl Resource<Aws> for DelegatedAdminResource {
     fn type_name(&self) -> &'static str {
         TYPE_NAME
     }
@@ -242,7 +239,7 @@ impl Resource<ProviderData> for DelegatedAdminResource {
                      ACCOUNT/PRINCIPAL.",
                 )
                 .attribute(
-                    "account_id",
+                    ACCOUNT_ID,
                     Attribute::required(Type::String)
                         .description(
                             "The 12-digit ID of the member account to register. The \
@@ -252,7 +249,7 @@ impl Resource<ProviderData> for DelegatedAdminResource {
                         .plan_modifier(RequiresReplace),
                 )
                 .attribute(
-                    "service_principal",
+                    SERVICE_PRINCIPAL,
                     Attribute::optional_computed(Type::String)
                         .description(
                             "The service the account administers, as its service principal; \
@@ -263,32 +260,32 @@ impl Resource<ProviderData> for DelegatedAdminResource {
                         .plan_modifier(RequiresReplace),
                 )
                 .attribute(
-                    "id",
+                    ID,
                     computed("The registration, as ACCOUNT/PRINCIPAL (the import ID)."),
                 )
-                .attribute("arn", computed("The ARN of the registered account."))
+                .attribute(ARN, computed("The ARN of the registered account."))
                 .attribute(
-                    "email",
+                    EMAIL,
                     computed("The email address of the registered account."),
                 )
-                .attribute("name", computed("The name of the registered account."))
+                .attribute(NAME, computed("The name of the registered account."))
                 .attribute(
-                    "status",
+                    STATUS,
                     computed(
                         "The status of the registered account in the organization: ACTIVE, \
                          SUSPENDED or PENDING_CLOSURE.",
                     ),
                 )
                 .attribute(
-                    "joined_method",
+                    JOINED_METHOD,
                     computed("How the account joined the organization: INVITED or CREATED."),
                 )
                 .attribute(
-                    "joined_timestamp",
+                    JOINED_TIMESTAMP,
                     computed("When the account joined the organization (RFC 3339)."),
                 )
                 .attribute(
-                    "delegation_enabled_date",
+                    DELEGATION_ENABLED_DATE,
                     computed(
                         "When the account became delegated administrator for the service \
                          (RFC 3339).",
@@ -299,7 +296,7 @@ impl Resource<ProviderData> for DelegatedAdminResource {
 
     async fn modify_plan(
         &self,
-        ctx: &Context<ProviderData>,
+        ctx: &Context<Aws>,
         req: ModifyPlanRequest,
         resp: &mut ModifyPlanResponse,
     ) {
@@ -308,20 +305,20 @@ impl Resource<ProviderData> for DelegatedAdminResource {
         if !req.prior_state.is_null() || req.config.is_null() {
             return;
         }
-        let Some(account_id) = req.config.attr("account_id").as_str() else {
+        let Ok(Some(account_id)) = attributes::optional_string(&req.config, ACCOUNT_ID) else {
             return;
         };
-        match ctx.provider_data().aws.organization().await {
+        match ctx.provider_data().organization().await {
             Ok(org) if org.management_account_id == account_id => {
                 resp.diagnostics.attribute_error(
-                    AttributePath::root("account_id"),
+                    AttributePath::root(ACCOUNT_ID),
                     "The management account cannot be a delegated administrator",
                     format!(
                         "{account_id} is the management account of organization {}, which AWS \
-                         Organizations refuses to register \
-                         ({CANNOT_REGISTER_MASTER}); it already has every permission a \
-                         delegated administrator gets. Choose a member account.",
-                        org.id
+                         Organizations refuses to register ({}); it already has every \
+                         permission a delegated administrator gets. Choose a member account.",
+                        org.id,
+                        Reason::CannotRegisterMasterAsDelegatedAdministrator
                     ),
                 );
             }
@@ -331,69 +328,66 @@ impl Resource<ProviderData> for DelegatedAdminResource {
         }
     }
 
-    async fn create(
-        &self,
-        ctx: &Context<ProviderData>,
-        req: CreateRequest,
-        resp: &mut CreateResponse,
-    ) {
-        let Some(id) = RegistrationId::from_value(&req.planned_state) else {
-            resp.diagnostics.error(
-                "Unknown registration",
-                "account_id and service_principal must be known at apply. This is a bug in the \
-                 provider, please report it.",
-            );
-            return;
+    async fn create(&self, ctx: &Context<Aws>, req: CreateRequest, resp: &mut CreateResponse) {
+        let id = match RegistrationId::from_value(&req.planned_state) {
+            Ok(id) => id,
+            Err(err) => {
+                return resp.diagnostics.attribute_error(
+                    err.path(),
+                    "Unknown registration",
+                    format!(
+                        "{err}: {ACCOUNT_ID} and {SERVICE_PRINCIPAL} must be known at apply. \
+                         This is a bug in the provider, please report it."
+                    ),
+                );
+            }
         };
-        let aws = &ctx.provider_data().aws;
+        let aws = ctx.provider_data();
         if let Err(err) = aws
             .register_delegated_admin(&id.account_id, &id.service_principal)
             .await
         {
-            report(&mut resp.diagnostics, &err);
-            return;
+            return TARGETS.report(&mut resp.diagnostics, &err);
         }
         tracing::info!(registration = %id, "registered delegated administrator");
+        // Recorded before the listing, so that a failure or an interruption from here on
+        // leaves the registration in state rather than orphaned in AWS.
+        resp.state = Registration::unlisted(id.clone()).to_value();
         match aws
             .find_delegated_admin(&id.account_id, &id.service_principal)
             .await
         {
-            Ok(Some(admin)) => resp.state = state_value(&id, &admin),
-            Ok(None) => {
-                // Registered but not listed yet: keep it in state so Terraform tracks it; the
-                // next refresh fills the details in.
-                resp.state = state_value(&id, &unlisted(&id.account_id));
-                resp.diagnostics.warning(
-                    "Registration not listed yet",
-                    format!(
-                        "{id} was registered, but ListDelegatedAdministrators does not show it \
-                         yet, so its details are empty until the next refresh."
-                    ),
-                );
-            }
-            Err(err) => {
-                resp.state = state_value(&id, &unlisted(&id.account_id));
-                report(&mut resp.diagnostics, &err);
-            }
+            Ok(Some(details)) => resp.state = Registration { id, details }.to_value(),
+            Ok(None) => resp.diagnostics.warning(
+                "Registration not listed yet",
+                format!(
+                    "{id} was registered, but ListDelegatedAdministrators does not show it \
+                     yet, so its details are empty until the next refresh."
+                ),
+            ),
+            Err(err) => TARGETS.report(&mut resp.diagnostics, &err),
         }
     }
 
-    async fn read(&self, ctx: &Context<ProviderData>, req: ReadRequest, resp: &mut ReadResponse) {
-        let Some(id) = RegistrationId::from_value(&req.state) else {
-            resp.diagnostics.error(
-                "Incomplete state",
-                "The state of this delegated administrator has no account_id or \
-                 service_principal. Remove it from state (terraform state rm) and import it \
-                 again.",
-            );
-            return;
+    async fn read(&self, ctx: &Context<Aws>, req: ReadRequest, resp: &mut ReadResponse) {
+        let id = match RegistrationId::from_value(&req.state) {
+            Ok(id) => id,
+            Err(err) => {
+                return resp.diagnostics.error(
+                    "Incomplete state",
+                    format!(
+                        "The state of this delegated administrator is incomplete ({err}). Remove \
+                         it from state (terraform state rm) and import it again."
+                    ),
+                );
+            }
         };
-        let aws = &ctx.provider_data().aws;
-        match aws
+        match ctx
+            .provider_data()
             .find_delegated_admin(&id.account_id, &id.service_principal)
             .await
         {
-            Ok(Some(admin)) => resp.state = state_value(&id, &admin),
+            Ok(Some(details)) => resp.state = Registration { id, details }.to_value(),
             Ok(None) => {
                 tracing::info!(registration = %id, "delegated administrator no longer registered");
                 resp.state = Value::Null;
@@ -404,40 +398,34 @@ impl Resource<ProviderData> for DelegatedAdminResource {
                     format!(
                         "{id} was removed from state: without an organization there is no \
                          delegated administrator.\n\n{}",
-                        err.detail()
+                        advice::detail(&err)
                     ),
                 );
                 resp.state = Value::Null;
             }
-            Err(err) => report(&mut resp.diagnostics, &err),
+            Err(err) => TARGETS.report(&mut resp.diagnostics, &err),
         }
     }
 
-    async fn update(
-        &self,
-        _ctx: &Context<ProviderData>,
-        _req: UpdateRequest,
-        resp: &mut UpdateResponse,
-    ) {
+    async fn update(&self, _ctx: &Context<Aws>, req: UpdateRequest, resp: &mut UpdateResponse) {
         // Every argument requires replacement, so Terraform never plans an update.
+        resp.state = req.prior_state;
         resp.diagnostics.error(
             "Update not supported",
-            "centralroot_delegated_admin is replaced, never updated. This is a bug in the \
-             provider, please report it.",
+            format!(
+                "{TYPE_NAME} is replaced, never updated. This is a bug in the provider, please \
+                 report it."
+            ),
         );
     }
 
-    async fn delete(
-        &self,
-        ctx: &Context<ProviderData>,
-        req: DeleteRequest,
-        resp: &mut DeleteResponse,
-    ) {
-        let Some(id) = RegistrationId::from_value(&req.state) else {
+    async fn delete(&self, ctx: &Context<Aws>, req: DeleteRequest, resp: &mut DeleteResponse) {
+        // A state without both arguments never reached AWS: nothing to deregister.
+        let Ok(id) = RegistrationId::from_value(&req.state) else {
             return;
         };
-        let aws = &ctx.provider_data().aws;
-        match aws
+        match ctx
+            .provider_data()
             .deregister_delegated_admin(&id.account_id, &id.service_principal)
             .await
         {
@@ -446,40 +434,35 @@ impl Resource<ProviderData> for DelegatedAdminResource {
             Err(err) if err.kind == ErrorKind::AccountNotFound => {
                 tracing::info!(registration = %id, "account left the organization");
             }
-            Err(err) => report(&mut resp.diagnostics, &err),
+            Err(err) => TARGETS.report(&mut resp.diagnostics, &err),
         }
     }
 
     async fn import_state(
         &self,
-        _ctx: &Context<ProviderData>,
+        _ctx: &Context<Aws>,
         req: ImportStateRequest,
         resp: &mut ImportStateResponse,
     ) {
-        let id = match RegistrationId::parse_import(&req.id) {
-            Ok(id) => id,
-            Err(err) => {
-                resp.diagnostics.error(
-                    "Invalid import ID",
-                    format!(
-                        "Cannot import {TYPE_NAME} with ID {:?}: {err}.\n{IMPORT_FORMATS}",
-                        req.id
-                    ),
-                );
-                return;
-            }
-        };
-        resp.state.set_attr("id", Value::String(id.to_string()));
-        resp.state
-            .set_attr("account_id", Value::String(id.account_id.clone()));
-        resp.state
-            .set_attr("service_principal", Value::String(id.service_principal));
+        match RegistrationId::parse_import(&req.id) {
+            Ok(id) => resp.state = id.import_value(),
+            Err(err) => resp.diagnostics.error(
+                "Invalid import ID",
+                format!(
+                    "Cannot import {TYPE_NAME} with ID {:?}: {err}.\n{IMPORT_FORMATS}",
+                    req.id
+                ),
+            ),
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::aws::AwsError;
+    use crate::framework::values::ValueExt;
+    use crate::resources::test_support::{create, fail, sandbox, seed_with_trusted_access, update};
 
     #[test]
     fn import_ids() {
@@ -603,7 +586,7 @@ mod tests {
     fn state_value_matches_the_schema_and_the_listing() {
         let schema = DelegatedAdminResource.schema();
         let id = RegistrationId::parse_import("222222222222").unwrap();
-        let admin = DelegatedAdmin {
+        let details = DelegatedAdmin {
             account_id: "222222222222".into(),
             arn: "arn:aws:organizations::111111111111:account/o-x/222222222222".into(),
             email: "member@example.com".into(),
@@ -613,7 +596,11 @@ mod tests {
             joined_timestamp: "2023-11-14T22:13:20Z".into(),
             delegation_enabled_date: "2024-01-02T03:04:05Z".into(),
         };
-        let value = state_value(&id, &admin);
+        let value = Registration {
+            id: id.clone(),
+            details,
+        }
+        .to_value();
         let Value::Object(attrs) = &value else {
             panic!("not an object: {value:?}");
         };
@@ -626,44 +613,66 @@ mod tests {
         );
         assert!(value.is_wholly_known());
         assert_eq!(
-            value.attr("id").as_str(),
+            value.attr(ID).as_str(),
             Some("222222222222/iam.amazonaws.com")
         );
         assert_eq!(
-            value.attr("service_principal").as_str(),
+            value.attr(SERVICE_PRINCIPAL).as_str(),
             Some("iam.amazonaws.com")
         );
-        assert_eq!(value.attr("email").as_str(), Some("member@example.com"));
+        assert_eq!(value.attr(EMAIL).as_str(), Some("member@example.com"));
         assert_eq!(
-            value.attr("delegation_enabled_date").as_str(),
+            value.attr(DELEGATION_ENABLED_DATE).as_str(),
             Some("2024-01-02T03:04:05Z")
         );
-        assert_eq!(RegistrationId::from_value(&value), Some(id));
+        assert_eq!(RegistrationId::from_value(&value), Ok(id.clone()));
+
+        let unlisted = Registration::unlisted(id.clone()).to_value();
+        assert!(unlisted.is_wholly_known());
+        assert_eq!(unlisted.attr(ACCOUNT_ID).as_str(), Some("222222222222"));
+        assert_eq!(unlisted.attr(ARN).as_str(), Some(""));
+
+        let imported = id.import_value();
+        let Value::Object(imported_attrs) = &imported else {
+            panic!("not an object: {imported:?}");
+        };
+        assert_eq!(
+            imported_attrs.keys().collect::<Vec<_>>(),
+            empty.keys().collect::<Vec<_>>()
+        );
+        assert!(imported.attr(ARN).is_null());
+        assert_eq!(RegistrationId::from_value(&imported), Ok(id));
+    }
+
+    #[test]
+    fn a_registration_needs_both_arguments_known() {
+        let planned = attributes::object([
+            (ACCOUNT_ID, Value::from("222222222222")),
+            (SERVICE_PRINCIPAL, Value::unknown()),
+        ]);
+        let err = RegistrationId::from_value(&planned).unwrap_err();
+        assert_eq!(err.path(), AttributePath::root(SERVICE_PRINCIPAL));
     }
 
     #[test]
     fn failures_point_at_the_argument_they_concern() {
-        let err = |kind| AwsError {
-            operation: "RegisterDelegatedAdministrator",
-            kind,
-            code: None,
-            message: String::new(),
-            request_id: None,
-        };
+        let err = |kind| AwsError::of("RegisterDelegatedAdministrator", kind);
         let cases = [
-            (ErrorKind::AccountAlreadyRegistered, Some("account_id")),
-            (ErrorKind::AccountNotFound, Some("account_id")),
+            (ErrorKind::AccountAlreadyRegistered, Some(ACCOUNT_ID)),
+            (ErrorKind::AccountNotFound, Some(ACCOUNT_ID)),
             (
-                ErrorKind::ConstraintViolation(Some(CANNOT_REGISTER_MASTER.into())),
-                Some("account_id"),
+                ErrorKind::ConstraintViolation(Some(
+                    Reason::CannotRegisterMasterAsDelegatedAdministrator,
+                )),
+                Some(ACCOUNT_ID),
             ),
             (
-                ErrorKind::ConstraintViolation(Some("SERVICE_ACCESS_NOT_ENABLED".into())),
-                Some("service_principal"),
+                ErrorKind::ConstraintViolation(Some(Reason::ServiceAccessNotEnabled)),
+                Some(SERVICE_PRINCIPAL),
             ),
             (
                 ErrorKind::ConstraintViolation(Some(
-                    "MAX_DELEGATED_ADMINISTRATORS_FOR_SERVICE_LIMIT_EXCEEDED".into(),
+                    Reason::MaxDelegatedAdministratorsForServiceLimitExceeded,
                 )),
                 None,
             ),
@@ -671,24 +680,59 @@ mod tests {
             (ErrorKind::Throttled, None),
         ];
         for (kind, want) in cases {
-            assert_eq!(attribute_of(&err(kind.clone())), want, "{kind:?}");
+            assert_eq!(
+                TARGETS.path(&err(kind.clone())),
+                want.map(AttributePath::root),
+                "{kind:?}"
+            );
         }
     }
 
-    #[test]
-    fn already_registered_advice_names_both_import_ways() {
-        let err = AwsError {
-            operation: "RegisterDelegatedAdministrator",
-            kind: ErrorKind::AccountAlreadyRegistered,
-            code: Some("AccountAlreadyRegisteredException".into()),
-            message: "already registered".into(),
-            request_id: None,
-        };
-        let detail = err.detail();
-        assert!(
-            detail.contains("terraform import <address> <account_id>\n"),
-            "{detail}"
+    fn planned(account: &str) -> Value {
+        attributes::object(
+            [
+                (ID, Value::unknown()),
+                (ACCOUNT_ID, Value::from(account)),
+                (SERVICE_PRINCIPAL, Value::from(IAM_SERVICE_PRINCIPAL)),
+            ]
+            .into_iter()
+            .chain(DETAILS.map(|name| (name, Value::unknown()))),
+        )
+    }
+
+    #[tokio::test]
+    async fn a_registration_is_in_state_even_when_the_listing_after_it_fails() {
+        let (handle, ctx) = sandbox(
+            seed_with_trusted_access(),
+            fail("ListDelegatedAdministrators"),
+        )
+        .await;
+        let resp = create(&DelegatedAdminResource, &ctx, planned("222222222222")).await;
+        assert!(resp.diagnostics.has_errors(), "the listing failed");
+        assert_eq!(
+            handle.sandbox().snapshot().delegated_administrators.len(),
+            1,
+            "registered in AWS"
         );
-        assert!(detail.contains("import {"), "{detail}");
+        let id = RegistrationId::parse_import("222222222222").unwrap();
+        assert_eq!(resp.state, Registration::unlisted(id).to_value());
+        assert!(resp.state.is_wholly_known());
+    }
+
+    #[tokio::test]
+    async fn update_answers_the_prior_state_whatever_the_response_started_as() {
+        use crate::sandbox::faults::FaultConfig;
+        let (_handle, ctx) = sandbox(seed_with_trusted_access(), FaultConfig::default()).await;
+        let id = RegistrationId::parse_import("222222222222").unwrap();
+        let prior = Registration::unlisted(id).to_value();
+        let resp = update(
+            &DelegatedAdminResource,
+            &ctx,
+            prior.clone(),
+            planned("222222222222"),
+        )
+        .await;
+        assert!(resp.diagnostics.has_errors());
+        assert_eq!(resp.state, prior);
     }
 }

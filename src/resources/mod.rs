@@ -1,12 +1,10 @@
-//! The provider's managed resource types, one module per type.
-//!
-//! - [`delegated_admin`]: `centralroot_delegated_admin`, a delegated administrator registration.
-//! - [`organization_features`]: `centralroot_organization_features`, the organization's IAM
-//!   centralized root access features.
-//! - [`delegated_admin`]: `centralroot_delegated_admin`, a delegated administrator.
+//! The provider's managed resource types, one module per type, each with its schema, its typed
+//! model and its operations; the provider's list in [`crate::provider`] serves them. They
+//! receive the [`crate::aws::Aws`] clients and share advice and attribute sets with the data
+//! sources through [`crate::types_common`].
 
 pub mod delegated_admin;
 pub mod organization_features;
 
-pub use delegated_admin::DelegatedAdminResource;
-pub use organization_features::OrganizationFeaturesResource;
+#[cfg(test)]
+mod test_support;

@@ -11,8 +11,10 @@ use std::collections::BTreeSet;
 
 use async_trait::async_trait;
 
-use crate::cty::{AttributePath, Type, Value};
+use crate::aws::{Aws, AwsError, ErrorKind, Feature, IAM_SERVICE_PRINCIPAL, OrganizationFeatures};
+use crate::cty::{Type, Value};
 use crate::framework::Context;
+use crate::framework::attributes::{self, AttributeError};
 use crate::framework::diagnostics::Diagnostics;
 use crate::framework::plan_modifiers::UseStateForUnknown;
 use crate::framework::resource::{
@@ -21,19 +23,24 @@ use crate::framework::resource::{
 };
 use crate::framework::schema::{Attribute, Block, Schema};
 use crate::framework::validators::{SetElementsOneOf, SetNotEmpty};
-use crate::framework::values::{ValueExt, string_set};
-use crate::provider::ProviderData;
-use crate::provider::aws::{
-    Aws, AwsError, ErrorKind, Feature, IAM_SERVICE_PRINCIPAL, OrganizationFeatures,
-};
+use crate::framework::values::string_set;
+use crate::types_common::advice::{self, Targets};
 
-/// The resource type name.
+/// The name configurations and import commands address this type by.
 pub const TYPE_NAME: &str = "centralroot_organization_features";
 
 const ENABLED_FEATURES: &str = "enabled_features";
 const ENABLE_TRUSTED_ACCESS: &str = "enable_trusted_access";
 const ID: &str = "id";
 const ORGANIZATION_ID: &str = "organization_id";
+
+/// Failures about trusted access point at the switch that turns it on; the others, at the
+/// features.
+const TARGETS: Targets = Targets {
+    account: None,
+    trusted_access: Some(ENABLE_TRUSTED_ACCESS),
+    features: Some(ENABLED_FEATURES),
+};
 
 /// The `centralroot_organization_features` resource.
 #[derive(Debug, Clone, Copy, Default)]
@@ -89,69 +96,96 @@ pub fn parse_import_id(id: &str) -> Result<&str, InvalidImportId> {
     }
 }
 
-/// The configured features. Unknown names cannot get here (the validator rejects them), so
-/// they are ignored rather than reported twice.
-pub fn configured_features(value: &Value) -> BTreeSet<Feature> {
-    value
-        .attr(ENABLED_FEATURES)
-        .elements()
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|v| v.as_str().and_then(Feature::parse))
-        .collect()
-}
-
-/// `enabled_features` as a state value.
-pub fn features_value(features: &BTreeSet<Feature>) -> Value {
-    string_set(features.iter().map(|f| f.as_str()))
-}
-
-/// A complete state object.
-pub fn state_value(
-    organization_id: &str,
-    features: &BTreeSet<Feature>,
+/// What the configuration asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Plan {
+    /// The features to have enabled, and no others.
+    wanted: BTreeSet<Feature>,
+    /// Whether to turn on trusted access first.
     enable_trusted_access: bool,
-) -> Value {
-    Value::Object(
-        [
-            (ID.to_owned(), Value::from(organization_id)),
-            (ORGANIZATION_ID.to_owned(), Value::from(organization_id)),
-            (ENABLED_FEATURES.to_owned(), features_value(features)),
-            (
-                ENABLE_TRUSTED_ACCESS.to_owned(),
-                Value::Bool(enable_trusted_access),
-            ),
-        ]
-        .into(),
-    )
 }
 
-/// The attribute an AWS failure concerns, or `None` when it is about the credentials or the
-/// organization as a whole.
-pub fn error_path(err: &AwsError) -> Option<AttributePath> {
-    match err.kind {
-        ErrorKind::ServiceAccessNotEnabled => Some(AttributePath::root(ENABLE_TRUSTED_ACCESS)),
-        ErrorKind::NotManagementOrDelegatedAdministrator
-        | ErrorKind::CallerIsNotManagementAccount
-        | ErrorKind::OrganizationNotFound
-        | ErrorKind::NotAllFeaturesMode
-        | ErrorKind::AccessDenied
-        | ErrorKind::InvalidCredentials
-        | ErrorKind::NoCredentials
-        | ErrorKind::UnsupportedApiEndpoint
-        | ErrorKind::Network => None,
-        _ if err.operation.contains("AWSServiceAccess") => {
-            Some(AttributePath::root(ENABLE_TRUSTED_ACCESS))
+/// The features `enabled_features` names. Unknown names cannot get here (the validator rejects
+/// them), so they are ignored rather than reported twice.
+fn features(value: &Value) -> Result<BTreeSet<Feature>, AttributeError> {
+    Ok(attributes::strings(value, ENABLED_FEATURES)?
+        .iter()
+        .filter_map(|name| Feature::parse(name))
+        .collect())
+}
+
+/// `enable_trusted_access`, whose default is false.
+fn enable_trusted_access(value: &Value) -> Result<bool, AttributeError> {
+    Ok(attributes::optional_bool(value, ENABLE_TRUSTED_ACCESS)?.unwrap_or(false))
+}
+
+impl Plan {
+    fn from_value(planned: &Value) -> Result<Self, AttributeError> {
+        Ok(Self {
+            wanted: features(planned)?,
+            enable_trusted_access: enable_trusted_access(planned)?,
+        })
+    }
+}
+
+/// The resource's state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct State {
+    /// `o-…`; only a state Terraform holds from elsewhere can lack it.
+    organization_id: Option<String>,
+    /// The features enabled, as AWS last said.
+    enabled: BTreeSet<Feature>,
+    /// The instruction the state was applied with.
+    enable_trusted_access: bool,
+}
+
+impl State {
+    fn from_value(state: &Value) -> Result<Self, AttributeError> {
+        Ok(Self {
+            organization_id: attributes::optional_string(state, ORGANIZATION_ID)?,
+            enabled: features(state)?,
+            enable_trusted_access: enable_trusted_access(state)?,
+        })
+    }
+
+    /// What AWS reported, applied with the planned instruction.
+    fn reported(found: &OrganizationFeatures, plan: &Plan) -> Self {
+        Self {
+            organization_id: Some(found.organization_id.clone()),
+            enabled: found.enabled.clone(),
+            enable_trusted_access: plan.enable_trusted_access,
         }
-        _ => Some(AttributePath::root(ENABLED_FEATURES)),
+    }
+
+    fn to_value(&self) -> Value {
+        let organization = || {
+            self.organization_id
+                .as_deref()
+                .map_or(Value::Null, Value::from)
+        };
+        attributes::object([
+            (ID, organization()),
+            (ORGANIZATION_ID, organization()),
+            (
+                ENABLED_FEATURES,
+                string_set(self.enabled.iter().map(|f| f.as_str())),
+            ),
+            (
+                ENABLE_TRUSTED_ACCESS,
+                Value::Bool(self.enable_trusted_access),
+            ),
+        ])
     }
 }
 
-fn report(diags: &mut Diagnostics, err: &AwsError) {
-    match error_path(err) {
-        Some(path) => diags.attribute_error(path, err.summary(), err.detail()),
-        None => diags.error(err.summary(), err.detail()),
-    }
+/// Reports a model that cannot be read: the engine checked the values against the schema, so
+/// this is a bug rather than something to fix in the configuration.
+fn unreadable(diags: &mut Diagnostics, what: &str, err: &AttributeError) {
+    diags.attribute_error(
+        err.path(),
+        format!("Unreadable {what}"),
+        format!("{err}. This is a bug in the provider, please report it."),
+    );
 }
 
 /// Runs `call`, waiting out trusted-access propagation only when this resource turns trusted
@@ -172,30 +206,57 @@ where
     }
 }
 
-/// Brings the organization's features to `wanted`, turning on trusted access first when asked.
-/// Returns the features enabled at the end, as AWS last reported them.
+/// Brings the organization's features to what `plan` asks, turning on trusted access first
+/// when asked, and calls `record` with the state AWS has after each change it confirms, so an
+/// interruption or a failure at any point leaves that state behind. `start` is the state before
+/// the first change (`None` on create, where the organization is not known yet).
 async fn converge(
     aws: &Aws,
-    wanted: &BTreeSet<Feature>,
-    enable_trusted_access: bool,
-) -> Result<OrganizationFeatures, AwsError> {
-    if enable_trusted_access {
-        aws.ensure_iam_trusted_access().await?;
+    plan: &Plan,
+    start: Option<State>,
+    record: &mut impl FnMut(&State),
+) -> Result<State, AwsError> {
+    let trusted = plan.enable_trusted_access;
+    if trusted && aws.ensure_iam_trusted_access().await? {
+        let organization_id = match &start {
+            Some(State {
+                organization_id: Some(id),
+                ..
+            }) => Ok(id.clone()),
+            _ => aws.organization().await.map(|org| org.id),
+        };
+        match organization_id {
+            // Until IAM sees trusted access, no feature can be in use: read reports none.
+            Ok(id) => record(&State {
+                organization_id: Some(id),
+                enabled: start.map(|s| s.enabled).unwrap_or_default(),
+                enable_trusted_access: trusted,
+            }),
+            // Trusted access on is nothing this resource owns (destroy leaves it on), so
+            // going on without recording it loses nothing.
+            Err(err) => {
+                tracing::debug!(%err, "trusted access enabled; state waits for the features")
+            }
+        }
     }
-    let mut current = guarded(aws, enable_trusted_access, || aws.list_features()).await?;
-    let changes = FeatureChanges::between(&current.enabled, wanted);
+    let mut current = guarded(aws, trusted, || aws.list_features()).await?;
+    let changes = FeatureChanges::between(&current.enabled, &plan.wanted);
     tracing::debug!(?changes, "organization feature changes");
     for feature in changes.enable {
-        current = guarded(aws, enable_trusted_access, || aws.enable_feature(feature)).await?;
+        current = guarded(aws, trusted, || aws.enable_feature(feature)).await?;
+        record(&State::reported(&current, plan));
     }
     for feature in changes.disable {
-        current = guarded(aws, enable_trusted_access, || aws.disable_feature(feature)).await?;
+        current = guarded(aws, trusted, || aws.disable_feature(feature)).await?;
+        record(&State::reported(&current, plan));
     }
-    Ok(current)
+    Ok(State::reported(&current, plan))
 }
 
-fn enable_trusted_access(value: &Value) -> bool {
-    value.attr(ENABLE_TRUSTED_ACCESS).as_bool().unwrap_or(false)
+/// After a failed change, what is really enabled: a change whose answer was lost may have been
+/// made. `None` when even that read fails, and the last recorded state must do.
+async fn enabled_now(aws: &Aws) -> Option<BTreeSet<Feature>> {
+    aws.list_features().await.ok().map(|found| found.enabled)
 }
 
 fn schema() -> Schema {
@@ -251,7 +312,7 @@ fn schema() -> Schema {
 }
 
 #[async_trait]
-impl Resource<ProviderData> for OrganizationFeaturesResource {
+impl Resource<Aws> for OrganizationFeaturesResource {
     fn type_name(&self) -> &'static str {
         TYPE_NAME
     }
@@ -260,32 +321,46 @@ impl Resource<ProviderData> for OrganizationFeaturesResource {
         schema()
     }
 
-    async fn create(
-        &self,
-        ctx: &Context<ProviderData>,
-        req: CreateRequest,
-        resp: &mut CreateResponse,
-    ) {
-        let aws = &ctx.provider_data().aws;
-        let wanted = configured_features(&req.planned_state);
-        let trusted = enable_trusted_access(&req.planned_state);
-        match converge(aws, &wanted, trusted).await {
-            Ok(done) => {
-                resp.state = state_value(&done.organization_id, &done.enabled, trusted);
+    async fn create(&self, ctx: &Context<Aws>, req: CreateRequest, resp: &mut CreateResponse) {
+        let plan = match Plan::from_value(&req.planned_state) {
+            Ok(plan) => plan,
+            Err(err) => return unreadable(&mut resp.diagnostics, "plan", &err),
+        };
+        let aws = ctx.provider_data();
+        let mut last = None;
+        let result = converge(aws, &plan, None, &mut |state: &State| {
+            resp.state = state.to_value();
+            last = Some(state.clone());
+        })
+        .await;
+        match result {
+            Ok(done) => resp.state = done.to_value(),
+            Err(err) => {
+                TARGETS.report(&mut resp.diagnostics, &err);
+                // Nothing recorded means nothing changed: the state stays null, and the next
+                // create adopts whatever is enabled by then.
+                if let Some(mut state) = last {
+                    if let Some(enabled) = enabled_now(aws).await {
+                        state.enabled = enabled;
+                    }
+                    resp.state = state.to_value();
+                }
             }
-            // Some features may have changed before the failure, yet the state stays null: the
-            // organization's features are not an object that create brought into being, and the
-            // next create adopts whatever is enabled by then, so nothing is lost or orphaned.
-            Err(err) => report(&mut resp.diagnostics, &err),
         }
     }
 
-    async fn read(&self, ctx: &Context<ProviderData>, req: ReadRequest, resp: &mut ReadResponse) {
-        let aws = &ctx.provider_data().aws;
-        let known_org = req.state.attr(ORGANIZATION_ID).as_str().map(str::to_owned);
-        match aws.list_features().await {
+    async fn read(&self, ctx: &Context<Aws>, req: ReadRequest, resp: &mut ReadResponse) {
+        let state = match State::from_value(&req.state) {
+            Ok(state) => state,
+            Err(err) => return unreadable(&mut resp.diagnostics, "state", &err),
+        };
+        match ctx.provider_data().list_features().await {
             Ok(found) => {
-                if let Some(known) = known_org.filter(|k| *k != found.organization_id) {
+                if let Some(known) = state
+                    .organization_id
+                    .as_ref()
+                    .filter(|known| **known != found.organization_id)
+                {
                     resp.diagnostics.error(
                         "Credentials see another organization",
                         format!(
@@ -297,20 +372,23 @@ impl Resource<ProviderData> for OrganizationFeaturesResource {
                     );
                     return;
                 }
-                resp.state
-                    .set_attr(ID, Value::from(found.organization_id.as_str()));
-                resp.state
-                    .set_attr(ORGANIZATION_ID, Value::from(found.organization_id.as_str()));
-                resp.state
-                    .set_attr(ENABLED_FEATURES, features_value(&found.enabled));
+                resp.state = State {
+                    organization_id: Some(found.organization_id),
+                    enabled: found.enabled,
+                    ..state
+                }
+                .to_value();
             }
             // Trusted access turned off outside Terraform: no feature works, so none counts as
             // enabled and the plan re-enables them in place (and trusted access with them when
             // enable_trusted_access is true).
             Err(err) if err.kind == ErrorKind::ServiceAccessNotEnabled => {
                 tracing::info!("trusted access for IAM is off; no feature counts as enabled");
-                resp.state
-                    .set_attr(ENABLED_FEATURES, features_value(&BTreeSet::new()));
+                resp.state = State {
+                    enabled: BTreeSet::new(),
+                    ..state
+                }
+                .to_value();
             }
             Err(err) if err.kind == ErrorKind::OrganizationNotFound => {
                 resp.diagnostics.warning(
@@ -318,58 +396,48 @@ impl Resource<ProviderData> for OrganizationFeaturesResource {
                     format!(
                         "The provider's credentials are no longer in an AWS organization, so \
                          {TYPE_NAME} was removed from state; the next plan creates it again.\n\n{}",
-                        err.detail()
+                        advice::detail(&err)
                     ),
                 );
                 resp.state = Value::Null;
             }
-            Err(err) => report(&mut resp.diagnostics, &err),
+            Err(err) => TARGETS.report(&mut resp.diagnostics, &err),
         }
     }
 
-    async fn update(
-        &self,
-        ctx: &Context<ProviderData>,
-        req: UpdateRequest,
-        resp: &mut UpdateResponse,
-    ) {
-        let aws = &ctx.provider_data().aws;
-        let wanted = configured_features(&req.planned_state);
-        let trusted = enable_trusted_access(&req.planned_state);
-        match converge(aws, &wanted, trusted).await {
-            Ok(done) => {
-                resp.state = req.planned_state;
-                resp.state
-                    .set_attr(ID, Value::from(done.organization_id.as_str()));
-                resp.state
-                    .set_attr(ORGANIZATION_ID, Value::from(done.organization_id.as_str()));
-                resp.state
-                    .set_attr(ENABLED_FEATURES, features_value(&done.enabled));
-            }
+    async fn update(&self, ctx: &Context<Aws>, req: UpdateRequest, resp: &mut UpdateResponse) {
+        // Until a change is confirmed, AWS is as the prior state says.
+        resp.state = req.prior_state.clone();
+        let (plan, prior) = match (
+            Plan::from_value(&req.planned_state),
+            State::from_value(&req.prior_state),
+        ) {
+            (Ok(plan), Ok(prior)) => (plan, prior),
+            (Err(err), _) => return unreadable(&mut resp.diagnostics, "plan", &err),
+            (_, Err(err)) => return unreadable(&mut resp.diagnostics, "prior state", &err),
+        };
+        let aws = ctx.provider_data();
+        let mut last = prior.clone();
+        let result = converge(aws, &plan, Some(prior), &mut |state: &State| {
+            resp.state = state.to_value();
+            last = state.clone();
+        })
+        .await;
+        match result {
+            Ok(done) => resp.state = done.to_value(),
             Err(err) => {
-                report(&mut resp.diagnostics, &err);
-                // Part of the change may have happened: record what is really enabled, so the
-                // next plan shows what is left to do. If even that read fails, keep the prior
-                // state, which the next refresh corrects.
-                resp.state = match aws.list_features().await {
-                    Ok(now) => {
-                        let mut state = req.prior_state.clone();
-                        state.set_attr(ENABLED_FEATURES, features_value(&now.enabled));
-                        state
-                    }
-                    Err(_) => req.prior_state,
-                };
+                TARGETS.report(&mut resp.diagnostics, &err);
+                // Record what is really enabled, so the next plan shows what is left to do.
+                if let Some(enabled) = enabled_now(aws).await {
+                    last.enabled = enabled;
+                }
+                resp.state = last.to_value();
             }
         }
     }
 
-    async fn delete(
-        &self,
-        ctx: &Context<ProviderData>,
-        _req: DeleteRequest,
-        resp: &mut DeleteResponse,
-    ) {
-        let aws = &ctx.provider_data().aws;
+    async fn delete(&self, ctx: &Context<Aws>, _req: DeleteRequest, resp: &mut DeleteResponse) {
+        let aws = ctx.provider_data();
         let nothing_left = |e: &AwsError| {
             matches!(
                 e.kind,
@@ -381,20 +449,20 @@ impl Resource<ProviderData> for OrganizationFeaturesResource {
         let enabled = match aws.list_features().await {
             Ok(found) => found.enabled,
             Err(err) if nothing_left(&err) => return,
-            Err(err) => return report(&mut resp.diagnostics, &err),
+            Err(err) => return TARGETS.report(&mut resp.diagnostics, &err),
         };
         for feature in enabled {
             match aws.disable_feature(feature).await {
                 Ok(_) => {}
                 Err(err) if nothing_left(&err) => return,
-                Err(err) => return report(&mut resp.diagnostics, &err),
+                Err(err) => return TARGETS.report(&mut resp.diagnostics, &err),
             }
         }
     }
 
     async fn import_state(
         &self,
-        ctx: &Context<ProviderData>,
+        ctx: &Context<Aws>,
         req: ImportStateRequest,
         resp: &mut ImportStateResponse,
     ) {
@@ -406,10 +474,10 @@ impl Resource<ProviderData> for OrganizationFeaturesResource {
                     .error("Invalid organization ID", err.to_string());
             }
         };
-        let aws = &ctx.provider_data().aws;
+        let aws = ctx.provider_data();
         let organization = match aws.organization().await {
             Ok(org) => org,
-            Err(err) => return resp.diagnostics.error(err.summary(), err.detail()),
+            Err(err) => return Targets::NONE.report(&mut resp.diagnostics, &err),
         };
         if organization.id != id {
             return resp.diagnostics.error(
@@ -426,18 +494,23 @@ impl Resource<ProviderData> for OrganizationFeaturesResource {
         // on, enable_trusted_access = true keeps it so without a diff.
         let trusted = match aws.trusted_access_enabled(IAM_SERVICE_PRINCIPAL).await {
             Ok(on) => on,
-            Err(err) => return resp.diagnostics.error(err.summary(), err.detail()),
+            Err(err) => return Targets::NONE.report(&mut resp.diagnostics, &err),
         };
-        resp.state.set_attr(ID, Value::from(id));
-        resp.state.set_attr(ORGANIZATION_ID, Value::from(id));
-        resp.state
-            .set_attr(ENABLE_TRUSTED_ACCESS, Value::Bool(trusted));
+        // The features are left to the read that follows the import.
+        resp.state = State {
+            organization_id: Some(id.to_owned()),
+            enabled: BTreeSet::new(),
+            enable_trusted_access: trusted,
+        }
+        .to_value();
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::framework::values::ValueExt;
+    use crate::resources::test_support::{create, fail, sandbox, seed_with_trusted_access, update};
     use Feature::{RootCredentialsManagement as Rcm, RootSessions as Rs};
 
     fn set(features: &[Feature]) -> BTreeSet<Feature> {
@@ -484,29 +557,64 @@ mod tests {
 
     #[test]
     fn state_values_round_trip_the_features() {
-        let state = state_value("o-sandbox1234", &set(&[Rs, Rcm]), true);
-        assert_eq!(state.attr(ID).as_str(), Some("o-sandbox1234"));
-        assert_eq!(state.attr(ORGANIZATION_ID).as_str(), Some("o-sandbox1234"));
-        assert_eq!(state.attr(ENABLE_TRUSTED_ACCESS).as_bool(), Some(true));
-        assert_eq!(configured_features(&state), set(&[Rcm, Rs]));
-        assert!(state.is_wholly_known());
-        assert!(schema().value_type().attribute_type(ID).is_some());
-        let empty = state_value("o-sandbox1234", &set(&[]), false);
+        let state = State {
+            organization_id: Some("o-sandbox1234".into()),
+            enabled: set(&[Rs, Rcm]),
+            enable_trusted_access: true,
+        };
+        let value = state.to_value();
+        assert_eq!(value.attr(ID).as_str(), Some("o-sandbox1234"));
+        assert_eq!(value.attr(ORGANIZATION_ID).as_str(), Some("o-sandbox1234"));
+        assert_eq!(value.attr(ENABLE_TRUSTED_ACCESS).as_bool(), Some(true));
+        assert!(value.is_wholly_known());
+        assert_eq!(State::from_value(&value), Ok(state));
+        let Value::Object(attrs) = &value else {
+            panic!("not an object: {value:?}");
+        };
+        let Value::Object(empty) = schema().empty_value() else {
+            panic!("schema value is not an object");
+        };
         assert_eq!(
-            empty.attr(ENABLED_FEATURES).elements().map(<[Value]>::len),
+            attrs.keys().collect::<Vec<_>>(),
+            empty.keys().collect::<Vec<_>>()
+        );
+        let none = State {
+            organization_id: Some("o-sandbox1234".into()),
+            enabled: set(&[]),
+            enable_trusted_access: false,
+        }
+        .to_value();
+        assert_eq!(
+            none.attr(ENABLED_FEATURES).elements().map(<[Value]>::len),
             Some(0)
         );
     }
 
     #[test]
+    fn plans_read_the_wanted_features_and_the_default_instruction() {
+        let planned = attributes::object([
+            (ENABLED_FEATURES, string_set(["RootSessions"])),
+            (ENABLE_TRUSTED_ACCESS, Value::Null),
+            (ID, Value::unknown()),
+            (ORGANIZATION_ID, Value::unknown()),
+        ]);
+        assert_eq!(
+            Plan::from_value(&planned),
+            Ok(Plan {
+                wanted: set(&[Rs]),
+                enable_trusted_access: false,
+            })
+        );
+        let unknown = attributes::object([(ENABLED_FEATURES, Value::unknown())]);
+        assert_eq!(
+            Plan::from_value(&unknown).unwrap_err().path(),
+            crate::cty::AttributePath::root(ENABLED_FEATURES)
+        );
+    }
+
+    #[test]
     fn errors_point_at_what_they_concern() {
-        let err = |operation, kind| AwsError {
-            operation,
-            kind,
-            code: None,
-            message: String::new(),
-            request_id: None,
-        };
+        let err = AwsError::of;
         let cases = [
             (
                 err(
@@ -541,8 +649,8 @@ mod tests {
         ];
         for (err, path) in cases {
             assert_eq!(
-                error_path(&err),
-                path.map(AttributePath::root),
+                TARGETS.path(&err),
+                path.map(crate::cty::AttributePath::root),
                 "{:?} in {}",
                 err.kind,
                 err.operation
@@ -561,5 +669,105 @@ mod tests {
         }
         let features = schema.block.attribute_named(ENABLED_FEATURES);
         assert!(features.is_some_and(|a| a.validators().len() == 2));
+    }
+
+    fn planned(features: &[Feature], trusted: bool) -> Value {
+        attributes::object([
+            (ID, Value::unknown()),
+            (ORGANIZATION_ID, Value::unknown()),
+            (
+                ENABLED_FEATURES,
+                string_set(features.iter().map(|f| f.as_str())),
+            ),
+            (ENABLE_TRUSTED_ACCESS, Value::Bool(trusted)),
+        ])
+    }
+
+    fn sandbox_features(handle: &crate::sandbox::ServerHandle) -> Vec<String> {
+        handle
+            .sandbox()
+            .snapshot()
+            .features
+            .iter()
+            .map(|f| format!("{f:?}"))
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn a_create_that_fails_halfway_records_what_it_enabled() {
+        let (handle, ctx) = sandbox(
+            seed_with_trusted_access(),
+            fail("EnableOrganizationsRootSessions"),
+        )
+        .await;
+        let resp = create(
+            &OrganizationFeaturesResource,
+            &ctx,
+            planned(&[Rcm, Rs], false),
+        )
+        .await;
+        assert!(resp.diagnostics.has_errors());
+        assert_eq!(sandbox_features(&handle), ["RootCredentialsManagement"]);
+        let state = State::from_value(&resp.state).unwrap();
+        assert_eq!(state.enabled, set(&[Rcm]));
+        assert!(state.organization_id.is_some_and(|id| id.starts_with("o-")));
+        assert!(resp.state.is_wholly_known());
+    }
+
+    #[tokio::test]
+    async fn a_create_that_only_turned_on_trusted_access_records_it() {
+        let (handle, ctx) = sandbox(
+            crate::sandbox::Seed::default_seed(),
+            fail("ListOrganizationsFeatures"),
+        )
+        .await;
+        let resp = create(&OrganizationFeaturesResource, &ctx, planned(&[Rs], true)).await;
+        assert!(resp.diagnostics.has_errors());
+        assert_eq!(handle.sandbox().snapshot().trusted_access.len(), 1);
+        let state = State::from_value(&resp.state).unwrap();
+        assert_eq!(state.enabled, set(&[]));
+        assert!(state.enable_trusted_access);
+        assert!(resp.state.is_wholly_known());
+    }
+
+    #[tokio::test]
+    async fn a_failed_create_that_changed_nothing_leaves_no_state() {
+        let (_handle, ctx) = sandbox(
+            seed_with_trusted_access(),
+            fail("EnableOrganizationsRootCredentialsManagement"),
+        )
+        .await;
+        let resp = create(&OrganizationFeaturesResource, &ctx, planned(&[Rcm], false)).await;
+        assert!(resp.diagnostics.has_errors());
+        assert!(resp.state.is_null());
+    }
+
+    #[tokio::test]
+    async fn an_update_that_fails_halfway_records_what_aws_has() {
+        let mut seed = seed_with_trusted_access();
+        seed.features
+            .push(crate::sandbox::seed::Feature::RootCredentialsManagement);
+        let (handle, ctx) =
+            sandbox(seed, fail("DisableOrganizationsRootCredentialsManagement")).await;
+        let prior = State {
+            organization_id: Some(handle.sandbox().snapshot().organization.unwrap().id),
+            enabled: set(&[Rcm]),
+            enable_trusted_access: false,
+        }
+        .to_value();
+        let resp = update(
+            &OrganizationFeaturesResource,
+            &ctx,
+            prior,
+            planned(&[Rs], false),
+        )
+        .await;
+        assert!(resp.diagnostics.has_errors());
+        let state = State::from_value(&resp.state).unwrap();
+        assert_eq!(state.enabled, set(&[Rcm, Rs]));
+        assert_eq!(
+            sandbox_features(&handle),
+            ["RootCredentialsManagement", "RootSessions"]
+        );
     }
 }

@@ -391,8 +391,8 @@ fn fail_every(fx: &SandboxFixture, operation: &str) {
     });
 }
 
-/// A create that fails halfway leaves no state and the next create adopts what was enabled; an
-/// update that fails halfway records what is really enabled, so the next plan shows the rest.
+/// A create or an update that fails halfway records what is really enabled (a failed create
+/// leaves it tainted, so the next apply replaces it), and the next apply converges.
 /// `max_retries = 0` makes the injected server errors final.
 #[test]
 fn partial_failures_keep_state_truthful() {
@@ -411,9 +411,11 @@ fn partial_failures_keep_state_truthful() {
         run.assert_failure();
         run.assert_output_contains("AWS kept failing internally");
         assert_eq!(sandbox_features(&fx), ["RootCredentialsManagement"], "{tf}");
-        assert!(
-            resource_attributes(&ws).is_none(),
-            "{tf}: failed create left state"
+        let attrs = resource_attributes(&ws).expect("the enabled feature is in state");
+        assert_eq!(
+            attrs["enabled_features"],
+            json!(["RootCredentialsManagement"]),
+            "{tf}: state must hold what the failed create enabled"
         );
 
         fx.set_faults(FaultConfig::default());
@@ -423,7 +425,7 @@ fn partial_failures_keep_state_truthful() {
             retries,
         ));
         ws.apply();
-        let attrs = resource_attributes(&ws).expect("adopted");
+        let attrs = resource_attributes(&ws).expect("replaced");
         assert_eq!(
             attrs["enabled_features"],
             json!(["RootCredentialsManagement"])

@@ -249,7 +249,7 @@ mod tests {
     fn obj(pairs: &[(&str, Value)]) -> Value {
         let mut v = schema().empty_value();
         for (k, val) in pairs {
-            v.set_attr(k, val.clone());
+            v.set_attr(k, val.clone()).expect("an object");
         }
         v
     }
@@ -273,7 +273,8 @@ mod tests {
         }
         for name in ["id", "arn", "principal", "label"] {
             if config.attr(name).is_null() {
-                p.set_attr(name, prior.attr(name).clone());
+                p.set_attr(name, prior.attr(name).clone())
+                    .expect("an object");
             }
         }
         p
@@ -463,10 +464,12 @@ mod tests {
             ),
         ]);
         let mut proposed = proposed(&config, &prior);
-        proposed.set_attr(
-            "rule",
-            Value::List(vec![rule("a", string("r-1")), rule("b", Value::Null)]),
-        );
+        proposed
+            .set_attr(
+                "rule",
+                Value::List(vec![rule("a", string("r-1")), rule("b", Value::Null)]),
+            )
+            .expect("an object");
         let plan = default_plan(&schema(), &prior, &proposed, &config);
         assert_eq!(
             plan.planned.attr("rule"),

@@ -105,7 +105,9 @@ impl Resource<Arc<Probe>> for Slow {
         let mode = mode(&req.planned_state).to_owned();
         if mode != BLOCK {
             let mut state = req.planned_state;
-            state.set_attr("id", Value::from("thing-1"));
+            state
+                .set_attr("id", Value::from("thing-1"))
+                .expect("an object");
             resp.state = state;
         }
         if mode == RECORD_THEN_FAIL {
@@ -127,7 +129,9 @@ impl Resource<Arc<Probe>> for Slow {
     ) {
         let mode = mode(&req.planned_state);
         if mode != BLOCK {
-            resp.state.set_attr("progress", Value::from("half"));
+            resp.state
+                .set_attr("progress", Value::from("half"))
+                .expect("an object");
         }
         if mode == RECORD_THEN_FAIL {
             resp.diagnostics
@@ -285,7 +289,8 @@ async fn an_interrupted_update_returns_what_it_recorded() {
     let resp = apply_then_stop(&server, &probe, change).await;
     assert_eq!(summaries(&resp), ["Operation interrupted"]);
     let mut want = prior;
-    want.set_attr("progress", Value::from("half"));
+    want.set_attr("progress", Value::from("half"))
+        .expect("an object");
     assert_eq!(
         resp.new_state, want,
         "the prior state advanced by the first change"
@@ -299,7 +304,8 @@ async fn a_failed_update_returns_what_it_recorded() {
     let resp = apply(&server, change).await;
     assert_eq!(summaries(&resp), ["Step two failed"]);
     let mut want = prior;
-    want.set_attr("progress", Value::from("half"));
+    want.set_attr("progress", Value::from("half"))
+        .expect("an object");
     assert_eq!(resp.new_state, want);
 }
 

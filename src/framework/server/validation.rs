@@ -138,7 +138,7 @@ mod tests {
     fn config(pairs: &[(&str, Value)]) -> Value {
         let mut v = schema_empty();
         for (k, val) in pairs {
-            v.set_attr(k, val.clone());
+            v.set_attr(k, val.clone()).expect("an object");
         }
         v
     }

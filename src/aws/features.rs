@@ -118,7 +118,8 @@ impl Aws {
         )
     }
 
-    /// Enables one feature and returns the features enabled afterwards.
+    /// Enables one feature and returns the features enabled afterwards. Enabling an enabled
+    /// feature succeeds, so a retry after an attempt whose answer was lost is harmless.
     pub async fn enable_feature(&self, feature: Feature) -> Result<OrganizationFeatures, AwsError> {
         match feature {
             Feature::RootCredentialsManagement => feature_call!(
@@ -134,7 +135,8 @@ impl Aws {
         }
     }
 
-    /// Disables one feature and returns the features still enabled.
+    /// Disables one feature and returns the features still enabled; like enabling, safe to
+    /// retry after a lost answer.
     pub async fn disable_feature(
         &self,
         feature: Feature,
@@ -175,7 +177,8 @@ impl Aws {
         Ok(false)
     }
 
-    /// Enables trusted access for IAM if it is off; returns whether it had to.
+    /// Enables trusted access for IAM if it is off; returns whether it had to. Enabling it when
+    /// it is on succeeds, so the SDK's retry after a lost answer is harmless.
     pub async fn ensure_iam_trusted_access(&self) -> Result<bool, AwsError> {
         if self.trusted_access_enabled(IAM_SERVICE_PRINCIPAL).await? {
             return Ok(false);

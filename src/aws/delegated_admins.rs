@@ -8,11 +8,13 @@ use aws_sdk_organizations::operation::register_delegated_administrator::Register
 use aws_smithy_types::date_time::Format;
 use tokio::sync::OnceCell;
 
+use super::attempts::Attempts;
 use super::error::organizations_error;
 use super::{Aws, AwsError, ErrorKind};
 
-/// One account registered as delegated administrator for a service.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One account registered as delegated administrator for a service. A field AWS leaves out
+/// is empty.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DelegatedAdmin {
     /// 12-digit account id.
     pub account_id: String,
@@ -35,10 +37,10 @@ pub struct DelegatedAdmin {
 type Listing = Arc<Vec<DelegatedAdmin>>;
 
 /// Shares one paginated `ListDelegatedAdministrators` per service principal among all the
-/// resources that refresh during one Terraform run, until a write through this provider.
+/// lookups made through one [`Aws`], until a write through it changes the listing.
 ///
 /// Each principal has a cell that the first reader fills while later readers wait on it, so
-/// concurrent refreshes of N registrations cost ⌈N/20⌉ requests instead of N. A failed listing
+/// N concurrent lookups cost ⌈N/20⌉ requests instead of N. A failed listing
 /// leaves the cell empty, so the next reader tries again.
 #[derive(Debug, Default)]
 pub struct DelegatedAdminCache {
@@ -92,14 +94,14 @@ impl Aws {
         Ok(listing.clone())
     }
 
-    /// The registration of `account_id` for `principal`, if there is one.
+    /// The registration of `account` for `principal`, if there is one.
     pub async fn find_delegated_admin(
         &self,
-        account_id: &str,
+        account: &str,
         principal: &str,
     ) -> Result<Option<DelegatedAdmin>, AwsError> {
         let listing = self.delegated_admins(principal).await?;
-        Ok(listing.iter().find(|a| a.account_id == account_id).cloned())
+        Ok(listing.iter().find(|a| account == a.account_id).cloned())
     }
 
     async fn list_delegated_admins_uncached(&self, principal: &str) -> Result<Listing, AwsError> {
@@ -125,30 +127,40 @@ impl Aws {
     }
 
     /// Registers `account_id` as delegated administrator for `principal`.
+    ///
+    /// A registration is not idempotent: if an attempt made it but its answer was lost, the
+    /// SDK's retry meets AccountAlreadyRegistered. That answer after an attempt with an unknown
+    /// outcome is this call's own registration, so it counts as success; on the first attempt
+    /// it is a registration that was there before, and stays an error.
     pub async fn register_delegated_admin(
         &self,
         account_id: &str,
         principal: &str,
     ) -> Result<(), AwsError> {
+        let attempts = Attempts::default();
         let result = self
             .organizations
             .register_delegated_administrator()
             .account_id(account_id)
             .service_principal(principal)
+            .customize()
+            .interceptor(attempts.interceptor())
             .send()
             .await;
         self.admins.invalidate(principal);
-        result.map(|_| ()).map_err(|e| {
+        let result = result.map(|_| ()).map_err(|e| {
             organizations_error!(
                 "RegisterDelegatedAdministrator",
                 e,
                 RegisterDelegatedAdministratorError
             )
-        })
+        });
+        attempts.settle(result, &ErrorKind::AccountAlreadyRegistered)
     }
 
     /// Deregisters `account_id` for `principal`; an account that is no longer registered counts
-    /// as done, because that is the state the caller wants.
+    /// as done, because that is the state the caller wants. That also covers a retry after an
+    /// attempt that deregistered but lost its answer.
     pub async fn deregister_delegated_admin(
         &self,
         account_id: &str,

@@ -1,12 +1,72 @@
-//! AWS failures, classified once so every resource explains them the same way.
+//! AWS failures, classified once so every caller explains them the same way.
 
 use std::fmt;
 
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
-/// The `Reason` Organizations gives when a service has no trusted access yet.
-const SERVICE_ACCESS_NOT_ENABLED: &str = "SERVICE_ACCESS_NOT_ENABLED";
+/// The `Reason` Organizations attaches to ConstraintViolation and InvalidInput errors, decoded
+/// once here so callers match on variants rather than on strings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reason {
+    /// The management account was proposed as a delegated administrator.
+    CannotRegisterMasterAsDelegatedAdministrator,
+    /// The service has no trusted access in Organizations.
+    ServiceAccessNotEnabled,
+    /// The service already has as many delegated administrators as it allows.
+    MaxDelegatedAdministratorsForServiceLimitExceeded,
+    /// The organization has consolidated billing only.
+    OrganizationNotInAllFeaturesMode,
+    /// A reason this layer does not tell apart, as AWS spelled it.
+    Other(String),
+}
+
+impl Reason {
+    const KNOWN: [(&'static str, Reason); 4] = [
+        (
+            "CANNOT_REGISTER_MASTER_AS_DELEGATED_ADMINISTRATOR",
+            Reason::CannotRegisterMasterAsDelegatedAdministrator,
+        ),
+        (
+            "SERVICE_ACCESS_NOT_ENABLED",
+            Reason::ServiceAccessNotEnabled,
+        ),
+        (
+            "MAX_DELEGATED_ADMINISTRATORS_FOR_SERVICE_LIMIT_EXCEEDED",
+            Reason::MaxDelegatedAdministratorsForServiceLimitExceeded,
+        ),
+        (
+            "ORGANIZATION_NOT_IN_ALL_FEATURES_MODE",
+            Reason::OrganizationNotInAllFeaturesMode,
+        ),
+    ];
+
+    /// The reason as AWS spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Reason::Other(text) => text,
+            known => Self::KNOWN
+                .iter()
+                .find(|(_, reason)| reason == known)
+                .map_or("", |(text, _)| text),
+        }
+    }
+}
+
+impl From<&str> for Reason {
+    fn from(text: &str) -> Self {
+        Self::KNOWN
+            .into_iter()
+            .find(|(known, _)| *known == text)
+            .map_or_else(|| Reason::Other(text.to_owned()), |(_, reason)| reason)
+    }
+}
+
+impl fmt::Display for Reason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 
 /// What kind of failure AWS (or the way to it) reported.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,11 +93,10 @@ pub enum ErrorKind {
     ConcurrentModification,
     /// AWS failed internally and retries ran out.
     ServiceFailure,
-    /// A constraint of Organizations, with its reason code (for example
-    /// `CANNOT_REGISTER_MASTER_AS_DELEGATED_ADMINISTRATOR`).
-    ConstraintViolation(Option<String>),
-    /// The request was malformed, with its reason code.
-    InvalidInput(Option<String>),
+    /// A constraint of Organizations, with its reason.
+    ConstraintViolation(Option<Reason>),
+    /// The request was malformed, with its reason.
+    InvalidInput(Option<Reason>),
     /// The account is not in the organization.
     AccountNotFound,
     /// The account is already a delegated administrator for the service.
@@ -55,7 +114,7 @@ pub enum ErrorKind {
 impl ErrorKind {
     /// Classifies an AWS error code. Codes are compared without a `namespace#` prefix and without
     /// the `Exception` suffix, because the API reference and the models disagree on it.
-    pub fn from_code(code: &str, reason: Option<String>) -> Self {
+    pub fn from_code(code: &str, reason: Option<Reason>) -> Self {
         let code = code.rsplit('#').next().unwrap_or(code);
         let code = code.strip_suffix("Exception").unwrap_or(code);
         match code {
@@ -80,9 +139,7 @@ impl ErrorKind {
             }
             // Organizations' way of saying what IAM calls OrganizationNotInAllFeaturesMode, e.g.
             // when enabling trusted access; one kind, so users get the same advice.
-            "ConstraintViolation"
-                if reason.as_deref() == Some("ORGANIZATION_NOT_IN_ALL_FEATURES_MODE") =>
-            {
+            "ConstraintViolation" if reason == Some(Reason::OrganizationNotInAllFeaturesMode) => {
                 Self::NotAllFeaturesMode
             }
             "ConstraintViolation" => Self::ConstraintViolation(reason),
@@ -94,6 +151,17 @@ impl ErrorKind {
             _ => Self::Other,
         }
     }
+}
+
+/// What a failure is about, so that a caller can point at its own setting for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Subject {
+    /// The account being registered or deregistered.
+    Account,
+    /// Trusted access for the service in Organizations.
+    TrustedAccess,
+    /// IAM's organization features.
+    Features,
 }
 
 /// A failed AWS call: which operation, what kind of failure, and what AWS said.
@@ -128,12 +196,24 @@ impl fmt::Display for AwsError {
 }
 
 impl AwsError {
+    /// A failure of `operation` of kind `kind`, with no message from AWS, for tests.
+    #[cfg(test)]
+    pub(crate) fn of(operation: &'static str, kind: ErrorKind) -> Self {
+        Self {
+            operation,
+            kind,
+            code: None,
+            message: String::new(),
+            request_id: None,
+        }
+    }
+
     /// Classifies an SDK error. `reason` carries the `Reason` member that Organizations attaches
     /// to ConstraintViolation and InvalidInput errors, which only the typed error exposes.
     pub fn from_sdk<E, R>(
         operation: &'static str,
         err: SdkError<E, R>,
-        reason: Option<String>,
+        reason: Option<Reason>,
     ) -> Self
     where
         E: ProvideErrorMetadata + std::error::Error + 'static,
@@ -161,6 +241,40 @@ impl AwsError {
                 Self::local(operation, &err, ErrorKind::Network)
             }
             _ => Self::local(operation, &err, ErrorKind::Other),
+        }
+    }
+
+    /// What the failure is about, when it is about one thing the caller chose: the account, the
+    /// service's trusted access, or the features. Failures of the credentials, the organization
+    /// as a whole or the network are about none of them.
+    pub fn subject(&self) -> Option<Subject> {
+        match &self.kind {
+            ErrorKind::AccountAlreadyRegistered
+            | ErrorKind::AccountNotFound
+            | ErrorKind::AccountNotRegistered
+            | ErrorKind::ConstraintViolation(Some(
+                Reason::CannotRegisterMasterAsDelegatedAdministrator,
+            )) => Some(Subject::Account),
+            ErrorKind::ServiceAccessNotEnabled
+            | ErrorKind::ConstraintViolation(Some(Reason::ServiceAccessNotEnabled)) => {
+                Some(Subject::TrustedAccess)
+            }
+            ErrorKind::NotManagementOrDelegatedAdministrator
+            | ErrorKind::CallerIsNotManagementAccount
+            | ErrorKind::OrganizationNotFound
+            | ErrorKind::NotAllFeaturesMode
+            | ErrorKind::AccessDenied
+            | ErrorKind::InvalidCredentials
+            | ErrorKind::NoCredentials
+            | ErrorKind::UnsupportedApiEndpoint
+            | ErrorKind::Network => None,
+            _ if self.operation.contains("AWSServiceAccess") => Some(Subject::TrustedAccess),
+            _ if self.operation.contains("OrganizationsRoot")
+                || self.operation == "ListOrganizationsFeatures" =>
+            {
+                Some(Subject::Features)
+            }
+            _ => None,
         }
     }
 
@@ -198,19 +312,13 @@ impl AwsError {
                 "Another change to the organization kept conflicting".into()
             }
             ErrorKind::ServiceFailure => "AWS kept failing internally".into(),
-            ErrorKind::ConstraintViolation(Some(reason))
-                if reason == "CANNOT_REGISTER_MASTER_AS_DELEGATED_ADMINISTRATOR" =>
-            {
-                "The management account cannot be a delegated administrator".into()
-            }
-            ErrorKind::ConstraintViolation(Some(reason))
-                if reason == "MAX_DELEGATED_ADMINISTRATORS_FOR_SERVICE_LIMIT_EXCEEDED" =>
-            {
-                "Too many delegated administrators for this service".into()
-            }
-            ErrorKind::ConstraintViolation(Some(reason))
-                if reason == SERVICE_ACCESS_NOT_ENABLED =>
-            {
+            ErrorKind::ConstraintViolation(Some(
+                Reason::CannotRegisterMasterAsDelegatedAdministrator,
+            )) => "The management account cannot be a delegated administrator".into(),
+            ErrorKind::ConstraintViolation(Some(
+                Reason::MaxDelegatedAdministratorsForServiceLimitExceeded,
+            )) => "Too many delegated administrators for this service".into(),
+            ErrorKind::ConstraintViolation(Some(Reason::ServiceAccessNotEnabled)) => {
                 "Trusted access for the service is not enabled in AWS Organizations".into()
             }
             ErrorKind::ConstraintViolation(_) => "AWS Organizations constraint violated".into(),
@@ -229,113 +337,6 @@ impl AwsError {
             ErrorKind::Other => format!("{} failed", self.operation),
         }
     }
-
-    /// What to do about it, followed by what AWS said, for a diagnostic detail.
-    pub fn detail(&self) -> String {
-        let advice = match &self.kind {
-            ErrorKind::ServiceAccessNotEnabled => {
-                "Centralized root access needs trusted access for iam.amazonaws.com in AWS \
-                 Organizations. Set enable_trusted_access = true on centralroot_organization_features, \
-                 or run from the management account:\n  aws organizations enable-aws-service-access \
-                 --service-principal iam.amazonaws.com\nIf enable_trusted_access is already true, \
-                 trusted access is on but IAM did not see it within the provider's wait; apply \
-                 again in a minute."
-            }
-            ErrorKind::NotManagementOrDelegatedAdministrator => {
-                "Configure the provider with credentials of the organization's management account, \
-                 or of the account registered as delegated administrator for iam.amazonaws.com."
-            }
-            ErrorKind::CallerIsNotManagementAccount => {
-                "Enabling centralized root access features must be done with credentials of the \
-                 organization's management account; the IAM delegated administrator can only read \
-                 and use them."
-            }
-            ErrorKind::OrganizationNotFound => {
-                "Centralized root access works only inside AWS Organizations. Use credentials of an \
-                 account in an organization (normally the management account)."
-            }
-            ErrorKind::NotAllFeaturesMode => {
-                "The organization uses consolidated billing only. Enable all features in AWS \
-                 Organizations (aws organizations enable-all-features) and accept the handshake in \
-                 every member account, then apply again."
-            }
-            ErrorKind::AccessDenied => {
-                "The caller's IAM policies or the organization's service control policies deny this \
-                 call. Grant the action to the provider's credentials."
-            }
-            ErrorKind::InvalidCredentials => {
-                "Check access_key/secret_key/token, the profile, or the environment variables \
-                 AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN; session \
-                 credentials may have expired."
-            }
-            ErrorKind::NoCredentials => {
-                "Set credentials in the provider block, a profile, or the standard AWS environment \
-                 variables."
-            }
-            ErrorKind::Throttled
-            | ErrorKind::ConcurrentModification
-            | ErrorKind::ServiceFailure => {
-                "The provider retried up to max_retries times. Apply again, or raise max_retries \
-                 in the provider block."
-            }
-            ErrorKind::ConstraintViolation(Some(reason))
-                if reason == "CANNOT_REGISTER_MASTER_AS_DELEGATED_ADMINISTRATOR" =>
-            {
-                "account_id is the organization's management account, which already has every \
-                 permission a delegated administrator gets. Choose a member account."
-            }
-            ErrorKind::ConstraintViolation(Some(reason))
-                if reason == SERVICE_ACCESS_NOT_ENABLED =>
-            {
-                "A delegated administrator can only be registered for a service that has trusted \
-                 access in AWS Organizations. For iam.amazonaws.com, manage \
-                 centralroot_organization_features with enable_trusted_access = true and add \
-                 depends_on = [centralroot_organization_features.<name>] to this resource, or run \
-                 from the management account:\n  aws organizations enable-aws-service-access \
-                 --service-principal <service_principal>"
-            }
-            ErrorKind::ConstraintViolation(_) | ErrorKind::InvalidInput(_) => {
-                "Check the arguments against the AWS Organizations limits."
-            }
-            ErrorKind::AccountNotFound => {
-                "account_id must be an account of this organization (see aws organizations \
-                 list-accounts)."
-            }
-            ErrorKind::AccountAlreadyRegistered => {
-                "Import the existing registration instead of creating it:\n  terraform import \
-                 <address> <account_id>\nor, for a service principal other than iam.amazonaws.com:\n  \
-                 terraform import <address> <account_id>/<service_principal>\nOn Terraform 1.5 and \
-                 later, an import block does the same:\n  import {\n    to = <address>\n    id = \
-                 \"<account_id>\"\n  }"
-            }
-            ErrorKind::AccountNotRegistered => {
-                "The registration no longer exists; refresh to remove it from state."
-            }
-            ErrorKind::UnsupportedApiEndpoint => {
-                "Organizations is served from us-east-1 (or the partition's main Region); check \
-                 region and endpoints.organizations in the provider block."
-            }
-            ErrorKind::Network => {
-                "Check network access to the AWS endpoints, and endpoints in the provider block."
-            }
-            ErrorKind::Other => "",
-        };
-        let mut detail = String::from(advice);
-        if !detail.is_empty() {
-            detail.push_str("\n\n");
-        }
-        detail.push_str("AWS said: ");
-        detail.push_str(&self.to_string());
-        detail
-    }
-
-    /// Whether the error says the resource or its organization is gone.
-    pub fn is_not_found(&self) -> bool {
-        matches!(
-            self.kind,
-            ErrorKind::OrganizationNotFound | ErrorKind::AccountNotFound
-        )
-    }
 }
 
 /// Classifies an Organizations SDK error, keeping the `Reason` that only the operation's typed
@@ -345,12 +346,14 @@ macro_rules! organizations_error {
         let err = $err;
         let reason = match err.as_service_error() {
             Some($kind::ConstraintViolationException(c)) => {
-                c.reason().map(|r| r.as_str().to_owned())
+                c.reason().map(|r| $crate::aws::Reason::from(r.as_str()))
             }
-            Some($kind::InvalidInputException(i)) => i.reason().map(|r| r.as_str().to_owned()),
+            Some($kind::InvalidInputException(i)) => {
+                i.reason().map(|r| $crate::aws::Reason::from(r.as_str()))
+            }
             _ => None,
         };
-        $crate::provider::aws::AwsError::from_sdk($operation, err, reason)
+        $crate::aws::AwsError::from_sdk($operation, err, reason)
     }};
 }
 pub(crate) use organizations_error;
@@ -400,19 +403,69 @@ mod tests {
     }
 
     #[test]
-    fn service_access_detail_names_both_fixes() {
-        let err = AwsError {
-            operation: "EnableOrganizationsRootSessions",
-            kind: ErrorKind::ServiceAccessNotEnabled,
-            code: Some("ServiceAccessNotEnabledException".into()),
-            message: "trusted access is off".into(),
-            request_id: Some("r-1".into()),
-        };
-        let detail = err.detail();
-        assert!(detail.contains("enable_trusted_access = true"));
-        assert!(detail.contains("enable-aws-service-access --service-principal iam.amazonaws.com"));
-        assert!(detail.contains("trusted access is off"));
-        assert!(detail.contains("r-1"));
+    fn reasons_decode_once_and_keep_unknown_ones() {
+        for (text, reason) in Reason::KNOWN {
+            assert_eq!(Reason::from(text), reason);
+            assert_eq!(reason.as_str(), text);
+        }
+        let new = Reason::from("SOMETHING_NEW");
+        assert_eq!(new, Reason::Other("SOMETHING_NEW".into()));
+        assert_eq!(new.to_string(), "SOMETHING_NEW");
+    }
+
+    #[test]
+    fn failures_name_what_they_are_about() {
+        let err = AwsError::of;
+        let cases = [
+            (
+                err(
+                    "RegisterDelegatedAdministrator",
+                    ErrorKind::AccountAlreadyRegistered,
+                ),
+                Some(Subject::Account),
+            ),
+            (
+                err(
+                    "RegisterDelegatedAdministrator",
+                    ErrorKind::ConstraintViolation(Some(
+                        Reason::CannotRegisterMasterAsDelegatedAdministrator,
+                    )),
+                ),
+                Some(Subject::Account),
+            ),
+            (
+                err(
+                    "RegisterDelegatedAdministrator",
+                    ErrorKind::ConstraintViolation(Some(Reason::ServiceAccessNotEnabled)),
+                ),
+                Some(Subject::TrustedAccess),
+            ),
+            (
+                err("RegisterDelegatedAdministrator", ErrorKind::Throttled),
+                None,
+            ),
+            (
+                err(
+                    "DisableOrganizationsRootSessions",
+                    ErrorKind::ServiceFailure,
+                ),
+                Some(Subject::Features),
+            ),
+            (
+                err("ListAWSServiceAccessForOrganization", ErrorKind::Throttled),
+                Some(Subject::TrustedAccess),
+            ),
+            (err("DescribeOrganization", ErrorKind::AccessDenied), None),
+        ];
+        for (err, subject) in cases {
+            assert_eq!(
+                err.subject(),
+                subject,
+                "{:?} in {}",
+                err.kind,
+                err.operation
+            );
+        }
     }
 
     #[test]
@@ -434,13 +487,7 @@ mod tests {
             "ConstraintViolationException",
             Some("CANNOT_REGISTER_MASTER_AS_DELEGATED_ADMINISTRATOR".into()),
         );
-        let err = AwsError {
-            operation: "RegisterDelegatedAdministrator",
-            kind,
-            code: None,
-            message: String::new(),
-            request_id: None,
-        };
+        let err = AwsError::of("RegisterDelegatedAdministrator", kind);
         assert_eq!(
             err.summary(),
             "The management account cannot be a delegated administrator"

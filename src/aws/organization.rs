@@ -61,7 +61,7 @@ impl Aws {
         };
         tracing::debug!(
             organization_id = %organization.id,
-            management_account_id = %organization.management_account_id,
+            management_account = %organization.management_account_id,
             "described the organization"
         );
         Ok(organization)

@@ -1,0 +1,143 @@
+//! The AWS calls behind the provider: IAM organization features, Organizations trusted access
+//! and delegated administrators, with error classification, retry rules and caches.
+//!
+//! This layer speaks AWS only: what a failure means for a configuration, and how to fix it
+//! there, is said by the types that use it.
+//!
+//! Layout:
+//! - [`error`]: [`AwsError`], every failure classified once, with Organizations' [`Reason`].
+//! - [`retry`]: retry classifiers the SDK lacks (ConcurrentModificationException).
+//! - [`attempts`]: which attempts of one call ended without a known outcome, for the calls that
+//!   must not be repeated blindly.
+//! - [`features`]: IAM organization features and trusted access, with the propagation wait.
+//! - [`delegated_admins`]: delegated administrators and the per-run listing cache.
+//! - [`organization`]: the caller's organization (management account), described once.
+
+pub mod attempts;
+pub mod delegated_admins;
+pub mod error;
+pub mod features;
+pub mod organization;
+pub mod retry;
+
+use std::time::Duration;
+
+use aws_smithy_types::timeout::TimeoutConfig;
+use aws_types::SdkConfig;
+
+pub use delegated_admins::{DelegatedAdmin, DelegatedAdminCache};
+pub use error::{AwsError, ErrorKind, Reason, Subject};
+pub use features::{Feature, IAM_SERVICE_PRINCIPAL, OrganizationFeatures, PropagationWait};
+pub use organization::{Organization, OrganizationCache};
+
+/// How long one attempt of a call may take before the SDK gives up on it and retries, unless
+/// the SDK configuration sets its own. The SDK has no such limit by default, so an answer that
+/// never comes would hold the apply forever; IAM and Organizations answer within seconds.
+pub const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The AWS clients of one configured provider, and the state it shares across its calls.
+#[derive(Debug)]
+pub struct Aws {
+    sdk_config: SdkConfig,
+    iam: aws_sdk_iam::Client,
+    organizations: aws_sdk_organizations::Client,
+    sts: aws_sdk_sts::Client,
+    admins: DelegatedAdminCache,
+    organization: OrganizationCache,
+    propagation: PropagationWait,
+}
+
+/// Where each service is reached, when not at its AWS default.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Endpoints {
+    /// IAM endpoint URL.
+    pub iam: Option<String>,
+    /// Organizations endpoint URL.
+    pub organizations: Option<String>,
+    /// STS endpoint URL.
+    pub sts: Option<String>,
+}
+
+/// The SDK's timeouts with [`ATTEMPT_TIMEOUT`] filled in when the configuration has none.
+fn timeouts(config: &SdkConfig) -> TimeoutConfig {
+    let configured = config
+        .timeout_config()
+        .map(TimeoutConfig::to_builder)
+        .unwrap_or_default();
+    configured
+        .take_unset_from(TimeoutConfig::builder().operation_attempt_timeout(ATTEMPT_TIMEOUT))
+        .build()
+}
+
+impl Aws {
+    /// Builds the clients from a loaded SDK configuration. IAM and Organizations are global
+    /// services whose requests are signed for us-east-1 whatever the configured region.
+    pub fn new(config: &SdkConfig, endpoints: &Endpoints, propagation: PropagationWait) -> Self {
+        let global = aws_types::region::Region::from_static("us-east-1");
+        let timeouts = timeouts(config);
+        let mut iam = aws_sdk_iam::config::Builder::from(config)
+            .region(global.clone())
+            .timeout_config(timeouts.clone());
+        if let Some(url) = &endpoints.iam {
+            iam = iam.endpoint_url(url);
+        }
+        let mut organizations = aws_sdk_organizations::config::Builder::from(config)
+            .region(global)
+            .timeout_config(timeouts.clone())
+            .retry_classifier(retry::ConcurrentModificationClassifier);
+        if let Some(url) = &endpoints.organizations {
+            organizations = organizations.endpoint_url(url);
+        }
+        let mut sts = aws_sdk_sts::config::Builder::from(config).timeout_config(timeouts);
+        if let Some(url) = &endpoints.sts {
+            sts = sts.endpoint_url(url);
+        }
+        Self {
+            sdk_config: config.clone(),
+            iam: aws_sdk_iam::Client::from_conf(iam.build()),
+            organizations: aws_sdk_organizations::Client::from_conf(organizations.build()),
+            sts: aws_sdk_sts::Client::from_conf(sts.build()),
+            admins: DelegatedAdminCache::default(),
+            organization: OrganizationCache::default(),
+            propagation,
+        }
+    }
+
+    /// The SDK configuration the clients were built from (region, credentials, retries).
+    pub fn sdk_config(&self) -> &SdkConfig {
+        &self.sdk_config
+    }
+
+    /// The STS client, for identity checks and root sessions.
+    pub fn sts(&self) -> &aws_sdk_sts::Client {
+        &self.sts
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_attempt_timeout_is_set_unless_configured() {
+        let bare = SdkConfig::builder().build();
+        assert_eq!(
+            timeouts(&bare).operation_attempt_timeout(),
+            Some(ATTEMPT_TIMEOUT)
+        );
+        let own = SdkConfig::builder()
+            .timeout_config(
+                TimeoutConfig::builder()
+                    .operation_attempt_timeout(Duration::from_millis(200))
+                    .connect_timeout(Duration::from_secs(1))
+                    .build(),
+            )
+            .build();
+        let merged = timeouts(&own);
+        assert_eq!(
+            merged.operation_attempt_timeout(),
+            Some(Duration::from_millis(200))
+        );
+        assert_eq!(merged.connect_timeout(), Some(Duration::from_secs(1)));
+    }
+}

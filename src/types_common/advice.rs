@@ -1,0 +1,223 @@
+//! What users read when an AWS call fails: the summary AWS's failure gets, the advice in this
+//! provider's terms (which argument to set, which import command to run), what AWS said, and the
+//! attribute the diagnostic points at. Written once for every resource and data source, so that
+//! [`crate::aws`] stays free of Terraform's words.
+
+use crate::aws::{AwsError, ErrorKind, Reason, Subject};
+use crate::cty::AttributePath;
+use crate::framework::diagnostics::{Diagnostic, Diagnostics};
+
+/// What to do about a failure, in the configuration's terms; empty when there is nothing to add
+/// to what AWS said.
+pub fn advice(err: &AwsError) -> &'static str {
+    match &err.kind {
+        ErrorKind::ServiceAccessNotEnabled => {
+            "Centralized root access needs trusted access for iam.amazonaws.com in AWS \
+             Organizations. Set enable_trusted_access = true on centralroot_organization_features, \
+             or run from the management account:\n  aws organizations enable-aws-service-access \
+             --service-principal iam.amazonaws.com\nIf enable_trusted_access is already true, \
+             trusted access is on but IAM did not see it within the provider's wait; apply \
+             again in a minute."
+        }
+        ErrorKind::NotManagementOrDelegatedAdministrator => {
+            "Configure the provider with credentials of the organization's management account, \
+             or of the account registered as delegated administrator for iam.amazonaws.com."
+        }
+        ErrorKind::CallerIsNotManagementAccount => {
+            "Enabling centralized root access features must be done with credentials of the \
+             organization's management account; the IAM delegated administrator can only read \
+             and use them."
+        }
+        ErrorKind::OrganizationNotFound => {
+            "Centralized root access works only inside AWS Organizations. Use credentials of an \
+             account in an organization (normally the management account)."
+        }
+        ErrorKind::NotAllFeaturesMode => {
+            "The organization uses consolidated billing only. Enable all features in AWS \
+             Organizations (aws organizations enable-all-features) and accept the handshake in \
+             every member account, then apply again."
+        }
+        ErrorKind::AccessDenied => {
+            "The caller's IAM policies or the organization's service control policies deny this \
+             call. Grant the action to the provider's credentials."
+        }
+        ErrorKind::InvalidCredentials => {
+            "Check access_key/secret_key/token, the profile, or the environment variables \
+             AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN; session \
+             credentials may have expired."
+        }
+        ErrorKind::NoCredentials => {
+            "Set credentials in the provider block, a profile, or the standard AWS environment \
+             variables."
+        }
+        ErrorKind::Throttled | ErrorKind::ConcurrentModification | ErrorKind::ServiceFailure => {
+            "The provider retried up to max_retries times. Apply again, or raise max_retries \
+             in the provider block."
+        }
+        ErrorKind::ConstraintViolation(Some(
+            Reason::CannotRegisterMasterAsDelegatedAdministrator,
+        )) => {
+            "account_id is the organization's management account, which already has every \
+             permission a delegated administrator gets. Choose a member account."
+        }
+        ErrorKind::ConstraintViolation(Some(Reason::ServiceAccessNotEnabled)) => {
+            "A delegated administrator can only be registered for a service that has trusted \
+             access in AWS Organizations. For iam.amazonaws.com, manage \
+             centralroot_organization_features with enable_trusted_access = true and add \
+             depends_on = [centralroot_organization_features.<name>] to this resource, or run \
+             from the management account:\n  aws organizations enable-aws-service-access \
+             --service-principal <service_principal>"
+        }
+        ErrorKind::ConstraintViolation(_) | ErrorKind::InvalidInput(_) => {
+            "Check the arguments against the AWS Organizations limits."
+        }
+        ErrorKind::AccountNotFound => {
+            "account_id must be an account of this organization (see aws organizations \
+             list-accounts)."
+        }
+        ErrorKind::AccountAlreadyRegistered => {
+            "Import the existing registration instead of creating it:\n  terraform import \
+             <address> <account_id>\nor, for a service principal other than iam.amazonaws.com:\n  \
+             terraform import <address> <account_id>/<service_principal>\nOn Terraform 1.5 and \
+             later, an import block does the same:\n  import {\n    to = <address>\n    id = \
+             \"<account_id>\"\n  }"
+        }
+        ErrorKind::AccountNotRegistered => {
+            "The registration no longer exists; refresh to remove it from state."
+        }
+        ErrorKind::UnsupportedApiEndpoint => {
+            "Organizations is served from us-east-1 (or the partition's main Region); check \
+             region and endpoints.organizations in the provider block."
+        }
+        ErrorKind::Network => {
+            "Check network access to the AWS endpoints, and endpoints in the provider block."
+        }
+        ErrorKind::Other => "",
+    }
+}
+
+/// The advice, then what AWS said: a diagnostic's detail.
+pub fn detail(err: &AwsError) -> String {
+    let mut detail = String::from(advice(err));
+    if !detail.is_empty() {
+        detail.push_str("\n\n");
+    }
+    detail.push_str("AWS said: ");
+    detail.push_str(&err.to_string());
+    detail
+}
+
+/// The attributes of one type that failures about each [`Subject`] point at, so Terraform
+/// shows the line to change. A subject a type has no attribute for points nowhere.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Targets {
+    /// Where failures about the account point.
+    pub account: Option<&'static str>,
+    /// Where failures about the service's trusted access point.
+    pub trusted_access: Option<&'static str>,
+    /// Where failures about IAM's organization features point.
+    pub features: Option<&'static str>,
+}
+
+impl Targets {
+    /// A type whose failures all concern it as a whole.
+    pub const NONE: Targets = Targets {
+        account: None,
+        trusted_access: None,
+        features: None,
+    };
+
+    /// The attribute `err` concerns in this type.
+    pub fn path(&self, err: &AwsError) -> Option<AttributePath> {
+        let name = match err.subject()? {
+            Subject::Account => self.account,
+            Subject::TrustedAccess => self.trusted_access,
+            Subject::Features => self.features,
+        }?;
+        Some(AttributePath::root(name))
+    }
+
+    /// `err` as an error diagnostic, on the attribute it concerns when there is one.
+    pub fn diagnostic(&self, err: &AwsError) -> Diagnostic {
+        let diagnostic = Diagnostic::error(err.summary(), detail(err));
+        match self.path(err) {
+            Some(path) => diagnostic.at(path),
+            None => diagnostic,
+        }
+    }
+
+    /// Adds `err` to `diags` as [`Targets::diagnostic`] says.
+    pub fn report(&self, diags: &mut Diagnostics, err: &AwsError) {
+        diags.push(self.diagnostic(err));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::types_common::delegated_admin::ACCOUNT_ID;
+
+    fn err(operation: &'static str, kind: ErrorKind) -> AwsError {
+        AwsError {
+            message: "what AWS said".into(),
+            request_id: Some("r-1".into()),
+            ..AwsError::of(operation, kind)
+        }
+    }
+
+    #[test]
+    fn service_access_detail_names_both_fixes_and_what_aws_said() {
+        let detail = detail(&err(
+            "EnableOrganizationsRootSessions",
+            ErrorKind::ServiceAccessNotEnabled,
+        ));
+        assert!(detail.contains("enable_trusted_access = true"));
+        assert!(detail.contains("enable-aws-service-access --service-principal iam.amazonaws.com"));
+        assert!(detail.contains("AWS said: EnableOrganizationsRootSessions failed: what AWS said"));
+        assert!(detail.contains("r-1"));
+    }
+
+    #[test]
+    fn already_registered_advice_names_both_import_ways() {
+        let detail = detail(&err(
+            "RegisterDelegatedAdministrator",
+            ErrorKind::AccountAlreadyRegistered,
+        ));
+        assert!(
+            detail.contains("terraform import <address> <account_id>\n"),
+            "{detail}"
+        );
+        assert!(detail.contains("import {"), "{detail}");
+    }
+
+    #[test]
+    fn unexplained_failures_say_only_what_aws_said() {
+        let detail = detail(&err("DescribeOrganization", ErrorKind::Other));
+        assert!(
+            detail.starts_with("AWS said: DescribeOrganization failed"),
+            "{detail}"
+        );
+    }
+
+    #[test]
+    fn diagnostics_point_at_the_type_s_attribute_for_the_subject() {
+        let targets = Targets {
+            account: Some(ACCOUNT_ID),
+            trusted_access: Some("service_principal"),
+            features: None,
+        };
+        let already = err(
+            "RegisterDelegatedAdministrator",
+            ErrorKind::AccountAlreadyRegistered,
+        );
+        let diagnostic = targets.diagnostic(&already);
+        assert_eq!(diagnostic.attribute, Some(AttributePath::root(ACCOUNT_ID)));
+        assert_eq!(diagnostic.summary, already.summary());
+        assert_eq!(Targets::NONE.diagnostic(&already).attribute, None);
+        let features = err("EnableOrganizationsRootSessions", ErrorKind::Throttled);
+        assert_eq!(targets.path(&features), None, "no attribute for features");
+        let mut diags = Diagnostics::new();
+        targets.report(&mut diags, &features);
+        assert!(diags.has_errors());
+    }
+}

@@ -1,0 +1,12 @@
+//! What the resources and data sources share, below both: how an AWS failure reads as a
+//! diagnostic ([`advice`]) and how AWS objects more than one type shows read as attribute values
+//! ([`delegated_admin`]).
+//!
+//! It sits between [`crate::aws`], which knows no Terraform, and the types, which must not
+//! depend on each other: `resources` and `data_sources` → `types_common` → `aws`, `framework`,
+//! `cty`.
+
+pub mod advice;
+pub mod delegated_admin;
+
+pub use advice::Targets;
