@@ -10,9 +10,11 @@ use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use centralroot::cty::{self, Type, Value};
+use centralroot::framework::action::Action;
 use centralroot::framework::context::Context;
 use centralroot::framework::data_source::{self, DataSource};
 use centralroot::framework::diagnostics::Diagnostics;
+use centralroot::framework::ephemeral_resource::EphemeralResource;
 use centralroot::framework::plan_modifiers::{RequiresReplace, UseStateForUnknown};
 use centralroot::framework::provider::{ConfigureRequest, ConfigureResponse, Provider};
 use centralroot::framework::resource::{
@@ -30,6 +32,9 @@ use tokio::sync::Notify;
 use tokio_stream::StreamExt;
 use tokio_stream::wrappers::TcpListenerStream;
 use tonic::transport::Channel;
+
+#[path = "framework_grpc/ephemeral_actions.rs"]
+mod ephemeral_actions;
 
 // ---------------------------------------------------------------- test provider
 
@@ -68,6 +73,14 @@ impl Provider for TestProvider {
 
     fn data_sources(&self) -> Vec<Arc<dyn DataSource<Arc<Store>>>> {
         vec![Arc::new(Echo)]
+    }
+
+    fn ephemeral_resources(&self) -> Vec<Arc<dyn EphemeralResource<Arc<Store>>>> {
+        vec![Arc::new(ephemeral_actions::Token)]
+    }
+
+    fn actions(&self) -> Vec<Arc<dyn Action<Arc<Store>>>> {
+        vec![Arc::new(ephemeral_actions::Countdown)]
     }
 }
 
@@ -1229,40 +1242,6 @@ async fn every_other_rpc_answers() {
         "GenerateResourceConfig",
     );
     names_rpc(
-        &c.validate_ephemeral_resource_config(
-            pb::validate_ephemeral_resource_config::Request::default(),
-        )
-        .await
-        .unwrap()
-        .into_inner()
-        .diagnostics,
-        "ValidateEphemeralResourceConfig",
-    );
-    names_rpc(
-        &c.open_ephemeral_resource(pb::open_ephemeral_resource::Request::default())
-            .await
-            .unwrap()
-            .into_inner()
-            .diagnostics,
-        "OpenEphemeralResource",
-    );
-    names_rpc(
-        &c.renew_ephemeral_resource(pb::renew_ephemeral_resource::Request::default())
-            .await
-            .unwrap()
-            .into_inner()
-            .diagnostics,
-        "RenewEphemeralResource",
-    );
-    names_rpc(
-        &c.close_ephemeral_resource(pb::close_ephemeral_resource::Request::default())
-            .await
-            .unwrap()
-            .into_inner()
-            .diagnostics,
-        "CloseEphemeralResource",
-    );
-    names_rpc(
         &c.validate_list_resource_config(pb::validate_list_resource_config::Request::default())
             .await
             .unwrap()
@@ -1318,22 +1297,6 @@ async fn every_other_rpc_answers() {
             .diagnostics,
         "DeleteState",
     );
-    names_rpc(
-        &c.plan_action(pb::plan_action::Request::default())
-            .await
-            .unwrap()
-            .into_inner()
-            .diagnostics,
-        "PlanAction",
-    );
-    names_rpc(
-        &c.validate_action_config(pb::validate_action_config::Request::default())
-            .await
-            .unwrap()
-            .into_inner()
-            .diagnostics,
-        "ValidateActionConfig",
-    );
 
     let mut list = c
         .list_resource(pb::list_resource::Request::default())
@@ -1355,17 +1318,6 @@ async fn every_other_rpc_answers() {
         "ReadStateBytes",
     );
     assert!(read.next().await.is_none());
-    let mut invoke = c
-        .invoke_action(pb::invoke_action::Request::default())
-        .await
-        .unwrap()
-        .into_inner();
-    match invoke.next().await.unwrap().unwrap().r#type.unwrap() {
-        pb::invoke_action::event::Type::Completed(done) => {
-            names_rpc(&done.diagnostics, "InvokeAction")
-        }
-        other => panic!("{other:?}"),
-    }
     let chunks = tokio_stream::iter(vec![pb::write_state_bytes::RequestChunk::default()]);
     names_rpc(
         &c.write_state_bytes(chunks)
@@ -1376,7 +1328,42 @@ async fn every_other_rpc_answers() {
         "WriteStateBytes",
     );
 
-    // data source and resource RPCs for types that do not exist
+    // type-bound RPCs for types that do not exist
+    let unknown_type = |diags: &[pb::Diagnostic], kind: &str| {
+        assert_eq!(summaries(diags), [format!("Unknown {kind} Type")]);
+    };
+    let ve = c
+        .validate_ephemeral_resource_config(
+            pb::validate_ephemeral_resource_config::Request::default(),
+        )
+        .await
+        .unwrap()
+        .into_inner();
+    unknown_type(&ve.diagnostics, "Ephemeral Resource");
+    let oe = c
+        .open_ephemeral_resource(pb::open_ephemeral_resource::Request::default())
+        .await
+        .unwrap()
+        .into_inner();
+    unknown_type(&oe.diagnostics, "Ephemeral Resource");
+    let ce = c
+        .close_ephemeral_resource(pb::close_ephemeral_resource::Request::default())
+        .await
+        .unwrap()
+        .into_inner();
+    unknown_type(&ce.diagnostics, "Ephemeral Resource");
+    let va = c
+        .validate_action_config(pb::validate_action_config::Request::default())
+        .await
+        .unwrap()
+        .into_inner();
+    unknown_type(&va.diagnostics, "Action");
+    let pa = c
+        .plan_action(pb::plan_action::Request::default())
+        .await
+        .unwrap()
+        .into_inner();
+    unknown_type(&pa.diagnostics, "Action");
     let rd = c
         .read_data_source(pb::read_data_source::Request {
             type_name: "x".into(),

@@ -4,7 +4,8 @@
 //! - [`schema`]: schemas of providers, resources and data sources.
 //! - [`validators`], [`plan_modifiers`]: reusable per-attribute behaviour.
 //! - [`diagnostics`]: errors and warnings with attribute paths.
-//! - [`provider`], [`resource`], [`data_source`]: the traits a provider implements.
+//! - [`provider`], [`resource`], [`data_source`], [`ephemeral_resource`], [`action`]: the
+//!   traits a provider implements.
 //! - [`context`]: the provider data and cancellation token every operation receives.
 //! - [`values`]: helpers over [`crate::cty::Value`].
 //! - [`attributes`]: typed reads of a type's attributes, for its model struct.
@@ -28,11 +29,37 @@
 //! the check that a plan honours the configuration, the checks after apply (state present,
 //! wholly known, equal to every known planned value), state upgrade for the current schema
 //! version, and interruption. Report failures as diagnostics on the attribute they concern.
+//!
+//! # Writing an ephemeral resource
+//!
+//! Implement [`ephemeral_resource::EphemeralResource`] (Terraform ≥ 1.10) and register it in
+//! the provider's `ephemeral_resources()`. `open` receives a wholly known configuration and
+//! fills in the computed attributes of `resp.result`, which starts as the configuration; the
+//! engine refuses a result with unknown values or a changed configured value. The result
+//! reaches other provider blocks and write-only arguments but never plan or state, so it is
+//! the place for credentials (mark them `sensitive`). Set `renew_at` only if `renew` can
+//! extend what was opened: a renewal cannot change the result, so anything that expires
+//! and cannot be extended (an `AssumeRoot` session) is documented with its lifetime instead.
+//! Put in `private` what `close` needs; `close` always receives the private data `open`
+//! answered, a renewal's only reaches the next renewal. An `open` that fails is never
+//! closed, so release what it acquired before returning the error.
+//!
+//! # Writing an action
+//!
+//! Implement [`action::Action`] (Terraform ≥ 1.14) and register it in the provider's
+//! `actions()`. `validate_config` and `plan` see a configuration that may hold unknown values;
+//! `invoke` sees it wholly known. Report each step with `progress.send(..)` as it is done
+//! (one line per change made), and record failures in `resp.diagnostics`: the engine sends
+//! them as the single completion once `invoke` returns, or with its "Operation interrupted"
+//! error when `StopProvider` drops the action at an await point, so the progress lines are
+//! the record of what was done. Actions have no state: make `invoke` safe to run again.
 
+pub mod action;
 pub mod attributes;
 pub mod context;
 pub mod data_source;
 pub mod diagnostics;
+pub mod ephemeral_resource;
 pub mod plan_modifiers;
 pub mod provider;
 pub mod resource;

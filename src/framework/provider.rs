@@ -5,8 +5,10 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use crate::cty::Value;
+use crate::framework::action::Action;
 use crate::framework::data_source::DataSource;
 use crate::framework::diagnostics::Diagnostics;
+use crate::framework::ephemeral_resource::EphemeralResource;
 use crate::framework::resource::Resource;
 use crate::framework::schema::Schema;
 
@@ -68,4 +70,14 @@ pub trait Provider: Send + Sync + 'static {
 
     /// The data source types, read once when the server starts.
     fn data_sources(&self) -> Vec<Arc<dyn DataSource<Self::Data>>>;
+
+    /// The ephemeral resource types (Terraform ≥ 1.10), read once when the server starts.
+    fn ephemeral_resources(&self) -> Vec<Arc<dyn EphemeralResource<Self::Data>>> {
+        Vec::new()
+    }
+
+    /// The action types (Terraform ≥ 1.14), read once when the server starts.
+    fn actions(&self) -> Vec<Arc<dyn Action<Self::Data>>> {
+        Vec::new()
+    }
 }

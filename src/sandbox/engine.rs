@@ -279,6 +279,7 @@ impl Sandbox {
         }
         let latency = lock(&self.faults).latency(operation);
         if !latency.is_zero() {
+            lock(&self.requests).delaying(operation);
             tokio::time::sleep(latency).await;
         }
         let mutating = service == Service::Organizations && organizations::is_mutating(operation);

@@ -12,6 +12,10 @@ pub struct OperationCount {
     pub succeeded: u64,
     /// Error answers by error code (injected faults included).
     pub errors: BTreeMap<String, u64>,
+    /// Requests the latency fault held back, counted when the delay starts: a request still
+    /// waiting shows here before it shows in `total`.
+    #[serde(default)]
+    pub delayed: u64,
 }
 
 /// Every request the sandbox answered, by operation, account and access key.
@@ -42,5 +46,13 @@ impl RequestLog {
             *self.accounts.entry(account.to_owned()).or_default() += 1;
             *self.access_keys.entry(key.to_owned()).or_default() += 1;
         }
+    }
+
+    /// Records that the latency fault starts holding back a request for `operation`.
+    pub fn delaying(&mut self, operation: &str) {
+        self.operations
+            .entry(operation.to_owned())
+            .or_default()
+            .delayed += 1;
     }
 }

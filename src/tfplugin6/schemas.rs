@@ -33,6 +33,18 @@ pub fn get_metadata<P: Provider>(server: &Server<P>) -> pb::get_metadata::Respon
                 type_name: data_source.type_name().to_owned(),
             })
             .collect(),
+        ephemeral_resources: server
+            .ephemeral_resources()
+            .map(|ephemeral| pb::get_metadata::EphemeralMetadata {
+                type_name: ephemeral.type_name().to_owned(),
+            })
+            .collect(),
+        actions: server
+            .actions()
+            .map(|action| pb::get_metadata::ActionMetadata {
+                type_name: action.type_name().to_owned(),
+            })
+            .collect(),
         ..Default::default()
     }
 }
@@ -48,6 +60,21 @@ pub fn get_provider_schema<P: Provider>(server: &Server<P>) -> pb::get_provider_
         data_source_schemas: server
             .data_sources()
             .map(|d| (d.type_name().to_owned(), schema(d.schema())))
+            .collect(),
+        ephemeral_resource_schemas: server
+            .ephemeral_resources()
+            .map(|e| (e.type_name().to_owned(), schema(e.schema())))
+            .collect(),
+        // Terraform dereferences `schema` unchecked (`convert.ProtoToActionSchema`).
+        action_schemas: server
+            .actions()
+            .map(|a| {
+                let config = Some(schema(a.schema()));
+                (
+                    a.type_name().to_owned(),
+                    pb::ActionSchema { schema: config },
+                )
+            })
             .collect(),
         provider_meta: Some(pb::Schema {
             version: 0,

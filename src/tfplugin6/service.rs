@@ -1,12 +1,15 @@
 //! The `tfplugin6.Provider` gRPC service. An RPC the provider serves delegates to its group's
-//! file ([`schemas`], [`provider_rpcs`], [`resources`], [`data_sources`]); an unsupported one
+//! file ([`schemas`], [`provider_rpcs`], [`resources`], [`data_sources`],
+//! [`ephemeral_resources`], [`actions`]); an unsupported one
 //! answers here with [`unsupported_pb`]'s diagnostic, or through [`unsupported`] when its
 //! answer is a stream or names the called function.
 
 use tonic::{Request, Response, Status, Streaming};
 
 use super::unsupported::{OneShot, unsupported_pb};
-use super::{data_sources, provider_rpcs, resources, schemas, unsupported};
+use super::{
+    actions, data_sources, ephemeral_resources, provider_rpcs, resources, schemas, unsupported,
+};
 use crate::framework::provider::Provider;
 use crate::framework::server::Server;
 use crate::plugin::MAX_MESSAGE_SIZE;
@@ -185,40 +188,38 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
 
     async fn validate_ephemeral_resource_config(
         &self,
-        _: Request<pb::validate_ephemeral_resource_config::Request>,
+        req: Request<pb::validate_ephemeral_resource_config::Request>,
     ) -> Reply<pb::validate_ephemeral_resource_config::Response> {
-        ok(pb::validate_ephemeral_resource_config::Response {
-            diagnostics: unsupported_pb("ValidateEphemeralResourceConfig"),
-        })
+        let req = req.into_inner();
+        tracing::debug!(type_name = %req.type_name, "ValidateEphemeralResourceConfig");
+        ok(ephemeral_resources::validate_ephemeral_resource_config(&self.server, req).await)
     }
 
     async fn open_ephemeral_resource(
         &self,
-        _: Request<pb::open_ephemeral_resource::Request>,
+        req: Request<pb::open_ephemeral_resource::Request>,
     ) -> Reply<pb::open_ephemeral_resource::Response> {
-        ok(pb::open_ephemeral_resource::Response {
-            diagnostics: unsupported_pb("OpenEphemeralResource"),
-            ..Default::default()
-        })
+        let req = req.into_inner();
+        tracing::debug!(type_name = %req.type_name, "OpenEphemeralResource");
+        ok(ephemeral_resources::open_ephemeral_resource(&self.server, req).await)
     }
 
     async fn renew_ephemeral_resource(
         &self,
-        _: Request<pb::renew_ephemeral_resource::Request>,
+        req: Request<pb::renew_ephemeral_resource::Request>,
     ) -> Reply<pb::renew_ephemeral_resource::Response> {
-        ok(pb::renew_ephemeral_resource::Response {
-            diagnostics: unsupported_pb("RenewEphemeralResource"),
-            ..Default::default()
-        })
+        let req = req.into_inner();
+        tracing::debug!(type_name = %req.type_name, "RenewEphemeralResource");
+        ok(ephemeral_resources::renew_ephemeral_resource(&self.server, req).await)
     }
 
     async fn close_ephemeral_resource(
         &self,
-        _: Request<pb::close_ephemeral_resource::Request>,
+        req: Request<pb::close_ephemeral_resource::Request>,
     ) -> Reply<pb::close_ephemeral_resource::Response> {
-        ok(pb::close_ephemeral_resource::Response {
-            diagnostics: unsupported_pb("CloseEphemeralResource"),
-        })
+        let req = req.into_inner();
+        tracing::debug!(type_name = %req.type_name, "CloseEphemeralResource");
+        ok(ephemeral_resources::close_ephemeral_resource(&self.server, req).await)
     }
 
     type ListResourceStream = OneShot<pb::list_resource::Event>;
@@ -331,30 +332,31 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
 
     async fn plan_action(
         &self,
-        _: Request<pb::plan_action::Request>,
+        req: Request<pb::plan_action::Request>,
     ) -> Reply<pb::plan_action::Response> {
-        ok(pb::plan_action::Response {
-            diagnostics: unsupported_pb("PlanAction"),
-            deferred: None,
-        })
+        let req = req.into_inner();
+        tracing::debug!(action_type = %req.action_type, "PlanAction");
+        ok(actions::plan_action(&self.server, req).await)
     }
 
-    type InvokeActionStream = OneShot<pb::invoke_action::Event>;
+    type InvokeActionStream = actions::InvokeActionStream;
 
     async fn invoke_action(
         &self,
-        _: Request<pb::invoke_action::Request>,
+        req: Request<pb::invoke_action::Request>,
     ) -> Reply<Self::InvokeActionStream> {
-        ok(unsupported::invoke_action())
+        let req = req.into_inner();
+        tracing::debug!(action_type = %req.action_type, "InvokeAction");
+        ok(actions::invoke_action(&self.server, req))
     }
 
     async fn validate_action_config(
         &self,
-        _: Request<pb::validate_action_config::Request>,
+        req: Request<pb::validate_action_config::Request>,
     ) -> Reply<pb::validate_action_config::Response> {
-        ok(pb::validate_action_config::Response {
-            diagnostics: unsupported_pb("ValidateActionConfig"),
-        })
+        let req = req.into_inner();
+        tracing::debug!(type_name = %req.type_name, "ValidateActionConfig");
+        ok(actions::validate_action_config(&self.server, req).await)
     }
 
     async fn stop_provider(

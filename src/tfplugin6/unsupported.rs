@@ -48,16 +48,6 @@ pub fn read_state_bytes() -> OneShot<pb::read_state_bytes::Response> {
     })
 }
 
-/// InvokeAction: one "completed" event carrying the diagnostic.
-pub fn invoke_action() -> OneShot<pb::invoke_action::Event> {
-    use pb::invoke_action::event::{Completed, Type};
-    one(pb::invoke_action::Event {
-        r#type: Some(Type::Completed(Completed {
-            diagnostics: unsupported_pb("InvokeAction"),
-        })),
-    })
-}
-
 /// CallFunction: the provider has no functions.
 pub fn call_function(name: &str) -> pb::call_function::Response {
     pb::call_function::Response {

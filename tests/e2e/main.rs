@@ -4,6 +4,7 @@
 mod delegated_admin;
 mod errors;
 mod examples;
+mod interruptions;
 mod organization_features;
 mod protocol;
 mod release;

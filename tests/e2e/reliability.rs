@@ -92,7 +92,7 @@ resource "centralroot_delegated_admin" "admin" {{
 }
 
 /// The accounts registered for IAM in the sandbox.
-fn registered(fixture: &SandboxFixture) -> BTreeSet<String> {
+pub fn registered(fixture: &SandboxFixture) -> BTreeSet<String> {
     fixture
         .state()
         .delegated_administrators
@@ -103,7 +103,7 @@ fn registered(fixture: &SandboxFixture) -> BTreeSet<String> {
 }
 
 /// The account ids of the delegated administrators in state.
-fn in_state(ws: &Workspace) -> BTreeSet<String> {
+pub fn in_state(ws: &Workspace) -> BTreeSet<String> {
     ws.resources()
         .iter()
         .filter(|r| r["type"] == "centralroot_delegated_admin")
@@ -206,7 +206,7 @@ fn server_errors_every_fifth_call_converge() {
 
 #[test]
 fn latency_of_300_ms_converges() {
-    converges_under(
+    let fixture = converges_under(
         terraform_1_15(),
         "fault-latency",
         seed_with_trusted_access(),
@@ -216,6 +216,17 @@ fn latency_of_300_ms_converges() {
         },
         false,
     );
+    // Every operation is eligible, so every request answered was held back first.
+    let requests = fixture.requests();
+    assert!(requests.total > 0, "no request reached the sandbox");
+    for (operation, count) in &requests.operations {
+        assert!(
+            count.delayed >= count.total,
+            "{operation}: {} of {} requests delayed",
+            count.delayed,
+            count.total
+        );
+    }
 }
 
 #[test]
@@ -320,7 +331,7 @@ fn provider_below(ancestor: u32) -> Option<u32> {
 
 /// Waits until `running` has printed `needle` on stdout `times` times.
 #[track_caller]
-fn wait_for_output(running: &Running, needle: &str, times: usize) {
+pub fn wait_for_output(running: &Running, needle: &str, times: usize) {
     let deadline = Instant::now() + Duration::from_secs(60);
     while running.stdout_so_far().matches(needle).count() < times {
         assert!(
@@ -341,7 +352,7 @@ fn state_file(ws: &Workspace) -> Value {
 }
 
 /// Sends `signal` to `pid`, or to the process group `pid` leads when `group` is set.
-fn signal(pid: u32, signal: i32, group: bool) {
+pub fn signal(pid: u32, signal: i32, group: bool) {
     let pid = libc::pid_t::try_from(pid).expect("pid fits pid_t");
     let pid = if group { -pid } else { pid };
     // SAFETY: kill(2) on a process (or, negative, a process group) this test started.

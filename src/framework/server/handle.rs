@@ -5,9 +5,10 @@ use std::sync::Arc;
 use crate::cty::Type;
 use crate::framework::schema::Schema;
 
-/// A served type (the provider block, a resource or a data source) resolved once at start:
-/// its schema, the value type every request of that type decodes to (derived from the
-/// schema once instead of on every RPC), and the implementation the engine calls.
+/// A served type (the provider block, a resource, data source, ephemeral resource or action)
+/// resolved once at start: its schema, the value type every request of that type decodes to
+/// (derived from the schema once instead of on every RPC), and the implementation the engine
+/// calls.
 pub struct Handle<T: ?Sized> {
     type_name: &'static str,
     schema: Schema,

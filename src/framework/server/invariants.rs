@@ -48,30 +48,63 @@ pub(crate) fn check_applied(operation: &str, planned: &Value, state: &Value) -> 
 /// "produced an invalid plan".
 pub(crate) fn check_plan(schema: &Schema, config: &Value, planned: &Value) -> Diagnostics {
     let mut diags = Diagnostics::new();
-    let mut planned = planned.clone();
+    for path in config_mismatches(schema, config, planned) {
+        diags.attribute_error(
+            path,
+            "Planned Value Differs From Configuration",
+            "The resource planned a value other than the configured one for this attribute. \
+             This is a bug in the provider, please report it.",
+        );
+    }
+    diags
+}
+
+/// Paths where `value` breaks the configuration, as Terraform checks plans and opened
+/// ephemeral results (`objchange.AssertPlanValid`): a value the configuration sets must be
+/// kept (unknown stays unknown); only computed attributes left null may be filled in.
+pub(crate) fn config_mismatches(
+    schema: &Schema,
+    config: &Value,
+    value: &Value,
+) -> Vec<AttributePath> {
+    let mut paths = Vec::new();
+    let mut value = value.clone();
     walk(
         &schema.block,
         &AttributePath::default(),
         config,
         None,
-        &mut planned,
-        &mut |path, attr, cfg, _, plan| {
+        &mut value,
+        &mut |path, attr, cfg, _, val| {
             let must_follow_config = !attr.mode().is_computed() || !cfg.is_null();
             let follows = if cfg.is_unknown() {
-                plan.is_unknown()
+                val.is_unknown()
             } else {
-                cfg.semantically_equal(plan)
+                cfg.semantically_equal(val)
             };
             if must_follow_config && !follows {
-                diags.attribute_error(
-                path.clone(),
-                "Planned Value Differs From Configuration",
-                "The resource planned a value other than the configured one for this attribute. \
-                 This is a bug in the provider, please report it.",
-            );
+                paths.push(path.clone());
             }
         },
     );
+    paths
+}
+
+/// Errors for every unknown value in a configuration that must be wholly known when
+/// `operation` runs. Terraform never sends one; this keeps a type from ever seeing it.
+pub(crate) fn check_known_config(operation: &str, config: &Value) -> Diagnostics {
+    let mut diags = Diagnostics::new();
+    for path in unknown_paths(config, &AttributePath::default()) {
+        diags.attribute_error(
+            path,
+            "Unknown Configuration Value",
+            format!(
+                "Terraform sent {operation} a configuration with this value still unknown, \
+                 so it was not run. Terraform should wait until the value is known: this is \
+                 a bug in Terraform or in the caller, please report it."
+            ),
+        );
+    }
     diags
 }
 

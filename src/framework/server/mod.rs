@@ -14,28 +14,42 @@
 //!   else the answer is an error diagnostic rather than a result Terraform would reject;
 //! - whatever a create or update recorded in its response before it failed or was interrupted
 //!   is the state Terraform receives, so nothing done remotely is lost (see [`Change`]);
+//! - an opened ephemeral resource's result is wholly known and keeps its configuration, and
+//!   neither `open` nor an action's `invoke` ever sees an unknown configuration value;
+//! - every action invocation streams its progress and ends with exactly one completion
+//!   (see [`ActionEvents`]);
 //! - `StopProvider` interrupts every operation in flight with an error diagnostic.
 
 mod apply_resource_change;
+mod close_ephemeral_resource;
 mod configure_provider;
 mod get_provider_schema;
 mod handle;
 mod import_resource_state;
 mod invariants;
+mod invoke_action;
+mod open_ephemeral_resource;
+mod plan_action;
 mod plan_resource_change;
 pub mod planning;
 mod read_data_source;
 mod read_resource;
+mod renew_ephemeral_resource;
 mod stop_provider;
 mod upgrade_resource_state;
+mod validate_action_config;
 mod validate_config;
+mod validate_ephemeral_resource_config;
 mod validation;
 
+#[cfg(test)]
+mod ephemeral_action_tests;
 #[cfg(test)]
 mod tests;
 
 pub use apply_resource_change::{ApplyResourceChangeResponse, Change};
 pub use handle::Handle;
+pub use invoke_action::ActionEvents;
 
 use std::collections::BTreeMap;
 use std::future::Future;
@@ -43,9 +57,11 @@ use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
 use tokio_util::sync::CancellationToken;
 
+use crate::framework::action::Action;
 use crate::framework::context::Context;
 use crate::framework::data_source::DataSource;
 use crate::framework::diagnostics::Diagnostic;
+use crate::framework::ephemeral_resource::EphemeralResource;
 use crate::framework::provider::Provider;
 use crate::framework::resource::Resource;
 
@@ -54,6 +70,12 @@ pub type ResourceHandle<D> = Handle<dyn Resource<D>>;
 
 /// A data source type as the engine serves it.
 pub type DataSourceHandle<D> = Handle<dyn DataSource<D>>;
+
+/// An ephemeral resource type as the engine serves it.
+pub type EphemeralResourceHandle<D> = Handle<dyn EphemeralResource<D>>;
+
+/// An action type as the engine serves it.
+pub type ActionHandle<D> = Handle<dyn Action<D>>;
 
 /// The engine serving one provider.
 ///
@@ -65,6 +87,8 @@ pub struct Server<P: Provider> {
     provider: Handle<P>,
     resources: BTreeMap<&'static str, ResourceHandle<P::Data>>,
     data_sources: BTreeMap<&'static str, DataSourceHandle<P::Data>>,
+    ephemeral_resources: BTreeMap<&'static str, EphemeralResourceHandle<P::Data>>,
+    actions: BTreeMap<&'static str, ActionHandle<P::Data>>,
     data: RwLock<Option<Arc<P::Data>>>,
     cancellation: Mutex<CancellationToken>,
 }
@@ -88,10 +112,28 @@ impl<P: Provider> Server<P> {
                 (name, Handle::new(name, data_source.schema(), data_source))
             })
             .collect();
+        let ephemeral_resources = provider
+            .ephemeral_resources()
+            .into_iter()
+            .map(|ephemeral| {
+                let name = ephemeral.type_name();
+                (name, Handle::new(name, ephemeral.schema(), ephemeral))
+            })
+            .collect();
+        let actions = provider
+            .actions()
+            .into_iter()
+            .map(|action| {
+                let name = action.type_name();
+                (name, Handle::new(name, action.schema(), action))
+            })
+            .collect();
         Self {
             provider: Handle::new(provider.type_name(), provider.schema(), Arc::new(provider)),
             resources,
             data_sources,
+            ephemeral_resources,
+            actions,
             data: RwLock::new(None),
             cancellation: Mutex::new(CancellationToken::new()),
         }
@@ -117,6 +159,24 @@ impl<P: Provider> Server<P> {
             .ok_or_else(|| unknown_type("Data Source", type_name))
     }
 
+    /// Ephemeral resource type `type_name`, or the diagnostic that answers a request for an
+    /// unknown type.
+    pub fn ephemeral_resource(
+        &self,
+        type_name: &str,
+    ) -> Result<&EphemeralResourceHandle<P::Data>, Diagnostic> {
+        self.ephemeral_resources
+            .get(type_name)
+            .ok_or_else(|| unknown_type("Ephemeral Resource", type_name))
+    }
+
+    /// Action type `type_name`, or the diagnostic that answers a request for an unknown type.
+    pub fn action(&self, type_name: &str) -> Result<&ActionHandle<P::Data>, Diagnostic> {
+        self.actions
+            .get(type_name)
+            .ok_or_else(|| unknown_type("Action", type_name))
+    }
+
     /// Every resource type, by name.
     pub fn resources(&self) -> impl Iterator<Item = &ResourceHandle<P::Data>> {
         self.resources.values()
@@ -125,6 +185,16 @@ impl<P: Provider> Server<P> {
     /// Every data source type, by name.
     pub fn data_sources(&self) -> impl Iterator<Item = &DataSourceHandle<P::Data>> {
         self.data_sources.values()
+    }
+
+    /// Every ephemeral resource type, by name.
+    pub fn ephemeral_resources(&self) -> impl Iterator<Item = &EphemeralResourceHandle<P::Data>> {
+        self.ephemeral_resources.values()
+    }
+
+    /// Every action type, by name.
+    pub fn actions(&self) -> impl Iterator<Item = &ActionHandle<P::Data>> {
+        self.actions.values()
     }
 
     /// What `ConfigureProvider` built, once it succeeded.

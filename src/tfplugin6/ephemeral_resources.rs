@@ -1,0 +1,140 @@
+//! ValidateEphemeralResourceConfig, OpenEphemeralResource, RenewEphemeralResource,
+//! CloseEphemeralResource: each looks its type up once, decodes against the handle's value
+//! type, calls the engine with the handle and encodes the answer with it.
+//!
+//! Terraform reads `private` as it comes (`internal/plugin6/grpc_provider.go`): an absent
+//! field becomes nil for the next Renew or Close, so a private value always goes out set.
+
+use std::time::SystemTime;
+
+use super::convert::diagnostics::diagnostics;
+use super::convert::dynamic_value::{decode, encode};
+use crate::framework::diagnostics::Diagnostics;
+use crate::framework::ephemeral_resource::{
+    CloseRequest, OpenRequest, RenewRequest, ValidateConfigRequest,
+};
+use crate::framework::provider::Provider;
+use crate::framework::server::Server;
+use crate::tfplugin6 as pb;
+
+fn timestamp(at: Option<SystemTime>) -> Option<prost_types::Timestamp> {
+    at.map(prost_types::Timestamp::from)
+}
+
+pub async fn validate_ephemeral_resource_config<P: Provider>(
+    server: &Server<P>,
+    req: pb::validate_ephemeral_resource_config::Request,
+) -> pb::validate_ephemeral_resource_config::Response {
+    let diags = match server
+        .ephemeral_resource(&req.type_name)
+        .and_then(|ephemeral| {
+            let config = decode(req.config.as_ref(), ephemeral.value_type(), "configuration")?;
+            Ok((ephemeral, ValidateConfigRequest { config }))
+        }) {
+        Ok((ephemeral, req)) => {
+            server
+                .validate_ephemeral_resource_config(ephemeral, req)
+                .await
+                .diagnostics
+        }
+        Err(diag) => Diagnostics::from(diag),
+    };
+    pb::validate_ephemeral_resource_config::Response {
+        diagnostics: diagnostics(&diags),
+    }
+}
+
+/// `client_capabilities.deferral_allowed` is not read: the engine never defers.
+pub async fn open_ephemeral_resource<P: Provider>(
+    server: &Server<P>,
+    req: pb::open_ephemeral_resource::Request,
+) -> pb::open_ephemeral_resource::Response {
+    let decoded = server
+        .ephemeral_resource(&req.type_name)
+        .and_then(|ephemeral| {
+            let config = decode(req.config.as_ref(), ephemeral.value_type(), "configuration")?;
+            Ok((ephemeral, config))
+        });
+    let (ephemeral, config) = match decoded {
+        Ok(decoded) => decoded,
+        Err(diag) => {
+            return pb::open_ephemeral_resource::Response {
+                diagnostics: diagnostics(&Diagnostics::from(diag)),
+                ..Default::default()
+            };
+        }
+    };
+    let resp = server
+        .open_ephemeral_resource(ephemeral, OpenRequest { config })
+        .await;
+    let mut diags = resp.diagnostics;
+    let result = if diags.has_errors() {
+        None
+    } else {
+        match encode(
+            &resp.result,
+            ephemeral.value_type(),
+            "ephemeral resource result",
+        ) {
+            Ok(dv) => Some(dv),
+            Err(diag) => {
+                diags.push(diag);
+                None
+            }
+        }
+    };
+    let opened = result.is_some();
+    pb::open_ephemeral_resource::Response {
+        diagnostics: diagnostics(&diags),
+        renew_at: timestamp(resp.renew_at.filter(|_| opened)),
+        result,
+        private: opened.then_some(resp.private),
+        deferred: None,
+    }
+}
+
+pub async fn renew_ephemeral_resource<P: Provider>(
+    server: &Server<P>,
+    req: pb::renew_ephemeral_resource::Request,
+) -> pb::renew_ephemeral_resource::Response {
+    let ephemeral = match server.ephemeral_resource(&req.type_name) {
+        Ok(ephemeral) => ephemeral,
+        Err(diag) => {
+            return pb::renew_ephemeral_resource::Response {
+                diagnostics: diagnostics(&Diagnostics::from(diag)),
+                renew_at: None,
+                private: req.private,
+            };
+        }
+    };
+    let renew = RenewRequest {
+        private: req.private.unwrap_or_default(),
+    };
+    let resp = server.renew_ephemeral_resource(ephemeral, renew).await;
+    pb::renew_ephemeral_resource::Response {
+        diagnostics: diagnostics(&resp.diagnostics),
+        renew_at: timestamp(resp.renew_at),
+        private: Some(resp.private),
+    }
+}
+
+pub async fn close_ephemeral_resource<P: Provider>(
+    server: &Server<P>,
+    req: pb::close_ephemeral_resource::Request,
+) -> pb::close_ephemeral_resource::Response {
+    let diags = match server.ephemeral_resource(&req.type_name) {
+        Ok(ephemeral) => {
+            let close = CloseRequest {
+                private: req.private.unwrap_or_default(),
+            };
+            server
+                .close_ephemeral_resource(ephemeral, close)
+                .await
+                .diagnostics
+        }
+        Err(diag) => Diagnostics::from(diag),
+    };
+    pb::close_ephemeral_resource::Response {
+        diagnostics: diagnostics(&diags),
+    }
+}
