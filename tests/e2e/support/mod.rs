@@ -10,7 +10,6 @@
 //! - [`diagnostics`]: diagnostics from `terraform validate -json`.
 //! - [`sandbox`]: an in-process sandbox the Terraform runs talk to, with its controls.
 
-
 pub mod diagnostics;
 pub mod run;
 pub mod sandbox;
