@@ -5,7 +5,11 @@
 //! The scripts package the debug binary cargo built for the tests (`RELEASE_BINARY`): a release
 //! build would cost minutes, and the packaging, checksums, layout and installation are what is
 //! under test here, not the optimizer. Everything is written into temporary directories.
+//!
+//! Signing runs the real `gpg` with a throwaway key in a temporary keyring; `scripts/test.sh`
+//! installs gpg where it is missing, and these tests fail, never skip, without it.
 
+use std::ffi::OsStr;
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
@@ -71,13 +75,20 @@ impl Output {
 
 /// Runs `program` in `dir` with `env` added to an environment free of the release variables a
 /// developer may have exported.
-fn run(program: &Path, args: &[&str], dir: &Path, env: &[(&str, &Path)]) -> Output {
+fn run(program: &Path, args: &[&str], dir: &Path, env: &[(&str, &OsStr)]) -> Output {
     let output = Command::new(program)
         .args(args)
         .current_dir(dir)
         .env_remove("RELEASE_BINARY")
         .env_remove("RELEASE_SKIP_BUILD")
         .env_remove("RELEASE_DIST_DIR")
+        .env_remove("RELEASE_GPG_KEY")
+        .env_remove("RELEASE_GPG_PASSPHRASE")
+        .env_remove("GNUPGHOME")
+        // No pinentry may ask a person: a key that needs a passphrase gets it from the test.
+        .env_remove("GPG_TTY")
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
         .envs(env.iter().map(|(key, value)| (key, value)))
         .output()
         .unwrap_or_else(|err| panic!("cannot run {}: {err}", program.display()));
@@ -90,18 +101,27 @@ fn run(program: &Path, args: &[&str], dir: &Path, env: &[(&str, &Path)]) -> Outp
 
 /// `scripts/release.sh` packaging `binary` into `dist_root/<version>/`.
 fn release(binary: &Path, dist_root: &Path) -> Output {
-    run(
-        &repo().join("scripts/release.sh"),
-        &[],
-        repo(),
-        &[("RELEASE_BINARY", binary), ("RELEASE_DIST_DIR", dist_root)],
-    )
+    release_with(binary, dist_root, &[], &[])
+}
+
+/// [`release`] with arguments and more environment (the signing key, say).
+fn release_with(binary: &Path, dist_root: &Path, args: &[&str], env: &[(&str, &OsStr)]) -> Output {
+    let mut env = env.to_vec();
+    env.push(("RELEASE_BINARY", binary.as_os_str()));
+    env.push(("RELEASE_DIST_DIR", dist_root.as_os_str()));
+    run(&repo().join("scripts/release.sh"), args, repo(), &env)
 }
 
 /// Releases the test binary into `dist_root` and returns the directory the script printed.
 #[track_caller]
 fn release_ok(dist_root: &Path) -> PathBuf {
     let output = release(Path::new(PROVIDER_BINARY), dist_root);
+    assert_released(&output, dist_root)
+}
+
+/// Checks that a release succeeded and printed `dist_root/<version>` last; returns that.
+#[track_caller]
+fn assert_released(output: &Output, dist_root: &Path) -> PathBuf {
     output.assert_success("scripts/release.sh");
     let printed = output.stdout.lines().last().unwrap_or_default();
     let expected = dist_root.join(VERSION);
@@ -215,7 +235,14 @@ fn locked(lock_file: &str, address: &str) -> (String, Vec<String>) {
 #[test]
 fn release_writes_the_registry_layout() {
     let temp = TempDir::new().expect("temporary directory");
-    let dist = release_ok(&temp.path().join("dist"));
+    let dist_root = temp.path().join("dist");
+    let output = release(Path::new(PROVIDER_BINARY), &dist_root);
+    let dist = assert_released(&output, &dist_root);
+    assert!(
+        output.stderr.contains("RELEASE_GPG_KEY is not set"),
+        "release.sh did not say that it skipped signing:\n{}",
+        output.stderr
+    );
 
     let sums = format!("{NAME}_{VERSION}_SHA256SUMS");
     let manifest = format!("{NAME}_{VERSION}_manifest.json");
@@ -303,6 +330,321 @@ fn release_refuses_a_binary_of_another_version() {
         output.stderr
     );
     assert!(!dist_root.exists(), "release.sh wrote into {dist_root:?}");
+}
+
+/// A temporary GnuPG home holding one throwaway RSA signing key, the kind the Terraform
+/// Registry accepts. The gpg-agent it starts is stopped on drop.
+struct Keyring {
+    home: TempDir,
+    fingerprint: String,
+}
+
+impl Keyring {
+    fn new(passphrase: &str) -> Self {
+        let installed = Command::new("gpg").arg("--version").output();
+        assert!(
+            installed.is_ok_and(|output| output.status.success()),
+            "gpg is not installed; scripts/install-tools.sh installs it"
+        );
+        let home = TempDir::new().expect("temporary GnuPG home");
+        let mut keyring = Self {
+            home,
+            fingerprint: String::new(),
+        };
+        keyring
+            .gpg(&[
+                "--pinentry-mode",
+                "loopback",
+                "--passphrase",
+                passphrase,
+                "--quick-gen-key",
+                "centralroot release test <release-test@example.invalid>",
+                "rsa2048",
+                "sign",
+                "never",
+            ])
+            .assert_success("gpg --quick-gen-key");
+        let listing = keyring.gpg(&["--with-colons", "--list-secret-keys"]);
+        listing.assert_success("gpg --list-secret-keys");
+        keyring.fingerprint = listing
+            .stdout
+            .lines()
+            .find_map(|line| line.strip_prefix("fpr:"))
+            .and_then(|rest| rest.split(':').find(|field| !field.is_empty()))
+            .unwrap_or_else(|| panic!("no fingerprint in:\n{}", listing.stdout))
+            .to_owned();
+        // The agent caches the passphrase it was just given; a signature must not rely on that.
+        keyring.stop_agent();
+        keyring
+    }
+
+    fn gpg(&self, args: &[&str]) -> Output {
+        let mut all = vec!["--batch"];
+        all.extend_from_slice(args);
+        run(
+            Path::new("gpg"),
+            &all,
+            self.home.path(),
+            &[("GNUPGHOME", self.home.path().as_os_str())],
+        )
+    }
+
+    /// `gpg --verify signature data`.
+    fn verify(&self, signature: &Path, data: &Path) -> Output {
+        let signature = signature.display().to_string();
+        let data = data.display().to_string();
+        self.gpg(&["--verify", &signature, &data])
+    }
+
+    /// The environment that makes `release.sh` sign with this key.
+    fn release_env(&self) -> Vec<(&str, &OsStr)> {
+        vec![
+            ("GNUPGHOME", self.home.path().as_os_str()),
+            ("RELEASE_GPG_KEY", OsStr::new(&self.fingerprint)),
+        ]
+    }
+}
+
+impl Keyring {
+    fn stop_agent(&self) {
+        // Best effort: a leftover agent only holds a socket in a deleted directory.
+        let _ = Command::new("gpgconf")
+            .args(["--kill", "gpg-agent"])
+            .env("GNUPGHOME", self.home.path())
+            .output();
+    }
+}
+
+impl Drop for Keyring {
+    fn drop(&mut self) {
+        self.stop_agent();
+    }
+}
+
+/// Checks that `signature` is a detached binary OpenPGP signature of `data` by `keyring`'s key,
+/// and that it no longer verifies once `data` changes.
+#[track_caller]
+fn assert_signed(keyring: &Keyring, signature: &Path, data: &Path) {
+    let bytes = read(signature);
+    assert!(
+        !bytes.starts_with(b"-----BEGIN"),
+        "the signature is ASCII-armoured; the Registry wants it binary"
+    );
+    // An OpenPGP packet header always has its top bit set.
+    assert!(
+        bytes.first().is_some_and(|byte| byte & 0x80 != 0),
+        "not an OpenPGP packet: {:02x?}",
+        &bytes[..bytes.len().min(8)]
+    );
+    let verified = keyring.verify(signature, data);
+    verified.assert_success("gpg --verify");
+    assert!(
+        verified.stderr.contains("Good signature"),
+        "{}",
+        verified.stderr
+    );
+
+    let original = read(data);
+    let mut tampered = original.clone();
+    tampered.extend_from_slice(
+        b"0000000000000000000000000000000000000000000000000000000000000000  evil.zip\n",
+    );
+    fs::write(data, &tampered).expect("tamper with the checksums");
+    let rejected = keyring.verify(signature, data);
+    fs::write(data, &original).expect("restore the checksums");
+    assert!(
+        !rejected.success && rejected.stderr.contains("BAD signature"),
+        "gpg accepted tampered checksums:\n{}",
+        rejected.stderr
+    );
+}
+
+#[test]
+fn release_signs_the_checksums_with_the_given_key() {
+    let keyring = Keyring::new("");
+    let temp = TempDir::new().expect("temporary directory");
+    let dist_root = temp.path().join("dist");
+    let output = release_with(
+        Path::new(PROVIDER_BINARY),
+        &dist_root,
+        &[],
+        &keyring.release_env(),
+    );
+    let dist = assert_released(&output, &dist_root);
+
+    let sums = format!("{NAME}_{VERSION}_SHA256SUMS");
+    let signature = format!("{sums}.sig");
+    let mut expected = vec![
+        zip_name(),
+        sums.clone(),
+        signature.clone(),
+        format!("{NAME}_{VERSION}_manifest.json"),
+    ];
+    expected.sort();
+    assert_eq!(file_names(&dist), expected);
+    assert_signed(&keyring, &dist.join(&signature), &dist.join(&sums));
+}
+
+#[test]
+fn release_signs_with_a_passphrase_protected_key() {
+    let passphrase = "correct horse battery staple";
+    let keyring = Keyring::new(passphrase);
+    let temp = TempDir::new().expect("temporary directory");
+    let dist_root = temp.path().join("dist");
+    let sums = dist_root
+        .join(VERSION)
+        .join(format!("{NAME}_{VERSION}_SHA256SUMS"));
+    let signature = dist_root
+        .join(VERSION)
+        .join(format!("{NAME}_{VERSION}_SHA256SUMS.sig"));
+
+    let mut wrong = keyring.release_env();
+    wrong.push(("RELEASE_GPG_PASSPHRASE", OsStr::new("wrong horse")));
+    let output = release_with(Path::new(PROVIDER_BINARY), &dist_root, &[], &wrong);
+    assert!(!output.success, "release.sh signed with a wrong passphrase");
+    assert!(
+        output.stderr.contains("gpg could not sign"),
+        "release.sh did not say why it failed:\n{}",
+        output.stderr
+    );
+    assert!(!signature.exists(), "a failed signing left {signature:?}");
+
+    let mut right = keyring.release_env();
+    right.push(("RELEASE_GPG_PASSPHRASE", OsStr::new(passphrase)));
+    let output = release_with(Path::new(PROVIDER_BINARY), &dist_root, &[], &right);
+    assert_released(&output, &dist_root);
+    assert!(
+        !output.stdout.contains(passphrase) && !output.stderr.contains(passphrase),
+        "release.sh printed the passphrase"
+    );
+    assert_signed(&keyring, &signature, &sums);
+}
+
+#[test]
+fn release_refuses_a_signing_key_it_does_not_have() {
+    let keyring = Keyring::new("");
+    let temp = TempDir::new().expect("temporary directory");
+    let dist_root = temp.path().join("dist");
+    let missing = "0123456789ABCDEF0123456789ABCDEF01234567";
+    let env = [
+        ("GNUPGHOME", keyring.home.path().as_os_str()),
+        ("RELEASE_GPG_KEY", OsStr::new(missing)),
+    ];
+    let output = release_with(Path::new(PROVIDER_BINARY), &dist_root, &[], &env);
+    assert!(
+        !output.success,
+        "release.sh released without its signing key"
+    );
+    assert!(
+        output
+            .stderr
+            .contains(&format!("RELEASE_GPG_KEY={missing}: no such secret key")),
+        "release.sh did not say why it failed:\n{}",
+        output.stderr
+    );
+    assert!(!dist_root.exists(), "release.sh wrote into {dist_root:?}");
+}
+
+#[test]
+fn release_names_the_archive_after_the_target() {
+    let temp = TempDir::new().expect("temporary directory");
+    let dist_root = temp.path().join("dist");
+    // The test binary stands in for each target's build: only the naming is under test.
+    for (target, platform, member) in [
+        ("x86_64-unknown-linux-gnu", "linux_amd64", binary_name()),
+        ("aarch64-apple-darwin", "darwin_arm64", binary_name()),
+        (
+            "x86_64-pc-windows-msvc",
+            "windows_amd64",
+            format!("{}.exe", binary_name()),
+        ),
+    ] {
+        let output = release_with(
+            Path::new(PROVIDER_BINARY),
+            &dist_root,
+            &["--target", target],
+            &[],
+        );
+        let dist = assert_released(&output, &dist_root);
+        let zip = dist.join(format!("{NAME}_{VERSION}_{platform}.zip"));
+        assert_eq!(
+            sha256_hex(&unzip_member(&zip, &member)),
+            sha256_hex(&read(Path::new(PROVIDER_BINARY))),
+            "{target}: no {member} in {}",
+            zip.display()
+        );
+    }
+    // Every platform's archive stays, and the last run's checksums cover them all.
+    let dist = dist_root.join(VERSION);
+    let sums = String::from_utf8(read(&dist.join(format!("{NAME}_{VERSION}_SHA256SUMS"))))
+        .expect("SHA256SUMS is text");
+    for platform in ["linux_amd64", "darwin_arm64", "windows_amd64"] {
+        assert!(
+            sums.contains(&format!("  {NAME}_{VERSION}_{platform}.zip\n")),
+            "{platform} is not in SHA256SUMS:\n{sums}"
+        );
+    }
+
+    let output = release_with(
+        Path::new(PROVIDER_BINARY),
+        &dist_root,
+        &["--target", "mips-unknown-linux-gnu"],
+        &[],
+    );
+    assert!(!output.success, "release.sh packaged for mips");
+    assert!(
+        output
+            .stderr
+            .contains("unsupported architecture in target mips-unknown-linux-gnu"),
+        "{}",
+        output.stderr
+    );
+}
+
+#[test]
+fn checksums_only_signs_the_archives_gathered_from_every_platform() {
+    let keyring = Keyring::new("");
+    let temp = TempDir::new().expect("temporary directory");
+    let dist_root = temp.path().join("dist");
+    let dist = release_ok(&dist_root);
+    // Another platform's archive, as the workflow downloads it next to this one.
+    let other = format!("{NAME}_{VERSION}_darwin_arm64.zip");
+    fs::write(dist.join(&other), b"not really a zip").expect("write another platform's zip");
+
+    let output = release_with(
+        Path::new(PROVIDER_BINARY),
+        &dist_root,
+        &["--checksums-only"],
+        &keyring.release_env(),
+    );
+    assert_released(&output, &dist_root);
+    let sums = format!("{NAME}_{VERSION}_SHA256SUMS");
+    let sums_text = String::from_utf8(read(&dist.join(&sums))).expect("SHA256SUMS is text");
+    let mut listed: Vec<&str> = sums_text
+        .lines()
+        .filter_map(|line| line.split_once("  ").map(|(_, name)| name))
+        .collect();
+    listed.sort();
+    let mut expected = vec![zip_name(), other, format!("{NAME}_{VERSION}_manifest.json")];
+    expected.sort();
+    assert_eq!(listed, expected, "SHA256SUMS:\n{sums_text}");
+    run(Path::new("sha256sum"), &["-c", &sums], &dist, &[]).assert_success("sha256sum -c");
+    assert_signed(
+        &keyring,
+        &dist.join(format!("{sums}.sig")),
+        &dist.join(&sums),
+    );
+
+    // With nothing to list, it refuses rather than sign an empty file.
+    let empty_root = temp.path().join("empty");
+    let output = release_with(
+        Path::new(PROVIDER_BINARY),
+        &empty_root,
+        &["--checksums-only"],
+        &[],
+    );
+    assert!(!output.success, "release.sh wrote checksums of nothing");
+    assert!(output.stderr.contains("to list in"), "{}", output.stderr);
 }
 
 #[test]
@@ -447,4 +789,192 @@ fn terraform_installs_the_release_from_a_filesystem_mirror() {
             state.delegated_administrators
         );
     });
+}
+
+/// `.github/workflows/<name>` as JSON, read by PyYAML from the tools venv
+/// (`scripts/install-tools.sh`). YAML 1.1 reads the key `on` as a boolean; it is renamed back.
+fn workflow(name: &str) -> serde_json::Value {
+    let python = std::env::var_os("CENTRALROOT_TOOLS_PYTHON")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo().join(".tools/venv/bin/python"));
+    let path = repo().join(".github/workflows").join(name);
+    let output = Command::new(&python)
+        .args([
+            "-c",
+            "import json, sys, yaml\n\
+             doc = yaml.safe_load(open(sys.argv[1], encoding='utf-8'))\n\
+             if True in doc: doc['on'] = doc.pop(True)\n\
+             json.dump(doc, sys.stdout)",
+        ])
+        .arg(&path)
+        .output()
+        .unwrap_or_else(|err| {
+            panic!(
+                "cannot run {}: {err}; run scripts/install-tools.sh or set CENTRALROOT_TOOLS_PYTHON",
+                python.display()
+            )
+        });
+    assert!(
+        output.status.success(),
+        "{} does not parse as YAML (or PyYAML is missing: scripts/install-tools.sh):\n{}",
+        path.display(),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("the workflow as JSON")
+}
+
+/// Every `${{ … }}` expression in `value`'s strings, trimmed.
+fn expressions(value: &serde_json::Value, found: &mut Vec<String>) {
+    match value {
+        serde_json::Value::String(text) => {
+            let mut rest = text.as_str();
+            while let Some(start) = rest.find("${{") {
+                let Some(end) = rest[start..].find("}}") else {
+                    found.push(format!("unclosed: {}", &rest[start..]));
+                    break;
+                };
+                found.push(rest[start + 3..start + end].trim().to_owned());
+                rest = &rest[start + end + 2..];
+            }
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|item| expressions(item, found)),
+        serde_json::Value::Object(map) => map.values().for_each(|item| expressions(item, found)),
+        _ => {}
+    }
+}
+
+/// The `run` scripts of a job's steps, joined.
+fn scripts_of(job: &serde_json::Value) -> String {
+    job["steps"]
+        .as_array()
+        .expect("steps")
+        .iter()
+        .filter_map(|step| step["run"].as_str())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn the_release_workflow_builds_every_registry_platform_with_release_sh() {
+    let doc = workflow("release.yml");
+    assert_eq!(
+        doc["on"],
+        serde_json::json!({"push": {"tags": ["v*"]}}),
+        "the workflow must run on version tags only"
+    );
+    let jobs = doc["jobs"].as_object().expect("jobs");
+
+    // Structure: steps either run a script or use a pinned action; needs name existing jobs.
+    for (name, job) in jobs {
+        assert!(job["runs-on"].is_string(), "{name} has no runs-on");
+        for step in job["steps"].as_array().expect("steps") {
+            let run = step.get("run").is_some();
+            let uses = step["uses"].as_str();
+            assert!(
+                run != uses.is_some(),
+                "{name}: a step needs run or uses: {step}"
+            );
+            if let Some(action) = uses {
+                assert!(action.contains('@'), "{name}: {action} is not pinned");
+            }
+        }
+        for needed in job["needs"].as_str().into_iter() {
+            assert!(
+                jobs.contains_key(needed),
+                "{name} needs unknown job {needed}"
+            );
+        }
+    }
+
+    // The build matrix: the Registry's six platforms, each built and packaged by release.sh
+    // for a Rust target that names the same platform.
+    let build = &jobs["build"];
+    let legs = build["strategy"]["matrix"]["include"]
+        .as_array()
+        .expect("build.strategy.matrix.include");
+    let mut platforms: Vec<&str> = Vec::new();
+    for leg in legs {
+        let platform = leg["platform"].as_str().expect("platform");
+        let target = leg["target"].as_str().expect("target");
+        let (os, arch) = platform.split_once('_').expect("os_arch");
+        let target_arch = match arch {
+            "amd64" => "x86_64-",
+            "arm64" => "aarch64-",
+            other => panic!("unexpected architecture {other}"),
+        };
+        let target_os = match os {
+            "linux" => "-linux-",
+            "darwin" => "-apple-darwin",
+            "windows" => "-windows-",
+            other => panic!("unexpected OS {other}"),
+        };
+        assert!(
+            target.starts_with(target_arch) && target.contains(target_os),
+            "{platform} is built for {target}"
+        );
+        platforms.push(platform);
+    }
+    platforms.sort();
+    assert_eq!(
+        platforms,
+        [
+            "darwin_amd64",
+            "darwin_arm64",
+            "linux_amd64",
+            "linux_arm64",
+            "windows_amd64",
+            "windows_arm64"
+        ]
+    );
+    assert!(
+        scripts_of(build).contains("scripts/release.sh --target \"${{ matrix.target }}\""),
+        "the build legs do not package with release.sh:\n{}",
+        scripts_of(build)
+    );
+    let mut used = Vec::new();
+    expressions(build, &mut used);
+    for expression in &used {
+        assert!(!expression.starts_with("unclosed"), "build: {expression}");
+        assert!(
+            !expression.contains("secrets."),
+            "the build legs must not see secrets: {expression}"
+        );
+        if let Some(key) = expression.strip_prefix("matrix.") {
+            for leg in legs {
+                assert!(leg.get(key).is_some(), "a matrix leg has no {key}: {leg}");
+            }
+        }
+    }
+
+    // Publishing: after every leg, checksums over all archives, signed with the imported key,
+    // attached to the tag's release.
+    let publish = &jobs["publish"];
+    assert_eq!(publish["needs"], "build");
+    assert_eq!(publish["permissions"]["contents"], "write");
+    let script = scripts_of(publish);
+    for expected in [
+        "gpg --batch --import",
+        "RELEASE_GPG_KEY=",
+        "scripts/release.sh --checksums-only",
+        "gh release create",
+    ] {
+        assert!(
+            script.contains(expected),
+            "publish does not run {expected}:\n{script}"
+        );
+    }
+    let mut used = Vec::new();
+    expressions(publish, &mut used);
+    for expression in &used {
+        assert!(!expression.starts_with("unclosed"), "publish: {expression}");
+    }
+    assert!(
+        used.iter().any(|e| e == "secrets.GPG_PRIVATE_KEY"),
+        "{used:?}"
+    );
+    assert!(
+        used.iter().any(|e| e == "secrets.GPG_PASSPHRASE"),
+        "{used:?}"
+    );
+    assert_eq!(doc["permissions"]["contents"], "read");
 }
