@@ -186,6 +186,22 @@ fn unzip_member(zip: &Path, member: &str) -> Vec<u8> {
     output.stdout
 }
 
+/// Checks that `dist`'s SHA256SUMS lists exactly `names`, and that `sha256sum -c` accepts it.
+#[track_caller]
+fn assert_checksums_cover(dist: &Path, names: &[String]) {
+    let sums = format!("{NAME}_{VERSION}_SHA256SUMS");
+    let text = String::from_utf8(read(&dist.join(&sums))).expect("SHA256SUMS is text");
+    let mut listed: Vec<&str> = text
+        .lines()
+        .filter_map(|line| line.split_once("  ").map(|(_, name)| name))
+        .collect();
+    listed.sort_unstable();
+    let mut expected: Vec<&str> = names.iter().map(String::as_str).collect();
+    expected.sort_unstable();
+    assert_eq!(listed, expected, "SHA256SUMS:\n{text}");
+    run(Path::new("sha256sum"), &["-c", &sums], dist, &[]).assert_success("sha256sum -c");
+}
+
 /// Terraform's `h1:` package hash, computed here independently of Terraform: the Go modules
 /// "dirhash" version 1 of the package's files (sha256 of the sorted `<sha256 hex>  <name>\n`
 /// lines, base64).
@@ -281,17 +297,7 @@ fn release_writes_the_registry_layout() {
     );
     assert_eq!(unzip_member(&zip, "LICENSE"), read(&repo().join("LICENSE")));
 
-    // The checksums cover the archive and the manifest, and verify.
-    let sums_text = String::from_utf8(read(&dist.join(&sums))).expect("SHA256SUMS is text");
-    let mut listed: Vec<&str> = sums_text
-        .lines()
-        .filter_map(|line| line.split_once("  ").map(|(_, name)| name))
-        .collect();
-    listed.sort();
-    let mut covered = [zip_name(), manifest.clone()];
-    covered.sort();
-    assert_eq!(listed, covered, "SHA256SUMS:\n{sums_text}");
-    run(Path::new("sha256sum"), &["-c", &sums], &dist, &[]).assert_success("sha256sum -c");
+    assert_checksums_cover(&dist, &[zip_name(), manifest.clone()]);
 
     let manifest_json: serde_json::Value =
         serde_json::from_slice(&read(&dist.join(&manifest))).expect("manifest is JSON");
@@ -575,15 +581,12 @@ fn release_names_the_archive_after_the_target() {
         );
     }
     // Every platform's archive stays, and the last run's checksums cover them all.
-    let dist = dist_root.join(VERSION);
-    let sums = String::from_utf8(read(&dist.join(format!("{NAME}_{VERSION}_SHA256SUMS"))))
-        .expect("SHA256SUMS is text");
-    for platform in ["linux_amd64", "darwin_arm64", "windows_amd64"] {
-        assert!(
-            sums.contains(&format!("  {NAME}_{VERSION}_{platform}.zip\n")),
-            "{platform} is not in SHA256SUMS:\n{sums}"
-        );
-    }
+    let mut names: Vec<String> = ["linux_amd64", "darwin_arm64", "windows_amd64"]
+        .iter()
+        .map(|platform| format!("{NAME}_{VERSION}_{platform}.zip"))
+        .collect();
+    names.push(format!("{NAME}_{VERSION}_manifest.json"));
+    assert_checksums_cover(&dist_root.join(VERSION), &names);
 
     let output = release_with(
         Path::new(PROVIDER_BINARY),
@@ -619,16 +622,10 @@ fn checksums_only_signs_the_archives_gathered_from_every_platform() {
     );
     assert_released(&output, &dist_root);
     let sums = format!("{NAME}_{VERSION}_SHA256SUMS");
-    let sums_text = String::from_utf8(read(&dist.join(&sums))).expect("SHA256SUMS is text");
-    let mut listed: Vec<&str> = sums_text
-        .lines()
-        .filter_map(|line| line.split_once("  ").map(|(_, name)| name))
-        .collect();
-    listed.sort();
-    let mut expected = vec![zip_name(), other, format!("{NAME}_{VERSION}_manifest.json")];
-    expected.sort();
-    assert_eq!(listed, expected, "SHA256SUMS:\n{sums_text}");
-    run(Path::new("sha256sum"), &["-c", &sums], &dist, &[]).assert_success("sha256sum -c");
+    assert_checksums_cover(
+        &dist,
+        &[zip_name(), other, format!("{NAME}_{VERSION}_manifest.json")],
+    );
     assert_signed(
         &keyring,
         &dist.join(format!("{sums}.sig")),
