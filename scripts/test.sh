@@ -28,7 +28,7 @@ banner "installing gpg and PyYAML (scripts/install-tools.sh)"
 # The end-to-end tests run these; a value already set by the caller wins (e.g. your own build).
 export CENTRALROOT_TF_1_15="${CENTRALROOT_TF_1_15:-$ROOT/.tools/bin/terraform-1.15}"
 export CENTRALROOT_TF_1_0="${CENTRALROOT_TF_1_0:-$ROOT/.tools/bin/terraform-1.0}"
-# tests/e2e/release.rs reads the GitHub Actions workflows with this interpreter's PyYAML.
+# tests/e2e/release/ reads the GitHub Actions workflows with this interpreter's PyYAML.
 export CENTRALROOT_TOOLS_PYTHON="${CENTRALROOT_TOOLS_PYTHON:-$ROOT/.tools/venv/bin/python}"
 echo "    CENTRALROOT_TF_1_15=$CENTRALROOT_TF_1_15"
 echo "    CENTRALROOT_TF_1_0=$CENTRALROOT_TF_1_0"
