@@ -56,11 +56,13 @@ impl EphemeralResource<Arc<Store>> for Token {
             "hold" => {
                 ctx.provider_data().slow_started.notify_one();
                 std::future::pending::<()>().await;
+                Ok(())
             }
             _ => resp
                 .result
                 .set_attr("token", Value::from(format!("token-{name}"))),
         }
+        .expect("the result starts as the configuration object");
         resp.renew_at = Some(SystemTime::now() + LIFETIME);
         resp.private = name.as_bytes().to_vec();
     }
@@ -134,15 +136,19 @@ fn encoded(value: &Value, schema: &Schema) -> Option<pb::DynamicValue> {
 
 fn token_config(name: Value) -> Option<pb::DynamicValue> {
     let mut config = token_schema().empty_value();
-    config.set_attr("name", name);
+    config.set_attr("name", name).expect("an object");
     encoded(&config, &token_schema())
 }
 
 fn countdown(from: Value, fail: bool, hold: bool) -> Option<pb::DynamicValue> {
     let mut config = countdown_schema().empty_value();
-    config.set_attr("from", from);
-    config.set_attr("fail", Value::Bool(fail));
-    config.set_attr("hold", Value::Bool(hold));
+    config.set_attr("from", from).expect("an object");
+    config
+        .set_attr("fail", Value::Bool(fail))
+        .expect("an object");
+    config
+        .set_attr("hold", Value::Bool(hold))
+        .expect("an object");
     encoded(&config, &countdown_schema())
 }
 

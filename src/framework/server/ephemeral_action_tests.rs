@@ -109,9 +109,13 @@ impl EphemeralResource<Arc<Seen>> for Lease {
         match req.config.attr("how").as_str().unwrap_or_default() {
             "leave unknown" => resp.result.set_attr("secret", Value::unknown()),
             "rewrite" => resp.result.set_attr("how", Value::from("other")),
-            "hold" => hold(ctx).await,
+            "hold" => {
+                hold(ctx).await;
+                Ok(())
+            }
             _ => resp.result.set_attr("secret", Value::from("s3cr3t")),
         }
+        .expect("the result starts as the configuration object");
     }
 
     async fn close(&self, _ctx: &Context<Arc<Seen>>, req: CloseRequest, resp: &mut CloseResponse) {
@@ -370,7 +374,10 @@ async fn an_invocation_whose_client_left_is_cancelled() {
 async fn unknown_configuration_or_a_panic_still_completes_once() {
     let (server, seen) = configured().await;
     let mut unknown = count(1, false, false);
-    unknown.config.set_attr("steps", Value::unknown());
+    unknown
+        .config
+        .set_attr("steps", Value::unknown())
+        .expect("an object");
     let (lines, diags) = split(drain(invoke(&server, unknown)).await);
     assert!(lines.is_empty());
     assert_eq!(summaries(&diags), ["Unknown Configuration Value"]);
