@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# THE test command (README, .ci/run): installs the pinned Terraform CLIs, then runs
+# THE test command (README, .ci/run): installs the pinned Terraform CLIs, gpg and PyYAML, then runs
 # rustfmt, clippy with warnings denied, and every test target. Any failure stops the run
 # with a non-zero exit status.
 set -euo pipefail
@@ -22,11 +22,17 @@ banner() { step="$*"; echo "==> $step"; }
 banner "installing Terraform CLIs (scripts/install-terraform.sh)"
 ./scripts/install-terraform.sh
 
+banner "installing gpg and PyYAML (scripts/install-tools.sh)"
+./scripts/install-tools.sh
+
 # The end-to-end tests run these; a value already set by the caller wins (e.g. your own build).
 export CENTRALROOT_TF_1_15="${CENTRALROOT_TF_1_15:-$ROOT/.tools/bin/terraform-1.15}"
 export CENTRALROOT_TF_1_0="${CENTRALROOT_TF_1_0:-$ROOT/.tools/bin/terraform-1.0}"
+# tests/e2e/release/ reads the GitHub Actions workflows with this interpreter's PyYAML.
+export CENTRALROOT_TOOLS_PYTHON="${CENTRALROOT_TOOLS_PYTHON:-$ROOT/.tools/venv/bin/python}"
 echo "    CENTRALROOT_TF_1_15=$CENTRALROOT_TF_1_15"
 echo "    CENTRALROOT_TF_1_0=$CENTRALROOT_TF_1_0"
+echo "    CENTRALROOT_TOOLS_PYTHON=$CENTRALROOT_TOOLS_PYTHON"
 if [[ -n "${CENTRALROOT_TF_EXTRA:-}" ]]; then
     echo "    CENTRALROOT_TF_EXTRA=$CENTRALROOT_TF_EXTRA"
 fi

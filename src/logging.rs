@@ -70,12 +70,22 @@ pub fn level_from_env(provider: Option<&str>, global: Option<&str>) -> LevelFilt
 /// A layer writing each event as one hclog JSON line.
 pub struct HclogLayer<W> {
     writer: W,
+    clock: fn() -> time::OffsetDateTime,
 }
 
 impl<W> HclogLayer<W> {
     /// Writes lines to whatever `writer` makes (stderr in the binary).
     pub fn new(writer: W) -> Self {
-        Self { writer }
+        Self {
+            writer,
+            clock: time::OffsetDateTime::now_utc,
+        }
+    }
+
+    /// Stamps lines with `clock` instead of the system clock, so a test can pin the timestamp.
+    #[cfg(test)]
+    fn with_clock(self, clock: fn() -> time::OffsetDateTime) -> Self {
+        Self { clock, ..self }
     }
 }
 
@@ -85,7 +95,7 @@ where
     W: for<'a> MakeWriter<'a> + 'static,
 {
     fn on_event(&self, event: &Event<'_>, _ctx: Context<'_, S>) {
-        let line = render(event, time::OffsetDateTime::now_utc());
+        let line = render(event, (self.clock)());
         // A log line that cannot be written has nowhere else to go.
         let _ = self.writer.make_writer().write_all(line.as_bytes());
     }
@@ -222,16 +232,30 @@ mod tests {
         let second: Value = serde_json::from_str(lines[1]).unwrap();
         assert_eq!(second["@level"], "warn");
         assert_eq!(second["@message"], "second line");
+        for line in [&first, &second] {
+            let stamp = line["@timestamp"].as_str().unwrap();
+            assert!(
+                time::PrimitiveDateTime::parse(stamp, TIMESTAMP).is_ok(),
+                "{stamp} is not in hclog's layout"
+            );
+        }
     }
 
     #[test]
-    fn timestamp_follows_the_hclog_layout() {
-        let when = time::macros::datetime!(2026-11-23 09:05:07.123456789 +02:00);
-        let formatted = when
-            .to_offset(time::UtcOffset::UTC)
-            .format(TIMESTAMP)
-            .unwrap();
-        assert_eq!(formatted, "2026-11-23T07:05:07.123456Z");
+    fn timestamp_follows_the_hclog_layout_in_utc() {
+        let buffer = Buffer::default();
+        let layer = HclogLayer::new(buffer.clone())
+            .with_clock(|| time::macros::datetime!(2026-11-23 09:05:07.123456789 +02:00));
+        tracing::subscriber::with_default(tracing_subscriber::registry().with(layer), || {
+            tracing::info!("stamped");
+        });
+        let output = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
+        assert_eq!(
+            output,
+            format!(
+                "{{\"@level\":\"info\",\"@message\":\"stamped\",\"@module\":\"{MODULE}\",\"@timestamp\":\"2026-11-23T07:05:07.123456Z\"}}\n"
+            )
+        );
     }
 
     #[test]

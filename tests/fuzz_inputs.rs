@@ -1,7 +1,8 @@
 //! Hostile input against everything that parses bytes from outside the process: the msgpack and
 //! JSON value decoders, the type JSON parser and the resources' import-id parsers. Nothing may
 //! panic, and nothing may allocate much: a length prefix of 2 GiB in a 6-byte message must not
-//! make the decoder reserve 2 GiB.
+//! make the decoder reserve 2 GiB. Whatever decodes must round-trip: encode again and decode to
+//! the same value, the properties the fuzz targets assert.
 //!
 //! Allocation is measured by a counting global allocator, per thread (the decoders are
 //! synchronous, and the test harness runs tests on several threads at once). The longer
@@ -258,6 +259,158 @@ fn deep_nesting_fails_without_overflowing_the_stack() {
     assert!(json::decode(wrapped.as_bytes(), &Type::Dynamic).is_err());
 }
 
+/// The property the `msgpack_decode` fuzz target asserts: bytes that decode as `ty` encode
+/// again, and that encoding decodes to the same value.
+fn msgpack_round_trip(bytes: &[u8], ty: &Type) -> Result<bool, String> {
+    let Ok(value) = msgpack::decode(bytes, ty) else {
+        return Ok(false);
+    };
+    let encoded = msgpack::encode(&value, ty).map_err(|err| {
+        format!("{bytes:02x?} decoded to {value:?}, which does not encode: {err}")
+    })?;
+    match msgpack::decode(&encoded, ty) {
+        Ok(again) if again == value => Ok(true),
+        again => Err(format!(
+            "{bytes:02x?} decoded to {value:?}, encoded as {encoded:02x?}, decoded again to {again:?}"
+        )),
+    }
+}
+
+/// The property the `json_decode` fuzz target asserts: text that decodes as `ty`, strictly or
+/// leniently, encodes again, and that encoding decodes strictly to the same value.
+fn json_round_trip(bytes: &[u8], ty: &Type) -> Result<bool, String> {
+    let shown = String::from_utf8_lossy(bytes);
+    let mut decoded = false;
+    for value in [json::decode(bytes, ty), json::decode_lenient(bytes, ty)]
+        .into_iter()
+        .flatten()
+    {
+        let encoded = json::encode(&value, ty)
+            .map_err(|err| format!("{shown} decoded to {value:?}, which does not encode: {err}"))?;
+        match json::decode(&encoded, ty) {
+            Ok(again) if again == value => decoded = true,
+            again => {
+                return Err(format!(
+                    "{shown} decoded to {value:?}, encoded as {}, decoded again to {again:?}",
+                    String::from_utf8_lossy(&encoded)
+                ));
+            }
+        }
+    }
+    Ok(decoded)
+}
+
+/// The property the `type_json` fuzz target asserts: a parsed type writes JSON that parses to
+/// the same type.
+fn type_json_round_trip(bytes: &[u8]) -> Result<bool, String> {
+    let Ok(ty) = Type::from_json(bytes) else {
+        return Ok(false);
+    };
+    match Type::from_json(&ty.to_json()) {
+        Ok(again) if again == ty => Ok(true),
+        again => Err(format!(
+            "{} parsed to {ty:?}, written back as {}, parsed again to {again:?}",
+            String::from_utf8_lossy(bytes),
+            String::from_utf8_lossy(&ty.to_json())
+        )),
+    }
+}
+
+/// Every concatenation of up to `max` of `tokens`.
+fn sequences(tokens: &[&[u8]], max: usize) -> Vec<Vec<u8>> {
+    let mut all = vec![Vec::new()];
+    let mut last = vec![Vec::new()];
+    for _ in 0..max {
+        last = last
+            .iter()
+            .flat_map(|prefix| tokens.iter().map(move |token| [prefix, *token].concat()))
+            .collect();
+        all.extend(last.iter().cloned());
+    }
+    all
+}
+
+#[test]
+fn decoded_msgpack_round_trips() {
+    let tokens: &[&[u8]] = &[
+        &[0xc0],
+        &[0xc3],
+        &[0x07],
+        &[0xd0, 0x85],
+        &[0xcb, 0x3f, 0xf8, 0, 0, 0, 0, 0, 0],
+        &[0xa2, b'4', b'2'],
+        &[0xa4, b't', b'r', b'u', b'e'],
+        &[0x90],
+        &[0x92],
+        &[0x81],
+        &[
+            0xaa, b'a', b'c', b'c', b'o', b'u', b'n', b't', b'_', b'i', b'd',
+        ],
+        &[0xa4, b't', b'a', b'g', b's'],
+        &[0xd4, 0, 0],
+        &[0xc7, 3, 12, 0x81, 1, 0xc2],
+        &[0xc4, 8, b'"', b's', b't', b'r', b'i', b'n', b'g', b'"'],
+    ];
+    let mut round_tripped = 0;
+    for bytes in sequences(tokens, 4) {
+        for ty in target_types() {
+            if msgpack_round_trip(&bytes, &ty).unwrap_or_else(|problem| panic!("{problem}")) {
+                round_tripped += 1;
+            }
+        }
+    }
+    assert!(round_tripped > 200, "only {round_tripped} inputs decoded");
+}
+
+/// JSON documents made of the names and scalars the target types use, so that many decode.
+fn json_document() -> impl Strategy<Value = serde_json::Value> {
+    use serde_json::Value as J;
+    let leaf = prop_oneof![
+        Just(J::Null),
+        any::<bool>().prop_map(J::Bool),
+        "-?(0|[1-9][0-9]{0,2})(\\.[0-9]{1,3})?"
+            .prop_map(|text| J::Number(text.parse().expect("a JSON number"))),
+        prop::sample::select(vec!["12", "true", "string", "a"])
+            .prop_map(|text| J::String(text.to_owned())),
+        Just(serde_json::json!(["list", "string"])),
+    ];
+    leaf.prop_recursive(3, 12, 3, |inner| {
+        prop_oneof![
+            vec(inner.clone(), 0..3).prop_map(J::Array),
+            prop::collection::btree_map(
+                prop::sample::select(vec!["account_id", "tags", "value", "type", "a"]),
+                inner,
+                0..3,
+            )
+            .prop_map(|map| J::Object(map.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())),
+        ]
+    })
+}
+
+#[test]
+fn decoded_json_round_trips() {
+    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(4096));
+    let decoded = Cell::new(0);
+    runner
+        .run(&(json_document(), any_type()), |(document, ty)| {
+            let bytes = document.to_string().into_bytes();
+            if json_round_trip(&bytes, &ty).map_err(TestCaseError::fail)? {
+                decoded.set(decoded.get() + 1);
+            }
+            if type_json_round_trip(&bytes).map_err(TestCaseError::fail)? {
+                decoded.set(decoded.get() + 1);
+            }
+            Ok(())
+        })
+        .unwrap_or_else(|failure| panic!("{failure}"));
+    // About one in six decodes; far fewer means the generator no longer exercises the codec.
+    assert!(
+        decoded.get() > 200,
+        "only {} documents decoded",
+        decoded.get()
+    );
+}
+
 fn any_type() -> impl Strategy<Value = Type> {
     prop::sample::select(target_types())
 }
@@ -354,6 +507,9 @@ proptest! {
             let _ = Type::from_json(&bytes);
         });
         prop_assert!(peak < ALLOCATION_LIMIT, "{:02x?} allocated {}", bytes, peak);
+        prop_assert!(msgpack_round_trip(&bytes, &ty).is_ok(), "{:?}", msgpack_round_trip(&bytes, &ty));
+        prop_assert!(json_round_trip(&bytes, &ty).is_ok(), "{:?}", json_round_trip(&bytes, &ty));
+        prop_assert!(type_json_round_trip(&bytes).is_ok(), "{:?}", type_json_round_trip(&bytes));
     }
 
     #[test]
@@ -383,5 +539,7 @@ proptest! {
             let _ = Type::from_json(text.as_bytes());
         });
         prop_assert!(peak < ALLOCATION_LIMIT, "{} allocated {}", text, peak);
+        prop_assert!(json_round_trip(text.as_bytes(), &ty).is_ok(), "{:?}", json_round_trip(text.as_bytes(), &ty));
+        prop_assert!(type_json_round_trip(text.as_bytes()).is_ok(), "{:?}", type_json_round_trip(text.as_bytes()));
     }
 }

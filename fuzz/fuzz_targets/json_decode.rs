@@ -1,5 +1,6 @@
 //! JSON values (raw state, `DynamicValue.json`) decoded strictly and leniently as each of a few
-//! types; the first byte picks the type. Never a panic; decoded values encode again.
+//! types; the first byte picks the type. Never a panic; a value decoded strictly or leniently
+//! encodes again to JSON that decodes strictly to the same value.
 #![no_main]
 
 use centralroot::cty::{Type, json};
@@ -27,8 +28,14 @@ fuzz_target!(|data: &[u8]| {
     };
     let types = types();
     let ty = &types[usize::from(pick) % types.len()];
-    if let Ok(value) = json::decode(bytes, ty) {
-        let _ = json::encode(&value, ty);
+    for value in [json::decode(bytes, ty), json::decode_lenient(bytes, ty)]
+        .into_iter()
+        .flatten()
+    {
+        let encoded = match json::encode(&value, ty) {
+            Ok(encoded) => encoded,
+            Err(err) => panic!("{value:?} decoded as {ty:?} does not encode: {err}"),
+        };
+        assert_eq!(json::decode(&encoded, ty).ok(), Some(value));
     }
-    let _ = json::decode_lenient(bytes, ty);
 });

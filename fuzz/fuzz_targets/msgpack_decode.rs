@@ -1,6 +1,6 @@
 //! msgpack `DynamicValue` bytes decoded as each of a few schema-shaped types; the first byte
 //! picks the type so the fuzzer can steer. Decoding must never panic, and whatever decodes must
-//! encode again.
+//! encode again to bytes that decode to the same value.
 #![no_main]
 
 use centralroot::cty::{Type, msgpack};
@@ -30,6 +30,10 @@ fuzz_target!(|data: &[u8]| {
     let types = types();
     let ty = &types[usize::from(pick) % types.len()];
     if let Ok(value) = msgpack::decode(bytes, ty) {
-        let _ = msgpack::encode(&value, ty);
+        let encoded = match msgpack::encode(&value, ty) {
+            Ok(encoded) => encoded,
+            Err(err) => panic!("{value:?} decoded as {ty:?} does not encode: {err}"),
+        };
+        assert_eq!(msgpack::decode(&encoded, ty).ok(), Some(value));
     }
 });

@@ -51,7 +51,7 @@ impl EphemeralResource<Arc<Store>> for Token {
 
     async fn open(&self, ctx: &Context<Arc<Store>>, req: OpenRequest, resp: &mut OpenResponse) {
         let name = req.config.attr("name").as_str().unwrap_or_default();
-        let set = match name {
+        match name {
             "broken" => resp.result.set_attr("token", Value::unknown()),
             "hold" => {
                 ctx.provider_data().slow_started.notify_one();
@@ -61,8 +61,8 @@ impl EphemeralResource<Arc<Store>> for Token {
             _ => resp
                 .result
                 .set_attr("token", Value::from(format!("token-{name}"))),
-        };
-        set.expect("the result is an object");
+        }
+        .expect("the result starts as the configuration object");
         resp.renew_at = Some(SystemTime::now() + LIFETIME);
         resp.private = name.as_bytes().to_vec();
     }

@@ -1,5 +1,4 @@
 //! Helpers shared by the sandbox tests: SDK clients pointed at a sandbox, raw HTTP, control plane.
-#![allow(dead_code)] // each test binary uses a different subset
 
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::provider::SharedCredentialsProvider;

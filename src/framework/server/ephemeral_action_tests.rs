@@ -106,7 +106,7 @@ impl EphemeralResource<Arc<Seen>> for Lease {
         ctx.provider_data().opens.fetch_add(1, Ordering::SeqCst);
         resp.private = b"lease-1".to_vec();
         resp.renew_at = Some(SystemTime::UNIX_EPOCH + RENEW_AT);
-        let set = match req.config.attr("how").as_str().unwrap_or_default() {
+        match req.config.attr("how").as_str().unwrap_or_default() {
             "leave unknown" => resp.result.set_attr("secret", Value::unknown()),
             "rewrite" => resp.result.set_attr("how", Value::from("other")),
             "hold" => {
@@ -114,8 +114,8 @@ impl EphemeralResource<Arc<Seen>> for Lease {
                 Ok(())
             }
             _ => resp.result.set_attr("secret", Value::from("s3cr3t")),
-        };
-        set.expect("the result is an object");
+        }
+        .expect("the result starts as the configuration object");
     }
 
     async fn close(&self, _ctx: &Context<Arc<Seen>>, req: CloseRequest, resp: &mut CloseResponse) {

@@ -23,8 +23,6 @@ pub struct Diagnostic {
     pub filename: Option<String>,
     /// The 1-based line the range starts on.
     pub line: Option<u64>,
-    /// The source line(s) Terraform quotes for the range.
-    pub code: Option<String>,
 }
 
 impl Validation {
@@ -59,7 +57,6 @@ impl Diagnostic {
             detail: text(&json["detail"]),
             filename: range["filename"].as_str().map(str::to_string),
             line: range["start"]["line"].as_u64(),
-            code: json["snippet"]["code"].as_str().map(str::to_string),
         }
     }
 

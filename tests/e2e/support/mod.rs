@@ -10,17 +10,14 @@
 //! - [`diagnostics`]: diagnostics from `terraform validate -json`.
 //! - [`sandbox`]: an in-process sandbox the Terraform runs talk to, with its controls.
 
-// Each test crate includes this module and uses a different subset of it.
-#![allow(dead_code, unused_imports)]
-
 pub mod diagnostics;
 pub mod run;
 pub mod sandbox;
 pub mod terraform;
 pub mod workspace;
 
-pub use diagnostics::{Diagnostic, Validation};
+pub use diagnostics::Validation;
 pub use run::{Run, Running};
 pub use sandbox::SandboxFixture;
-pub use terraform::{Flavor, Terraform, each_terraform, terraforms};
+pub use terraform::{Terraform, each_terraform, terraforms};
 pub use workspace::{PlanOutcome, Workspace};

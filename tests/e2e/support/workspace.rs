@@ -210,15 +210,6 @@ impl Workspace {
         found
     }
 
-    /// The addresses of every resource instance in state.
-    #[track_caller]
-    pub fn state_addresses(&self) -> Vec<String> {
-        self.resources()
-            .iter()
-            .filter_map(|resource| resource["address"].as_str().map(str::to_string))
-            .collect()
-    }
-
     /// The attribute values of the resource instance at `address`, if it is in state.
     #[track_caller]
     pub fn resource_values(&self, address: &str) -> Option<Value> {

@@ -1,118 +1,22 @@
-//! Shipping like a registry provider: `scripts/release.sh` writes what the Terraform and OpenTofu
-//! registries publish, `scripts/install-mirror.sh` puts it in a filesystem mirror, and real
-//! Terraform installs it from there with `terraform init`, without `dev_overrides` or network.
-//!
-//! The scripts package the debug binary cargo built for the tests (`RELEASE_BINARY`): a release
-//! build would cost minutes, and the packaging, checksums, layout and installation are what is
-//! under test here, not the optimizer. Everything is written into temporary directories.
+//! A release installed into a filesystem mirror by `scripts/install-mirror.sh`, and real
+//! Terraform installing the provider from there with no `dev_overrides` and no network.
 
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
 use base64::Engine;
 use centralroot::sandbox::seed::Feature;
 use sha2::{Digest, Sha256};
 use tempfile::TempDir;
 
+use super::{
+    VERSION, binary_name, file_names, platform, read, release_ok, repo, run, sha256_hex, zip_name,
+};
 use crate::support::sandbox::{IAM, MANAGEMENT, MEMBERS};
 use crate::support::{SandboxFixture, Workspace, each_terraform};
 
-const NAME: &str = "terraform-provider-centralroot";
-const VERSION: &str = env!("CARGO_PKG_VERSION");
-const PROVIDER_BINARY: &str = env!("CARGO_BIN_EXE_terraform-provider-centralroot");
 const HOSTS: [&str; 2] = ["registry.terraform.io", "registry.opentofu.org"];
-
-fn repo() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// This machine's platform as the registries name it, e.g. `linux_amd64`.
-fn platform() -> String {
-    let os = match std::env::consts::OS {
-        "macos" => "darwin",
-        other => other,
-    };
-    let arch = match std::env::consts::ARCH {
-        "x86_64" => "amd64",
-        "aarch64" => "arm64",
-        other => other,
-    };
-    format!("{os}_{arch}")
-}
-
-fn zip_name() -> String {
-    format!("{NAME}_{VERSION}_{}.zip", platform())
-}
-
-fn binary_name() -> String {
-    format!("{NAME}_v{VERSION}")
-}
-
-/// A finished script or tool.
-struct Output {
-    success: bool,
-    stdout: String,
-    stderr: String,
-}
-
-impl Output {
-    #[track_caller]
-    fn assert_success(&self, what: &str) -> &Self {
-        assert!(
-            self.success,
-            "{what} failed:\n--- stdout ---\n{}\n--- stderr ---\n{}",
-            self.stdout, self.stderr
-        );
-        self
-    }
-}
-
-/// Runs `program` in `dir` with `env` added to an environment free of the release variables a
-/// developer may have exported.
-fn run(program: &Path, args: &[&str], dir: &Path, env: &[(&str, &Path)]) -> Output {
-    let output = Command::new(program)
-        .args(args)
-        .current_dir(dir)
-        .env_remove("RELEASE_BINARY")
-        .env_remove("RELEASE_SKIP_BUILD")
-        .env_remove("RELEASE_DIST_DIR")
-        .envs(env.iter().map(|(key, value)| (key, value)))
-        .output()
-        .unwrap_or_else(|err| panic!("cannot run {}: {err}", program.display()));
-    Output {
-        success: output.status.success(),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
-}
-
-/// `scripts/release.sh` packaging `binary` into `dist_root/<version>/`.
-fn release(binary: &Path, dist_root: &Path) -> Output {
-    run(
-        &repo().join("scripts/release.sh"),
-        &[],
-        repo(),
-        &[("RELEASE_BINARY", binary), ("RELEASE_DIST_DIR", dist_root)],
-    )
-}
-
-/// Releases the test binary into `dist_root` and returns the directory the script printed.
-#[track_caller]
-fn release_ok(dist_root: &Path) -> PathBuf {
-    let output = release(Path::new(PROVIDER_BINARY), dist_root);
-    output.assert_success("scripts/release.sh");
-    let printed = output.stdout.lines().last().unwrap_or_default();
-    let expected = dist_root.join(VERSION);
-    assert_eq!(
-        fs::canonicalize(printed).ok(),
-        fs::canonicalize(&expected).ok(),
-        "release.sh printed {printed:?} as the last line, expected {}",
-        expected.display()
-    );
-    expected
-}
 
 /// `scripts/install-mirror.sh --dist <dist> --layout <layout> <mirror>`; returns the CLI
 /// configuration it printed.
@@ -127,42 +31,6 @@ fn install(dist: &Path, layout: &str, mirror: &Path) -> String {
         &[],
     );
     output.assert_success("scripts/install-mirror.sh");
-    output.stdout
-}
-
-fn sha256_hex(bytes: &[u8]) -> String {
-    hex::encode(Sha256::digest(bytes))
-}
-
-fn read(path: &Path) -> Vec<u8> {
-    fs::read(path).unwrap_or_else(|err| panic!("read {}: {err}", path.display()))
-}
-
-/// The names in `dir`, sorted.
-fn file_names(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = fs::read_dir(dir)
-        .unwrap_or_else(|err| panic!("list {}: {err}", dir.display()))
-        .map(|entry| {
-            entry
-                .expect("directory entry")
-                .file_name()
-                .to_string_lossy()
-                .into_owned()
-        })
-        .collect();
-    names.sort();
-    names
-}
-
-/// One member of `zip`, through `unzip -p`.
-fn unzip_member(zip: &Path, member: &str) -> Vec<u8> {
-    let output = Command::new("unzip")
-        .arg("-p")
-        .arg(zip)
-        .arg(member)
-        .output()
-        .expect("run unzip");
-    assert!(output.status.success(), "unzip -p {member} failed");
     output.stdout
 }
 
@@ -210,99 +78,6 @@ fn locked(lock_file: &str, address: &str) -> (String, Vec<String>) {
         .filter_map(|line| quoted(line))
         .collect();
     (version, hashes)
-}
-
-#[test]
-fn release_writes_the_registry_layout() {
-    let temp = TempDir::new().expect("temporary directory");
-    let dist = release_ok(&temp.path().join("dist"));
-
-    let sums = format!("{NAME}_{VERSION}_SHA256SUMS");
-    let manifest = format!("{NAME}_{VERSION}_manifest.json");
-    let mut expected = vec![zip_name(), sums.clone(), manifest.clone()];
-    expected.sort();
-    assert_eq!(file_names(&dist), expected);
-
-    // The archive: the binary under its registry name, executable, and the license; nothing else.
-    let zip = dist.join(zip_name());
-    let listing = Command::new("unzip")
-        .arg("-Z")
-        .arg(&zip)
-        .output()
-        .expect("run unzip -Z");
-    assert!(listing.status.success(), "unzip -Z failed");
-    let listing = String::from_utf8_lossy(&listing.stdout);
-    let mut entries: Vec<(&str, &str)> = listing
-        .lines()
-        .filter(|line| line.starts_with('-') || line.starts_with('d'))
-        .map(|line| {
-            let mode = line.split_whitespace().next().unwrap_or_default();
-            let name = line.split_whitespace().last().unwrap_or_default();
-            (name, mode)
-        })
-        .collect();
-    entries.sort();
-    assert_eq!(
-        entries,
-        [("LICENSE", "-rw-r--r--"), (&binary_name(), "-rwxr-xr-x")],
-        "unexpected archive contents:\n{listing}"
-    );
-    assert_eq!(
-        sha256_hex(&unzip_member(&zip, &binary_name())),
-        sha256_hex(&read(Path::new(PROVIDER_BINARY))),
-        "the archived binary is not the one given in RELEASE_BINARY"
-    );
-    assert_eq!(unzip_member(&zip, "LICENSE"), read(&repo().join("LICENSE")));
-
-    // The checksums cover the archive and the manifest, and verify.
-    let sums_text = String::from_utf8(read(&dist.join(&sums))).expect("SHA256SUMS is text");
-    let mut listed: Vec<&str> = sums_text
-        .lines()
-        .filter_map(|line| line.split_once("  ").map(|(_, name)| name))
-        .collect();
-    listed.sort();
-    let mut covered = [zip_name(), manifest.clone()];
-    covered.sort();
-    assert_eq!(listed, covered, "SHA256SUMS:\n{sums_text}");
-    run(Path::new("sha256sum"), &["-c", &sums], &dist, &[]).assert_success("sha256sum -c");
-
-    let manifest_json: serde_json::Value =
-        serde_json::from_slice(&read(&dist.join(&manifest))).expect("manifest is JSON");
-    assert_eq!(
-        manifest_json,
-        serde_json::json!({"version": 1, "metadata": {"protocol_versions": ["6.0"]}})
-    );
-
-    // Reproducible: the same binary gives the same archive, byte for byte.
-    let again = release_ok(&temp.path().join("again"));
-    assert_eq!(
-        sha256_hex(&read(&again.join(zip_name()))),
-        sha256_hex(&read(&zip)),
-        "two releases of the same binary differ"
-    );
-}
-
-#[test]
-fn release_refuses_a_binary_of_another_version() {
-    let temp = TempDir::new().expect("temporary directory");
-    let impostor = temp.path().join("impostor");
-    fs::write(&impostor, format!("#!/bin/sh\necho '{NAME} 9.9.9'\n")).expect("write impostor");
-    fs::set_permissions(&impostor, fs::Permissions::from_mode(0o755)).expect("chmod impostor");
-
-    let dist_root = temp.path().join("dist");
-    let output = release(&impostor, &dist_root);
-    assert!(
-        !output.success,
-        "release.sh packaged a 9.9.9 binary as {VERSION}"
-    );
-    assert!(
-        output.stderr.contains(&format!(
-            "reports '{NAME} 9.9.9', Cargo.toml says {VERSION}"
-        )),
-        "release.sh did not say why it failed:\n{}",
-        output.stderr
-    );
-    assert!(!dist_root.exists(), "release.sh wrote into {dist_root:?}");
 }
 
 #[test]

@@ -11,11 +11,8 @@
 //!
 //! Hand-written pages (`docs/guides/`) are not generated and not compared.
 
-#[path = "docs/examples.rs"]
 mod examples;
-#[path = "docs/pages.rs"]
 mod pages;
-#[path = "docs/schema.rs"]
 mod schema;
 
 use std::collections::BTreeMap;
