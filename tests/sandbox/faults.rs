@@ -550,11 +550,11 @@ async fn latency_can_be_injected_on_one_operation_only() {
     orgs.describe_organization().send().await.unwrap();
     assert!(!delayed.is_finished());
     let requests = control_get(&sandbox, "requests").await;
-    assert!(
-        requests["operations"]
-            .get("ListDelegatedAdministrators")
-            .is_none(),
-        "still held: {requests}"
-    );
+    let held = &requests["operations"]["ListDelegatedAdministrators"];
+    assert_eq!(held["delayed"], 1, "held: {requests}");
+    assert_eq!(held["total"], 0, "answered although held: {requests}");
+    for answered in ["RegisterDelegatedAdministrator", "ListAccounts"] {
+        assert_eq!(requests["operations"][answered]["delayed"], 0, "{requests}");
+    }
     delayed.abort();
 }
