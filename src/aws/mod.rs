@@ -12,7 +12,9 @@
 //! - [`features`]: IAM organization features and trusted access, with the propagation wait.
 //! - [`delegated_admins`]: delegated administrators and the per-run listing cache.
 //! - [`organization`]: the caller's organization (management account), described once.
+//! - [`assume_root`]: root sessions on member accounts (`sts:AssumeRoot`) and their task policies.
 
+pub mod assume_root;
 pub mod attempts;
 pub mod delegated_admins;
 pub mod error;
@@ -25,6 +27,7 @@ use std::time::Duration;
 use aws_smithy_types::timeout::TimeoutConfig;
 use aws_types::SdkConfig;
 
+pub use assume_root::{MAX_ROOT_SESSION, RootCredentials, TaskPolicy, UnknownTaskPolicy};
 pub use delegated_admins::{DelegatedAdmin, DelegatedAdminCache};
 pub use error::{AwsError, ErrorKind, Reason, Subject};
 pub use features::{Feature, IAM_SERVICE_PRINCIPAL, OrganizationFeatures, PropagationWait};
