@@ -520,3 +520,146 @@ async fn every_mutating_call_succeeds_when_its_first_answer_is_lost() {
         );
     }
 }
+
+/// A sandbox with trusted access and RootSessions on; member 333333333333's key has been used.
+async fn sandbox_with_root_sessions(change: impl FnOnce(&mut Seed)) -> ServerHandle {
+    let mut seed = Seed::default_seed();
+    seed.trusted_access.push(TrustedAccess {
+        service_principal: IAM_SERVICE_PRINCIPAL.into(),
+        date_enabled: 1_700_000_000,
+    });
+    seed.features
+        .push(centralroot::sandbox::seed::Feature::RootSessions);
+    change(&mut seed);
+    Server::bind("127.0.0.1:0", seed).await.unwrap().1
+}
+
+#[tokio::test]
+async fn a_member_s_root_credentials_are_audited_in_one_root_session() {
+    let sandbox = sandbox_with_root_sessions(|seed| {
+        let member = seed.accounts.iter_mut().find(|a| a.id == "333333333333");
+        member.unwrap().root.access_keys[0].last_used =
+            Some(centralroot::sandbox::seed::AccessKeyLastUsed {
+                date: 1_710_000_000,
+                service_name: "s3".into(),
+                region: "us-east-1".into(),
+            });
+    })
+    .await;
+    let aws = aws_for(&sandbox, MANAGEMENT, 2, quick_wait());
+    let report = aws.audit_account("333333333333").await.unwrap();
+    assert!(report.has_credentials());
+    assert_eq!(
+        report.password_created.as_deref(),
+        Some("2023-11-14T22:13:20Z")
+    );
+    assert_eq!(report.access_keys.len(), 1);
+    assert_eq!(report.access_keys[0].status, "Active");
+    assert_eq!(report.access_keys[0].last_used, "2024-03-09T16:00:00Z");
+    assert_eq!(report.signing_certificates.len(), 1);
+    assert_eq!(
+        report.mfa_devices,
+        ["arn:aws:iam::333333333333:mfa/root-account-mfa-device"]
+    );
+    let bare = aws.audit_account("444444444444").await.unwrap();
+    assert!(!bare.has_credentials());
+    assert_eq!(bare.credentials(), []);
+
+    let log = sandbox.sandbox().requests();
+    assert_eq!(log.operations["AssumeRoot"].succeeded, 2, "one per account");
+    let audit = &log.root_sessions["IAMAuditRootUserCredentials"];
+    assert_eq!(audit["GetAccessKeyLastUsed"], 1);
+    assert_eq!(audit["GetLoginProfile"], 2);
+    assert_eq!(log.root_sessions.len(), 1, "{:?}", log.root_sessions);
+}
+
+#[tokio::test]
+async fn removal_deletes_what_it_is_given_and_deactivates_mfa() {
+    let sandbox = sandbox_with_root_sessions(|_| {}).await;
+    let aws = aws_for(&sandbox, MANAGEMENT, 2, quick_wait());
+    let session = aws
+        .root_session(
+            MEMBER,
+            centralroot::aws::TaskPolicy::DeleteRootUserCredentials,
+        )
+        .await
+        .unwrap();
+    let report = session.audit().await.unwrap();
+    for credential in report.credentials() {
+        session.remove(&credential).await.unwrap();
+        // Removing twice is no error: the goal is the absence.
+        session.remove(&credential).await.unwrap();
+    }
+    assert!(!session.audit().await.unwrap().has_credentials());
+    let model = sandbox.sandbox().snapshot();
+    assert_eq!(model.account(MEMBER).unwrap().root, Default::default());
+    let log = sandbox.sandbox().requests();
+    assert_eq!(log.operations["AssumeRoot"].succeeded, 1);
+    assert_eq!(
+        log.root_sessions.keys().collect::<Vec<_>>(),
+        ["IAMDeleteRootUserCredentials"]
+    );
+    assert_eq!(
+        log.root_sessions["IAMDeleteRootUserCredentials"]["DeactivateMFADevice"],
+        2
+    );
+}
+
+#[tokio::test]
+async fn the_organization_audit_reports_a_denied_account_on_its_own() {
+    let sandbox = sandbox_with_root_sessions(|seed| {
+        for n in 0..45 {
+            let mut account =
+                centralroot::sandbox::seed::Account::new(&format!("5000000000{n:02}"));
+            if n % 3 == 0 {
+                account
+                    .root
+                    .mfa_devices
+                    .push(centralroot::sandbox::seed::MfaDevice {
+                        serial_number: format!("mfa-{n}"),
+                        enabled: 1_700_000_000,
+                    });
+            }
+            seed.accounts.push(account);
+        }
+        let denied = seed.accounts.iter_mut().find(|a| a.id == "444444444444");
+        denied.unwrap().assume_root_denied = true;
+        let suspended = seed.accounts.iter_mut().find(|a| a.id == "500000000001");
+        suspended.unwrap().status = "SUSPENDED".into();
+    })
+    .await;
+    sandbox.sandbox().set_faults(FaultConfig {
+        throttle_every: 3,
+        ..FaultConfig::default()
+    });
+    let aws = aws_for(&sandbox, MANAGEMENT, 10, quick_wait());
+    let audits = aws.audit_organization(None, 10).await.unwrap();
+    // 3 seeded members + 45 generated, the suspended one and the management account left out.
+    assert_eq!(audits.len(), 47);
+    assert!(audits.iter().all(|a| a.account_id != MANAGEMENT));
+    let failed: Vec<&str> = audits
+        .iter()
+        .filter(|a| a.result.is_err())
+        .map(|a| a.account_id.as_str())
+        .collect();
+    assert_eq!(failed, ["444444444444"]);
+    let with: Vec<&str> = audits
+        .iter()
+        .filter(|a| a.result.as_ref().is_ok_and(|r| r.has_credentials()))
+        .map(|a| a.account_id.as_str())
+        .collect();
+    assert_eq!(with.len(), 2 + 15);
+    assert!(
+        sandbox.sandbox().faults().1.throttle > 0,
+        "throttling was met"
+    );
+
+    let only = ["222222222222".to_owned(), "500000000003".to_owned()].into();
+    let audits = aws.audit_organization(Some(&only), 3).await.unwrap();
+    let ids: Vec<&str> = audits.iter().map(|a| a.account_id.as_str()).collect();
+    assert_eq!(ids, ["222222222222", "500000000003"]);
+
+    // A member account is no administrator: the listing fails the whole audit.
+    let member = aws_for(&sandbox, "333333333333", 10, quick_wait());
+    assert!(member.audit_organization(None, 10).await.is_err());
+}

@@ -12,6 +12,9 @@
 //! - [`features`]: IAM organization features and trusted access, with the propagation wait.
 //! - [`delegated_admins`]: delegated administrators and the per-run listing cache.
 //! - [`organization`]: the caller's organization (management account), described once.
+//! - [`organization_audit`]: every member's root credentials, streamed through a bounded pool.
+//! - [`root_credentials`]: a member's root credentials through one root session per operation:
+//!   audit and removal.
 //! - [`assume_root`]: root sessions on member accounts (`sts:AssumeRoot`) and their task policies.
 
 pub mod assume_root;
@@ -20,7 +23,9 @@ pub mod delegated_admins;
 pub mod error;
 pub mod features;
 pub mod organization;
+pub mod organization_audit;
 pub mod retry;
+pub mod root_credentials;
 
 use std::time::Duration;
 
@@ -32,6 +37,8 @@ pub use delegated_admins::{DelegatedAdmin, DelegatedAdminCache};
 pub use error::{AwsError, ErrorKind, Reason, Subject};
 pub use features::{Feature, IAM_SERVICE_PRINCIPAL, OrganizationFeatures, PropagationWait};
 pub use organization::{Organization, OrganizationCache};
+pub use organization_audit::{AccountAudit, DEFAULT_CONCURRENCY, MAX_CONCURRENCY};
+pub use root_credentials::{RootAccessKey, RootCredential, RootCredentialReport, RootSession};
 
 /// How long one attempt of a call may take before the SDK gives up on it and retries, unless
 /// the SDK configuration sets its own. The SDK has no such limit by default, so an answer that

@@ -81,8 +81,9 @@ impl Provider for CentralRootProvider {
     }
 
     fn data_sources(&self) -> Vec<Arc<dyn DataSource<Aws>>> {
-        vec![Arc::new(
-            data_sources::organization_features::OrganizationFeaturesDataSource,
-        )]
+        vec![
+            Arc::new(data_sources::organization_features::OrganizationFeaturesDataSource),
+            Arc::new(data_sources::member_root_credentials::MemberRootCredentialsDataSource),
+        ]
     }
 }

@@ -1,0 +1,283 @@
+//! A member account's root-user credentials, read and removed through a root session
+//! (`sts:AssumeRoot`): one session per account and operation, its IAM client reused for every
+//! call of that operation, never shared across accounts or task policies.
+
+use aws_sdk_iam::config::Credentials;
+use aws_smithy_types::date_time::Format;
+use aws_smithy_types::retry::RetryConfig;
+
+use super::assume_root::MAX_ROOT_SESSION;
+use super::{Aws, AwsError, ErrorKind, TaskPolicy};
+
+/// A root access key and its last use.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RootAccessKey {
+    /// `AKIA…`.
+    pub id: String,
+    /// `Active` or `Inactive`.
+    pub status: String,
+    /// RFC 3339.
+    pub created: String,
+    /// RFC 3339; empty when the key was never used.
+    pub last_used: String,
+}
+
+/// What a member's root user holds.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RootCredentialReport {
+    /// When the root password was created (RFC 3339), if there is one.
+    pub password_created: Option<String>,
+    /// Root access keys.
+    pub access_keys: Vec<RootAccessKey>,
+    /// Root signing certificate ids.
+    pub signing_certificates: Vec<String>,
+    /// Serial numbers of the root user's MFA devices.
+    pub mfa_devices: Vec<String>,
+}
+
+impl RootCredentialReport {
+    /// Whether the root user holds any credential at all.
+    pub fn has_credentials(&self) -> bool {
+        self.password_created.is_some()
+            || !self.access_keys.is_empty()
+            || !self.signing_certificates.is_empty()
+            || !self.mfa_devices.is_empty()
+    }
+}
+
+/// One root credential, as removal names it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum RootCredential {
+    /// The console password.
+    Password,
+    /// An access key, by id.
+    AccessKey(String),
+    /// A signing certificate, by id.
+    SigningCertificate(String),
+    /// An MFA device, by serial number (deactivated: the task policy cannot delete it).
+    MfaDevice(String),
+}
+
+impl RootCredentialReport {
+    /// Every credential in the report, password first.
+    pub fn credentials(&self) -> Vec<RootCredential> {
+        self.password_created
+            .iter()
+            .map(|_| RootCredential::Password)
+            .chain(
+                self.access_keys
+                    .iter()
+                    .map(|k| RootCredential::AccessKey(k.id.clone())),
+            )
+            .chain(
+                self.signing_certificates
+                    .iter()
+                    .cloned()
+                    .map(RootCredential::SigningCertificate),
+            )
+            .chain(
+                self.mfa_devices
+                    .iter()
+                    .cloned()
+                    .map(RootCredential::MfaDevice),
+            )
+            .collect()
+    }
+}
+
+/// A root session on one member account, with the IAM client signing with its credentials.
+#[derive(Debug)]
+pub struct RootSession {
+    account_id: String,
+    policy: TaskPolicy,
+    iam: aws_sdk_iam::Client,
+}
+
+fn rfc3339(t: Option<&aws_smithy_types::DateTime>) -> String {
+    t.and_then(|t| t.fmt(Format::DateTime).ok())
+        .unwrap_or_default()
+}
+
+fn is_no_such_entity(err: &AwsError) -> bool {
+    err.code.as_deref() == Some("NoSuchEntity")
+}
+
+impl Aws {
+    /// Opens a root session on `account_id` limited to `policy`, for one operation's calls.
+    pub async fn root_session(
+        &self,
+        account_id: &str,
+        policy: TaskPolicy,
+    ) -> Result<RootSession, AwsError> {
+        let credentials = self
+            .assume_root(account_id, policy, MAX_ROOT_SESSION)
+            .await?;
+        let provider = Credentials::new(
+            credentials.access_key_id.clone(),
+            credentials.secret_access_key.clone(),
+            Some(credentials.session_token.clone()),
+            Some(credentials.expiration),
+            "sts:AssumeRoot",
+        );
+        let base = self.iam.config();
+        // The configured attempts and back-off, in adaptive mode: throttling of one session
+        // slows the others down (the rate limiter is shared by service, not by client).
+        let retries = base.retry_config().map_or_else(RetryConfig::adaptive, |r| {
+            RetryConfig::adaptive()
+                .with_max_attempts(r.max_attempts())
+                .with_initial_backoff(r.initial_backoff())
+                .with_max_backoff(r.max_backoff())
+        });
+        let config = base
+            .to_builder()
+            .credentials_provider(provider)
+            .retry_config(retries)
+            .build();
+        Ok(RootSession {
+            account_id: account_id.to_owned(),
+            policy,
+            iam: aws_sdk_iam::Client::from_conf(config),
+        })
+    }
+}
+
+impl RootSession {
+    /// The member account the session acts on.
+    pub fn account_id(&self) -> &str {
+        &self.account_id
+    }
+
+    /// The task policy limiting the session.
+    pub fn task_policy(&self) -> TaskPolicy {
+        self.policy
+    }
+
+    /// Reads every root credential: the password (`GetLoginProfile`, `NoSuchEntity` = none),
+    /// access keys with their last use, signing certificates and MFA devices.
+    pub async fn audit(&self) -> Result<RootCredentialReport, AwsError> {
+        let password_created = match self.iam.get_login_profile().send().await {
+            Ok(out) => Some(rfc3339(out.login_profile().map(|p| p.create_date()))),
+            Err(e) => {
+                let err = AwsError::from_sdk("GetLoginProfile", e, None);
+                if !is_no_such_entity(&err) {
+                    return Err(err);
+                }
+                None
+            }
+        };
+        let keys = self
+            .iam
+            .list_access_keys()
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<Result<Vec<_>, _>>()
+            .await
+            .map_err(|e| AwsError::from_sdk("ListAccessKeys", e, None))?;
+        let mut access_keys = Vec::with_capacity(keys.len());
+        for key in keys {
+            let id = key.access_key_id().unwrap_or_default().to_owned();
+            let used = self
+                .iam
+                .get_access_key_last_used()
+                .access_key_id(&id)
+                .send()
+                .await
+                .map_err(|e| AwsError::from_sdk("GetAccessKeyLastUsed", e, None))?;
+            access_keys.push(RootAccessKey {
+                status: key
+                    .status()
+                    .map(|s| s.as_str().to_owned())
+                    .unwrap_or_default(),
+                created: rfc3339(key.create_date()),
+                last_used: rfc3339(used.access_key_last_used().and_then(|u| u.last_used_date())),
+                id,
+            });
+        }
+        let signing_certificates = self
+            .iam
+            .list_signing_certificates()
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<Result<Vec<_>, _>>()
+            .await
+            .map_err(|e| AwsError::from_sdk("ListSigningCertificates", e, None))?
+            .iter()
+            .map(|c| c.certificate_id().to_owned())
+            .collect();
+        let mfa_devices = self
+            .iam
+            .list_mfa_devices()
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<Result<Vec<_>, _>>()
+            .await
+            .map_err(|e| AwsError::from_sdk("ListMFADevices", e, None))?
+            .iter()
+            .map(|d| d.serial_number().to_owned())
+            .collect();
+        Ok(RootCredentialReport {
+            password_created,
+            access_keys,
+            signing_certificates,
+            mfa_devices,
+        })
+    }
+
+    /// Removes one credential (an MFA device is deactivated). One already gone counts as
+    /// removed: the goal is its absence.
+    pub async fn remove(&self, credential: &RootCredential) -> Result<(), AwsError> {
+        let result = match credential {
+            RootCredential::Password => self
+                .iam
+                .delete_login_profile()
+                .send()
+                .await
+                .map(drop)
+                .map_err(|e| AwsError::from_sdk("DeleteLoginProfile", e, None)),
+            RootCredential::AccessKey(id) => self
+                .iam
+                .delete_access_key()
+                .access_key_id(id)
+                .send()
+                .await
+                .map(drop)
+                .map_err(|e| AwsError::from_sdk("DeleteAccessKey", e, None)),
+            RootCredential::SigningCertificate(id) => self
+                .iam
+                .delete_signing_certificate()
+                .certificate_id(id)
+                .send()
+                .await
+                .map(drop)
+                .map_err(|e| AwsError::from_sdk("DeleteSigningCertificate", e, None)),
+            RootCredential::MfaDevice(serial) => self
+                .iam
+                .deactivate_mfa_device()
+                .serial_number(serial)
+                .send()
+                .await
+                .map(drop)
+                .map_err(|e| AwsError::from_sdk("DeactivateMFADevice", e, None)),
+        };
+        match result {
+            Err(err) if is_no_such_entity(&err) => {
+                tracing::info!(account_id = %self.account_id, ?credential, "already removed");
+                Ok(())
+            }
+            other => other,
+        }
+    }
+}
+
+/// Whether a failure to audit one account is about that account (reported per account by an
+/// organization-wide audit) rather than about the caller's credentials or the way to AWS, which
+/// would fail every account alike.
+pub fn concerns_one_account(err: &AwsError) -> bool {
+    !matches!(
+        err.kind,
+        ErrorKind::InvalidCredentials | ErrorKind::NoCredentials | ErrorKind::Network
+    )
+}
