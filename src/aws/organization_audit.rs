@@ -1,7 +1,8 @@
 //! The root credentials of every active member account: `ListAccounts` pages streamed into a
 //! bounded pool of audits, so memory holds one page and the audits in flight, whatever the size
-//! of the organization. Throttling slows the pool through the SDK's adaptive retry mode, whose
-//! client-side rate limiter all root-session IAM clients share.
+//! of the organization. A throttled call backs off and retries with the provider's retry
+//! settings (exponential back-off with jitter) while it holds its slot in the pool, so
+//! throttling lowers the request rate without adding requests in flight.
 
 use std::collections::BTreeSet;
 

@@ -4,7 +4,6 @@
 
 use aws_sdk_iam::config::Credentials;
 use aws_smithy_types::date_time::Format;
-use aws_smithy_types::retry::RetryConfig;
 
 use super::assume_root::MAX_ROOT_SESSION;
 use super::{Aws, AwsError, ErrorKind, TaskPolicy};
@@ -120,19 +119,7 @@ impl Aws {
             "sts:AssumeRoot",
         );
         let base = self.iam.config();
-        // The configured attempts and back-off, in adaptive mode: throttling of one session
-        // slows the others down (the rate limiter is shared by service, not by client).
-        let retries = base.retry_config().map_or_else(RetryConfig::adaptive, |r| {
-            RetryConfig::adaptive()
-                .with_max_attempts(r.max_attempts())
-                .with_initial_backoff(r.initial_backoff())
-                .with_max_backoff(r.max_backoff())
-        });
-        let config = base
-            .to_builder()
-            .credentials_provider(provider)
-            .retry_config(retries)
-            .build();
+        let config = base.to_builder().credentials_provider(provider).build();
         Ok(RootSession {
             account_id: account_id.to_owned(),
             policy,

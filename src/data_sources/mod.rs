@@ -3,3 +3,4 @@
 
 pub mod member_root_credentials;
 pub mod organization_features;
+pub mod organization_root_credentials;

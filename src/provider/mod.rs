@@ -84,6 +84,9 @@ impl Provider for CentralRootProvider {
         vec![
             Arc::new(data_sources::organization_features::OrganizationFeaturesDataSource),
             Arc::new(data_sources::member_root_credentials::MemberRootCredentialsDataSource),
+            Arc::new(
+                data_sources::organization_root_credentials::OrganizationRootCredentialsDataSource,
+            ),
         ]
     }
 }

@@ -268,8 +268,8 @@ fn account_json(account: &Account, organization: &Organization) -> Value {
         "Arn": account_arn(organization, &account.id),
         "Email": account.email,
         "Name": account.name,
-        "Status": "ACTIVE",
-        "State": "ACTIVE",
+        "Status": account.status,
+        "State": account.status,
         "JoinedMethod": account.joined_method,
         "JoinedTimestamp": account.joined_timestamp,
     })
