@@ -663,3 +663,44 @@ async fn the_organization_audit_reports_a_denied_account_on_its_own() {
     let member = aws_for(&sandbox, "333333333333", 10, quick_wait());
     assert!(member.audit_organization(None, 10).await.is_err());
 }
+
+#[tokio::test]
+async fn organizational_units_are_followed_into_their_children() {
+    let sandbox = sandbox_with_root_sessions(|seed| {
+        for (id, parent) in [
+            ("ou-aaaa-11111111", ""),
+            ("ou-aaaa-22222222", "ou-aaaa-11111111"),
+            ("ou-bbbb-33333333", ""),
+        ] {
+            seed.organizational_units
+                .push(centralroot::sandbox::seed::OrganizationalUnit {
+                    id: id.into(),
+                    name: id.into(),
+                    parent_id: parent.into(),
+                });
+        }
+        for (account, unit) in [
+            ("222222222222", "ou-aaaa-11111111"),
+            ("333333333333", "ou-aaaa-22222222"),
+            ("444444444444", "ou-bbbb-33333333"),
+        ] {
+            let found = seed.accounts.iter_mut().find(|a| a.id == account);
+            found.unwrap().parent_id = unit.into();
+        }
+    })
+    .await;
+    let aws = aws_for(&sandbox, MANAGEMENT, 2, quick_wait());
+    let accounts = aws
+        .accounts_in_units(&["ou-aaaa-11111111".to_owned()])
+        .await
+        .unwrap();
+    assert_eq!(
+        accounts.into_iter().collect::<Vec<_>>(),
+        ["222222222222", "333333333333"]
+    );
+    let err = aws
+        .accounts_in_units(&["ou-none-00000000".to_owned()])
+        .await
+        .unwrap_err();
+    assert_eq!(err.code.as_deref(), Some("ParentNotFoundException"));
+}

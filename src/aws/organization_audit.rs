@@ -105,6 +105,49 @@ impl Aws {
         Ok(done)
     }
 
+    /// The accounts in the organizational units `units` and in all their descendant units.
+    pub async fn accounts_in_units(&self, units: &[String]) -> Result<BTreeSet<String>, AwsError> {
+        let mut pending: Vec<String> = units.to_vec();
+        let mut seen = BTreeSet::new();
+        let mut accounts = BTreeSet::new();
+        while let Some(unit) = pending.pop() {
+            if !seen.insert(unit.clone()) {
+                continue;
+            }
+            let mut pages = self
+                .organizations
+                .list_accounts_for_parent()
+                .parent_id(&unit)
+                .into_paginator()
+                .send();
+            while let Some(page) = pages.next().await {
+                let page =
+                    page.map_err(|e| AwsError::from_sdk("ListAccountsForParent", e, None))?;
+                accounts.extend(
+                    page.accounts()
+                        .iter()
+                        .filter_map(|a| a.id().map(str::to_owned)),
+                );
+            }
+            let mut pages = self
+                .organizations
+                .list_organizational_units_for_parent()
+                .parent_id(&unit)
+                .into_paginator()
+                .send();
+            while let Some(page) = pages.next().await {
+                let page = page
+                    .map_err(|e| AwsError::from_sdk("ListOrganizationalUnitsForParent", e, None))?;
+                pending.extend(
+                    page.organizational_units()
+                        .iter()
+                        .filter_map(|u| u.id().map(str::to_owned)),
+                );
+            }
+        }
+        Ok(accounts)
+    }
+
     /// Audits one member through one root session with `IAMAuditRootUserCredentials`.
     pub async fn audit_account(&self, account_id: &str) -> Result<RootCredentialReport, AwsError> {
         self.root_session(account_id, TaskPolicy::AuditRootUserCredentials)

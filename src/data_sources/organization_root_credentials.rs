@@ -27,6 +27,7 @@ pub const TYPE_NAME: &str = "centralroot_organization_root_credentials";
 
 const ID: &str = "id";
 const ACCOUNT_IDS: &str = "account_ids";
+const ORGANIZATIONAL_UNIT_IDS: &str = "organizational_unit_ids";
 const MAX_CONCURRENCY_ATTR: &str = "max_concurrency";
 const ACCOUNTS: &str = "accounts";
 const ACCOUNTS_WITH_CREDENTIALS: &str = "accounts_with_credentials";
@@ -110,9 +111,17 @@ fn schema() -> Schema {
                 ),
             )
             .attribute(
+                ORGANIZATIONAL_UNIT_IDS,
+                Attribute::optional(Type::set(Type::String)).description(
+                    "Audit only the accounts in these organizational units, child units \
+                     included (recursively). With `account_ids` too, only accounts in both. All \
+                     units when null.",
+                ),
+            )
+            .attribute(
                 MAX_CONCURRENCY_ATTR,
                 Attribute::optional(Type::Number)
-                    .description(&format!(
+                    .description(format!(
                         "How many accounts are audited at once, from 1 to {MAX_CONCURRENCY}; \
                          default {DEFAULT_CONCURRENCY}. A throttled call backs off and retries \
                          (the provider's `max_retries`) while holding its slot."
@@ -143,6 +152,18 @@ fn schema() -> Schema {
     )
 }
 
+fn optional_strings(
+    config: &Value,
+    name: &'static str,
+) -> Result<Option<BTreeSet<String>>, attributes::AttributeError> {
+    match config.get_attr(name) {
+        None | Some(Value::Null) => Ok(None),
+        Some(_) => Ok(Some(
+            attributes::strings(config, name)?.into_iter().collect(),
+        )),
+    }
+}
+
 fn concurrency(config: &Value) -> usize {
     config
         .get_attr(MAX_CONCURRENCY_ATTR)
@@ -163,19 +184,37 @@ impl DataSource<Aws> for OrganizationRootCredentialsDataSource {
     }
 
     async fn read(&self, ctx: &Context<Aws>, req: ReadRequest, resp: &mut ReadResponse) {
-        let only = match req.config.get_attr(ACCOUNT_IDS) {
-            None | Some(Value::Null) => None,
-            Some(_) => match attributes::strings(&req.config, ACCOUNT_IDS) {
-                Ok(ids) => Some(ids.into_iter().collect::<BTreeSet<_>>()),
+        let (accounts, units) = match (
+            optional_strings(&req.config, ACCOUNT_IDS),
+            optional_strings(&req.config, ORGANIZATIONAL_UNIT_IDS),
+        ) {
+            (Ok(accounts), Ok(units)) => (accounts, units),
+            (Err(err), _) | (_, Err(err)) => {
+                resp.diagnostics.push(
+                    Diagnostic::error("Invalid configuration", err.to_string()).at(err.path()),
+                );
+                return;
+            }
+        };
+        let aws = ctx.provider_data();
+        let only = match units {
+            None => accounts,
+            Some(units) => match aws
+                .accounts_in_units(&units.into_iter().collect::<Vec<_>>())
+                .await
+            {
+                Ok(in_units) => Some(match accounts {
+                    Some(chosen) => in_units.intersection(&chosen).cloned().collect(),
+                    None => in_units,
+                }),
                 Err(err) => {
-                    resp.diagnostics.push(
-                        Diagnostic::error("Invalid configuration", err.to_string()).at(err.path()),
-                    );
+                    let path = crate::cty::AttributePath::root(ORGANIZATIONAL_UNIT_IDS);
+                    resp.diagnostics
+                        .push(Targets::NONE.diagnostic(&err).at(path));
                     return;
                 }
             },
         };
-        let aws = ctx.provider_data();
         match aws
             .audit_organization(only.as_ref(), concurrency(&req.config))
             .await
@@ -228,6 +267,7 @@ mod tests {
         let value = object(
             [
                 (ACCOUNT_IDS, Value::Null),
+                (ORGANIZATIONAL_UNIT_IDS, Value::Null),
                 (MAX_CONCURRENCY_ATTR, Value::Null),
             ]
             .into_iter()

@@ -3,12 +3,12 @@
 use super::engine::Ctx;
 use super::error::{ApiError, Service};
 use super::pagination::page;
-use super::seed::{Account, Delegation, Organization, TrustedAccess, is_account_id};
+use super::seed::{Account, Delegation, Organization, ROOT_ID, TrustedAccess, is_account_id};
 use super::state::State;
 use serde_json::{Map, Value, json};
 
 /// The Organizations operations.
-pub const OPERATIONS: [&str; 8] = [
+pub const OPERATIONS: [&str; 10] = [
     "EnableAWSServiceAccess",
     "DisableAWSServiceAccess",
     "ListAWSServiceAccessForOrganization",
@@ -17,6 +17,8 @@ pub const OPERATIONS: [&str; 8] = [
     "ListDelegatedAdministrators",
     "DescribeOrganization",
     "ListAccounts",
+    "ListAccountsForParent",
+    "ListOrganizationalUnitsForParent",
 ];
 
 /// The operations that can answer ConcurrentModificationException.
@@ -53,9 +55,11 @@ pub fn handle(
     let administrator = management || state.is_delegated_admin(caller, None);
     let allowed = match operation {
         "DescribeOrganization" => true,
-        "ListAWSServiceAccessForOrganization" | "ListDelegatedAdministrators" | "ListAccounts" => {
-            administrator
-        }
+        "ListAWSServiceAccessForOrganization"
+        | "ListDelegatedAdministrators"
+        | "ListAccounts"
+        | "ListAccountsForParent"
+        | "ListOrganizationalUnitsForParent" => administrator,
         _ => management,
     };
     if !allowed && OPERATIONS.contains(&operation) {
@@ -92,10 +96,54 @@ pub fn handle(
             let (items, next) = page(&accounts, operation, input)?;
             Ok(with_token(json!({"Accounts": items}), next))
         }
+        "ListAccountsForParent" => {
+            let parent = parent_id(state, input)?;
+            let accounts: Vec<Value> = state
+                .organization_accounts()
+                .filter(|a| a.parent_id() == parent)
+                .map(|a| account_json(a, &organization))
+                .collect();
+            let (items, next) = page(&accounts, operation, input)?;
+            Ok(with_token(json!({"Accounts": items}), next))
+        }
+        "ListOrganizationalUnitsForParent" => {
+            let parent = parent_id(state, input)?;
+            let units: Vec<Value> = state
+                .model
+                .organizational_units
+                .iter()
+                .filter(|u| u.parent() == parent)
+                .map(|u| json!({"Id": u.id, "Name": u.name, "Arn": format!("arn:aws:organizations::{}:ou/{}/{}", organization.management_account_id, organization.id, u.id)}))
+                .collect();
+            let (items, next) = page(&units, operation, input)?;
+            Ok(with_token(json!({"OrganizationalUnits": items}), next))
+        }
         _ => Err(ApiError::unknown_operation(
             Service::Organizations,
             operation,
         )),
+    }
+}
+
+/// `ParentId`: the root or a seeded organizational unit.
+fn parent_id<'a>(state: &State, input: &'a Input) -> Result<&'a str, ApiError> {
+    let parent = input
+        .get("ParentId")
+        .and_then(Value::as_str)
+        .ok_or_else(|| ApiError::bad_request("InvalidInputException", "ParentId is required."))?;
+    let known = parent == ROOT_ID
+        || state
+            .model
+            .organizational_units
+            .iter()
+            .any(|u| u.id == parent);
+    if known {
+        Ok(parent)
+    } else {
+        Err(ApiError::bad_request(
+            "ParentNotFoundException",
+            format!("We can't find a root or OU with the ParentId {parent}."),
+        ))
     }
 }
 

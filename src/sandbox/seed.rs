@@ -149,6 +149,36 @@ pub struct Account {
     /// root session on it is refused with an explicit deny.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub assume_root_denied: bool,
+    /// The organizational unit holding the account; the root ([`ROOT_ID`]) when empty.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub parent_id: String,
+}
+
+/// The id of the organization's root, parent of the top-level accounts and units.
+pub const ROOT_ID: &str = "r-sand";
+
+/// An organizational unit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrganizationalUnit {
+    /// `ou-` id.
+    pub id: String,
+    /// Name.
+    #[serde(default)]
+    pub name: String,
+    /// The parent unit; the root ([`ROOT_ID`]) when empty.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub parent_id: String,
+}
+
+impl OrganizationalUnit {
+    /// The parent's id, the root's when none is set.
+    pub fn parent(&self) -> &str {
+        if self.parent_id.is_empty() {
+            ROOT_ID
+        } else {
+            &self.parent_id
+        }
+    }
 }
 
 fn active_status() -> String {
@@ -186,6 +216,16 @@ impl Account {
             root: RootUser::default(),
             status: active_status(),
             assume_root_denied: false,
+            parent_id: String::new(),
+        }
+    }
+
+    /// The parent's id, the root's when none is set.
+    pub fn parent_id(&self) -> &str {
+        if self.parent_id.is_empty() {
+            ROOT_ID
+        } else {
+            &self.parent_id
         }
     }
 
@@ -372,6 +412,9 @@ pub struct Seed {
     /// Organizations' quota on delegated administrators per service; unlimited when absent.
     #[serde(default)]
     pub max_delegated_administrators_per_service: Option<usize>,
+    /// Organizational units (accounts name theirs in `parent_id`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub organizational_units: Vec<OrganizationalUnit>,
     /// Which features each root task policy needs, by task policy name
     /// (`IAMAuditRootUserCredentials`, …); a task policy not named needs [`DEFAULT_ROOT_TASK_FEATURES`].
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
@@ -396,6 +439,9 @@ pub enum SeedError {
     /// A task policy name in `root_task_features` is not one of the five.
     #[error("root_task_features names {0:?}, which is not a root task policy")]
     TaskPolicy(String),
+    /// An account or unit names a parent that is neither the root nor a unit.
+    #[error("parent {0:?} is neither the root (r-sand) nor an organizational unit")]
+    Parent(String),
     /// An account status is neither ACTIVE nor SUSPENDED.
     #[error("account status {0:?} is neither ACTIVE nor SUSPENDED")]
     Status(String),
@@ -468,6 +514,7 @@ impl Seed {
             features: Vec::new(),
             max_delegated_administrators_per_service: None,
             root_task_features: BTreeMap::new(),
+            organizational_units: Vec::new(),
         }
     }
 
@@ -521,6 +568,22 @@ impl Seed {
                     .is_some_and(|o| o.management_account_id != delegation.account_id);
             if !member {
                 return Err(SeedError::Delegation(delegation.account_id.clone()));
+            }
+        }
+        let parents: HashSet<&str> = self
+            .organizational_units
+            .iter()
+            .map(|u| u.id.as_str())
+            .chain([ROOT_ID])
+            .collect();
+        let named = self.accounts.iter().map(Account::parent_id).chain(
+            self.organizational_units
+                .iter()
+                .map(OrganizationalUnit::parent),
+        );
+        for parent in named {
+            if !parents.contains(parent) {
+                return Err(SeedError::Parent(parent.to_owned()));
             }
         }
         for (name, features) in &mut self.root_task_features {
