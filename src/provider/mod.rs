@@ -77,6 +77,7 @@ impl Provider for CentralRootProvider {
         vec![
             Arc::new(resources::organization_features::OrganizationFeaturesResource),
             Arc::new(resources::delegated_admin::DelegatedAdminResource),
+            Arc::new(resources::root_credentials_removal::RootCredentialsRemovalResource),
         ]
     }
 

@@ -8,6 +8,7 @@
 
 pub mod advice;
 pub mod delegated_admin;
+pub mod removal;
 pub mod root_credentials;
 
 pub use advice::Targets;

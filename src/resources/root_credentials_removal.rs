@@ -1,0 +1,402 @@
+//! Resource `centralroot_root_credentials_removal`: declares that a member account's root user
+//! has no credentials of the selected kinds. Create and update delete them through one root
+//! session with `IAMDeleteRootUserCredentials` (MFA devices are deactivated: the task policy
+//! cannot delete them); read audits with `IAMAuditRootUserCredentials` and shows what came back
+//! in `remaining`, which the next plan turns into an in-place update that removes it. Destroy
+//! only forgets: deleted credentials cannot be restored.
+
+use std::collections::BTreeSet;
+
+use async_trait::async_trait;
+
+use crate::aws::{Aws, AwsError, RootCredential, RootSession, TaskPolicy};
+use crate::cty::{AttributePath, Type, Value};
+use crate::framework::attributes;
+use crate::framework::context::Context;
+use crate::framework::diagnostics::Diagnostics;
+use crate::framework::plan_modifiers::{RequiresReplace, UseStateForUnknown};
+use crate::framework::resource::{
+    CreateRequest, CreateResponse, DeleteRequest, DeleteResponse, ModifyPlanRequest,
+    ModifyPlanResponse, ReadRequest, ReadResponse, Resource, UpdateRequest, UpdateResponse,
+};
+use crate::framework::schema::{Attribute, Block, Schema};
+use crate::framework::validators::{SetElementsOneOf, StringMatches};
+use crate::framework::values::string_set;
+use crate::types_common::Targets;
+use crate::types_common::removal::{self, ALL_KINDS};
+
+/// The name configurations address this resource by.
+pub const TYPE_NAME: &str = "centralroot_root_credentials_removal";
+
+const ID: &str = "id";
+const ACCOUNT_ID: &str = "account_id";
+const CREDENTIAL_TYPES: &str = "credential_types";
+const REMAINING: &str = "remaining";
+
+/// Failures of the root session concern the account.
+const TARGETS: Targets = Targets {
+    account: Some(ACCOUNT_ID),
+    trusted_access: None,
+    features: None,
+};
+
+/// The resource.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RootCredentialsRemovalResource;
+
+/// What the configuration asks for.
+struct Removal {
+    account_id: String,
+    kinds: BTreeSet<String>,
+}
+
+impl Removal {
+    fn from_value(value: &Value) -> Result<Self, attributes::AttributeError> {
+        let account_id = attributes::string(value, ACCOUNT_ID)?;
+        let kinds: BTreeSet<String> = match value.get_attr(CREDENTIAL_TYPES) {
+            None | Some(Value::Null) => ALL_KINDS.map(str::to_owned).into(),
+            Some(_) => attributes::strings(value, CREDENTIAL_TYPES)?
+                .into_iter()
+                .collect(),
+        };
+        Ok(Self { account_id, kinds })
+    }
+
+    fn state(&self, remaining: &[RootCredential]) -> Value {
+        attributes::object([
+            (ID, Value::from(self.account_id.as_str())),
+            (ACCOUNT_ID, Value::from(self.account_id.as_str())),
+            (CREDENTIAL_TYPES, string_set(self.kinds.iter())),
+            (
+                REMAINING,
+                Value::List(
+                    remaining
+                        .iter()
+                        .map(|c| Value::from(removal::label(c).as_str()))
+                        .collect(),
+                ),
+            ),
+        ])
+    }
+
+    /// Removes every selected credential through one session, recording the state after each
+    /// confirmed removal. Every removal runs to completion once started: the engine lets a
+    /// write in progress finish when Terraform stops the provider.
+    async fn apply(&self, aws: &Aws, state: &mut Value, diags: &mut Diagnostics) {
+        let session = match aws
+            .root_session(&self.account_id, TaskPolicy::DeleteRootUserCredentials)
+            .await
+        {
+            Ok(session) => session,
+            Err(err) => return TARGETS.report(diags, &err),
+        };
+        match remove_selected(&session, &self.kinds, |remaining| {
+            *state = self.state(remaining);
+        })
+        .await
+        {
+            Ok(()) => *state = self.state(&[]),
+            Err(err) => TARGETS.report(diags, &err),
+        }
+    }
+}
+
+/// Audits through `session`, then removes what `kinds` selects, calling `record` with what is
+/// left after each removal.
+pub async fn remove_selected(
+    session: &RootSession,
+    kinds: &BTreeSet<String>,
+    mut record: impl FnMut(&[RootCredential]),
+) -> Result<(), AwsError> {
+    let report = session.audit().await?;
+    let mut left = removal::selected(&report, kinds);
+    record(&left);
+    while let Some(credential) = left.first().cloned() {
+        session.remove(&credential).await?;
+        tracing::info!(
+            account_id = session.account_id(),
+            credential = %removal::label(&credential),
+            "root credential {}",
+            removal::verb(&credential)
+        );
+        left.remove(0);
+        record(&left);
+    }
+    Ok(())
+}
+
+fn invalid(diags: &mut Diagnostics, err: &attributes::AttributeError) {
+    diags.attribute_error(
+        err.path(),
+        "Unknown argument at apply",
+        format!("{err}. This is a bug in the provider, please report it."),
+    );
+}
+
+#[async_trait]
+impl Resource<Aws> for RootCredentialsRemovalResource {
+    fn type_name(&self) -> &'static str {
+        TYPE_NAME
+    }
+
+    fn schema(&self) -> Schema {
+        Schema::new(
+            0,
+            Block::new()
+                .description(
+                    "Removes the root user credentials of a member account and keeps them \
+                     removed: create deletes the selected kinds through a root session \
+                     (sts:AssumeRoot with IAMDeleteRootUserCredentials; MFA devices are \
+                     deactivated, as the task policy no longer deletes them); refresh audits \
+                     the account, and credentials that reappear show in the next plan as an \
+                     in-place update that removes them. Destroy only forgets: deleted \
+                     credentials cannot be restored. The provider must run as the management \
+                     account or as the IAM delegated administrator, with RootSessions enabled; \
+                     the management account itself cannot be a target.",
+                )
+                .attribute(
+                    ID,
+                    Attribute::computed(Type::String)
+                        .description("The account ID.")
+                        .plan_modifier(UseStateForUnknown),
+                )
+                .attribute(
+                    ACCOUNT_ID,
+                    Attribute::required(Type::String)
+                        .description("The 12-digit ID of a member account.")
+                        .validator(StringMatches::account_id())
+                        .plan_modifier(RequiresReplace),
+                )
+                .attribute(
+                    CREDENTIAL_TYPES,
+                    Attribute::optional_computed(Type::set(Type::String))
+                        .description(
+                            "The kinds of root credentials to remove: `password`, \
+                             `access_keys`, `signing_certificates`, `mfa_devices`. All by \
+                             default.",
+                        )
+                        .default_value(string_set(ALL_KINDS))
+                        .validator(SetElementsOneOf::new(ALL_KINDS)),
+                )
+                .attribute(
+                    REMAINING,
+                    Attribute::computed(Type::list(Type::String)).description(
+                        "Root credentials of the selected kinds found by the last refresh \
+                         (`password`, `access_key:ID`, `signing_certificate:ID`, \
+                         `mfa_device:SERIAL`); empty after apply. When not empty, the plan \
+                         updates the resource to remove them.",
+                    ),
+                ),
+        )
+    }
+
+    async fn modify_plan(
+        &self,
+        ctx: &Context<Aws>,
+        req: ModifyPlanRequest,
+        resp: &mut ModifyPlanResponse,
+    ) {
+        if req.config.is_null() {
+            resp.diagnostics.warning(
+                "Destroying only forgets the removal",
+                "Root credentials cannot be restored: destroying this resource removes it from \
+                 state and changes nothing in AWS. A root password can be recovered through \
+                 the member account's sign-in page (password recovery).",
+            );
+            return;
+        }
+        // Apply always ends with nothing of the selected kinds left.
+        if let Value::Object(attrs) = &mut resp.planned_state {
+            attrs.insert(REMAINING.to_owned(), Value::List(Vec::new()));
+        }
+        if !req.prior_state.is_null() {
+            return;
+        }
+        let Ok(Some(account_id)) = attributes::optional_string(&req.config, ACCOUNT_ID) else {
+            return;
+        };
+        match ctx.provider_data().organization().await {
+            Ok(org) if org.management_account_id == account_id => {
+                resp.diagnostics.attribute_error(
+                    AttributePath::root(ACCOUNT_ID),
+                    "The management account has no root session",
+                    format!(
+                        "{account_id} is the management account of organization {}. \
+                         sts:AssumeRoot targets member accounts only, so its root credentials \
+                         cannot be removed centrally: secure them in the management account \
+                         itself (MFA, no access keys).",
+                        org.id
+                    ),
+                );
+            }
+            Ok(_) => {}
+            Err(err) => tracing::debug!(%err, "skipping the management account check"),
+        }
+    }
+
+    async fn create(&self, ctx: &Context<Aws>, req: CreateRequest, resp: &mut CreateResponse) {
+        let removal = match Removal::from_value(&req.planned_state) {
+            Ok(removal) => removal,
+            Err(err) => return invalid(&mut resp.diagnostics, &err),
+        };
+        removal
+            .apply(ctx.provider_data(), &mut resp.state, &mut resp.diagnostics)
+            .await;
+    }
+
+    async fn read(&self, ctx: &Context<Aws>, req: ReadRequest, resp: &mut ReadResponse) {
+        let Ok(removal) = Removal::from_value(&req.state) else {
+            return;
+        };
+        match ctx.provider_data().audit_account(&removal.account_id).await {
+            Ok(report) => {
+                resp.state = removal.state(&removal::selected(&report, &removal.kinds));
+            }
+            Err(err) => TARGETS.report(&mut resp.diagnostics, &err),
+        }
+    }
+
+    async fn update(&self, ctx: &Context<Aws>, req: UpdateRequest, resp: &mut UpdateResponse) {
+        let removal = match Removal::from_value(&req.planned_state) {
+            Ok(removal) => removal,
+            Err(err) => return invalid(&mut resp.diagnostics, &err),
+        };
+        removal
+            .apply(ctx.provider_data(), &mut resp.state, &mut resp.diagnostics)
+            .await;
+    }
+
+    async fn delete(&self, _ctx: &Context<Aws>, req: DeleteRequest, resp: &mut DeleteResponse) {
+        resp.diagnostics.warning(
+            "Root credentials stay removed",
+            "This resource left the state; AWS is unchanged. Credentials it removed cannot be \
+             restored.",
+        );
+        tracing::info!(
+            account_id = attributes::optional_string(&req.state, ACCOUNT_ID)
+                .ok()
+                .flatten(),
+            "forgetting a root credential removal; nothing changes in AWS"
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::framework::values::ValueExt;
+    use crate::resources::test_support::{create, fail, sandbox, seed_with_trusted_access};
+    use crate::sandbox::FaultConfig;
+    use crate::sandbox::seed::Feature;
+
+    fn planned(account_id: &str, kinds: &[&str]) -> Value {
+        attributes::object([
+            (ID, Value::unknown()),
+            (ACCOUNT_ID, Value::from(account_id)),
+            (CREDENTIAL_TYPES, string_set(kinds.iter().copied())),
+            (REMAINING, Value::List(Vec::new())),
+        ])
+    }
+
+    fn seed() -> crate::sandbox::Seed {
+        let mut seed = seed_with_trusted_access();
+        seed.features.push(Feature::RootSessions);
+        seed
+    }
+
+    #[tokio::test]
+    async fn create_removes_exactly_the_selected_kinds_and_read_shows_what_returns() {
+        let (handle, ctx) = sandbox(seed(), FaultConfig::default()).await;
+        let resource = RootCredentialsRemovalResource;
+        let resp = create(
+            &resource,
+            &ctx,
+            planned("222222222222", &["password", "mfa_devices"]),
+        )
+        .await;
+        assert!(!resp.diagnostics.has_errors(), "{:?}", resp.diagnostics);
+        assert_eq!(
+            resp.state.attr(REMAINING).elements().map(<[Value]>::len),
+            Some(0)
+        );
+        assert_eq!(resp.state.attr(ID).as_str(), Some("222222222222"));
+        let model = handle.sandbox().snapshot();
+        let root = &model.account("222222222222").unwrap().root;
+        assert!(root.login_profile.is_none());
+        assert!(root.mfa_devices.is_empty());
+        assert_eq!(root.access_keys.len(), 1, "not selected");
+        assert_eq!(root.signing_certificates.len(), 1, "not selected");
+        let log = handle.sandbox().requests();
+        assert_eq!(log.operations["AssumeRoot"].succeeded, 1);
+        assert_eq!(log.root_sessions.len(), 1);
+        assert!(
+            log.root_sessions["IAMDeleteRootUserCredentials"].contains_key("DeactivateMFADevice")
+        );
+
+        let mut root = root.clone();
+        root.login_profile = Some(crate::sandbox::seed::LoginProfile {
+            created: 1,
+            password_reset_required: false,
+        });
+        handle.sandbox().update_account(
+            "222222222222",
+            crate::sandbox::seed::AccountPatch {
+                root: Some(root),
+                ..Default::default()
+            },
+        );
+        let mut read = ReadResponse {
+            state: resp.state.clone(),
+            private: Vec::new(),
+            diagnostics: Diagnostics::new(),
+        };
+        let req = ReadRequest {
+            state: resp.state.clone(),
+            private: Vec::new(),
+        };
+        resource.read(&ctx, req, &mut read).await;
+        assert!(!read.diagnostics.has_errors(), "{:?}", read.diagnostics);
+        assert_eq!(
+            read.state.attr(REMAINING),
+            &Value::List(vec![Value::from("password")]),
+            "only the selected kinds count"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_failed_removal_keeps_what_was_done_in_state() {
+        let (_handle, ctx) = sandbox(seed(), fail("DeleteAccessKey")).await;
+        let resp = create(
+            &RootCredentialsRemovalResource,
+            &ctx,
+            planned("333333333333", &ALL_KINDS),
+        )
+        .await;
+        assert!(resp.diagnostics.has_errors());
+        let remaining: Vec<&str> = resp
+            .state
+            .attr(REMAINING)
+            .elements()
+            .unwrap()
+            .iter()
+            .filter_map(Value::as_str)
+            .collect();
+        assert_eq!(remaining.len(), 3, "the password went first: {remaining:?}");
+        assert!(remaining[0].starts_with("access_key:"));
+    }
+
+    #[tokio::test]
+    async fn without_root_sessions_the_error_points_at_account_id() {
+        let (_handle, ctx) = sandbox(seed_with_trusted_access(), FaultConfig::default()).await;
+        let resp = create(
+            &RootCredentialsRemovalResource,
+            &ctx,
+            planned("333333333333", &ALL_KINDS),
+        )
+        .await;
+        let error = resp.diagnostics.errors().next().unwrap();
+        assert_eq!(error.attribute, Some(AttributePath::root(ACCOUNT_ID)));
+        assert!(error.detail.contains("RootSessions"), "{}", error.detail);
+        assert!(resp.state.is_null(), "nothing was done");
+    }
+}
