@@ -1,5 +1,6 @@
 //! terraform-provider-centralroot: a Terraform and OpenTofu provider for AWS centralized root access.
 
+pub mod actions;
 pub mod aws;
 pub mod cty;
 pub mod data_sources;

@@ -23,13 +23,14 @@ use async_trait::async_trait;
 
 use crate::aws::Aws;
 use crate::cty::AttributePath;
+use crate::framework::action::Action;
 use crate::framework::data_source::DataSource;
 use crate::framework::provider::{
     ConfigureRequest, ConfigureResponse, Provider, ValidateConfigRequest, ValidateConfigResponse,
 };
 use crate::framework::resource::Resource;
 use crate::framework::schema::Schema;
-use crate::{data_sources, resources};
+use crate::{actions, data_sources, resources};
 
 /// The provider Terraform starts: its block, the clients built from it, and its types.
 #[derive(Debug, Clone, Copy, Default)]
@@ -79,6 +80,12 @@ impl Provider for CentralRootProvider {
             Arc::new(resources::delegated_admin::DelegatedAdminResource),
             Arc::new(resources::root_credentials_removal::RootCredentialsRemovalResource),
         ]
+    }
+
+    fn actions(&self) -> Vec<Arc<dyn Action<Aws>>> {
+        vec![Arc::new(
+            actions::delete_root_credentials::DeleteRootCredentialsAction,
+        )]
     }
 
     fn data_sources(&self) -> Vec<Arc<dyn DataSource<Aws>>> {

@@ -8,4 +8,4 @@ pub mod organization_features;
 pub mod root_credentials_removal;
 
 #[cfg(test)]
-mod test_support;
+pub(crate) mod test_support;
