@@ -22,6 +22,8 @@ const INDEX_TEMPLATE: &str = include_str!("templates/index.md");
 pub enum Kind {
     Resource,
     DataSource,
+    /// An action (Terraform ≥ 1.14); its schema is its `config` block.
+    Action,
 }
 
 impl Kind {
@@ -29,6 +31,7 @@ impl Kind {
         match self {
             Kind::Resource => "Resource",
             Kind::DataSource => "Data Source",
+            Kind::Action => "Action",
         }
     }
 
@@ -37,6 +40,7 @@ impl Kind {
         match self {
             Kind::Resource => "resources",
             Kind::DataSource => "data-sources",
+            Kind::Action => "actions",
         }
     }
 
@@ -45,6 +49,7 @@ impl Kind {
         match self {
             Kind::Resource => "resource.tf",
             Kind::DataSource => "data-source.tf",
+            Kind::Action => "action.tf",
         }
     }
 }
