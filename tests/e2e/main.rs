@@ -9,5 +9,6 @@ mod organization_features;
 mod protocol;
 mod release;
 mod reliability;
+mod root_credentials;
 mod secrets;
 mod support;
