@@ -148,6 +148,7 @@ output \"with\" {{ value = data.centralroot_organization_root_credentials.all.ac
 output \"not_audited\" {{ value = data.centralroot_organization_root_credentials.all.accounts_not_audited }}
 output \"count\" {{ value = length(data.centralroot_organization_root_credentials.all.accounts) }}
 output \"denied_error\" {{ value = [for a in data.centralroot_organization_root_credentials.all.accounts : a.error if a.account_id == \"{DENIED}\"][0] }}
+output \"bare\" {{ value = [for a in data.centralroot_organization_root_credentials.all.accounts : a.has_credentials if a.account_id == \"{BARE}\"][0] }}
 output \"key_status\" {{ value = data.centralroot_member_root_credentials.key_only.access_keys[0].status }}
 output \"key_only_password\" {{ value = data.centralroot_member_root_credentials.key_only.password }}
 "
@@ -164,6 +165,7 @@ output \"key_only_password\" {{ value = data.centralroot_member_root_credentials
         );
         let error = out["denied_error"]["value"].as_str().unwrap();
         assert!(error.contains("service control policy"), "{error}");
+        assert_eq!(out["bare"]["value"], false, "audited, nothing found");
         assert_eq!(out["key_status"]["value"], "Inactive");
         assert_eq!(out["key_only_password"]["value"], false);
 
@@ -224,7 +226,10 @@ output \"key_only_password\" {{ value = data.centralroot_member_root_credentials
 
         // Destroy forgets and says so; nothing comes back.
         let run = ws.destroy();
-        assert!(run.stdout.contains("Root credentials stay removed"), "{run}");
+        assert!(
+            run.stdout.contains("Root credentials stay removed"),
+            "{run}"
+        );
         assert!(sandbox.state().account(B).unwrap().root == Default::default());
     });
 }
