@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use async_trait::async_trait;
 
-use crate::aws::{AccountAudit, Aws, DEFAULT_CONCURRENCY, MAX_CONCURRENCY};
+use crate::aws::{AccountAudit, Aws, DEFAULT_CONCURRENCY, ErrorKind, MAX_CONCURRENCY};
 use crate::cty::{Type, Value};
 use crate::framework::Context;
 use crate::framework::attributes::{self, object};
@@ -228,7 +228,18 @@ impl DataSource<Aws> for OrganizationRootCredentialsDataSource {
                 }
                 resp.state = state;
             }
-            Err(err) => Targets::NONE.report(&mut resp.diagnostics, &err),
+            Err(err) => {
+                let mut diagnostic = Targets::NONE.diagnostic(&err);
+                if err.kind == ErrorKind::AccessDenied && err.operation == "ListAccounts" {
+                    diagnostic.detail = format!(
+                        "Listing the organization's accounts needs the management account or the \
+                         delegated administrator for iam.amazonaws.com as the provider's caller \
+                         (a member account is refused).\n\n{}",
+                        diagnostic.detail
+                    );
+                }
+                resp.diagnostics.push(diagnostic);
+            }
         }
     }
 }

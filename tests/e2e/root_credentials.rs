@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use centralroot::sandbox::Seed;
 use centralroot::sandbox::seed::{
-    Account, AccountPatch, Feature, LoginProfile, RootAccessKey, TrustedAccess,
+    Account, AccountPatch, Delegation, Feature, LoginProfile, RootAccessKey, TrustedAccess,
 };
 use serde_json::Value;
 
@@ -280,6 +280,41 @@ fn refusals_are_clear_and_change_nothing() {
                 .login_profile
                 .is_some()
         );
+    });
+}
+
+#[test]
+fn the_iam_delegated_administrator_audits_and_removes_too() {
+    each_terraform(|tf| {
+        let mut seed = seed(&[Feature::RootSessions]);
+        seed.delegated_administrators.push(Delegation {
+            account_id: B.into(),
+            service_principal: IAM.into(),
+            delegation_enabled_date: 1_700_000_000,
+        });
+        let sandbox = SandboxFixture::start(seed);
+        let ws = workspace(&sandbox, tf, "root-delegated", B);
+        ws.write_main(&format!(
+            "{PROVIDER}{}
+data \"centralroot_organization_root_credentials\" \"all\" {{
+  account_ids = [\"{A}\", \"{KEY_ONLY}\"]
+}}
+output \"with\" {{ value = data.centralroot_organization_root_credentials.all.accounts_with_credentials }}
+",
+            removal("a", A, None)
+        ));
+        ws.apply();
+        assert_eq!(ids(&outputs(&ws)["with"]["value"]), [A, KEY_ONLY]);
+        assert_eq!(sandbox.state().account(A).unwrap().root, Default::default());
+
+        // A member that is no administrator cannot list the accounts, and is told who can.
+        let member = workspace(&sandbox, tf, "root-member-audit", KEY_ONLY);
+        member.write_main(&format!(
+            "{PROVIDER}data \"centralroot_organization_root_credentials\" \"all\" {{}}\n"
+        ));
+        let run = member.run(&["plan"]);
+        run.assert_failure();
+        assert!(run.stderr.contains("delegated administrator"), "{run}");
     });
 }
 
