@@ -101,7 +101,9 @@ fn minimum_version(files: &[(String, String)]) -> (u32, u32) {
             })
         })
     };
-    if uses("removed") {
+    if uses("action") {
+        (1, 14)
+    } else if uses("removed") {
         (1, 7)
     } else if uses("check") || uses("import") {
         (1, 5)
@@ -117,6 +119,7 @@ fn minimum_version_follows_the_blocks_used() {
     assert_eq!(minimum_version(&file("check \"c\" {\n}\n")), (1, 5));
     assert_eq!(minimum_version(&file("import {\n  to = a.b\n}\n")), (1, 5));
     assert_eq!(minimum_version(&file("removed {\n}\n")), (1, 7));
+    assert_eq!(minimum_version(&file("action \"a\" \"b\" {\n}\n")), (1, 14));
     assert_eq!(
         minimum_version(&file("  checked = true # import later\n")),
         (1, 0)
