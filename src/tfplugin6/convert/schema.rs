@@ -38,6 +38,7 @@ fn block(b: &Block) -> pb::schema::Block {
         description: text,
         description_kind: kind as i32,
         deprecated: b.deprecation().is_some(),
+        deprecation_message: b.deprecation().unwrap_or_default().to_owned(),
     }
 }
 
@@ -58,6 +59,7 @@ fn attribute(name: &str, a: &Attribute) -> pb::schema::Attribute {
         sensitive: a.is_sensitive(),
         description_kind: kind as i32,
         deprecated: a.deprecation().is_some(),
+        deprecation_message: a.deprecation().unwrap_or_default().to_owned(),
         write_only: false,
     }
 }
@@ -99,7 +101,7 @@ mod tests {
                 .attribute("c", Attribute::computed(Type::Bool).deprecated("gone"))
                 .block(
                     "nb",
-                    NestedBlock::new(Nesting::List, Block::new())
+                    NestedBlock::new(Nesting::List, Block::new().deprecated("use a"))
                         .min_items(1)
                         .max_items(1),
                 ),
@@ -126,6 +128,9 @@ mod tests {
         );
         let c = &block.attributes[2];
         assert_eq!((c.optional, c.computed, c.deprecated), (false, true, true));
+        assert_eq!(c.deprecation_message, "gone");
+        assert!(!a.deprecated && a.deprecation_message.is_empty());
+        assert!(!block.deprecated && block.deprecation_message.is_empty());
         let nb = &block.block_types[0];
         assert_eq!(
             (nb.type_name.as_str(), nb.min_items, nb.max_items),
@@ -134,6 +139,11 @@ mod tests {
         assert_eq!(
             nb.nesting,
             pb::schema::nested_block::NestingMode::List as i32
+        );
+        let nested = nb.block.as_ref().unwrap();
+        assert_eq!(
+            (nested.deprecated, nested.deprecation_message.as_str()),
+            (true, "use a")
         );
     }
 }
