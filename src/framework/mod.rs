@@ -31,6 +31,8 @@
 pub mod context;
 pub mod data_source;
 pub mod diagnostics;
+pub mod list_resource;
+pub mod move_state;
 pub mod plan_modifiers;
 pub mod provider;
 pub mod resource;

@@ -7,6 +7,7 @@ use async_trait::async_trait;
 use crate::cty::Value;
 use crate::framework::data_source::DataSource;
 use crate::framework::diagnostics::Diagnostics;
+use crate::framework::list_resource::ListResource;
 use crate::framework::resource::Resource;
 use crate::framework::schema::Schema;
 
@@ -68,4 +69,11 @@ pub trait Provider: Send + Sync + 'static {
 
     /// The data source types, read once when the server starts.
     fn data_sources(&self) -> Vec<Arc<dyn DataSource<Self::Data>>>;
+
+    /// The list resource types for `terraform query`, read once when the server starts. Each
+    /// must share its name with a managed resource type that has an identity schema; the
+    /// server refuses (and logs) any other.
+    fn list_resources(&self) -> Vec<Arc<dyn ListResource<Self::Data>>> {
+        Vec::new()
+    }
 }

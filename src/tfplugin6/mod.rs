@@ -5,7 +5,8 @@
 //! - the generated messages, `provider_server` and `provider_client` (re-exported here);
 //! - [`convert`]: protobuf ↔ framework conversions (DynamicValue, diagnostics, schemas);
 //! - [`service`]: the `provider_server::Provider` implementation. Each served RPC delegates
-//!   to its group's file ([`schemas`], [`provider_rpcs`], [`resources`], [`data_sources`]),
+//!   to its group's file ([`schemas`], [`provider_rpcs`], [`resources`], [`data_sources`],
+//!   [`list_resources`]),
 //!   which looks the type up once in the engine ([`crate::framework::server`]), decodes the
 //!   request, calls the engine and encodes its answer; unsupported RPCs answer in [`service`]
 //!   itself or in [`unsupported`].
@@ -31,6 +32,7 @@ pub use generated::*;
 
 pub mod convert;
 pub mod data_sources;
+pub mod list_resources;
 pub mod provider_rpcs;
 pub mod resources;
 pub mod schemas;

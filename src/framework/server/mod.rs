@@ -18,15 +18,20 @@
 
 mod apply_resource_change;
 mod configure_provider;
+mod generate_resource_config;
 mod get_provider_schema;
 mod handle;
+mod identity;
 mod import_resource_state;
 mod invariants;
+mod list_resource;
+mod move_resource_state;
 mod plan_resource_change;
 pub mod planning;
 mod read_data_source;
 mod read_resource;
 mod stop_provider;
+mod upgrade_resource_identity;
 mod upgrade_resource_state;
 mod validate_config;
 mod validation;
@@ -36,6 +41,9 @@ mod tests;
 
 pub use apply_resource_change::{ApplyResourceChangeResponse, Change};
 pub use handle::Handle;
+pub use list_resource::{ListEvent, ListStream};
+pub use move_resource_state::MoveSourceState;
+pub use upgrade_resource_identity::UpgradeIdentityResponse;
 
 use std::collections::BTreeMap;
 use std::future::Future;
@@ -46,6 +54,7 @@ use tokio_util::sync::CancellationToken;
 use crate::framework::context::Context;
 use crate::framework::data_source::DataSource;
 use crate::framework::diagnostics::Diagnostic;
+use crate::framework::list_resource::ListResource;
 use crate::framework::provider::Provider;
 use crate::framework::resource::Resource;
 
@@ -54,6 +63,9 @@ pub type ResourceHandle<D> = Handle<dyn Resource<D>>;
 
 /// A data source type as the engine serves it.
 pub type DataSourceHandle<D> = Handle<dyn DataSource<D>>;
+
+/// A list resource type as the engine serves it; its schema is the `config {}` block's.
+pub type ListResourceHandle<D> = Handle<dyn ListResource<D>>;
 
 /// The engine serving one provider.
 ///
@@ -65,6 +77,7 @@ pub struct Server<P: Provider> {
     provider: Handle<P>,
     resources: BTreeMap<&'static str, ResourceHandle<P::Data>>,
     data_sources: BTreeMap<&'static str, DataSourceHandle<P::Data>>,
+    list_resources: BTreeMap<&'static str, ListResourceHandle<P::Data>>,
     data: RwLock<Option<Arc<P::Data>>>,
     cancellation: Mutex<CancellationToken>,
 }
@@ -72,14 +85,17 @@ pub struct Server<P: Provider> {
 impl<P: Provider> Server<P> {
     /// Reads the provider's schema and types once.
     pub fn new(provider: P) -> Self {
-        let resources = provider
+        let resources: BTreeMap<_, _> = provider
             .resources()
             .into_iter()
             .map(|resource| {
                 let name = resource.type_name();
-                (name, Handle::new(name, resource.schema(), resource))
+                let identity = resource.identity_schema();
+                let handle = Handle::new(name, resource.schema(), resource).with_identity(identity);
+                (name, handle)
             })
             .collect();
+        let list_resources = list_resource::register(provider.list_resources(), &resources);
         let data_sources = provider
             .data_sources()
             .into_iter()
@@ -92,6 +108,7 @@ impl<P: Provider> Server<P> {
             provider: Handle::new(provider.type_name(), provider.schema(), Arc::new(provider)),
             resources,
             data_sources,
+            list_resources,
             data: RwLock::new(None),
             cancellation: Mutex::new(CancellationToken::new()),
         }
@@ -115,6 +132,22 @@ impl<P: Provider> Server<P> {
         self.data_sources
             .get(type_name)
             .ok_or_else(|| unknown_type("Data Source", type_name))
+    }
+
+    /// List resource type `type_name`, or the diagnostic that answers a request for an
+    /// unknown type.
+    pub fn list_resource(
+        &self,
+        type_name: &str,
+    ) -> Result<&ListResourceHandle<P::Data>, Diagnostic> {
+        self.list_resources
+            .get(type_name)
+            .ok_or_else(|| unknown_type("List Resource", type_name))
+    }
+
+    /// Every list resource type, by name.
+    pub fn list_resources(&self) -> impl Iterator<Item = &ListResourceHandle<P::Data>> {
+        self.list_resources.values()
     }
 
     /// Every resource type, by name.

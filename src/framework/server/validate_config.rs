@@ -7,7 +7,7 @@ use crate::framework::resource::{ValidateConfigRequest, ValidateConfigResponse};
 
 /// The schema's rules on `req.config`: the response the type's own `validate_config` then
 /// adds to.
-fn schema_checks<T: ?Sized>(
+pub(super) fn schema_checks<T: ?Sized>(
     handle: &Handle<T>,
     req: &ValidateConfigRequest,
 ) -> ValidateConfigResponse {

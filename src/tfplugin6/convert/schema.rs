@@ -1,7 +1,7 @@
 //! Schemas to protobuf.
 
 use crate::framework::schema::{
-    Attribute, AttributeMode, Block, Description, NestedBlock, Nesting, Schema,
+    Attribute, AttributeMode, Block, Description, IdentitySchema, NestedBlock, Nesting, Schema,
 };
 use crate::tfplugin6 as pb;
 
@@ -10,6 +10,26 @@ pub fn schema(s: &Schema) -> pb::Schema {
     pb::Schema {
         version: s.version,
         block: Some(block(&s.block)),
+    }
+}
+
+/// An identity schema; descriptions go as Markdown, the only kind the message has.
+pub fn identity_schema(s: &IdentitySchema) -> pb::ResourceIdentitySchema {
+    pb::ResourceIdentitySchema {
+        version: s.version,
+        identity_attributes: s
+            .attributes()
+            .iter()
+            .map(
+                |(name, a)| pb::resource_identity_schema::IdentityAttribute {
+                    name: name.clone(),
+                    r#type: a.ty().to_json(),
+                    required_for_import: a.is_required_for_import(),
+                    optional_for_import: !a.is_required_for_import(),
+                    description: a.get_description().to_owned(),
+                },
+            )
+            .collect(),
     }
 }
 
@@ -84,6 +104,54 @@ fn nested_block(name: &str, nb: &NestedBlock) -> pb::schema::NestedBlock {
 mod tests {
     use super::*;
     use crate::cty::Type;
+    use crate::framework::schema::IdentityAttribute;
+
+    #[test]
+    fn identity_attributes() {
+        let s = IdentitySchema::new(0)
+            .attribute(
+                "account_id",
+                IdentityAttribute::required_for_import(Type::String).description("The account."),
+            )
+            .attribute(
+                "service_principal",
+                IdentityAttribute::optional_for_import(Type::String),
+            );
+        let pb = identity_schema(&s);
+        assert_eq!(pb.version, 0);
+        let got: Vec<_> = pb
+            .identity_attributes
+            .iter()
+            .map(|a| {
+                (
+                    a.name.as_str(),
+                    a.r#type.as_slice(),
+                    a.required_for_import,
+                    a.optional_for_import,
+                    a.description.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    "account_id",
+                    b"\"string\"".as_slice(),
+                    true,
+                    false,
+                    "The account."
+                ),
+                (
+                    "service_principal",
+                    b"\"string\"".as_slice(),
+                    false,
+                    true,
+                    ""
+                ),
+            ]
+        );
+    }
 
     #[test]
     fn flags_types_and_descriptions() {
