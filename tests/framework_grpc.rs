@@ -636,7 +636,13 @@ async fn provider_schema_over_grpc() {
         .await
         .expect("never Unimplemented")
         .into_inner();
-    assert!(ids.identity_schemas.is_empty() && ids.diagnostics.is_empty());
+    assert!(ids.diagnostics.is_empty(), "{:?}", ids.diagnostics);
+    for name in ids.identity_schemas.keys() {
+        assert!(
+            resp.resource_schemas.contains_key(name),
+            "identity schema for unknown type {name}"
+        );
+    }
 }
 
 fn provider_config(pairs: &[(&str, Value)]) -> Value {
@@ -1191,30 +1197,26 @@ async fn every_other_rpc_answers() {
         .into_inner();
     assert!(r.error.unwrap().text.contains("\"f\""));
 
-    names_rpc(
-        &c.upgrade_resource_identity(pb::upgrade_resource_identity::Request::default())
-            .await
-            .unwrap()
-            .into_inner()
-            .diagnostics,
-        "UpgradeResourceIdentity",
-    );
-    names_rpc(
-        &c.move_resource_state(pb::move_resource_state::Request::default())
-            .await
-            .unwrap()
-            .into_inner()
-            .diagnostics,
-        "MoveResourceState",
-    );
-    names_rpc(
-        &c.generate_resource_config(pb::generate_resource_config::Request::default())
-            .await
-            .unwrap()
-            .into_inner()
-            .diagnostics,
-        "GenerateResourceConfig",
-    );
+    // The resource RPCs of identity, moves and generated configuration name the unknown type.
+    let unknown = vec!["Unknown Resource Type".to_owned()];
+    let up = c
+        .upgrade_resource_identity(pb::upgrade_resource_identity::Request::default())
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(summaries(&up.diagnostics), unknown);
+    let mv = c
+        .move_resource_state(pb::move_resource_state::Request::default())
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(summaries(&mv.diagnostics), unknown);
+    let gen_config = c
+        .generate_resource_config(pb::generate_resource_config::Request::default())
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(summaries(&gen_config.diagnostics), unknown);
     names_rpc(
         &c.validate_ephemeral_resource_config(
             pb::validate_ephemeral_resource_config::Request::default(),
@@ -1249,13 +1251,14 @@ async fn every_other_rpc_answers() {
             .diagnostics,
         "CloseEphemeralResource",
     );
-    names_rpc(
-        &c.validate_list_resource_config(pb::validate_list_resource_config::Request::default())
-            .await
-            .unwrap()
-            .into_inner()
-            .diagnostics,
-        "ValidateListResourceConfig",
+    let vl = c
+        .validate_list_resource_config(pb::validate_list_resource_config::Request::default())
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(
+        summaries(&vl.diagnostics),
+        vec!["Unknown List Resource Type"]
     );
     names_rpc(
         &c.validate_state_store_config(pb::validate_state_store::Request::default())
@@ -1327,9 +1330,9 @@ async fn every_other_rpc_answers() {
         .await
         .unwrap()
         .into_inner();
-    names_rpc(
-        &list.next().await.unwrap().unwrap().diagnostic,
-        "ListResource",
+    assert_eq!(
+        summaries(&list.next().await.unwrap().unwrap().diagnostic),
+        vec!["Unknown List Resource Type"]
     );
     assert!(list.next().await.is_none());
     let mut read = c
