@@ -37,6 +37,8 @@ mod validate_config;
 mod validation;
 
 #[cfg(test)]
+mod capability_tests;
+#[cfg(test)]
 mod tests;
 
 pub use apply_resource_change::{ApplyResourceChangeResponse, Change};
