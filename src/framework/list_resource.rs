@@ -44,7 +44,7 @@ pub struct ListResult {
 /// listing ended with.
 #[derive(Debug)]
 pub(crate) enum ListItem {
-    Result(ListResult),
+    Result(Box<ListResult>),
     Diagnostics(Diagnostics),
 }
 
@@ -62,7 +62,10 @@ impl ListResults {
     /// Sends one result; waits while Terraform has not taken the previous one yet. `false`
     /// means Terraform needs no more (limit reached, or it went away): stop listing.
     pub async fn push(&self, result: ListResult) -> bool {
-        self.sender.send(ListItem::Result(result)).await.is_ok()
+        self.sender
+            .send(ListItem::Result(Box::new(result)))
+            .await
+            .is_ok()
     }
 
     /// Whether Terraform needs no more results.

@@ -6,6 +6,7 @@
 use super::ResourceHandle;
 use crate::cty::{self, Type, Value};
 use crate::framework::diagnostics::{Diagnostic, Diagnostics};
+use crate::framework::schema::IdentitySchema;
 use crate::framework::values::ValueExt;
 
 /// `given`, or when null the identity derived from `state`; null when the type has no
@@ -79,24 +80,29 @@ pub(super) fn after<D: Send + Sync + 'static>(
                 show(&identity, ty)
             ),
         );
-    } else if let Some(kept) = kept {
-        let changed = schema.attributes().keys().any(|name| {
-            let before = kept.prior.attr(name);
-            !before.is_null() && !before.semantically_equal(identity.attr(name))
-        });
-        if changed {
-            diags.push(unexpected_change(
-                &operation.to_lowercase(),
-                (kept.prior_label, &show(kept.prior, ty)),
-                (kept.new_label, &show(&identity, ty)),
-            ));
-        }
+    } else if let Some(kept) = kept
+        && changes_stored(schema, kept.prior, &identity)
+    {
+        diags.push(unexpected_change(
+            &operation.to_lowercase(),
+            (kept.prior_label, &show(kept.prior, ty)),
+            (kept.new_label, &show(&identity, ty)),
+        ));
     }
     if diags.has_errors() {
         Err(diags)
     } else {
         Ok(identity)
     }
+}
+
+/// Whether `new` differs from `stored` in an attribute `stored` sets (one `stored` leaves
+/// null may be filled in).
+pub(super) fn changes_stored(schema: &IdentitySchema, stored: &Value, new: &Value) -> bool {
+    schema.attributes().keys().any(|name| {
+        let before = stored.attr(name);
+        !before.is_null() && !before.semantically_equal(new.attr(name))
+    })
 }
 
 /// terraform-plugin-framework's "Unexpected Identity Change", with both identities shown.

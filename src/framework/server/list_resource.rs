@@ -276,7 +276,7 @@ impl<D: Send + Sync + 'static> Stream for ListStream<D> {
         };
         let event = match (item, this.checker.as_ref()) {
             (ListItem::Diagnostics(diagnostics), _) => ListEvent::diagnostics(diagnostics),
-            (ListItem::Result(result), Some(checker)) => match checker.event(result) {
+            (ListItem::Result(result), Some(checker)) => match checker.event(*result) {
                 Ok(event) => {
                     this.remaining = this.remaining.saturating_sub(1);
                     event

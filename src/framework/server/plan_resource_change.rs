@@ -73,10 +73,9 @@ impl<P: Provider> Server<P> {
             &prior_identity,
             &resp.planned_state,
         );
-        if let Some(ty) = resource.identity_type()
+        if let (Some(schema), Some(ty)) = (resource.identity_schema(), resource.identity_type())
             && !prior_state.is_null()
-            && !prior_identity.is_null()
-            && !prior_identity.semantically_equal(&resp.planned_identity)
+            && identity::changes_stored(schema, &prior_identity, &resp.planned_identity)
         {
             resp.diagnostics.push(unexpected_change(
                 "planning",
