@@ -11,7 +11,8 @@ use crate::framework::resource::{GenerateConfigRequest, GenerateConfigResponse};
 use crate::framework::schema::{AttributeMode, Schema};
 
 impl<P: Provider> Server<P> {
-    /// The configuration for `state`: the engine's default (see [`default_config`]), then
+    /// The configuration for `state`: the engine's default (the state without computed-only
+    /// attributes and values equal to their schema default), then
     /// the resource's `generate_config`. Null whenever there are errors.
     pub async fn generate_resource_config(
         &self,
@@ -44,7 +45,7 @@ impl<P: Provider> Server<P> {
 /// every attribute equal to its schema default null (leaving it out plans the same value),
 /// nested blocks included. Optional attributes the provider computed keep their values: the
 /// configuration then states what the object has, and plans no change.
-pub fn default_config(schema: &Schema, state: &Value) -> Value {
+pub(super) fn default_config(schema: &Schema, state: &Value) -> Value {
     let mut config = state.clone();
     walk(
         &schema.block,
