@@ -364,8 +364,12 @@ pub trait Resource<D: Send + Sync + 'static>: Send + Sync {
 }
 
 /// Passthrough import: the import ID becomes attribute `attribute` (usually `id`) of the
-/// empty state. Call it from [`Resource::import_state`].
+/// empty state. Call it from [`Resource::import_state`]. Importing by identity there is no
+/// ID, and the engine has written the identity into the state already: this does nothing.
 pub fn import_id_into(attribute: &str, req: &ImportStateRequest, resp: &mut ImportStateResponse) {
+    if req.by_identity() {
+        return;
+    }
     if let Value::Object(attrs) = &mut resp.state {
         attrs.insert(attribute.to_owned(), Value::String(req.id.clone()));
     }
