@@ -23,11 +23,15 @@
 mod apply_resource_change;
 mod close_ephemeral_resource;
 mod configure_provider;
+mod generate_resource_config;
 mod get_provider_schema;
 mod handle;
+mod identity;
 mod import_resource_state;
 mod invariants;
 mod invoke_action;
+mod list_resource;
+mod move_resource_state;
 mod open_ephemeral_resource;
 mod plan_action;
 mod plan_resource_change;
@@ -36,12 +40,15 @@ mod read_data_source;
 mod read_resource;
 mod renew_ephemeral_resource;
 mod stop_provider;
+mod upgrade_resource_identity;
 mod upgrade_resource_state;
 mod validate_action_config;
 mod validate_config;
 mod validate_ephemeral_resource_config;
 mod validation;
 
+#[cfg(test)]
+mod capability_tests;
 #[cfg(test)]
 mod ephemeral_action_tests;
 #[cfg(test)]
@@ -50,6 +57,9 @@ mod tests;
 pub use apply_resource_change::{ApplyResourceChangeResponse, Change};
 pub use handle::Handle;
 pub use invoke_action::ActionEvents;
+pub use list_resource::{ListEvent, ListStream};
+pub use move_resource_state::MoveSourceState;
+pub use upgrade_resource_identity::UpgradeIdentityResponse;
 
 use std::collections::BTreeMap;
 use std::future::Future;
@@ -62,6 +72,7 @@ use crate::framework::context::Context;
 use crate::framework::data_source::DataSource;
 use crate::framework::diagnostics::Diagnostic;
 use crate::framework::ephemeral_resource::EphemeralResource;
+use crate::framework::list_resource::ListResource;
 use crate::framework::provider::Provider;
 use crate::framework::resource::Resource;
 
@@ -76,6 +87,8 @@ pub type EphemeralResourceHandle<D> = Handle<dyn EphemeralResource<D>>;
 
 /// An action type as the engine serves it.
 pub type ActionHandle<D> = Handle<dyn Action<D>>;
+/// A list resource type as the engine serves it; its schema is the `config {}` block's.
+pub type ListResourceHandle<D> = Handle<dyn ListResource<D>>;
 
 /// The engine serving one provider.
 ///
@@ -89,6 +102,7 @@ pub struct Server<P: Provider> {
     data_sources: BTreeMap<&'static str, DataSourceHandle<P::Data>>,
     ephemeral_resources: BTreeMap<&'static str, EphemeralResourceHandle<P::Data>>,
     actions: BTreeMap<&'static str, ActionHandle<P::Data>>,
+    list_resources: BTreeMap<&'static str, ListResourceHandle<P::Data>>,
     data: RwLock<Option<Arc<P::Data>>>,
     cancellation: Mutex<CancellationToken>,
 }
@@ -96,14 +110,17 @@ pub struct Server<P: Provider> {
 impl<P: Provider> Server<P> {
     /// Reads the provider's schema and types once.
     pub fn new(provider: P) -> Self {
-        let resources = provider
+        let resources: BTreeMap<_, _> = provider
             .resources()
             .into_iter()
             .map(|resource| {
                 let name = resource.type_name();
-                (name, Handle::new(name, resource.schema(), resource))
+                let identity = resource.identity_schema();
+                let handle = Handle::new(name, resource.schema(), resource).with_identity(identity);
+                (name, handle)
             })
             .collect();
+        let list_resources = list_resource::register(provider.list_resources(), &resources);
         let data_sources = provider
             .data_sources()
             .into_iter()
@@ -134,6 +151,7 @@ impl<P: Provider> Server<P> {
             data_sources,
             ephemeral_resources,
             actions,
+            list_resources,
             data: RwLock::new(None),
             cancellation: Mutex::new(CancellationToken::new()),
         }
@@ -175,6 +193,22 @@ impl<P: Provider> Server<P> {
         self.actions
             .get(type_name)
             .ok_or_else(|| unknown_type("Action", type_name))
+    }
+
+    /// List resource type `type_name`, or the diagnostic that answers a request for an
+    /// unknown type.
+    pub fn list_resource(
+        &self,
+        type_name: &str,
+    ) -> Result<&ListResourceHandle<P::Data>, Diagnostic> {
+        self.list_resources
+            .get(type_name)
+            .ok_or_else(|| unknown_type("List Resource", type_name))
+    }
+
+    /// Every list resource type, by name.
+    pub fn list_resources(&self) -> impl Iterator<Item = &ListResourceHandle<P::Data>> {
+        self.list_resources.values()
     }
 
     /// Every resource type, by name.

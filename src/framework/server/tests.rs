@@ -184,6 +184,7 @@ fn create(mode: &str) -> Change {
         thing(Value::unknown(), mode, Value::unknown()),
         thing(Value::Null, mode, Value::Null),
         Vec::new(),
+        Value::Null,
     )
 }
 
@@ -195,6 +196,7 @@ fn update(mode: &str) -> (Value, Change) {
         thing(Value::from("thing-1"), mode, Value::unknown()),
         thing(Value::Null, mode, Value::Null),
         Vec::new(),
+        Value::Null,
     );
     (prior, change)
 }
