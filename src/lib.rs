@@ -4,6 +4,7 @@ pub mod aws;
 pub mod cty;
 pub mod data_sources;
 pub mod framework;
+pub mod list_resources;
 pub mod logging;
 pub mod plugin;
 pub mod provider;

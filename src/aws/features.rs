@@ -157,6 +157,15 @@ impl Aws {
 
     /// Whether trusted access for `principal` is enabled (`ListAWSServiceAccessForOrganization`).
     pub async fn trusted_access_enabled(&self, principal: &str) -> Result<bool, AwsError> {
+        Ok(self
+            .trusted_access_principals()
+            .await?
+            .iter()
+            .any(|p| p == principal))
+    }
+
+    /// The service principals with trusted access enabled (`ListAWSServiceAccessForOrganization`).
+    pub async fn trusted_access_principals(&self) -> Result<Vec<String>, AwsError> {
         let op = "ListAWSServiceAccessForOrganization";
         let mut pages = self
             .organizations
@@ -164,17 +173,16 @@ impl Aws {
             .max_results(20)
             .into_paginator()
             .send();
+        let mut principals = Vec::new();
         while let Some(page) = pages.next().await {
             let page = page.map_err(|e| AwsError::from_sdk(op, e, None))?;
-            if page
-                .enabled_service_principals()
-                .iter()
-                .any(|p| p.service_principal() == Some(principal))
-            {
-                return Ok(true);
-            }
+            principals.extend(
+                page.enabled_service_principals()
+                    .iter()
+                    .filter_map(|p| p.service_principal().map(str::to_owned)),
+            );
         }
-        Ok(false)
+        Ok(principals)
     }
 
     /// Enables trusted access for IAM if it is off; returns whether it had to. Enabling it when

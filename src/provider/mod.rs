@@ -24,12 +24,13 @@ use async_trait::async_trait;
 use crate::aws::Aws;
 use crate::cty::AttributePath;
 use crate::framework::data_source::DataSource;
+use crate::framework::list_resource::ListResource;
 use crate::framework::provider::{
     ConfigureRequest, ConfigureResponse, Provider, ValidateConfigRequest, ValidateConfigResponse,
 };
 use crate::framework::resource::Resource;
 use crate::framework::schema::Schema;
-use crate::{data_sources, resources};
+use crate::{data_sources, list_resources, resources};
 
 /// The provider Terraform starts: its block, the clients built from it, and its types.
 #[derive(Debug, Clone, Copy, Default)]
@@ -71,6 +72,13 @@ impl Provider for CentralRootProvider {
             return;
         }
         resp.data = Some(clients::build(&settings).await);
+    }
+
+    fn list_resources(&self) -> Vec<Arc<dyn ListResource<Aws>>> {
+        vec![
+            Arc::new(list_resources::organization_features::OrganizationFeaturesList),
+            Arc::new(list_resources::delegated_admin::DelegatedAdminList),
+        ]
     }
 
     fn resources(&self) -> Vec<Arc<dyn Resource<Aws>>> {

@@ -4,6 +4,7 @@
 //! sources through [`crate::types_common`].
 
 pub mod delegated_admin;
+pub mod moved;
 pub mod organization_features;
 
 #[cfg(test)]

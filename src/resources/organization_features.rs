@@ -5,7 +5,9 @@
 //! configuration lists and disable the rest, and features turned off outside Terraform show as
 //! an in-place update rather than as a vanished resource. `enable_trusted_access` is an
 //! instruction, not a remote property: it makes create and update turn on trusted access for
-//! IAM in Organizations first, and is never read back from AWS except at import.
+//! IAM in Organizations first, and is never read back from AWS except at import. Left out of
+//! the configuration it keeps what the state holds (false on create), so a configuration that
+//! omits it never fights what import or a `moved` block recorded.
 
 use std::collections::BTreeSet;
 
@@ -18,12 +20,16 @@ use crate::framework::attributes::{self, AttributeError};
 use crate::framework::diagnostics::Diagnostics;
 use crate::framework::plan_modifiers::UseStateForUnknown;
 use crate::framework::resource::{
-    CreateRequest, CreateResponse, DeleteRequest, DeleteResponse, ImportStateRequest,
-    ImportStateResponse, ReadRequest, ReadResponse, Resource, UpdateRequest, UpdateResponse,
+    CreateRequest, CreateResponse, DeleteRequest, DeleteResponse, GenerateConfigRequest,
+    GenerateConfigResponse, ImportStateRequest, ImportStateResponse, ModifyPlanRequest,
+    ModifyPlanResponse, MoveSource, MoveStateRequest, MoveStateResponse, ReadRequest, ReadResponse,
+    Resource, UpdateRequest, UpdateResponse,
 };
-use crate::framework::schema::{Attribute, Block, Schema};
+use crate::framework::schema::{Attribute, Block, IdentityAttribute, IdentitySchema, Schema};
 use crate::framework::validators::{SetElementsOneOf, SetNotEmpty};
+use crate::framework::values::ValueExt;
 use crate::framework::values::string_set;
+use crate::resources::moved::{self, MoveError};
 use crate::types_common::advice::{self, Targets};
 
 /// The name configurations and import commands address this type by.
@@ -259,6 +265,56 @@ async fn enabled_now(aws: &Aws) -> Option<BTreeSet<Feature>> {
     aws.list_features().await.ok().map(|found| found.enabled)
 }
 
+/// The hashicorp/aws type whose state `moved` blocks bring here.
+const MOVE_SOURCE: MoveSource = MoveSource {
+    provider: moved::HASHICORP_AWS,
+    type_name: "aws_iam_organizations_features",
+};
+
+/// The state of an `aws_iam_organizations_features` (`{"id": "o-…", "enabled_features":
+/// [...]}`). hashicorp/aws never manages trusted access with it, so the moved state does not
+/// either: `enable_trusted_access` is false, which a configuration leaving it out keeps.
+fn moved_state(source: &serde_json::Value) -> Result<State, MoveError> {
+    let id = moved::string(source, ID)?;
+    let organization_id = parse_import_id(id)
+        .map_err(|_| MoveError::invalid(ID, &source[ID], "expected an organization ID o-…"))?;
+    let names = source
+        .get(ENABLED_FEATURES)
+        .and_then(serde_json::Value::as_array)
+        .ok_or(MoveError::Missing(ENABLED_FEATURES))?;
+    let enabled = names
+        .iter()
+        .map(|name| {
+            name.as_str().and_then(Feature::parse).ok_or_else(|| {
+                MoveError::invalid(
+                    ENABLED_FEATURES,
+                    name,
+                    format!(
+                        "expected one of {}",
+                        Feature::ALL.map(Feature::as_str).join(", ")
+                    ),
+                )
+            })
+        })
+        .collect::<Result<_, _>>()?;
+    Ok(State {
+        organization_id: Some(organization_id.to_owned()),
+        enabled,
+        enable_trusted_access: false,
+    })
+}
+
+/// The state a read after an import returns for what AWS reported: `enable_trusted_access`
+/// says whether trusted access for IAM is on, as import records it. Listings answer this.
+pub(crate) fn imported_state(found: &OrganizationFeatures, trusted_access: bool) -> Value {
+    State {
+        organization_id: Some(found.organization_id.clone()),
+        enabled: found.enabled.clone(),
+        enable_trusted_access: trusted_access,
+    }
+    .to_value()
+}
+
 fn schema() -> Schema {
     let allowed = Feature::ALL.map(Feature::as_str);
     Schema::new(
@@ -283,16 +339,15 @@ fn schema() -> Schema {
             )
             .attribute(
                 ENABLE_TRUSTED_ACCESS,
-                Attribute::optional_computed(Type::Bool)
-                    .default_value(Value::Bool(false))
-                    .description(
-                        "When true, create and update first enable trusted access for \
+                Attribute::optional_computed(Type::Bool).description(
+                    "When true, create and update first enable trusted access for \
                          iam.amazonaws.com in AWS Organizations if it is off, and wait until IAM \
                          sees it. When false and trusted access is off, apply fails and says how \
                          to fix it. Destroy never disables trusted access, because other \
                          services' integrations and the IAM delegated administrator registration \
-                         depend on it. Import sets it to whether trusted access is on.",
-                    ),
+                         depend on it. Import sets it to whether trusted access is on. Left \
+                         out, it keeps the value in state (false when creating).",
+                ),
             )
             .attribute(
                 ID,
@@ -319,6 +374,42 @@ impl Resource<Aws> for OrganizationFeaturesResource {
 
     fn schema(&self) -> Schema {
         schema()
+    }
+
+    fn identity_schema(&self) -> Option<IdentitySchema> {
+        Some(
+            IdentitySchema::new(0).attribute(
+                ORGANIZATION_ID,
+                IdentityAttribute::required_for_import(Type::String).description(
+                    "The ID of the organization, `o-` followed by 10 to 32 characters.",
+                ),
+            ),
+        )
+    }
+
+    async fn modify_plan(
+        &self,
+        _ctx: &Context<Aws>,
+        req: ModifyPlanRequest,
+        resp: &mut ModifyPlanResponse,
+    ) {
+        // Left out of the configuration, the instruction stays what import, a move or the last
+        // apply recorded: it is not a property of AWS to converge to, so there is nothing to
+        // change. Without a prior state there is nothing to keep, and the default is false.
+        if req.config.is_null() || !req.config.attr(ENABLE_TRUSTED_ACCESS).is_null() {
+            return;
+        }
+        let kept = match req.prior_state.attr(ENABLE_TRUSTED_ACCESS) {
+            Value::Bool(prior) => *prior,
+            _ => false,
+        };
+        if resp
+            .planned_state
+            .set_attr(ENABLE_TRUSTED_ACCESS, Value::Bool(kept))
+            .is_err()
+        {
+            tracing::debug!("planned state is not an object; nothing to keep");
+        }
     }
 
     async fn create(&self, ctx: &Context<Aws>, req: CreateRequest, resp: &mut CreateResponse) {
@@ -466,7 +557,17 @@ impl Resource<Aws> for OrganizationFeaturesResource {
         req: ImportStateRequest,
         resp: &mut ImportStateResponse,
     ) {
-        let id = match parse_import_id(&req.id) {
+        // Importing by identity, the engine has written the organization ID into the state.
+        let given = if req.by_identity() {
+            resp.state
+                .attr(ORGANIZATION_ID)
+                .as_str()
+                .unwrap_or_default()
+                .to_owned()
+        } else {
+            req.id.clone()
+        };
+        let id = match parse_import_id(&given) {
             Ok(id) => id,
             Err(err) => {
                 return resp
@@ -503,6 +604,37 @@ impl Resource<Aws> for OrganizationFeaturesResource {
             enable_trusted_access: trusted,
         }
         .to_value();
+    }
+
+    async fn generate_config(&self, req: GenerateConfigRequest, resp: &mut GenerateConfigResponse) {
+        // enabled_features must list at least one feature: an organization with none has
+        // nothing to adopt, and a configuration with an empty set would not validate.
+        if req
+            .state
+            .attr(ENABLED_FEATURES)
+            .elements()
+            .is_some_and(<[Value]>::is_empty)
+        {
+            resp.diagnostics.error(
+                "No feature to adopt",
+                format!(
+                    "The organization has no centralized root access feature enabled, so there \
+                     is no {TYPE_NAME} to generate configuration for. Write the resource with the \
+                     features to enable instead of importing it."
+                ),
+            );
+        }
+    }
+
+    fn moved_from(&self) -> Vec<MoveSource> {
+        vec![MOVE_SOURCE]
+    }
+
+    async fn move_state(&self, req: MoveStateRequest, resp: &mut MoveStateResponse) {
+        match moved::check_version(&req).and_then(|()| moved_state(&req.source_state)) {
+            Ok(state) => resp.state = state.to_value(),
+            Err(err) => moved::report(&mut resp.diagnostics, &req, TYPE_NAME, &MOVE_SOURCE, &err),
+        }
     }
 }
 
