@@ -8,4 +8,6 @@ pub mod moved;
 pub mod organization_features;
 
 #[cfg(test)]
-mod test_support;
+mod adoption_tests;
+#[cfg(test)]
+pub(crate) mod test_support;
