@@ -1,6 +1,7 @@
 //! End-to-end tests: real Terraform CLIs drive the freshly built provider (against the sandbox
 //! where AWS is involved). One test binary, one module per subject; `support` is the harness.
 
+mod adoption;
 mod delegated_admin;
 mod errors;
 mod examples;
