@@ -6,6 +6,7 @@ mod delegated_admin;
 mod errors;
 mod examples;
 mod interruptions;
+mod moved;
 mod organization_features;
 mod protocol;
 mod release;
