@@ -93,8 +93,24 @@ pub fn type_page(kind: Kind, type_name: &str, schema: &Schema) -> String {
         && let Some(script) = examples::read(&format!("resources/{type_name}/import.sh"))
     {
         page.push_str(&import_section(&script));
+        if let Some(block) =
+            examples::read(&format!("resources/{type_name}/import-by-identity.tf"))
+        {
+            page.push_str(&identity_import_section(&block));
+        }
     }
     page
+}
+
+/// Import by identity (Terraform ≥ 1.12), from `import-by-identity.tf`.
+fn identity_import_section(block: &str) -> String {
+    let mut out = String::from(
+        "
+In Terraform v1.12.0 and later, an `import` block may name the object by its \
+         identity instead of an ID; `terraform query` (v1.14.0 and later) writes such blocks:\n\n",
+    );
+    out.push_str(&code_block("terraform", block));
+    out
 }
 
 /// `## Import`: the `terraform import` commands, then the same as an `import` block.
