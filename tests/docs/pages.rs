@@ -93,8 +93,7 @@ pub fn type_page(kind: Kind, type_name: &str, schema: &Schema) -> String {
         && let Some(script) = examples::read(&format!("resources/{type_name}/import.sh"))
     {
         page.push_str(&import_section(&script));
-        if let Some(block) =
-            examples::read(&format!("resources/{type_name}/import-by-identity.tf"))
+        if let Some(block) = examples::read(&format!("resources/{type_name}/import-by-identity.tf"))
         {
             page.push_str(&identity_import_section(&block));
         }
