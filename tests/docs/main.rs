@@ -41,6 +41,13 @@ fn types() -> Vec<(Kind, String, Schema)> {
                 .iter()
                 .map(|d| (Kind::DataSource, d.type_name().to_owned(), d.schema())),
         )
+        .chain(provider.list_resources().iter().map(|l| {
+            (
+                Kind::ListResource,
+                l.type_name().to_owned(),
+                l.config_schema(),
+            )
+        }))
         .collect();
     types.sort_by(|a, b| (a.0.directory(), &a.1).cmp(&(b.0.directory(), &b.1)));
     types
@@ -81,7 +88,7 @@ fn pages_on_disk() -> BTreeMap<String, String> {
     if let Ok(text) = fs::read_to_string(root.join("index.md")) {
         found.insert("index.md".to_owned(), text);
     }
-    for kind in [Kind::Resource, Kind::DataSource] {
+    for kind in [Kind::Resource, Kind::DataSource, Kind::ListResource] {
         let Ok(entries) = fs::read_dir(root.join(kind.directory())) else {
             continue;
         };

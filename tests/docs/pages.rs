@@ -22,6 +22,8 @@ const INDEX_TEMPLATE: &str = include_str!("templates/index.md");
 pub enum Kind {
     Resource,
     DataSource,
+    /// A list resource for `terraform query`: its page documents the `config {}` block.
+    ListResource,
 }
 
 impl Kind {
@@ -29,6 +31,7 @@ impl Kind {
         match self {
             Kind::Resource => "Resource",
             Kind::DataSource => "Data Source",
+            Kind::ListResource => "List Resource",
         }
     }
 
@@ -37,6 +40,7 @@ impl Kind {
         match self {
             Kind::Resource => "resources",
             Kind::DataSource => "data-sources",
+            Kind::ListResource => "list-resources",
         }
     }
 
@@ -45,6 +49,7 @@ impl Kind {
         match self {
             Kind::Resource => "resource.tf",
             Kind::DataSource => "data-source.tf",
+            Kind::ListResource => "list-resource.tfquery.hcl",
         }
     }
 }
