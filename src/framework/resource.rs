@@ -176,7 +176,8 @@ pub struct ModifyPlanResponse {
     /// Opaque data handed to apply.
     pub planned_private: Vec<u8>,
     /// The planned identity, starting null: left null, the engine plans the stored identity
-    /// for an update or destroy, and one derived from the planned state for a create.
+    /// for an update or destroy, and for a create one derived from the planned state when it
+    /// is wholly known (none otherwise: Terraform cannot render a plan with an unknown one).
     pub planned_identity: Value,
     /// Warnings are shown with the plan; an error fails it.
     pub diagnostics: Diagnostics,

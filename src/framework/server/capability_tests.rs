@@ -526,8 +526,8 @@ async fn plan_keeps_the_stored_identity() {
     .await;
     assert_eq!(
         unknown.planned_identity,
-        identity(Value::unknown(), Value::from("iam")),
-        "a create plan may leave the identity unknown"
+        Value::Null,
+        "a create plan whose identity is not known yet plans none (Terraform cannot render it)"
     );
 
     let prior = member("111", Value::Null);

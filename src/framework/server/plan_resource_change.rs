@@ -99,7 +99,15 @@ fn planned_identity<D: Send + Sync + 'static>(
     planned_state: &Value,
 ) -> Value {
     if !given.is_null() || prior_state.is_null() {
-        return identity::resolve(resource, given, planned_state);
+        let identity = identity::resolve(resource, given, planned_state);
+        // Terraform accepts an identity left unknown by a create plan, but then cannot render
+        // the plan (1.15.5 prints "Failed to marshal plan to json: value is not known" and shows
+        // no diff): plan none, and let apply answer the identity.
+        return if identity.is_wholly_known() {
+            identity
+        } else {
+            Value::Null
+        };
     }
     if prior_identity.is_null() {
         identity::resolve(resource, Value::Null, prior_state)
