@@ -20,7 +20,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use centralroot::framework::provider::Provider;
-use centralroot::framework::schema::{Block, Schema};
+use centralroot::framework::schema::{Block, IdentitySchema, Schema};
 use centralroot::provider::CentralRootProvider;
 
 use pages::Kind;
@@ -53,6 +53,18 @@ fn types() -> Vec<(Kind, String, Schema)> {
     types
 }
 
+/// The identity schema of resource `type_name`, if it has one.
+fn identity(kind: Kind, type_name: &str) -> Option<IdentitySchema> {
+    if kind != Kind::Resource {
+        return None;
+    }
+    CentralRootProvider
+        .resources()
+        .iter()
+        .find(|r| r.type_name() == type_name)
+        .and_then(|r| r.identity_schema())
+}
+
 /// `docs/<kind>/<name without the provider prefix>.md`, as tfplugindocs names pages.
 fn page_path(kind: Kind, type_name: &str) -> String {
     let prefix = format!("{}_", CentralRootProvider.type_name());
@@ -71,7 +83,7 @@ fn generate() -> BTreeMap<String, String> {
     for (kind, name, type_schema) in types() {
         pages.insert(
             page_path(kind, &name),
-            pages::type_page(kind, &name, &type_schema),
+            pages::type_page(kind, &name, &type_schema, identity(kind, &name).as_ref()),
         );
     }
     pages

@@ -1,7 +1,7 @@
 //! Whole pages in the Terraform Registry layout (the shape tfplugindocs writes): front matter,
 //! title, description, example, schema, import.
 
-use centralroot::framework::schema::Schema;
+use centralroot::framework::schema::{IdentitySchema, Schema};
 
 use super::examples;
 use super::schema;
@@ -72,7 +72,12 @@ fn code_block(language: &str, text: &str) -> String {
 }
 
 /// The page of resource or data source `type_name`.
-pub fn type_page(kind: Kind, type_name: &str, schema: &Schema) -> String {
+pub fn type_page(
+    kind: Kind,
+    type_name: &str,
+    schema: &Schema,
+    identity: Option<&IdentitySchema>,
+) -> String {
     let description = schema.block.get_description();
     let markdown = description
         .markdown
@@ -94,6 +99,9 @@ pub fn type_page(kind: Kind, type_name: &str, schema: &Schema) -> String {
     }
     page.push('\n');
     page.push_str(&schema::section(&schema.block));
+    if let Some(identity) = identity {
+        page.push_str(&identity_section(identity));
+    }
     if kind == Kind::Resource
         && let Some(script) = examples::read(&format!("resources/{type_name}/import.sh"))
     {
@@ -104,6 +112,29 @@ pub fn type_page(kind: Kind, type_name: &str, schema: &Schema) -> String {
         }
     }
     page
+}
+
+/// `### Identity`: the attributes that name the object for `import` blocks and
+/// `terraform state identities` (Terraform ≥ 1.12).
+fn identity_section(identity: &IdentitySchema) -> String {
+    let mut out = String::from(
+        "\n### Identity\n\nIn Terraform v1.12.0 and later, the resource has an identity \
+         (version {version}), which `import` blocks may name instead of an ID:\n\n",
+    )
+    .replace("{version}", &identity.version.to_string());
+    for (name, attr) in identity.attributes() {
+        let need = if attr.is_required_for_import() {
+            "Required for import"
+        } else {
+            "Optional for import"
+        };
+        out.push_str(&format!(
+            "- `{name}` ({}, {need}) {}\n",
+            schema::type_name(attr.ty()),
+            attr.get_description()
+        ));
+    }
+    out
 }
 
 /// Import by identity (Terraform ≥ 1.12), from `import-by-identity.tf`.
