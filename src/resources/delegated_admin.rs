@@ -353,19 +353,28 @@ impl Resource<Aws> for DelegatedAdminResource {
         // Recorded before the listing, so that a failure or an interruption from here on
         // leaves the registration in state rather than orphaned in AWS.
         resp.state = Registration::unlisted(id.clone()).to_value();
-        match aws
-            .find_delegated_admin(&id.account_id, &id.service_principal)
-            .await
-        {
-            Ok(Some(details)) => resp.state = Registration { id, details }.to_value(),
-            Ok(None) => resp.diagnostics.warning(
+        // The registration is done: Terraform's Ctrl-C only skips the listing, which the next
+        // refresh makes anyway, and the create succeeds so the object is not tainted.
+        let listing =
+            ctx.unless_cancelled(aws.find_delegated_admin(&id.account_id, &id.service_principal));
+        match listing.await {
+            Some(Ok(Some(details))) => resp.state = Registration { id, details }.to_value(),
+            Some(Ok(None)) => resp.diagnostics.warning(
                 "Registration not listed yet",
                 format!(
                     "{id} was registered, but ListDelegatedAdministrators does not show it \
                      yet, so its details are empty until the next refresh."
                 ),
             ),
-            Err(err) => TARGETS.report(&mut resp.diagnostics, &err),
+            Some(Err(err)) => TARGETS.report(&mut resp.diagnostics, &err),
+            None => resp.diagnostics.warning(
+                "Registration details not read",
+                format!(
+                    "{id} was registered, and Terraform asked the provider to stop before \
+                     ListDelegatedAdministrators answered, so its details are empty until the \
+                     next refresh."
+                ),
+            ),
         }
     }
 
