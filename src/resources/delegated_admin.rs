@@ -729,6 +729,35 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_stop_keeps_the_registration_and_skips_only_its_listing() {
+        use crate::sandbox::faults::FaultConfig;
+        use tokio_util::sync::CancellationToken;
+        let (handle, ctx) = sandbox(seed_with_trusted_access(), FaultConfig::default()).await;
+        let stopped = CancellationToken::new();
+        stopped.cancel();
+        let ctx = Context::new(ctx.provider_data_arc(), stopped);
+        let resp = create(&DelegatedAdminResource, &ctx, planned("222222222222")).await;
+        assert!(
+            !resp.diagnostics.has_errors(),
+            "a completed registration is no error: {:?}",
+            resp.diagnostics
+        );
+        let summaries: Vec<_> = resp
+            .diagnostics
+            .iter()
+            .map(|d| d.summary.as_str())
+            .collect();
+        assert_eq!(summaries, ["Registration details not read"]);
+        assert_eq!(
+            handle.sandbox().snapshot().delegated_administrators.len(),
+            1,
+            "the registration ran although the stop came first"
+        );
+        let id = RegistrationId::parse_import("222222222222").unwrap();
+        assert_eq!(resp.state, Registration::unlisted(id).to_value());
+    }
+
+    #[tokio::test]
     async fn update_answers_the_prior_state_whatever_the_response_started_as() {
         use crate::sandbox::faults::FaultConfig;
         let (_handle, ctx) = sandbox(seed_with_trusted_access(), FaultConfig::default()).await;
