@@ -14,9 +14,9 @@
 //! finishes within it answers as if never interrupted; a change without errors then stays
 //! untainted. Only one that outlasts the grace is abandoned, with [`interrupted_change`].
 
-use super::invariants::check_applied;
 use std::time::Duration;
 
+use super::invariants::check_applied;
 use super::{ResourceHandle, Server, with_grace};
 use crate::cty::Value;
 use crate::framework::context::Context;

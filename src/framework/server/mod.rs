@@ -87,8 +87,9 @@ pub type ActionHandle<D> = Handle<dyn Action<D>>;
 /// the provider never records it (an orphan that fails the next apply), and the error
 /// taints an object whose change in fact completed. Resources observe the cancellation at
 /// their safe points (waits, follow-up reads), so a well-behaved change finishes within a
-/// few seconds; the grace only bounds one that does not. 20 s covers an AWS call with its
-/// SDK retries in the usual case while keeping Ctrl-C responsive.
+/// few seconds; the grace only bounds one that does not. IAM and Organizations answer within
+/// seconds, so 20 s lets a call and a few SDK retries finish; a call still unanswered then is
+/// likely lost, and waiting out the SDK's 30 s attempt timeout would make Ctrl-C feel hung.
 ///
 /// Terraform allows it (`internal/command/meta.go` `RunOperation` and
 /// `internal/backend/local/backend.go` `opWait`, the same in v1.0.3 and v1.15.5): after the
