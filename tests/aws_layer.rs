@@ -16,8 +16,14 @@ use centralroot::sandbox::faults::FaultConfig;
 use centralroot::sandbox::seed::{Delegation, TrustedAccess};
 use centralroot::sandbox::{Seed, Server, ServerHandle};
 use centralroot::types_common::advice::detail;
+use tokio_util::sync::CancellationToken;
 
 const MANAGEMENT: &str = "111111111111";
+
+/// A stop that never comes, for waits that should run their course.
+fn never() -> CancellationToken {
+    CancellationToken::new()
+}
 const MEMBER: &str = "222222222222";
 
 fn aws_for(handle: &ServerHandle, account: &str, attempts: u32, wait: PropagationWait) -> Aws {
@@ -119,7 +125,9 @@ async fn enabling_waits_for_trusted_access_to_propagate() {
         "second call is a no-op"
     );
     let features = aws
-        .while_trusted_access_propagates(|| aws.enable_feature(Feature::RootCredentialsManagement))
+        .while_trusted_access_propagates(&never(), || {
+            aws.enable_feature(Feature::RootCredentialsManagement)
+        })
         .await
         .unwrap();
     assert!(
@@ -154,11 +162,47 @@ async fn propagation_wait_is_bounded() {
     aws.ensure_iam_trusted_access().await.unwrap();
     let started = std::time::Instant::now();
     let err = aws
-        .while_trusted_access_propagates(|| aws.list_features())
+        .while_trusted_access_propagates(&never(), || aws.list_features())
         .await
         .unwrap_err();
     assert_eq!(err.kind, ErrorKind::ServiceAccessNotEnabled);
     assert!(started.elapsed() < Duration::from_secs(5));
+}
+
+#[tokio::test]
+async fn a_stop_ends_the_propagation_wait() {
+    let (_, handle) = Server::bind("127.0.0.1:0", Seed::default_seed())
+        .await
+        .unwrap();
+    handle.sandbox().set_faults(FaultConfig {
+        trusted_access_propagation_ms: 600_000,
+        ..FaultConfig::default()
+    });
+    // A wait that would outlast the test run unless the stop ends it.
+    let wait = PropagationWait {
+        timeout: Duration::from_secs(3_600),
+        ..quick_wait()
+    };
+    let aws = aws_for(&handle, MANAGEMENT, 1, wait);
+    aws.ensure_iam_trusted_access().await.unwrap();
+    let stop = CancellationToken::new();
+    let calls = std::sync::atomic::AtomicU32::new(0);
+    let err = aws
+        .while_trusted_access_propagates(&stop, || {
+            // Stops once the wait has met its first refusal.
+            if calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 1 {
+                stop.cancel();
+            }
+            aws.list_features()
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind, ErrorKind::ServiceAccessNotEnabled);
+    assert_eq!(
+        calls.load(std::sync::atomic::Ordering::SeqCst),
+        2,
+        "the call in flight when the stop came ran, and no other"
+    );
 }
 
 #[tokio::test]
@@ -288,7 +332,7 @@ async fn repeated_feature_and_trusted_access_changes_succeed() {
         .unwrap();
     let aws = aws_for(&handle, MANAGEMENT, 1, quick_wait());
     aws.ensure_iam_trusted_access().await.unwrap();
-    aws.while_trusted_access_propagates(|| aws.list_features())
+    aws.while_trusted_access_propagates(&never(), || aws.list_features())
         .await
         .unwrap();
     for _ in 0..2 {
@@ -470,7 +514,7 @@ async fn every_mutating_call_succeeds_when_its_first_answer_is_lost() {
         lose("EnableAWSServiceAccess");
         assert!(aws.ensure_iam_trusted_access().await.unwrap());
         lost("EnableAWSServiceAccess");
-        aws.while_trusted_access_propagates(|| aws.list_features())
+        aws.while_trusted_access_propagates(&never(), || aws.list_features())
             .await
             .unwrap();
         for (operation, feature) in [
