@@ -12,6 +12,7 @@
 //! - [`features`]: IAM organization features and trusted access, with the propagation wait.
 //! - [`delegated_admins`]: delegated administrators and the per-run listing cache.
 //! - [`organization`]: the caller's organization (management account), described once.
+//! - [`identity`]: who the credentials belong to.
 //! - [`assume_root`]: root sessions on member accounts (`sts:AssumeRoot`) and their task policies.
 
 pub mod assume_root;
@@ -19,6 +20,7 @@ pub mod attempts;
 pub mod delegated_admins;
 pub mod error;
 pub mod features;
+pub mod identity;
 pub mod organization;
 pub mod retry;
 
@@ -31,6 +33,7 @@ pub use assume_root::{MAX_ROOT_SESSION, RootCredentials, TaskPolicy, UnknownTask
 pub use delegated_admins::{DelegatedAdmin, DelegatedAdminCache};
 pub use error::{AwsError, ErrorKind, Reason, Subject};
 pub use features::{Feature, IAM_SERVICE_PRINCIPAL, OrganizationFeatures, PropagationWait};
+pub use identity::CallerIdentity;
 pub use organization::{Organization, OrganizationCache};
 
 /// How long one attempt of a call may take before the SDK gives up on it and retries, unless
