@@ -33,18 +33,28 @@ fn aws_with(
     attempt_timeout: Option<Duration>,
 ) -> Aws {
     let creds = handle.credentials(account).expect("seeded account");
+    let credentials = aws_credential_types::Credentials::new(
+        creds.access_key_id,
+        creds.secret_access_key,
+        None,
+        None,
+        "test",
+    );
+    aws_signing(handle, credentials, attempts, wait, attempt_timeout)
+}
+
+/// The clients of the provider, signing with `credentials`, every service at the sandbox.
+fn aws_signing(
+    handle: &ServerHandle,
+    credentials: aws_credential_types::Credentials,
+    attempts: u32,
+    wait: PropagationWait,
+    attempt_timeout: Option<Duration>,
+) -> Aws {
     let mut config = SdkConfig::builder()
         .behavior_version(BehaviorVersion::latest())
         .region(Region::new("eu-west-1"))
-        .credentials_provider(SharedCredentialsProvider::new(
-            aws_credential_types::Credentials::new(
-                creds.access_key_id,
-                creds.secret_access_key,
-                None,
-                None,
-                "test",
-            ),
-        ))
+        .credentials_provider(SharedCredentialsProvider::new(credentials))
         .retry_config(
             RetryConfig::standard()
                 .with_max_attempts(attempts)
@@ -290,28 +300,16 @@ async fn sandbox_with_root_sessions(
     Server::bind("127.0.0.1:0", seed).await.unwrap().1
 }
 
-/// The Aws clients of a root session, as a second provider block configured from it builds them.
+/// The clients of a root session, as a second provider block configured from it builds them.
 fn aws_as(handle: &ServerHandle, credentials: &centralroot::aws::RootCredentials) -> Aws {
-    let config = SdkConfig::builder()
-        .behavior_version(BehaviorVersion::latest())
-        .region(Region::new("eu-west-1"))
-        .credentials_provider(SharedCredentialsProvider::new(
-            aws_credential_types::Credentials::new(
-                credentials.access_key_id.clone(),
-                credentials.secret_access_key.clone(),
-                Some(credentials.session_token.clone()),
-                Some(credentials.expiration),
-                "root-session",
-            ),
-        ))
-        .build();
-    let url = handle.endpoint_url();
-    let endpoints = Endpoints {
-        iam: Some(url.clone()),
-        organizations: Some(url.clone()),
-        sts: Some(url),
-    };
-    Aws::new(&config, &endpoints, quick_wait())
+    let credentials = aws_credential_types::Credentials::new(
+        credentials.access_key_id.clone(),
+        credentials.secret_access_key.clone(),
+        Some(credentials.session_token.clone()),
+        Some(credentials.expiration),
+        "root-session",
+    );
+    aws_signing(handle, credentials, 1, quick_wait(), None)
 }
 
 #[tokio::test]
