@@ -163,10 +163,33 @@ fn schema() -> Schema {
                  limited to one root task policy, and returns its temporary credentials to \
                  configure another provider block with. Needs Terraform 1.10 or later, and a \
                  provider running as the management account or the delegated administrator for \
-                 IAM, with the RootSessions feature enabled. The credentials are ephemeral: they \
+                 IAM, with centralized root access enabled (RootCredentialsManagement and \
+                 RootSessions). The credentials are ephemeral: they \
                  never reach the plan or the state. They last at most 15 minutes and cannot be \
                  renewed, so use them for operations that finish within that time; every plan \
                  and every apply opens a new session.",
+            )
+            .markdown_description(
+                "Opens a root session (`sts:AssumeRoot`) on a member account of the \
+                 organization, limited to one root task policy, and returns its temporary \
+                 credentials to configure another provider block with, such as a second \
+                 `centralroot` or `aws` provider acting as that account's root user.\n\n\
+                 - **Terraform 1.10 or later**: ephemeral resources are new in 1.10.\n\
+                 - **Never in plan or state**: the credentials are ephemeral values. Terraform \
+                 keeps them in memory for the run and passes them only where ephemeral values \
+                 are allowed (provider blocks, locals, ephemeral variables and outputs, \
+                 write-only arguments); `secret_access_key` and `session_token` are also \
+                 sensitive.\n\
+                 - **15 minutes at most, no renewal**: AWS grants a root session for up to 15 \
+                 minutes, and Terraform can only extend an ephemeral resource, never replace its \
+                 credentials. Keep the work done with them short; every `plan` and every \
+                 `apply` opens a new session, so a run that outlasts one session fails with \
+                 expired credentials and can simply be run again.\n\
+                 - **Who can open one**: the provider must run as the organization's management \
+                 account or as the delegated administrator for IAM, with centralized root \
+                 access enabled (`RootCredentialsManagement` and `RootSessions`, see \
+                 `centralroot_organization_features`). The management \
+                 account itself has no root session.",
             )
             .attribute(
                 ACCOUNT_ID,
@@ -180,12 +203,12 @@ fn schema() -> Schema {
             .attribute(
                 TASK_POLICY,
                 Attribute::required(Type::String)
-                    .description(format!(
-                        "The root task policy that limits the session, one of {}: auditing, \
-                         deleting the root user's credentials, recreating its password, or \
-                         unlocking a bucket or queue policy that locks everyone out.",
-                        policy_names()
-                    ))
+                    .description(
+                        "The AWS-managed root task policy that limits the session, by name: \
+                         auditing the root user's credentials, deleting them, recreating its \
+                         password, or unlocking a bucket or queue policy that locks everyone \
+                         out.",
+                    )
                     .validator(TaskPolicyName),
             )
             .attribute(
