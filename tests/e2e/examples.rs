@@ -13,7 +13,7 @@ use crate::support::{SandboxFixture, Terraform, Workspace, each_terraform};
 
 /// Added to example directories that do not declare the provider themselves (the per-type
 /// snippets), so Terraform looks for `centralroot/centralroot` rather than `hashicorp/centralroot`.
-const REQUIRED_PROVIDERS: &str = r#"terraform {
+pub const REQUIRED_PROVIDERS: &str = r#"terraform {
   required_providers {
     centralroot = {
       source = "centralroot/centralroot"
