@@ -781,6 +781,27 @@ async fn provider_schema_over_grpc() {
         }
     }
 
+    let data_sources: Vec<&str> = resp
+        .data_source_schemas
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert!(
+        data_sources.contains(&"centralroot_caller_identity"),
+        "{data_sources:?}"
+    );
+    let session = resp.ephemeral_resource_schemas["centralroot_root_session"]
+        .block
+        .as_ref()
+        .unwrap();
+    let sensitive: Vec<&str> = session
+        .attributes
+        .iter()
+        .filter(|a| a.sensitive)
+        .map(|a| a.name.as_str())
+        .collect();
+    assert_eq!(sensitive, ["secret_access_key", "session_token"]);
+
     let ids = client
         .get_resource_identity_schemas(pb::get_resource_identity_schemas::Request {})
         .await
@@ -809,6 +830,77 @@ fn provider_dv(v: &Value) -> Option<pb::DynamicValue> {
         msgpack: cty::msgpack::encode(v, &ty).unwrap(),
         json: Vec::new(),
     })
+}
+
+#[tokio::test]
+async fn root_session_config_is_validated_on_the_attribute_at_fault() {
+    let mut client = serve(CentralRootProvider).await;
+    let ty = Provider::ephemeral_resources(&CentralRootProvider)
+        .iter()
+        .find(|e| e.type_name() == "centralroot_root_session")
+        .expect("served")
+        .schema()
+        .value_type();
+    let session = |account: &str, policy: &str, duration: Value| {
+        let value = Value::Object(
+            [
+                ("account_id", Value::from(account)),
+                ("task_policy", Value::from(policy)),
+                ("duration", duration),
+                ("access_key_id", Value::Null),
+                ("secret_access_key", Value::Null),
+                ("session_token", Value::Null),
+                ("expiration", Value::Null),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v))
+            .collect(),
+        );
+        pb::validate_ephemeral_resource_config::Request {
+            type_name: "centralroot_root_session".into(),
+            config: Some(pb::DynamicValue {
+                msgpack: cty::msgpack::encode(&value, &ty).unwrap(),
+                json: Vec::new(),
+            }),
+        }
+    };
+    let audit = "IAMAuditRootUserCredentials";
+    let cases = [
+        (session("222222222222", audit, Value::Null), vec![]),
+        (session("222222222222", audit, Value::from("900s")), vec![]),
+        (session("222222222222", audit, Value::unknown()), vec![]),
+        (
+            session("2222", audit, Value::from("5m")),
+            vec![vec!["account_id".to_owned()]],
+        ),
+        (
+            session("222222222222", "AuditRootUserCredentials", Value::Null),
+            vec![vec!["task_policy".to_owned()]],
+        ),
+        (
+            session("222222222222", audit, Value::from("16m")),
+            vec![vec!["duration".to_owned()]],
+        ),
+    ];
+    for (request, expected) in cases {
+        let config = request.config.clone();
+        let resp = client
+            .validate_ephemeral_resource_config(request)
+            .await
+            .unwrap()
+            .into_inner();
+        assert_eq!(error_paths(&resp.diagnostics), expected, "{config:?}");
+        if let Some(diag) = resp.diagnostics.first()
+            && error_paths(&resp.diagnostics) == [["task_policy"]]
+        {
+            assert!(
+                diag.detail
+                    .contains("Did you mean \"IAMAuditRootUserCredentials\"?"),
+                "{}",
+                diag.detail
+            );
+        }
+    }
 }
 
 #[tokio::test]

@@ -22,13 +22,18 @@ const INDEX_TEMPLATE: &str = include_str!("templates/index.md");
 pub enum Kind {
     Resource,
     DataSource,
+    EphemeralResource,
 }
 
 impl Kind {
+    /// Every kind with generated pages.
+    pub const ALL: [Kind; 3] = [Kind::Resource, Kind::DataSource, Kind::EphemeralResource];
+
     fn label(self) -> &'static str {
         match self {
             Kind::Resource => "Resource",
             Kind::DataSource => "Data Source",
+            Kind::EphemeralResource => "Ephemeral Resource",
         }
     }
 
@@ -37,6 +42,7 @@ impl Kind {
         match self {
             Kind::Resource => "resources",
             Kind::DataSource => "data-sources",
+            Kind::EphemeralResource => "ephemeral-resources",
         }
     }
 
@@ -45,6 +51,7 @@ impl Kind {
         match self {
             Kind::Resource => "resource.tf",
             Kind::DataSource => "data-source.tf",
+            Kind::EphemeralResource => "ephemeral-resource.tf",
         }
     }
 }
@@ -66,7 +73,7 @@ fn code_block(language: &str, text: &str) -> String {
     format!("```{language}\n{}\n```\n", text.trim_end())
 }
 
-/// The page of resource or data source `type_name`.
+/// The page of resource, data source or ephemeral resource `type_name`.
 pub fn type_page(kind: Kind, type_name: &str, schema: &Schema) -> String {
     let description = schema.block.get_description();
     let markdown = description
