@@ -3,6 +3,7 @@
 pub mod aws;
 pub mod cty;
 pub mod data_sources;
+pub mod ephemeral_resources;
 pub mod framework;
 pub mod list_resources;
 pub mod logging;

@@ -28,11 +28,12 @@ use centralroot::framework::resource::{
     UpgradeStateResponse, import_id_into,
 };
 use centralroot::framework::schema::{Attribute, Block, IdentityAttribute, IdentitySchema, Schema};
+use centralroot::framework::server::{STOP_GRACE, Server};
 use centralroot::framework::validators::StringOneOf;
 use centralroot::framework::values::ValueExt;
 use centralroot::provider::CentralRootProvider;
 use centralroot::tfplugin6::provider_client::ProviderClient;
-use centralroot::tfplugin6::{self as pb, grpc_service};
+use centralroot::tfplugin6::{self as pb, grpc_service_for};
 use tokio::sync::Notify;
 use tokio_stream::StreamExt;
 use tokio_stream::wrappers::TcpListenerStream;
@@ -437,7 +438,9 @@ impl Resource<Arc<Store>> for Broken {
 }
 
 /// `test_stepwise`: a create or update in two remote steps that records the first in its
-/// response, then blocks (`step = "block"`, until StopProvider) or fails (`step = "fail"`).
+/// response, then blocks (`step = "block"`, past any stop grace), fails (`step = "fail"`) or
+/// has its second step in flight when StopProvider comes (`step = "in flight"`: it completes
+/// after the stop and records `progress = "done"`).
 struct Stepwise;
 
 fn stepwise_type() -> Type {
@@ -460,12 +463,25 @@ fn stepwise(id: Value, step: &str, progress: Value) -> Value {
 }
 
 impl Stepwise {
-    async fn second_step(ctx: &Context<Arc<Store>>, step: &str, diags: &mut Diagnostics) {
+    async fn second_step(
+        ctx: &Context<Arc<Store>>,
+        step: &str,
+        state: &mut Value,
+        diags: &mut Diagnostics,
+    ) {
         if step == "fail" {
             diags.error("Second step failed", "after the first step was done");
             return;
         }
         ctx.provider_data().slow_started.notify_one();
+        if step == "in flight" {
+            ctx.cancellation().cancelled().await;
+            tokio::task::yield_now().await;
+            state
+                .set_attr("progress", Value::from("done"))
+                .expect("an object");
+            return;
+        }
         std::future::pending::<()>().await;
     }
 }
@@ -504,7 +520,7 @@ impl Resource<Arc<Store>> for Stepwise {
             .set_attr("id", Value::from("step-1"))
             .expect("an object");
         resp.state = state;
-        Self::second_step(ctx, &step, &mut resp.diagnostics).await;
+        Self::second_step(ctx, &step, &mut resp.state, &mut resp.diagnostics).await;
     }
 
     async fn read(&self, _ctx: &Context<Arc<Store>>, _req: ReadRequest, _resp: &mut ReadResponse) {}
@@ -520,7 +536,7 @@ impl Resource<Arc<Store>> for Stepwise {
         resp.state
             .set_attr("progress", Value::from("half"))
             .expect("an object");
-        Self::second_step(ctx, step, &mut resp.diagnostics).await;
+        Self::second_step(ctx, step, &mut resp.state, &mut resp.diagnostics).await;
     }
 
     async fn delete(
@@ -534,12 +550,21 @@ impl Resource<Arc<Store>> for Stepwise {
 
 // ---------------------------------------------------------------- harness
 
+/// The stop grace of the served engines: short, so that the operations that block past it
+/// end soon.
+const SHORT_GRACE: Duration = Duration::from_millis(50);
+
+/// Serves `provider` with [`SHORT_GRACE`].
 async fn serve<P: Provider>(provider: P) -> ProviderClient<Channel> {
+    serve_engine(Server::new(provider).with_stop_grace(SHORT_GRACE)).await
+}
+
+async fn serve_engine<P: Provider>(server: Server<P>) -> ProviderClient<Channel> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr: SocketAddr = listener.local_addr().unwrap();
     tokio::spawn(async move {
         tonic::transport::Server::builder()
-            .add_service(grpc_service(provider))
+            .add_service(grpc_service_for(server))
             .serve_with_incoming(TcpListenerStream::new(listener))
             .await
             .unwrap();
@@ -597,7 +622,10 @@ fn error_paths(diags: &[pb::Diagnostic]) -> Vec<Vec<String>> {
 }
 
 async fn configured(provider: TestProvider) -> ProviderClient<Channel> {
-    let mut client = serve(provider).await;
+    configure(serve(provider).await).await
+}
+
+async fn configure(mut client: ProviderClient<Channel>) -> ProviderClient<Channel> {
     let resp = client
         .configure_provider(pb::configure_provider::Request {
             terraform_version: "1.15.5".into(),
@@ -753,6 +781,27 @@ async fn provider_schema_over_grpc() {
         }
     }
 
+    let data_sources: Vec<&str> = resp
+        .data_source_schemas
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert!(
+        data_sources.contains(&"centralroot_caller_identity"),
+        "{data_sources:?}"
+    );
+    let session = resp.ephemeral_resource_schemas["centralroot_root_session"]
+        .block
+        .as_ref()
+        .unwrap();
+    let sensitive: Vec<&str> = session
+        .attributes
+        .iter()
+        .filter(|a| a.sensitive)
+        .map(|a| a.name.as_str())
+        .collect();
+    assert_eq!(sensitive, ["secret_access_key", "session_token"]);
+
     let ids = client
         .get_resource_identity_schemas(pb::get_resource_identity_schemas::Request {})
         .await
@@ -781,6 +830,77 @@ fn provider_dv(v: &Value) -> Option<pb::DynamicValue> {
         msgpack: cty::msgpack::encode(v, &ty).unwrap(),
         json: Vec::new(),
     })
+}
+
+#[tokio::test]
+async fn root_session_config_is_validated_on_the_attribute_at_fault() {
+    let mut client = serve(CentralRootProvider).await;
+    let ty = Provider::ephemeral_resources(&CentralRootProvider)
+        .iter()
+        .find(|e| e.type_name() == "centralroot_root_session")
+        .expect("served")
+        .schema()
+        .value_type();
+    let session = |account: &str, policy: &str, duration: Value| {
+        let value = Value::Object(
+            [
+                ("account_id", Value::from(account)),
+                ("task_policy", Value::from(policy)),
+                ("duration", duration),
+                ("access_key_id", Value::Null),
+                ("secret_access_key", Value::Null),
+                ("session_token", Value::Null),
+                ("expiration", Value::Null),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v))
+            .collect(),
+        );
+        pb::validate_ephemeral_resource_config::Request {
+            type_name: "centralroot_root_session".into(),
+            config: Some(pb::DynamicValue {
+                msgpack: cty::msgpack::encode(&value, &ty).unwrap(),
+                json: Vec::new(),
+            }),
+        }
+    };
+    let audit = "IAMAuditRootUserCredentials";
+    let cases = [
+        (session("222222222222", audit, Value::Null), vec![]),
+        (session("222222222222", audit, Value::from("900s")), vec![]),
+        (session("222222222222", audit, Value::unknown()), vec![]),
+        (
+            session("2222", audit, Value::from("5m")),
+            vec![vec!["account_id".to_owned()]],
+        ),
+        (
+            session("222222222222", "AuditRootUserCredentials", Value::Null),
+            vec![vec!["task_policy".to_owned()]],
+        ),
+        (
+            session("222222222222", audit, Value::from("16m")),
+            vec![vec!["duration".to_owned()]],
+        ),
+    ];
+    for (request, expected) in cases {
+        let config = request.config.clone();
+        let resp = client
+            .validate_ephemeral_resource_config(request)
+            .await
+            .unwrap()
+            .into_inner();
+        assert_eq!(error_paths(&resp.diagnostics), expected, "{config:?}");
+        if let Some(diag) = resp.diagnostics.first()
+            && error_paths(&resp.diagnostics) == [["task_policy"]]
+        {
+            assert!(
+                diag.detail
+                    .contains("Did you mean \"IAMAuditRootUserCredentials\"?"),
+                "{}",
+                diag.detail
+            );
+        }
+    }
 }
 
 #[tokio::test]
@@ -1194,6 +1314,40 @@ async fn an_interrupted_create_answers_with_what_it_recorded() {
         stepwise_state(resp),
         stepwise(Value::from("step-1"), "block", Value::Null),
         "the created object is in the answer, its unknown progress null"
+    );
+}
+
+#[tokio::test]
+async fn a_create_with_a_step_in_flight_at_the_stop_finishes_without_error() {
+    let provider = TestProvider::default();
+    let mut client = configure(serve_engine(Server::new(provider.clone())).await).await;
+    let planned = stepwise(Value::unknown(), "in flight", Value::unknown());
+    let mut apply_client = client.clone();
+    let started = provider.store.slow_started.notified();
+    let in_flight =
+        tokio::spawn(
+            async move { apply_stepwise(&mut apply_client, &Value::Null, &planned).await },
+        );
+    tokio::time::timeout(Duration::from_secs(10), started)
+        .await
+        .expect("the second step started");
+    client
+        .stop_provider(pb::stop_provider::Request {})
+        .await
+        .unwrap();
+    let resp = tokio::time::timeout(STOP_GRACE * 2, in_flight)
+        .await
+        .expect("the RPC returns")
+        .unwrap();
+    assert!(
+        resp.diagnostics.is_empty(),
+        "a change that finished within the grace is no error: {:?}",
+        resp.diagnostics
+    );
+    assert_eq!(
+        stepwise_state(resp),
+        stepwise(Value::from("step-1"), "in flight", Value::from("done")),
+        "both steps are in the answer"
     );
 }
 

@@ -83,6 +83,16 @@ pub enum ErrorKind {
     NotAllFeaturesMode,
     /// IAM policy of the caller forbids the call.
     AccessDenied,
+    /// An explicit deny in a service control policy forbids the call, whatever IAM allows.
+    DeniedByServiceControlPolicy,
+    /// AWS refused a root session (`AssumeRoot`) without saying why: the caller is neither the
+    /// management account nor the IAM delegated administrator, the organization features or
+    /// trusted access are off, or the target is not a member account.
+    RootSessionDenied,
+    /// STS is not activated in the configured Region for the account.
+    RegionDisabled,
+    /// A root session was asked for on the management account, which has none.
+    TargetIsManagementAccount,
     /// The credentials are not valid (unknown key, wrong secret, expired token).
     InvalidCredentials,
     /// No credentials could be found at all.
@@ -126,6 +136,7 @@ impl ErrorKind {
             "OrganizationNotFound" | "AWSOrganizationsNotInUse" => Self::OrganizationNotFound,
             "OrganizationNotInAllFeaturesMode" => Self::NotAllFeaturesMode,
             "AccessDenied" => Self::AccessDenied,
+            "RegionDisabled" => Self::RegionDisabled,
             "InvalidClientTokenId"
             | "SignatureDoesNotMatch"
             | "UnrecognizedClient"
@@ -222,13 +233,15 @@ impl AwsError {
         match &err {
             SdkError::ServiceError(_) => {
                 let code = err.code().map(str::to_owned);
-                let kind = code
-                    .as_deref()
-                    .map_or(ErrorKind::Other, |c| ErrorKind::from_code(c, reason));
+                let message = err.message().unwrap_or_default().to_owned();
+                let kind = match code.as_deref() {
+                    Some(c) => ErrorKind::from_code(c, reason),
+                    None => ErrorKind::Other,
+                };
                 Self {
                     operation,
-                    kind,
-                    message: err.message().unwrap_or_default().to_owned(),
+                    kind: refine_denial(kind, &message),
+                    message,
                     request_id: err.meta().extra("aws_request_id").map(str::to_owned),
                     code,
                 }
@@ -249,6 +262,15 @@ impl AwsError {
     /// as a whole or the network are about none of them.
     pub fn subject(&self) -> Option<Subject> {
         match &self.kind {
+            ErrorKind::RootSessionDenied | ErrorKind::TargetIsManagementAccount => {
+                Some(Subject::Account)
+            }
+            ErrorKind::DeniedByServiceControlPolicy
+            | ErrorKind::NotManagementOrDelegatedAdministrator
+                if self.operation == "AssumeRoot" =>
+            {
+                Some(Subject::Account)
+            }
             ErrorKind::AccountAlreadyRegistered
             | ErrorKind::AccountNotFound
             | ErrorKind::AccountNotRegistered
@@ -264,6 +286,8 @@ impl AwsError {
             | ErrorKind::OrganizationNotFound
             | ErrorKind::NotAllFeaturesMode
             | ErrorKind::AccessDenied
+            | ErrorKind::DeniedByServiceControlPolicy
+            | ErrorKind::RegionDisabled
             | ErrorKind::InvalidCredentials
             | ErrorKind::NoCredentials
             | ErrorKind::UnsupportedApiEndpoint
@@ -305,6 +329,14 @@ impl AwsError {
                 "The organization does not have all features enabled".into()
             }
             ErrorKind::AccessDenied => "AWS denied access".into(),
+            ErrorKind::DeniedByServiceControlPolicy => {
+                "A service control policy denies the call".into()
+            }
+            ErrorKind::RootSessionDenied => "AWS refused a root session on the account".into(),
+            ErrorKind::RegionDisabled => "STS is not activated in this Region".into(),
+            ErrorKind::TargetIsManagementAccount => {
+                "The management account has no root session".into()
+            }
             ErrorKind::InvalidCredentials => "AWS rejected the credentials".into(),
             ErrorKind::NoCredentials => "No AWS credentials were found".into(),
             ErrorKind::Throttled => "AWS kept throttling requests".into(),
@@ -357,6 +389,18 @@ macro_rules! organizations_error {
     }};
 }
 pub(crate) use organizations_error;
+
+/// AWS tells an explicit deny of a service control policy apart only in the message of an
+/// `AccessDenied`; the advice for it differs (the fix is in Organizations, not in IAM).
+fn refine_denial(kind: ErrorKind, message: &str) -> ErrorKind {
+    if kind == ErrorKind::AccessDenied
+        && message.contains("explicit deny in a service control policy")
+    {
+        ErrorKind::DeniedByServiceControlPolicy
+    } else {
+        kind
+    }
+}
 
 fn error_chain(err: &dyn std::error::Error) -> String {
     let mut text = err.to_string();
@@ -478,6 +522,57 @@ mod tests {
         assert_eq!(
             ErrorKind::from_code("OrganizationNotInAllFeaturesModeException", None),
             ErrorKind::NotAllFeaturesMode
+        );
+    }
+
+    #[test]
+    fn only_an_explicit_scp_deny_is_told_apart_from_access_denied() {
+        let scp = "User: arn:aws:iam::111111111111:user/admin is not authorized to perform: \
+                   sts:AssumeRoot on resource: arn:aws:iam::222222222222:root with an explicit \
+                   deny in a service control policy";
+        assert_eq!(
+            refine_denial(ErrorKind::AccessDenied, scp),
+            ErrorKind::DeniedByServiceControlPolicy
+        );
+        assert_eq!(
+            refine_denial(ErrorKind::AccessDenied, "not authorized"),
+            ErrorKind::AccessDenied
+        );
+        assert_eq!(
+            refine_denial(ErrorKind::Throttled, scp),
+            ErrorKind::Throttled
+        );
+        assert_eq!(
+            ErrorKind::from_code("RegionDisabledException", None),
+            ErrorKind::RegionDisabled
+        );
+    }
+
+    #[test]
+    fn refused_root_sessions_are_about_the_target_account() {
+        for kind in [
+            ErrorKind::RootSessionDenied,
+            ErrorKind::TargetIsManagementAccount,
+            ErrorKind::DeniedByServiceControlPolicy,
+            ErrorKind::NotManagementOrDelegatedAdministrator,
+        ] {
+            assert_eq!(
+                AwsError::of("AssumeRoot", kind.clone()).subject(),
+                Some(Subject::Account),
+                "{kind:?}"
+            );
+        }
+        assert_eq!(
+            AwsError::of(
+                "EnableOrganizationsRootSessions",
+                ErrorKind::DeniedByServiceControlPolicy
+            )
+            .subject(),
+            None
+        );
+        assert_eq!(
+            AwsError::of("AssumeRoot", ErrorKind::Throttled).subject(),
+            None
         );
     }
 

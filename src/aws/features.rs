@@ -8,6 +8,7 @@ use std::time::Duration;
 use aws_sdk_iam::types::FeatureType;
 use aws_sdk_organizations::operation::enable_aws_service_access::EnableAWSServiceAccessError;
 use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
 
 use super::error::organizations_error;
 use super::{Aws, AwsError, ErrorKind};
@@ -205,9 +206,12 @@ impl Aws {
     }
 
     /// Runs `call` again while IAM still answers ServiceAccessNotEnabled, which it does for a
-    /// while after trusted access was enabled, until the propagation wait runs out.
+    /// while after trusted access was enabled, until the propagation wait runs out or `stop`
+    /// is cancelled. Either way the answer is the last ServiceAccessNotEnabled. A call that was
+    /// sent runs to completion: `stop` only ends the pauses between calls.
     pub async fn while_trusted_access_propagates<T, F, Fut>(
         &self,
+        stop: &CancellationToken,
         mut call: F,
     ) -> Result<T, AwsError>
     where
@@ -228,7 +232,14 @@ impl Aws {
                         wait_ms = interval.as_millis() as u64,
                         "IAM does not see trusted access yet; waiting"
                     );
-                    tokio::time::sleep(interval).await;
+                    tokio::select! {
+                        biased;
+                        () = stop.cancelled() => {
+                            tracing::info!("stopped waiting for trusted access to propagate");
+                            return Err(err);
+                        }
+                        () = tokio::time::sleep(interval) => {}
+                    }
                     interval = (interval * 2).min(wait.max_interval);
                 }
                 other => return other,

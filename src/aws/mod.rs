@@ -12,11 +12,15 @@
 //! - [`features`]: IAM organization features and trusted access, with the propagation wait.
 //! - [`delegated_admins`]: delegated administrators and the per-run listing cache.
 //! - [`organization`]: the caller's organization (management account), described once.
+//! - [`identity`]: who the credentials belong to.
+//! - [`assume_root`]: root sessions on member accounts (`sts:AssumeRoot`) and their task policies.
 
+pub mod assume_root;
 pub mod attempts;
 pub mod delegated_admins;
 pub mod error;
 pub mod features;
+pub mod identity;
 pub mod organization;
 pub mod retry;
 
@@ -25,9 +29,11 @@ use std::time::Duration;
 use aws_smithy_types::timeout::TimeoutConfig;
 use aws_types::SdkConfig;
 
+pub use assume_root::{MAX_ROOT_SESSION, RootCredentials, TaskPolicy, UnknownTaskPolicy};
 pub use delegated_admins::{DelegatedAdmin, DelegatedAdminCache};
 pub use error::{AwsError, ErrorKind, Reason, Subject};
 pub use features::{Feature, IAM_SERVICE_PRINCIPAL, OrganizationFeatures, PropagationWait};
+pub use identity::CallerIdentity;
 pub use organization::{Organization, OrganizationCache};
 
 /// How long one attempt of a call may take before the SDK gives up on it and retries, unless

@@ -7,8 +7,8 @@
 //! - [`clients`]: the [`Aws`] clients, built through `aws-config` without network calls.
 //!
 //! Resources and data sources get the clients with `ctx.provider_data()` inside any method
-//! taking a context. A new type is one line in [`CentralRootProvider::resources`] or
-//! [`CentralRootProvider::data_sources`].
+//! taking a context. A new type is one line in [`CentralRootProvider::resources`],
+//! [`CentralRootProvider::data_sources`] or [`CentralRootProvider::ephemeral_resources`].
 
 pub mod clients;
 pub mod config;
@@ -24,13 +24,14 @@ use async_trait::async_trait;
 use crate::aws::Aws;
 use crate::cty::AttributePath;
 use crate::framework::data_source::DataSource;
+use crate::framework::ephemeral_resource::EphemeralResource;
 use crate::framework::list_resource::ListResource;
 use crate::framework::provider::{
     ConfigureRequest, ConfigureResponse, Provider, ValidateConfigRequest, ValidateConfigResponse,
 };
 use crate::framework::resource::Resource;
 use crate::framework::schema::Schema;
-use crate::{data_sources, list_resources, resources};
+use crate::{data_sources, ephemeral_resources, list_resources, resources};
 
 /// The provider Terraform starts: its block, the clients built from it, and its types.
 #[derive(Debug, Clone, Copy, Default)]
@@ -89,8 +90,15 @@ impl Provider for CentralRootProvider {
     }
 
     fn data_sources(&self) -> Vec<Arc<dyn DataSource<Aws>>> {
+        vec![
+            Arc::new(data_sources::organization_features::OrganizationFeaturesDataSource),
+            Arc::new(data_sources::caller_identity::CallerIdentityDataSource),
+        ]
+    }
+
+    fn ephemeral_resources(&self) -> Vec<Arc<dyn EphemeralResource<Aws>>> {
         vec![Arc::new(
-            data_sources::organization_features::OrganizationFeaturesDataSource,
+            ephemeral_resources::root_session::RootSessionEphemeralResource,
         )]
     }
 }

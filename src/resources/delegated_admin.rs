@@ -453,19 +453,28 @@ impl Resource<Aws> for DelegatedAdminResource {
         // Recorded before the listing, so that a failure or an interruption from here on
         // leaves the registration in state rather than orphaned in AWS.
         resp.state = Registration::unlisted(id.clone()).to_value();
-        match aws
-            .find_delegated_admin(&id.account_id, &id.service_principal)
-            .await
-        {
-            Ok(Some(details)) => resp.state = Registration { id, details }.to_value(),
-            Ok(None) => resp.diagnostics.warning(
+        // The registration is done: Terraform's Ctrl-C only skips the listing, which the next
+        // refresh makes anyway, and the create succeeds so the object is not tainted.
+        let listing =
+            ctx.unless_cancelled(aws.find_delegated_admin(&id.account_id, &id.service_principal));
+        match listing.await {
+            Some(Ok(Some(details))) => resp.state = Registration { id, details }.to_value(),
+            Some(Ok(None)) => resp.diagnostics.warning(
                 "Registration not listed yet",
                 format!(
                     "{id} was registered, but ListDelegatedAdministrators does not show it \
                      yet, so its details are empty until the next refresh."
                 ),
             ),
-            Err(err) => TARGETS.report(&mut resp.diagnostics, &err),
+            Some(Err(err)) => TARGETS.report(&mut resp.diagnostics, &err),
+            None => resp.diagnostics.warning(
+                "Registration details not read",
+                format!(
+                    "{id} was registered, and Terraform asked the provider to stop before \
+                     ListDelegatedAdministrators answered, so its details are empty until the \
+                     next refresh."
+                ),
+            ),
         }
     }
 
@@ -841,6 +850,35 @@ mod tests {
         let id = RegistrationId::parse_import("222222222222").unwrap();
         assert_eq!(resp.state, Registration::unlisted(id).to_value());
         assert!(resp.state.is_wholly_known());
+    }
+
+    #[tokio::test]
+    async fn a_stop_keeps_the_registration_and_skips_only_its_listing() {
+        use crate::sandbox::faults::FaultConfig;
+        use tokio_util::sync::CancellationToken;
+        let (handle, ctx) = sandbox(seed_with_trusted_access(), FaultConfig::default()).await;
+        let stopped = CancellationToken::new();
+        stopped.cancel();
+        let ctx = Context::new(ctx.provider_data_arc(), stopped);
+        let resp = create(&DelegatedAdminResource, &ctx, planned("222222222222")).await;
+        assert!(
+            !resp.diagnostics.has_errors(),
+            "a completed registration is no error: {:?}",
+            resp.diagnostics
+        );
+        let summaries: Vec<_> = resp
+            .diagnostics
+            .iter()
+            .map(|d| d.summary.as_str())
+            .collect();
+        assert_eq!(summaries, ["Registration details not read"]);
+        assert_eq!(
+            handle.sandbox().snapshot().delegated_administrators.len(),
+            1,
+            "the registration ran although the stop came first"
+        );
+        let id = RegistrationId::parse_import("222222222222").unwrap();
+        assert_eq!(resp.state, Registration::unlisted(id).to_value());
     }
 
     #[tokio::test]

@@ -12,6 +12,7 @@
 use std::collections::BTreeSet;
 
 use async_trait::async_trait;
+use tokio_util::sync::CancellationToken;
 
 use crate::aws::{Aws, AwsError, ErrorKind, Feature, IAM_SERVICE_PRINCIPAL, OrganizationFeatures};
 use crate::cty::{Type, Value};
@@ -196,8 +197,10 @@ fn unreadable(diags: &mut Diagnostics, what: &str, err: &AttributeError) {
 
 /// Runs `call`, waiting out trusted-access propagation only when this resource turns trusted
 /// access on; otherwise ServiceAccessNotEnabled is a configuration problem to report at once.
+/// `stop` ends the wait, not a call in flight.
 async fn guarded<T, F, Fut>(
     aws: &Aws,
+    stop: &CancellationToken,
     enable_trusted_access: bool,
     mut call: F,
 ) -> Result<T, AwsError>
@@ -206,7 +209,7 @@ where
     Fut: std::future::Future<Output = Result<T, AwsError>>,
 {
     if enable_trusted_access {
-        aws.while_trusted_access_propagates(call).await
+        aws.while_trusted_access_propagates(stop, call).await
     } else {
         call().await
     }
@@ -216,8 +219,13 @@ where
 /// when asked, and calls `record` with the state AWS has after each change it confirms, so an
 /// interruption or a failure at any point leaves that state behind. `start` is the state before
 /// the first change (`None` on create, where the organization is not known yet).
+///
+/// `stop` (Terraform's Ctrl-C) ends only the propagation wait: every call sent runs to
+/// completion and is recorded, and the feature calls follow one another without a stop
+/// between them, because finishing a short call beats leaving a partial object.
 async fn converge(
     aws: &Aws,
+    stop: &CancellationToken,
     plan: &Plan,
     start: Option<State>,
     record: &mut impl FnMut(&State),
@@ -245,24 +253,47 @@ async fn converge(
             }
         }
     }
-    let mut current = guarded(aws, trusted, || aws.list_features()).await?;
+    let mut current = guarded(aws, stop, trusted, || aws.list_features()).await?;
     let changes = FeatureChanges::between(&current.enabled, &plan.wanted);
     tracing::debug!(?changes, "organization feature changes");
     for feature in changes.enable {
-        current = guarded(aws, trusted, || aws.enable_feature(feature)).await?;
+        current = guarded(aws, stop, trusted, || aws.enable_feature(feature)).await?;
         record(&State::reported(&current, plan));
     }
     for feature in changes.disable {
-        current = guarded(aws, trusted, || aws.disable_feature(feature)).await?;
+        current = guarded(aws, stop, trusted, || aws.disable_feature(feature)).await?;
         record(&State::reported(&current, plan));
     }
     Ok(State::reported(&current, plan))
 }
 
 /// After a failed change, what is really enabled: a change whose answer was lost may have been
-/// made. `None` when even that read fails, and the last recorded state must do.
-async fn enabled_now(aws: &Aws) -> Option<BTreeSet<Feature>> {
-    aws.list_features().await.ok().map(|found| found.enabled)
+/// made. `None` when even that read fails, or Terraform asked to stop, and the last recorded
+/// state must do.
+async fn enabled_now(ctx: &Context<Aws>) -> Option<BTreeSet<Feature>> {
+    let read = ctx.unless_cancelled(ctx.provider_data().list_features());
+    read.await?.ok().map(|found| found.enabled)
+}
+
+/// Reports why `converge` failed: a propagation wait that Terraform's Ctrl-C ended is said as
+/// such, anything else as AWS answered.
+fn report_failure(ctx: &Context<Aws>, plan: &Plan, err: &AwsError, diags: &mut Diagnostics) {
+    if ctx.is_cancelled()
+        && plan.enable_trusted_access
+        && err.kind == ErrorKind::ServiceAccessNotEnabled
+    {
+        diags.error(
+            "Interrupted while trusted access propagates",
+            format!(
+                "Trusted access for {IAM_SERVICE_PRINCIPAL} is on, but IAM did not see it yet \
+                 when Terraform asked the provider to stop, so the features are not enabled \
+                 yet. The state records exactly that; run `terraform apply` again to enable \
+                 them."
+            ),
+        );
+    } else {
+        TARGETS.report(diags, err);
+    }
 }
 
 /// The hashicorp/aws type whose state `moved` blocks bring here.
@@ -419,19 +450,25 @@ impl Resource<Aws> for OrganizationFeaturesResource {
         };
         let aws = ctx.provider_data();
         let mut last = None;
-        let result = converge(aws, &plan, None, &mut |state: &State| {
-            resp.state = state.to_value();
-            last = Some(state.clone());
-        })
+        let result = converge(
+            aws,
+            ctx.cancellation(),
+            &plan,
+            None,
+            &mut |state: &State| {
+                resp.state = state.to_value();
+                last = Some(state.clone());
+            },
+        )
         .await;
         match result {
             Ok(done) => resp.state = done.to_value(),
             Err(err) => {
-                TARGETS.report(&mut resp.diagnostics, &err);
+                report_failure(ctx, &plan, &err, &mut resp.diagnostics);
                 // Nothing recorded means nothing changed: the state stays null, and the next
                 // create adopts whatever is enabled by then.
                 if let Some(mut state) = last {
-                    if let Some(enabled) = enabled_now(aws).await {
+                    if let Some(enabled) = enabled_now(ctx).await {
                         state.enabled = enabled;
                     }
                     resp.state = state.to_value();
@@ -509,17 +546,23 @@ impl Resource<Aws> for OrganizationFeaturesResource {
         };
         let aws = ctx.provider_data();
         let mut last = prior.clone();
-        let result = converge(aws, &plan, Some(prior), &mut |state: &State| {
-            resp.state = state.to_value();
-            last = state.clone();
-        })
+        let result = converge(
+            aws,
+            ctx.cancellation(),
+            &plan,
+            Some(prior),
+            &mut |state: &State| {
+                resp.state = state.to_value();
+                last = state.clone();
+            },
+        )
         .await;
         match result {
             Ok(done) => resp.state = done.to_value(),
             Err(err) => {
-                TARGETS.report(&mut resp.diagnostics, &err);
+                report_failure(ctx, &plan, &err, &mut resp.diagnostics);
                 // Record what is really enabled, so the next plan shows what is left to do.
-                if let Some(enabled) = enabled_now(aws).await {
+                if let Some(enabled) = enabled_now(ctx).await {
                     last.enabled = enabled;
                 }
                 resp.state = last.to_value();

@@ -12,14 +12,15 @@
 //! | `POST seed` | replace the model with the posted seed |
 //! | `GET requests` / `POST requests/reset` | request counters |
 //! | `GET faults` / `POST faults` | fault configuration ([`FaultConfig`]) and injected counts |
+//! | `GET accounts/{id}` / `POST accounts/{id}` | one account; the post changes `root`, `assume_root_denied`, `status` ([`AccountPatch`]) |
 
 use super::engine::Sandbox;
 use super::faults::FaultConfig;
-use super::seed::Seed;
+use super::seed::{AccountPatch, Seed};
 use axum::Json;
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Request, State};
+use axum::extract::{Path, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -51,6 +52,7 @@ pub fn router(exposure: Exposure) -> Router<Arc<Sandbox>> {
         .route("/requests", get(requests))
         .route("/requests/reset", post(reset_requests))
         .route("/faults", get(faults).post(set_faults))
+        .route("/accounts/{id}", get(account).post(update_account))
         .layer(middleware::from_fn_with_state(exposure, guard))
 }
 
@@ -198,6 +200,35 @@ async fn set_faults(State(sandbox): State<Arc<Sandbox>>, body: Bytes) -> Respons
             ok().into_response()
         }
         Err(error) => bad_request(format!("invalid fault configuration: {error}")),
+    }
+}
+
+async fn account(State(sandbox): State<Arc<Sandbox>>, Path(id): Path<String>) -> Response {
+    match sandbox.snapshot().account(&id) {
+        Some(account) => Json(account.clone()).into_response(),
+        None => no_account(&id),
+    }
+}
+
+fn no_account(id: &str) -> Response {
+    error(StatusCode::NOT_FOUND, &format!("no account {id}"))
+}
+
+async fn update_account(
+    State(sandbox): State<Arc<Sandbox>>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let patch = match AccountPatch::from_json(&body) {
+        Ok(patch) => patch,
+        Err(error) => return bad_request(format!("invalid account change: {error}")),
+    };
+    match sandbox.update_account(&id, patch) {
+        Some(account) => {
+            tracing::info!(account = %id, "account changed");
+            Json(account).into_response()
+        }
+        None => no_account(&id),
     }
 }
 

@@ -6,9 +6,9 @@ use super::faults::{Fault, FaultConfig, FaultCounts, Faults, LostAnswer};
 use super::identity::{self, Caller};
 use super::limits::Limits;
 use super::requests::RequestLog;
-use super::seed::Seed;
+use super::seed::{Account, AccountPatch, Seed};
 use super::sigv4::{self, Authorization, SigV4Error, SignedRequest};
-use super::state::State;
+use super::state::{Session, State};
 use super::wire::{self, Decoded, Encoded, Input, Output};
 use super::{iam, iam_root, organizations, sts};
 use axum::http::HeaderMap;
@@ -114,10 +114,37 @@ impl Sandbox {
         lock(&self.state).model.clone()
     }
 
+    /// The live STS sessions by access key id, oldest first, secrets included: for tests that
+    /// prove the secrets of issued credentials go nowhere. Not served by the control plane.
+    pub fn sessions(&self) -> Vec<(String, Session)> {
+        lock(&self.state)
+            .sessions()
+            .map(|(key, session)| (key.to_owned(), session.clone()))
+            .collect()
+    }
+
     /// Replaces the model (root sessions are dropped); later resets return to this seed.
     pub fn replace(&self, seed: Seed) {
         *lock(&self.initial) = seed.clone();
         *lock(&self.state) = State::new(seed, self.max_sessions);
+    }
+
+    /// Changes one account in place (root credentials, AssumeRoot denial, status): the
+    /// control plane's way to make credentials reappear or an SCP appear between two runs.
+    /// Answers the account as changed, or `None` if no account has this id.
+    pub fn update_account(&self, account_id: &str, patch: AccountPatch) -> Option<Account> {
+        let mut state = lock(&self.state);
+        let account = state.account_mut(account_id)?;
+        if let Some(root) = patch.root {
+            account.root = root;
+        }
+        if let Some(denied) = patch.assume_root_denied {
+            account.assume_root_denied = denied;
+        }
+        if let Some(status) = patch.status {
+            account.status = status;
+        }
+        Some(account.clone())
     }
 
     /// Returns to the last seed and clears faults and request counters.
@@ -210,6 +237,9 @@ impl Sandbox {
             caller.as_ref().map(|c| (c.account_id(), c.access_key_id())),
             error_code,
         );
+        if let Some(Caller::RootSession { task_policy, .. }) = &caller {
+            lock(&self.requests).record_root_session(task_policy.name(), operation);
+        }
         HttpResponse {
             encoded: Some(encoded),
             request_id,

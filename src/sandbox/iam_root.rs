@@ -10,8 +10,9 @@ use super::state::State;
 use super::wire::query::{QueryParams, XmlNode};
 use axum::http::StatusCode;
 
-/// The root-user credential operations.
-pub const OPERATIONS: [&str; 11] = [
+/// The root-user credential operations. `DeleteVirtualMFADevice` is known so that a root
+/// session asking for it gets `AccessDenied`, as AWS answers since it left the delete task policy.
+pub const OPERATIONS: [&str; 12] = [
     "GetUser",
     "GetLoginProfile",
     "CreateLoginProfile",
@@ -23,6 +24,7 @@ pub const OPERATIONS: [&str; 11] = [
     "DeleteSigningCertificate",
     "ListMFADevices",
     "DeactivateMFADevice",
+    "DeleteVirtualMFADevice",
 ];
 
 fn no_such_entity(message: String) -> ApiError {
@@ -95,18 +97,31 @@ pub fn handle(
         }
         "GetAccessKeyLastUsed" => {
             let id = params.required("AccessKeyId")?;
-            if !root.access_keys.iter().any(|k| k.id == id) {
-                return Err(no_such_entity(format!(
-                    "The Access Key with id {id} cannot be found."
-                )));
+            let last_used = root
+                .access_keys
+                .iter()
+                .find(|k| k.id == id)
+                .ok_or_else(|| {
+                    no_such_entity(format!("The Access Key with id {id} cannot be found."))
+                })?
+                .last_used
+                .as_ref();
+            let mut fields = Vec::new();
+            match last_used {
+                Some(used) => {
+                    fields.push(XmlNode::timestamp("LastUsedDate", used.date));
+                    fields.push(XmlNode::text("ServiceName", used.service_name.as_str()));
+                    fields.push(XmlNode::text("Region", used.region.as_str()));
+                }
+                None => {
+                    fields.push(XmlNode::text("ServiceName", "N/A"));
+                    fields.push(XmlNode::text("Region", "N/A"));
+                }
             }
-            vec![XmlNode::Element(
-                "AccessKeyLastUsed",
-                vec![
-                    XmlNode::text("ServiceName", "N/A"),
-                    XmlNode::text("Region", "N/A"),
-                ],
-            )]
+            vec![
+                XmlNode::text("UserName", "root"),
+                XmlNode::Element("AccessKeyLastUsed", fields),
+            ]
         }
         "ListSigningCertificates" => list_signing_certificates(root),
         "DeleteSigningCertificate" => {

@@ -31,9 +31,34 @@ const AUDIT_ACTIONS: [&str; 6] = [
 ];
 
 impl TaskPolicy {
+    /// Every task policy.
+    pub const ALL: [TaskPolicy; 5] = [
+        TaskPolicy::AuditRootUserCredentials,
+        TaskPolicy::CreateRootUserPassword,
+        TaskPolicy::DeleteRootUserCredentials,
+        TaskPolicy::S3UnlockBucketPolicy,
+        TaskPolicy::SqsUnlockQueuePolicy,
+    ];
+
     /// Parses a task policy ARN.
     pub fn from_arn(arn: &str) -> Option<TaskPolicy> {
-        match arn.strip_prefix(TASK_POLICY_PREFIX)? {
+        TaskPolicy::from_name(arn.strip_prefix(TASK_POLICY_PREFIX)?)
+    }
+
+    /// The name after `root-task/`, e.g. `IAMAuditRootUserCredentials`.
+    pub fn name(self) -> &'static str {
+        match self {
+            TaskPolicy::AuditRootUserCredentials => "IAMAuditRootUserCredentials",
+            TaskPolicy::CreateRootUserPassword => "IAMCreateRootUserPassword",
+            TaskPolicy::DeleteRootUserCredentials => "IAMDeleteRootUserCredentials",
+            TaskPolicy::S3UnlockBucketPolicy => "S3UnlockBucketPolicy",
+            TaskPolicy::SqsUnlockQueuePolicy => "SQSUnlockQueuePolicy",
+        }
+    }
+
+    /// Parses a task policy name.
+    pub fn from_name(name: &str) -> Option<TaskPolicy> {
+        match name {
             "IAMAuditRootUserCredentials" => Some(TaskPolicy::AuditRootUserCredentials),
             "IAMCreateRootUserPassword" => Some(TaskPolicy::CreateRootUserPassword),
             "IAMDeleteRootUserCredentials" => Some(TaskPolicy::DeleteRootUserCredentials),

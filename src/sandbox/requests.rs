@@ -29,6 +29,10 @@ pub struct RequestLog {
     pub accounts: BTreeMap<String, u64>,
     /// Authenticated requests by access key id (never the secret).
     pub access_keys: BTreeMap<String, u64>,
+    /// Requests signed with `sts:AssumeRoot` credentials: task policy name → operation → count
+    /// (answered and refused alike).
+    #[serde(default)]
+    pub root_sessions: BTreeMap<String, BTreeMap<String, u64>>,
 }
 
 impl RequestLog {
@@ -46,6 +50,16 @@ impl RequestLog {
             *self.accounts.entry(account.to_owned()).or_default() += 1;
             *self.access_keys.entry(key.to_owned()).or_default() += 1;
         }
+    }
+
+    /// Records that a root session with `task_policy` called `operation` (besides [`Self::record`]).
+    pub fn record_root_session(&mut self, task_policy: &str, operation: &str) {
+        *self
+            .root_sessions
+            .entry(task_policy.to_owned())
+            .or_default()
+            .entry(operation.to_owned())
+            .or_default() += 1;
     }
 
     /// Records that the latency fault starts holding back a request for `operation`.

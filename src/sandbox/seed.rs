@@ -21,8 +21,9 @@
 //! ```
 //! `organization` absent or `null` means no account belongs to an organization.
 
+use super::identity::TaskPolicy;
 use serde::{Deserialize, Serialize};
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 
 /// The management account of the default seed.
 pub const MANAGEMENT_ACCOUNT_ID: &str = "111111111111";
@@ -141,6 +142,17 @@ pub struct Account {
     /// The root user's credentials.
     #[serde(default)]
     pub root: RootUser,
+    /// `ACTIVE` or `SUSPENDED`; a suspended account cannot be the target of `sts:AssumeRoot`.
+    #[serde(default = "active_status")]
+    pub status: String,
+    /// Stands for a service control policy denying `sts:AssumeRoot` on this account: every
+    /// root session on it is refused with an explicit deny.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub assume_root_denied: bool,
+}
+
+fn active_status() -> String {
+    "ACTIVE".to_owned()
 }
 
 fn yes() -> bool {
@@ -172,6 +184,8 @@ impl Account {
             joined_method: default_joined_method(),
             joined_timestamp: SEED_EPOCH,
             root: RootUser::default(),
+            status: active_status(),
+            assume_root_denied: false,
         }
     }
 
@@ -196,6 +210,35 @@ impl Account {
         }
         if self.email.is_empty() {
             self.email = format!("{}@sandbox.example", self.id);
+        }
+    }
+}
+
+/// A change to one account through the control plane (`POST /_sandbox/accounts/{id}`): the
+/// fields present replace the account's.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccountPatch {
+    /// The root user's credentials, replaced as a whole.
+    #[serde(default)]
+    pub root: Option<RootUser>,
+    /// The service-control-policy switch denying `sts:AssumeRoot` on the account.
+    #[serde(default)]
+    pub assume_root_denied: Option<bool>,
+    /// `ACTIVE` or `SUSPENDED`.
+    #[serde(default)]
+    pub status: Option<String>,
+}
+
+impl AccountPatch {
+    /// Parses and validates a patch.
+    pub fn from_json(body: &[u8]) -> Result<AccountPatch, SeedError> {
+        let patch: AccountPatch = serde_json::from_slice(body)?;
+        match &patch.status {
+            Some(status) if !matches!(status.as_str(), "ACTIVE" | "SUSPENDED") => {
+                Err(SeedError::Status(status.clone()))
+            }
+            _ => Ok(patch),
         }
     }
 }
@@ -239,6 +282,26 @@ pub struct RootAccessKey {
     /// Epoch seconds.
     #[serde(default = "seed_epoch")]
     pub created: i64,
+    /// When and where the key was last used; absent if never.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_used: Option<AccessKeyLastUsed>,
+}
+
+/// The last use of a root access key, as `GetAccessKeyLastUsed` answers it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccessKeyLastUsed {
+    /// Epoch seconds.
+    pub date: i64,
+    /// e.g. `s3`.
+    #[serde(default = "not_applicable")]
+    pub service_name: String,
+    /// e.g. `us-east-1`.
+    #[serde(default = "not_applicable")]
+    pub region: String,
+}
+
+fn not_applicable() -> String {
+    "N/A".to_owned()
 }
 
 /// A root signing certificate.
@@ -309,7 +372,17 @@ pub struct Seed {
     /// Organizations' quota on delegated administrators per service; unlimited when absent.
     #[serde(default)]
     pub max_delegated_administrators_per_service: Option<usize>,
+    /// Which features each root task policy needs, by task policy name
+    /// (`IAMAuditRootUserCredentials`, …); a task policy not named needs [`DEFAULT_ROOT_TASK_FEATURES`].
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub root_task_features: BTreeMap<String, Vec<Feature>>,
 }
+
+/// What `sts:AssumeRoot` needs enabled when `root_task_features` does not name the task policy.
+/// AWS documents that root sessions need `RootSessions`; whether it also checks
+/// `RootCredentialsManagement` for the credential tasks is not documented, so the sandbox lets
+/// a seed require it (`"root_task_features": {"IAMDeleteRootUserCredentials": ["RootCredentialsManagement", "RootSessions"]}`).
+pub const DEFAULT_ROOT_TASK_FEATURES: [Feature; 1] = [Feature::RootSessions];
 
 /// Why a seed was refused.
 #[derive(Debug, thiserror::Error)]
@@ -320,6 +393,12 @@ pub enum SeedError {
     /// An account id is not 12 digits.
     #[error("account id {0:?} is not 12 digits")]
     AccountId(String),
+    /// A task policy name in `root_task_features` is not one of the five.
+    #[error("root_task_features names {0:?}, which is not a root task policy")]
+    TaskPolicy(String),
+    /// An account status is neither ACTIVE nor SUSPENDED.
+    #[error("account status {0:?} is neither ACTIVE nor SUSPENDED")]
+    Status(String),
     /// Two accounts share an id or access key.
     #[error("duplicate account id or access key {0:?}")]
     Duplicate(String),
@@ -388,6 +467,7 @@ impl Seed {
             delegated_administrators: Vec::new(),
             features: Vec::new(),
             max_delegated_administrators_per_service: None,
+            root_task_features: BTreeMap::new(),
         }
     }
 
@@ -409,6 +489,9 @@ impl Seed {
                 return Err(SeedError::AccountId(account.id.clone()));
             }
             account.fill_defaults();
+            if !matches!(account.status.as_str(), "ACTIVE" | "SUSPENDED") {
+                return Err(SeedError::Status(account.status.clone()));
+            }
             for key in [&account.id, &account.access_key_id] {
                 if !seen.insert(key.clone()) {
                     return Err(SeedError::Duplicate(key.clone()));
@@ -440,6 +523,13 @@ impl Seed {
                 return Err(SeedError::Delegation(delegation.account_id.clone()));
             }
         }
+        for (name, features) in &mut self.root_task_features {
+            if TaskPolicy::from_name(name).is_none() {
+                return Err(SeedError::TaskPolicy(name.clone()));
+            }
+            features.sort();
+            features.dedup();
+        }
         self.features.sort();
         self.features.dedup();
         Ok(self)
@@ -453,6 +543,13 @@ impl Seed {
     /// The credentials of the account with this id.
     pub fn credentials(&self, account_id: &str) -> Option<Credentials> {
         self.account(account_id).map(Account::credentials)
+    }
+
+    /// The features `sts:AssumeRoot` with `policy` needs enabled.
+    pub fn features_for(&self, policy: TaskPolicy) -> &[Feature] {
+        self.root_task_features
+            .get(policy.name())
+            .map_or(&DEFAULT_ROOT_TASK_FEATURES[..], Vec::as_slice)
     }
 
     /// The management account's credentials, or the first account's when there is no organization.
@@ -482,6 +579,7 @@ impl RootUser {
                 id: format!("AKIAROOTKEY0{tail}"),
                 status: active(),
                 created: SEED_EPOCH,
+                last_used: None,
             }],
             signing_certificates: vec![SigningCertificate {
                 id: format!("CERTROOT{tail}SANDBOX0000000000"),

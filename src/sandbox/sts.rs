@@ -6,7 +6,7 @@
 use super::engine::Ctx;
 use super::error::{ApiError, Service};
 use super::identity::{Caller, TaskPolicy};
-use super::seed::{Feature, IAM_SERVICE_PRINCIPAL, is_account_id};
+use super::seed::{IAM_SERVICE_PRINCIPAL, is_account_id};
 use super::state::{Session, SessionKind, State};
 use super::wire::query::{QueryParams, XmlNode};
 use rand::Rng;
@@ -123,13 +123,35 @@ fn assume_root(
     {
         return Err(not_authorized());
     }
-    if !state.model.features.contains(&Feature::RootSessions) {
-        return Err(denied(
-            "Root sessions are not enabled for the organization (enable the RootSessions feature).",
-        ));
+    let missing: Vec<&str> = state
+        .model
+        .features_for(task_policy)
+        .iter()
+        .filter(|f| !state.model.features.contains(f))
+        .map(|f| f.as_str())
+        .collect();
+    if !missing.is_empty() {
+        return Err(denied(format!(
+            "Root sessions with {} are not enabled for the organization (enable the {} feature).",
+            task_policy.name(),
+            missing.join(" and ")
+        )));
     }
-    if state.organization_of(&target).is_none() || state.is_management(&target) {
+    let Some(member) = state
+        .account(&target)
+        .filter(|_| state.organization_of(&target).is_some() && !state.is_management(&target))
+    else {
         return Err(not_authorized());
+    };
+    if member.assume_root_denied {
+        return Err(denied(format!(
+            "User: arn:aws:iam::{account_id}:user/sandbox-admin is not authorized to perform: sts:AssumeRoot on resource: arn:aws:iam::{target}:root with an explicit deny in a service control policy"
+        )));
+    }
+    if member.status != "ACTIVE" {
+        return Err(denied(format!(
+            "The account {target} is suspended: sts:AssumeRoot cannot target it."
+        )));
     }
     Ok(vec![issue(
         state,

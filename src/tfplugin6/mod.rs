@@ -41,4 +41,4 @@ pub mod schemas;
 pub mod service;
 pub mod unsupported;
 
-pub use service::{ProviderService, grpc_service};
+pub use service::{ProviderService, grpc_service, grpc_service_for};

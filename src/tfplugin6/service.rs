@@ -20,7 +20,12 @@ use crate::tfplugin6::provider_server::ProviderServer;
 /// The gRPC service of a provider, ready for a tonic router, with tonic's 4 MiB message limit
 /// raised to [`MAX_MESSAGE_SIZE`].
 pub fn grpc_service<P: Provider>(provider: P) -> ProviderServer<ProviderService<P>> {
-    ProviderServer::new(ProviderService::new(provider))
+    grpc_service_for(Server::new(provider))
+}
+
+/// The gRPC service of an engine built beforehand, e.g. with a shorter stop grace.
+pub fn grpc_service_for<P: Provider>(server: Server<P>) -> ProviderServer<ProviderService<P>> {
+    ProviderServer::new(ProviderService { server })
         .max_decoding_message_size(MAX_MESSAGE_SIZE)
         .max_encoding_message_size(MAX_MESSAGE_SIZE)
 }

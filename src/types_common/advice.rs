@@ -41,6 +41,35 @@ pub fn advice(err: &AwsError) -> &'static str {
             "The caller's IAM policies or the organization's service control policies deny this \
              call. Grant the action to the provider's credentials."
         }
+        ErrorKind::DeniedByServiceControlPolicy => {
+            "A service control policy of the organization explicitly denies this call for the \
+             caller's or the target's account; IAM permissions cannot override it. From the \
+             management account, change the policy (or detach it from the account or its \
+             organizational unit) to allow the call, e.g. sts:AssumeRoot and the root task's \
+             actions for centralized root access."
+        }
+        ErrorKind::RootSessionDenied => {
+            "AWS refused a root session (sts:AssumeRoot) on account_id. It grants one only when \
+             all of these hold:\n\
+             - the provider runs as the organization's management account or as the delegated \
+             administrator for iam.amazonaws.com (data source centralroot_caller_identity shows \
+             which account it runs as);\n\
+             - enabled_features of centralroot_organization_features contains both \
+             RootCredentialsManagement and RootSessions, with enable_trusted_access = true;\n\
+             - the caller's IAM policies allow sts:AssumeRoot and no service control policy \
+             denies it;\n\
+             - account_id is a member account of the organization, not the management account."
+        }
+        ErrorKind::TargetIsManagementAccount => {
+            "account_id is the organization's management account. Root sessions, and the \
+             removal of root credentials through them, exist for member accounts only; secure \
+             the management account's root user by signing in as root. Choose a member account."
+        }
+        ErrorKind::RegionDisabled => {
+            "Root sessions need a regional STS endpoint, and STS is deactivated in this Region \
+             for the account. Set region in the provider block to a Region where STS is active, \
+             or activate it in the IAM console (Account settings)."
+        }
         ErrorKind::InvalidCredentials => {
             "Check access_key/secret_key/token, the profile, or the environment variables \
              AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN; session \

@@ -22,15 +22,25 @@ const INDEX_TEMPLATE: &str = include_str!("templates/index.md");
 pub enum Kind {
     Resource,
     DataSource,
+    EphemeralResource,
     /// A list resource for `terraform query`: its page documents the `config {}` block.
     ListResource,
 }
 
 impl Kind {
+    /// Every kind with generated pages.
+    pub const ALL: [Kind; 4] = [
+        Kind::Resource,
+        Kind::DataSource,
+        Kind::EphemeralResource,
+        Kind::ListResource,
+    ];
+
     fn label(self) -> &'static str {
         match self {
             Kind::Resource => "Resource",
             Kind::DataSource => "Data Source",
+            Kind::EphemeralResource => "Ephemeral Resource",
             Kind::ListResource => "List Resource",
         }
     }
@@ -40,6 +50,7 @@ impl Kind {
         match self {
             Kind::Resource => "resources",
             Kind::DataSource => "data-sources",
+            Kind::EphemeralResource => "ephemeral-resources",
             Kind::ListResource => "list-resources",
         }
     }
@@ -49,6 +60,7 @@ impl Kind {
         match self {
             Kind::Resource => "resource.tf",
             Kind::DataSource => "data-source.tf",
+            Kind::EphemeralResource => "ephemeral-resource.tf",
             Kind::ListResource => "list-resource.tfquery.hcl",
         }
     }
@@ -71,7 +83,7 @@ fn code_block(language: &str, text: &str) -> String {
     format!("```{language}\n{}\n```\n", text.trim_end())
 }
 
-/// The page of resource or data source `type_name`.
+/// The page of resource, data source, ephemeral resource or list resource `type_name`.
 pub fn type_page(
     kind: Kind,
     type_name: &str,

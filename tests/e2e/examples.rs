@@ -15,7 +15,7 @@ use crate::support::{SandboxFixture, Terraform, Workspace, each_terraform};
 
 /// Added to example directories that do not declare the provider themselves (the per-type
 /// snippets), so Terraform looks for `centralroot/centralroot` rather than `hashicorp/centralroot`.
-const REQUIRED_PROVIDERS: &str = r#"terraform {
+pub const REQUIRED_PROVIDERS: &str = r#"terraform {
   required_providers {
     centralroot = {
       source = "centralroot/centralroot"
@@ -100,7 +100,8 @@ fn workspace_with_files(
 }
 
 /// The oldest Terraform that understands every block the configuration uses: `check` and
-/// `import` blocks came with Terraform 1.5, `removed` with 1.7, import by `identity` with 1.12.
+/// `import` blocks came with Terraform 1.5, `removed` with 1.7, `ephemeral` with 1.10, import by
+/// `identity` with 1.12.
 fn minimum_version(files: &[(String, String)]) -> (u32, u32) {
     let uses = |keyword: &str| {
         files.iter().any(|(_, text)| {
@@ -113,6 +114,8 @@ fn minimum_version(files: &[(String, String)]) -> (u32, u32) {
     };
     if uses("identity") {
         (1, 12)
+    } else if uses("ephemeral") {
+        (1, 10)
     } else if uses("removed") {
         (1, 7)
     } else if uses("check") || uses("import") {
@@ -129,6 +132,10 @@ fn minimum_version_follows_the_blocks_used() {
     assert_eq!(minimum_version(&file("check \"c\" {\n}\n")), (1, 5));
     assert_eq!(minimum_version(&file("import {\n  to = a.b\n}\n")), (1, 5));
     assert_eq!(minimum_version(&file("removed {\n}\n")), (1, 7));
+    assert_eq!(
+        minimum_version(&file("ephemeral \"a\" \"b\" {\n}\nremoved {\n}\n")),
+        (1, 10)
+    );
     assert_eq!(
         minimum_version(&file("import {\n  identity = {\n  }\n}\n")),
         (1, 12)
@@ -167,6 +174,8 @@ fn every_example_passes_terraform_validate() {
         "examples/resources/centralroot_organization_features",
         "examples/resources/centralroot_delegated_admin",
         "examples/data-sources/centralroot_organization_features",
+        "examples/data-sources/centralroot_caller_identity",
+        "examples/ephemeral-resources/centralroot_root_session",
         "examples/query",
     ] {
         assert!(

@@ -11,5 +11,6 @@ mod organization_features;
 mod protocol;
 mod release;
 mod reliability;
+mod root_session;
 mod secrets;
 mod support;

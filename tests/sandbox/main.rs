@@ -6,5 +6,6 @@ mod features;
 mod organizations;
 mod process;
 mod protocol;
+mod root_credentials;
 mod sts;
 mod support;

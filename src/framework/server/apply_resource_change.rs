@@ -8,10 +8,17 @@
 //! `diags.HasErrors() && !newVal.IsNull()` case, identical in v1.0.3 and v1.15.5). So on
 //! failure or interruption the engine answers with what the resource recorded, and nothing
 //! the resource did remotely is forgotten.
+//!
+//! `StopProvider` does not drop a change at once: it gets the server's stop grace
+//! ([`super::STOP_GRACE`]) to finish, so that an AWS write in flight is recorded. A change that
+//! finishes within it answers as if never interrupted; a change without errors then stays
+//! untainted. Only one that outlasts the grace is abandoned, with [`interrupted_change`].
+
+use std::time::Duration;
 
 use super::identity::{self, Kept};
 use super::invariants::check_applied;
-use super::{ResourceHandle, Server, interruptible};
+use super::{ResourceHandle, Server, with_grace};
 use crate::cty::Value;
 use crate::framework::context::Context;
 use crate::framework::diagnostics::{Diagnostic, Diagnostics};
@@ -111,19 +118,29 @@ impl<P: Provider> Server<P> {
             Err(diag) => return change.unchanged(diag.into()),
         };
         match change {
-            Change::Delete(req) => delete(resource, &ctx, req).await,
+            Change::Delete(req) => delete(resource, &ctx, self.stop_grace, req).await,
             Change::Create(req) => {
                 let planned = req.planned_state.clone();
                 let mut resp = CreateResponse::default();
                 let work = resource.implementation.create(&ctx, req, &mut resp);
-                let finished = interruptible(ctx.cancellation(), work).await.is_some();
+                let finished = with_grace(ctx.cancellation(), self.stop_grace, work)
+                    .await
+                    .is_some();
                 let recorded = Recorded {
                     state: resp.state,
                     private: resp.private,
                     identity: resp.identity,
                     diagnostics: resp.diagnostics,
                 };
-                settle(resource, "Create", &planned, None, finished, recorded)
+                settle(
+                    resource,
+                    "Create",
+                    &planned,
+                    None,
+                    self.stop_grace,
+                    finished,
+                    recorded,
+                )
             }
             Change::Update(req) => {
                 let planned = req.planned_state.clone();
@@ -136,7 +153,9 @@ impl<P: Provider> Server<P> {
                     diagnostics: Diagnostics::new(),
                 };
                 let work = resource.implementation.update(&ctx, req, &mut resp);
-                let finished = interruptible(ctx.cancellation(), work).await.is_some();
+                let finished = with_grace(ctx.cancellation(), self.stop_grace, work)
+                    .await
+                    .is_some();
                 let recorded = Recorded {
                     state: resp.state,
                     private: resp.private,
@@ -148,7 +167,15 @@ impl<P: Provider> Server<P> {
                     prior: &planned_identity,
                     new_label: "New Identity",
                 };
-                settle(resource, "Update", &planned, Some(kept), finished, recorded)
+                settle(
+                    resource,
+                    "Update",
+                    &planned,
+                    Some(kept),
+                    self.stop_grace,
+                    finished,
+                    recorded,
+                )
             }
         }
     }
@@ -157,6 +184,7 @@ impl<P: Provider> Server<P> {
 async fn delete<D: Send + Sync + 'static>(
     resource: &ResourceHandle<D>,
     ctx: &Context<D>,
+    grace: Duration,
     req: DeleteRequest,
 ) -> ApplyResourceChangeResponse {
     // Kept to answer with if the delete fails: the object is then still tracked, and the
@@ -165,8 +193,8 @@ async fn delete<D: Send + Sync + 'static>(
     let stored_identity = identity::resolve(resource, req.identity.clone(), &Value::Null);
     let mut resp = DeleteResponse::default();
     let work = resource.implementation.delete(ctx, req, &mut resp);
-    if interruptible(ctx.cancellation(), work).await.is_none() {
-        resp.diagnostics.push(interrupted_change("delete"));
+    if with_grace(ctx.cancellation(), grace, work).await.is_none() {
+        resp.diagnostics.push(interrupted_change("delete", grace));
     }
     if resp.diagnostics.has_errors() {
         return ApplyResourceChangeResponse {
@@ -200,6 +228,7 @@ fn settle<D: Send + Sync + 'static>(
     operation: &str,
     planned: &Value,
     kept: Option<Kept<'_>>,
+    grace: Duration,
     finished: bool,
     recorded: Recorded,
 ) -> ApplyResourceChangeResponse {
@@ -210,7 +239,7 @@ fn settle<D: Send + Sync + 'static>(
         mut diagnostics,
     } = recorded;
     if !finished {
-        diagnostics.push(interrupted_change(&operation.to_lowercase()));
+        diagnostics.push(interrupted_change(&operation.to_lowercase(), grace));
     }
     if diagnostics.has_errors() {
         // Terraform rejects unknown values in a stored state; the rest is what AWS holds.
@@ -252,14 +281,18 @@ fn settle<D: Send + Sync + 'static>(
 }
 
 /// The diagnostic of a create, update or delete abandoned because Terraform sent
-/// `StopProvider`: its answer already holds what it had done.
-fn interrupted_change(operation: &str) -> Diagnostic {
+/// `StopProvider` and it did not finish within the `grace` it then had: its answer holds what
+/// it had recorded, but the AWS call in flight when it was dropped has an unknown outcome.
+fn interrupted_change(operation: &str, grace: Duration) -> Diagnostic {
     Diagnostic::error(
         "Operation interrupted",
         format!(
-            "Terraform asked the provider to stop while the {operation} was running, so it was \
-             abandoned before it finished. What it had already changed is recorded in the \
-             state: run `terraform plan` to see what is left, or `terraform apply` to finish."
+            "Terraform asked the provider to stop while the {operation} was running, and it \
+             did not finish within the {grace:?} it was given, so it was abandoned. What it had \
+             recorded is in the state, but the AWS call in flight at that moment may or may \
+             not have taken effect. Run `terraform apply` to finish; if AWS then answers that \
+             the object already exists, that call did take effect: import the object \
+             (`terraform import`) instead of creating it again."
         ),
     )
 }

@@ -18,7 +18,9 @@
 //!   neither `open` nor an action's `invoke` ever sees an unknown configuration value;
 //! - every action invocation streams its progress and ends with exactly one completion
 //!   (see [`ActionEvents`]);
-//! - `StopProvider` interrupts every operation in flight with an error diagnostic.
+//! - `StopProvider` interrupts every read, plan and import in flight at once with an error
+//!   diagnostic; a create, update or delete gets [`STOP_GRACE`] to finish first, so that an
+//!   AWS write in flight is recorded rather than lost (see [`Server::with_stop_grace`]).
 
 mod apply_resource_change;
 mod close_ephemeral_resource;
@@ -64,6 +66,7 @@ pub use upgrade_resource_identity::UpgradeIdentityResponse;
 use std::collections::BTreeMap;
 use std::future::Future;
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
+use std::time::Duration;
 
 use tokio_util::sync::CancellationToken;
 
@@ -90,6 +93,25 @@ pub type ActionHandle<D> = Handle<dyn Action<D>>;
 /// A list resource type as the engine serves it; its schema is the `config {}` block's.
 pub type ListResourceHandle<D> = Handle<dyn ListResource<D>>;
 
+/// How long a create, update or delete may keep running after `StopProvider` before the
+/// engine abandons it.
+///
+/// Dropping a change at once would drop a write already sent to AWS: it may commit while
+/// the provider never records it (an orphan that fails the next apply), and the error
+/// taints an object whose change in fact completed. Resources observe the cancellation at
+/// their safe points (waits, follow-up reads), so a well-behaved change finishes within a
+/// few seconds; the grace only bounds one that does not. IAM and Organizations answer within
+/// seconds, so 20 s lets a call and a few SDK retries finish; a call still unanswered then is
+/// likely lost, and waiting out the SDK's 30 s attempt timeout would make Ctrl-C feel hung.
+///
+/// Terraform allows it (`internal/command/meta.go` `RunOperation` and
+/// `internal/backend/local/backend.go` `opWait`, the same in v1.0.3 and v1.15.5): after the
+/// first interrupt it calls `StopProvider` and then waits, with no time limit, for the
+/// operations in flight to return; it records what they return. A second Ctrl-C prints
+/// "Two interrupts received. Exiting immediately", waits at most 5 s and exits without
+/// waiting for the provider, which is the user's way out of the grace.
+pub const STOP_GRACE: Duration = Duration::from_secs(20);
+
 /// The engine serving one provider.
 ///
 /// Every RPC method takes the [`Handle`] its caller looked up once with [`Server::resource`]
@@ -105,6 +127,7 @@ pub struct Server<P: Provider> {
     list_resources: BTreeMap<&'static str, ListResourceHandle<P::Data>>,
     data: RwLock<Option<Arc<P::Data>>>,
     cancellation: Mutex<CancellationToken>,
+    stop_grace: Duration,
 }
 
 impl<P: Provider> Server<P> {
@@ -154,7 +177,15 @@ impl<P: Provider> Server<P> {
             list_resources,
             data: RwLock::new(None),
             cancellation: Mutex::new(CancellationToken::new()),
+            stop_grace: STOP_GRACE,
         }
+    }
+
+    /// The same engine, giving a create, update or delete `grace` to finish after
+    /// `StopProvider` instead of [`STOP_GRACE`] (tests use a short one).
+    pub fn with_stop_grace(mut self, grace: Duration) -> Self {
+        self.stop_grace = grace;
+        self
     }
 
     /// The provider block's handle, for ValidateProviderConfig and ConfigureProvider.
@@ -269,6 +300,27 @@ async fn interruptible<F: Future>(token: &CancellationToken, work: F) -> Option<
         () = token.cancelled() => None,
         out = work => Some(out),
     }
+}
+
+/// Runs `work`, a change to remote objects, to completion unless `token` is cancelled and
+/// `work` then takes longer than `grace`; `None` when it was abandoned. As with
+/// [`interruptible`], an abandoned `work` is dropped at its current await point and what it
+/// wrote into a borrowed response stays there.
+async fn with_grace<F: Future>(
+    token: &CancellationToken,
+    grace: Duration,
+    work: F,
+) -> Option<F::Output> {
+    let mut work = std::pin::pin!(work);
+    tokio::select! {
+        out = &mut work => return Some(out),
+        () = token.cancelled() => {}
+    }
+    tracing::info!(
+        grace_secs = grace.as_secs_f64(),
+        "StopProvider: letting the change in flight finish"
+    );
+    tokio::time::timeout(grace, work).await.ok()
 }
 
 /// The diagnostic of an operation abandoned because Terraform sent `StopProvider`, for

@@ -59,6 +59,12 @@ impl Provider for SlowProvider {
 const RECORD_THEN_BLOCK: &str = "record then block";
 const RECORD_THEN_FAIL: &str = "record then fail";
 const BLOCK: &str = "block";
+/// A write in flight when StopProvider comes: records the object once the stop has arrived
+/// and the write has then completed.
+const WRITE_IN_FLIGHT: &str = "write in flight";
+
+/// The stop grace of the tests whose operations never finish: short, so they end soon.
+const SHORT_GRACE: Duration = Duration::from_millis(50);
 
 fn mode(req_state: &Value) -> &str {
     req_state.attr("mode").as_str().unwrap_or_default()
@@ -103,6 +109,21 @@ impl Resource<Arc<Probe>> for Slow {
         resp: &mut CreateResponse,
     ) {
         let mode = mode(&req.planned_state).to_owned();
+        if mode == WRITE_IN_FLIGHT {
+            ctx.provider_data().started.notify_one();
+            ctx.cancellation().cancelled().await;
+            // The answer arrives after the stop: the engine must still be listening.
+            tokio::task::yield_now().await;
+            let mut state = req.planned_state;
+            state
+                .set_attr("id", Value::from("thing-1"))
+                .expect("an object");
+            state
+                .set_attr("progress", Value::from("done"))
+                .expect("an object");
+            resp.state = state;
+            return;
+        }
         if mode != BLOCK {
             let mut state = req.planned_state;
             state
@@ -118,7 +139,12 @@ impl Resource<Arc<Probe>> for Slow {
         block(ctx).await;
     }
 
-    async fn read(&self, _ctx: &Context<Arc<Probe>>, _req: ReadRequest, _resp: &mut ReadResponse) {}
+    /// Blocks when the state's mode says so, else changes nothing.
+    async fn read(&self, ctx: &Context<Arc<Probe>>, req: ReadRequest, _resp: &mut ReadResponse) {
+        if mode(&req.state) == BLOCK {
+            block(ctx).await;
+        }
+    }
 
     /// Records `progress = "half"` before blocking or failing.
     async fn update(
@@ -150,9 +176,10 @@ impl Resource<Arc<Probe>> for Slow {
     }
 }
 
-async fn configured() -> (Arc<Server<SlowProvider>>, Arc<Probe>) {
+/// A configured server whose changes get `grace` after StopProvider.
+async fn configured_with(grace: Duration) -> (Arc<Server<SlowProvider>>, Arc<Probe>) {
     let probe = Arc::new(Probe::default());
-    let server = Arc::new(Server::new(SlowProvider(Arc::clone(&probe))));
+    let server = Arc::new(Server::new(SlowProvider(Arc::clone(&probe))).with_stop_grace(grace));
     let resp = server
         .configure_provider(ConfigureRequest {
             config: Value::Object(Default::default()),
@@ -165,6 +192,11 @@ async fn configured() -> (Arc<Server<SlowProvider>>, Arc<Probe>) {
         "the answer carries the configured data"
     );
     (server, probe)
+}
+
+/// A configured server with [`SHORT_GRACE`].
+async fn configured() -> (Arc<Server<SlowProvider>>, Arc<Probe>) {
+    configured_with(SHORT_GRACE).await
 }
 
 fn thing(id: Value, mode: &str, progress: Value) -> Value {
@@ -208,7 +240,8 @@ fn summaries(resp: &ApplyResourceChangeResponse) -> Vec<&str> {
         .collect()
 }
 
-/// Applies `change`, sends StopProvider once the resource blocks, and returns the answer.
+/// Applies `change`, sends StopProvider once the resource blocks (or has its write in
+/// flight), and returns the answer.
 async fn apply_then_stop(
     server: &Arc<Server<SlowProvider>>,
     probe: &Probe,
@@ -238,7 +271,7 @@ async fn apply(server: &Server<SlowProvider>, change: Change) -> ApplyResourceCh
 }
 
 #[tokio::test]
-async fn stop_interrupts_an_operation_in_flight_promptly() {
+async fn a_change_that_outlasts_the_grace_is_abandoned() {
     let (server, probe) = configured().await;
     let saw_cancel = probe.saw_cancel.notified();
     let resp = apply_then_stop(&server, &probe, create(BLOCK)).await;
@@ -247,8 +280,9 @@ async fn stop_interrupts_an_operation_in_flight_promptly() {
     assert!(
         resp.diagnostics
             .iter()
-            .any(|d| d.detail.contains("recorded in the state")),
-        "the diagnostic says where the work done went: {:?}",
+            .any(|d| d.detail.contains("may or may not have taken effect")
+                && d.detail.contains("import")),
+        "the diagnostic says the call in flight has an unknown outcome, and what to do: {:?}",
         resp.diagnostics
     );
     assert_eq!(
@@ -259,6 +293,53 @@ async fn stop_interrupts_an_operation_in_flight_promptly() {
     tokio::time::timeout(Duration::from_secs(2), saw_cancel)
         .await
         .expect("the resource's token was cancelled");
+}
+
+#[tokio::test]
+async fn a_create_with_a_write_in_flight_finishes_after_a_stop() {
+    // The default grace: the write finishes well within it.
+    let (server, probe) = configured_with(super::STOP_GRACE).await;
+    let resp = apply_then_stop(&server, &probe, create(WRITE_IN_FLIGHT)).await;
+    assert!(
+        resp.diagnostics.is_empty(),
+        "a completed change is no error, so Terraform does not taint it: {:?}",
+        resp.diagnostics
+    );
+    assert_eq!(
+        resp.new_state,
+        thing(Value::from("thing-1"), WRITE_IN_FLIGHT, Value::from("done"))
+    );
+}
+
+#[tokio::test]
+async fn a_read_is_interrupted_without_a_grace() {
+    let (server, probe) = configured_with(super::STOP_GRACE).await;
+    let started = probe.started.notified();
+    let in_flight = {
+        let server = Arc::clone(&server);
+        tokio::spawn(async move {
+            let resource = server.resource("slow_thing").expect("served");
+            server
+                .read_resource(
+                    resource,
+                    ReadRequest {
+                        state: thing(Value::from("thing-1"), BLOCK, Value::from("done")),
+                        private: Vec::new(),
+                        identity: Value::Null,
+                    },
+                )
+                .await
+        })
+    };
+    tokio::time::timeout(Duration::from_secs(5), started)
+        .await
+        .expect("the read started");
+    server.stop_provider();
+    let resp = tokio::time::timeout(Duration::from_secs(5), in_flight)
+        .await
+        .expect("the interrupted read returns before the grace")
+        .expect("no panic");
+    assert!(resp.diagnostics.has_errors(), "{:?}", resp.diagnostics);
 }
 
 #[tokio::test]
