@@ -25,12 +25,12 @@ use crate::framework::validators::{
     StringMatches, ValidateRequest, Validator, invalid, wrong_type,
 };
 use crate::framework::values::ValueExt;
-use crate::resources::moved::{self, MoveError};
 use crate::types_common::advice::{self, Targets};
 use crate::types_common::delegated_admin::{
     self as admin, ACCOUNT_ID, ARN, DELEGATION_ENABLED_DATE, DETAILS, EMAIL, JOINED_METHOD,
     JOINED_TIMESTAMP, NAME, STATUS,
 };
+use crate::types_common::moved::{self, MoveError};
 
 /// The name configurations and import commands address this type by.
 pub const TYPE_NAME: &str = "centralroot_delegated_admin";

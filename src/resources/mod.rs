@@ -4,7 +4,6 @@
 //! sources through [`crate::types_common`].
 
 pub mod delegated_admin;
-pub mod moved;
 pub mod organization_features;
 
 #[cfg(test)]

@@ -30,8 +30,8 @@ use crate::framework::schema::{Attribute, Block, IdentityAttribute, IdentitySche
 use crate::framework::validators::{SetElementsOneOf, SetNotEmpty};
 use crate::framework::values::ValueExt;
 use crate::framework::values::string_set;
-use crate::resources::moved::{self, MoveError};
 use crate::types_common::advice::{self, Targets};
+use crate::types_common::moved::{self, MoveError};
 
 /// The name configurations and import commands address this type by.
 pub const TYPE_NAME: &str = "centralroot_organization_features";
