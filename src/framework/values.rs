@@ -123,10 +123,7 @@ pub fn unknown_as_null(value: Value) -> Value {
 mod tests {
     use super::*;
     use crate::cty::Number;
-
-    fn obj(pairs: &[(&'static str, Value)]) -> Value {
-        crate::framework::attributes::object(pairs.iter().cloned())
-    }
+    use crate::framework::values::test_values::obj;
 
     #[test]
     fn finds_unknown_paths() {
@@ -182,5 +179,10 @@ pub(crate) mod test_values {
 
     pub fn unknown() -> Value {
         Value::unknown()
+    }
+
+    /// An object from literal attribute names, for building expected values.
+    pub fn obj(pairs: &[(&'static str, Value)]) -> Value {
+        crate::framework::attributes::object(pairs.iter().cloned())
     }
 }

@@ -23,6 +23,7 @@ use crate::framework::resource::{
 };
 use crate::framework::schema::{Attribute, Block, IdentityAttribute, IdentitySchema, Schema};
 use crate::framework::values::ValueExt;
+use crate::framework::values::test_values::obj;
 
 /// What the list resource finds, and how far it got.
 #[derive(Default)]
@@ -101,15 +102,6 @@ fn member(account: &str, note: Value) -> Value {
 
 fn identity(account: Value, principal: Value) -> Value {
     obj(&[("account_id", account), ("principal", principal)])
-}
-
-fn obj(pairs: &[(&str, Value)]) -> Value {
-    Value::Object(
-        pairs
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), v.clone()))
-            .collect(),
-    )
 }
 
 /// What a misbehaving operation answers for the identity, from the state's `note`.
