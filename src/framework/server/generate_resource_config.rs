@@ -95,13 +95,7 @@ mod tests {
                 ),
         );
         let rule = |name: &str, id: Value| {
-            Value::Object(
-                [
-                    ("name".to_owned(), Value::from(name)),
-                    ("rule_id".to_owned(), id),
-                ]
-                .into(),
-            )
+            crate::framework::attributes::object([("name", Value::from(name)), ("rule_id", id)])
         };
         let mut state = schema.empty_value();
         state.set_attr("id", Value::from("i-1")).expect("an object");

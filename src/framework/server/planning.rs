@@ -49,68 +49,50 @@ pub fn default_plan(
     let prior_obj = (!prior.is_null()).then_some(prior);
     let root = AttributePath::default();
     let mut planned = proposed.clone();
+    let visit_all = |planned: &mut Value, visit: &mut Visit<'_>| {
+        walk(&schema.block, &root, config, prior_obj, planned, visit);
+    };
 
-    walk(
-        &schema.block,
-        &root,
-        config,
-        prior_obj,
-        &mut planned,
-        &mut |_, attr, cfg, _, plan| {
-            if let (Some(default), Value::Null) = (attr.default(), cfg) {
-                *plan = default.clone();
-            }
-        },
-    );
+    visit_all(&mut planned, &mut |_, attr, cfg, _, plan| {
+        if let (Some(default), Value::Null) = (attr.default(), cfg) {
+            *plan = default.clone();
+        }
+    });
 
     let changed =
         prior_obj.is_none_or(|prior| !crate::cty::Value::semantically_equal(prior, &planned));
     if changed {
-        walk(
-            &schema.block,
-            &root,
-            config,
-            prior_obj,
-            &mut planned,
-            &mut |_, attr, cfg, _, plan| {
-                if attr.mode().is_computed() && attr.default().is_none() && cfg.is_null() {
-                    *plan = Value::unknown();
-                }
-            },
-        );
+        visit_all(&mut planned, &mut |_, attr, cfg, _, plan| {
+            if attr.mode().is_computed() && attr.default().is_none() && cfg.is_null() {
+                *plan = Value::unknown();
+            }
+        });
     }
 
     let mut requires_replace = Vec::new();
     let mut diagnostics = Diagnostics::new();
-    walk(
-        &schema.block,
-        &root,
-        config,
-        prior_obj,
-        &mut planned,
-        &mut |path, attr, cfg, state, plan| {
-            for modifier in attr.plan_modifiers() {
-                let mut resp = PlanModifyResponse {
-                    plan: std::mem::replace(plan, Value::Null),
-                    requires_replace: false,
-                    diagnostics: Diagnostics::new(),
-                };
-                modifier.modify(
-                    &PlanModifyRequest {
-                        path,
-                        config: cfg,
-                        state,
-                    },
-                    &mut resp,
-                );
-                *plan = resp.plan;
-                if resp.requires_replace && !requires_replace.contains(path) {
-                    requires_replace.push(path.clone());
-                }
-                diagnostics.extend(resp.diagnostics);
+    visit_all(&mut planned, &mut |path, attr, cfg, state, plan| {
+        for modifier in attr.plan_modifiers() {
+            let mut resp = PlanModifyResponse {
+                plan: std::mem::replace(plan, Value::Null),
+                requires_replace: false,
+                diagnostics: Diagnostics::new(),
+            };
+            modifier.modify(
+                &PlanModifyRequest {
+                    path,
+                    config: cfg,
+                    state,
+                },
+                &mut resp,
+            );
+            *plan = resp.plan;
+            if resp.requires_replace && !requires_replace.contains(path) {
+                requires_replace.push(path.clone());
             }
-        },
-    );
+            diagnostics.extend(resp.diagnostics);
+        }
+    });
 
     DefaultPlan {
         planned,
@@ -271,13 +253,7 @@ mod tests {
     }
 
     fn rule(name: &str, id: Value) -> Value {
-        Value::Object(
-            [
-                ("name".to_owned(), string(name)),
-                ("rule_id".to_owned(), id),
-            ]
-            .into(),
-        )
+        crate::framework::attributes::object([("name", string(name)), ("rule_id", id)])
     }
 
     /// Terraform's proposed new state: configuration, with prior values for computed
