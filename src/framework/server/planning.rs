@@ -215,15 +215,17 @@ mod tests {
                         .plan_modifier(RequiresReplace),
                 )
                 .attribute("label", Attribute::optional_computed(Type::String))
-                .block(
-                    "rule",
-                    NestedBlock::new(
-                        Nesting::List,
-                        Block::new()
-                            .attribute("name", Attribute::required(Type::String))
-                            .attribute("rule_id", Attribute::computed(Type::String)),
-                    ),
-                ),
+                .block("rule", rules(Nesting::List)),
+        )
+    }
+
+    /// `rule` blocks: a name from the configuration and a computed id.
+    fn rules(nesting: Nesting) -> NestedBlock {
+        NestedBlock::new(
+            nesting,
+            Block::new()
+                .attribute("name", Attribute::required(Type::String))
+                .attribute("rule_id", Attribute::computed(Type::String)),
         )
     }
 
@@ -373,18 +375,7 @@ mod tests {
 
     #[test]
     fn nested_set_blocks_match_config_elements() {
-        let schema = Schema::new(
-            0,
-            Block::new().block(
-                "rule",
-                NestedBlock::new(
-                    Nesting::Set,
-                    Block::new()
-                        .attribute("name", Attribute::required(Type::String))
-                        .attribute("rule_id", Attribute::computed(Type::String)),
-                ),
-            ),
-        );
+        let schema = Schema::new(0, Block::new().block("rule", rules(Nesting::Set)));
         let config = Value::Object(
             [(
                 "rule".to_owned(),
