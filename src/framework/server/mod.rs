@@ -54,6 +54,8 @@ mod capability_tests;
 #[cfg(test)]
 mod ephemeral_action_tests;
 #[cfg(test)]
+mod test_support;
+#[cfg(test)]
 mod tests;
 
 pub use apply_resource_change::{ApplyResourceChangeResponse, Change};
