@@ -6,7 +6,7 @@
 use super::convert::diagnostics::{diagnostics, path};
 use super::convert::dynamic_value::{decode, encode};
 use super::convert::identity::{decode_identity, encode_identity};
-use crate::cty::{Type, Value};
+use crate::cty::Value;
 use crate::framework::diagnostics::{Diagnostic, Diagnostics};
 use crate::framework::provider::Provider;
 use crate::framework::resource::{
@@ -28,20 +28,34 @@ fn encode_identity_into<D>(
     })
 }
 
-/// Encodes `value`, recording a failure in `diags`.
-fn encode_into(
-    value: &Value,
-    ty: &Type,
+/// Encodes `state` with the type's schema, recording a failure in `diags`.
+fn encode_state_into<D>(
+    state: &Value,
+    resource: &ResourceHandle<D>,
     what: &str,
     diags: &mut Diagnostics,
 ) -> Option<pb::DynamicValue> {
-    match encode(value, ty, what) {
-        Ok(dv) => Some(dv),
-        Err(diag) => {
+    encode(state, resource.value_type(), what).map_or_else(
+        |diag| {
             diags.push(diag);
             None
-        }
+        },
+        Some,
+    )
+}
+
+/// Like [`encode_state_into`], but answers no state at all once `diags` holds an error: the
+/// RPCs whose failure must not leave Terraform a value to store.
+fn encode_unless_failed<D>(
+    state: &Value,
+    resource: &ResourceHandle<D>,
+    what: &str,
+    diags: &mut Diagnostics,
+) -> Option<pb::DynamicValue> {
+    if diags.has_errors() {
+        return None;
     }
+    encode_state_into(state, resource, what, diags)
 }
 
 pub async fn validate_resource_config<P: Provider>(
@@ -95,16 +109,8 @@ pub async fn upgrade_resource_state<P: Provider>(
         .upgrade_resource_state(resource, req.version, &raw.json)
         .await;
     let mut diags = upgraded.diagnostics;
-    let upgraded_state = if diags.has_errors() {
-        None
-    } else {
-        encode_into(
-            &upgraded.state,
-            resource.value_type(),
-            "upgraded state",
-            &mut diags,
-        )
-    };
+    let upgraded_state =
+        encode_unless_failed(&upgraded.state, resource, "upgraded state", &mut diags);
     pb::upgrade_resource_state::Response {
         upgraded_state,
         diagnostics: diagnostics(&diags),
@@ -149,12 +155,7 @@ pub async fn read_resource<P: Provider>(
     };
     let resp = server.read_resource(resource, read).await;
     let mut diags = resp.diagnostics;
-    let new_state = encode_into(
-        &resp.state,
-        resource.value_type(),
-        "refreshed state",
-        &mut diags,
-    );
+    let new_state = encode_state_into(&resp.state, resource, "refreshed state", &mut diags);
     let new_identity = encode_identity_into(&resp.identity, resource, "new identity", &mut diags);
     pb::read_resource::Response {
         new_state,
@@ -197,12 +198,8 @@ pub async fn plan_resource_change<P: Provider>(
         .plan_resource_change(resource, proposed, modify)
         .await;
     let mut diags = resp.diagnostics;
-    let planned_state = encode_into(
-        &resp.planned_state,
-        resource.value_type(),
-        "planned state",
-        &mut diags,
-    );
+    let planned_state =
+        encode_state_into(&resp.planned_state, resource, "planned state", &mut diags);
     let planned_identity = encode_identity_into(
         &resp.planned_identity,
         resource,
@@ -252,12 +249,7 @@ pub async fn apply_resource_change<P: Provider>(
     let change = Change::new(prior, planned, config, req.planned_private, identity);
     let resp = server.apply_resource_change(resource, change).await;
     let mut diags = resp.diagnostics;
-    let new_state = encode_into(
-        &resp.new_state,
-        resource.value_type(),
-        "new state",
-        &mut diags,
-    );
+    let new_state = encode_state_into(&resp.new_state, resource, "new state", &mut diags);
     let new_identity =
         encode_identity_into(&resp.new_identity, resource, "new identity", &mut diags);
     pb::apply_resource_change::Response {
@@ -302,16 +294,7 @@ pub async fn import_resource_state<P: Provider>(
         )
         .await;
     let mut diags = resp.diagnostics;
-    let state = if diags.has_errors() {
-        None
-    } else {
-        encode_into(
-            &resp.state,
-            resource.value_type(),
-            "imported state",
-            &mut diags,
-        )
-    };
+    let state = encode_unless_failed(&resp.state, resource, "imported state", &mut diags);
     let identity = encode_identity_into(&resp.identity, resource, "imported identity", &mut diags);
     let imported_resources = state
         .filter(|_| !diags.has_errors())
@@ -378,16 +361,7 @@ pub async fn move_resource_state<P: Provider>(
     };
     let resp = server.move_resource_state(resource, source).await;
     let mut diags = resp.diagnostics;
-    let target_state = if diags.has_errors() {
-        None
-    } else {
-        encode_into(
-            &resp.state,
-            resource.value_type(),
-            "moved state",
-            &mut diags,
-        )
-    };
+    let target_state = encode_unless_failed(&resp.state, resource, "moved state", &mut diags);
     let target_identity =
         encode_identity_into(&resp.identity, resource, "moved identity", &mut diags);
     if diags.has_errors() {
@@ -423,16 +397,12 @@ pub async fn generate_resource_config<P: Provider>(
     };
     let resp = server.generate_resource_config(resource, state).await;
     let mut diags = resp.diagnostics;
-    let config = if diags.has_errors() {
-        None
-    } else {
-        encode_into(
-            &resp.config,
-            resource.value_type(),
-            "generated configuration",
-            &mut diags,
-        )
-    };
+    let config = encode_unless_failed(
+        &resp.config,
+        resource,
+        "generated configuration",
+        &mut diags,
+    );
     pb::generate_resource_config::Response {
         config,
         diagnostics: diagnostics(&diags),
