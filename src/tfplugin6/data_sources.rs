@@ -1,7 +1,7 @@
 //! ValidateDataResourceConfig, ReadDataSource: each looks its type up once, decodes against
 //! the handle's value type, calls the engine with the handle and encodes the answer with it.
 
-use super::convert::diagnostics::diagnostics;
+use super::convert::diagnostics::{diagnostics, diagnostics_of};
 use super::convert::dynamic_value::{decode, encode};
 use crate::framework::data_source::{ReadRequest, ValidateConfigRequest};
 use crate::framework::diagnostics::Diagnostics;
@@ -13,24 +13,22 @@ pub async fn validate_data_resource_config<P: Provider>(
     server: &Server<P>,
     req: pb::validate_data_resource_config::Request,
 ) -> pb::validate_data_resource_config::Response {
-    let diags = match server.data_source(&req.type_name).and_then(|data_source| {
+    let prepared = server.data_source(&req.type_name).and_then(|data_source| {
         let config = decode(
             req.config.as_ref(),
             data_source.value_type(),
             "configuration",
         )?;
         Ok((data_source, ValidateConfigRequest { config }))
-    }) {
-        Ok((data_source, req)) => {
+    });
+    pb::validate_data_resource_config::Response {
+        diagnostics: diagnostics_of(prepared, |(data_source, req)| async move {
             server
                 .validate_data_source_config(data_source, req)
                 .await
                 .diagnostics
-        }
-        Err(diag) => Diagnostics::from(diag),
-    };
-    pb::validate_data_resource_config::Response {
-        diagnostics: diagnostics(&diags),
+        })
+        .await,
     }
 }
 

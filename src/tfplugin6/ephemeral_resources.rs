@@ -7,7 +7,7 @@
 
 use std::time::SystemTime;
 
-use super::convert::diagnostics::diagnostics;
+use super::convert::diagnostics::{diagnostics, diagnostics_of};
 use super::convert::dynamic_value::{decode, encode};
 use crate::framework::diagnostics::Diagnostics;
 use crate::framework::ephemeral_resource::{
@@ -25,22 +25,20 @@ pub async fn validate_ephemeral_resource_config<P: Provider>(
     server: &Server<P>,
     req: pb::validate_ephemeral_resource_config::Request,
 ) -> pb::validate_ephemeral_resource_config::Response {
-    let diags = match server
+    let prepared = server
         .ephemeral_resource(&req.type_name)
         .and_then(|ephemeral| {
             let config = decode(req.config.as_ref(), ephemeral.value_type(), "configuration")?;
             Ok((ephemeral, ValidateConfigRequest { config }))
-        }) {
-        Ok((ephemeral, req)) => {
+        });
+    pb::validate_ephemeral_resource_config::Response {
+        diagnostics: diagnostics_of(prepared, |(ephemeral, req)| async move {
             server
                 .validate_ephemeral_resource_config(ephemeral, req)
                 .await
                 .diagnostics
-        }
-        Err(diag) => Diagnostics::from(diag),
-    };
-    pb::validate_ephemeral_resource_config::Response {
-        diagnostics: diagnostics(&diags),
+        })
+        .await,
     }
 }
 
@@ -122,8 +120,9 @@ pub async fn close_ephemeral_resource<P: Provider>(
     server: &Server<P>,
     req: pb::close_ephemeral_resource::Request,
 ) -> pb::close_ephemeral_resource::Response {
-    let diags = match server.ephemeral_resource(&req.type_name) {
-        Ok(ephemeral) => {
+    let prepared = server.ephemeral_resource(&req.type_name);
+    pb::close_ephemeral_resource::Response {
+        diagnostics: diagnostics_of(prepared, |ephemeral| async move {
             let close = CloseRequest {
                 private: req.private.unwrap_or_default(),
             };
@@ -131,10 +130,7 @@ pub async fn close_ephemeral_resource<P: Provider>(
                 .close_ephemeral_resource(ephemeral, close)
                 .await
                 .diagnostics
-        }
-        Err(diag) => Diagnostics::from(diag),
-    };
-    pb::close_ephemeral_resource::Response {
-        diagnostics: diagnostics(&diags),
+        })
+        .await,
     }
 }

@@ -3,7 +3,7 @@
 //! GenerateResourceConfig: each looks its type up once, decodes against the handle's value
 //! (and identity) type, calls the engine with the handle and encodes the answer with it.
 
-use super::convert::diagnostics::{diagnostics, path};
+use super::convert::diagnostics::{diagnostics, diagnostics_of, path};
 use super::convert::dynamic_value::{decode, encode};
 use super::convert::identity::{decode_identity, encode_identity};
 use crate::cty::Value;
@@ -62,20 +62,18 @@ pub async fn validate_resource_config<P: Provider>(
     server: &Server<P>,
     req: pb::validate_resource_config::Request,
 ) -> pb::validate_resource_config::Response {
-    let diags = match server.resource(&req.type_name).and_then(|resource| {
+    let prepared = server.resource(&req.type_name).and_then(|resource| {
         let config = decode(req.config.as_ref(), resource.value_type(), "configuration")?;
         Ok((resource, ValidateConfigRequest { config }))
-    }) {
-        Ok((resource, req)) => {
+    });
+    pb::validate_resource_config::Response {
+        diagnostics: diagnostics_of(prepared, |(resource, req)| async move {
             server
                 .validate_resource_config(resource, req)
                 .await
                 .diagnostics
-        }
-        Err(diag) => Diagnostics::from(diag),
-    };
-    pb::validate_resource_config::Response {
-        diagnostics: diagnostics(&diags),
+        })
+        .await,
     }
 }
 
