@@ -2,7 +2,7 @@
 //! the handle's value type, calls the engine with the handle and encodes the answer with it.
 
 use super::convert::diagnostics::{diagnostics, diagnostics_of};
-use super::convert::dynamic_value::{decode, encode};
+use super::convert::dynamic_value::{decode, encode_into};
 use crate::framework::data_source::{ReadRequest, ValidateConfigRequest};
 use crate::framework::diagnostics::Diagnostics;
 use crate::framework::provider::Provider;
@@ -58,13 +58,12 @@ pub async fn read_data_source<P: Provider>(
         .read_data_source(data_source, ReadRequest { config })
         .await;
     let mut diags = resp.diagnostics;
-    let state = match encode(&resp.state, data_source.value_type(), "data source result") {
-        Ok(dv) => Some(dv),
-        Err(diag) => {
-            diags.push(diag);
-            None
-        }
-    };
+    let state = encode_into(
+        &resp.state,
+        data_source.value_type(),
+        "data source result",
+        &mut diags,
+    );
     pb::read_data_source::Response {
         state,
         diagnostics: diagnostics(&diags),

@@ -8,7 +8,7 @@
 use std::time::SystemTime;
 
 use super::convert::diagnostics::{diagnostics, diagnostics_of};
-use super::convert::dynamic_value::{decode, encode};
+use super::convert::dynamic_value::{decode, encode_unless_failed};
 use crate::framework::diagnostics::Diagnostics;
 use crate::framework::ephemeral_resource::{
     CloseRequest, OpenRequest, RenewRequest, ValidateConfigRequest,
@@ -66,21 +66,12 @@ pub async fn open_ephemeral_resource<P: Provider>(
         .open_ephemeral_resource(ephemeral, OpenRequest { config })
         .await;
     let mut diags = resp.diagnostics;
-    let result = if diags.has_errors() {
-        None
-    } else {
-        match encode(
-            &resp.result,
-            ephemeral.value_type(),
-            "ephemeral resource result",
-        ) {
-            Ok(dv) => Some(dv),
-            Err(diag) => {
-                diags.push(diag);
-                None
-            }
-        }
-    };
+    let result = encode_unless_failed(
+        &resp.result,
+        ephemeral.value_type(),
+        "ephemeral resource result",
+        &mut diags,
+    );
     let opened = result.is_some();
     pb::open_ephemeral_resource::Response {
         diagnostics: diagnostics(&diags),

@@ -4,7 +4,7 @@
 //! (and identity) type, calls the engine with the handle and encodes the answer with it.
 
 use super::convert::diagnostics::{diagnostics, diagnostics_of, path};
-use super::convert::dynamic_value::{decode, encode};
+use super::convert::dynamic_value::{decode, encode_into, encode_unless_failed};
 use super::convert::identity::{decode_identity, encode_identity};
 use crate::cty::Value;
 use crate::framework::diagnostics::{Diagnostic, Diagnostics};
@@ -26,36 +26,6 @@ fn encode_identity_into<D>(
         diags.push(diag);
         None
     })
-}
-
-/// Encodes `state` with the type's schema, recording a failure in `diags`.
-fn encode_state_into<D>(
-    state: &Value,
-    resource: &ResourceHandle<D>,
-    what: &str,
-    diags: &mut Diagnostics,
-) -> Option<pb::DynamicValue> {
-    encode(state, resource.value_type(), what).map_or_else(
-        |diag| {
-            diags.push(diag);
-            None
-        },
-        Some,
-    )
-}
-
-/// Like [`encode_state_into`], but answers no state at all once `diags` holds an error: the
-/// RPCs whose failure must not leave Terraform a value to store.
-fn encode_unless_failed<D>(
-    state: &Value,
-    resource: &ResourceHandle<D>,
-    what: &str,
-    diags: &mut Diagnostics,
-) -> Option<pb::DynamicValue> {
-    if diags.has_errors() {
-        return None;
-    }
-    encode_state_into(state, resource, what, diags)
 }
 
 pub async fn validate_resource_config<P: Provider>(
@@ -107,8 +77,12 @@ pub async fn upgrade_resource_state<P: Provider>(
         .upgrade_resource_state(resource, req.version, &raw.json)
         .await;
     let mut diags = upgraded.diagnostics;
-    let upgraded_state =
-        encode_unless_failed(&upgraded.state, resource, "upgraded state", &mut diags);
+    let upgraded_state = encode_unless_failed(
+        &upgraded.state,
+        resource.value_type(),
+        "upgraded state",
+        &mut diags,
+    );
     pb::upgrade_resource_state::Response {
         upgraded_state,
         diagnostics: diagnostics(&diags),
@@ -153,7 +127,12 @@ pub async fn read_resource<P: Provider>(
     };
     let resp = server.read_resource(resource, read).await;
     let mut diags = resp.diagnostics;
-    let new_state = encode_state_into(&resp.state, resource, "refreshed state", &mut diags);
+    let new_state = encode_into(
+        &resp.state,
+        resource.value_type(),
+        "refreshed state",
+        &mut diags,
+    );
     let new_identity = encode_identity_into(&resp.identity, resource, "new identity", &mut diags);
     pb::read_resource::Response {
         new_state,
@@ -196,8 +175,12 @@ pub async fn plan_resource_change<P: Provider>(
         .plan_resource_change(resource, proposed, modify)
         .await;
     let mut diags = resp.diagnostics;
-    let planned_state =
-        encode_state_into(&resp.planned_state, resource, "planned state", &mut diags);
+    let planned_state = encode_into(
+        &resp.planned_state,
+        resource.value_type(),
+        "planned state",
+        &mut diags,
+    );
     let planned_identity = encode_identity_into(
         &resp.planned_identity,
         resource,
@@ -247,7 +230,12 @@ pub async fn apply_resource_change<P: Provider>(
     let change = Change::new(prior, planned, config, req.planned_private, identity);
     let resp = server.apply_resource_change(resource, change).await;
     let mut diags = resp.diagnostics;
-    let new_state = encode_state_into(&resp.new_state, resource, "new state", &mut diags);
+    let new_state = encode_into(
+        &resp.new_state,
+        resource.value_type(),
+        "new state",
+        &mut diags,
+    );
     let new_identity =
         encode_identity_into(&resp.new_identity, resource, "new identity", &mut diags);
     pb::apply_resource_change::Response {
@@ -292,7 +280,12 @@ pub async fn import_resource_state<P: Provider>(
         )
         .await;
     let mut diags = resp.diagnostics;
-    let state = encode_unless_failed(&resp.state, resource, "imported state", &mut diags);
+    let state = encode_unless_failed(
+        &resp.state,
+        resource.value_type(),
+        "imported state",
+        &mut diags,
+    );
     let identity = encode_identity_into(&resp.identity, resource, "imported identity", &mut diags);
     let imported_resources = state
         .filter(|_| !diags.has_errors())
@@ -359,7 +352,12 @@ pub async fn move_resource_state<P: Provider>(
     };
     let resp = server.move_resource_state(resource, source).await;
     let mut diags = resp.diagnostics;
-    let target_state = encode_unless_failed(&resp.state, resource, "moved state", &mut diags);
+    let target_state = encode_unless_failed(
+        &resp.state,
+        resource.value_type(),
+        "moved state",
+        &mut diags,
+    );
     let target_identity =
         encode_identity_into(&resp.identity, resource, "moved identity", &mut diags);
     if diags.has_errors() {
@@ -397,7 +395,7 @@ pub async fn generate_resource_config<P: Provider>(
     let mut diags = resp.diagnostics;
     let config = encode_unless_failed(
         &resp.config,
-        resource,
+        resource.value_type(),
         "generated configuration",
         &mut diags,
     );
