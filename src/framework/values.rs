@@ -181,6 +181,16 @@ pub(crate) mod test_values {
         Value::unknown()
     }
 
+    /// `base` with the given attributes replaced; `base` must be an object.
+    pub fn with_attrs(base: &Value, pairs: &[(&str, Value)]) -> Value {
+        use crate::framework::values::ValueExt;
+        let mut v = base.clone();
+        for (k, val) in pairs {
+            v.set_attr(k, val.clone()).expect("an object");
+        }
+        v
+    }
+
     /// An object from literal attribute names, for building expected values.
     pub fn obj(pairs: &[(&'static str, Value)]) -> Value {
         crate::framework::attributes::object(pairs.iter().cloned())

@@ -192,7 +192,7 @@ mod tests {
     use crate::cty::Type;
     use crate::framework::plan_modifiers::{RequiresReplace, UseStateForUnknown};
     use crate::framework::schema::{Attribute, NestedBlock};
-    use crate::framework::values::test_values::{string, unknown};
+    use crate::framework::values::test_values::{string, unknown, with_attrs};
 
     fn schema() -> Schema {
         Schema::new(
@@ -231,7 +231,7 @@ mod tests {
 
     /// An object of the schema with the given attributes set, others null.
     fn obj(pairs: &[(&str, Value)]) -> Value {
-        changed(&schema().empty_value(), pairs)
+        with_attrs(&schema().empty_value(), pairs)
     }
 
     /// A created object as its state stores it.
@@ -243,15 +243,6 @@ mod tests {
             ("principal", string("iam.amazonaws.com")),
             ("label", string("chosen")),
         ])
-    }
-
-    /// `base` with the given attributes replaced.
-    fn changed(base: &Value, pairs: &[(&str, Value)]) -> Value {
-        let mut v = base.clone();
-        for (k, val) in pairs {
-            v.set_attr(k, val.clone()).expect("an object");
-        }
-        v
     }
 
     fn rule(name: &str, id: Value) -> Value {
@@ -287,7 +278,7 @@ mod tests {
         let state = stored();
         // What an update plans before the case's own changes: computed values unknown, but
         // for `id`, which keeps its state.
-        let replanned = changed(&state, &[("arn", unknown()), ("label", unknown())]);
+        let replanned = with_attrs(&state, &[("arn", unknown()), ("label", unknown())]);
         let cases = vec![
             Case {
                 name: "create: computed unknown, default applied, config kept",
@@ -296,14 +287,14 @@ mod tests {
                     ("account_id", string("111111111111")),
                     ("note", string("n")),
                 ]),
-                want: changed(&replanned, &[("id", unknown()), ("note", string("n"))]),
+                want: with_attrs(&replanned, &[("id", unknown()), ("note", string("n"))]),
                 replace: vec![],
             },
             Case {
                 name: "create with unknown config value keeps it unknown",
                 prior: Value::Null,
                 config: obj(&[("account_id", unknown()), ("label", string("mine"))]),
-                want: changed(
+                want: with_attrs(
                     &state,
                     &[
                         ("id", unknown()),
@@ -328,26 +319,26 @@ mod tests {
                     ("account_id", string("111111111111")),
                     ("note", string("new")),
                 ]),
-                want: changed(&replanned, &[("note", string("new"))]),
+                want: with_attrs(&replanned, &[("note", string("new"))]),
                 replace: vec![],
             },
             Case {
                 name: "replace on changed account_id",
                 prior: state.clone(),
                 config: obj(&[("account_id", string("222222222222"))]),
-                want: changed(&replanned, &[("account_id", string("222222222222"))]),
+                want: with_attrs(&replanned, &[("account_id", string("222222222222"))]),
                 replace: vec![AttributePath::root("account_id")],
             },
             Case {
                 name: "replace on unknown account_id",
                 prior: state.clone(),
                 config: obj(&[("account_id", unknown())]),
-                want: changed(&replanned, &[("account_id", unknown())]),
+                want: with_attrs(&replanned, &[("account_id", unknown())]),
                 replace: vec![AttributePath::root("account_id")],
             },
             Case {
                 name: "default differing from prior forces replacement",
-                prior: changed(&state, &[("principal", string("other.amazonaws.com"))]),
+                prior: with_attrs(&state, &[("principal", string("other.amazonaws.com"))]),
                 config: obj(&[("account_id", string("111111111111"))]),
                 want: replanned.clone(),
                 replace: vec![AttributePath::root("principal")],
@@ -392,7 +383,7 @@ mod tests {
 
     #[test]
     fn nested_list_blocks() {
-        let prior = changed(
+        let prior = with_attrs(
             &stored(),
             &[("rule", Value::List(vec![rule("a", string("r-1"))]))],
         );

@@ -15,6 +15,7 @@ use crate::framework::resource::{
 };
 use crate::framework::schema::{Attribute, Block, Schema};
 use crate::framework::values::ValueExt;
+use crate::framework::values::test_values::with_attrs;
 
 type SlowProvider = TestProvider<Hang>;
 
@@ -71,22 +72,17 @@ impl Resource<Arc<Hang>> for Slow {
             ctx.cancellation().cancelled().await;
             // The answer arrives after the stop: the engine must still be listening.
             tokio::task::yield_now().await;
-            let mut state = req.planned_state;
-            state
-                .set_attr("id", Value::from("thing-1"))
-                .expect("an object");
-            state
-                .set_attr("progress", Value::from("done"))
-                .expect("an object");
-            resp.state = state;
+            resp.state = with_attrs(
+                &req.planned_state,
+                &[
+                    ("id", Value::from("thing-1")),
+                    ("progress", Value::from("done")),
+                ],
+            );
             return;
         }
         if mode != BLOCK {
-            let mut state = req.planned_state;
-            state
-                .set_attr("id", Value::from("thing-1"))
-                .expect("an object");
-            resp.state = state;
+            resp.state = with_attrs(&req.planned_state, &[("id", Value::from("thing-1"))]);
         }
         if mode == RECORD_THEN_FAIL {
             resp.diagnostics
