@@ -6,7 +6,7 @@ use std::pin::Pin;
 
 use futures::{Stream, StreamExt};
 
-use super::convert::diagnostics::diagnostics;
+use super::convert::diagnostics::{diagnostics, diagnostics_of};
 use super::convert::dynamic_value::{decode, encode};
 use super::convert::identity::encode_identity;
 use crate::cty::Type;
@@ -24,20 +24,18 @@ pub async fn validate_list_resource_config<P: Provider>(
     server: &Server<P>,
     req: pb::validate_list_resource_config::Request,
 ) -> pb::validate_list_resource_config::Response {
-    let diags = match server.list_resource(&req.type_name).and_then(|list| {
+    let prepared = server.list_resource(&req.type_name).and_then(|list| {
         let config = decode(req.config.as_ref(), list.value_type(), "list configuration")?;
         Ok((list, ValidateConfigRequest { config }))
-    }) {
-        Ok((list, req)) => {
+    });
+    pb::validate_list_resource_config::Response {
+        diagnostics: diagnostics_of(prepared, |(list, req)| async move {
             server
                 .validate_list_resource_config(list, req)
                 .await
                 .diagnostics
-        }
-        Err(diag) => Diagnostics::from(diag),
-    };
-    pb::validate_list_resource_config::Response {
-        diagnostics: diagnostics(&diags),
+        })
+        .await,
     }
 }
 

@@ -3,10 +3,10 @@
 //! GenerateResourceConfig: each looks its type up once, decodes against the handle's value
 //! (and identity) type, calls the engine with the handle and encodes the answer with it.
 
-use super::convert::diagnostics::{diagnostics, path};
-use super::convert::dynamic_value::{decode, encode};
+use super::convert::diagnostics::{diagnostics, diagnostics_of, path};
+use super::convert::dynamic_value::{decode, encode_into, encode_unless_failed};
 use super::convert::identity::{decode_identity, encode_identity};
-use crate::cty::{Type, Value};
+use crate::cty::Value;
 use crate::framework::diagnostics::{Diagnostic, Diagnostics};
 use crate::framework::provider::Provider;
 use crate::framework::resource::{
@@ -28,40 +28,22 @@ fn encode_identity_into<D>(
     })
 }
 
-/// Encodes `value`, recording a failure in `diags`.
-fn encode_into(
-    value: &Value,
-    ty: &Type,
-    what: &str,
-    diags: &mut Diagnostics,
-) -> Option<pb::DynamicValue> {
-    match encode(value, ty, what) {
-        Ok(dv) => Some(dv),
-        Err(diag) => {
-            diags.push(diag);
-            None
-        }
-    }
-}
-
 pub async fn validate_resource_config<P: Provider>(
     server: &Server<P>,
     req: pb::validate_resource_config::Request,
 ) -> pb::validate_resource_config::Response {
-    let diags = match server.resource(&req.type_name).and_then(|resource| {
+    let prepared = server.resource(&req.type_name).and_then(|resource| {
         let config = decode(req.config.as_ref(), resource.value_type(), "configuration")?;
         Ok((resource, ValidateConfigRequest { config }))
-    }) {
-        Ok((resource, req)) => {
+    });
+    pb::validate_resource_config::Response {
+        diagnostics: diagnostics_of(prepared, |(resource, req)| async move {
             server
                 .validate_resource_config(resource, req)
                 .await
                 .diagnostics
-        }
-        Err(diag) => Diagnostics::from(diag),
-    };
-    pb::validate_resource_config::Response {
-        diagnostics: diagnostics(&diags),
+        })
+        .await,
     }
 }
 
@@ -95,16 +77,12 @@ pub async fn upgrade_resource_state<P: Provider>(
         .upgrade_resource_state(resource, req.version, &raw.json)
         .await;
     let mut diags = upgraded.diagnostics;
-    let upgraded_state = if diags.has_errors() {
-        None
-    } else {
-        encode_into(
-            &upgraded.state,
-            resource.value_type(),
-            "upgraded state",
-            &mut diags,
-        )
-    };
+    let upgraded_state = encode_unless_failed(
+        &upgraded.state,
+        resource.value_type(),
+        "upgraded state",
+        &mut diags,
+    );
     pb::upgrade_resource_state::Response {
         upgraded_state,
         diagnostics: diagnostics(&diags),
@@ -302,16 +280,12 @@ pub async fn import_resource_state<P: Provider>(
         )
         .await;
     let mut diags = resp.diagnostics;
-    let state = if diags.has_errors() {
-        None
-    } else {
-        encode_into(
-            &resp.state,
-            resource.value_type(),
-            "imported state",
-            &mut diags,
-        )
-    };
+    let state = encode_unless_failed(
+        &resp.state,
+        resource.value_type(),
+        "imported state",
+        &mut diags,
+    );
     let identity = encode_identity_into(&resp.identity, resource, "imported identity", &mut diags);
     let imported_resources = state
         .filter(|_| !diags.has_errors())
@@ -378,16 +352,12 @@ pub async fn move_resource_state<P: Provider>(
     };
     let resp = server.move_resource_state(resource, source).await;
     let mut diags = resp.diagnostics;
-    let target_state = if diags.has_errors() {
-        None
-    } else {
-        encode_into(
-            &resp.state,
-            resource.value_type(),
-            "moved state",
-            &mut diags,
-        )
-    };
+    let target_state = encode_unless_failed(
+        &resp.state,
+        resource.value_type(),
+        "moved state",
+        &mut diags,
+    );
     let target_identity =
         encode_identity_into(&resp.identity, resource, "moved identity", &mut diags);
     if diags.has_errors() {
@@ -423,16 +393,12 @@ pub async fn generate_resource_config<P: Provider>(
     };
     let resp = server.generate_resource_config(resource, state).await;
     let mut diags = resp.diagnostics;
-    let config = if diags.has_errors() {
-        None
-    } else {
-        encode_into(
-            &resp.config,
-            resource.value_type(),
-            "generated configuration",
-            &mut diags,
-        )
-    };
+    let config = encode_unless_failed(
+        &resp.config,
+        resource.value_type(),
+        "generated configuration",
+        &mut diags,
+    );
     pb::generate_resource_config::Response {
         config,
         diagnostics: diagnostics(&diags),

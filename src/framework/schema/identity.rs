@@ -174,6 +174,7 @@ impl IdentitySchema {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::framework::values::test_values::obj;
 
     fn schema() -> IdentitySchema {
         IdentitySchema::new(0)
@@ -185,15 +186,6 @@ mod tests {
                 "organization_id",
                 IdentityAttribute::optional_for_import(Type::String).state_attribute("id"),
             )
-    }
-
-    fn obj(pairs: &[(&str, Value)]) -> Value {
-        Value::Object(
-            pairs
-                .iter()
-                .map(|(k, v)| ((*k).to_owned(), v.clone()))
-                .collect(),
-        )
     }
 
     #[test]

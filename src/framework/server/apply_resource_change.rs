@@ -126,12 +126,6 @@ impl<P: Provider> Server<P> {
                 let finished = with_grace(ctx.cancellation(), self.stop_grace, work)
                     .await
                     .is_some();
-                let recorded = Recorded {
-                    state: resp.state,
-                    private: resp.private,
-                    identity: resp.identity,
-                    diagnostics: resp.diagnostics,
-                };
                 settle(
                     resource,
                     "Create",
@@ -139,7 +133,7 @@ impl<P: Provider> Server<P> {
                     None,
                     self.stop_grace,
                     finished,
-                    recorded,
+                    resp.into(),
                 )
             }
             Change::Update(req) => {
@@ -156,12 +150,6 @@ impl<P: Provider> Server<P> {
                 let finished = with_grace(ctx.cancellation(), self.stop_grace, work)
                     .await
                     .is_some();
-                let recorded = Recorded {
-                    state: resp.state,
-                    private: resp.private,
-                    identity: resp.identity,
-                    diagnostics: resp.diagnostics,
-                };
                 let kept = Kept {
                     prior_label: "Planned Identity",
                     prior: &planned_identity,
@@ -174,7 +162,7 @@ impl<P: Provider> Server<P> {
                     Some(kept),
                     self.stop_grace,
                     finished,
-                    recorded,
+                    resp.into(),
                 )
             }
         }
@@ -218,6 +206,28 @@ struct Recorded {
     private: Vec<u8>,
     identity: Value,
     diagnostics: Diagnostics,
+}
+
+impl From<CreateResponse> for Recorded {
+    fn from(resp: CreateResponse) -> Self {
+        Self {
+            state: resp.state,
+            private: resp.private,
+            identity: resp.identity,
+            diagnostics: resp.diagnostics,
+        }
+    }
+}
+
+impl From<UpdateResponse> for Recorded {
+    fn from(resp: UpdateResponse) -> Self {
+        Self {
+            state: resp.state,
+            private: resp.private,
+            identity: resp.identity,
+            diagnostics: resp.diagnostics,
+        }
+    }
 }
 
 /// The answer to a create or update from what the resource `recorded` in its response,

@@ -7,15 +7,14 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use async_trait::async_trait;
 use futures::StreamExt;
 
+use super::test_support::{TestProvider, configure};
 use super::{Change, ListEvent, MoveSourceState, Server};
 use crate::cty::{Type, Value};
 use crate::framework::context::Context;
-use crate::framework::data_source::DataSource;
 use crate::framework::list_resource::{
     ListRequest, ListResource, ListResponse, ListResult, ListResults, ValidateConfigRequest,
     ValidateConfigResponse,
 };
-use crate::framework::provider::{ConfigureRequest, ConfigureResponse, Provider};
 use crate::framework::resource::{
     CreateRequest, CreateResponse, DeleteRequest, DeleteResponse, ImportStateRequest,
     ImportStateResponse, ModifyPlanRequest, ModifyPlanResponse, MoveSource, MoveStateRequest,
@@ -23,6 +22,7 @@ use crate::framework::resource::{
 };
 use crate::framework::schema::{Attribute, Block, IdentityAttribute, IdentitySchema, Schema};
 use crate::framework::values::ValueExt;
+use crate::framework::values::test_values::obj;
 
 /// What the list resource finds, and how far it got.
 #[derive(Default)]
@@ -33,39 +33,19 @@ struct Fixture {
     pushed: AtomicUsize,
 }
 
-struct TestProvider(Arc<Fixture>);
+type Capable = TestProvider<Fixture>;
 
-#[async_trait]
-impl Provider for TestProvider {
-    type Data = Arc<Fixture>;
-
-    fn type_name(&self) -> &'static str {
-        "test"
-    }
-
-    fn schema(&self) -> Schema {
-        Schema::new(0, Block::new())
-    }
-
-    async fn configure(&self, _req: ConfigureRequest, resp: &mut ConfigureResponse<Arc<Fixture>>) {
-        resp.data = Some(Arc::clone(&self.0));
-    }
-
-    fn resources(&self) -> Vec<Arc<dyn Resource<Arc<Fixture>>>> {
-        vec![Arc::new(Member), Arc::new(Plain)]
-    }
-
-    fn data_sources(&self) -> Vec<Arc<dyn DataSource<Arc<Fixture>>>> {
-        Vec::new()
-    }
-
-    fn list_resources(&self) -> Vec<Arc<dyn ListResource<Arc<Fixture>>>> {
-        vec![
-            Arc::new(Members),
-            Arc::new(Orphan("test_nothing")),
-            Arc::new(Orphan("test_plain")),
-        ]
-    }
+/// A provider serving `test_member` and `test_plain`, with list types for both and for a
+/// type it does not serve.
+fn capable(fixture: Arc<Fixture>) -> Capable {
+    let mut provider = TestProvider::new("test", fixture);
+    provider.resources = vec![Arc::new(Member), Arc::new(Plain)];
+    provider.list_resources = vec![
+        Arc::new(Members),
+        Arc::new(Orphan("test_nothing")),
+        Arc::new(Orphan("test_plain")),
+    ];
+    provider
 }
 
 /// `note` values that make `test_member` misbehave.
@@ -101,15 +81,6 @@ fn member(account: &str, note: Value) -> Value {
 
 fn identity(account: Value, principal: Value) -> Value {
     obj(&[("account_id", account), ("principal", principal)])
-}
-
-fn obj(pairs: &[(&str, Value)]) -> Value {
-    Value::Object(
-        pairs
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), v.clone()))
-            .collect(),
-    )
 }
 
 /// What a misbehaving operation answers for the identity, from the state's `note`.
@@ -359,16 +330,10 @@ impl ListResource<Arc<Fixture>> for Orphan {
     }
 }
 
-async fn configured(fixture: Fixture) -> (Server<TestProvider>, Arc<Fixture>) {
+async fn configured(fixture: Fixture) -> (Server<Capable>, Arc<Fixture>) {
     let fixture = Arc::new(fixture);
-    let server = Server::new(TestProvider(Arc::clone(&fixture)));
-    let resp = server
-        .configure_provider(ConfigureRequest {
-            config: Value::Object(Default::default()),
-            terraform_version: String::new(),
-        })
-        .await;
-    assert!(resp.diagnostics.is_empty(), "{:?}", resp.diagnostics);
+    let server = Server::new(capable(Arc::clone(&fixture)));
+    configure(&server).await;
     (server, fixture)
 }
 
@@ -376,7 +341,7 @@ fn summaries(diags: &crate::framework::diagnostics::Diagnostics) -> Vec<&str> {
     diags.iter().map(|d| d.summary.as_str()).collect()
 }
 
-async fn read(server: &Server<TestProvider>, state: Value, stored: Value) -> ReadResponse {
+async fn read(server: &Server<Capable>, state: Value, stored: Value) -> ReadResponse {
     let resource = server.resource("test_member").expect("served");
     server
         .read_resource(
@@ -463,7 +428,7 @@ async fn read_derives_the_identity_and_keeps_the_stored_one() {
 }
 
 async fn plan(
-    server: &Server<TestProvider>,
+    server: &Server<Capable>,
     prior: &Value,
     config: Value,
     prior_identity: Value,
@@ -567,10 +532,7 @@ async fn plan_keeps_the_stored_identity() {
     );
 }
 
-async fn apply(
-    server: &Server<TestProvider>,
-    change: Change,
-) -> super::ApplyResourceChangeResponse {
+async fn apply(server: &Server<Capable>, change: Change) -> super::ApplyResourceChangeResponse {
     let resource = server.resource("test_member").expect("served");
     server.apply_resource_change(resource, change).await
 }
@@ -637,7 +599,7 @@ async fn apply_answers_an_identity() {
 }
 
 async fn import(
-    server: &Server<TestProvider>,
+    server: &Server<Capable>,
     type_name: &str,
     id: &str,
     identity: Value,
@@ -825,7 +787,7 @@ async fn moves_from_listed_sources_only() {
     assert_eq!(unknown.state, Value::Null);
 }
 
-async fn list(server: &Server<TestProvider>, include: bool, limit: i64) -> Vec<ListEvent> {
+async fn list(server: &Server<Capable>, include: bool, limit: i64) -> Vec<ListEvent> {
     let list = server.list_resource("test_member").unwrap();
     let req = ListRequest {
         config: obj(&[("principal", Value::Null)]),
@@ -920,7 +882,7 @@ async fn list_config_is_validated() {
         )
         .await;
     assert_eq!(summaries(&resp.diagnostics), ["Empty principal"]);
-    let unconfigured = Server::new(TestProvider(Arc::default()));
+    let unconfigured = Server::new(capable(Arc::default()));
     let list = unconfigured.list_resource("test_member").unwrap();
     let events: Vec<_> = unconfigured
         .stream_list_resource(

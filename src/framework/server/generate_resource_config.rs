@@ -71,6 +71,7 @@ mod tests {
     use crate::cty::Type;
     use crate::framework::schema::{Attribute, Block, NestedBlock, Nesting};
     use crate::framework::values::ValueExt;
+    use crate::framework::values::test_values::with_attrs;
 
     #[test]
     fn drops_computed_only_and_defaulted_values() {
@@ -95,33 +96,27 @@ mod tests {
                 ),
         );
         let rule = |name: &str, id: Value| {
-            Value::Object(
-                [
-                    ("name".to_owned(), Value::from(name)),
-                    ("rule_id".to_owned(), id),
-                ]
-                .into(),
-            )
+            crate::framework::attributes::object([("name", Value::from(name)), ("rule_id", id)])
         };
-        let mut state = schema.empty_value();
-        state.set_attr("id", Value::from("i-1")).expect("an object");
-        state.set_attr("name", Value::from("a")).expect("an object");
-        state
-            .set_attr("label", Value::from("chosen"))
-            .expect("an object");
-        state
-            .set_attr("mode", Value::from("standard"))
-            .expect("an object");
-        state
-            .set_attr("rule", Value::List(vec![rule("r", Value::from("r-1"))]))
-            .expect("an object");
+        let mut state = with_attrs(
+            &schema.empty_value(),
+            &[
+                ("id", Value::from("i-1")),
+                ("name", Value::from("a")),
+                ("label", Value::from("chosen")),
+                ("mode", Value::from("standard")),
+                ("rule", Value::List(vec![rule("r", Value::from("r-1"))])),
+            ],
+        );
         let config = default_config(&schema, &state);
-        let mut want = schema.empty_value();
-        want.set_attr("name", Value::from("a")).expect("an object");
-        want.set_attr("label", Value::from("chosen"))
-            .expect("an object");
-        want.set_attr("rule", Value::List(vec![rule("r", Value::Null)]))
-            .expect("an object");
+        let want = with_attrs(
+            &schema.empty_value(),
+            &[
+                ("name", Value::from("a")),
+                ("label", Value::from("chosen")),
+                ("rule", Value::List(vec![rule("r", Value::Null)])),
+            ],
+        );
         assert_eq!(config, want);
 
         state

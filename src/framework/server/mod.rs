@@ -54,6 +54,8 @@ mod capability_tests;
 #[cfg(test)]
 mod ephemeral_action_tests;
 #[cfg(test)]
+mod test_support;
+#[cfg(test)]
 mod tests;
 
 pub use apply_resource_change::{ApplyResourceChangeResponse, Change};
@@ -78,6 +80,7 @@ use crate::framework::ephemeral_resource::EphemeralResource;
 use crate::framework::list_resource::ListResource;
 use crate::framework::provider::Provider;
 use crate::framework::resource::Resource;
+use crate::framework::schema::Schema;
 
 /// A resource type as the engine serves it.
 pub type ResourceHandle<D> = Handle<dyn Resource<D>>;
@@ -144,30 +147,11 @@ impl<P: Provider> Server<P> {
             })
             .collect();
         let list_resources = list_resource::register(provider.list_resources(), &resources);
-        let data_sources = provider
-            .data_sources()
-            .into_iter()
-            .map(|data_source| {
-                let name = data_source.type_name();
-                (name, Handle::new(name, data_source.schema(), data_source))
-            })
-            .collect();
-        let ephemeral_resources = provider
-            .ephemeral_resources()
-            .into_iter()
-            .map(|ephemeral| {
-                let name = ephemeral.type_name();
-                (name, Handle::new(name, ephemeral.schema(), ephemeral))
-            })
-            .collect();
-        let actions = provider
-            .actions()
-            .into_iter()
-            .map(|action| {
-                let name = action.type_name();
-                (name, Handle::new(name, action.schema(), action))
-            })
-            .collect();
+        let data_sources = by_name(provider.data_sources(), |t| (t.type_name(), t.schema()));
+        let ephemeral_resources = by_name(provider.ephemeral_resources(), |t| {
+            (t.type_name(), t.schema())
+        });
+        let actions = by_name(provider.actions(), |t| (t.type_name(), t.schema()));
         Self {
             provider: Handle::new(provider.type_name(), provider.schema(), Arc::new(provider)),
             resources,
@@ -195,17 +179,13 @@ impl<P: Provider> Server<P> {
 
     /// Resource type `type_name`, or the diagnostic that answers a request for an unknown type.
     pub fn resource(&self, type_name: &str) -> Result<&ResourceHandle<P::Data>, Diagnostic> {
-        self.resources
-            .get(type_name)
-            .ok_or_else(|| unknown_type("Resource", type_name))
+        lookup(&self.resources, "Resource", type_name)
     }
 
     /// Data source type `type_name`, or the diagnostic that answers a request for an unknown
     /// type.
     pub fn data_source(&self, type_name: &str) -> Result<&DataSourceHandle<P::Data>, Diagnostic> {
-        self.data_sources
-            .get(type_name)
-            .ok_or_else(|| unknown_type("Data Source", type_name))
+        lookup(&self.data_sources, "Data Source", type_name)
     }
 
     /// Ephemeral resource type `type_name`, or the diagnostic that answers a request for an
@@ -214,16 +194,12 @@ impl<P: Provider> Server<P> {
         &self,
         type_name: &str,
     ) -> Result<&EphemeralResourceHandle<P::Data>, Diagnostic> {
-        self.ephemeral_resources
-            .get(type_name)
-            .ok_or_else(|| unknown_type("Ephemeral Resource", type_name))
+        lookup(&self.ephemeral_resources, "Ephemeral Resource", type_name)
     }
 
     /// Action type `type_name`, or the diagnostic that answers a request for an unknown type.
     pub fn action(&self, type_name: &str) -> Result<&ActionHandle<P::Data>, Diagnostic> {
-        self.actions
-            .get(type_name)
-            .ok_or_else(|| unknown_type("Action", type_name))
+        lookup(&self.actions, "Action", type_name)
     }
 
     /// List resource type `type_name`, or the diagnostic that answers a request for an
@@ -232,9 +208,7 @@ impl<P: Provider> Server<P> {
         &self,
         type_name: &str,
     ) -> Result<&ListResourceHandle<P::Data>, Diagnostic> {
-        self.list_resources
-            .get(type_name)
-            .ok_or_else(|| unknown_type("List Resource", type_name))
+        lookup(&self.list_resources, "List Resource", type_name)
     }
 
     /// Every list resource type, by name.
@@ -333,6 +307,32 @@ fn interrupted(operation: &str) -> Diagnostic {
              abandoned before it finished. Nothing was changed; run the command again."
         ),
     )
+}
+
+/// Each type's handle by its name, reading its name and schema through `describe` once.
+fn by_name<T: ?Sized>(
+    types: Vec<Arc<T>>,
+    describe: impl Fn(&T) -> (&'static str, Schema),
+) -> BTreeMap<&'static str, Handle<T>> {
+    types
+        .into_iter()
+        .map(|implementation| {
+            let (name, schema) = describe(&implementation);
+            (name, Handle::new(name, schema, implementation))
+        })
+        .collect()
+}
+
+/// The handle of `type_name`, or the diagnostic that answers a request for a type of `kind`
+/// the provider does not have.
+fn lookup<'a, T: ?Sized>(
+    handles: &'a BTreeMap<&'static str, Handle<T>>,
+    kind: &str,
+    type_name: &str,
+) -> Result<&'a Handle<T>, Diagnostic> {
+    handles
+        .get(type_name)
+        .ok_or_else(|| unknown_type(kind, type_name))
 }
 
 fn unknown_type(kind: &str, type_name: &str) -> Diagnostic {
