@@ -10,14 +10,20 @@ use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_smithy_types::retry::RetryConfig;
 use centralroot::aws::{
-    Aws, Endpoints, ErrorKind, Feature, IAM_SERVICE_PRINCIPAL, PropagationWait,
+    Aws, Endpoints, ErrorKind, Feature, IAM_SERVICE_PRINCIPAL, PropagationWait, TaskPolicy,
 };
 use centralroot::sandbox::faults::FaultConfig;
-use centralroot::sandbox::seed::{Delegation, TrustedAccess};
+use centralroot::sandbox::seed::{Delegation, Feature as SeedFeature, TrustedAccess};
 use centralroot::sandbox::{Seed, Server, ServerHandle};
 use centralroot::types_common::advice::detail;
+use tokio_util::sync::CancellationToken;
 
 const MANAGEMENT: &str = "111111111111";
+
+/// A stop that never comes, for waits that should run their course.
+fn never() -> CancellationToken {
+    CancellationToken::new()
+}
 const MEMBER: &str = "222222222222";
 
 fn aws_for(handle: &ServerHandle, account: &str, attempts: u32, wait: PropagationWait) -> Aws {
@@ -33,18 +39,28 @@ fn aws_with(
     attempt_timeout: Option<Duration>,
 ) -> Aws {
     let creds = handle.credentials(account).expect("seeded account");
+    let credentials = aws_credential_types::Credentials::new(
+        creds.access_key_id,
+        creds.secret_access_key,
+        None,
+        None,
+        "test",
+    );
+    aws_signing(handle, credentials, attempts, wait, attempt_timeout)
+}
+
+/// The clients of the provider, signing with `credentials`, every service at the sandbox.
+fn aws_signing(
+    handle: &ServerHandle,
+    credentials: aws_credential_types::Credentials,
+    attempts: u32,
+    wait: PropagationWait,
+    attempt_timeout: Option<Duration>,
+) -> Aws {
     let mut config = SdkConfig::builder()
         .behavior_version(BehaviorVersion::latest())
         .region(Region::new("eu-west-1"))
-        .credentials_provider(SharedCredentialsProvider::new(
-            aws_credential_types::Credentials::new(
-                creds.access_key_id,
-                creds.secret_access_key,
-                None,
-                None,
-                "test",
-            ),
-        ))
+        .credentials_provider(SharedCredentialsProvider::new(credentials))
         .retry_config(
             RetryConfig::standard()
                 .with_max_attempts(attempts)
@@ -119,7 +135,9 @@ async fn enabling_waits_for_trusted_access_to_propagate() {
         "second call is a no-op"
     );
     let features = aws
-        .while_trusted_access_propagates(|| aws.enable_feature(Feature::RootCredentialsManagement))
+        .while_trusted_access_propagates(&never(), || {
+            aws.enable_feature(Feature::RootCredentialsManagement)
+        })
         .await
         .unwrap();
     assert!(
@@ -154,11 +172,47 @@ async fn propagation_wait_is_bounded() {
     aws.ensure_iam_trusted_access().await.unwrap();
     let started = std::time::Instant::now();
     let err = aws
-        .while_trusted_access_propagates(|| aws.list_features())
+        .while_trusted_access_propagates(&never(), || aws.list_features())
         .await
         .unwrap_err();
     assert_eq!(err.kind, ErrorKind::ServiceAccessNotEnabled);
     assert!(started.elapsed() < Duration::from_secs(5));
+}
+
+#[tokio::test]
+async fn a_stop_ends_the_propagation_wait() {
+    let (_, handle) = Server::bind("127.0.0.1:0", Seed::default_seed())
+        .await
+        .unwrap();
+    handle.sandbox().set_faults(FaultConfig {
+        trusted_access_propagation_ms: 600_000,
+        ..FaultConfig::default()
+    });
+    // A wait that would outlast the test run unless the stop ends it.
+    let wait = PropagationWait {
+        timeout: Duration::from_secs(3_600),
+        ..quick_wait()
+    };
+    let aws = aws_for(&handle, MANAGEMENT, 1, wait);
+    aws.ensure_iam_trusted_access().await.unwrap();
+    let stop = CancellationToken::new();
+    let calls = std::sync::atomic::AtomicU32::new(0);
+    let err = aws
+        .while_trusted_access_propagates(&stop, || {
+            // Stops once the wait has met its first refusal.
+            if calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 1 {
+                stop.cancel();
+            }
+            aws.list_features()
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind, ErrorKind::ServiceAccessNotEnabled);
+    assert_eq!(
+        calls.load(std::sync::atomic::Ordering::SeqCst),
+        2,
+        "the call in flight when the stop came ran, and no other"
+    );
 }
 
 #[tokio::test]
@@ -278,6 +332,89 @@ async fn member_credentials_are_refused_with_advice() {
     assert!(detail(&err).contains("management account"));
 }
 
+/// The clients of a root session, as a second provider block configured from it builds them.
+fn aws_as(handle: &ServerHandle, credentials: &centralroot::aws::RootCredentials) -> Aws {
+    let credentials = aws_credential_types::Credentials::new(
+        credentials.access_key_id.clone(),
+        credentials.secret_access_key.clone(),
+        Some(credentials.session_token.clone()),
+        Some(credentials.expiration),
+        "root-session",
+    );
+    aws_signing(handle, credentials, 1, quick_wait(), None)
+}
+
+#[tokio::test]
+async fn a_root_session_acts_as_the_member_s_root_user() {
+    let handle = sandbox_with_root_sessions(|seed| {
+        seed.features = vec![
+            SeedFeature::RootCredentialsManagement,
+            SeedFeature::RootSessions,
+        ];
+    })
+    .await;
+    let aws = aws_for(&handle, MANAGEMENT, 1, quick_wait());
+    let before = std::time::SystemTime::now();
+    let credentials = aws
+        .assume_root(
+            MEMBER,
+            TaskPolicy::AuditRootUserCredentials,
+            Duration::from_secs(300),
+        )
+        .await
+        .unwrap();
+    assert!(credentials.access_key_id.starts_with("ASIA"));
+    assert!(credentials.expiration > before);
+    assert!(credentials.expiration <= before + Duration::from_secs(301));
+    let identity = aws_as(&handle, &credentials)
+        .caller_identity()
+        .await
+        .unwrap();
+    assert_eq!(identity.account_id, MEMBER);
+    assert_eq!(identity.arn, format!("arn:aws:iam::{MEMBER}:root"));
+    let own = aws.caller_identity().await.unwrap();
+    assert_eq!(own.account_id, MANAGEMENT);
+}
+
+#[tokio::test]
+async fn refused_root_sessions_say_why_on_the_account() {
+    let handle = sandbox_with_root_sessions(|seed| {
+        seed.features = vec![SeedFeature::RootCredentialsManagement]
+    })
+    .await;
+    let aws = aws_for(&handle, MANAGEMENT, 1, quick_wait());
+    let audit = TaskPolicy::AuditRootUserCredentials;
+    let minute = Duration::from_secs(60);
+
+    let err = aws.assume_root(MEMBER, audit, minute).await.unwrap_err();
+    assert_eq!(err.kind, ErrorKind::RootSessionDenied);
+    assert_eq!(err.code.as_deref(), Some("AccessDenied"));
+    assert_eq!(err.subject(), Some(centralroot::aws::Subject::Account));
+    let advice = detail(&err);
+    assert!(advice.contains("RootSessions"), "{advice}");
+    assert!(advice.contains("RootCredentialsManagement"), "{advice}");
+    assert!(advice.contains("delegated administrator"), "{advice}");
+
+    let err = aws
+        .assume_root(MANAGEMENT, audit, minute)
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind, ErrorKind::TargetIsManagementAccount);
+    assert!(err.message.contains(MANAGEMENT), "{err}");
+    assert_eq!(
+        handle.sandbox().requests().operations["AssumeRoot"].total,
+        1,
+        "the management account is refused before STS"
+    );
+
+    let member = aws_for(&handle, MEMBER, 1, quick_wait());
+    let err = member
+        .assume_root("333333333333", audit, minute)
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind, ErrorKind::RootSessionDenied);
+}
+
 /// Enabling or disabling a feature that already is, and enabling trusted access that already
 /// is on, answer as a first call would: a retry after an attempt whose answer was lost cannot
 /// fail on the change that attempt made.
@@ -288,7 +425,7 @@ async fn repeated_feature_and_trusted_access_changes_succeed() {
         .unwrap();
     let aws = aws_for(&handle, MANAGEMENT, 1, quick_wait());
     aws.ensure_iam_trusted_access().await.unwrap();
-    aws.while_trusted_access_propagates(|| aws.list_features())
+    aws.while_trusted_access_propagates(&never(), || aws.list_features())
         .await
         .unwrap();
     for _ in 0..2 {
@@ -470,7 +607,7 @@ async fn every_mutating_call_succeeds_when_its_first_answer_is_lost() {
         lose("EnableAWSServiceAccess");
         assert!(aws.ensure_iam_trusted_access().await.unwrap());
         lost("EnableAWSServiceAccess");
-        aws.while_trusted_access_propagates(|| aws.list_features())
+        aws.while_trusted_access_propagates(&never(), || aws.list_features())
             .await
             .unwrap();
         for (operation, feature) in [

@@ -1,6 +1,7 @@
 //! The tfplugin6 gRPC service driven in-process over loopback with the generated client:
 //! the real provider block, and a test-only resource exercising the engine end to end
-//! (create, read, update, replace, destroy, import, upgrade, stop) with real msgpack values.
+//! (create, read, update, replace, destroy, import, upgrade, stop, identity, moves,
+//! generated configuration, listing) with real msgpack values.
 
 use std::collections::{BTreeMap, HashMap};
 use std::net::SocketAddr;
@@ -15,19 +16,24 @@ use centralroot::framework::context::Context;
 use centralroot::framework::data_source::{self, DataSource};
 use centralroot::framework::diagnostics::Diagnostics;
 use centralroot::framework::ephemeral_resource::EphemeralResource;
+use centralroot::framework::list_resource::{
+    ListRequest, ListResource, ListResponse, ListResult, ListResults,
+};
 use centralroot::framework::plan_modifiers::{RequiresReplace, UseStateForUnknown};
 use centralroot::framework::provider::{ConfigureRequest, ConfigureResponse, Provider};
 use centralroot::framework::resource::{
     CreateRequest, CreateResponse, DeleteRequest, DeleteResponse, ImportStateRequest,
-    ImportStateResponse, ReadRequest, ReadResponse, Resource, UpdateRequest, UpdateResponse,
-    UpgradeStateRequest, UpgradeStateResponse, import_id_into,
+    ImportStateResponse, MoveSource, MoveStateRequest, MoveStateResponse, ReadRequest,
+    ReadResponse, Resource, UpdateRequest, UpdateResponse, UpgradeStateRequest,
+    UpgradeStateResponse, import_id_into,
 };
-use centralroot::framework::schema::{Attribute, Block, Schema};
+use centralroot::framework::schema::{Attribute, Block, IdentityAttribute, IdentitySchema, Schema};
+use centralroot::framework::server::{STOP_GRACE, Server};
 use centralroot::framework::validators::StringOneOf;
 use centralroot::framework::values::ValueExt;
 use centralroot::provider::CentralRootProvider;
 use centralroot::tfplugin6::provider_client::ProviderClient;
-use centralroot::tfplugin6::{self as pb, grpc_service};
+use centralroot::tfplugin6::{self as pb, grpc_service_for};
 use tokio::sync::Notify;
 use tokio_stream::StreamExt;
 use tokio_stream::wrappers::TcpListenerStream;
@@ -81,6 +87,10 @@ impl Provider for TestProvider {
 
     fn actions(&self) -> Vec<Arc<dyn Action<Arc<Store>>>> {
         vec![Arc::new(ephemeral_actions::Countdown)]
+    }
+
+    fn list_resources(&self) -> Vec<Arc<dyn ListResource<Arc<Store>>>> {
+        vec![Arc::new(Things)]
     }
 }
 
@@ -261,12 +271,47 @@ impl Resource<Arc<Store>> for Thing {
         ctx.provider_data().things.lock().unwrap().remove(&id);
     }
 
+    /// The identity is the `id`, read from the state by the engine.
+    fn identity_schema(&self) -> Option<IdentitySchema> {
+        Some(IdentitySchema::new(0).attribute(
+            "id",
+            IdentityAttribute::required_for_import(Type::String).description("The thing's ID."),
+        ))
+    }
+
+    fn moved_from(&self) -> Vec<MoveSource> {
+        vec![MoveSource {
+            provider: "hashicorp/aws",
+            type_name: "aws_thing",
+        }]
+    }
+
+    /// `aws_thing` calls the name `title`.
+    async fn move_state(&self, req: MoveStateRequest, resp: &mut MoveStateResponse) {
+        let text = |name: &str| req.source_state.get(name).and_then(|v| v.as_str());
+        let (Some(id), Some(title)) = (text("id"), text("title")) else {
+            resp.diagnostics
+                .error("Unreadable aws_thing", "id and title are required");
+            return;
+        };
+        resp.state = thing(&[
+            ("id", Value::from(id)),
+            ("name", Value::from(title)),
+            ("arn", arn(title, 1)),
+            ("mode", Value::from("standard")),
+        ]);
+    }
+
+    /// By identity the engine has written the `id` into the state already.
     async fn import_state(
         &self,
         _ctx: &Context<Arc<Store>>,
         req: ImportStateRequest,
         resp: &mut ImportStateResponse,
     ) {
+        if req.by_identity() {
+            return;
+        }
         if !req.id.starts_with("thing-") {
             resp.diagnostics
                 .error("Invalid Import ID", "expected thing-N");
@@ -286,6 +331,58 @@ impl Resource<Arc<Store>> for Thing {
         match cty::json::decode_lenient(raw.to_string().as_bytes(), &thing_schema().value_type()) {
             Ok(state) => resp.state = state,
             Err(e) => resp.diagnostics.error("Bad v0 state", e.to_string()),
+        }
+    }
+}
+
+/// The `test_thing` listing: every thing in the store, by id; a `name_prefix` of `"fail"`
+/// fails after the first result.
+struct Things;
+
+#[async_trait]
+impl ListResource<Arc<Store>> for Things {
+    fn type_name(&self) -> &'static str {
+        "test_thing"
+    }
+
+    fn config_schema(&self) -> Schema {
+        Schema::new(
+            0,
+            Block::new().attribute("name_prefix", Attribute::optional(Type::String)),
+        )
+    }
+
+    async fn list(
+        &self,
+        ctx: &Context<Arc<Store>>,
+        req: ListRequest,
+        results: &ListResults,
+        resp: &mut ListResponse,
+    ) {
+        let fail = req.config.attr("name_prefix").as_str() == Some("fail");
+        let mut things: Vec<_> = ctx
+            .provider_data()
+            .things
+            .lock()
+            .unwrap()
+            .values()
+            .cloned()
+            .collect();
+        things.sort_by_key(|attrs| attrs["id"].as_str().unwrap_or_default().to_owned());
+        for (i, attrs) in things.into_iter().enumerate() {
+            if fail && i == 1 {
+                resp.diagnostics
+                    .error("Listing failed", "the second page was refused");
+                return;
+            }
+            let result = ListResult {
+                identity: Value::Null,
+                display_name: attrs["name"].as_str().unwrap_or_default().to_owned(),
+                resource_object: Value::Object(attrs),
+            };
+            if !results.push(result).await {
+                return;
+            }
         }
     }
 }
@@ -341,7 +438,9 @@ impl Resource<Arc<Store>> for Broken {
 }
 
 /// `test_stepwise`: a create or update in two remote steps that records the first in its
-/// response, then blocks (`step = "block"`, until StopProvider) or fails (`step = "fail"`).
+/// response, then blocks (`step = "block"`, past any stop grace), fails (`step = "fail"`) or
+/// has its second step in flight when StopProvider comes (`step = "in flight"`: it completes
+/// after the stop and records `progress = "done"`).
 struct Stepwise;
 
 fn stepwise_type() -> Type {
@@ -364,12 +463,25 @@ fn stepwise(id: Value, step: &str, progress: Value) -> Value {
 }
 
 impl Stepwise {
-    async fn second_step(ctx: &Context<Arc<Store>>, step: &str, diags: &mut Diagnostics) {
+    async fn second_step(
+        ctx: &Context<Arc<Store>>,
+        step: &str,
+        state: &mut Value,
+        diags: &mut Diagnostics,
+    ) {
         if step == "fail" {
             diags.error("Second step failed", "after the first step was done");
             return;
         }
         ctx.provider_data().slow_started.notify_one();
+        if step == "in flight" {
+            ctx.cancellation().cancelled().await;
+            tokio::task::yield_now().await;
+            state
+                .set_attr("progress", Value::from("done"))
+                .expect("an object");
+            return;
+        }
         std::future::pending::<()>().await;
     }
 }
@@ -408,7 +520,7 @@ impl Resource<Arc<Store>> for Stepwise {
             .set_attr("id", Value::from("step-1"))
             .expect("an object");
         resp.state = state;
-        Self::second_step(ctx, &step, &mut resp.diagnostics).await;
+        Self::second_step(ctx, &step, &mut resp.state, &mut resp.diagnostics).await;
     }
 
     async fn read(&self, _ctx: &Context<Arc<Store>>, _req: ReadRequest, _resp: &mut ReadResponse) {}
@@ -424,7 +536,7 @@ impl Resource<Arc<Store>> for Stepwise {
         resp.state
             .set_attr("progress", Value::from("half"))
             .expect("an object");
-        Self::second_step(ctx, step, &mut resp.diagnostics).await;
+        Self::second_step(ctx, step, &mut resp.state, &mut resp.diagnostics).await;
     }
 
     async fn delete(
@@ -438,12 +550,21 @@ impl Resource<Arc<Store>> for Stepwise {
 
 // ---------------------------------------------------------------- harness
 
+/// The stop grace of the served engines: short, so that the operations that block past it
+/// end soon.
+const SHORT_GRACE: Duration = Duration::from_millis(50);
+
+/// Serves `provider` with [`SHORT_GRACE`].
 async fn serve<P: Provider>(provider: P) -> ProviderClient<Channel> {
+    serve_engine(Server::new(provider).with_stop_grace(SHORT_GRACE)).await
+}
+
+async fn serve_engine<P: Provider>(server: Server<P>) -> ProviderClient<Channel> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr: SocketAddr = listener.local_addr().unwrap();
     tokio::spawn(async move {
         tonic::transport::Server::builder()
-            .add_service(grpc_service(provider))
+            .add_service(grpc_service_for(server))
             .serve_with_incoming(TcpListenerStream::new(listener))
             .await
             .unwrap();
@@ -501,7 +622,10 @@ fn error_paths(diags: &[pb::Diagnostic]) -> Vec<Vec<String>> {
 }
 
 async fn configured(provider: TestProvider) -> ProviderClient<Channel> {
-    let mut client = serve(provider).await;
+    configure(serve(provider).await).await
+}
+
+async fn configure(mut client: ProviderClient<Channel>) -> ProviderClient<Channel> {
     let resp = client
         .configure_provider(pb::configure_provider::Request {
             terraform_version: "1.15.5".into(),
@@ -657,12 +781,39 @@ async fn provider_schema_over_grpc() {
         }
     }
 
+    let data_sources: Vec<&str> = resp
+        .data_source_schemas
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert!(
+        data_sources.contains(&"centralroot_caller_identity"),
+        "{data_sources:?}"
+    );
+    let session = resp.ephemeral_resource_schemas["centralroot_root_session"]
+        .block
+        .as_ref()
+        .unwrap();
+    let sensitive: Vec<&str> = session
+        .attributes
+        .iter()
+        .filter(|a| a.sensitive)
+        .map(|a| a.name.as_str())
+        .collect();
+    assert_eq!(sensitive, ["secret_access_key", "session_token"]);
+
     let ids = client
         .get_resource_identity_schemas(pb::get_resource_identity_schemas::Request {})
         .await
         .expect("never Unimplemented")
         .into_inner();
-    assert!(ids.identity_schemas.is_empty() && ids.diagnostics.is_empty());
+    assert!(ids.diagnostics.is_empty(), "{:?}", ids.diagnostics);
+    for name in ids.identity_schemas.keys() {
+        assert!(
+            resp.resource_schemas.contains_key(name),
+            "identity schema for unknown type {name}"
+        );
+    }
 }
 
 fn provider_config(pairs: &[(&str, Value)]) -> Value {
@@ -679,6 +830,77 @@ fn provider_dv(v: &Value) -> Option<pb::DynamicValue> {
         msgpack: cty::msgpack::encode(v, &ty).unwrap(),
         json: Vec::new(),
     })
+}
+
+#[tokio::test]
+async fn root_session_config_is_validated_on_the_attribute_at_fault() {
+    let mut client = serve(CentralRootProvider).await;
+    let ty = Provider::ephemeral_resources(&CentralRootProvider)
+        .iter()
+        .find(|e| e.type_name() == "centralroot_root_session")
+        .expect("served")
+        .schema()
+        .value_type();
+    let session = |account: &str, policy: &str, duration: Value| {
+        let value = Value::Object(
+            [
+                ("account_id", Value::from(account)),
+                ("task_policy", Value::from(policy)),
+                ("duration", duration),
+                ("access_key_id", Value::Null),
+                ("secret_access_key", Value::Null),
+                ("session_token", Value::Null),
+                ("expiration", Value::Null),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v))
+            .collect(),
+        );
+        pb::validate_ephemeral_resource_config::Request {
+            type_name: "centralroot_root_session".into(),
+            config: Some(pb::DynamicValue {
+                msgpack: cty::msgpack::encode(&value, &ty).unwrap(),
+                json: Vec::new(),
+            }),
+        }
+    };
+    let audit = "IAMAuditRootUserCredentials";
+    let cases = [
+        (session("222222222222", audit, Value::Null), vec![]),
+        (session("222222222222", audit, Value::from("900s")), vec![]),
+        (session("222222222222", audit, Value::unknown()), vec![]),
+        (
+            session("2222", audit, Value::from("5m")),
+            vec![vec!["account_id".to_owned()]],
+        ),
+        (
+            session("222222222222", "AuditRootUserCredentials", Value::Null),
+            vec![vec!["task_policy".to_owned()]],
+        ),
+        (
+            session("222222222222", audit, Value::from("16m")),
+            vec![vec!["duration".to_owned()]],
+        ),
+    ];
+    for (request, expected) in cases {
+        let config = request.config.clone();
+        let resp = client
+            .validate_ephemeral_resource_config(request)
+            .await
+            .unwrap()
+            .into_inner();
+        assert_eq!(error_paths(&resp.diagnostics), expected, "{config:?}");
+        if let Some(diag) = resp.diagnostics.first()
+            && error_paths(&resp.diagnostics) == [["task_policy"]]
+        {
+            assert!(
+                diag.detail
+                    .contains("Did you mean \"IAMAuditRootUserCredentials\"?"),
+                "{}",
+                diag.detail
+            );
+        }
+    }
 }
 
 #[tokio::test]
@@ -1096,6 +1318,40 @@ async fn an_interrupted_create_answers_with_what_it_recorded() {
 }
 
 #[tokio::test]
+async fn a_create_with_a_step_in_flight_at_the_stop_finishes_without_error() {
+    let provider = TestProvider::default();
+    let mut client = configure(serve_engine(Server::new(provider.clone())).await).await;
+    let planned = stepwise(Value::unknown(), "in flight", Value::unknown());
+    let mut apply_client = client.clone();
+    let started = provider.store.slow_started.notified();
+    let in_flight =
+        tokio::spawn(
+            async move { apply_stepwise(&mut apply_client, &Value::Null, &planned).await },
+        );
+    tokio::time::timeout(Duration::from_secs(10), started)
+        .await
+        .expect("the second step started");
+    client
+        .stop_provider(pb::stop_provider::Request {})
+        .await
+        .unwrap();
+    let resp = tokio::time::timeout(STOP_GRACE * 2, in_flight)
+        .await
+        .expect("the RPC returns")
+        .unwrap();
+    assert!(
+        resp.diagnostics.is_empty(),
+        "a change that finished within the grace is no error: {:?}",
+        resp.diagnostics
+    );
+    assert_eq!(
+        stepwise_state(resp),
+        stepwise(Value::from("step-1"), "in flight", Value::from("done")),
+        "both steps are in the answer"
+    );
+}
+
+#[tokio::test]
 async fn a_failed_update_answers_with_what_it_recorded() {
     let mut client = configured(TestProvider::default()).await;
     let prior = stepwise(Value::from("step-1"), "before", Value::from("done"));
@@ -1176,6 +1432,381 @@ async fn data_source_validate_and_read() {
     assert_eq!(state.attr("greeting"), &Value::from("hello a"));
 }
 
+// ---------------------------------------------------------------- identity, moves, lists
+
+fn id_type() -> Type {
+    Type::object([("id", Type::String)])
+}
+
+fn id_identity(id: Value) -> Value {
+    Value::Object([("id".to_owned(), id)].into())
+}
+
+fn id_data(identity: &Value) -> Option<pb::ResourceIdentityData> {
+    Some(pb::ResourceIdentityData {
+        identity_data: Some(pb::DynamicValue {
+            msgpack: cty::msgpack::encode(identity, &id_type()).unwrap(),
+            json: Vec::new(),
+        }),
+    })
+}
+
+fn un_id(data: Option<pb::ResourceIdentityData>) -> Value {
+    let data = data
+        .expect("an identity")
+        .identity_data
+        .expect("identity data");
+    cty::msgpack::decode(&data.msgpack, &id_type()).unwrap()
+}
+
+async fn read_with_identity(
+    client: &mut ProviderClient<Channel>,
+    state: &Value,
+    identity: &Value,
+) -> pb::read_resource::Response {
+    client
+        .read_resource(pb::read_resource::Request {
+            type_name: "test_thing".into(),
+            current_state: dv(state),
+            current_identity: if identity.is_null() {
+                None
+            } else {
+                id_data(identity)
+            },
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner()
+}
+
+#[tokio::test]
+async fn identity_travels_through_every_answer() {
+    let mut client = configured(TestProvider::default()).await;
+    let schemas = client
+        .get_resource_identity_schemas(pb::get_resource_identity_schemas::Request {})
+        .await
+        .unwrap()
+        .into_inner();
+    let ids: Vec<_> = schemas
+        .identity_schemas
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(ids, ["test_thing"], "only the type that opted in");
+    let schema = &schemas.identity_schemas["test_thing"];
+    let attr = &schema.identity_attributes[0];
+    assert_eq!(
+        (schema.version, attr.name.as_str(), attr.r#type.as_slice()),
+        (0, "id", b"\"string\"".as_slice())
+    );
+    assert!(attr.required_for_import && !attr.optional_for_import);
+
+    let config = thing(&[("name", Value::from("a"))]);
+    let p = plan(&mut client, &Value::Null, &config).await;
+    assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+    assert!(
+        p.planned_identity.is_none(),
+        "none planned until created: Terraform cannot render an unknown one"
+    );
+    let planned = un_dv(p.planned_state);
+    let a = client
+        .apply_resource_change(pb::apply_resource_change::Request {
+            type_name: "test_thing".into(),
+            prior_state: dv(&Value::Null),
+            planned_state: dv(&planned),
+            config: dv(&config),
+            planned_identity: p.planned_identity,
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(a.diagnostics.is_empty(), "{:?}", a.diagnostics);
+    let identity = un_id(a.new_identity);
+    assert_eq!(identity, id_identity(Value::from("thing-1")));
+    let state = un_dv(a.new_state);
+
+    let r = read_with_identity(&mut client, &state, &identity).await;
+    assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
+    assert_eq!(un_id(r.new_identity), identity);
+    let first = read_with_identity(&mut client, &state, &Value::Null).await;
+    assert_eq!(
+        un_id(first.new_identity),
+        identity,
+        "the first read after an import by ID sets it"
+    );
+    let other = id_identity(Value::from("thing-9"));
+    let changed = read_with_identity(&mut client, &state, &other).await;
+    assert_eq!(
+        summaries(&changed.diagnostics),
+        vec!["Unexpected Identity Change"]
+    );
+    assert_eq!(un_id(changed.new_identity), other, "the stored one kept");
+
+    let update = thing(&[("name", Value::from("a")), ("note", Value::from("n"))]);
+    let p = client
+        .plan_resource_change(pb::plan_resource_change::Request {
+            type_name: "test_thing".into(),
+            prior_state: dv(&state),
+            proposed_new_state: dv(&proposed(&update, &state)),
+            config: dv(&update),
+            prior_identity: id_data(&identity),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+    assert_eq!(un_id(p.planned_identity), identity);
+}
+
+async fn import_by(
+    client: &mut ProviderClient<Channel>,
+    id: &str,
+    identity: &Value,
+) -> pb::import_resource_state::Response {
+    client
+        .import_resource_state(pb::import_resource_state::Request {
+            type_name: "test_thing".into(),
+            id: id.into(),
+            identity: if identity.is_null() {
+                None
+            } else {
+                id_data(identity)
+            },
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner()
+}
+
+#[tokio::test]
+async fn import_by_id_or_by_identity() {
+    let mut client = configured(TestProvider::default()).await;
+    for (id, identity) in [
+        ("thing-3", Value::Null),
+        ("", id_identity(Value::from("thing-3"))),
+    ] {
+        let resp = import_by(&mut client, id, &identity).await;
+        assert!(
+            resp.diagnostics.is_empty(),
+            "{id:?}: {:?}",
+            resp.diagnostics
+        );
+        let imported = resp.imported_resources[0].clone();
+        assert_eq!(
+            un_dv(imported.state),
+            thing(&[("id", Value::from("thing-3"))])
+        );
+        assert_eq!(
+            un_id(imported.identity),
+            id_identity(Value::from("thing-3"))
+        );
+    }
+    let resp = import_by(&mut client, "", &id_identity(Value::Null)).await;
+    assert!(resp.imported_resources.is_empty());
+    assert_eq!(
+        summaries(&resp.diagnostics),
+        vec!["Missing Identity Attribute"]
+    );
+}
+
+#[tokio::test]
+async fn identity_upgrade_move_and_generated_configuration() {
+    let mut client = configured(TestProvider::default()).await;
+    let upgrade = |version: i64| pb::upgrade_resource_identity::Request {
+        type_name: "test_thing".into(),
+        version,
+        raw_identity: Some(pb::RawState {
+            json: br#"{"id":"thing-4"}"#.to_vec(),
+            flatmap: HashMap::new(),
+        }),
+    };
+    let up = client
+        .upgrade_resource_identity(upgrade(0))
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(up.diagnostics.is_empty(), "{:?}", up.diagnostics);
+    assert_eq!(
+        un_id(up.upgraded_identity),
+        id_identity(Value::from("thing-4"))
+    );
+    let newer = client
+        .upgrade_resource_identity(upgrade(3))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(
+        summaries(&newer.diagnostics),
+        vec!["Unable to Upgrade Resource Identity"]
+    );
+
+    let caps = client
+        .get_metadata(pb::get_metadata::Request {})
+        .await
+        .unwrap()
+        .into_inner()
+        .server_capabilities
+        .unwrap();
+    assert!(caps.move_resource_state && caps.generate_resource_config);
+    let mv = |source_type_name: &str, state: &str| pb::move_resource_state::Request {
+        source_provider_address: "registry.terraform.io/hashicorp/aws".into(),
+        source_type_name: source_type_name.into(),
+        source_schema_version: 0,
+        source_state: Some(pb::RawState {
+            json: state.as_bytes().to_vec(),
+            flatmap: HashMap::new(),
+        }),
+        target_type_name: "test_thing".into(),
+        ..Default::default()
+    };
+    let moved = client
+        .move_resource_state(mv("aws_thing", r#"{"id":"thing-5","title":"moved"}"#))
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(moved.diagnostics.is_empty(), "{:?}", moved.diagnostics);
+    let state = un_dv(moved.target_state);
+    assert_eq!(state.attr("name"), &Value::from("moved"));
+    assert_eq!(
+        un_id(moved.target_identity),
+        id_identity(Value::from("thing-5"))
+    );
+    let refused = client
+        .move_resource_state(mv("aws_other", "{}"))
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(refused.target_state.is_none());
+    assert_eq!(
+        summaries(&refused.diagnostics),
+        vec!["Unsupported Resource Move"]
+    );
+
+    let generated = client
+        .generate_resource_config(pb::generate_resource_config::Request {
+            type_name: "test_thing".into(),
+            state: dv(&state),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(
+        generated.diagnostics.is_empty(),
+        "{:?}",
+        generated.diagnostics
+    );
+    assert_eq!(
+        un_dv(generated.config),
+        thing(&[("name", Value::from("moved"))]),
+        "computed-only id and arn, and the default mode, left out"
+    );
+}
+
+async fn create_things(client: &mut ProviderClient<Channel>, names: &[&str]) {
+    for name in names {
+        let config = thing(&[("name", Value::from(*name))]);
+        let p = plan(client, &Value::Null, &config).await;
+        let a = apply(client, &Value::Null, &un_dv(p.planned_state), &config).await;
+        assert!(a.diagnostics.is_empty(), "{:?}", a.diagnostics);
+    }
+}
+
+fn list_config(prefix: Value) -> Option<pb::DynamicValue> {
+    let ty = Type::object([("name_prefix", Type::String)]);
+    let config = Value::Object([("name_prefix".to_owned(), prefix)].into());
+    Some(pb::DynamicValue {
+        msgpack: cty::msgpack::encode(&config, &ty).unwrap(),
+        json: Vec::new(),
+    })
+}
+
+async fn list_events(
+    client: &mut ProviderClient<Channel>,
+    prefix: Value,
+    include_resource_object: bool,
+    limit: i64,
+) -> Vec<pb::list_resource::Event> {
+    client
+        .list_resource(pb::list_resource::Request {
+            type_name: "test_thing".into(),
+            config: list_config(prefix),
+            include_resource_object,
+            limit,
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .map(|event| event.expect("an event"))
+        .collect()
+        .await
+}
+
+#[tokio::test]
+async fn list_resource_streams_identities() {
+    let mut client = configured(TestProvider::default()).await;
+    let md = client
+        .get_metadata(pb::get_metadata::Request {})
+        .await
+        .unwrap()
+        .into_inner();
+    let lists: Vec<_> = md
+        .list_resources
+        .iter()
+        .map(|l| l.type_name.as_str())
+        .collect();
+    assert_eq!(lists, ["test_thing"]);
+    let schema = client
+        .get_provider_schema(pb::get_provider_schema::Request {})
+        .await
+        .unwrap()
+        .into_inner();
+    let config_block = schema.list_resource_schemas["test_thing"]
+        .block
+        .clone()
+        .unwrap();
+    assert_eq!(config_block.attributes[0].name, "name_prefix");
+    let valid = client
+        .validate_list_resource_config(pb::validate_list_resource_config::Request {
+            type_name: "test_thing".into(),
+            config: list_config(Value::from("a")),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(valid.diagnostics.is_empty(), "{:?}", valid.diagnostics);
+
+    create_things(&mut client, &["a", "b", "c"]).await;
+    let all = list_events(&mut client, Value::Null, true, 100).await;
+    let got: Vec<_> = all
+        .iter()
+        .map(|e| (e.display_name.as_str(), un_id(e.identity.clone())))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("a", id_identity(Value::from("thing-1"))),
+            ("b", id_identity(Value::from("thing-2"))),
+            ("c", id_identity(Value::from("thing-3"))),
+        ]
+    );
+    let object = un_dv(all[1].resource_object.clone());
+    assert_eq!(object.attr("arn"), &arn("b", 1));
+
+    let limited = list_events(&mut client, Value::Null, false, 2).await;
+    assert_eq!(limited.len(), 2);
+    assert!(limited.iter().all(|e| e.resource_object.is_none()));
+
+    let failed = list_events(&mut client, Value::from("fail"), false, 100).await;
+    assert_eq!(failed.len(), 2, "one result, then the error");
+    assert_eq!(summaries(&failed[1].diagnostic), vec!["Listing failed"]);
+    assert!(failed[1].identity.is_none());
+}
+
 // ---------------------------------------------------------------- every other RPC
 
 fn names_rpc(diags: &[pb::Diagnostic], rpc: &str) {
@@ -1217,37 +1848,34 @@ async fn every_other_rpc_answers() {
         .into_inner();
     assert!(r.error.unwrap().text.contains("\"f\""));
 
-    names_rpc(
-        &c.upgrade_resource_identity(pb::upgrade_resource_identity::Request::default())
-            .await
-            .unwrap()
-            .into_inner()
-            .diagnostics,
-        "UpgradeResourceIdentity",
-    );
-    names_rpc(
-        &c.move_resource_state(pb::move_resource_state::Request::default())
-            .await
-            .unwrap()
-            .into_inner()
-            .diagnostics,
-        "MoveResourceState",
-    );
-    names_rpc(
-        &c.generate_resource_config(pb::generate_resource_config::Request::default())
-            .await
-            .unwrap()
-            .into_inner()
-            .diagnostics,
-        "GenerateResourceConfig",
-    );
-    names_rpc(
-        &c.validate_list_resource_config(pb::validate_list_resource_config::Request::default())
-            .await
-            .unwrap()
-            .into_inner()
-            .diagnostics,
-        "ValidateListResourceConfig",
+    // The resource RPCs of identity, moves and generated configuration name the unknown type.
+    let unknown = vec!["Unknown Resource Type".to_owned()];
+    let up = c
+        .upgrade_resource_identity(pb::upgrade_resource_identity::Request::default())
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(summaries(&up.diagnostics), unknown);
+    let mv = c
+        .move_resource_state(pb::move_resource_state::Request::default())
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(summaries(&mv.diagnostics), unknown);
+    let gen_config = c
+        .generate_resource_config(pb::generate_resource_config::Request::default())
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(summaries(&gen_config.diagnostics), unknown);
+    let vl = c
+        .validate_list_resource_config(pb::validate_list_resource_config::Request::default())
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(
+        summaries(&vl.diagnostics),
+        vec!["Unknown List Resource Type"]
     );
     names_rpc(
         &c.validate_state_store_config(pb::validate_state_store::Request::default())
@@ -1303,9 +1931,9 @@ async fn every_other_rpc_answers() {
         .await
         .unwrap()
         .into_inner();
-    names_rpc(
-        &list.next().await.unwrap().unwrap().diagnostic,
-        "ListResource",
+    assert_eq!(
+        summaries(&list.next().await.unwrap().unwrap().diagnostic),
+        vec!["Unknown List Resource Type"]
     );
     assert!(list.next().await.is_none());
     let mut read = c

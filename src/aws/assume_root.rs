@@ -121,16 +121,42 @@ fn classify(mut err: AwsError) -> AwsError {
     err
 }
 
+/// The management account has no root session: AWS answers a bare `AccessDenied`, so this is
+/// checked first, to say why. When the organization cannot be described, AWS decides.
+async fn refuse_management_account(aws: &Aws, account_id: &str) -> Result<(), AwsError> {
+    match aws.organization().await {
+        Ok(org) if org.management_account_id == account_id => Err(AwsError {
+            operation: OPERATION,
+            kind: ErrorKind::TargetIsManagementAccount,
+            code: None,
+            message: format!(
+                "{account_id} is the management account of organization {}; root sessions \
+                 target member accounts only",
+                org.id
+            ),
+            request_id: None,
+        }),
+        Ok(_) => Ok(()),
+        Err(err) => {
+            tracing::debug!(%err, "skipping the management account check");
+            Ok(())
+        }
+    }
+}
+
 impl Aws {
     /// Opens a root session on `account_id` limited to `policy`, lasting `duration` (at most
     /// [`MAX_ROOT_SESSION`]; AWS rejects longer ones). The caller must be the management account
-    /// or the delegated administrator for IAM, with the `RootSessions` feature enabled.
+    /// or the delegated administrator for IAM, with the `RootSessions` feature enabled; the
+    /// target must be a member account ([`ErrorKind::TargetIsManagementAccount`] otherwise,
+    /// without calling STS).
     pub async fn assume_root(
         &self,
         account_id: &str,
         policy: TaskPolicy,
         duration: Duration,
     ) -> Result<RootCredentials, AwsError> {
+        refuse_management_account(self, account_id).await?;
         let seconds = i32::try_from(duration.as_secs()).unwrap_or(i32::MAX);
         let output = self
             .sts

@@ -105,6 +105,31 @@ impl Aws {
     }
 
     async fn list_delegated_admins_uncached(&self, principal: &str) -> Result<Listing, AwsError> {
+        let mut admins = Vec::new();
+        self.each_delegated_admin_page(principal, |page| {
+            admins.extend(page);
+            std::future::ready(true)
+        })
+        .await?;
+        tracing::debug!(
+            principal,
+            count = admins.len(),
+            "listed delegated administrators"
+        );
+        Ok(Arc::new(admins))
+    }
+
+    /// Lists the delegated administrators for `principal` without the cache, handing each
+    /// page to `each` as it arrives; stops fetching pages when `each` answers `false`.
+    pub async fn each_delegated_admin_page<F, Fut>(
+        &self,
+        principal: &str,
+        mut each: F,
+    ) -> Result<(), AwsError>
+    where
+        F: FnMut(Vec<DelegatedAdmin>) -> Fut,
+        Fut: std::future::Future<Output = bool>,
+    {
         let op = "ListDelegatedAdministrators";
         let mut pages = self
             .organizations
@@ -113,17 +138,20 @@ impl Aws {
             .max_results(20)
             .into_paginator()
             .send();
-        let mut admins = Vec::new();
         while let Some(page) = pages.next().await {
             let page = page.map_err(|e| AwsError::from_sdk(op, e, None))?;
-            admins.extend(page.delegated_administrators().iter().map(to_admin));
+            if !each(
+                page.delegated_administrators()
+                    .iter()
+                    .map(to_admin)
+                    .collect(),
+            )
+            .await
+            {
+                break;
+            }
         }
-        tracing::debug!(
-            principal,
-            count = admins.len(),
-            "listed delegated administrators"
-        );
-        Ok(Arc::new(admins))
+        Ok(())
     }
 
     /// Registers `account_id` as delegated administrator for `principal`.

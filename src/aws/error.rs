@@ -91,6 +91,8 @@ pub enum ErrorKind {
     RootSessionDenied,
     /// STS is not activated in the configured Region for the account.
     RegionDisabled,
+    /// A root session was asked for on the management account, which has none.
+    TargetIsManagementAccount,
     /// The credentials are not valid (unknown key, wrong secret, expired token).
     InvalidCredentials,
     /// No credentials could be found at all.
@@ -260,7 +262,9 @@ impl AwsError {
     /// as a whole or the network are about none of them.
     pub fn subject(&self) -> Option<Subject> {
         match &self.kind {
-            ErrorKind::RootSessionDenied => Some(Subject::Account),
+            ErrorKind::RootSessionDenied | ErrorKind::TargetIsManagementAccount => {
+                Some(Subject::Account)
+            }
             ErrorKind::DeniedByServiceControlPolicy
             | ErrorKind::NotManagementOrDelegatedAdministrator
                 if self.operation == "AssumeRoot" =>
@@ -330,6 +334,9 @@ impl AwsError {
             }
             ErrorKind::RootSessionDenied => "AWS refused a root session on the account".into(),
             ErrorKind::RegionDisabled => "STS is not activated in this Region".into(),
+            ErrorKind::TargetIsManagementAccount => {
+                "The management account has no root session".into()
+            }
             ErrorKind::InvalidCredentials => "AWS rejected the credentials".into(),
             ErrorKind::NoCredentials => "No AWS credentials were found".into(),
             ErrorKind::Throttled => "AWS kept throttling requests".into(),
@@ -545,6 +552,7 @@ mod tests {
     fn refused_root_sessions_are_about_the_target_account() {
         for kind in [
             ErrorKind::RootSessionDenied,
+            ErrorKind::TargetIsManagementAccount,
             ErrorKind::DeniedByServiceControlPolicy,
             ErrorKind::NotManagementOrDelegatedAdministrator,
         ] {

@@ -8,6 +8,7 @@ use std::time::Duration;
 use aws_sdk_iam::types::FeatureType;
 use aws_sdk_organizations::operation::enable_aws_service_access::EnableAWSServiceAccessError;
 use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
 
 use super::error::organizations_error;
 use super::{Aws, AwsError, ErrorKind};
@@ -157,6 +158,15 @@ impl Aws {
 
     /// Whether trusted access for `principal` is enabled (`ListAWSServiceAccessForOrganization`).
     pub async fn trusted_access_enabled(&self, principal: &str) -> Result<bool, AwsError> {
+        Ok(self
+            .trusted_access_principals()
+            .await?
+            .iter()
+            .any(|p| p == principal))
+    }
+
+    /// The service principals with trusted access enabled (`ListAWSServiceAccessForOrganization`).
+    pub async fn trusted_access_principals(&self) -> Result<Vec<String>, AwsError> {
         let op = "ListAWSServiceAccessForOrganization";
         let mut pages = self
             .organizations
@@ -164,17 +174,16 @@ impl Aws {
             .max_results(20)
             .into_paginator()
             .send();
+        let mut principals = Vec::new();
         while let Some(page) = pages.next().await {
             let page = page.map_err(|e| AwsError::from_sdk(op, e, None))?;
-            if page
-                .enabled_service_principals()
-                .iter()
-                .any(|p| p.service_principal() == Some(principal))
-            {
-                return Ok(true);
-            }
+            principals.extend(
+                page.enabled_service_principals()
+                    .iter()
+                    .filter_map(|p| p.service_principal().map(str::to_owned)),
+            );
         }
-        Ok(false)
+        Ok(principals)
     }
 
     /// Enables trusted access for IAM if it is off; returns whether it had to. Enabling it when
@@ -197,9 +206,12 @@ impl Aws {
     }
 
     /// Runs `call` again while IAM still answers ServiceAccessNotEnabled, which it does for a
-    /// while after trusted access was enabled, until the propagation wait runs out.
+    /// while after trusted access was enabled, until the propagation wait runs out or `stop`
+    /// is cancelled. Either way the answer is the last ServiceAccessNotEnabled. A call that was
+    /// sent runs to completion: `stop` only ends the pauses between calls.
     pub async fn while_trusted_access_propagates<T, F, Fut>(
         &self,
+        stop: &CancellationToken,
         mut call: F,
     ) -> Result<T, AwsError>
     where
@@ -220,7 +232,14 @@ impl Aws {
                         wait_ms = interval.as_millis() as u64,
                         "IAM does not see trusted access yet; waiting"
                     );
-                    tokio::time::sleep(interval).await;
+                    tokio::select! {
+                        biased;
+                        () = stop.cancelled() => {
+                            tracing::info!("stopped waiting for trusted access to propagate");
+                            return Err(err);
+                        }
+                        () = tokio::time::sleep(interval) => {}
+                    }
                     interval = (interval * 2).min(wait.max_interval);
                 }
                 other => return other,

@@ -12,6 +12,7 @@
 //! - [`features`]: IAM organization features and trusted access, with the propagation wait.
 //! - [`delegated_admins`]: delegated administrators and the per-run listing cache.
 //! - [`organization`]: the caller's organization (management account), described once.
+//! - [`identity`]: who the credentials belong to.
 //! - [`organization_audit`]: every member's root credentials, streamed through a bounded pool.
 //! - [`root_credentials`]: a member's root credentials through one root session per operation:
 //!   audit and removal.
@@ -22,6 +23,7 @@ pub mod attempts;
 pub mod delegated_admins;
 pub mod error;
 pub mod features;
+pub mod identity;
 pub mod organization;
 pub mod organization_audit;
 pub mod retry;
@@ -36,6 +38,7 @@ pub use assume_root::{MAX_ROOT_SESSION, RootCredentials, TaskPolicy, UnknownTask
 pub use delegated_admins::{DelegatedAdmin, DelegatedAdminCache};
 pub use error::{AwsError, ErrorKind, Reason, Subject};
 pub use features::{Feature, IAM_SERVICE_PRINCIPAL, OrganizationFeatures, PropagationWait};
+pub use identity::CallerIdentity;
 pub use organization::{Organization, OrganizationCache};
 pub use organization_audit::{AccountAudit, DEFAULT_CONCURRENCY, MAX_CONCURRENCY};
 pub use root_credentials::{RootAccessKey, RootCredential, RootCredentialReport, RootSession};

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use super::AttributePath;
+use super::{AttributePath, MAX_DEPTH, PathStep};
 
 /// Bytes that do not decode as a value of the expected type.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -21,6 +21,33 @@ pub struct EncodeError {
     pub path: AttributePath,
     /// What was wrong.
     pub message: String,
+}
+
+impl DecodeError {
+    pub(crate) fn at(path: &[PathStep], message: impl Into<String>) -> Self {
+        Self {
+            path: AttributePath(path.to_vec()),
+            message: message.into(),
+        }
+    }
+}
+
+impl EncodeError {
+    pub(crate) fn at(path: &[PathStep], message: impl Into<String>) -> Self {
+        Self {
+            path: AttributePath(path.to_vec()),
+            message: message.into(),
+        }
+    }
+}
+
+/// The depth one level down from `depth`, or `err`'s error once that passes [`MAX_DEPTH`];
+/// both codecs bound their recursion with it.
+pub(crate) fn deeper<E>(depth: usize, err: impl FnOnce(String) -> E) -> Result<usize, E> {
+    if depth >= MAX_DEPTH {
+        return Err(err(format!("value nested deeper than {MAX_DEPTH} levels")));
+    }
+    Ok(depth + 1)
 }
 
 fn write_at(f: &mut fmt::Formatter<'_>, path: &AttributePath, message: &str) -> fmt::Result {

@@ -10,8 +10,9 @@ use std::collections::BTreeMap;
 
 use serde_json::Value as J;
 
+use super::error::deeper;
 use super::types::push_json_string;
-use super::{AttributePath, DecodeError, EncodeError, MAX_DEPTH, PathStep, Type, Value};
+use super::{AttributePath, DecodeError, EncodeError, PathStep, Type, Value};
 
 /// Decodes JSON `bytes` as a value of type `ty`. An object attribute not in the type is an
 /// error; an absent attribute is null.
@@ -56,17 +57,11 @@ struct Decoder {
 
 impl Decoder {
     fn err(&self, message: impl Into<String>) -> DecodeError {
-        DecodeError {
-            path: AttributePath(self.path.clone()),
-            message: message.into(),
-        }
+        DecodeError::at(&self.path, message)
     }
 
     fn enter(&self, depth: usize) -> Result<usize, DecodeError> {
-        if depth >= MAX_DEPTH {
-            return Err(self.err(format!("value nested deeper than {MAX_DEPTH} levels")));
-        }
-        Ok(depth + 1)
+        deeper(depth, |message| self.err(message))
     }
 
     fn value(&mut self, json: &J, ty: &Type, depth: usize) -> Result<Value, DecodeError> {
@@ -204,17 +199,11 @@ struct Encoder {
 
 impl Encoder {
     fn err(&self, message: impl Into<String>) -> EncodeError {
-        EncodeError {
-            path: AttributePath(self.path.clone()),
-            message: message.into(),
-        }
+        EncodeError::at(&self.path, message)
     }
 
     fn enter(&self, depth: usize) -> Result<usize, EncodeError> {
-        if depth >= MAX_DEPTH {
-            return Err(self.err(format!("value nested deeper than {MAX_DEPTH} levels")));
-        }
-        Ok(depth + 1)
+        deeper(depth, |message| self.err(message))
     }
 
     fn sequence<'v, 't>(

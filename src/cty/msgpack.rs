@@ -7,16 +7,15 @@
 //! an unknown is extension 0 (`d4 00 00`) or, with refinements, extension 12 holding a map.
 //!
 //! Decoding is defensive: input comes from another process. Lengths are checked against the
-//! remaining input before anything is allocated, nesting is bounded by [`MAX_DEPTH`], and
+//! remaining input before anything is allocated, nesting is bounded by [`MAX_DEPTH`](super::MAX_DEPTH), and
 //! every malformation is a [`DecodeError`], never a panic.
 
 use std::collections::BTreeMap;
 
 use rmp::Marker;
 
-use super::{
-    AttributePath, DecodeError, EncodeError, MAX_DEPTH, Number, PathStep, Refinements, Type, Value,
-};
+use super::error::deeper;
+use super::{DecodeError, EncodeError, Number, PathStep, Refinements, Type, Value};
 
 /// Extension type of a refined unknown.
 const EXT_REFINED_UNKNOWN: i8 = 12;
@@ -77,10 +76,7 @@ impl<'a> Decoder<'a> {
     }
 
     fn err(&self, message: impl Into<String>) -> DecodeError {
-        DecodeError {
-            path: AttributePath(self.path.clone()),
-            message: message.into(),
-        }
+        DecodeError::at(&self.path, message)
     }
 
     fn remaining(&self) -> usize {
@@ -217,10 +213,7 @@ impl<'a> Decoder<'a> {
     }
 
     fn enter(&mut self, depth: usize) -> Result<usize, DecodeError> {
-        if depth >= MAX_DEPTH {
-            return Err(self.err(format!("value nested deeper than {MAX_DEPTH} levels")));
-        }
-        Ok(depth + 1)
+        deeper(depth, |message| self.err(message))
     }
 
     fn value(&mut self, ty: &Type, depth: usize) -> Result<Value, DecodeError> {
@@ -478,10 +471,7 @@ struct Encoder {
 
 impl Encoder {
     fn err(&self, message: impl Into<String>) -> EncodeError {
-        EncodeError {
-            path: AttributePath(self.path.clone()),
-            message: message.into(),
-        }
+        EncodeError::at(&self.path, message)
     }
 
     fn len_u32(&self, n: usize) -> Result<u32, EncodeError> {
@@ -506,10 +496,7 @@ impl Encoder {
     }
 
     fn enter(&self, depth: usize) -> Result<usize, EncodeError> {
-        if depth >= MAX_DEPTH {
-            return Err(self.err(format!("value nested deeper than {MAX_DEPTH} levels")));
-        }
-        Ok(depth + 1)
+        deeper(depth, |message| self.err(message))
     }
 
     fn value(&mut self, v: &Value, ty: &Type, depth: usize) -> Result<(), EncodeError> {

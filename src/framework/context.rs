@@ -1,6 +1,7 @@
 //! What every configured operation receives besides its request: the provider's data and
 //! the cancellation token.
 
+use std::future::Future;
 use std::sync::Arc;
 
 use tokio_util::sync::CancellationToken;
@@ -37,9 +38,10 @@ impl<D> Context<D> {
         Arc::clone(&self.data)
     }
 
-    /// Cancelled when Terraform sends `StopProvider` (Ctrl-C). Long waits should select on
-    /// [`CancellationToken::cancelled`]; the engine also abandons the operation and reports
-    /// it interrupted.
+    /// Cancelled when Terraform sends `StopProvider` (Ctrl-C). Waits and reads that follow a
+    /// change should end when it is (see [`Context::unless_cancelled`]); a change sent to the
+    /// remote system should not, and runs to completion. The engine abandons a read at once,
+    /// and a create, update or delete only once its stop grace is over.
     pub fn cancellation(&self) -> &CancellationToken {
         &self.cancellation
     }
@@ -47,5 +49,16 @@ impl<D> Context<D> {
     /// Whether the operation was asked to stop.
     pub fn is_cancelled(&self) -> bool {
         self.cancellation.is_cancelled()
+    }
+
+    /// Runs `work` unless the operation is asked to stop first: `None` when it was (at once
+    /// if it already had been). For work that can be abandoned, such as a read after a
+    /// change, never for the change itself.
+    pub async fn unless_cancelled<F: Future>(&self, work: F) -> Option<F::Output> {
+        tokio::select! {
+            biased;
+            () = self.cancellation.cancelled() => None,
+            out = work => Some(out),
+        }
     }
 }

@@ -4,8 +4,9 @@
 //! - [`schema`]: schemas of providers, resources and data sources.
 //! - [`validators`], [`plan_modifiers`]: reusable per-attribute behaviour.
 //! - [`diagnostics`]: errors and warnings with attribute paths.
-//! - [`provider`], [`resource`], [`data_source`], [`ephemeral_resource`], [`action`]: the
-//!   traits a provider implements.
+//! - [`provider`], [`resource`], [`data_source`], [`ephemeral_resource`], [`action`],
+//!   [`list_resource`]: the traits a provider implements; [`move_state`]: what a resource
+//!   receives from a `moved` block.
 //! - [`context`]: the provider data and cancellation token every operation receives.
 //! - [`values`]: helpers over [`crate::cty::Value`].
 //! - [`attributes`]: typed reads of a type's attributes, for its model struct.
@@ -53,6 +54,40 @@
 //! them as the single completion once `invoke` returns, or with its "Operation interrupted"
 //! error when `StopProvider` drops the action at an await point, so the progress lines are
 //! the record of what was done. Actions have no state: make `invoke` safe to run again.
+//!
+//! # Opting in to adoption capabilities
+//!
+//! Each capability is off until a type opts in; Terraform versions without it never ask.
+//! - **Resource identity** (Terraform ≥ 1.12): return an
+//!   [`IdentitySchema`](schema::IdentitySchema) (version 0) from
+//!   [`Resource::identity_schema`](resource::Resource::identity_schema). Each identity
+//!   attribute is read from the state attribute of the same name, or the one named with
+//!   [`IdentityAttribute::state_attribute`](schema::IdentityAttribute::state_attribute); when
+//!   that is not enough, set `identity` in the response or override
+//!   [`Resource::identity_from_state`](resource::Resource::identity_from_state). The engine
+//!   answers an identity in every read, plan, apply and import, never an all-null one
+//!   ("Missing Resource Identity After …"), refuses one that changes a stored attribute
+//!   ("Unexpected Identity Change"), and reads stored identities of version 0 in
+//!   UpgradeResourceIdentity.
+//! - **Import by identity**: `import_state` also runs for `import { identity = {…} }`, with
+//!   [`ImportStateRequest::identity`](resource::ImportStateRequest::identity) set, `id` empty,
+//!   and the identity already written into the state; fill in what an attribute that is only
+//!   optional for import left out. The engine has checked the attributes required for import.
+//! - **`terraform query`** (Terraform ≥ 1.14): implement
+//!   [`ListResource`](list_resource::ListResource) under the name of a resource type that has an
+//!   identity, with the schema of its `config {}` block, and return it from
+//!   [`Provider::list_resources`](provider::Provider::list_resources). Push each object as soon
+//!   as its page arrives and stop when `push` returns `false`; a result's identity may be left
+//!   to the engine when its `resource_object` is set.
+//! - **Generated configuration** (`-generate-config-out`, Terraform ≥ 1.14): served for every
+//!   type: the state without computed-only attributes and values equal to their default.
+//!   Override [`Resource::generate_config`](resource::Resource::generate_config) when the plan
+//!   after the import needs more (or less).
+//! - **`moved` from another provider** (Terraform ≥ 1.8): list the source types in
+//!   [`Resource::moved_from`](resource::Resource::moved_from) and translate their JSON state in
+//!   [`Resource::move_state`](resource::Resource::move_state), without any remote call. The
+//!   engine refuses other sources with a diagnostic naming what each type accepts, and checks
+//!   the result is wholly known and of the schema.
 
 pub mod action;
 pub mod attributes;
@@ -60,6 +95,8 @@ pub mod context;
 pub mod data_source;
 pub mod diagnostics;
 pub mod ephemeral_resource;
+pub mod list_resource;
+pub mod move_state;
 pub mod plan_modifiers;
 pub mod provider;
 pub mod resource;

@@ -9,6 +9,7 @@ use crate::framework::action::Action;
 use crate::framework::data_source::DataSource;
 use crate::framework::diagnostics::Diagnostics;
 use crate::framework::ephemeral_resource::EphemeralResource;
+use crate::framework::list_resource::ListResource;
 use crate::framework::resource::Resource;
 use crate::framework::schema::Schema;
 
@@ -78,6 +79,13 @@ pub trait Provider: Send + Sync + 'static {
 
     /// The action types (Terraform ≥ 1.14), read once when the server starts.
     fn actions(&self) -> Vec<Arc<dyn Action<Self::Data>>> {
+        Vec::new()
+    }
+
+    /// The list resource types for `terraform query`, read once when the server starts. Each
+    /// must share its name with a managed resource type that has an identity schema; the
+    /// server refuses (and logs) any other.
+    fn list_resources(&self) -> Vec<Arc<dyn ListResource<Self::Data>>> {
         Vec::new()
     }
 }

@@ -4,6 +4,12 @@
 //! methods are capabilities with defaults. Every operation takes a request struct and fills
 //! a response struct, so new protocol fields never break implementations.
 //!
+//! Identity (Terraform ≥ 1.12): a type with an [`Resource::identity_schema`] finds the
+//! stored identity in each request (`identity`, `prior_identity`, `planned_identity`: null
+//! when Terraform has none yet) and may set one in each response; an identity left null in a
+//! response is derived from the new state by [`Resource::identity_from_state`]. Types without
+//! an identity schema never see one and what they set is ignored.
+//!
 //! Values are [`Value`] objects of the schema's [`value_type`](crate::framework::schema::Schema::value_type);
 //! [`ValueExt`](crate::framework::values::ValueExt) reads their attributes.
 
@@ -12,7 +18,9 @@ use async_trait::async_trait;
 use crate::cty::Value;
 use crate::framework::context::Context;
 use crate::framework::diagnostics::Diagnostics;
-use crate::framework::schema::Schema;
+use crate::framework::schema::{IdentitySchema, Schema};
+
+pub use crate::framework::move_state::{MoveSource, MoveStateRequest, MoveStateResponse};
 
 /// `validate_config` input.
 #[derive(Debug, Clone)]
@@ -37,6 +45,8 @@ pub struct CreateRequest {
     pub planned_state: Value,
     /// Private data from `modify_plan`.
     pub planned_private: Vec<u8>,
+    /// The planned identity (unknown where the planned state is).
+    pub planned_identity: Value,
 }
 
 /// `create` output.
@@ -48,6 +58,8 @@ pub struct CreateResponse {
     pub state: Value,
     /// Opaque data stored beside the state.
     pub private: Vec<u8>,
+    /// The identity, starting null: left null, the engine derives it from `state`.
+    pub identity: Value,
     /// With an error, Terraform keeps a non-null `state` as a tainted object and replaces it
     /// on the next apply.
     pub diagnostics: Diagnostics,
@@ -58,6 +70,7 @@ impl Default for CreateResponse {
         Self {
             state: Value::Null,
             private: Vec::new(),
+            identity: Value::Null,
             diagnostics: Diagnostics::new(),
         }
     }
@@ -70,6 +83,9 @@ pub struct ReadRequest {
     pub state: Value,
     /// Opaque data stored beside it.
     pub private: Vec<u8>,
+    /// The stored identity; null before the first read of an object imported by ID, moved,
+    /// or stored by a provider version without identities.
+    pub identity: Value,
 }
 
 /// `read` output.
@@ -80,6 +96,9 @@ pub struct ReadResponse {
     pub state: Value,
     /// Opaque data, starting as the request's.
     pub private: Vec<u8>,
+    /// The identity, starting null: left null, the engine derives it from `state`. It must
+    /// keep every non-null attribute of the stored identity.
+    pub identity: Value,
     /// With an error, Terraform keeps the state it had and ignores `state`.
     pub diagnostics: Diagnostics,
 }
@@ -95,6 +114,8 @@ pub struct UpdateRequest {
     pub prior_state: Value,
     /// Private data from `modify_plan`.
     pub planned_private: Vec<u8>,
+    /// The planned identity: the stored one.
+    pub planned_identity: Value,
 }
 
 /// `update` output.
@@ -107,6 +128,9 @@ pub struct UpdateResponse {
     pub state: Value,
     /// Opaque data, starting as the planned private data.
     pub private: Vec<u8>,
+    /// The identity, starting null: left null, the engine derives it from `state`. It must
+    /// equal the planned identity.
+    pub identity: Value,
     /// With an error, Terraform keeps `state` as it is: record in it what was done.
     pub diagnostics: Diagnostics,
 }
@@ -118,6 +142,8 @@ pub struct DeleteRequest {
     pub state: Value,
     /// Opaque data stored beside it.
     pub private: Vec<u8>,
+    /// The stored identity (null when none is stored).
+    pub identity: Value,
 }
 
 /// `delete` output.
@@ -136,6 +162,8 @@ pub struct ModifyPlanRequest {
     pub prior_state: Value,
     /// Opaque data stored beside the prior state (empty when creating).
     pub prior_private: Vec<u8>,
+    /// The stored identity (null when creating, or when none is stored yet).
+    pub prior_identity: Value,
 }
 
 /// `modify_plan` output: the engine's default plan, to refine.
@@ -147,25 +175,45 @@ pub struct ModifyPlanResponse {
     pub requires_replace: Vec<crate::cty::AttributePath>,
     /// Opaque data handed to apply.
     pub planned_private: Vec<u8>,
+    /// The planned identity, starting null: left null, the engine plans the stored identity
+    /// for an update or destroy, and for a create one derived from the planned state when it
+    /// is wholly known (none otherwise: Terraform cannot render a plan with an unknown one).
+    pub planned_identity: Value,
     /// Warnings are shown with the plan; an error fails it.
     pub diagnostics: Diagnostics,
 }
 
-/// `import_state` input.
+/// `import_state` input: exactly one of `id` and `identity` is set.
 #[derive(Debug, Clone)]
 pub struct ImportStateRequest {
-    /// The ID given to `terraform import` or an `import` block.
+    /// The ID given to `terraform import` or an `import` block; empty when importing by
+    /// identity.
     pub id: String,
+    /// The `identity` of an `import` block (Terraform ≥ 1.12), with every attribute the
+    /// identity schema requires for import set; null when importing by ID.
+    pub identity: Value,
+}
+
+impl ImportStateRequest {
+    /// Whether this is an import by identity rather than by ID.
+    pub fn by_identity(&self) -> bool {
+        !self.identity.is_null()
+    }
 }
 
 /// `import_state` output.
 #[derive(Debug)]
 pub struct ImportStateResponse {
-    /// The imported state, starting as the schema's empty value (every attribute null): set
-    /// enough (usually `id`) for `read` to find the object, which Terraform calls next.
+    /// The imported state, starting as the schema's empty value (every attribute null) with,
+    /// when importing by identity, the identity's attributes written into the state
+    /// attributes they are read from: set enough (usually `id`) for `read` to find the
+    /// object, which Terraform calls next.
     pub state: Value,
     /// Opaque data stored beside it.
     pub private: Vec<u8>,
+    /// The identity, starting null: left null, the engine derives it from `state` (and,
+    /// importing by identity, falls back to the requested identity).
+    pub identity: Value,
     /// With an error, nothing is imported.
     pub diagnostics: Diagnostics,
 }
@@ -186,6 +234,24 @@ pub struct UpgradeStateResponse {
     /// JSON into it.
     pub state: Value,
     /// With an error, Terraform stops before planning anything.
+    pub diagnostics: Diagnostics,
+}
+
+/// `generate_config` input.
+#[derive(Debug, Clone)]
+pub struct GenerateConfigRequest {
+    /// The refreshed state of an imported or listed object.
+    pub state: Value,
+}
+
+/// `generate_config` output.
+#[derive(Debug)]
+pub struct GenerateConfigResponse {
+    /// The configuration Terraform writes, starting as the engine's default: the state with
+    /// computed-only attributes, and attributes equal to their schema default, null. A plan
+    /// of it after the import must be empty.
+    pub config: Value,
+    /// With an error, Terraform writes no configuration.
     pub diagnostics: Diagnostics,
 }
 
@@ -247,6 +313,41 @@ pub trait Resource<D: Send + Sync + 'static>: Send + Sync {
         );
     }
 
+    /// The identity schema (Terraform ≥ 1.12); read once when the server starts. With one,
+    /// the engine serves the identity in every answer, checks it is never all null and never
+    /// changes a stored attribute, and accepts import by identity.
+    fn identity_schema(&self) -> Option<IdentitySchema> {
+        None
+    }
+
+    /// The identity of the object whose state is `state`, for a response that left its
+    /// identity null. By default each identity attribute is read from its state attribute
+    /// (see [`IdentitySchema::from_state`]).
+    fn identity_from_state(&self, identity: &IdentitySchema, state: &Value) -> Value {
+        identity.from_state(state)
+    }
+
+    /// Refines the configuration `terraform plan -generate-config-out` and
+    /// `terraform query -generate-config-out` write for an imported object (Terraform ≥ 1.14).
+    async fn generate_config(
+        &self,
+        _req: GenerateConfigRequest,
+        _resp: &mut GenerateConfigResponse,
+    ) {
+    }
+
+    /// The resource types of other providers whose state `moved` blocks may move into this
+    /// type (Terraform ≥ 1.8). The engine refuses any other source with a diagnostic naming
+    /// these.
+    fn moved_from(&self) -> Vec<MoveSource> {
+        Vec::new()
+    }
+
+    /// Translates the state of one of [`Self::moved_from`]'s types into this type's state,
+    /// without changing anything remote. Leave `resp.state` null with an error diagnostic when
+    /// the source state cannot be translated.
+    async fn move_state(&self, _req: MoveStateRequest, _resp: &mut MoveStateResponse) {}
+
     /// Upgrades state written under an older schema version (`req.version` < current).
     /// State of the current version never reaches this method.
     async fn upgrade_state(&self, req: UpgradeStateRequest, resp: &mut UpgradeStateResponse) {
@@ -264,8 +365,12 @@ pub trait Resource<D: Send + Sync + 'static>: Send + Sync {
 }
 
 /// Passthrough import: the import ID becomes attribute `attribute` (usually `id`) of the
-/// empty state. Call it from [`Resource::import_state`].
+/// empty state. Call it from [`Resource::import_state`]. Importing by identity there is no
+/// ID, and the engine has written the identity into the state already: this does nothing.
 pub fn import_id_into(attribute: &str, req: &ImportStateRequest, resp: &mut ImportStateResponse) {
+    if req.by_identity() {
+        return;
+    }
     if let Value::Object(attrs) = &mut resp.state {
         attrs.insert(attribute.to_owned(), Value::String(req.id.clone()));
     }

@@ -123,10 +123,7 @@ pub fn unknown_as_null(value: Value) -> Value {
 mod tests {
     use super::*;
     use crate::cty::Number;
-
-    fn obj(pairs: &[(&'static str, Value)]) -> Value {
-        crate::framework::attributes::object(pairs.iter().cloned())
-    }
+    use crate::framework::values::test_values::obj;
 
     #[test]
     fn finds_unknown_paths() {
@@ -182,5 +179,20 @@ pub(crate) mod test_values {
 
     pub fn unknown() -> Value {
         Value::unknown()
+    }
+
+    /// `base` with the given attributes replaced; `base` must be an object.
+    pub fn with_attrs(base: &Value, pairs: &[(&str, Value)]) -> Value {
+        use crate::framework::values::ValueExt;
+        let mut v = base.clone();
+        for (k, val) in pairs {
+            v.set_attr(k, val.clone()).expect("an object");
+        }
+        v
+    }
+
+    /// An object from literal attribute names, for building expected values.
+    pub fn obj(pairs: &[(&'static str, Value)]) -> Value {
+        crate::framework::attributes::object(pairs.iter().cloned())
     }
 }

@@ -7,8 +7,8 @@
 //! - [`clients`]: the [`Aws`] clients, built through `aws-config` without network calls.
 //!
 //! Resources and data sources get the clients with `ctx.provider_data()` inside any method
-//! taking a context. A new type is one line in [`CentralRootProvider::resources`] or
-//! [`CentralRootProvider::data_sources`].
+//! taking a context. A new type is one line in [`CentralRootProvider::resources`],
+//! [`CentralRootProvider::data_sources`] or [`CentralRootProvider::ephemeral_resources`].
 
 pub mod clients;
 pub mod config;
@@ -25,12 +25,14 @@ use crate::aws::Aws;
 use crate::cty::AttributePath;
 use crate::framework::action::Action;
 use crate::framework::data_source::DataSource;
+use crate::framework::ephemeral_resource::EphemeralResource;
+use crate::framework::list_resource::ListResource;
 use crate::framework::provider::{
     ConfigureRequest, ConfigureResponse, Provider, ValidateConfigRequest, ValidateConfigResponse,
 };
 use crate::framework::resource::Resource;
 use crate::framework::schema::Schema;
-use crate::{actions, data_sources, resources};
+use crate::{actions, data_sources, ephemeral_resources, list_resources, resources};
 
 /// The provider Terraform starts: its block, the clients built from it, and its types.
 #[derive(Debug, Clone, Copy, Default)]
@@ -74,6 +76,13 @@ impl Provider for CentralRootProvider {
         resp.data = Some(clients::build(&settings).await);
     }
 
+    fn list_resources(&self) -> Vec<Arc<dyn ListResource<Aws>>> {
+        vec![
+            Arc::new(list_resources::organization_features::OrganizationFeaturesList),
+            Arc::new(list_resources::delegated_admin::DelegatedAdminList),
+        ]
+    }
+
     fn resources(&self) -> Vec<Arc<dyn Resource<Aws>>> {
         vec![
             Arc::new(resources::organization_features::OrganizationFeaturesResource),
@@ -88,9 +97,16 @@ impl Provider for CentralRootProvider {
         )]
     }
 
+    fn ephemeral_resources(&self) -> Vec<Arc<dyn EphemeralResource<Aws>>> {
+        vec![Arc::new(
+            ephemeral_resources::root_session::RootSessionEphemeralResource,
+        )]
+    }
+
     fn data_sources(&self) -> Vec<Arc<dyn DataSource<Aws>>> {
         vec![
             Arc::new(data_sources::organization_features::OrganizationFeaturesDataSource),
+            Arc::new(data_sources::caller_identity::CallerIdentityDataSource),
             Arc::new(data_sources::member_root_credentials::MemberRootCredentialsDataSource),
             Arc::new(
                 data_sources::organization_root_credentials::OrganizationRootCredentialsDataSource,

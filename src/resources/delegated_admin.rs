@@ -17,18 +17,20 @@ use crate::framework::diagnostics::Diagnostics;
 use crate::framework::plan_modifiers::{RequiresReplace, UseStateForUnknown};
 use crate::framework::resource::{
     CreateRequest, CreateResponse, DeleteRequest, DeleteResponse, ImportStateRequest,
-    ImportStateResponse, ModifyPlanRequest, ModifyPlanResponse, ReadRequest, ReadResponse,
-    Resource, UpdateRequest, UpdateResponse,
+    ImportStateResponse, ModifyPlanRequest, ModifyPlanResponse, MoveSource, MoveStateRequest,
+    MoveStateResponse, ReadRequest, ReadResponse, Resource, UpdateRequest, UpdateResponse,
 };
-use crate::framework::schema::{Attribute, Block, Schema};
+use crate::framework::schema::{Attribute, Block, IdentityAttribute, IdentitySchema, Schema};
 use crate::framework::validators::{
     StringMatches, ValidateRequest, Validator, invalid, wrong_type,
 };
+use crate::framework::values::ValueExt;
 use crate::types_common::advice::{self, Targets};
 use crate::types_common::delegated_admin::{
     self as admin, ACCOUNT_ID, ARN, DELEGATION_ENABLED_DATE, DETAILS, EMAIL, JOINED_METHOD,
     JOINED_TIMESTAMP, NAME, STATUS,
 };
+use crate::types_common::moved::{self, MoveError};
 
 /// The name configurations and import commands address this type by.
 pub const TYPE_NAME: &str = "centralroot_delegated_admin";
@@ -162,7 +164,7 @@ pub fn is_service_principal(principal: &str) -> bool {
 
 /// The schema validator for `service_principal`, sharing [`is_service_principal`] with import.
 #[derive(Debug, Clone, Copy)]
-struct ServicePrincipal;
+pub(crate) struct ServicePrincipal;
 
 impl Validator for ServicePrincipal {
     fn description(&self) -> String {
@@ -213,6 +215,86 @@ impl Registration {
     }
 }
 
+/// The state a read returns for `id`, registered with `details`: what listings answer.
+pub(crate) fn state_value(id: &RegistrationId, details: &DelegatedAdmin) -> Value {
+    Registration {
+        id: id.clone(),
+        details: details.clone(),
+    }
+    .to_value()
+}
+
+/// The hashicorp/aws type whose state `moved` blocks bring here.
+const MOVE_SOURCE: MoveSource = MoveSource {
+    provider: moved::HASHICORP_AWS,
+    type_name: "aws_organizations_delegated_administrator",
+};
+
+/// The state of an `aws_organizations_delegated_administrator`: the same registration under
+/// the same attribute names and the same `ACCOUNT/PRINCIPAL` ID. hashicorp/aws 6.x also stores
+/// an identity `{account_id (the caller's), delegated_account_id, service_principal}`; when
+/// present it must name the same registration as the state.
+fn moved_registration(
+    source: &serde_json::Value,
+    identity: Option<&serde_json::Value>,
+) -> Result<Registration, MoveError> {
+    let account_id = moved::string(source, ACCOUNT_ID)?;
+    if !is_account_id(account_id) {
+        return Err(MoveError::invalid(
+            ACCOUNT_ID,
+            &source[ACCOUNT_ID],
+            "expected a 12-digit AWS account ID",
+        ));
+    }
+    let principal = moved::string(source, SERVICE_PRINCIPAL)?;
+    if !is_service_principal(principal) {
+        return Err(MoveError::invalid(
+            SERVICE_PRINCIPAL,
+            &source[SERVICE_PRINCIPAL],
+            "expected a service principal such as iam.amazonaws.com",
+        ));
+    }
+    let id = RegistrationId {
+        account_id: account_id.to_owned(),
+        service_principal: principal.to_owned(),
+    };
+    if let Some(given) = source.get(ID).and_then(serde_json::Value::as_str)
+        && given != id.to_string()
+    {
+        return Err(MoveError::invalid(
+            ID,
+            &source[ID],
+            format!("expected {id}, the account_id and service_principal it stores"),
+        ));
+    }
+    if let Some(identity) = identity.filter(|i| !i.is_null()) {
+        for (attribute, expected) in [
+            ("delegated_account_id", account_id),
+            (SERVICE_PRINCIPAL, principal),
+        ] {
+            if identity.get(attribute).and_then(serde_json::Value::as_str) != Some(expected) {
+                return Err(MoveError::invalid(
+                    "identity",
+                    identity,
+                    format!("expected {attribute} {expected:?}, as in the state"),
+                ));
+            }
+        }
+    }
+    let text = |name| moved::optional_string(source, name);
+    let details = DelegatedAdmin {
+        account_id: account_id.to_owned(),
+        arn: text(ARN),
+        email: text(EMAIL),
+        name: text(NAME),
+        status: text(STATUS),
+        joined_method: text(JOINED_METHOD),
+        joined_timestamp: text(JOINED_TIMESTAMP),
+        delegation_enabled_date: text(DELEGATION_ENABLED_DATE),
+    };
+    Ok(Registration { id, details })
+}
+
 fn computed(description: &str) -> Attribute {
     Attribute::computed(Type::String)
         .description(description)
@@ -223,6 +305,24 @@ fn computed(description: &str) -> Attribute {
 impl Resource<Aws> for DelegatedAdminResource {
     fn type_name(&self) -> &'static str {
         TYPE_NAME
+    }
+
+    fn identity_schema(&self) -> Option<IdentitySchema> {
+        Some(
+            IdentitySchema::new(0)
+                .attribute(
+                    ACCOUNT_ID,
+                    IdentityAttribute::required_for_import(Type::String)
+                        .description("The 12-digit ID of the registered member account."),
+                )
+                .attribute(
+                    SERVICE_PRINCIPAL,
+                    IdentityAttribute::optional_for_import(Type::String).description(
+                        "The service the account administers; iam.amazonaws.com when an \
+                         `import` block leaves it out.",
+                    ),
+                ),
+        )
     }
 
     fn schema(&self) -> Schema {
@@ -353,19 +453,28 @@ impl Resource<Aws> for DelegatedAdminResource {
         // Recorded before the listing, so that a failure or an interruption from here on
         // leaves the registration in state rather than orphaned in AWS.
         resp.state = Registration::unlisted(id.clone()).to_value();
-        match aws
-            .find_delegated_admin(&id.account_id, &id.service_principal)
-            .await
-        {
-            Ok(Some(details)) => resp.state = Registration { id, details }.to_value(),
-            Ok(None) => resp.diagnostics.warning(
+        // The registration is done: Terraform's Ctrl-C only skips the listing, which the next
+        // refresh makes anyway, and the create succeeds so the object is not tainted.
+        let listing =
+            ctx.unless_cancelled(aws.find_delegated_admin(&id.account_id, &id.service_principal));
+        match listing.await {
+            Some(Ok(Some(details))) => resp.state = Registration { id, details }.to_value(),
+            Some(Ok(None)) => resp.diagnostics.warning(
                 "Registration not listed yet",
                 format!(
                     "{id} was registered, but ListDelegatedAdministrators does not show it \
                      yet, so its details are empty until the next refresh."
                 ),
             ),
-            Err(err) => TARGETS.report(&mut resp.diagnostics, &err),
+            Some(Err(err)) => TARGETS.report(&mut resp.diagnostics, &err),
+            None => resp.diagnostics.warning(
+                "Registration details not read",
+                format!(
+                    "{id} was registered, and Terraform asked the provider to stop before \
+                     ListDelegatedAdministrators answered, so its details are empty until the \
+                     next refresh."
+                ),
+            ),
         }
     }
 
@@ -444,15 +553,39 @@ impl Resource<Aws> for DelegatedAdminResource {
         req: ImportStateRequest,
         resp: &mut ImportStateResponse,
     ) {
-        match RegistrationId::parse_import(&req.id) {
+        // Importing by identity, the engine has written the identity into the state; the
+        // same checks as an ID's apply to it, with the same default principal.
+        let given = if req.by_identity() {
+            match (
+                resp.state.attr(ACCOUNT_ID).as_str(),
+                resp.state.attr(SERVICE_PRINCIPAL).as_str(),
+            ) {
+                (Some(account), Some(principal)) => format!("{account}/{principal}"),
+                (account, None) => account.unwrap_or_default().to_owned(),
+                (None, Some(principal)) => format!("/{principal}"),
+            }
+        } else {
+            req.id.clone()
+        };
+        match RegistrationId::parse_import(&given) {
             Ok(id) => resp.state = id.import_value(),
             Err(err) => resp.diagnostics.error(
                 "Invalid import ID",
-                format!(
-                    "Cannot import {TYPE_NAME} with ID {:?}: {err}.\n{IMPORT_FORMATS}",
-                    req.id
-                ),
+                format!("Cannot import {TYPE_NAME} with ID {given:?}: {err}.\n{IMPORT_FORMATS}"),
             ),
+        }
+    }
+
+    fn moved_from(&self) -> Vec<MoveSource> {
+        vec![MOVE_SOURCE]
+    }
+
+    async fn move_state(&self, req: MoveStateRequest, resp: &mut MoveStateResponse) {
+        let registration = moved::check_version(&req)
+            .and_then(|()| moved_registration(&req.source_state, req.source_identity.as_ref()));
+        match registration {
+            Ok(registration) => resp.state = registration.to_value(),
+            Err(err) => moved::report(&mut resp.diagnostics, &req, TYPE_NAME, &MOVE_SOURCE, &err),
         }
     }
 }
@@ -717,6 +850,35 @@ mod tests {
         let id = RegistrationId::parse_import("222222222222").unwrap();
         assert_eq!(resp.state, Registration::unlisted(id).to_value());
         assert!(resp.state.is_wholly_known());
+    }
+
+    #[tokio::test]
+    async fn a_stop_keeps_the_registration_and_skips_only_its_listing() {
+        use crate::sandbox::faults::FaultConfig;
+        use tokio_util::sync::CancellationToken;
+        let (handle, ctx) = sandbox(seed_with_trusted_access(), FaultConfig::default()).await;
+        let stopped = CancellationToken::new();
+        stopped.cancel();
+        let ctx = Context::new(ctx.provider_data_arc(), stopped);
+        let resp = create(&DelegatedAdminResource, &ctx, planned("222222222222")).await;
+        assert!(
+            !resp.diagnostics.has_errors(),
+            "a completed registration is no error: {:?}",
+            resp.diagnostics
+        );
+        let summaries: Vec<_> = resp
+            .diagnostics
+            .iter()
+            .map(|d| d.summary.as_str())
+            .collect();
+        assert_eq!(summaries, ["Registration details not read"]);
+        assert_eq!(
+            handle.sandbox().snapshot().delegated_administrators.len(),
+            1,
+            "the registration ran although the stop came first"
+        );
+        let id = RegistrationId::parse_import("222222222222").unwrap();
+        assert_eq!(resp.state, Registration::unlisted(id).to_value());
     }
 
     #[tokio::test]

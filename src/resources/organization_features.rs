@@ -5,11 +5,14 @@
 //! configuration lists and disable the rest, and features turned off outside Terraform show as
 //! an in-place update rather than as a vanished resource. `enable_trusted_access` is an
 //! instruction, not a remote property: it makes create and update turn on trusted access for
-//! IAM in Organizations first, and is never read back from AWS except at import.
+//! IAM in Organizations first, and is never read back from AWS except at import. Left out of
+//! the configuration it keeps what the state holds (false on create), so a configuration that
+//! omits it never fights what import or a `moved` block recorded.
 
 use std::collections::BTreeSet;
 
 use async_trait::async_trait;
+use tokio_util::sync::CancellationToken;
 
 use crate::aws::{Aws, AwsError, ErrorKind, Feature, IAM_SERVICE_PRINCIPAL, OrganizationFeatures};
 use crate::cty::{Type, Value};
@@ -18,13 +21,17 @@ use crate::framework::attributes::{self, AttributeError};
 use crate::framework::diagnostics::Diagnostics;
 use crate::framework::plan_modifiers::UseStateForUnknown;
 use crate::framework::resource::{
-    CreateRequest, CreateResponse, DeleteRequest, DeleteResponse, ImportStateRequest,
-    ImportStateResponse, ReadRequest, ReadResponse, Resource, UpdateRequest, UpdateResponse,
+    CreateRequest, CreateResponse, DeleteRequest, DeleteResponse, GenerateConfigRequest,
+    GenerateConfigResponse, ImportStateRequest, ImportStateResponse, ModifyPlanRequest,
+    ModifyPlanResponse, MoveSource, MoveStateRequest, MoveStateResponse, ReadRequest, ReadResponse,
+    Resource, UpdateRequest, UpdateResponse,
 };
-use crate::framework::schema::{Attribute, Block, Schema};
+use crate::framework::schema::{Attribute, Block, IdentityAttribute, IdentitySchema, Schema};
 use crate::framework::validators::{SetElementsOneOf, SetNotEmpty};
+use crate::framework::values::ValueExt;
 use crate::framework::values::string_set;
 use crate::types_common::advice::{self, Targets};
+use crate::types_common::moved::{self, MoveError};
 
 /// The name configurations and import commands address this type by.
 pub const TYPE_NAME: &str = "centralroot_organization_features";
@@ -190,8 +197,10 @@ fn unreadable(diags: &mut Diagnostics, what: &str, err: &AttributeError) {
 
 /// Runs `call`, waiting out trusted-access propagation only when this resource turns trusted
 /// access on; otherwise ServiceAccessNotEnabled is a configuration problem to report at once.
+/// `stop` ends the wait, not a call in flight.
 async fn guarded<T, F, Fut>(
     aws: &Aws,
+    stop: &CancellationToken,
     enable_trusted_access: bool,
     mut call: F,
 ) -> Result<T, AwsError>
@@ -200,7 +209,7 @@ where
     Fut: std::future::Future<Output = Result<T, AwsError>>,
 {
     if enable_trusted_access {
-        aws.while_trusted_access_propagates(call).await
+        aws.while_trusted_access_propagates(stop, call).await
     } else {
         call().await
     }
@@ -210,8 +219,13 @@ where
 /// when asked, and calls `record` with the state AWS has after each change it confirms, so an
 /// interruption or a failure at any point leaves that state behind. `start` is the state before
 /// the first change (`None` on create, where the organization is not known yet).
+///
+/// `stop` (Terraform's Ctrl-C) ends only the propagation wait: every call sent runs to
+/// completion and is recorded, and the feature calls follow one another without a stop
+/// between them, because finishing a short call beats leaving a partial object.
 async fn converge(
     aws: &Aws,
+    stop: &CancellationToken,
     plan: &Plan,
     start: Option<State>,
     record: &mut impl FnMut(&State),
@@ -239,24 +253,97 @@ async fn converge(
             }
         }
     }
-    let mut current = guarded(aws, trusted, || aws.list_features()).await?;
+    let mut current = guarded(aws, stop, trusted, || aws.list_features()).await?;
     let changes = FeatureChanges::between(&current.enabled, &plan.wanted);
     tracing::debug!(?changes, "organization feature changes");
     for feature in changes.enable {
-        current = guarded(aws, trusted, || aws.enable_feature(feature)).await?;
+        current = guarded(aws, stop, trusted, || aws.enable_feature(feature)).await?;
         record(&State::reported(&current, plan));
     }
     for feature in changes.disable {
-        current = guarded(aws, trusted, || aws.disable_feature(feature)).await?;
+        current = guarded(aws, stop, trusted, || aws.disable_feature(feature)).await?;
         record(&State::reported(&current, plan));
     }
     Ok(State::reported(&current, plan))
 }
 
 /// After a failed change, what is really enabled: a change whose answer was lost may have been
-/// made. `None` when even that read fails, and the last recorded state must do.
-async fn enabled_now(aws: &Aws) -> Option<BTreeSet<Feature>> {
-    aws.list_features().await.ok().map(|found| found.enabled)
+/// made. `None` when even that read fails, or Terraform asked to stop, and the last recorded
+/// state must do.
+async fn enabled_now(ctx: &Context<Aws>) -> Option<BTreeSet<Feature>> {
+    let read = ctx.unless_cancelled(ctx.provider_data().list_features());
+    read.await?.ok().map(|found| found.enabled)
+}
+
+/// Reports why `converge` failed: a propagation wait that Terraform's Ctrl-C ended is said as
+/// such, anything else as AWS answered.
+fn report_failure(ctx: &Context<Aws>, plan: &Plan, err: &AwsError, diags: &mut Diagnostics) {
+    if ctx.is_cancelled()
+        && plan.enable_trusted_access
+        && err.kind == ErrorKind::ServiceAccessNotEnabled
+    {
+        diags.error(
+            "Interrupted while trusted access propagates",
+            format!(
+                "Trusted access for {IAM_SERVICE_PRINCIPAL} is on, but IAM did not see it yet \
+                 when Terraform asked the provider to stop, so the features are not enabled \
+                 yet. The state records exactly that; run `terraform apply` again to enable \
+                 them."
+            ),
+        );
+    } else {
+        TARGETS.report(diags, err);
+    }
+}
+
+/// The hashicorp/aws type whose state `moved` blocks bring here.
+const MOVE_SOURCE: MoveSource = MoveSource {
+    provider: moved::HASHICORP_AWS,
+    type_name: "aws_iam_organizations_features",
+};
+
+/// The state of an `aws_iam_organizations_features` (`{"id": "o-…", "enabled_features":
+/// [...]}`). hashicorp/aws never manages trusted access with it, so the moved state does not
+/// either: `enable_trusted_access` is false, which a configuration leaving it out keeps.
+fn moved_state(source: &serde_json::Value) -> Result<State, MoveError> {
+    let id = moved::string(source, ID)?;
+    let organization_id = parse_import_id(id)
+        .map_err(|_| MoveError::invalid(ID, &source[ID], "expected an organization ID o-…"))?;
+    let names = source
+        .get(ENABLED_FEATURES)
+        .and_then(serde_json::Value::as_array)
+        .ok_or(MoveError::Missing(ENABLED_FEATURES))?;
+    let enabled = names
+        .iter()
+        .map(|name| {
+            name.as_str().and_then(Feature::parse).ok_or_else(|| {
+                MoveError::invalid(
+                    ENABLED_FEATURES,
+                    name,
+                    format!(
+                        "expected one of {}",
+                        Feature::ALL.map(Feature::as_str).join(", ")
+                    ),
+                )
+            })
+        })
+        .collect::<Result<_, _>>()?;
+    Ok(State {
+        organization_id: Some(organization_id.to_owned()),
+        enabled,
+        enable_trusted_access: false,
+    })
+}
+
+/// The state a read after an import returns for what AWS reported: `enable_trusted_access`
+/// says whether trusted access for IAM is on, as import records it. Listings answer this.
+pub(crate) fn imported_state(found: &OrganizationFeatures, trusted_access: bool) -> Value {
+    State {
+        organization_id: Some(found.organization_id.clone()),
+        enabled: found.enabled.clone(),
+        enable_trusted_access: trusted_access,
+    }
+    .to_value()
 }
 
 fn schema() -> Schema {
@@ -283,16 +370,15 @@ fn schema() -> Schema {
             )
             .attribute(
                 ENABLE_TRUSTED_ACCESS,
-                Attribute::optional_computed(Type::Bool)
-                    .default_value(Value::Bool(false))
-                    .description(
-                        "When true, create and update first enable trusted access for \
+                Attribute::optional_computed(Type::Bool).description(
+                    "When true, create and update first enable trusted access for \
                          iam.amazonaws.com in AWS Organizations if it is off, and wait until IAM \
                          sees it. When false and trusted access is off, apply fails and says how \
                          to fix it. Destroy never disables trusted access, because other \
                          services' integrations and the IAM delegated administrator registration \
-                         depend on it. Import sets it to whether trusted access is on.",
-                    ),
+                         depend on it. Import sets it to whether trusted access is on. Left \
+                         out, it keeps the value in state (false when creating).",
+                ),
             )
             .attribute(
                 ID,
@@ -321,6 +407,42 @@ impl Resource<Aws> for OrganizationFeaturesResource {
         schema()
     }
 
+    fn identity_schema(&self) -> Option<IdentitySchema> {
+        Some(
+            IdentitySchema::new(0).attribute(
+                ORGANIZATION_ID,
+                IdentityAttribute::required_for_import(Type::String).description(
+                    "The ID of the organization, `o-` followed by 10 to 32 characters.",
+                ),
+            ),
+        )
+    }
+
+    async fn modify_plan(
+        &self,
+        _ctx: &Context<Aws>,
+        req: ModifyPlanRequest,
+        resp: &mut ModifyPlanResponse,
+    ) {
+        // Left out of the configuration, the instruction stays what import, a move or the last
+        // apply recorded: it is not a property of AWS to converge to, so there is nothing to
+        // change. Without a prior state there is nothing to keep, and the default is false.
+        if req.config.is_null() || !req.config.attr(ENABLE_TRUSTED_ACCESS).is_null() {
+            return;
+        }
+        let kept = match req.prior_state.attr(ENABLE_TRUSTED_ACCESS) {
+            Value::Bool(prior) => *prior,
+            _ => false,
+        };
+        if resp
+            .planned_state
+            .set_attr(ENABLE_TRUSTED_ACCESS, Value::Bool(kept))
+            .is_err()
+        {
+            tracing::debug!("planned state is not an object; nothing to keep");
+        }
+    }
+
     async fn create(&self, ctx: &Context<Aws>, req: CreateRequest, resp: &mut CreateResponse) {
         let plan = match Plan::from_value(&req.planned_state) {
             Ok(plan) => plan,
@@ -328,19 +450,25 @@ impl Resource<Aws> for OrganizationFeaturesResource {
         };
         let aws = ctx.provider_data();
         let mut last = None;
-        let result = converge(aws, &plan, None, &mut |state: &State| {
-            resp.state = state.to_value();
-            last = Some(state.clone());
-        })
+        let result = converge(
+            aws,
+            ctx.cancellation(),
+            &plan,
+            None,
+            &mut |state: &State| {
+                resp.state = state.to_value();
+                last = Some(state.clone());
+            },
+        )
         .await;
         match result {
             Ok(done) => resp.state = done.to_value(),
             Err(err) => {
-                TARGETS.report(&mut resp.diagnostics, &err);
+                report_failure(ctx, &plan, &err, &mut resp.diagnostics);
                 // Nothing recorded means nothing changed: the state stays null, and the next
                 // create adopts whatever is enabled by then.
                 if let Some(mut state) = last {
-                    if let Some(enabled) = enabled_now(aws).await {
+                    if let Some(enabled) = enabled_now(ctx).await {
                         state.enabled = enabled;
                     }
                     resp.state = state.to_value();
@@ -418,17 +546,23 @@ impl Resource<Aws> for OrganizationFeaturesResource {
         };
         let aws = ctx.provider_data();
         let mut last = prior.clone();
-        let result = converge(aws, &plan, Some(prior), &mut |state: &State| {
-            resp.state = state.to_value();
-            last = state.clone();
-        })
+        let result = converge(
+            aws,
+            ctx.cancellation(),
+            &plan,
+            Some(prior),
+            &mut |state: &State| {
+                resp.state = state.to_value();
+                last = state.clone();
+            },
+        )
         .await;
         match result {
             Ok(done) => resp.state = done.to_value(),
             Err(err) => {
-                TARGETS.report(&mut resp.diagnostics, &err);
+                report_failure(ctx, &plan, &err, &mut resp.diagnostics);
                 // Record what is really enabled, so the next plan shows what is left to do.
-                if let Some(enabled) = enabled_now(aws).await {
+                if let Some(enabled) = enabled_now(ctx).await {
                     last.enabled = enabled;
                 }
                 resp.state = last.to_value();
@@ -466,7 +600,17 @@ impl Resource<Aws> for OrganizationFeaturesResource {
         req: ImportStateRequest,
         resp: &mut ImportStateResponse,
     ) {
-        let id = match parse_import_id(&req.id) {
+        // Importing by identity, the engine has written the organization ID into the state.
+        let given = if req.by_identity() {
+            resp.state
+                .attr(ORGANIZATION_ID)
+                .as_str()
+                .unwrap_or_default()
+                .to_owned()
+        } else {
+            req.id.clone()
+        };
+        let id = match parse_import_id(&given) {
             Ok(id) => id,
             Err(err) => {
                 return resp
@@ -503,6 +647,37 @@ impl Resource<Aws> for OrganizationFeaturesResource {
             enable_trusted_access: trusted,
         }
         .to_value();
+    }
+
+    async fn generate_config(&self, req: GenerateConfigRequest, resp: &mut GenerateConfigResponse) {
+        // enabled_features must list at least one feature: an organization with none has
+        // nothing to adopt, and a configuration with an empty set would not validate.
+        if req
+            .state
+            .attr(ENABLED_FEATURES)
+            .elements()
+            .is_some_and(<[Value]>::is_empty)
+        {
+            resp.diagnostics.error(
+                "No feature to adopt",
+                format!(
+                    "The organization has no centralized root access feature enabled, so there \
+                     is no {TYPE_NAME} to generate configuration for. Write the resource with the \
+                     features to enable instead of importing it."
+                ),
+            );
+        }
+    }
+
+    fn moved_from(&self) -> Vec<MoveSource> {
+        vec![MOVE_SOURCE]
+    }
+
+    async fn move_state(&self, req: MoveStateRequest, resp: &mut MoveStateResponse) {
+        match moved::check_version(&req).and_then(|()| moved_state(&req.source_state)) {
+            Ok(state) => resp.state = state.to_value(),
+            Err(err) => moved::report(&mut resp.diagnostics, &req, TYPE_NAME, &MOVE_SOURCE, &err),
+        }
     }
 }
 

@@ -348,11 +348,13 @@ mod tests {
         let mut read = ReadResponse {
             state: resp.state.clone(),
             private: Vec::new(),
+            identity: Value::Null,
             diagnostics: Diagnostics::new(),
         };
         let req = ReadRequest {
             state: resp.state.clone(),
             private: Vec::new(),
+            identity: Value::Null,
         };
         resource.read(&ctx, req, &mut read).await;
         assert!(!read.diagnostics.has_errors(), "{:?}", read.diagnostics);

@@ -86,6 +86,7 @@ pub async fn create(
         config: Value::Null,
         planned_state: planned,
         planned_private: Vec::new(),
+        planned_identity: Value::Null,
     };
     resource.create(ctx, req, &mut resp).await;
     resp
@@ -102,6 +103,7 @@ pub async fn update(
     let mut resp = UpdateResponse {
         state: Value::Null,
         private: Vec::new(),
+        identity: Value::Null,
         diagnostics: Diagnostics::new(),
     };
     let req = UpdateRequest {
@@ -109,6 +111,7 @@ pub async fn update(
         planned_state: planned,
         prior_state: prior,
         planned_private: Vec::new(),
+        planned_identity: Value::Null,
     };
     resource.update(ctx, req, &mut resp).await;
     resp

@@ -8,7 +8,7 @@ use super::limits::Limits;
 use super::requests::RequestLog;
 use super::seed::{Account, AccountPatch, Seed};
 use super::sigv4::{self, Authorization, SigV4Error, SignedRequest};
-use super::state::State;
+use super::state::{Session, State};
 use super::wire::{self, Decoded, Encoded, Input, Output};
 use super::{iam, iam_root, organizations, sts};
 use axum::http::HeaderMap;
@@ -112,6 +112,15 @@ impl Sandbox {
     /// The current model, in seed format.
     pub fn snapshot(&self) -> Seed {
         lock(&self.state).model.clone()
+    }
+
+    /// The live STS sessions by access key id, oldest first, secrets included: for tests that
+    /// prove the secrets of issued credentials go nowhere. Not served by the control plane.
+    pub fn sessions(&self) -> Vec<(String, Session)> {
+        lock(&self.state)
+            .sessions()
+            .map(|(key, session)| (key.to_owned(), session.clone()))
+            .collect()
     }
 
     /// Replaces the model (root sessions are dropped); later resets return to this seed.

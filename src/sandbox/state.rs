@@ -138,6 +138,13 @@ impl State {
         self.sessions.get(access_key_id)
     }
 
+    /// The live sessions with their access key ids, oldest first.
+    pub fn sessions(&self) -> impl Iterator<Item = (&str, &Session)> {
+        self.session_order
+            .iter()
+            .filter_map(|key| Some((key.as_str(), self.sessions.get(key)?)))
+    }
+
     /// Stores a new session, dropping long-expired ones and, beyond the cap, the oldest.
     pub fn add_session(&mut self, access_key_id: String, session: Session, now: i64) {
         // Expired sessions are kept for a while so their use answers ExpiredToken rather than
@@ -194,5 +201,7 @@ mod tests {
         }
         assert_eq!(state.sessions.len(), 3);
         assert_eq!(state.session_order.len(), 3);
+        let listed: Vec<&str> = state.sessions().map(|(key, _)| key).collect();
+        assert_eq!(listed, ["ASIA2", "ASIA3", "ASIA4"]);
     }
 }

@@ -9,10 +9,9 @@ use std::pin::Pin;
 
 use tokio_stream::{Stream, StreamExt};
 
-use super::convert::diagnostics::diagnostics;
+use super::convert::diagnostics::{diagnostics, diagnostics_of};
 use super::convert::dynamic_value::decode;
 use crate::framework::action::{ActionEvent, InvokeRequest, PlanRequest, ValidateConfigRequest};
-use crate::framework::diagnostics::Diagnostics;
 use crate::framework::provider::Provider;
 use crate::framework::server::{ActionEvents, Server};
 use crate::tfplugin6 as pb;
@@ -25,15 +24,15 @@ pub async fn validate_action_config<P: Provider>(
     server: &Server<P>,
     req: pb::validate_action_config::Request,
 ) -> pb::validate_action_config::Response {
-    let diags = match server.action(&req.type_name).and_then(|action| {
+    let prepared = server.action(&req.type_name).and_then(|action| {
         let config = decode(req.config.as_ref(), action.value_type(), "configuration")?;
         Ok((action, ValidateConfigRequest { config }))
-    }) {
-        Ok((action, req)) => server.validate_action_config(action, req).await.diagnostics,
-        Err(diag) => Diagnostics::from(diag),
-    };
+    });
     pb::validate_action_config::Response {
-        diagnostics: diagnostics(&diags),
+        diagnostics: diagnostics_of(prepared, |(action, req)| async move {
+            server.validate_action_config(action, req).await.diagnostics
+        })
+        .await,
     }
 }
 
@@ -42,15 +41,15 @@ pub async fn plan_action<P: Provider>(
     server: &Server<P>,
     req: pb::plan_action::Request,
 ) -> pb::plan_action::Response {
-    let diags = match server.action(&req.action_type).and_then(|action| {
+    let prepared = server.action(&req.action_type).and_then(|action| {
         let config = decode(req.config.as_ref(), action.value_type(), "configuration")?;
         Ok((action, PlanRequest { config }))
-    }) {
-        Ok((action, req)) => server.plan_action(action, req).await.diagnostics,
-        Err(diag) => Diagnostics::from(diag),
-    };
+    });
     pb::plan_action::Response {
-        diagnostics: diagnostics(&diags),
+        diagnostics: diagnostics_of(prepared, |(action, req)| async move {
+            server.plan_action(action, req).await.diagnostics
+        })
+        .await,
         deferred: None,
     }
 }

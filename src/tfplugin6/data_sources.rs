@@ -1,8 +1,8 @@
 //! ValidateDataResourceConfig, ReadDataSource: each looks its type up once, decodes against
 //! the handle's value type, calls the engine with the handle and encodes the answer with it.
 
-use super::convert::diagnostics::diagnostics;
-use super::convert::dynamic_value::{decode, encode};
+use super::convert::diagnostics::{diagnostics, diagnostics_of};
+use super::convert::dynamic_value::{decode, encode_into};
 use crate::framework::data_source::{ReadRequest, ValidateConfigRequest};
 use crate::framework::diagnostics::Diagnostics;
 use crate::framework::provider::Provider;
@@ -13,24 +13,22 @@ pub async fn validate_data_resource_config<P: Provider>(
     server: &Server<P>,
     req: pb::validate_data_resource_config::Request,
 ) -> pb::validate_data_resource_config::Response {
-    let diags = match server.data_source(&req.type_name).and_then(|data_source| {
+    let prepared = server.data_source(&req.type_name).and_then(|data_source| {
         let config = decode(
             req.config.as_ref(),
             data_source.value_type(),
             "configuration",
         )?;
         Ok((data_source, ValidateConfigRequest { config }))
-    }) {
-        Ok((data_source, req)) => {
+    });
+    pb::validate_data_resource_config::Response {
+        diagnostics: diagnostics_of(prepared, |(data_source, req)| async move {
             server
                 .validate_data_source_config(data_source, req)
                 .await
                 .diagnostics
-        }
-        Err(diag) => Diagnostics::from(diag),
-    };
-    pb::validate_data_resource_config::Response {
-        diagnostics: diagnostics(&diags),
+        })
+        .await,
     }
 }
 
@@ -60,13 +58,12 @@ pub async fn read_data_source<P: Provider>(
         .read_data_source(data_source, ReadRequest { config })
         .await;
     let mut diags = resp.diagnostics;
-    let state = match encode(&resp.state, data_source.value_type(), "data source result") {
-        Ok(dv) => Some(dv),
-        Err(diag) => {
-            diags.push(diag);
-            None
-        }
-    };
+    let state = encode_into(
+        &resp.state,
+        data_source.value_type(),
+        "data source result",
+        &mut diags,
+    );
     pb::read_data_source::Response {
         state,
         diagnostics: diagnostics(&diags),

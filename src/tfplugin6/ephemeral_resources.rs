@@ -7,8 +7,8 @@
 
 use std::time::SystemTime;
 
-use super::convert::diagnostics::diagnostics;
-use super::convert::dynamic_value::{decode, encode};
+use super::convert::diagnostics::{diagnostics, diagnostics_of};
+use super::convert::dynamic_value::{decode, encode_unless_failed};
 use crate::framework::diagnostics::Diagnostics;
 use crate::framework::ephemeral_resource::{
     CloseRequest, OpenRequest, RenewRequest, ValidateConfigRequest,
@@ -25,22 +25,20 @@ pub async fn validate_ephemeral_resource_config<P: Provider>(
     server: &Server<P>,
     req: pb::validate_ephemeral_resource_config::Request,
 ) -> pb::validate_ephemeral_resource_config::Response {
-    let diags = match server
+    let prepared = server
         .ephemeral_resource(&req.type_name)
         .and_then(|ephemeral| {
             let config = decode(req.config.as_ref(), ephemeral.value_type(), "configuration")?;
             Ok((ephemeral, ValidateConfigRequest { config }))
-        }) {
-        Ok((ephemeral, req)) => {
+        });
+    pb::validate_ephemeral_resource_config::Response {
+        diagnostics: diagnostics_of(prepared, |(ephemeral, req)| async move {
             server
                 .validate_ephemeral_resource_config(ephemeral, req)
                 .await
                 .diagnostics
-        }
-        Err(diag) => Diagnostics::from(diag),
-    };
-    pb::validate_ephemeral_resource_config::Response {
-        diagnostics: diagnostics(&diags),
+        })
+        .await,
     }
 }
 
@@ -68,21 +66,12 @@ pub async fn open_ephemeral_resource<P: Provider>(
         .open_ephemeral_resource(ephemeral, OpenRequest { config })
         .await;
     let mut diags = resp.diagnostics;
-    let result = if diags.has_errors() {
-        None
-    } else {
-        match encode(
-            &resp.result,
-            ephemeral.value_type(),
-            "ephemeral resource result",
-        ) {
-            Ok(dv) => Some(dv),
-            Err(diag) => {
-                diags.push(diag);
-                None
-            }
-        }
-    };
+    let result = encode_unless_failed(
+        &resp.result,
+        ephemeral.value_type(),
+        "ephemeral resource result",
+        &mut diags,
+    );
     let opened = result.is_some();
     pb::open_ephemeral_resource::Response {
         diagnostics: diagnostics(&diags),
@@ -122,8 +111,9 @@ pub async fn close_ephemeral_resource<P: Provider>(
     server: &Server<P>,
     req: pb::close_ephemeral_resource::Request,
 ) -> pb::close_ephemeral_resource::Response {
-    let diags = match server.ephemeral_resource(&req.type_name) {
-        Ok(ephemeral) => {
+    let prepared = server.ephemeral_resource(&req.type_name);
+    pb::close_ephemeral_resource::Response {
+        diagnostics: diagnostics_of(prepared, |ephemeral| async move {
             let close = CloseRequest {
                 private: req.private.unwrap_or_default(),
             };
@@ -131,10 +121,7 @@ pub async fn close_ephemeral_resource<P: Provider>(
                 .close_ephemeral_resource(ephemeral, close)
                 .await
                 .diagnostics
-        }
-        Err(diag) => Diagnostics::from(diag),
-    };
-    pb::close_ephemeral_resource::Response {
-        diagnostics: diagnostics(&diags),
+        })
+        .await,
     }
 }

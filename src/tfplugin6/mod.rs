@@ -6,7 +6,7 @@
 //! - [`convert`]: protobuf ↔ framework conversions (DynamicValue, diagnostics, schemas);
 //! - [`service`]: the `provider_server::Provider` implementation. Each served RPC delegates
 //!   to its group's file ([`schemas`], [`provider_rpcs`], [`resources`], [`data_sources`],
-//!   [`ephemeral_resources`], [`actions`]),
+//!   [`ephemeral_resources`], [`actions`], [`list_resources`]),
 //!   which looks the type up once in the engine ([`crate::framework::server`]), decodes the
 //!   request, calls the engine and encodes its answer; unsupported RPCs answer in [`service`]
 //!   itself or in [`unsupported`].
@@ -34,10 +34,11 @@ pub mod actions;
 pub mod convert;
 pub mod data_sources;
 pub mod ephemeral_resources;
+pub mod list_resources;
 pub mod provider_rpcs;
 pub mod resources;
 pub mod schemas;
 pub mod service;
 pub mod unsupported;
 
-pub use service::{ProviderService, grpc_service};
+pub use service::{ProviderService, grpc_service, grpc_service_for};

@@ -1,8 +1,7 @@
 //! ValidateProviderConfig, ConfigureProvider, StopProvider.
 
-use super::convert::diagnostics::diagnostics;
+use super::convert::diagnostics::diagnostics_of;
 use super::convert::dynamic_value::decode;
-use crate::framework::diagnostics::Diagnostics;
 use crate::framework::provider::{ConfigureRequest, Provider, ValidateConfigRequest};
 use crate::framework::server::Server;
 use crate::tfplugin6 as pb;
@@ -12,17 +11,15 @@ pub async fn validate_provider_config<P: Provider>(
     req: pb::validate_provider_config::Request,
 ) -> pb::validate_provider_config::Response {
     let ty = server.provider().value_type();
-    let diags = match decode(req.config.as_ref(), ty, "provider configuration") {
-        Ok(config) => {
+    let prepared = decode(req.config.as_ref(), ty, "provider configuration");
+    pb::validate_provider_config::Response {
+        diagnostics: diagnostics_of(prepared, |config| async move {
             server
                 .validate_provider_config(ValidateConfigRequest { config })
                 .await
                 .diagnostics
-        }
-        Err(diag) => Diagnostics::from(diag),
-    };
-    pb::validate_provider_config::Response {
-        diagnostics: diagnostics(&diags),
+        })
+        .await,
     }
 }
 
@@ -31,8 +28,9 @@ pub async fn configure_provider<P: Provider>(
     req: pb::configure_provider::Request,
 ) -> pb::configure_provider::Response {
     let ty = server.provider().value_type();
-    let diags = match decode(req.config.as_ref(), ty, "provider configuration") {
-        Ok(config) => {
+    let prepared = decode(req.config.as_ref(), ty, "provider configuration");
+    pb::configure_provider::Response {
+        diagnostics: diagnostics_of(prepared, |config| async move {
             server
                 .configure_provider(ConfigureRequest {
                     config,
@@ -40,11 +38,8 @@ pub async fn configure_provider<P: Provider>(
                 })
                 .await
                 .diagnostics
-        }
-        Err(diag) => Diagnostics::from(diag),
-    };
-    pb::configure_provider::Response {
-        diagnostics: diagnostics(&diags),
+        })
+        .await,
     }
 }
 

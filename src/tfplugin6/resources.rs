@@ -1,52 +1,49 @@
-//! ValidateResourceConfig, UpgradeResourceState, ReadResource, PlanResourceChange,
-//! ApplyResourceChange, ImportResourceState: each looks its type up once, decodes against the
-//! handle's value type, calls the engine with the handle and encodes the answer with it.
+//! ValidateResourceConfig, UpgradeResourceState, UpgradeResourceIdentity, ReadResource,
+//! PlanResourceChange, ApplyResourceChange, ImportResourceState, MoveResourceState,
+//! GenerateResourceConfig: each looks its type up once, decodes against the handle's value
+//! (and identity) type, calls the engine with the handle and encodes the answer with it.
 
-use super::convert::diagnostics::{diagnostics, path};
-use super::convert::dynamic_value::{decode, encode};
-use crate::cty::{Type, Value};
+use super::convert::diagnostics::{diagnostics, diagnostics_of, path};
+use super::convert::dynamic_value::{decode, encode_into, encode_unless_failed};
+use super::convert::identity::{decode_identity, encode_identity};
+use crate::cty::Value;
 use crate::framework::diagnostics::{Diagnostic, Diagnostics};
 use crate::framework::provider::Provider;
 use crate::framework::resource::{
     ImportStateRequest, ModifyPlanRequest, ReadRequest, ValidateConfigRequest,
 };
-use crate::framework::server::{Change, Server};
+use crate::framework::server::{Change, MoveSourceState, ResourceHandle, Server};
 use crate::tfplugin6 as pb;
 
-/// Encodes `value`, recording a failure in `diags`.
-fn encode_into(
-    value: &Value,
-    ty: &Type,
+/// Encodes `identity` with the type's identity schema, recording a failure in `diags`.
+fn encode_identity_into<D>(
+    identity: &Value,
+    resource: &ResourceHandle<D>,
     what: &str,
     diags: &mut Diagnostics,
-) -> Option<pb::DynamicValue> {
-    match encode(value, ty, what) {
-        Ok(dv) => Some(dv),
-        Err(diag) => {
-            diags.push(diag);
-            None
-        }
-    }
+) -> Option<pb::ResourceIdentityData> {
+    encode_identity(identity, resource.identity_type(), what).unwrap_or_else(|diag| {
+        diags.push(diag);
+        None
+    })
 }
 
 pub async fn validate_resource_config<P: Provider>(
     server: &Server<P>,
     req: pb::validate_resource_config::Request,
 ) -> pb::validate_resource_config::Response {
-    let diags = match server.resource(&req.type_name).and_then(|resource| {
+    let prepared = server.resource(&req.type_name).and_then(|resource| {
         let config = decode(req.config.as_ref(), resource.value_type(), "configuration")?;
         Ok((resource, ValidateConfigRequest { config }))
-    }) {
-        Ok((resource, req)) => {
+    });
+    pb::validate_resource_config::Response {
+        diagnostics: diagnostics_of(prepared, |(resource, req)| async move {
             server
                 .validate_resource_config(resource, req)
                 .await
                 .diagnostics
-        }
-        Err(diag) => Diagnostics::from(diag),
-    };
-    pb::validate_resource_config::Response {
-        diagnostics: diagnostics(&diags),
+        })
+        .await,
     }
 }
 
@@ -80,16 +77,12 @@ pub async fn upgrade_resource_state<P: Provider>(
         .upgrade_resource_state(resource, req.version, &raw.json)
         .await;
     let mut diags = upgraded.diagnostics;
-    let upgraded_state = if diags.has_errors() {
-        None
-    } else {
-        encode_into(
-            &upgraded.state,
-            resource.value_type(),
-            "upgraded state",
-            &mut diags,
-        )
-    };
+    let upgraded_state = encode_unless_failed(
+        &upgraded.state,
+        resource.value_type(),
+        "upgraded state",
+        &mut diags,
+    );
     pb::upgrade_resource_state::Response {
         upgraded_state,
         diagnostics: diagnostics(&diags),
@@ -108,15 +101,21 @@ pub async fn read_resource<P: Provider>(
             resource.value_type(),
             "current state",
         )?;
-        Ok((resource, state))
+        let identity = decode_identity(
+            req.current_identity.as_ref(),
+            resource.identity_type(),
+            "current identity",
+        )?;
+        Ok((resource, state, identity))
     });
-    let (resource, state) = match decoded {
+    let (resource, state, identity) = match decoded {
         Ok(decoded) => decoded,
         Err(diag) => {
             return pb::read_resource::Response {
                 new_state: req.current_state,
                 diagnostics: diagnostics(&Diagnostics::from(diag)),
                 private: req.private,
+                new_identity: req.current_identity,
                 ..Default::default()
             };
         }
@@ -124,6 +123,7 @@ pub async fn read_resource<P: Provider>(
     let read = ReadRequest {
         state,
         private: req.private,
+        identity,
     };
     let resp = server.read_resource(resource, read).await;
     let mut diags = resp.diagnostics;
@@ -133,10 +133,12 @@ pub async fn read_resource<P: Provider>(
         "refreshed state",
         &mut diags,
     );
+    let new_identity = encode_identity_into(&resp.identity, resource, "new identity", &mut diags);
     pb::read_resource::Response {
         new_state,
         diagnostics: diagnostics(&diags),
         private: resp.private,
+        new_identity,
         ..Default::default()
     }
 }
@@ -152,6 +154,11 @@ pub async fn plan_resource_change<P: Provider>(
             prior_state: decode(req.prior_state.as_ref(), ty, "prior state")?,
             config: decode(req.config.as_ref(), ty, "configuration")?,
             prior_private: req.prior_private,
+            prior_identity: decode_identity(
+                req.prior_identity.as_ref(),
+                resource.identity_type(),
+                "prior identity",
+            )?,
         };
         Ok((resource, proposed, modify))
     });
@@ -174,8 +181,15 @@ pub async fn plan_resource_change<P: Provider>(
         "planned state",
         &mut diags,
     );
+    let planned_identity = encode_identity_into(
+        &resp.planned_identity,
+        resource,
+        "planned identity",
+        &mut diags,
+    );
     pb::plan_resource_change::Response {
         planned_state,
+        planned_identity,
         requires_replace: resp.requires_replace.iter().map(path).collect(),
         planned_private: resp.planned_private,
         diagnostics: diagnostics(&diags),
@@ -194,20 +208,26 @@ pub async fn apply_resource_change<P: Provider>(
         let prior = decode(req.prior_state.as_ref(), ty, "prior state")?;
         let planned = decode(req.planned_state.as_ref(), ty, "planned state")?;
         let config = decode(req.config.as_ref(), ty, "configuration")?;
-        Ok((resource, prior, planned, config))
+        let identity = decode_identity(
+            req.planned_identity.as_ref(),
+            resource.identity_type(),
+            "planned identity",
+        )?;
+        Ok((resource, prior, planned, config, identity))
     });
-    let (resource, prior, planned, config) = match decoded {
+    let (resource, prior, planned, config, identity) = match decoded {
         Ok(decoded) => decoded,
         Err(diag) => {
             return pb::apply_resource_change::Response {
                 new_state: req.prior_state,
                 private: req.planned_private,
+                new_identity: req.planned_identity,
                 diagnostics: diagnostics(&Diagnostics::from(diag)),
                 ..Default::default()
             };
         }
     };
-    let change = Change::new(prior, planned, config, req.planned_private);
+    let change = Change::new(prior, planned, config, req.planned_private, identity);
     let resp = server.apply_resource_change(resource, change).await;
     let mut diags = resp.diagnostics;
     let new_state = encode_into(
@@ -216,8 +236,11 @@ pub async fn apply_resource_change<P: Provider>(
         "new state",
         &mut diags,
     );
+    let new_identity =
+        encode_identity_into(&resp.new_identity, resource, "new identity", &mut diags);
     pb::apply_resource_change::Response {
         new_state,
+        new_identity,
         private: resp.private,
         diagnostics: diagnostics(&diags),
         ..Default::default()
@@ -228,8 +251,18 @@ pub async fn import_resource_state<P: Provider>(
     server: &Server<P>,
     req: pb::import_resource_state::Request,
 ) -> pb::import_resource_state::Response {
-    let resource = match server.resource(&req.type_name) {
-        Ok(resource) => resource,
+    let decoded = server.resource(&req.type_name).and_then(|resource| {
+        // Terraform sends an identity only for types that have one; for any other it is an
+        // error rather than an import by an empty ID.
+        let ty = resource.identity_type();
+        let identity = match (&req.identity, ty) {
+            (Some(_), None) => Value::Object(Default::default()),
+            (identity, ty) => decode_identity(identity.as_ref(), ty, "identity")?,
+        };
+        Ok((resource, identity))
+    });
+    let (resource, identity) = match decoded {
+        Ok(decoded) => decoded,
         Err(diag) => {
             return pb::import_resource_state::Response {
                 diagnostics: diagnostics(&Diagnostics::from(diag)),
@@ -238,25 +271,29 @@ pub async fn import_resource_state<P: Provider>(
         }
     };
     let resp = server
-        .import_resource_state(resource, ImportStateRequest { id: req.id })
+        .import_resource_state(
+            resource,
+            ImportStateRequest {
+                id: req.id,
+                identity,
+            },
+        )
         .await;
     let mut diags = resp.diagnostics;
-    let state = if diags.has_errors() {
-        None
-    } else {
-        encode_into(
-            &resp.state,
-            resource.value_type(),
-            "imported state",
-            &mut diags,
-        )
-    };
+    let state = encode_unless_failed(
+        &resp.state,
+        resource.value_type(),
+        "imported state",
+        &mut diags,
+    );
+    let identity = encode_identity_into(&resp.identity, resource, "imported identity", &mut diags);
     let imported_resources = state
+        .filter(|_| !diags.has_errors())
         .map(|state| pb::import_resource_state::ImportedResource {
             type_name: req.type_name,
             state: Some(state),
             private: resp.private,
-            identity: None,
+            identity,
         })
         .into_iter()
         .collect();
@@ -264,5 +301,106 @@ pub async fn import_resource_state<P: Provider>(
         imported_resources,
         diagnostics: diagnostics(&diags),
         deferred: None,
+    }
+}
+
+/// Raw JSON identity in, msgpack in the current identity schema out.
+pub fn upgrade_resource_identity<P: Provider>(
+    server: &Server<P>,
+    req: pb::upgrade_resource_identity::Request,
+) -> pb::upgrade_resource_identity::Response {
+    let resource = match server.resource(&req.type_name) {
+        Ok(resource) => resource,
+        Err(diag) => {
+            return pb::upgrade_resource_identity::Response {
+                upgraded_identity: None,
+                diagnostics: diagnostics(&Diagnostics::from(diag)),
+            };
+        }
+    };
+    let raw = req.raw_identity.unwrap_or_default();
+    let resp = server.upgrade_resource_identity(resource, req.version, &raw.json);
+    let mut diags = resp.diagnostics;
+    let upgraded_identity =
+        encode_identity_into(&resp.identity, resource, "upgraded identity", &mut diags);
+    pb::upgrade_resource_identity::Response {
+        upgraded_identity,
+        diagnostics: diagnostics(&diags),
+    }
+}
+
+pub async fn move_resource_state<P: Provider>(
+    server: &Server<P>,
+    req: pb::move_resource_state::Request,
+) -> pb::move_resource_state::Response {
+    let resource = match server.resource(&req.target_type_name) {
+        Ok(resource) => resource,
+        Err(diag) => {
+            return pb::move_resource_state::Response {
+                diagnostics: diagnostics(&Diagnostics::from(diag)),
+                ..Default::default()
+            };
+        }
+    };
+    let source = MoveSourceState {
+        provider_address: req.source_provider_address,
+        type_name: req.source_type_name,
+        schema_version: req.source_schema_version,
+        state_json: req.source_state.unwrap_or_default().json,
+        private: req.source_private,
+        identity_json: req.source_identity.unwrap_or_default().json,
+    };
+    let resp = server.move_resource_state(resource, source).await;
+    let mut diags = resp.diagnostics;
+    let target_state = encode_unless_failed(
+        &resp.state,
+        resource.value_type(),
+        "moved state",
+        &mut diags,
+    );
+    let target_identity =
+        encode_identity_into(&resp.identity, resource, "moved identity", &mut diags);
+    if diags.has_errors() {
+        return pb::move_resource_state::Response {
+            diagnostics: diagnostics(&diags),
+            ..Default::default()
+        };
+    }
+    pb::move_resource_state::Response {
+        target_state,
+        diagnostics: diagnostics(&diags),
+        target_private: resp.private,
+        target_identity,
+    }
+}
+
+pub async fn generate_resource_config<P: Provider>(
+    server: &Server<P>,
+    req: pb::generate_resource_config::Request,
+) -> pb::generate_resource_config::Response {
+    let decoded = server.resource(&req.type_name).and_then(|resource| {
+        let state = decode(req.state.as_ref(), resource.value_type(), "state")?;
+        Ok((resource, state))
+    });
+    let (resource, state) = match decoded {
+        Ok(decoded) => decoded,
+        Err(diag) => {
+            return pb::generate_resource_config::Response {
+                config: None,
+                diagnostics: diagnostics(&Diagnostics::from(diag)),
+            };
+        }
+    };
+    let resp = server.generate_resource_config(resource, state).await;
+    let mut diags = resp.diagnostics;
+    let config = encode_unless_failed(
+        &resp.config,
+        resource.value_type(),
+        "generated configuration",
+        &mut diags,
+    );
+    pb::generate_resource_config::Response {
+        config,
+        diagnostics: diagnostics(&diags),
     }
 }

@@ -1,8 +1,6 @@
 //! GetMetadata, GetProviderSchema, GetResourceIdentitySchemas.
 
-use std::collections::HashMap;
-
-use super::convert::schema::schema;
+use super::convert::schema::{identity_schema, schema};
 use crate::framework::provider::Provider;
 use crate::framework::server::Server;
 use crate::tfplugin6 as pb;
@@ -12,8 +10,8 @@ fn capabilities<P: Provider>(server: &Server<P>) -> pb::ServerCapabilities {
     pb::ServerCapabilities {
         plan_destroy: caps.plan_destroy,
         get_provider_schema_optional: caps.get_provider_schema_optional,
-        move_resource_state: false,
-        generate_resource_config: false,
+        move_resource_state: caps.move_resource_state,
+        generate_resource_config: caps.generate_resource_config,
     }
 }
 
@@ -43,6 +41,12 @@ pub fn get_metadata<P: Provider>(server: &Server<P>) -> pb::get_metadata::Respon
             .actions()
             .map(|action| pb::get_metadata::ActionMetadata {
                 type_name: action.type_name().to_owned(),
+            })
+            .collect(),
+        list_resources: server
+            .list_resources()
+            .map(|list| pb::get_metadata::ListResourceMetadata {
+                type_name: list.type_name().to_owned(),
             })
             .collect(),
         ..Default::default()
@@ -76,6 +80,10 @@ pub fn get_provider_schema<P: Provider>(server: &Server<P>) -> pb::get_provider_
                 )
             })
             .collect(),
+        list_resource_schemas: server
+            .list_resources()
+            .map(|l| (l.type_name().to_owned(), schema(l.schema())))
+            .collect(),
         provider_meta: Some(pb::Schema {
             version: 0,
             block: Some(pb::schema::Block::default()),
@@ -85,10 +93,20 @@ pub fn get_provider_schema<P: Provider>(server: &Server<P>) -> pb::get_provider_
     }
 }
 
-/// GetResourceIdentitySchemas: no resource declares an identity yet, so none.
-pub fn get_resource_identity_schemas() -> pb::get_resource_identity_schemas::Response {
+/// GetResourceIdentitySchemas: the identity schema of every resource type that has one.
+pub fn get_resource_identity_schemas<P: Provider>(
+    server: &Server<P>,
+) -> pb::get_resource_identity_schemas::Response {
     pb::get_resource_identity_schemas::Response {
-        identity_schemas: HashMap::new(),
+        identity_schemas: server
+            .resources()
+            .filter_map(|r| {
+                Some((
+                    r.type_name().to_owned(),
+                    identity_schema(r.identity_schema()?),
+                ))
+            })
+            .collect(),
         diagnostics: Vec::new(),
     }
 }

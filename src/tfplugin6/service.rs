@@ -1,6 +1,6 @@
 //! The `tfplugin6.Provider` gRPC service. An RPC the provider serves delegates to its group's
 //! file ([`schemas`], [`provider_rpcs`], [`resources`], [`data_sources`],
-//! [`ephemeral_resources`], [`actions`]); an unsupported one
+//! [`ephemeral_resources`], [`actions`], [`list_resources`]); an unsupported one
 //! answers here with [`unsupported_pb`]'s diagnostic, or through [`unsupported`] when its
 //! answer is a stream or names the called function.
 
@@ -8,7 +8,8 @@ use tonic::{Request, Response, Status, Streaming};
 
 use super::unsupported::{OneShot, unsupported_pb};
 use super::{
-    actions, data_sources, ephemeral_resources, provider_rpcs, resources, schemas, unsupported,
+    actions, data_sources, ephemeral_resources, list_resources, provider_rpcs, resources, schemas,
+    unsupported,
 };
 use crate::framework::provider::Provider;
 use crate::framework::server::Server;
@@ -19,7 +20,12 @@ use crate::tfplugin6::provider_server::ProviderServer;
 /// The gRPC service of a provider, ready for a tonic router, with tonic's 4 MiB message limit
 /// raised to [`MAX_MESSAGE_SIZE`].
 pub fn grpc_service<P: Provider>(provider: P) -> ProviderServer<ProviderService<P>> {
-    ProviderServer::new(ProviderService::new(provider))
+    grpc_service_for(Server::new(provider))
+}
+
+/// The gRPC service of an engine built beforehand, e.g. with a shorter stop grace.
+pub fn grpc_service_for<P: Provider>(server: Server<P>) -> ProviderServer<ProviderService<P>> {
+    ProviderServer::new(ProviderService { server })
         .max_decoding_message_size(MAX_MESSAGE_SIZE)
         .max_encoding_message_size(MAX_MESSAGE_SIZE)
 }
@@ -100,17 +106,16 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
         &self,
         _: Request<pb::get_resource_identity_schemas::Request>,
     ) -> Reply<pb::get_resource_identity_schemas::Response> {
-        ok(schemas::get_resource_identity_schemas())
+        ok(schemas::get_resource_identity_schemas(&self.server))
     }
 
     async fn upgrade_resource_identity(
         &self,
-        _: Request<pb::upgrade_resource_identity::Request>,
+        req: Request<pb::upgrade_resource_identity::Request>,
     ) -> Reply<pb::upgrade_resource_identity::Response> {
-        ok(pb::upgrade_resource_identity::Response {
-            upgraded_identity: None,
-            diagnostics: unsupported_pb("UpgradeResourceIdentity"),
-        })
+        let req = req.into_inner();
+        tracing::debug!(type_name = %req.type_name, version = req.version, "UpgradeResourceIdentity");
+        ok(resources::upgrade_resource_identity(&self.server, req))
     }
 
     async fn configure_provider(
@@ -159,12 +164,15 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
 
     async fn move_resource_state(
         &self,
-        _: Request<pb::move_resource_state::Request>,
+        req: Request<pb::move_resource_state::Request>,
     ) -> Reply<pb::move_resource_state::Response> {
-        ok(pb::move_resource_state::Response {
-            diagnostics: unsupported_pb("MoveResourceState"),
-            ..Default::default()
-        })
+        let req = req.into_inner();
+        tracing::debug!(
+            source_type_name = %req.source_type_name,
+            target_type_name = %req.target_type_name,
+            "MoveResourceState"
+        );
+        ok(resources::move_resource_state(&self.server, req).await)
     }
 
     async fn read_data_source(
@@ -178,12 +186,11 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
 
     async fn generate_resource_config(
         &self,
-        _: Request<pb::generate_resource_config::Request>,
+        req: Request<pb::generate_resource_config::Request>,
     ) -> Reply<pb::generate_resource_config::Response> {
-        ok(pb::generate_resource_config::Response {
-            config: None,
-            diagnostics: unsupported_pb("GenerateResourceConfig"),
-        })
+        let req = req.into_inner();
+        tracing::debug!(type_name = %req.type_name, "GenerateResourceConfig");
+        ok(resources::generate_resource_config(&self.server, req).await)
     }
 
     async fn validate_ephemeral_resource_config(
@@ -222,22 +229,24 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
         ok(ephemeral_resources::close_ephemeral_resource(&self.server, req).await)
     }
 
-    type ListResourceStream = OneShot<pb::list_resource::Event>;
+    type ListResourceStream = list_resources::EventStream;
 
     async fn list_resource(
         &self,
-        _: Request<pb::list_resource::Request>,
+        req: Request<pb::list_resource::Request>,
     ) -> Reply<Self::ListResourceStream> {
-        ok(unsupported::list_resource())
+        let req = req.into_inner();
+        tracing::debug!(type_name = %req.type_name, limit = req.limit, "ListResource");
+        ok(list_resources::list_resource(&self.server, req))
     }
 
     async fn validate_list_resource_config(
         &self,
-        _: Request<pb::validate_list_resource_config::Request>,
+        req: Request<pb::validate_list_resource_config::Request>,
     ) -> Reply<pb::validate_list_resource_config::Response> {
-        ok(pb::validate_list_resource_config::Response {
-            diagnostics: unsupported_pb("ValidateListResourceConfig"),
-        })
+        let req = req.into_inner();
+        tracing::debug!(type_name = %req.type_name, "ValidateListResourceConfig");
+        ok(list_resources::validate_list_resource_config(&self.server, req).await)
     }
 
     async fn get_functions(

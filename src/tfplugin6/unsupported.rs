@@ -32,14 +32,6 @@ fn one<T>(item: T) -> OneShot<T> {
     tokio_stream::iter(vec![Ok(item)])
 }
 
-/// ListResource: one event carrying the diagnostic.
-pub fn list_resource() -> OneShot<pb::list_resource::Event> {
-    one(pb::list_resource::Event {
-        diagnostic: unsupported_pb("ListResource"),
-        ..Default::default()
-    })
-}
-
 /// ReadStateBytes: one chunk carrying the diagnostic.
 pub fn read_state_bytes() -> OneShot<pb::read_state_bytes::Response> {
     one(pb::read_state_bytes::Response {

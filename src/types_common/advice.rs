@@ -60,6 +60,11 @@ pub fn advice(err: &AwsError) -> &'static str {
              denies it;\n\
              - account_id is a member account of the organization, not the management account."
         }
+        ErrorKind::TargetIsManagementAccount => {
+            "account_id is the organization's management account. Root sessions, and the \
+             removal of root credentials through them, exist for member accounts only; secure \
+             the management account's root user by signing in as root. Choose a member account."
+        }
         ErrorKind::RegionDisabled => {
             "Root sessions need a regional STS endpoint, and STS is deactivated in this Region \
              for the account. Set region in the provider block to a Region where STS is active, \

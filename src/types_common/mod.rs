@@ -1,6 +1,7 @@
 //! What the resources and data sources share, below both: how an AWS failure reads as a
-//! diagnostic ([`advice`]) and how AWS objects more than one type shows read as attribute values
-//! ([`delegated_admin`], [`root_credentials`]).
+//! diagnostic ([`advice`]), how AWS objects more than one type shows read as attribute values
+//! ([`delegated_admin`], [`root_credentials`]), and how the state `moved` blocks bring from
+//! hashicorp/aws is read ([`moved`]).
 //!
 //! It sits between [`crate::aws`], which knows no Terraform, and the types, which must not
 //! depend on each other: `resources` and `data_sources` → `types_common` → `aws`, `framework`,
@@ -8,6 +9,7 @@
 
 pub mod advice;
 pub mod delegated_admin;
+pub mod moved;
 pub mod removal;
 pub mod root_credentials;
 

@@ -1,9 +1,10 @@
 //! The example configurations under `examples/`, and a simple check that they only use
 //! arguments and attributes the schemas declare.
 //!
-//! The check reads HCL line by line: it knows `resource`, `data` and `provider` blocks, their
-//! `name = …` arguments and nested `name {` blocks, and references such as
-//! `centralroot_x.name.attr` or `data.centralroot_x.name.attr`. That is enough for examples
+//! The check reads HCL line by line: it knows `resource`, `data`, `ephemeral` and `provider`
+//! blocks, their `name = …` arguments and nested `name {` blocks, and references such as
+//! `centralroot_x.name.attr`, `data.centralroot_x.name.attr` or
+//! `ephemeral.centralroot_x.name.attr`. That is enough for examples
 //! written in the usual one-argument-per-line style; `terraform validate` in the end-to-end
 //! tests is the full check.
 
@@ -53,12 +54,25 @@ fn collect(dir: &Path, found: &mut Vec<(String, String)>) {
     }
 }
 
-/// The schemas an example may use: the provider block, resources and data sources by type.
+/// The schemas an example may use: the provider block, and each kind of type by type name.
 pub struct Schemas<'a> {
     pub provider_name: &'a str,
     pub provider: &'a Block,
     pub resources: BTreeMap<String, &'a Block>,
     pub data_sources: BTreeMap<String, &'a Block>,
+    pub ephemeral_resources: BTreeMap<String, &'a Block>,
+}
+
+impl<'a> Schemas<'a> {
+    /// The types of a block keyword or reference prefix: `resource` (or none), `data`,
+    /// `ephemeral`.
+    fn of_kind(&self, keyword: &str) -> &BTreeMap<String, &'a Block> {
+        match keyword {
+            "data" => &self.data_sources,
+            "ephemeral" => &self.ephemeral_resources,
+            _ => &self.resources,
+        }
+    }
 }
 
 /// Arguments every resource and data source block accepts, whatever its schema.
@@ -72,10 +86,31 @@ const META_BLOCKS: [&str; 5] = [
     "precondition",
 ];
 
+/// Where a schema block sits, which decides the meta-arguments and meta-blocks it accepts.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Level {
+    /// The body of a resource, data source or ephemeral resource.
+    Type,
+    /// A `provider` block.
+    Provider,
+    /// A nested block.
+    Nested,
+}
+
+impl Level {
+    fn accepts_argument(self, name: &str) -> bool {
+        match self {
+            Level::Type => META_ARGUMENTS.contains(&name),
+            Level::Provider => name == "alias",
+            Level::Nested => false,
+        }
+    }
+}
+
 /// What an open `{` stands for.
 enum Frame<'a> {
-    /// A block of one of our schemas; `top` marks a resource or data source's own body.
-    Schema { block: &'a Block, top: bool },
+    /// A block of one of our schemas, with the meta-arguments Terraform accepts there.
+    Schema { block: &'a Block, level: Level },
     /// Anything else: other blocks, object expressions.
     Other,
 }
@@ -84,7 +119,8 @@ enum Frame<'a> {
 /// the schemas do not declare.
 pub fn check(file: &str, text: &str, schemas: &Schemas<'_>) -> Vec<String> {
     let mut problems = Vec::new();
-    let header = Regex::new(r#"^(resource|data)\s+"([^"]+)"\s+"[^"]+"\s*\{"#).expect("regex");
+    let header =
+        Regex::new(r#"^(resource|data|ephemeral)\s+"([^"]+)"\s+"[^"]+"\s*\{"#).expect("regex");
     let provider = Regex::new(r#"^provider\s+"([^"]+)"\s*\{"#).expect("regex");
     let argument = Regex::new(r"^([A-Za-z_][A-Za-z0-9_-]*)\s*=").expect("regex");
     let block =
@@ -101,13 +137,13 @@ pub fn check(file: &str, text: &str, schemas: &Schemas<'_>) -> Vec<String> {
             None => {
                 if let Some(caps) = header.captures(raw.trim()) {
                     let (kind, ty) = (&caps[1], &caps[2]);
-                    let known = if kind == "resource" {
-                        &schemas.resources
-                    } else {
-                        &schemas.data_sources
-                    };
-                    match known.get(ty) {
-                        Some(block) => opens = Frame::Schema { block, top: true },
+                    match schemas.of_kind(kind).get(ty) {
+                        Some(block) => {
+                            opens = Frame::Schema {
+                                block,
+                                level: Level::Type,
+                            }
+                        }
                         None if ty.starts_with(&format!("{}_", schemas.provider_name)) => {
                             problems.push(format!("{at}: no {kind} type {ty}"));
                         }
@@ -118,17 +154,17 @@ pub fn check(file: &str, text: &str, schemas: &Schemas<'_>) -> Vec<String> {
                 {
                     opens = Frame::Schema {
                         block: schemas.provider,
-                        top: false,
+                        level: Level::Provider,
                     };
                 }
             }
             Some(Frame::Schema {
                 block: current,
-                top,
+                level,
             }) => {
                 if let Some(caps) = argument.captures(trimmed) {
                     let name = &caps[1];
-                    let meta = *top && META_ARGUMENTS.contains(&name);
+                    let meta = level.accepts_argument(name);
                     if !meta && current.attribute_named(name).is_none() {
                         problems.push(format!("{at}: argument {name} is not in the schema"));
                     }
@@ -138,10 +174,10 @@ pub fn check(file: &str, text: &str, schemas: &Schemas<'_>) -> Vec<String> {
                         Some(nested) => {
                             opens = Frame::Schema {
                                 block: nested.block(),
-                                top: false,
+                                level: Level::Nested,
                             }
                         }
-                        None if *top && META_BLOCKS.contains(&name) => {}
+                        None if *level == Level::Type && META_BLOCKS.contains(&name) => {}
                         None => problems.push(format!("{at}: block {name} is not in the schema")),
                     }
                 }
@@ -163,11 +199,11 @@ pub fn check(file: &str, text: &str, schemas: &Schemas<'_>) -> Vec<String> {
     problems
 }
 
-/// References `TYPE.NAME.ATTR` and `data.TYPE.NAME.ATTR` to our types whose attribute the
-/// schema lacks.
+/// References `TYPE.NAME.ATTR`, `data.TYPE.NAME.ATTR` and `ephemeral.TYPE.NAME.ATTR` to our
+/// types whose attribute the schema lacks.
 fn check_references(file: &str, text: &str, schemas: &Schemas<'_>) -> Vec<String> {
     let reference = Regex::new(&format!(
-        r"(?:^|[^\w.])(data\.)?({}_[a-z0-9_]+)\.[A-Za-z_][A-Za-z0-9_-]*\.([A-Za-z_][A-Za-z0-9_]*)",
+        r"(?:^|[^\w.])(?:(data|ephemeral)\.)?({}_[a-z0-9_]+)\.[A-Za-z_][A-Za-z0-9_-]*\.([A-Za-z_][A-Za-z0-9_]*)",
         regex::escape(schemas.provider_name)
     ))
     .expect("regex");
@@ -175,13 +211,8 @@ fn check_references(file: &str, text: &str, schemas: &Schemas<'_>) -> Vec<String
     for (number, raw) in text.lines().enumerate() {
         let line = without_comment(raw);
         for caps in reference.captures_iter(&line) {
-            let data = caps.get(1).is_some();
+            let known = schemas.of_kind(caps.get(1).map_or("", |m| m.as_str()));
             let (ty, attribute) = (&caps[2], &caps[3]);
-            let known = if data {
-                &schemas.data_sources
-            } else {
-                &schemas.resources
-            };
             let at = format!("{file}:{}", number + 1);
             match known.get(ty) {
                 None => problems.push(format!("{at}: reference to unknown type {ty}")),

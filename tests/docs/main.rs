@@ -20,7 +20,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use centralroot::framework::provider::Provider;
-use centralroot::framework::schema::{Block, Schema};
+use centralroot::framework::schema::{Block, IdentitySchema, Schema};
 use centralroot::provider::CentralRootProvider;
 
 use pages::Kind;
@@ -47,9 +47,35 @@ fn types() -> Vec<(Kind, String, Schema)> {
                 .iter()
                 .map(|a| (Kind::Action, a.type_name().to_owned(), a.schema())),
         )
+        .chain(provider.ephemeral_resources().iter().map(|e| {
+            (
+                Kind::EphemeralResource,
+                e.type_name().to_owned(),
+                e.schema(),
+            )
+        }))
+        .chain(provider.list_resources().iter().map(|l| {
+            (
+                Kind::ListResource,
+                l.type_name().to_owned(),
+                l.config_schema(),
+            )
+        }))
         .collect();
     types.sort_by(|a, b| (a.0.directory(), &a.1).cmp(&(b.0.directory(), &b.1)));
     types
+}
+
+/// The identity schema of resource `type_name`, if it has one.
+fn identity(kind: Kind, type_name: &str) -> Option<IdentitySchema> {
+    if kind != Kind::Resource {
+        return None;
+    }
+    CentralRootProvider
+        .resources()
+        .iter()
+        .find(|r| r.type_name() == type_name)
+        .and_then(|r| r.identity_schema())
 }
 
 /// `docs/<kind>/<name without the provider prefix>.md`, as tfplugindocs names pages.
@@ -70,7 +96,7 @@ fn generate() -> BTreeMap<String, String> {
     for (kind, name, type_schema) in types() {
         pages.insert(
             page_path(kind, &name),
-            pages::type_page(kind, &name, &type_schema),
+            pages::type_page(kind, &name, &type_schema, identity(kind, &name).as_ref()),
         );
     }
     pages
@@ -87,7 +113,7 @@ fn pages_on_disk() -> BTreeMap<String, String> {
     if let Ok(text) = fs::read_to_string(root.join("index.md")) {
         found.insert("index.md".to_owned(), text);
     }
-    for kind in [Kind::Resource, Kind::DataSource, Kind::Action] {
+    for kind in Kind::ALL {
         let Ok(entries) = fs::read_dir(root.join(kind.directory())) else {
             continue;
         };
@@ -159,9 +185,7 @@ fn docs_match_the_schemas_and_examples() {
         }
     }
     for path in on_disk.keys().filter(|path| !generated.contains_key(*path)) {
-        problems.push(format!(
-            "docs/{path} documents no resource or data source of the provider"
-        ));
+        problems.push(format!("docs/{path} documents no type of the provider"));
     }
     assert!(
         problems.is_empty(),
@@ -256,6 +280,7 @@ fn with_schemas<R>(check: impl FnOnce(&examples::Schemas<'_>) -> R) -> R {
         provider: &provider_schema.block,
         resources: blocks(Kind::Resource),
         data_sources: blocks(Kind::DataSource),
+        ephemeral_resources: blocks(Kind::EphemeralResource),
     })
 }
 
@@ -381,14 +406,22 @@ Read-Only:
         assert_eq!(schema::undescribed(&widget(), "w."), ["w.part.size"]);
     }
 
+    fn lease() -> Block {
+        Block::new()
+            .attribute("for_account", Attribute::required(Type::String))
+            .attribute("secret", Attribute::computed(Type::String).sensitive())
+    }
+
     fn check(text: &str) -> Vec<String> {
         let widget = widget();
+        let lease = lease();
         let provider = Block::new().attribute("region", Attribute::optional(Type::String));
         let schemas = examples::Schemas {
             provider_name: "centralroot",
             provider: &provider,
             resources: [("centralroot_widget".to_owned(), &widget)].into(),
             data_sources: BTreeMap::new(),
+            ephemeral_resources: [("centralroot_lease".to_owned(), &lease)].into(),
         };
         examples::check("x.tf", text, &schemas)
     }
@@ -414,6 +447,15 @@ resource "centralroot_widget" "a" {
 
 output "o" {
   value = { id = centralroot_widget.a.id, name = "${centralroot_widget.a.name}" }
+}
+
+ephemeral "centralroot_lease" "l" {
+  for_account = centralroot_widget.a.id
+}
+
+provider "centralroot" {
+  alias  = "leased"
+  region = ephemeral.centralroot_lease.l.secret
 }
 "#;
         assert_eq!(check(text), Vec::<String>::new());
@@ -441,6 +483,14 @@ resource "centralroot_gizmo" "b" {}
 output "o" {
   value = centralroot_widget.a.arn
 }
+
+ephemeral "centralroot_lease" "l" {
+  for_acount = "x"
+}
+
+locals {
+  l = ephemeral.centralroot_lease.l.token
+}
 "#;
         assert_eq!(
             check(text),
@@ -450,7 +500,9 @@ output "o" {
                 "x.tf:10: argument weight is not in the schema",
                 "x.tf:12: block gadget is not in the schema",
                 "x.tf:16: no resource type centralroot_gizmo",
+                "x.tf:23: argument for_acount is not in the schema",
                 "x.tf:19: centralroot_widget has no attribute arn",
+                "x.tf:27: centralroot_lease has no attribute token",
             ]
         );
     }

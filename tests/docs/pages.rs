@@ -1,7 +1,7 @@
 //! Whole pages in the Terraform Registry layout (the shape tfplugindocs writes): front matter,
 //! title, description, example, schema, import.
 
-use centralroot::framework::schema::Schema;
+use centralroot::framework::schema::{IdentitySchema, Schema};
 
 use super::examples;
 use super::schema;
@@ -22,15 +22,29 @@ const INDEX_TEMPLATE: &str = include_str!("templates/index.md");
 pub enum Kind {
     Resource,
     DataSource,
+    EphemeralResource,
+    /// A list resource for `terraform query`: its page documents the `config {}` block.
+    ListResource,
     /// An action (Terraform ≥ 1.14); its schema is its `config` block.
     Action,
 }
 
 impl Kind {
+    /// Every kind with generated pages.
+    pub const ALL: [Kind; 5] = [
+        Kind::Resource,
+        Kind::DataSource,
+        Kind::EphemeralResource,
+        Kind::ListResource,
+        Kind::Action,
+    ];
+
     fn label(self) -> &'static str {
         match self {
             Kind::Resource => "Resource",
             Kind::DataSource => "Data Source",
+            Kind::EphemeralResource => "Ephemeral Resource",
+            Kind::ListResource => "List Resource",
             Kind::Action => "Action",
         }
     }
@@ -40,6 +54,8 @@ impl Kind {
         match self {
             Kind::Resource => "resources",
             Kind::DataSource => "data-sources",
+            Kind::EphemeralResource => "ephemeral-resources",
+            Kind::ListResource => "list-resources",
             Kind::Action => "actions",
         }
     }
@@ -49,6 +65,8 @@ impl Kind {
         match self {
             Kind::Resource => "resource.tf",
             Kind::DataSource => "data-source.tf",
+            Kind::EphemeralResource => "ephemeral-resource.tf",
+            Kind::ListResource => "list-resource.tfquery.hcl",
             Kind::Action => "action.tf",
         }
     }
@@ -71,8 +89,13 @@ fn code_block(language: &str, text: &str) -> String {
     format!("```{language}\n{}\n```\n", text.trim_end())
 }
 
-/// The page of resource or data source `type_name`.
-pub fn type_page(kind: Kind, type_name: &str, schema: &Schema) -> String {
+/// The page of resource, data source, ephemeral resource or list resource `type_name`.
+pub fn type_page(
+    kind: Kind,
+    type_name: &str,
+    schema: &Schema,
+    identity: Option<&IdentitySchema>,
+) -> String {
     let description = schema.block.get_description();
     let markdown = description
         .markdown
@@ -94,12 +117,53 @@ pub fn type_page(kind: Kind, type_name: &str, schema: &Schema) -> String {
     }
     page.push('\n');
     page.push_str(&schema::section(&schema.block));
+    if let Some(identity) = identity {
+        page.push_str(&identity_section(identity));
+    }
     if kind == Kind::Resource
         && let Some(script) = examples::read(&format!("resources/{type_name}/import.sh"))
     {
         page.push_str(&import_section(&script));
+        if let Some(block) = examples::read(&format!("resources/{type_name}/import-by-identity.tf"))
+        {
+            page.push_str(&identity_import_section(&block));
+        }
     }
     page
+}
+
+/// `### Identity`: the attributes that name the object for `import` blocks and
+/// `terraform state identities` (Terraform ≥ 1.12).
+fn identity_section(identity: &IdentitySchema) -> String {
+    let mut out = String::from(
+        "\n### Identity\n\nIn Terraform v1.12.0 and later, the resource has an identity \
+         (version {version}), which `import` blocks may name instead of an ID:\n\n",
+    )
+    .replace("{version}", &identity.version.to_string());
+    for (name, attr) in identity.attributes() {
+        let need = if attr.is_required_for_import() {
+            "Required for import"
+        } else {
+            "Optional for import"
+        };
+        out.push_str(&format!(
+            "- `{name}` ({}, {need}) {}\n",
+            schema::type_name(attr.ty()),
+            attr.get_description()
+        ));
+    }
+    out
+}
+
+/// Import by identity (Terraform ≥ 1.12), from `import-by-identity.tf`.
+fn identity_import_section(block: &str) -> String {
+    let mut out = String::from(
+        "
+In Terraform v1.12.0 and later, an `import` block may name the object by its \
+         identity instead of an ID; `terraform query` (v1.14.0 and later) writes such blocks:\n\n",
+    );
+    out.push_str(&code_block("terraform", block));
+    out
 }
 
 /// `## Import`: the `terraform import` commands, then the same as an `import` block.

@@ -16,7 +16,7 @@ const BOTH: [&str; 2] = ["RootCredentialsManagement", "RootSessions"];
 
 /// Fails unless the output says `text`, wherever Terraform wrapped its lines.
 #[track_caller]
-fn assert_says(run: &Run, text: &str) {
+pub fn assert_says(run: &Run, text: &str) {
     let flat = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
     let output = flat(&format!("{}\n{}", run.stdout, run.stderr));
     assert!(

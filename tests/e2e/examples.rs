@@ -6,6 +6,8 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use centralroot::sandbox::Seed;
+use centralroot::sandbox::seed::{Delegation, Feature, TrustedAccess};
 use serde_json::json;
 
 use crate::support::sandbox::{IAM, MANAGEMENT, MEMBERS};
@@ -13,7 +15,7 @@ use crate::support::{SandboxFixture, Terraform, Workspace, each_terraform};
 
 /// Added to example directories that do not declare the provider themselves (the per-type
 /// snippets), so Terraform looks for `centralroot/centralroot` rather than `hashicorp/centralroot`.
-const REQUIRED_PROVIDERS: &str = r#"terraform {
+pub const REQUIRED_PROVIDERS: &str = r#"terraform {
   required_providers {
     centralroot = {
       source = "centralroot/centralroot"
@@ -72,12 +74,20 @@ fn tf_files(dir: &Path) -> Vec<(String, String)> {
 
 /// A workspace holding a copy of example directory `dir`.
 fn workspace_with(tf: &'static Terraform, dir: &Path) -> Workspace {
+    workspace_with_files(tf, dir, &tf_files(dir))
+}
+
+/// A workspace holding `files` of example directory `dir`.
+fn workspace_with_files(
+    tf: &'static Terraform,
+    dir: &Path,
+    files: &[(String, String)],
+) -> Workspace {
     let name = dir
         .file_name()
         .map_or("example".into(), |name| name.to_string_lossy().into_owned());
     let ws = Workspace::new(tf, &format!("example-{name}"));
-    let files = tf_files(dir);
-    for (name, text) in &files {
+    for (name, text) in files {
         ws.write(name, text);
     }
     if !files
@@ -90,7 +100,8 @@ fn workspace_with(tf: &'static Terraform, dir: &Path) -> Workspace {
 }
 
 /// The oldest Terraform that understands every block the configuration uses: `check` and
-/// `import` blocks came with Terraform 1.5, `removed` with 1.7.
+/// `import` blocks came with Terraform 1.5, `removed` with 1.7, `ephemeral` with 1.10, import by
+/// `identity` with 1.12, `action` with 1.14.
 fn minimum_version(files: &[(String, String)]) -> (u32, u32) {
     let uses = |keyword: &str| {
         files.iter().any(|(_, text)| {
@@ -103,6 +114,10 @@ fn minimum_version(files: &[(String, String)]) -> (u32, u32) {
     };
     if uses("action") {
         (1, 14)
+    } else if uses("identity") {
+        (1, 12)
+    } else if uses("ephemeral") {
+        (1, 10)
     } else if uses("removed") {
         (1, 7)
     } else if uses("check") || uses("import") {
@@ -121,9 +136,30 @@ fn minimum_version_follows_the_blocks_used() {
     assert_eq!(minimum_version(&file("removed {\n}\n")), (1, 7));
     assert_eq!(minimum_version(&file("action \"a\" \"b\" {\n}\n")), (1, 14));
     assert_eq!(
+        minimum_version(&file("ephemeral \"a\" \"b\" {\n}\nremoved {\n}\n")),
+        (1, 10)
+    );
+    assert_eq!(
+        minimum_version(&file("import {\n  identity = {\n  }\n}\n")),
+        (1, 12)
+    );
+    assert_eq!(
         minimum_version(&file("  checked = true # import later\n")),
         (1, 0)
     );
+}
+
+/// The `.tf` files of `dir` that `tf` understands: the `import*.tf` snippets beside a
+/// resource example need a later Terraform than the resource, which older ones still
+/// validate without them.
+fn files_for(tf: &Terraform, dir: &Path) -> Vec<(String, String)> {
+    tf_files(dir)
+        .into_iter()
+        .filter(|file| {
+            let (major, minor) = minimum_version(std::slice::from_ref(file));
+            !file.0.starts_with("import") || tf.at_least(major, minor)
+        })
+        .collect()
 }
 
 #[test]
@@ -141,6 +177,9 @@ fn every_example_passes_terraform_validate() {
         "examples/resources/centralroot_organization_features",
         "examples/resources/centralroot_delegated_admin",
         "examples/data-sources/centralroot_organization_features",
+        "examples/data-sources/centralroot_caller_identity",
+        "examples/ephemeral-resources/centralroot_root_session",
+        "examples/query",
     ] {
         assert!(
             dirs.iter().any(|dir| relative(dir) == wanted),
@@ -151,7 +190,8 @@ fn every_example_passes_terraform_validate() {
     each_terraform(|tf| {
         let mut failures = Vec::new();
         for dir in &dirs {
-            let (major, minor) = minimum_version(&tf_files(dir));
+            let files = files_for(tf, dir);
+            let (major, minor) = minimum_version(&files);
             if !tf.at_least(major, minor) {
                 eprintln!(
                     "{} needs Terraform {major}.{minor} or later: not validated with {tf}",
@@ -159,7 +199,7 @@ fn every_example_passes_terraform_validate() {
                 );
                 continue;
             }
-            let ws = workspace_with(tf, dir);
+            let ws = workspace_with_files(tf, dir, &files);
             let (validation, run) = ws.validate();
             let errors: Vec<String> = validation
                 .errors()
@@ -244,4 +284,65 @@ fn quickstart_applies_converges_and_destroys() {
             state.delegated_administrators
         );
     });
+}
+
+/// `examples/query` (Terraform ≥ 1.14) against an organization with features, trusted access
+/// for two services and three delegated administrators: the query's generated configuration
+/// imports all four objects, and after the apply the plan is empty.
+#[test]
+fn query_example_adopts_the_organization() {
+    let dir = examples_root().join("query");
+    each_terraform(|tf| {
+        if !tf.at_least(1, 14) {
+            return;
+        }
+        let sandbox = SandboxFixture::start(adopted_seed());
+        let mut ws = workspace_with(tf, &dir);
+        sandbox.configure(&mut ws, MANAGEMENT);
+        let query = fs::read_to_string(dir.join("adopt.tfquery.hcl")).expect("adopt.tfquery.hcl");
+        ws.write("adopt.tfquery.hcl", &query);
+        ws.run_ok(&["query", "-generate-config-out=generated.tf"]);
+        let generated = fs::read_to_string(ws.dir().join("generated.tf")).expect("generated.tf");
+        assert_eq!(
+            generated.matches("import {").count(),
+            4,
+            "{tf}:\n{generated}"
+        );
+        let plan = ws.run_ok(&["plan"]);
+        plan.assert_output_contains("Plan: 4 to import, 0 to add, 0 to change, 0 to destroy.");
+        ws.apply();
+        ws.assert_no_changes();
+        let before = adopted_seed();
+        let after = sandbox.state();
+        assert_eq!(after.features, before.features, "{tf}");
+        assert_eq!(
+            after.delegated_administrators, before.delegated_administrators,
+            "{tf}"
+        );
+    });
+}
+
+/// Trusted access for IAM and Access Analyzer, both features, two delegated administrators
+/// for IAM and one for Access Analyzer.
+fn adopted_seed() -> Seed {
+    let mut seed = Seed::default_seed();
+    for service_principal in [IAM, "access-analyzer.amazonaws.com"] {
+        seed.trusted_access.push(TrustedAccess {
+            service_principal: service_principal.into(),
+            date_enabled: 1_700_000_000,
+        });
+    }
+    seed.features = vec![Feature::RootCredentialsManagement, Feature::RootSessions];
+    for (account, service_principal) in [
+        (MEMBERS[0], IAM),
+        (MEMBERS[1], IAM),
+        (MEMBERS[2], "access-analyzer.amazonaws.com"),
+    ] {
+        seed.delegated_administrators.push(Delegation {
+            account_id: account.into(),
+            service_principal: service_principal.into(),
+            delegation_enabled_date: 1_700_000_100,
+        });
+    }
+    seed
 }

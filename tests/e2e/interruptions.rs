@@ -1,9 +1,14 @@
-//! Nothing lost at any moment (issue 10): each test brings a create to one window — Ctrl-C after
-//! the registration committed and before its read, Ctrl-C during that read, Ctrl-C between the two
-//! feature calls, Ctrl-C while trusted access propagates, a registration whose answer is lost
-//! (HTTP 500 or a timeout after the change was made) — then checks that state matches the
+//! Nothing lost at any moment (issue 10): each test brings a create to one window — Ctrl-C while
+//! the registration is in flight, after it committed and before its read, during that read,
+//! between the two feature calls, while trusted access propagates, a registration whose answer is
+//! lost (HTTP 500 or a timeout after the change was made) — then checks that state matches the
 //! sandbox and that the next apply (the same one, for a lost answer) converges with no manual
 //! step. Every run is also checked for "inconsistent result" and "invalid plan" by the harness.
+//!
+//! After Ctrl-C the provider lets a change in flight finish (its stop grace), so every window but
+//! the propagation wait ends with a complete, untainted object: the plan right after the
+//! interrupted apply is empty, with no replacement. Only the propagation wait, which has nothing
+//! in flight, stops at once with an error, and the next apply replaces the tainted object.
 //!
 //! The windows are found by watching the sandbox, never by sleeping: the latency fault holds back
 //! one operation, and the sandbox counts a held request the moment its delay starts, which shows
@@ -28,9 +33,10 @@ use crate::reliability::{
 use crate::support::sandbox::MANAGEMENT;
 use crate::support::{Run, Running, SandboxFixture, Terraform, Workspace, each_terraform};
 
-/// How long the latency fault holds a request: far longer than a test takes to reach its window
-/// and interrupt, so the held call never completes first.
-const HOLD_MS: u64 = 20_000;
+/// How long the latency fault holds a request: longer than a test takes to reach its window and
+/// interrupt, so the held call is still in flight when StopProvider comes, and well within the
+/// provider's 20 s stop grace, so a held write still completes.
+const HOLD_MS: u64 = 3_000;
 
 /// The registration and the listing that reads it back.
 const REGISTER: &str = "RegisterDelegatedAdministrator";
@@ -70,17 +76,31 @@ fn answered_error(fixture: &SandboxFixture, operation: &str, code: &str) -> u64 
         .unwrap_or(0)
 }
 
-/// Ctrl-C as a terminal sends it (to the whole process group), then waits for Terraform: the
-/// apply must fail and report the interruption.
+/// Ctrl-C as a terminal sends it (to the whole process group), then waits for Terraform, which
+/// must have taken the interrupt.
 fn ctrl_c(running: Running) -> Run {
     signal(running.pid(), libc::SIGINT, true);
     let run = running.finish();
-    assert!(!run.success(), "an interrupted apply fails:\n{run}");
     assert!(
-        run.stderr.contains("interrupted"),
-        "the provider reported the interruption (StopProvider):\n{run}"
+        run.stdout.contains("Interrupt received"),
+        "Terraform took the interrupt:\n{run}"
     );
     run
+}
+
+/// After a window where the change in flight finished within the stop grace: the provider did
+/// not abandon it, and Terraform did not taint it.
+#[track_caller]
+fn finished_untainted(ws: &Workspace, run: &Run) {
+    assert!(
+        !run.stderr.contains("Operation interrupted"),
+        "the change in flight finished within the grace:\n{run}"
+    );
+    assert!(
+        statuses(ws).iter().all(|status| status != "tainted"),
+        "nothing tainted: {:?}\n{run}",
+        statuses(ws)
+    );
 }
 
 /// The lines of a run that say what happened: errors, warnings and Terraform's closing line.
@@ -118,10 +138,20 @@ fn statuses(ws: &Workspace) -> Vec<String> {
 }
 
 /// After the window: clears the faults, applies, and checks the plan is empty; returns what
-/// that apply printed.
-fn next_apply_converges(fixture: &SandboxFixture, ws: &Workspace) -> String {
+/// that apply printed. When the window left a complete object (`complete`), the plan before
+/// that apply must already be empty (no destroy, no replacement) and the apply change nothing.
+fn next_apply_converges(fixture: &SandboxFixture, ws: &Workspace, complete: bool) -> String {
     fixture.set_faults(FaultConfig::default());
+    if complete {
+        ws.assert_no_changes();
+    }
     let next = ws.apply();
+    if complete {
+        assert!(
+            next.stdout.contains("0 added, 0 changed, 0 destroyed"),
+            "the apply after the interruption changes nothing:\n{next}"
+        );
+    }
     ws.assert_no_changes();
     printed(&next)
 }
@@ -143,10 +173,11 @@ fn one_registration(
 }
 
 /// One account registered as delegated administrator, interrupted in the window `reached`
-/// finds while `ListDelegatedAdministrators` is held back.
+/// finds while `held` is held back.
 fn interrupt_registration(
     tf: &'static Terraform,
     name: &str,
+    held: &str,
     reached: impl Fn(&SandboxFixture) -> bool,
 ) {
     let (fixture, ws, expected) = one_registration(
@@ -154,7 +185,7 @@ fn interrupt_registration(
         name,
         FaultConfig {
             latency_ms: HOLD_MS,
-            operations: Some(vec![LIST_ADMINS.to_owned()]),
+            operations: Some(vec![held.to_owned()]),
             ..FaultConfig::default()
         },
     );
@@ -167,8 +198,9 @@ fn interrupt_registration(
     assert_eq!(registered(&fixture), expected, "the sandbox after {name}");
     let state = in_state(&ws);
     assert_eq!(state, expected, "state after {name}:\n{run}");
+    finished_untainted(&ws, &run);
     let status = statuses(&ws);
-    let next = next_apply_converges(&fixture, &ws);
+    let next = next_apply_converges(&fixture, &ws, true);
     assert_eq!(registered(&fixture), expected);
     assert_eq!(in_state(&ws), expected);
     eprintln!(
@@ -178,13 +210,24 @@ fn interrupt_registration(
 }
 
 #[test]
+fn interrupt_while_the_registration_is_in_flight() {
+    each_terraform(|tf| {
+        // The registration is sent and held: StopProvider comes while the provider awaits its
+        // answer, and the grace lets it arrive.
+        interrupt_registration(tf, "interrupt-during-register", REGISTER, |fixture| {
+            counts(fixture, REGISTER).delayed > 0
+        });
+    });
+}
+
+#[test]
 fn interrupt_after_the_registration_before_its_read() {
     each_terraform(|tf| {
         // The gap between the registration's answer and the listing is the provider's own code:
         // Ctrl-C goes out the moment the sandbox has answered, and StopProvider lands wherever
         // the provider is by then: before the listing left (about half the runs) or while it
         // is held.
-        interrupt_registration(tf, "interrupt-after-register", |fixture| {
+        interrupt_registration(tf, "interrupt-after-register", LIST_ADMINS, |fixture| {
             counts(fixture, REGISTER).succeeded > 0
         });
     });
@@ -193,7 +236,7 @@ fn interrupt_after_the_registration_before_its_read() {
 #[test]
 fn interrupt_during_the_read_after_the_registration() {
     each_terraform(|tf| {
-        interrupt_registration(tf, "interrupt-during-read", |fixture| {
+        interrupt_registration(tf, "interrupt-during-read", LIST_ADMINS, |fixture| {
             counts(fixture, LIST_ADMINS).delayed > 0
         });
     });
@@ -259,7 +302,8 @@ fn features_converged(fixture: &SandboxFixture, ws: &Workspace) {
 }
 
 /// Both features with trusted access, from `seed` with `faults` injected, interrupted in the
-/// window `reached` finds, when the sandbox has `enabled` of them on and trusted access on.
+/// window `reached` finds, after which the sandbox has `enabled` of them on and trusted access
+/// on; `complete` when the change in flight finishes within the grace.
 fn interrupt_features(
     tf: &'static Terraform,
     name: &str,
@@ -267,6 +311,7 @@ fn interrupt_features(
     faults: FaultConfig,
     reached: impl Fn(&SandboxFixture) -> bool,
     enabled: &[&str],
+    complete: bool,
 ) {
     let fixture = SandboxFixture::start(seed);
     let mut ws = Workspace::new(tf, name);
@@ -285,7 +330,16 @@ fn interrupt_features(
     );
     assert!(sandbox_trusted_access(&fixture), "trusted access is on");
     let state = features_state_matches_the_sandbox(&fixture, &ws, &run);
-    let next = next_apply_converges(&fixture, &ws);
+    if complete {
+        finished_untainted(&ws, &run);
+    } else {
+        assert!(
+            run.stderr
+                .contains("Interrupted while trusted access propagates"),
+            "the provider says what was left undone:\n{run}"
+        );
+    }
+    let next = next_apply_converges(&fixture, &ws, complete);
     features_converged(&fixture, &ws);
     eprintln!(
         "{tf} | {name} | printed: {} | state: {state} | next apply: {next}",
@@ -306,9 +360,11 @@ fn interrupt_between_the_two_feature_calls() {
                 operations: Some(vec![second.to_owned()]),
                 ..FaultConfig::default()
             },
-            // The second call leaves only once the first one's answer is in.
+            // The second call leaves only once the first one's answer is in; it completes
+            // within the grace.
             |fixture| counts(fixture, second).delayed > 0,
-            &["RootCredentialsManagement"],
+            &["RootCredentialsManagement", "RootSessions"],
+            true,
         );
     });
 }
@@ -335,6 +391,7 @@ fn interrupt_while_trusted_access_propagates() {
                 ) > 0
             },
             &[],
+            false,
         );
     });
 }

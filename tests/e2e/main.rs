@@ -1,14 +1,17 @@
 //! End-to-end tests: real Terraform CLIs drive the freshly built provider (against the sandbox
 //! where AWS is involved). One test binary, one module per subject; `support` is the harness.
 
+mod adoption;
 mod delegated_admin;
 mod errors;
 mod examples;
 mod interruptions;
+mod moved;
 mod organization_features;
 mod protocol;
 mod release;
 mod reliability;
 mod root_credentials;
+mod root_session;
 mod secrets;
 mod support;

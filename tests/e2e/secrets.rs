@@ -13,14 +13,14 @@ use crate::support::sandbox::MANAGEMENT;
 use crate::support::{Run, SandboxFixture, Workspace, each_terraform};
 
 /// What the scan looked at, so a test can tell it was not vacuous.
-struct Scanned {
-    log_lines: usize,
-    texts: usize,
+pub struct Scanned {
+    pub log_lines: usize,
+    pub texts: usize,
 }
 
 /// Fails the test if any of `secrets` occurs in any text; returns how much was scanned.
 #[track_caller]
-fn scan(secrets: &[String], runs: &[Run], files: &[(String, Vec<u8>)]) -> Scanned {
+pub fn scan(secrets: &[String], runs: &[Run], files: &[(String, Vec<u8>)]) -> Scanned {
     assert!(
         secrets.iter().all(|s| s.len() >= 16),
         "secrets too short to be meaningful"
@@ -50,7 +50,7 @@ fn scan(secrets: &[String], runs: &[Run], files: &[(String, Vec<u8>)]) -> Scanne
 }
 
 /// Every seeded secret access key.
-fn seeded_secrets(fixture: &SandboxFixture) -> Vec<String> {
+pub fn seeded_secrets(fixture: &SandboxFixture) -> Vec<String> {
     fixture
         .state()
         .accounts

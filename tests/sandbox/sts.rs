@@ -122,6 +122,31 @@ async fn assume_root_preconditions() {
     assert_eq!(err.code(), Some("InvalidClientTokenId"));
 }
 
+/// AWS answers GetCallerIdentity for any valid credentials, whatever the task policy allows.
+#[tokio::test]
+async fn every_root_session_may_ask_who_it_is() {
+    let sandbox = start(trusted_seed()).await;
+    enable_root_sessions(&sandbox).await;
+    let policies = [
+        AUDIT,
+        DELETE,
+        CREATE_PASSWORD,
+        "arn:aws:iam::aws:policy/root-task/S3UnlockBucketPolicy",
+        "arn:aws:iam::aws:policy/root-task/SQSUnlockQueuePolicy",
+    ];
+    for policy in policies {
+        let session = assume_root(&sandbox, MANAGEMENT, MEMBER_B, policy, 60).await;
+        let identity = session.sts.get_caller_identity().send().await.unwrap();
+        assert_eq!(identity.account(), Some(MEMBER_B), "{policy}");
+        assert_eq!(
+            identity.arn(),
+            Some("arn:aws:iam::333333333333:root"),
+            "{policy}"
+        );
+        assert_eq!(identity.user_id(), Some(MEMBER_B), "{policy}");
+    }
+}
+
 #[tokio::test]
 async fn root_sessions_audit_delete_and_recover_credentials() {
     let sandbox = start(trusted_seed()).await;

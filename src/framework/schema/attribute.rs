@@ -107,7 +107,8 @@ impl Attribute {
         self
     }
 
-    /// Marks the attribute deprecated; setting it in configuration warns with `message`.
+    /// Marks the attribute deprecated: setting it in configuration warns with `message`, and
+    /// Terraform ≥ 1.15 receives `message` in the schema (`deprecation_message`).
     pub fn deprecated(mut self, message: impl Into<String>) -> Self {
         self.deprecation = Some(message.into());
         self

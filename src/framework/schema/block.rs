@@ -64,7 +64,8 @@ impl Block {
         self
     }
 
-    /// Marks the block deprecated.
+    /// Marks the block deprecated: writing it warns with `message`, and Terraform ≥ 1.15
+    /// receives `message` in the schema (`deprecation_message`).
     pub fn deprecated(mut self, message: impl Into<String>) -> Self {
         self.deprecation = Some(message.into());
         self

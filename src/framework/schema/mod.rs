@@ -25,9 +25,11 @@
 
 mod attribute;
 mod block;
+mod identity;
 
 pub use attribute::{Attribute, AttributeMode, Description};
 pub use block::{Block, NestedBlock, Nesting};
+pub use identity::{IdentityAttribute, IdentitySchema};
 
 use crate::cty::{Type, Value};
 

@@ -6,22 +6,19 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, SystemTime};
 
 use async_trait::async_trait;
-use tokio::sync::Notify;
 use tokio_stream::StreamExt;
 
+use super::test_support::{Hang, TestProvider, configure, hang};
 use super::{ActionEvents, Server};
 use crate::cty::{AttributePath, Type, Value};
 use crate::framework::action::{
     Action, ActionEvent, InvokeRequest, InvokeResponse, PlanRequest, Progress,
 };
 use crate::framework::context::Context;
-use crate::framework::data_source::DataSource;
 use crate::framework::diagnostics::Diagnostics;
 use crate::framework::ephemeral_resource::{
     CloseRequest, CloseResponse, EphemeralResource, OpenRequest, OpenResponse, RenewRequest,
 };
-use crate::framework::provider::{ConfigureRequest, ConfigureResponse, Provider};
-use crate::framework::resource::Resource;
 use crate::framework::schema::{Attribute, Block, Schema};
 use crate::framework::values::ValueExt;
 
@@ -30,56 +27,17 @@ use crate::framework::values::ValueExt;
 struct Seen {
     opens: AtomicUsize,
     invokes: AtomicUsize,
-    running: Notify,
-    cancelled: Notify,
+    hang: Arc<Hang>,
 }
 
-struct Lab(Arc<Seen>);
+type Lab = TestProvider<Seen>;
 
-#[async_trait]
-impl Provider for Lab {
-    type Data = Arc<Seen>;
-
-    fn type_name(&self) -> &'static str {
-        "lab"
-    }
-
-    fn schema(&self) -> Schema {
-        Schema::new(0, Block::new())
-    }
-
-    async fn configure(&self, _req: ConfigureRequest, resp: &mut ConfigureResponse<Arc<Seen>>) {
-        resp.data = Some(Arc::clone(&self.0));
-    }
-
-    fn resources(&self) -> Vec<Arc<dyn Resource<Arc<Seen>>>> {
-        Vec::new()
-    }
-
-    fn data_sources(&self) -> Vec<Arc<dyn DataSource<Arc<Seen>>>> {
-        Vec::new()
-    }
-
-    fn ephemeral_resources(&self) -> Vec<Arc<dyn EphemeralResource<Arc<Seen>>>> {
-        vec![Arc::new(Lease)]
-    }
-
-    fn actions(&self) -> Vec<Arc<dyn Action<Arc<Seen>>>> {
-        vec![Arc::new(Count)]
-    }
-}
-
-/// Tells the test the operation is running, then waits until its token is cancelled and
-/// says so; the engine does not wait for that.
-async fn hold(ctx: &Context<Arc<Seen>>) {
-    let seen = ctx.provider_data_arc();
-    let token = ctx.cancellation().clone();
-    tokio::spawn(async move {
-        token.cancelled().await;
-        seen.cancelled.notify_one();
-    });
-    ctx.provider_data().running.notify_one();
-    std::future::pending::<()>().await;
+/// A provider serving `lab_lease` and `lab_count`.
+fn lab(seen: Arc<Seen>) -> Lab {
+    let mut provider = TestProvider::new("lab", seen);
+    provider.ephemeral_resources.push(Arc::new(Lease));
+    provider.actions.push(Arc::new(Count));
+    provider
 }
 
 /// `lab_lease`: `how` picks the behaviour of `open`; `secret` is what it fills in.
@@ -110,7 +68,7 @@ impl EphemeralResource<Arc<Seen>> for Lease {
             "leave unknown" => resp.result.set_attr("secret", Value::unknown()),
             "rewrite" => resp.result.set_attr("how", Value::from("other")),
             "hold" => {
-                hold(ctx).await;
+                hang(ctx, &ctx.provider_data().hang).await;
                 Ok(())
             }
             _ => resp.result.set_attr("secret", Value::from("s3cr3t")),
@@ -166,21 +124,15 @@ impl Action<Arc<Seen>> for Count {
                 .error("Count Failed", "after the last step");
         }
         if req.config.attr("hold").as_bool() == Some(true) {
-            hold(ctx).await;
+            hang(ctx, &ctx.provider_data().hang).await;
         }
     }
 }
 
 async fn configured() -> (Arc<Server<Lab>>, Arc<Seen>) {
     let seen = Arc::new(Seen::default());
-    let server = Arc::new(Server::new(Lab(Arc::clone(&seen))));
-    let resp = server
-        .configure_provider(ConfigureRequest {
-            config: Value::Object(Default::default()),
-            terraform_version: String::new(),
-        })
-        .await;
-    assert!(resp.diagnostics.is_empty());
+    let server = Arc::new(Server::new(lab(Arc::clone(&seen))));
+    configure(&server).await;
     (server, seen)
 }
 
@@ -250,8 +202,8 @@ async fn a_result_with_unknowns_or_a_rewritten_configuration_is_refused() {
 #[tokio::test]
 async fn stop_interrupts_an_open() {
     let (server, seen) = configured().await;
-    let running = seen.running.notified();
-    let cancelled = seen.cancelled.notified();
+    let running = seen.hang.started.notified();
+    let cancelled = seen.hang.cancelled.notified();
     let in_flight = {
         let server = Arc::clone(&server);
         tokio::spawn(async move { open(&server, Value::from("hold")).await })
@@ -346,7 +298,7 @@ async fn an_invocation_streams_its_progress_then_one_completion() {
 #[tokio::test]
 async fn an_interrupted_invocation_completes_once_with_what_it_recorded() {
     let (server, seen) = configured().await;
-    let running = seen.running.notified();
+    let running = seen.hang.started.notified();
     let events = invoke(&server, count(2, false, true));
     running.await;
     server.stop_provider();
@@ -358,8 +310,8 @@ async fn an_interrupted_invocation_completes_once_with_what_it_recorded() {
 #[tokio::test]
 async fn an_invocation_whose_client_left_is_cancelled() {
     let (server, seen) = configured().await;
-    let running = seen.running.notified();
-    let cancelled = seen.cancelled.notified();
+    let running = seen.hang.started.notified();
+    let cancelled = seen.hang.cancelled.notified();
     let events = invoke(&server, count(0, false, true));
     running.await;
     drop(events);
@@ -390,7 +342,7 @@ async fn unknown_configuration_or_a_panic_still_completes_once() {
 
 #[tokio::test]
 async fn plan_and_invoke_need_a_configured_provider() {
-    let server = Server::new(Lab(Arc::default()));
+    let server = Server::new(lab(Arc::default()));
     let handle = server.action("lab_count").expect("served");
     let plan = server
         .plan_action(

@@ -13,6 +13,11 @@ pub struct ServerCapabilities {
     pub plan_destroy: bool,
     /// Schemas never change during the process, so Terraform may cache them.
     pub get_provider_schema_optional: bool,
+    /// Some resource type accepts `moved` blocks from another provider's type.
+    pub move_resource_state: bool,
+    /// `GenerateResourceConfig` answers for every type (the engine's default configuration,
+    /// refined by the resource).
+    pub generate_resource_config: bool,
 }
 
 impl<P: Provider> Server<P> {
@@ -21,6 +26,10 @@ impl<P: Provider> Server<P> {
         ServerCapabilities {
             plan_destroy: true,
             get_provider_schema_optional: true,
+            move_resource_state: self
+                .resources()
+                .any(|r| !r.implementation.moved_from().is_empty()),
+            generate_resource_config: true,
         }
     }
 }

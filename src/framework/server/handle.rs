@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use crate::cty::Type;
-use crate::framework::schema::Schema;
+use crate::framework::schema::{IdentitySchema, Schema};
 
 /// A served type (the provider block, a resource, data source, ephemeral resource or action)
 /// resolved once at start: its schema, the value type every request of that type decodes to
@@ -13,7 +13,14 @@ pub struct Handle<T: ?Sized> {
     type_name: &'static str,
     schema: Schema,
     value_type: Type,
+    identity: Option<Identity>,
     pub(super) implementation: Arc<T>,
+}
+
+/// A resource type's identity schema and the type of its values.
+struct Identity {
+    schema: IdentitySchema,
+    value_type: Type,
 }
 
 impl<T: ?Sized> Handle<T> {
@@ -23,8 +30,28 @@ impl<T: ?Sized> Handle<T> {
             type_name,
             schema,
             value_type,
+            identity: None,
             implementation,
         }
+    }
+
+    /// The handle of a resource type with `identity` as its identity schema.
+    pub(super) fn with_identity(mut self, identity: Option<IdentitySchema>) -> Self {
+        self.identity = identity.map(|schema| Identity {
+            value_type: schema.value_type(),
+            schema,
+        });
+        self
+    }
+
+    /// The identity schema of a resource type that has one.
+    pub fn identity_schema(&self) -> Option<&IdentitySchema> {
+        self.identity.as_ref().map(|identity| &identity.schema)
+    }
+
+    /// The type of the identity values, for a resource type with an identity schema.
+    pub fn identity_type(&self) -> Option<&Type> {
+        self.identity.as_ref().map(|identity| &identity.value_type)
     }
 
     /// The full type name, e.g. `centralroot_delegated_admin`.

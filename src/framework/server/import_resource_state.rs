@@ -1,16 +1,23 @@
-//! ImportResourceState: the resource turns an ID into a state, starting from the schema's
-//! empty value.
+//! ImportResourceState: the resource turns an ID or an identity into a state, starting from
+//! the schema's empty value.
 
+use super::identity;
 use super::{ResourceHandle, Server, interrupted, interruptible};
 use crate::cty::Value;
-use crate::framework::diagnostics::Diagnostics;
+use crate::framework::diagnostics::{Diagnostic, Diagnostics};
 use crate::framework::provider::Provider;
 use crate::framework::resource::{ImportStateRequest, ImportStateResponse};
 use crate::framework::values::unknown_as_null;
 
 impl<P: Provider> Server<P> {
-    /// Imports an existing object by ID through the resource's `import_state`. The state,
-    /// for Terraform to refresh with ReadResource next, is null whenever there are errors.
+    /// Imports an existing object by ID or by identity through the resource's
+    /// `import_state`. The state, for Terraform to refresh with ReadResource next, is null
+    /// whenever there are errors.
+    ///
+    /// By identity: the type must have an identity schema and the identity must set every
+    /// attribute required for import; the state starts with the identity written into it,
+    /// and the answer always carries an identity. By ID: the identity is derived from the
+    /// state when it can be, else left for the read that follows.
     pub async fn import_resource_state(
         &self,
         resource: &ResourceHandle<P::Data>,
@@ -19,15 +26,32 @@ impl<P: Provider> Server<P> {
         let fail = |diagnostics: Diagnostics| ImportStateResponse {
             state: Value::Null,
             private: Vec::new(),
+            identity: Value::Null,
             diagnostics,
         };
+        let by_identity = req.by_identity();
+        let mut state = resource.schema().empty_value();
+        if by_identity {
+            match resource.identity_schema() {
+                None => return fail(identity_not_supported(resource.type_name()).into()),
+                Some(schema) => {
+                    let missing = schema.missing_for_import(&req.identity);
+                    if !missing.is_empty() {
+                        return fail(missing_for_import(resource.type_name(), &missing).into());
+                    }
+                    schema.write_into_state(&req.identity, &mut state);
+                }
+            }
+        }
+        let requested_identity = req.identity.clone();
         let ctx = match self.context() {
             Ok(ctx) => ctx,
             Err(diag) => return fail(diag.into()),
         };
         let mut resp = ImportStateResponse {
-            state: resource.schema().empty_value(),
+            state,
             private: Vec::new(),
+            identity: Value::Null,
             diagnostics: Diagnostics::new(),
         };
         let work = resource.implementation.import_state(&ctx, req, &mut resp);
@@ -46,6 +70,42 @@ impl<P: Provider> Server<P> {
             return fail(resp.diagnostics);
         }
         resp.state = unknown_as_null(resp.state);
+        let given = std::mem::replace(&mut resp.identity, Value::Null);
+        let derived = identity::resolve(resource, given, &resp.state);
+        let given = if derived.is_null() && by_identity {
+            requested_identity
+        } else if derived.is_null() {
+            // Importing by ID, the state may not name the object yet: the read that follows
+            // derives the identity.
+            return resp;
+        } else {
+            derived
+        };
+        match identity::after(resource, "Import", given, &resp.state, None) {
+            Ok(identity) => resp.identity = identity,
+            Err(diags) => return fail(diags),
+        }
         resp
     }
+}
+
+fn identity_not_supported(type_name: &str) -> Diagnostic {
+    Diagnostic::error(
+        "Resource Identity Not Supported",
+        format!(
+            "{type_name} has no resource identity, so it cannot be imported by identity. Use \
+             `id` in the import block instead."
+        ),
+    )
+}
+
+fn missing_for_import(type_name: &str, missing: &[&str]) -> Diagnostic {
+    Diagnostic::error(
+        "Missing Identity Attribute",
+        format!(
+            "Importing {type_name} by identity needs {}: set it in the import block's \
+             `identity`.",
+            missing.join(", ")
+        ),
+    )
 }

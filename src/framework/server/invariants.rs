@@ -157,16 +157,7 @@ fn collect_mismatches(
 mod tests {
     use super::*;
     use crate::framework::values::string_set;
-    use crate::framework::values::test_values::{string, unknown};
-
-    fn obj(pairs: &[(&str, Value)]) -> Value {
-        Value::Object(
-            pairs
-                .iter()
-                .map(|(k, v)| ((*k).to_owned(), v.clone()))
-                .collect(),
-        )
-    }
+    use crate::framework::values::test_values::{obj, string, unknown};
 
     #[test]
     fn plan_must_follow_config() {

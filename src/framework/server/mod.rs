@@ -18,16 +18,22 @@
 //!   neither `open` nor an action's `invoke` ever sees an unknown configuration value;
 //! - every action invocation streams its progress and ends with exactly one completion
 //!   (see [`ActionEvents`]);
-//! - `StopProvider` interrupts every operation in flight with an error diagnostic.
+//! - `StopProvider` interrupts every read, plan and import in flight at once with an error
+//!   diagnostic; a create, update or delete gets [`STOP_GRACE`] to finish first, so that an
+//!   AWS write in flight is recorded rather than lost (see [`Server::with_stop_grace`]).
 
 mod apply_resource_change;
 mod close_ephemeral_resource;
 mod configure_provider;
+mod generate_resource_config;
 mod get_provider_schema;
 mod handle;
+mod identity;
 mod import_resource_state;
 mod invariants;
 mod invoke_action;
+mod list_resource;
+mod move_resource_state;
 mod open_ephemeral_resource;
 mod plan_action;
 mod plan_resource_change;
@@ -36,6 +42,7 @@ mod read_data_source;
 mod read_resource;
 mod renew_ephemeral_resource;
 mod stop_provider;
+mod upgrade_resource_identity;
 mod upgrade_resource_state;
 mod validate_action_config;
 mod validate_config;
@@ -43,17 +50,25 @@ mod validate_ephemeral_resource_config;
 mod validation;
 
 #[cfg(test)]
+mod capability_tests;
+#[cfg(test)]
 mod ephemeral_action_tests;
+#[cfg(test)]
+mod test_support;
 #[cfg(test)]
 mod tests;
 
 pub use apply_resource_change::{ApplyResourceChangeResponse, Change};
 pub use handle::Handle;
 pub use invoke_action::ActionEvents;
+pub use list_resource::{ListEvent, ListStream};
+pub use move_resource_state::MoveSourceState;
+pub use upgrade_resource_identity::UpgradeIdentityResponse;
 
 use std::collections::BTreeMap;
 use std::future::Future;
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
+use std::time::Duration;
 
 use tokio_util::sync::CancellationToken;
 
@@ -62,8 +77,10 @@ use crate::framework::context::Context;
 use crate::framework::data_source::DataSource;
 use crate::framework::diagnostics::Diagnostic;
 use crate::framework::ephemeral_resource::EphemeralResource;
+use crate::framework::list_resource::ListResource;
 use crate::framework::provider::Provider;
 use crate::framework::resource::Resource;
+use crate::framework::schema::Schema;
 
 /// A resource type as the engine serves it.
 pub type ResourceHandle<D> = Handle<dyn Resource<D>>;
@@ -76,6 +93,27 @@ pub type EphemeralResourceHandle<D> = Handle<dyn EphemeralResource<D>>;
 
 /// An action type as the engine serves it.
 pub type ActionHandle<D> = Handle<dyn Action<D>>;
+/// A list resource type as the engine serves it; its schema is the `config {}` block's.
+pub type ListResourceHandle<D> = Handle<dyn ListResource<D>>;
+
+/// How long a create, update or delete may keep running after `StopProvider` before the
+/// engine abandons it.
+///
+/// Dropping a change at once would drop a write already sent to AWS: it may commit while
+/// the provider never records it (an orphan that fails the next apply), and the error
+/// taints an object whose change in fact completed. Resources observe the cancellation at
+/// their safe points (waits, follow-up reads), so a well-behaved change finishes within a
+/// few seconds; the grace only bounds one that does not. IAM and Organizations answer within
+/// seconds, so 20 s lets a call and a few SDK retries finish; a call still unanswered then is
+/// likely lost, and waiting out the SDK's 30 s attempt timeout would make Ctrl-C feel hung.
+///
+/// Terraform allows it (`internal/command/meta.go` `RunOperation` and
+/// `internal/backend/local/backend.go` `opWait`, the same in v1.0.3 and v1.15.5): after the
+/// first interrupt it calls `StopProvider` and then waits, with no time limit, for the
+/// operations in flight to return; it records what they return. A second Ctrl-C prints
+/// "Two interrupts received. Exiting immediately", waits at most 5 s and exits without
+/// waiting for the provider, which is the user's way out of the grace.
+pub const STOP_GRACE: Duration = Duration::from_secs(20);
 
 /// The engine serving one provider.
 ///
@@ -89,54 +127,49 @@ pub struct Server<P: Provider> {
     data_sources: BTreeMap<&'static str, DataSourceHandle<P::Data>>,
     ephemeral_resources: BTreeMap<&'static str, EphemeralResourceHandle<P::Data>>,
     actions: BTreeMap<&'static str, ActionHandle<P::Data>>,
+    list_resources: BTreeMap<&'static str, ListResourceHandle<P::Data>>,
     data: RwLock<Option<Arc<P::Data>>>,
     cancellation: Mutex<CancellationToken>,
+    stop_grace: Duration,
 }
 
 impl<P: Provider> Server<P> {
     /// Reads the provider's schema and types once.
     pub fn new(provider: P) -> Self {
-        let resources = provider
+        let resources: BTreeMap<_, _> = provider
             .resources()
             .into_iter()
             .map(|resource| {
                 let name = resource.type_name();
-                (name, Handle::new(name, resource.schema(), resource))
+                let identity = resource.identity_schema();
+                let handle = Handle::new(name, resource.schema(), resource).with_identity(identity);
+                (name, handle)
             })
             .collect();
-        let data_sources = provider
-            .data_sources()
-            .into_iter()
-            .map(|data_source| {
-                let name = data_source.type_name();
-                (name, Handle::new(name, data_source.schema(), data_source))
-            })
-            .collect();
-        let ephemeral_resources = provider
-            .ephemeral_resources()
-            .into_iter()
-            .map(|ephemeral| {
-                let name = ephemeral.type_name();
-                (name, Handle::new(name, ephemeral.schema(), ephemeral))
-            })
-            .collect();
-        let actions = provider
-            .actions()
-            .into_iter()
-            .map(|action| {
-                let name = action.type_name();
-                (name, Handle::new(name, action.schema(), action))
-            })
-            .collect();
+        let list_resources = list_resource::register(provider.list_resources(), &resources);
+        let data_sources = by_name(provider.data_sources(), |t| (t.type_name(), t.schema()));
+        let ephemeral_resources = by_name(provider.ephemeral_resources(), |t| {
+            (t.type_name(), t.schema())
+        });
+        let actions = by_name(provider.actions(), |t| (t.type_name(), t.schema()));
         Self {
             provider: Handle::new(provider.type_name(), provider.schema(), Arc::new(provider)),
             resources,
             data_sources,
             ephemeral_resources,
             actions,
+            list_resources,
             data: RwLock::new(None),
             cancellation: Mutex::new(CancellationToken::new()),
+            stop_grace: STOP_GRACE,
         }
+    }
+
+    /// The same engine, giving a create, update or delete `grace` to finish after
+    /// `StopProvider` instead of [`STOP_GRACE`] (tests use a short one).
+    pub fn with_stop_grace(mut self, grace: Duration) -> Self {
+        self.stop_grace = grace;
+        self
     }
 
     /// The provider block's handle, for ValidateProviderConfig and ConfigureProvider.
@@ -146,17 +179,13 @@ impl<P: Provider> Server<P> {
 
     /// Resource type `type_name`, or the diagnostic that answers a request for an unknown type.
     pub fn resource(&self, type_name: &str) -> Result<&ResourceHandle<P::Data>, Diagnostic> {
-        self.resources
-            .get(type_name)
-            .ok_or_else(|| unknown_type("Resource", type_name))
+        lookup(&self.resources, "Resource", type_name)
     }
 
     /// Data source type `type_name`, or the diagnostic that answers a request for an unknown
     /// type.
     pub fn data_source(&self, type_name: &str) -> Result<&DataSourceHandle<P::Data>, Diagnostic> {
-        self.data_sources
-            .get(type_name)
-            .ok_or_else(|| unknown_type("Data Source", type_name))
+        lookup(&self.data_sources, "Data Source", type_name)
     }
 
     /// Ephemeral resource type `type_name`, or the diagnostic that answers a request for an
@@ -165,16 +194,26 @@ impl<P: Provider> Server<P> {
         &self,
         type_name: &str,
     ) -> Result<&EphemeralResourceHandle<P::Data>, Diagnostic> {
-        self.ephemeral_resources
-            .get(type_name)
-            .ok_or_else(|| unknown_type("Ephemeral Resource", type_name))
+        lookup(&self.ephemeral_resources, "Ephemeral Resource", type_name)
     }
 
     /// Action type `type_name`, or the diagnostic that answers a request for an unknown type.
     pub fn action(&self, type_name: &str) -> Result<&ActionHandle<P::Data>, Diagnostic> {
-        self.actions
-            .get(type_name)
-            .ok_or_else(|| unknown_type("Action", type_name))
+        lookup(&self.actions, "Action", type_name)
+    }
+
+    /// List resource type `type_name`, or the diagnostic that answers a request for an
+    /// unknown type.
+    pub fn list_resource(
+        &self,
+        type_name: &str,
+    ) -> Result<&ListResourceHandle<P::Data>, Diagnostic> {
+        lookup(&self.list_resources, "List Resource", type_name)
+    }
+
+    /// Every list resource type, by name.
+    pub fn list_resources(&self) -> impl Iterator<Item = &ListResourceHandle<P::Data>> {
+        self.list_resources.values()
     }
 
     /// Every resource type, by name.
@@ -237,6 +276,27 @@ async fn interruptible<F: Future>(token: &CancellationToken, work: F) -> Option<
     }
 }
 
+/// Runs `work`, a change to remote objects, to completion unless `token` is cancelled and
+/// `work` then takes longer than `grace`; `None` when it was abandoned. As with
+/// [`interruptible`], an abandoned `work` is dropped at its current await point and what it
+/// wrote into a borrowed response stays there.
+async fn with_grace<F: Future>(
+    token: &CancellationToken,
+    grace: Duration,
+    work: F,
+) -> Option<F::Output> {
+    let mut work = std::pin::pin!(work);
+    tokio::select! {
+        out = &mut work => return Some(out),
+        () = token.cancelled() => {}
+    }
+    tracing::info!(
+        grace_secs = grace.as_secs_f64(),
+        "StopProvider: letting the change in flight finish"
+    );
+    tokio::time::timeout(grace, work).await.ok()
+}
+
 /// The diagnostic of an operation abandoned because Terraform sent `StopProvider`, for
 /// operations that change nothing remote (reads, plans, imports).
 fn interrupted(operation: &str) -> Diagnostic {
@@ -247,6 +307,32 @@ fn interrupted(operation: &str) -> Diagnostic {
              abandoned before it finished. Nothing was changed; run the command again."
         ),
     )
+}
+
+/// Each type's handle by its name, reading its name and schema through `describe` once.
+fn by_name<T: ?Sized>(
+    types: Vec<Arc<T>>,
+    describe: impl Fn(&T) -> (&'static str, Schema),
+) -> BTreeMap<&'static str, Handle<T>> {
+    types
+        .into_iter()
+        .map(|implementation| {
+            let (name, schema) = describe(&implementation);
+            (name, Handle::new(name, schema, implementation))
+        })
+        .collect()
+}
+
+/// The handle of `type_name`, or the diagnostic that answers a request for a type of `kind`
+/// the provider does not have.
+fn lookup<'a, T: ?Sized>(
+    handles: &'a BTreeMap<&'static str, Handle<T>>,
+    kind: &str,
+    type_name: &str,
+) -> Result<&'a Handle<T>, Diagnostic> {
+    handles
+        .get(type_name)
+        .ok_or_else(|| unknown_type(kind, type_name))
 }
 
 fn unknown_type(kind: &str, type_name: &str) -> Diagnostic {

@@ -49,68 +49,50 @@ pub fn default_plan(
     let prior_obj = (!prior.is_null()).then_some(prior);
     let root = AttributePath::default();
     let mut planned = proposed.clone();
+    let visit_all = |planned: &mut Value, visit: &mut Visit<'_>| {
+        walk(&schema.block, &root, config, prior_obj, planned, visit);
+    };
 
-    walk(
-        &schema.block,
-        &root,
-        config,
-        prior_obj,
-        &mut planned,
-        &mut |_, attr, cfg, _, plan| {
-            if let (Some(default), Value::Null) = (attr.default(), cfg) {
-                *plan = default.clone();
-            }
-        },
-    );
+    visit_all(&mut planned, &mut |_, attr, cfg, _, plan| {
+        if let (Some(default), Value::Null) = (attr.default(), cfg) {
+            *plan = default.clone();
+        }
+    });
 
     let changed =
         prior_obj.is_none_or(|prior| !crate::cty::Value::semantically_equal(prior, &planned));
     if changed {
-        walk(
-            &schema.block,
-            &root,
-            config,
-            prior_obj,
-            &mut planned,
-            &mut |_, attr, cfg, _, plan| {
-                if attr.mode().is_computed() && attr.default().is_none() && cfg.is_null() {
-                    *plan = Value::unknown();
-                }
-            },
-        );
+        visit_all(&mut planned, &mut |_, attr, cfg, _, plan| {
+            if attr.mode().is_computed() && attr.default().is_none() && cfg.is_null() {
+                *plan = Value::unknown();
+            }
+        });
     }
 
     let mut requires_replace = Vec::new();
     let mut diagnostics = Diagnostics::new();
-    walk(
-        &schema.block,
-        &root,
-        config,
-        prior_obj,
-        &mut planned,
-        &mut |path, attr, cfg, state, plan| {
-            for modifier in attr.plan_modifiers() {
-                let mut resp = PlanModifyResponse {
-                    plan: std::mem::replace(plan, Value::Null),
-                    requires_replace: false,
-                    diagnostics: Diagnostics::new(),
-                };
-                modifier.modify(
-                    &PlanModifyRequest {
-                        path,
-                        config: cfg,
-                        state,
-                    },
-                    &mut resp,
-                );
-                *plan = resp.plan;
-                if resp.requires_replace && !requires_replace.contains(path) {
-                    requires_replace.push(path.clone());
-                }
-                diagnostics.extend(resp.diagnostics);
+    visit_all(&mut planned, &mut |path, attr, cfg, state, plan| {
+        for modifier in attr.plan_modifiers() {
+            let mut resp = PlanModifyResponse {
+                plan: std::mem::replace(plan, Value::Null),
+                requires_replace: false,
+                diagnostics: Diagnostics::new(),
+            };
+            modifier.modify(
+                &PlanModifyRequest {
+                    path,
+                    config: cfg,
+                    state,
+                },
+                &mut resp,
+            );
+            *plan = resp.plan;
+            if resp.requires_replace && !requires_replace.contains(path) {
+                requires_replace.push(path.clone());
             }
-        },
-    );
+            diagnostics.extend(resp.diagnostics);
+        }
+    });
 
     DefaultPlan {
         planned,
@@ -210,7 +192,7 @@ mod tests {
     use crate::cty::Type;
     use crate::framework::plan_modifiers::{RequiresReplace, UseStateForUnknown};
     use crate::framework::schema::{Attribute, NestedBlock};
-    use crate::framework::values::test_values::{string, unknown};
+    use crate::framework::values::test_values::{string, unknown, with_attrs};
 
     fn schema() -> Schema {
         Schema::new(
@@ -233,35 +215,38 @@ mod tests {
                         .plan_modifier(RequiresReplace),
                 )
                 .attribute("label", Attribute::optional_computed(Type::String))
-                .block(
-                    "rule",
-                    NestedBlock::new(
-                        Nesting::List,
-                        Block::new()
-                            .attribute("name", Attribute::required(Type::String))
-                            .attribute("rule_id", Attribute::computed(Type::String)),
-                    ),
-                ),
+                .block("rule", rules(Nesting::List)),
+        )
+    }
+
+    /// `rule` blocks: a name from the configuration and a computed id.
+    fn rules(nesting: Nesting) -> NestedBlock {
+        NestedBlock::new(
+            nesting,
+            Block::new()
+                .attribute("name", Attribute::required(Type::String))
+                .attribute("rule_id", Attribute::computed(Type::String)),
         )
     }
 
     /// An object of the schema with the given attributes set, others null.
     fn obj(pairs: &[(&str, Value)]) -> Value {
-        let mut v = schema().empty_value();
-        for (k, val) in pairs {
-            v.set_attr(k, val.clone()).expect("an object");
-        }
-        v
+        with_attrs(&schema().empty_value(), pairs)
+    }
+
+    /// A created object as its state stores it.
+    fn stored() -> Value {
+        obj(&[
+            ("id", string("i-1")),
+            ("arn", string("arn:1")),
+            ("account_id", string("111111111111")),
+            ("principal", string("iam.amazonaws.com")),
+            ("label", string("chosen")),
+        ])
     }
 
     fn rule(name: &str, id: Value) -> Value {
-        Value::Object(
-            [
-                ("name".to_owned(), string(name)),
-                ("rule_id".to_owned(), id),
-            ]
-            .into(),
-        )
+        crate::framework::attributes::object([("name", string(name)), ("rule_id", id)])
     }
 
     /// Terraform's proposed new state: configuration, with prior values for computed
@@ -290,13 +275,10 @@ mod tests {
 
     #[test]
     fn table() {
-        let state = obj(&[
-            ("id", string("i-1")),
-            ("arn", string("arn:1")),
-            ("account_id", string("111111111111")),
-            ("principal", string("iam.amazonaws.com")),
-            ("label", string("chosen")),
-        ]);
+        let state = stored();
+        // What an update plans before the case's own changes: computed values unknown, but
+        // for `id`, which keeps its state.
+        let replanned = with_attrs(&state, &[("arn", unknown()), ("label", unknown())]);
         let cases = vec![
             Case {
                 name: "create: computed unknown, default applied, config kept",
@@ -305,27 +287,22 @@ mod tests {
                     ("account_id", string("111111111111")),
                     ("note", string("n")),
                 ]),
-                want: obj(&[
-                    ("id", unknown()),
-                    ("arn", unknown()),
-                    ("account_id", string("111111111111")),
-                    ("note", string("n")),
-                    ("principal", string("iam.amazonaws.com")),
-                    ("label", unknown()),
-                ]),
+                want: with_attrs(&replanned, &[("id", unknown()), ("note", string("n"))]),
                 replace: vec![],
             },
             Case {
                 name: "create with unknown config value keeps it unknown",
                 prior: Value::Null,
                 config: obj(&[("account_id", unknown()), ("label", string("mine"))]),
-                want: obj(&[
-                    ("id", unknown()),
-                    ("arn", unknown()),
-                    ("account_id", unknown()),
-                    ("principal", string("iam.amazonaws.com")),
-                    ("label", string("mine")),
-                ]),
+                want: with_attrs(
+                    &state,
+                    &[
+                        ("id", unknown()),
+                        ("arn", unknown()),
+                        ("account_id", unknown()),
+                        ("label", string("mine")),
+                    ],
+                ),
                 replace: vec![],
             },
             Case {
@@ -342,59 +319,28 @@ mod tests {
                     ("account_id", string("111111111111")),
                     ("note", string("new")),
                 ]),
-                want: obj(&[
-                    ("id", string("i-1")),
-                    ("arn", unknown()),
-                    ("account_id", string("111111111111")),
-                    ("note", string("new")),
-                    ("principal", string("iam.amazonaws.com")),
-                    ("label", unknown()),
-                ]),
+                want: with_attrs(&replanned, &[("note", string("new"))]),
                 replace: vec![],
             },
             Case {
                 name: "replace on changed account_id",
                 prior: state.clone(),
                 config: obj(&[("account_id", string("222222222222"))]),
-                want: obj(&[
-                    ("id", string("i-1")),
-                    ("arn", unknown()),
-                    ("account_id", string("222222222222")),
-                    ("principal", string("iam.amazonaws.com")),
-                    ("label", unknown()),
-                ]),
+                want: with_attrs(&replanned, &[("account_id", string("222222222222"))]),
                 replace: vec![AttributePath::root("account_id")],
             },
             Case {
                 name: "replace on unknown account_id",
                 prior: state.clone(),
                 config: obj(&[("account_id", unknown())]),
-                want: obj(&[
-                    ("id", string("i-1")),
-                    ("arn", unknown()),
-                    ("account_id", unknown()),
-                    ("principal", string("iam.amazonaws.com")),
-                    ("label", unknown()),
-                ]),
+                want: with_attrs(&replanned, &[("account_id", unknown())]),
                 replace: vec![AttributePath::root("account_id")],
             },
             Case {
                 name: "default differing from prior forces replacement",
-                prior: obj(&[
-                    ("id", string("i-1")),
-                    ("arn", string("arn:1")),
-                    ("account_id", string("111111111111")),
-                    ("principal", string("other.amazonaws.com")),
-                    ("label", string("chosen")),
-                ]),
+                prior: with_attrs(&state, &[("principal", string("other.amazonaws.com"))]),
                 config: obj(&[("account_id", string("111111111111"))]),
-                want: obj(&[
-                    ("id", string("i-1")),
-                    ("arn", unknown()),
-                    ("account_id", string("111111111111")),
-                    ("principal", string("iam.amazonaws.com")),
-                    ("label", unknown()),
-                ]),
+                want: replanned.clone(),
                 replace: vec![AttributePath::root("principal")],
             },
             Case {
@@ -420,18 +366,7 @@ mod tests {
 
     #[test]
     fn nested_set_blocks_match_config_elements() {
-        let schema = Schema::new(
-            0,
-            Block::new().block(
-                "rule",
-                NestedBlock::new(
-                    Nesting::Set,
-                    Block::new()
-                        .attribute("name", Attribute::required(Type::String))
-                        .attribute("rule_id", Attribute::computed(Type::String)),
-                ),
-            ),
-        );
+        let schema = Schema::new(0, Block::new().block("rule", rules(Nesting::Set)));
         let config = Value::Object(
             [(
                 "rule".to_owned(),
@@ -448,14 +383,10 @@ mod tests {
 
     #[test]
     fn nested_list_blocks() {
-        let prior = obj(&[
-            ("id", string("i-1")),
-            ("arn", string("arn:1")),
-            ("account_id", string("111111111111")),
-            ("principal", string("iam.amazonaws.com")),
-            ("label", string("l")),
-            ("rule", Value::List(vec![rule("a", string("r-1"))])),
-        ]);
+        let prior = with_attrs(
+            &stored(),
+            &[("rule", Value::List(vec![rule("a", string("r-1"))]))],
+        );
         let config = obj(&[
             ("account_id", string("111111111111")),
             (

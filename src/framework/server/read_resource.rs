@@ -1,7 +1,9 @@
-//! ReadResource: the resource refreshes the stored state; nothing unknown may remain.
+//! ReadResource: the resource refreshes the stored state; nothing unknown may remain, and
+//! the identity keeps what was stored.
 
+use super::identity::{self, Kept};
 use super::{ResourceHandle, Server, interrupted, interruptible};
-use crate::cty::AttributePath;
+use crate::cty::{AttributePath, Value};
 use crate::framework::diagnostics::Diagnostics;
 use crate::framework::provider::Provider;
 use crate::framework::resource::{ReadRequest, ReadResponse};
@@ -11,17 +13,19 @@ impl<P: Provider> Server<P> {
     /// Refreshes a resource. A null result removes it from state.
     ///
     /// On errors (interruption included) the answer holds whatever the resource's response
-    /// held, which starts as the stored state: Terraform keeps its stored state whenever a
-    /// read has errors, so no second copy is kept for that case.
+    /// held, which starts as the stored state, and the stored identity: Terraform keeps its
+    /// stored state whenever a read has errors, so no second copy is kept for that case.
     pub async fn read_resource(
         &self,
         resource: &ResourceHandle<P::Data>,
         req: ReadRequest,
     ) -> ReadResponse {
+        let stored_identity = identity::resolve(resource, req.identity.clone(), &Value::Null);
         if req.state.is_null() {
             return ReadResponse {
                 state: req.state,
                 private: req.private,
+                identity: Value::Null,
                 diagnostics: Diagnostics::new(),
             };
         }
@@ -31,6 +35,7 @@ impl<P: Provider> Server<P> {
                 return ReadResponse {
                     state: req.state,
                     private: req.private,
+                    identity: stored_identity,
                     diagnostics: diag.into(),
                 };
             }
@@ -38,6 +43,7 @@ impl<P: Provider> Server<P> {
         let mut resp = ReadResponse {
             state: req.state.clone(),
             private: req.private.clone(),
+            identity: Value::Null,
             diagnostics: Diagnostics::new(),
         };
         let work = resource.implementation.read(&ctx, req, &mut resp);
@@ -54,6 +60,18 @@ impl<P: Provider> Server<P> {
             }
         }
         resp.state = unknown_as_null(resp.state);
+        let given = std::mem::replace(&mut resp.identity, stored_identity.clone());
+        if !resp.diagnostics.has_errors() {
+            let kept = Kept {
+                prior_label: "Current Identity",
+                prior: &stored_identity,
+                new_label: "New Identity",
+            };
+            match identity::after(resource, "Read", given, &resp.state, Some(kept)) {
+                Ok(identity) => resp.identity = identity,
+                Err(diags) => resp.diagnostics.extend(diags),
+            }
+        }
         resp
     }
 }

@@ -4,83 +4,47 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use tokio::sync::Notify;
 
+use super::test_support::{Hang, TestProvider, configure, hang};
 use super::{ApplyResourceChangeResponse, Change, Server};
 use crate::cty::{Type, Value};
 use crate::framework::context::Context;
-use crate::framework::data_source::DataSource;
-use crate::framework::provider::{ConfigureRequest, ConfigureResponse, Provider};
 use crate::framework::resource::{
     CreateRequest, CreateResponse, DeleteRequest, DeleteResponse, ReadRequest, ReadResponse,
     Resource, UpdateRequest, UpdateResponse,
 };
 use crate::framework::schema::{Attribute, Block, Schema};
 use crate::framework::values::ValueExt;
+use crate::framework::values::test_values::with_attrs;
 
-/// Provider data: tells the test when the slow operation started and whether it saw the
-/// cancellation.
-#[derive(Default)]
-struct Probe {
-    started: Notify,
-    saw_cancel: Notify,
+type SlowProvider = TestProvider<Hang>;
+
+/// A provider serving `slow_thing`.
+fn slow_provider(probe: Arc<Hang>) -> SlowProvider {
+    let mut provider = TestProvider::new("slow", probe);
+    provider.resources.push(Arc::new(Slow));
+    provider
 }
-
-struct SlowProvider(Arc<Probe>);
 
 struct Slow;
-
-#[async_trait]
-impl Provider for SlowProvider {
-    type Data = Arc<Probe>;
-
-    fn type_name(&self) -> &'static str {
-        "slow"
-    }
-
-    fn schema(&self) -> Schema {
-        Schema::new(0, Block::new())
-    }
-
-    async fn configure(&self, _req: ConfigureRequest, resp: &mut ConfigureResponse<Arc<Probe>>) {
-        resp.data = Some(Arc::clone(&self.0));
-    }
-
-    fn resources(&self) -> Vec<Arc<dyn Resource<Arc<Probe>>>> {
-        vec![Arc::new(Slow)]
-    }
-
-    fn data_sources(&self) -> Vec<Arc<dyn DataSource<Arc<Probe>>>> {
-        Vec::new()
-    }
-}
 
 /// How a `slow_thing` create or update behaves, from its `mode` attribute.
 const RECORD_THEN_BLOCK: &str = "record then block";
 const RECORD_THEN_FAIL: &str = "record then fail";
 const BLOCK: &str = "block";
+/// A write in flight when StopProvider comes: records the object once the stop has arrived
+/// and the write has then completed.
+const WRITE_IN_FLIGHT: &str = "write in flight";
+
+/// The stop grace of the tests whose operations never finish: short, so they end soon.
+const SHORT_GRACE: Duration = Duration::from_millis(50);
 
 fn mode(req_state: &Value) -> &str {
     req_state.attr("mode").as_str().unwrap_or_default()
 }
 
-/// Blocks until the engine drops the operation, after telling the test it is there and
-/// arranging for the resource's token to report the cancellation.
-async fn block(ctx: &Context<Arc<Probe>>) {
-    let probe = ctx.provider_data_arc();
-    let token = ctx.cancellation().clone();
-    // A well-behaved resource notices the cancellation (e.g. to log); the engine does
-    // not wait for it.
-    tokio::spawn(async move {
-        token.cancelled().await;
-        probe.saw_cancel.notify_one();
-    });
-    ctx.provider_data().started.notify_one();
-    std::future::pending::<()>().await;
-}
-
 #[async_trait]
-impl Resource<Arc<Probe>> for Slow {
+impl Resource<Arc<Hang>> for Slow {
     fn type_name(&self) -> &'static str {
         "slow_thing"
     }
@@ -98,32 +62,47 @@ impl Resource<Arc<Probe>> for Slow {
     /// Records the object's id (leaving `progress` unknown) before blocking or failing.
     async fn create(
         &self,
-        ctx: &Context<Arc<Probe>>,
+        ctx: &Context<Arc<Hang>>,
         req: CreateRequest,
         resp: &mut CreateResponse,
     ) {
         let mode = mode(&req.planned_state).to_owned();
+        if mode == WRITE_IN_FLIGHT {
+            ctx.provider_data().started.notify_one();
+            ctx.cancellation().cancelled().await;
+            // The answer arrives after the stop: the engine must still be listening.
+            tokio::task::yield_now().await;
+            resp.state = with_attrs(
+                &req.planned_state,
+                &[
+                    ("id", Value::from("thing-1")),
+                    ("progress", Value::from("done")),
+                ],
+            );
+            return;
+        }
         if mode != BLOCK {
-            let mut state = req.planned_state;
-            state
-                .set_attr("id", Value::from("thing-1"))
-                .expect("an object");
-            resp.state = state;
+            resp.state = with_attrs(&req.planned_state, &[("id", Value::from("thing-1"))]);
         }
         if mode == RECORD_THEN_FAIL {
             resp.diagnostics
                 .error("Step two failed", "after the object existed");
             return;
         }
-        block(ctx).await;
+        hang(ctx, ctx.provider_data()).await;
     }
 
-    async fn read(&self, _ctx: &Context<Arc<Probe>>, _req: ReadRequest, _resp: &mut ReadResponse) {}
+    /// Blocks when the state's mode says so, else changes nothing.
+    async fn read(&self, ctx: &Context<Arc<Hang>>, req: ReadRequest, _resp: &mut ReadResponse) {
+        if mode(&req.state) == BLOCK {
+            hang(ctx, ctx.provider_data()).await;
+        }
+    }
 
     /// Records `progress = "half"` before blocking or failing.
     async fn update(
         &self,
-        ctx: &Context<Arc<Probe>>,
+        ctx: &Context<Arc<Hang>>,
         req: UpdateRequest,
         resp: &mut UpdateResponse,
     ) {
@@ -138,33 +117,33 @@ impl Resource<Arc<Probe>> for Slow {
                 .error("Step two failed", "after the first change");
             return;
         }
-        block(ctx).await;
+        hang(ctx, ctx.provider_data()).await;
     }
 
     async fn delete(
         &self,
-        _ctx: &Context<Arc<Probe>>,
+        _ctx: &Context<Arc<Hang>>,
         _req: DeleteRequest,
         _resp: &mut DeleteResponse,
     ) {
     }
 }
 
-async fn configured() -> (Arc<Server<SlowProvider>>, Arc<Probe>) {
-    let probe = Arc::new(Probe::default());
-    let server = Arc::new(Server::new(SlowProvider(Arc::clone(&probe))));
-    let resp = server
-        .configure_provider(ConfigureRequest {
-            config: Value::Object(Default::default()),
-            terraform_version: String::new(),
-        })
-        .await;
-    assert!(resp.diagnostics.is_empty());
+/// A configured server whose changes get `grace` after StopProvider.
+async fn configured_with(grace: Duration) -> (Arc<Server<SlowProvider>>, Arc<Hang>) {
+    let probe = Arc::new(Hang::default());
+    let server = Arc::new(Server::new(slow_provider(Arc::clone(&probe))).with_stop_grace(grace));
+    let resp = configure(&server).await;
     assert!(
         resp.data.is_some(),
         "the answer carries the configured data"
     );
     (server, probe)
+}
+
+/// A configured server with [`SHORT_GRACE`].
+async fn configured() -> (Arc<Server<SlowProvider>>, Arc<Hang>) {
+    configured_with(SHORT_GRACE).await
 }
 
 fn thing(id: Value, mode: &str, progress: Value) -> Value {
@@ -184,6 +163,7 @@ fn create(mode: &str) -> Change {
         thing(Value::unknown(), mode, Value::unknown()),
         thing(Value::Null, mode, Value::Null),
         Vec::new(),
+        Value::Null,
     )
 }
 
@@ -195,6 +175,7 @@ fn update(mode: &str) -> (Value, Change) {
         thing(Value::from("thing-1"), mode, Value::unknown()),
         thing(Value::Null, mode, Value::Null),
         Vec::new(),
+        Value::Null,
     );
     (prior, change)
 }
@@ -206,10 +187,11 @@ fn summaries(resp: &ApplyResourceChangeResponse) -> Vec<&str> {
         .collect()
 }
 
-/// Applies `change`, sends StopProvider once the resource blocks, and returns the answer.
+/// Applies `change`, sends StopProvider once the resource blocks (or has its write in
+/// flight), and returns the answer.
 async fn apply_then_stop(
     server: &Arc<Server<SlowProvider>>,
-    probe: &Probe,
+    probe: &Hang,
     change: Change,
 ) -> ApplyResourceChangeResponse {
     let started = probe.started.notified();
@@ -236,17 +218,18 @@ async fn apply(server: &Server<SlowProvider>, change: Change) -> ApplyResourceCh
 }
 
 #[tokio::test]
-async fn stop_interrupts_an_operation_in_flight_promptly() {
+async fn a_change_that_outlasts_the_grace_is_abandoned() {
     let (server, probe) = configured().await;
-    let saw_cancel = probe.saw_cancel.notified();
+    let cancelled = probe.cancelled.notified();
     let resp = apply_then_stop(&server, &probe, create(BLOCK)).await;
     assert_eq!(summaries(&resp), ["Operation interrupted"]);
     assert!(resp.diagnostics.has_errors());
     assert!(
         resp.diagnostics
             .iter()
-            .any(|d| d.detail.contains("recorded in the state")),
-        "the diagnostic says where the work done went: {:?}",
+            .any(|d| d.detail.contains("may or may not have taken effect")
+                && d.detail.contains("import")),
+        "the diagnostic says the call in flight has an unknown outcome, and what to do: {:?}",
         resp.diagnostics
     );
     assert_eq!(
@@ -254,9 +237,56 @@ async fn stop_interrupts_an_operation_in_flight_promptly() {
         Value::Null,
         "nothing recorded, nothing created"
     );
-    tokio::time::timeout(Duration::from_secs(2), saw_cancel)
+    tokio::time::timeout(Duration::from_secs(2), cancelled)
         .await
         .expect("the resource's token was cancelled");
+}
+
+#[tokio::test]
+async fn a_create_with_a_write_in_flight_finishes_after_a_stop() {
+    // The default grace: the write finishes well within it.
+    let (server, probe) = configured_with(super::STOP_GRACE).await;
+    let resp = apply_then_stop(&server, &probe, create(WRITE_IN_FLIGHT)).await;
+    assert!(
+        resp.diagnostics.is_empty(),
+        "a completed change is no error, so Terraform does not taint it: {:?}",
+        resp.diagnostics
+    );
+    assert_eq!(
+        resp.new_state,
+        thing(Value::from("thing-1"), WRITE_IN_FLIGHT, Value::from("done"))
+    );
+}
+
+#[tokio::test]
+async fn a_read_is_interrupted_without_a_grace() {
+    let (server, probe) = configured_with(super::STOP_GRACE).await;
+    let started = probe.started.notified();
+    let in_flight = {
+        let server = Arc::clone(&server);
+        tokio::spawn(async move {
+            let resource = server.resource("slow_thing").expect("served");
+            server
+                .read_resource(
+                    resource,
+                    ReadRequest {
+                        state: thing(Value::from("thing-1"), BLOCK, Value::from("done")),
+                        private: Vec::new(),
+                        identity: Value::Null,
+                    },
+                )
+                .await
+        })
+    };
+    tokio::time::timeout(Duration::from_secs(5), started)
+        .await
+        .expect("the read started");
+    server.stop_provider();
+    let resp = tokio::time::timeout(Duration::from_secs(5), in_flight)
+        .await
+        .expect("the interrupted read returns before the grace")
+        .expect("no panic");
+    assert!(resp.diagnostics.has_errors(), "{:?}", resp.diagnostics);
 }
 
 #[tokio::test]
@@ -328,7 +358,7 @@ async fn operations_after_a_stop_get_a_fresh_token() {
 
 #[tokio::test]
 async fn unconfigured_operations_fail_with_a_diagnostic() {
-    let server = Server::new(SlowProvider(Arc::default()));
+    let server = Server::new(slow_provider(Arc::default()));
     let (prior, change) = update(RECORD_THEN_FAIL);
     let resp = apply(&server, change).await;
     assert_eq!(summaries(&resp), ["Provider Not Configured"]);

@@ -7,7 +7,7 @@ use crate::framework::diagnostics::Diagnostics;
 /// Every known element must be one of the given strings; unknown elements are checked later.
 #[derive(Debug, Clone)]
 pub struct SetElementsOneOf {
-    allowed: Vec<String>,
+    allowed: StringOneOf,
 }
 
 impl SetElementsOneOf {
@@ -18,17 +18,14 @@ impl SetElementsOneOf {
         S: Into<String>,
     {
         Self {
-            allowed: allowed.into_iter().map(Into::into).collect(),
+            allowed: StringOneOf::new(allowed),
         }
     }
 }
 
 impl Validator for SetElementsOneOf {
     fn description(&self) -> String {
-        format!(
-            "contain only elements from: {}",
-            StringOneOf::quoted_list(&self.allowed)
-        )
+        format!("contain only elements from: {}", self.allowed.quoted_list())
     }
 
     fn validate(&self, req: &ValidateRequest<'_>, diags: &mut Diagnostics) {
@@ -37,13 +34,8 @@ impl Validator for SetElementsOneOf {
         };
         for item in items {
             match item {
-                Value::String(s) if !self.allowed.iter().any(|a| a == s) => invalid(
-                    diags,
-                    req,
-                    "Invalid Attribute Value",
-                    format!("Value must {}, got: {s:?}.", self.description()),
-                ),
-                Value::String(_) | Value::Unknown(_) => {}
+                Value::String(s) => self.allowed.check(s, &self.description(), req, diags),
+                Value::Unknown(_) => {}
                 Value::Null => invalid(
                     diags,
                     req,

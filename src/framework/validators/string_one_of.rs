@@ -22,32 +22,44 @@ impl StringOneOf {
         }
     }
 
-    pub(crate) fn quoted_list(allowed: &[String]) -> String {
-        allowed
+    pub(crate) fn quoted_list(&self) -> String {
+        self.allowed
             .iter()
             .map(|s| format!("{s:?}"))
             .collect::<Vec<_>>()
             .join(", ")
     }
+
+    /// Reports `s` unless it is listed; `must` completes "Value must …" in the message, so a
+    /// validator built on this list can word its own rule.
+    pub(crate) fn check(
+        &self,
+        s: &str,
+        must: &str,
+        req: &ValidateRequest<'_>,
+        diags: &mut Diagnostics,
+    ) {
+        if !self.allowed.iter().any(|a| a == s) {
+            invalid(
+                diags,
+                req,
+                "Invalid Attribute Value",
+                format!("Value must {must}, got: {s:?}."),
+            );
+        }
+    }
 }
 
 impl Validator for StringOneOf {
     fn description(&self) -> String {
-        format!("be one of: {}", Self::quoted_list(&self.allowed))
+        format!("be one of: {}", self.quoted_list())
     }
 
     fn validate(&self, req: &ValidateRequest<'_>, diags: &mut Diagnostics) {
         let Value::String(s) = req.value else {
             return wrong_type(diags, req, "string");
         };
-        if !self.allowed.iter().any(|a| a == s) {
-            invalid(
-                diags,
-                req,
-                "Invalid Attribute Value",
-                format!("Value must {}, got: {s:?}.", self.description()),
-            );
-        }
+        self.check(s, &self.description(), req, diags);
     }
 }
 

@@ -2,4 +2,5 @@
 
 pub mod diagnostics;
 pub mod dynamic_value;
+pub mod identity;
 pub mod schema;

@@ -1,7 +1,7 @@
 //! Schemas to protobuf.
 
 use crate::framework::schema::{
-    Attribute, AttributeMode, Block, Description, NestedBlock, Nesting, Schema,
+    Attribute, AttributeMode, Block, Description, IdentitySchema, NestedBlock, Nesting, Schema,
 };
 use crate::tfplugin6 as pb;
 
@@ -10,6 +10,26 @@ pub fn schema(s: &Schema) -> pb::Schema {
     pb::Schema {
         version: s.version,
         block: Some(block(&s.block)),
+    }
+}
+
+/// An identity schema; descriptions go as Markdown, the only kind the message has.
+pub fn identity_schema(s: &IdentitySchema) -> pb::ResourceIdentitySchema {
+    pb::ResourceIdentitySchema {
+        version: s.version,
+        identity_attributes: s
+            .attributes()
+            .iter()
+            .map(
+                |(name, a)| pb::resource_identity_schema::IdentityAttribute {
+                    name: name.clone(),
+                    r#type: a.ty().to_json(),
+                    required_for_import: a.is_required_for_import(),
+                    optional_for_import: !a.is_required_for_import(),
+                    description: a.get_description().to_owned(),
+                },
+            )
+            .collect(),
     }
 }
 
@@ -38,6 +58,7 @@ fn block(b: &Block) -> pb::schema::Block {
         description: text,
         description_kind: kind as i32,
         deprecated: b.deprecation().is_some(),
+        deprecation_message: b.deprecation().unwrap_or_default().to_owned(),
     }
 }
 
@@ -58,6 +79,7 @@ fn attribute(name: &str, a: &Attribute) -> pb::schema::Attribute {
         sensitive: a.is_sensitive(),
         description_kind: kind as i32,
         deprecated: a.deprecation().is_some(),
+        deprecation_message: a.deprecation().unwrap_or_default().to_owned(),
         write_only: false,
     }
 }
@@ -82,6 +104,54 @@ fn nested_block(name: &str, nb: &NestedBlock) -> pb::schema::NestedBlock {
 mod tests {
     use super::*;
     use crate::cty::Type;
+    use crate::framework::schema::IdentityAttribute;
+
+    #[test]
+    fn identity_attributes() {
+        let s = IdentitySchema::new(0)
+            .attribute(
+                "account_id",
+                IdentityAttribute::required_for_import(Type::String).description("The account."),
+            )
+            .attribute(
+                "service_principal",
+                IdentityAttribute::optional_for_import(Type::String),
+            );
+        let pb = identity_schema(&s);
+        assert_eq!(pb.version, 0);
+        let got: Vec<_> = pb
+            .identity_attributes
+            .iter()
+            .map(|a| {
+                (
+                    a.name.as_str(),
+                    a.r#type.as_slice(),
+                    a.required_for_import,
+                    a.optional_for_import,
+                    a.description.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    "account_id",
+                    b"\"string\"".as_slice(),
+                    true,
+                    false,
+                    "The account."
+                ),
+                (
+                    "service_principal",
+                    b"\"string\"".as_slice(),
+                    false,
+                    true,
+                    ""
+                ),
+            ]
+        );
+    }
 
     #[test]
     fn flags_types_and_descriptions() {
@@ -99,7 +169,7 @@ mod tests {
                 .attribute("c", Attribute::computed(Type::Bool).deprecated("gone"))
                 .block(
                     "nb",
-                    NestedBlock::new(Nesting::List, Block::new())
+                    NestedBlock::new(Nesting::List, Block::new().deprecated("use a"))
                         .min_items(1)
                         .max_items(1),
                 ),
@@ -126,6 +196,9 @@ mod tests {
         );
         let c = &block.attributes[2];
         assert_eq!((c.optional, c.computed, c.deprecated), (false, true, true));
+        assert_eq!(c.deprecation_message, "gone");
+        assert!(!a.deprecated && a.deprecation_message.is_empty());
+        assert!(!block.deprecated && block.deprecation_message.is_empty());
         let nb = &block.block_types[0];
         assert_eq!(
             (nb.type_name.as_str(), nb.min_items, nb.max_items),
@@ -134,6 +207,11 @@ mod tests {
         assert_eq!(
             nb.nesting,
             pb::schema::nested_block::NestingMode::List as i32
+        );
+        let nested = nb.block.as_ref().unwrap();
+        assert_eq!(
+            (nested.deprecated, nested.deprecation_message.as_str()),
+            (true, "use a")
         );
     }
 }

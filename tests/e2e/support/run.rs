@@ -14,10 +14,13 @@ use super::Terraform;
 /// What Terraform says when the provider broke one of its consistency rules. Some of these are
 /// only warnings in the log (tolerated for legacy SDK providers), so every run's stdout, stderr
 /// and log are searched.
-pub const CONSISTENCY_MARKERS: [&str; 3] = [
+pub const CONSISTENCY_MARKERS: [&str; 4] = [
     "inconsistent result",
     "Provider produced inconsistent",
     "produced an invalid",
+    // Terraform could not render the plan from what the provider planned (e.g. an unknown
+    // identity): the diff is silently missing from the output.
+    "Failed to marshal plan",
 ];
 
 /// Default limit for one command; `CENTRALROOT_E2E_TIMEOUT_SECS` overrides it.

@@ -1,0 +1,76 @@
+//! UpgradeResourceIdentity: Terraform sends a stored identity whose version differs from the
+//! identity schema's. Every identity schema here is still at its first version, so the engine
+//! reads the current version and refuses any other with a diagnostic.
+
+use super::{ResourceHandle, Server};
+use crate::cty::{self, Value};
+use crate::framework::diagnostics::{Diagnostic, Diagnostics};
+use crate::framework::provider::Provider;
+
+/// What UpgradeResourceIdentity answers.
+#[derive(Debug)]
+pub struct UpgradeIdentityResponse {
+    /// The identity in the current identity schema; null with errors, or when Terraform sent
+    /// none.
+    pub identity: Value,
+    /// Errors and warnings.
+    pub diagnostics: Diagnostics,
+}
+
+impl<P: Provider> Server<P> {
+    /// Reads `raw_json`, an identity stored with identity schema `version`, as the current
+    /// identity schema.
+    pub fn upgrade_resource_identity(
+        &self,
+        resource: &ResourceHandle<P::Data>,
+        version: i64,
+        raw_json: &[u8],
+    ) -> UpgradeIdentityResponse {
+        let fail = |diagnostic: Diagnostic| UpgradeIdentityResponse {
+            identity: Value::Null,
+            diagnostics: diagnostic.into(),
+        };
+        let type_name = resource.type_name();
+        let (Some(schema), Some(ty)) = (resource.identity_schema(), resource.identity_type())
+        else {
+            return fail(Diagnostic::error(
+                "Unable to Upgrade Resource Identity",
+                format!(
+                    "{type_name} has no resource identity in this provider version, so a stored \
+                     identity (version {version}) cannot be read. Use the provider version that \
+                     wrote it."
+                ),
+            ));
+        };
+        if version != schema.version {
+            return fail(Diagnostic::error(
+                "Unable to Upgrade Resource Identity",
+                format!(
+                    "The identity of {type_name} was stored with identity version {version}, \
+                     which this provider version does not know: it reads version {}. Use the \
+                     provider version that wrote it.",
+                    schema.version
+                ),
+            ));
+        }
+        if raw_json.is_empty() {
+            return UpgradeIdentityResponse {
+                identity: Value::Null,
+                diagnostics: Diagnostics::new(),
+            };
+        }
+        match cty::json::decode_lenient(raw_json, ty) {
+            Ok(identity) => UpgradeIdentityResponse {
+                identity,
+                diagnostics: Diagnostics::new(),
+            },
+            Err(e) => fail(Diagnostic::error(
+                "Unable to Upgrade Resource Identity",
+                format!(
+                    "The stored identity of {type_name} does not match its identity schema: \
+                     {e}. The state file may have been edited by hand."
+                ),
+            )),
+        }
+    }
+}

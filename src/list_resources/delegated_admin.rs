@@ -1,0 +1,107 @@
+//! `list "centralroot_delegated_admin"`: the delegated administrators of the organization,
+//! for one service principal or for every one.
+//!
+//! Organizations lists delegated administrators per service principal. Without one in the
+//! configuration, the principals are those with trusted access enabled
+//! (`ListAWSServiceAccessForOrganization`): Organizations refuses to register a delegated
+//! administrator for a service without it.
+
+use async_trait::async_trait;
+
+use crate::aws::{Aws, DelegatedAdmin};
+use crate::cty::{Type, Value};
+use crate::framework::Context;
+use crate::framework::list_resource::{
+    ListRequest, ListResource, ListResponse, ListResult, ListResults,
+};
+use crate::framework::schema::{Attribute, Block, Schema};
+use crate::framework::values::ValueExt;
+use crate::resources::delegated_admin::{RegistrationId, ServicePrincipal, TYPE_NAME, state_value};
+use crate::types_common::advice::Targets;
+
+const SERVICE_PRINCIPAL: &str = "service_principal";
+
+/// The list type.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DelegatedAdminList;
+
+/// One listed registration as a result.
+fn result(principal: &str, admin: &DelegatedAdmin) -> ListResult {
+    let id = RegistrationId {
+        account_id: admin.account_id.clone(),
+        service_principal: principal.to_owned(),
+    };
+    ListResult {
+        identity: Value::Null,
+        display_name: if admin.name.is_empty() {
+            id.to_string()
+        } else {
+            format!("{id} ({})", admin.name)
+        },
+        resource_object: state_value(&id, admin),
+    }
+}
+
+#[async_trait]
+impl ListResource<Aws> for DelegatedAdminList {
+    fn type_name(&self) -> &'static str {
+        TYPE_NAME
+    }
+
+    fn config_schema(&self) -> Schema {
+        Schema::new(
+            0,
+            Block::new()
+                .description(
+                    "Finds the accounts registered as delegated administrator in the \
+                     organization of the provider's credentials.",
+                )
+                .attribute(
+                    SERVICE_PRINCIPAL,
+                    Attribute::optional(Type::String)
+                        .description(
+                            "Only the delegated administrators for this service principal, \
+                             e.g. iam.amazonaws.com. Left out, those of every service with \
+                             trusted access enabled.",
+                        )
+                        .validator(ServicePrincipal),
+                ),
+        )
+    }
+
+    async fn list(
+        &self,
+        ctx: &Context<Aws>,
+        req: ListRequest,
+        results: &ListResults,
+        resp: &mut ListResponse,
+    ) {
+        let aws = ctx.provider_data();
+        let principals = match req.config.attr(SERVICE_PRINCIPAL).as_str() {
+            Some(principal) => vec![principal.to_owned()],
+            None => match aws.trusted_access_principals().await {
+                Ok(principals) => principals,
+                Err(err) => return Targets::NONE.report(&mut resp.diagnostics, &err),
+            },
+        };
+        for principal in &principals {
+            let listed = aws
+                .each_delegated_admin_page(principal, |page| async move {
+                    for admin in &page {
+                        if !results.push(result(principal, admin)).await {
+                            return false;
+                        }
+                    }
+                    true
+                })
+                .await;
+            if let Err(err) = listed {
+                return Targets::NONE.report(&mut resp.diagnostics, &err);
+            }
+            // Terraform has all it asked for (its limit) or went away.
+            if results.is_closed() {
+                return;
+            }
+        }
+    }
+}

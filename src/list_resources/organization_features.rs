@@ -1,0 +1,68 @@
+//! `list "centralroot_organization_features"`: the organization of the provider's credentials,
+//! when it has a centralized root access feature enabled. An organization has one feature set,
+//! so there is at most one result.
+
+use async_trait::async_trait;
+
+use crate::aws::{Aws, ErrorKind, IAM_SERVICE_PRINCIPAL};
+use crate::framework::Context;
+use crate::framework::list_resource::{
+    ListRequest, ListResource, ListResponse, ListResult, ListResults,
+};
+use crate::framework::schema::{Block, Schema};
+use crate::resources::organization_features::{TYPE_NAME, imported_state};
+use crate::types_common::advice::Targets;
+
+/// The list type; its `config {}` block takes no arguments.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct OrganizationFeaturesList;
+
+#[async_trait]
+impl ListResource<Aws> for OrganizationFeaturesList {
+    fn type_name(&self) -> &'static str {
+        TYPE_NAME
+    }
+
+    fn config_schema(&self) -> Schema {
+        Schema::new(
+            0,
+            Block::new().description(
+                "Finds the centralized root access features of the organization the provider's \
+                 credentials belong to: one result when at least one feature is enabled, none \
+                 otherwise.",
+            ),
+        )
+    }
+
+    async fn list(
+        &self,
+        ctx: &Context<Aws>,
+        _req: ListRequest,
+        results: &ListResults,
+        resp: &mut ListResponse,
+    ) {
+        let aws = ctx.provider_data();
+        let found = match aws.list_features().await {
+            Ok(found) => found,
+            // Without trusted access for IAM no feature works: nothing to adopt.
+            Err(err) if err.kind == ErrorKind::ServiceAccessNotEnabled => return,
+            Err(err) => return Targets::NONE.report(&mut resp.diagnostics, &err),
+        };
+        if found.enabled.is_empty() {
+            tracing::debug!("no organization feature enabled; nothing to list");
+            return;
+        }
+        let trusted = match aws.trusted_access_enabled(IAM_SERVICE_PRINCIPAL).await {
+            Ok(on) => on,
+            Err(err) => return Targets::NONE.report(&mut resp.diagnostics, &err),
+        };
+        let features: Vec<&str> = found.enabled.iter().map(|f| f.as_str()).collect();
+        results
+            .push(ListResult {
+                identity: crate::cty::Value::Null,
+                display_name: format!("{} ({})", found.organization_id, features.join(", ")),
+                resource_object: imported_state(&found, trusted),
+            })
+            .await;
+    }
+}
