@@ -3,12 +3,10 @@
 //! `terraform apply -invoke=action.centralroot_delete_root_credentials.x`, reporting one progress
 //! line per credential removed.
 
-use std::collections::BTreeSet;
-
 use async_trait::async_trait;
 
 use crate::aws::{Aws, TaskPolicy};
-use crate::cty::{AttributePath, Type, Value};
+use crate::cty::{AttributePath, Type};
 use crate::framework::action::{
     Action, InvokeRequest, InvokeResponse, PlanRequest, PlanResponse, Progress,
 };
@@ -16,33 +14,14 @@ use crate::framework::attributes;
 use crate::framework::context::Context;
 use crate::framework::schema::{Attribute, Block, Schema};
 use crate::framework::validators::{SetElementsOneOf, StringMatches};
-use crate::types_common::Targets;
-use crate::types_common::removal::{self, ALL_KINDS};
+use crate::types_common::removal::{self, ACCOUNT_ID, ALL_KINDS, CREDENTIAL_TYPES, TARGETS};
 
 /// The name configurations address this action by.
 pub const TYPE_NAME: &str = "centralroot_delete_root_credentials";
 
-const ACCOUNT_ID: &str = "account_id";
-const CREDENTIAL_TYPES: &str = "credential_types";
-
-const TARGETS: Targets = Targets {
-    account: Some(ACCOUNT_ID),
-    trusted_access: None,
-    features: None,
-};
-
 /// The action.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct DeleteRootCredentialsAction;
-
-fn kinds(config: &Value) -> Result<BTreeSet<String>, attributes::AttributeError> {
-    match config.get_attr(CREDENTIAL_TYPES) {
-        None | Some(Value::Null) => Ok(ALL_KINDS.map(str::to_owned).into()),
-        Some(_) => Ok(attributes::strings(config, CREDENTIAL_TYPES)?
-            .into_iter()
-            .collect()),
-    }
-}
 
 #[async_trait]
 impl Action<Aws> for DeleteRootCredentialsAction {
@@ -107,7 +86,7 @@ impl Action<Aws> for DeleteRootCredentialsAction {
     ) {
         let (account_id, kinds) = match (
             attributes::string(&req.config, ACCOUNT_ID),
-            kinds(&req.config),
+            removal::selected_kinds(&req.config),
         ) {
             (Ok(account_id), Ok(kinds)) => (account_id, kinds),
             (Err(err), _) | (_, Err(err)) => {
@@ -156,6 +135,7 @@ impl Action<Aws> for DeleteRootCredentialsAction {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cty::Value;
     use crate::framework::action::ActionEvent;
     use crate::framework::values::string_set;
     use crate::resources::test_support::{sandbox, seed_with_trusted_access};

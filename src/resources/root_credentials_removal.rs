@@ -22,23 +22,13 @@ use crate::framework::resource::{
 use crate::framework::schema::{Attribute, Block, Schema};
 use crate::framework::validators::{SetElementsOneOf, StringMatches};
 use crate::framework::values::string_set;
-use crate::types_common::Targets;
-use crate::types_common::removal::{self, ALL_KINDS};
+use crate::types_common::removal::{self, ACCOUNT_ID, ALL_KINDS, CREDENTIAL_TYPES, TARGETS};
 
 /// The name configurations address this resource by.
 pub const TYPE_NAME: &str = "centralroot_root_credentials_removal";
 
 const ID: &str = "id";
-const ACCOUNT_ID: &str = "account_id";
-const CREDENTIAL_TYPES: &str = "credential_types";
 const REMAINING: &str = "remaining";
-
-/// Failures of the root session concern the account.
-const TARGETS: Targets = Targets {
-    account: Some(ACCOUNT_ID),
-    trusted_access: None,
-    features: None,
-};
 
 /// The resource.
 #[derive(Debug, Clone, Copy, Default)]
@@ -53,13 +43,22 @@ struct Removal {
 impl Removal {
     fn from_value(value: &Value) -> Result<Self, attributes::AttributeError> {
         let account_id = attributes::string(value, ACCOUNT_ID)?;
-        let kinds: BTreeSet<String> = match value.get_attr(CREDENTIAL_TYPES) {
-            None | Some(Value::Null) => ALL_KINDS.map(str::to_owned).into(),
-            Some(_) => attributes::strings(value, CREDENTIAL_TYPES)?
-                .into_iter()
-                .collect(),
-        };
+        let kinds = removal::selected_kinds(value)?;
         Ok(Self { account_id, kinds })
+    }
+
+    /// Create and update alike: remove what `planned` selects, recording in `state` after each
+    /// removal.
+    async fn apply_planned(
+        ctx: &Context<Aws>,
+        planned: &Value,
+        state: &mut Value,
+        diagnostics: &mut Diagnostics,
+    ) {
+        match Self::from_value(planned) {
+            Ok(removal) => removal.apply(ctx.provider_data(), state, diagnostics).await,
+            Err(err) => invalid(diagnostics, &err),
+        }
     }
 
     fn state(&self, remaining: &[RootCredential]) -> Value {
@@ -235,13 +234,13 @@ impl Resource<Aws> for RootCredentialsRemovalResource {
     }
 
     async fn create(&self, ctx: &Context<Aws>, req: CreateRequest, resp: &mut CreateResponse) {
-        let removal = match Removal::from_value(&req.planned_state) {
-            Ok(removal) => removal,
-            Err(err) => return invalid(&mut resp.diagnostics, &err),
-        };
-        removal
-            .apply(ctx.provider_data(), &mut resp.state, &mut resp.diagnostics)
-            .await;
+        Removal::apply_planned(
+            ctx,
+            &req.planned_state,
+            &mut resp.state,
+            &mut resp.diagnostics,
+        )
+        .await;
     }
 
     async fn read(&self, ctx: &Context<Aws>, req: ReadRequest, resp: &mut ReadResponse) {
@@ -257,13 +256,13 @@ impl Resource<Aws> for RootCredentialsRemovalResource {
     }
 
     async fn update(&self, ctx: &Context<Aws>, req: UpdateRequest, resp: &mut UpdateResponse) {
-        let removal = match Removal::from_value(&req.planned_state) {
-            Ok(removal) => removal,
-            Err(err) => return invalid(&mut resp.diagnostics, &err),
-        };
-        removal
-            .apply(ctx.provider_data(), &mut resp.state, &mut resp.diagnostics)
-            .await;
+        Removal::apply_planned(
+            ctx,
+            &req.planned_state,
+            &mut resp.state,
+            &mut resp.diagnostics,
+        )
+        .await;
     }
 
     async fn delete(&self, _ctx: &Context<Aws>, req: DeleteRequest, resp: &mut DeleteResponse) {

@@ -1,9 +1,35 @@
-//! Root-credential removal shared by the removal resource and the delete action: the kinds a
-//! configuration selects, and how a credential is named to users.
+//! Root-credential removal shared by the removal resource and the delete action: the arguments
+//! both take, the kinds a configuration selects, and how a credential is named to users.
 
 use std::collections::BTreeSet;
 
 use crate::aws::{RootCredential, RootCredentialReport};
+use crate::cty::Value;
+use crate::framework::attributes::{self, AttributeError};
+
+use super::advice::Targets;
+
+/// The member account whose root credentials are removed.
+pub const ACCOUNT_ID: &str = "account_id";
+/// The kinds of credential removed; every kind when null.
+pub const CREDENTIAL_TYPES: &str = "credential_types";
+
+/// Failures of the root session concern the account.
+pub const TARGETS: Targets = Targets {
+    account: Some(ACCOUNT_ID),
+    trusted_access: None,
+    features: None,
+};
+
+/// The kinds [`CREDENTIAL_TYPES`] selects in `config`: every kind when it is null or absent.
+pub fn selected_kinds(config: &Value) -> Result<BTreeSet<String>, AttributeError> {
+    match config.get_attr(CREDENTIAL_TYPES) {
+        None | Some(Value::Null) => Ok(ALL_KINDS.map(str::to_owned).into()),
+        Some(_) => Ok(attributes::strings(config, CREDENTIAL_TYPES)?
+            .into_iter()
+            .collect()),
+    }
+}
 
 /// The console password.
 pub const PASSWORD: &str = "password";
