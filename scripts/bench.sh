@@ -38,6 +38,7 @@ fi
 WORK="$(mktemp -d)"
 SANDBOX_PID=""
 cleanup() {
+    stop_scale_sandbox 2>/dev/null || true
     if [[ -n "$SANDBOX_PID" ]]; then kill "$SANDBOX_PID" 2>/dev/null || true; wait "$SANDBOX_PID" 2>/dev/null || true; fi
     rm -rf "$WORK"
 }
@@ -105,6 +106,77 @@ plan_seconds() {
 
 requests() { curl -fsS "$ENDPOINT/_sandbox/requests"; }
 
+# --- What the provider processes cost (the scale sections) ---------------------------------
+# A wrapper in $WORK/measured stands in for the provider: it runs the real binary as its child
+# and, when it ends, appends the child's CPU seconds (user + system) and peak RSS (KiB) to
+# $USAGE_LOG. Terraform starts several provider processes per command; `measured` sums their
+# CPU and keeps the largest peak. Timings of the plan section above use the bare binary.
+USAGE_LOG="$WORK/provider-usage.log"
+mkdir -p "$WORK/measured"
+cat >"$WORK/measured/terraform-provider-centralroot" <<EOF
+#!$PYTHON
+import os, signal, sys
+child = os.fork()
+if child == 0:
+    os.execv("$BIN", ["$BIN"] + sys.argv[1:])
+for sig in (signal.SIGINT, signal.SIGTERM):
+    signal.signal(sig, lambda s, _f: os.kill(child, s))
+while True:
+    try:
+        _, status, usage = os.wait4(child, 0)
+        break
+    except InterruptedError:
+        continue
+with open("$USAGE_LOG", "a") as log:
+    log.write("%.3f %d\n" % (usage.ru_utime + usage.ru_stime, usage.ru_maxrss))
+sys.exit(os.waitstatus_to_exitcode(status))
+EOF
+chmod +x "$WORK/measured/terraform-provider-centralroot"
+cat >"$WORK/terraformrc-measured" <<EOF
+provider_installation {
+  dev_overrides {
+    "centralroot/centralroot" = "$WORK/measured"
+  }
+  direct {}
+}
+EOF
+
+# `measured DIR ARGS...`: runs `terraform ARGS...` in DIR through the wrapper and prints
+# "<wall seconds> <provider CPU seconds> <provider peak RSS MiB>".
+measured() {
+    local dir="$1" start end
+    shift
+    : >"$USAGE_LOG"
+    start="$(now_ns)"
+    TF_CLI_CONFIG_FILE="$WORK/terraformrc-measured" tf "$dir" "$@" || die "terraform $* in $dir failed"
+    end="$(now_ns)"
+    "$PYTHON" - "$USAGE_LOG" "$start" "$end" <<'PY'
+import sys
+rows = [line.split() for line in open(sys.argv[1]) if line.strip()]
+cpu = sum(float(r[0]) for r in rows)
+rss = max((int(r[1]) for r in rows), default=0)
+print("%.2f %.2f %.1f" % ((int(sys.argv[3]) - int(sys.argv[2])) / 1e9, cpu, rss / 1024))
+PY
+}
+
+# `start_scale_sandbox MEMBERS`: a second sandbox (`--seed-members`: mixed root credentials,
+# trusted access and both features on); sets SCALE_ENDPOINT. The default organization's keys
+# are the same as the first sandbox's.
+SCALE_PID=""
+start_scale_sandbox() {
+    stop_scale_sandbox 2>/dev/null || true
+    RUST_LOG=warn "$BIN" sandbox --listen 127.0.0.1:0 --seed-members "$1" \
+        >"$WORK/scale.out" 2>"$WORK/scale.err" &
+    SCALE_PID=$!
+    for _ in $(seq 200); do [[ -s "$WORK/scale.out" ]] && break; sleep 0.05; done
+    [[ -s "$WORK/scale.out" ]] || die "the scale sandbox did not start: $(cat "$WORK/scale.err")"
+    SCALE_ENDPOINT="$(head -1 "$WORK/scale.out" | sed -E 's/.*AWS_ENDPOINT_URL=([^ ]+).*/\1/')"
+}
+stop_scale_sandbox() {
+    if [[ -n "$SCALE_PID" ]]; then kill "$SCALE_PID" 2>/dev/null || true; wait "$SCALE_PID" 2>/dev/null || true; fi
+    SCALE_PID=""
+}
+
 echo
 # provider_norefresh_s: the same plan with -refresh=false (no AWS calls), to tell the cost of
 # the plugin protocol round trips from the cost of reading AWS.
@@ -147,3 +219,12 @@ PY
     # Only N registrations may exist while N is measured: the listing is organization-wide.
     tf "$provider_dir" destroy -auto-approve -parallelism=50 || die "destroy of $n administrators failed"
 done
+
+# == Scale: delegated administrators (issue 13) ==
+
+
+# == Scale: organization-wide root credential audit (issue 13) ==
+
+
+# == Scale: removal of root credentials across members (issue 13) ==
+

@@ -1,5 +1,5 @@
-//! `terraform-provider-centralroot sandbox [--listen ADDR] [--seed FILE] [--state FILE]
-//! [--env-file FILE] [--expose-control-plane-and-keys]`.
+//! `terraform-provider-centralroot sandbox [--listen ADDR] [--seed FILE | --seed-members N]
+//! [--state FILE] [--env-file FILE] [--expose-control-plane-and-keys]`.
 //!
 //! Prints one line on stdout once the listener is bound, a shell statement exporting the
 //! endpoint and the management account's credentials (and writes it to `--env-file`); logs
@@ -20,7 +20,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use tokio::net::TcpListener;
 
-const USAGE: &str = "usage: terraform-provider-centralroot sandbox [--listen 127.0.0.1:4566] [--seed FILE] [--state FILE] [--env-file FILE] [--expose-control-plane-and-keys]";
+const USAGE: &str = "usage: terraform-provider-centralroot sandbox [--listen 127.0.0.1:4566] [--seed FILE | --seed-members N] [--state FILE] [--env-file FILE] [--expose-control-plane-and-keys]";
 
 /// The flag that allows listening beyond loopback; its name says what that gives away.
 pub const EXPOSE_FLAG: &str = "--expose-control-plane-and-keys";
@@ -30,6 +30,9 @@ Runs a local emulator of AWS IAM, Organizations and STS for centralized root acc
 
   --listen ADDR   address to listen on (default 127.0.0.1:4566)
   --seed FILE     JSON seed (organization, accounts, root credentials, ...)
+  --seed-members N
+                  instead of --seed: the default organization plus N generated members with
+                  mixed root credentials, trusted access for IAM and both features on
   --state FILE    loaded on start if it exists (wins over --seed), written on SIGINT/SIGTERM
   --env-file FILE the ready line, written (mode 0600) once the sandbox listens and removed
                   when it stops: its existence means ready
@@ -80,6 +83,8 @@ pub struct Options {
     pub listen: String,
     /// Seed file.
     pub seed: Option<PathBuf>,
+    /// Generated members of a large organization, instead of a seed file.
+    pub seed_members: Option<usize>,
     /// State file, loaded on start and written on stop.
     pub state: Option<PathBuf>,
     /// Where to write the ready line once listening.
@@ -94,6 +99,7 @@ impl Options {
         let mut options = Options {
             listen: "127.0.0.1:4566".to_owned(),
             seed: None,
+            seed_members: None,
             state: None,
             env_file: None,
             expose: false,
@@ -124,10 +130,21 @@ impl Options {
             match name {
                 "--listen" => options.listen = value,
                 "--seed" => options.seed = Some(PathBuf::from(value)),
+                "--seed-members" => {
+                    let count = value.parse().map_err(|_| {
+                        CliError::Usage(format!("--seed-members needs a number, not {value:?}"))
+                    })?;
+                    options.seed_members = Some(count);
+                }
                 "--state" => options.state = Some(PathBuf::from(value)),
                 "--env-file" => options.env_file = Some(PathBuf::from(value)),
                 _ => return Err(CliError::Usage(format!("unknown flag {name}"))),
             }
+        }
+        if options.seed.is_some() && options.seed_members.is_some() {
+            return Err(CliError::Usage(
+                "--seed and --seed-members exclude each other".to_owned(),
+            ));
         }
         Ok(options)
     }
@@ -186,9 +203,17 @@ fn initial_seed(options: &Options) -> Result<Seed, CliError> {
         tracing::info!(path = %state.display(), "loading state");
         return load(state);
     }
-    match &options.seed {
-        Some(path) => load(path),
-        None => Ok(Seed::default_seed()),
+    match (&options.seed, options.seed_members) {
+        (Some(path), _) => load(path),
+        (None, Some(members)) => {
+            Seed::large_organization(members)
+                .validated()
+                .map_err(|source| CliError::Seed {
+                    path: format!("--seed-members {members}"),
+                    source,
+                })
+        }
+        (None, None) => Ok(Seed::default_seed()),
     }
 }
 
@@ -364,6 +389,10 @@ mod tests {
         assert!(Options::parse(&args(&["--expose-control-plane-and-keys=yes"])).is_err());
         assert!(Options::parse(&args(&["--seed"])).is_err());
         assert!(Options::parse(&args(&["--bogus", "1"])).is_err());
+        let options = Options::parse(&args(&["--seed-members", "1000"])).unwrap();
+        assert_eq!(options.seed_members, Some(1000));
+        assert!(Options::parse(&args(&["--seed-members", "many"])).is_err());
+        assert!(Options::parse(&args(&["--seed-members=5", "--seed", "s.json"])).is_err());
     }
 
     #[test]

@@ -199,6 +199,9 @@ impl Sandbox {
             }
             Err(error) => (None, Err(error)),
         };
+        if result.is_ok() {
+            self.record_opened_root_session(&decoded);
+        }
         let lost = match result {
             Ok(_) => lock(&self.faults).decide_after_commit(operation),
             Err(_) => None,
@@ -243,6 +246,18 @@ impl Sandbox {
         HttpResponse {
             encoded: Some(encoded),
             request_id,
+        }
+    }
+
+    fn record_opened_root_session(&self, decoded: &Decoded) {
+        if decoded.operation != "AssumeRoot" {
+            return;
+        }
+        if let Input::Query(params) = &decoded.input {
+            let target = params.get("TargetPrincipal").unwrap_or_default();
+            let policy = params.get("TaskPolicyArn.arn").unwrap_or_default();
+            let policy = policy.rsplit('/').next().unwrap_or(policy);
+            lock(&self.requests).record_root_session_opened(target, policy);
         }
     }
 

@@ -33,6 +33,10 @@ pub struct RequestLog {
     /// (answered and refused alike).
     #[serde(default)]
     pub root_sessions: BTreeMap<String, BTreeMap<String, u64>>,
+    /// Root sessions that `sts:AssumeRoot` opened: target account → task policy name → count
+    /// (a session whose answer a fault withheld counts: AWS opened it).
+    #[serde(default)]
+    pub root_sessions_opened: BTreeMap<String, BTreeMap<String, u64>>,
 }
 
 impl RequestLog {
@@ -59,6 +63,16 @@ impl RequestLog {
             .entry(task_policy.to_owned())
             .or_default()
             .entry(operation.to_owned())
+            .or_default() += 1;
+    }
+
+    /// Records that `sts:AssumeRoot` opened a session on `account` limited to `task_policy`.
+    pub fn record_root_session_opened(&mut self, account: &str, task_policy: &str) {
+        *self
+            .root_sessions_opened
+            .entry(account.to_owned())
+            .or_default()
+            .entry(task_policy.to_owned())
             .or_default() += 1;
     }
 

@@ -528,6 +528,25 @@ impl Seed {
         self
     }
 
+    /// A large organization for scale tests and benchmarks: the default seed plus `members`
+    /// generated members ([`Seed::with_generated_members`]) whose root users hold a mix of
+    /// credentials, with trusted access for IAM and both IAM organization features on, so that
+    /// root sessions work at once. Member `n` holds, by `n % 4`: everything, a password only,
+    /// two access keys (one used), nothing.
+    pub fn large_organization(members: usize) -> Seed {
+        let mut seed = Seed::default_seed().with_generated_members(members);
+        let generated = seed.accounts.len() - members;
+        for (n, account) in seed.accounts[generated..].iter_mut().enumerate() {
+            account.root = RootUser::mixed(&account.id, n);
+        }
+        seed.trusted_access = vec![TrustedAccess {
+            service_principal: "iam.amazonaws.com".to_owned(),
+            date_enabled: SEED_EPOCH,
+        }];
+        seed.features = vec![Feature::RootCredentialsManagement, Feature::RootSessions];
+        seed
+    }
+
     /// Checks the invariants the handlers rely on and fills defaults.
     pub fn validated(mut self) -> Result<Seed, SeedError> {
         let mut seen = HashSet::new();
@@ -631,6 +650,41 @@ impl Default for Seed {
 }
 
 impl RootUser {
+    fn mixed(account_id: &str, n: usize) -> RootUser {
+        let tail = &account_id[account_id.len().saturating_sub(8)..];
+        let key = |suffix: &str, last_used: Option<AccessKeyLastUsed>| RootAccessKey {
+            id: format!("AKIAROOTKEY{suffix}{tail}"),
+            status: active(),
+            created: SEED_EPOCH,
+            last_used,
+        };
+        match n % 4 {
+            0 => RootUser::with_everything(account_id),
+            1 => RootUser {
+                login_profile: Some(LoginProfile {
+                    created: SEED_EPOCH,
+                    password_reset_required: false,
+                }),
+                ..RootUser::default()
+            },
+            2 => RootUser {
+                access_keys: vec![
+                    key(
+                        "1",
+                        Some(AccessKeyLastUsed {
+                            date: SEED_EPOCH,
+                            service_name: "s3".to_owned(),
+                            region: "us-east-1".to_owned(),
+                        }),
+                    ),
+                    key("2", None),
+                ],
+                ..RootUser::default()
+            },
+            _ => RootUser::default(),
+        }
+    }
+
     fn with_everything(account_id: &str) -> RootUser {
         let tail = &account_id[account_id.len().saturating_sub(8)..];
         RootUser {
@@ -732,5 +786,19 @@ mod tests {
             .validated()
             .unwrap();
         assert_eq!(seed.accounts.len(), 104);
+    }
+
+    #[test]
+    fn a_large_organization_mixes_root_credentials_and_allows_root_sessions() {
+        let seed = Seed::large_organization(1000).validated().unwrap();
+        assert_eq!(seed.accounts.len(), 1004);
+        let generated = &seed.accounts[4..];
+        let with = |has: fn(&RootUser) -> bool| generated.iter().filter(|a| has(&a.root)).count();
+        assert_eq!(with(|r| r.login_profile.is_some()), 500);
+        assert_eq!(with(|r| r.access_keys.len() == 2), 250);
+        assert_eq!(with(|r| !r.mfa_devices.is_empty()), 250);
+        assert_eq!(with(|r| *r == RootUser::default()), 250);
+        assert_eq!(seed.features.len(), 2);
+        assert_eq!(seed.trusted_access.len(), 1);
     }
 }
