@@ -205,14 +205,12 @@ fn initial_seed(options: &Options) -> Result<Seed, CliError> {
     }
     match (&options.seed, options.seed_members) {
         (Some(path), _) => load(path),
-        (None, Some(members)) => {
-            Seed::large_organization(members)
-                .validated()
-                .map_err(|source| CliError::Seed {
-                    path: format!("--seed-members {members}"),
-                    source,
-                })
-        }
+        (None, Some(members)) => Seed::large_organization(members)
+            .validated()
+            .map_err(|source| CliError::Seed {
+                path: format!("--seed-members {members}"),
+                source,
+            }),
         (None, None) => Ok(Seed::default_seed()),
     }
 }
