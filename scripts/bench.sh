@@ -224,6 +224,43 @@ done
 
 
 # == Scale: organization-wide root credential audit (issue 13) ==
+# The organization data source over M members (mixed root credentials, `--seed-members`), with
+# 50 ms added to every AWS call, default `max_concurrency`: one `terraform plan` reads it.
+AUDIT_SIZES="${BENCH_AUDIT_SIZES:-1 20 200 1000}"
+echo
+echo "organization audit, 50 ms latency on every call, default max_concurrency (20):"
+printf '%-6s %-8s %-8s %-9s %-9s %-13s %-11s %-22s %s\n' members wall_s cpu_s rss_MiB requests ListAccounts AssumeRoot per_account_calls sessions_at_once
+for m in $AUDIT_SIZES; do
+    start_scale_sandbox "$m"
+    dir="$WORK/audit-$m"; mkdir -p "$dir"
+    cat >"$dir/main.tf" <<'TF'
+terraform {
+  required_providers {
+    centralroot = { source = "centralroot/centralroot" }
+  }
+}
+provider "centralroot" {}
+data "centralroot_organization_root_credentials" "all" {}
+output "audited" { value = length(data.centralroot_organization_root_credentials.all.accounts) }
+TF
+    curl -fsS -X POST -H 'content-type: application/json' -d '{"latency_ms": 50}' \
+        "$SCALE_ENDPOINT/_sandbox/faults" >/dev/null
+    curl -fsS -X POST "$SCALE_ENDPOINT/_sandbox/requests/reset" >/dev/null
+    figures="$(AWS_ENDPOINT_URL="$SCALE_ENDPOINT" measured "$dir" plan)"
+    counts="$(curl -fsS "$SCALE_ENDPOINT/_sandbox/requests" | "$PYTHON" -c '
+import json, sys
+r = json.load(sys.stdin)
+ops = r["operations"]
+n = lambda op: ops.get(op, {}).get("total", 0)
+members = len(r["root_sessions_opened"])
+per = sum(n(op) for op in ("AssumeRoot", "GetLoginProfile", "ListAccessKeys", "GetAccessKeyLastUsed",
+                           "ListSigningCertificates", "ListMFADevices")) / max(members, 1)
+print(r["total"], n("ListAccounts"), n("AssumeRoot"), "%.2f" % per, r["max_root_sessions_at_work"])')"
+    read -r wall cpu rss <<<"$figures"
+    read -r total pages assumes per at_once <<<"$counts"
+    printf '%-6s %-8s %-8s %-9s %-9s %-13s %-11s %-22s %s\n' "$m" "$wall" "$cpu" "$rss" "$total" "$pages" "$assumes" "$per" "$at_once"
+done
+stop_scale_sandbox
 
 
 # == Scale: removal of root credentials across members (issue 13) ==

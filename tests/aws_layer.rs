@@ -841,3 +841,119 @@ async fn organizational_units_are_followed_into_their_children() {
         .unwrap_err();
     assert_eq!(err.code.as_deref(), Some("ParentNotFoundException"));
 }
+
+/// Calls of `operation` the sandbox answered, faults included.
+fn calls(log: &centralroot::sandbox::requests::RequestLog, operation: &str) -> u64 {
+    log.operations.get(operation).map_or(0, |c| c.total)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_thousand_members_cost_the_listing_and_a_fixed_number_of_calls_each() {
+    let sandbox = Server::bind("127.0.0.1:0", Seed::large_organization(1000))
+        .await
+        .unwrap()
+        .1;
+    let aws = aws_for(&sandbox, MANAGEMENT, 10, quick_wait());
+    let audits = aws
+        .audit_organization(None, centralroot::aws::DEFAULT_CONCURRENCY)
+        .await
+        .unwrap();
+    // 3 seeded members and 1,000 generated; the management account has no root session.
+    let members = 1003;
+    assert_eq!(audits.len(), members as usize);
+    assert!(audits.iter().all(|a| a.result.is_ok()));
+
+    let log = sandbox.sandbox().requests();
+    assert_eq!(calls(&log, "ListAccounts"), 1004_u64.div_ceil(20));
+    assert_eq!(calls(&log, "DescribeOrganization"), 1);
+    for per_account in [
+        "AssumeRoot",
+        "GetLoginProfile",
+        "ListAccessKeys",
+        "ListSigningCertificates",
+        "ListMFADevices",
+    ] {
+        assert_eq!(calls(&log, per_account), members, "{per_account}");
+    }
+    // One per root access key: 250 members with one, 250 with two, 2 seeded members with one.
+    assert_eq!(calls(&log, "GetAccessKeyLastUsed"), 250 + 500 + 2);
+    assert_eq!(log.total, 51 + 1 + 5 * members + 752);
+    assert_eq!(log.root_sessions_opened.len(), members as usize);
+    assert!(
+        log.root_sessions_opened
+            .values()
+            .all(|by_policy| by_policy.len() == 1 && by_policy["IAMAuditRootUserCredentials"] == 1),
+        "one audit session per member"
+    );
+    let at_work = log.max_root_sessions_at_work;
+    assert!(
+        (2..=centralroot::aws::DEFAULT_CONCURRENCY as u64).contains(&at_work),
+        "root sessions at work at once: {at_work}"
+    );
+
+    // The same audit again in the same run reads every account from the run's cache.
+    sandbox.sandbox().reset_requests();
+    let again = aws
+        .audit_organization(None, centralroot::aws::DEFAULT_CONCURRENCY)
+        .await
+        .unwrap();
+    assert_eq!(again.len(), members as usize);
+    let log = sandbox.sandbox().requests();
+    assert_eq!(log.total, 51, "only the listing: {:?}", log.operations);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn throttling_lowers_the_root_sessions_at_work_and_the_audit_converges() {
+    let sandbox = Server::bind("127.0.0.1:0", Seed::large_organization(200))
+        .await
+        .unwrap()
+        .1;
+    sandbox.sandbox().set_faults(FaultConfig {
+        throttle_every: 3,
+        ..FaultConfig::default()
+    });
+    let aws = aws_for(&sandbox, MANAGEMENT, 10, quick_wait());
+    assert_eq!(aws.root_sessions_allowed(), 20);
+    let audits = aws.audit_organization(None, 50).await.unwrap();
+    assert_eq!(audits.len(), 203);
+    assert!(audits.iter().all(|a| a.result.is_ok()));
+    assert!(
+        aws.root_sessions_allowed() < 20,
+        "throttling lowered the limit: {}",
+        aws.root_sessions_allowed()
+    );
+    let log = sandbox.sandbox().requests();
+    assert!(sandbox.sandbox().faults().1.throttle > 100);
+    assert_eq!(log.operations["AssumeRoot"].succeeded, 203);
+    assert!(
+        log.root_sessions_opened
+            .values()
+            .all(|by_policy| by_policy["IAMAuditRootUserCredentials"] == 1),
+        "a throttled call is retried within its session, never through a new one"
+    );
+}
+
+#[tokio::test]
+async fn a_removal_makes_the_next_audit_read_again() {
+    let sandbox = sandbox_with_root_sessions(|_| {}).await;
+    let aws = aws_for(&sandbox, MANAGEMENT, 2, quick_wait());
+    assert!(aws.audit_account(MEMBER).await.unwrap().has_credentials());
+    assert!(aws.audit_account(MEMBER).await.unwrap().has_credentials());
+    assert_eq!(
+        sandbox.sandbox().requests().operations["AssumeRoot"].succeeded,
+        1,
+        "the second read comes from the run's cache"
+    );
+    let session = aws
+        .root_session(
+            MEMBER,
+            centralroot::aws::TaskPolicy::DeleteRootUserCredentials,
+        )
+        .await
+        .unwrap();
+    for credential in session.audit().await.unwrap().credentials() {
+        session.remove(&credential).await.unwrap();
+    }
+    drop(session);
+    assert!(!aws.audit_account(MEMBER).await.unwrap().has_credentials());
+}

@@ -6,7 +6,9 @@
 //!
 //! Layout:
 //! - [`error`]: [`AwsError`], every failure classified once, with Organizations' [`Reason`].
-//! - [`retry`]: retry classifiers the SDK lacks (ConcurrentModificationException).
+//! - [`retry`]: retry classifiers the SDK lacks (ConcurrentModificationException), and error
+//!   codes read from raw answers.
+//! - [`adaptive_limit`]: how many root sessions work at once, halved when AWS throttles.
 //! - [`attempts`]: which attempts of one call ended without a known outcome, for the calls that
 //!   must not be repeated blindly.
 //! - [`features`]: IAM organization features and trusted access, with the propagation wait.
@@ -14,12 +16,15 @@
 //! - [`organization`]: the caller's organization (management account), described once.
 //! - [`identity`]: who the credentials belong to.
 //! - [`organization_audit`]: every member's root credentials, streamed through a bounded pool.
+//! - [`audit_cache`]: one audit per account per run, shared by every reader.
 //! - [`root_credentials`]: a member's root credentials through one root session per operation:
 //!   audit and removal.
 //! - [`assume_root`]: root sessions on member accounts (`sts:AssumeRoot`) and their task policies.
 
+pub mod adaptive_limit;
 pub mod assume_root;
 pub mod attempts;
+pub mod audit_cache;
 pub mod delegated_admins;
 pub mod error;
 pub mod features;
@@ -29,12 +34,15 @@ pub mod organization_audit;
 pub mod retry;
 pub mod root_credentials;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use aws_smithy_types::timeout::TimeoutConfig;
 use aws_types::SdkConfig;
 
+pub use adaptive_limit::{AdaptiveLimit, ThrottleObserver};
 pub use assume_root::{MAX_ROOT_SESSION, RootCredentials, TaskPolicy, UnknownTaskPolicy};
+pub use audit_cache::AuditCache;
 pub use delegated_admins::{DelegatedAdmin, DelegatedAdminCache};
 pub use error::{AwsError, ErrorKind, Reason, Subject};
 pub use features::{Feature, IAM_SERVICE_PRINCIPAL, OrganizationFeatures, PropagationWait};
@@ -58,6 +66,8 @@ pub struct Aws {
     admins: DelegatedAdminCache,
     organization: OrganizationCache,
     propagation: PropagationWait,
+    root_sessions: Arc<AdaptiveLimit>,
+    audits: AuditCache,
 }
 
 /// Where each service is reached, when not at its AWS default.
@@ -88,9 +98,12 @@ impl Aws {
     pub fn new(config: &SdkConfig, endpoints: &Endpoints, propagation: PropagationWait) -> Self {
         let global = aws_types::region::Region::from_static("us-east-1");
         let timeouts = timeouts(config);
+        let root_sessions = Arc::new(AdaptiveLimit::new(DEFAULT_CONCURRENCY, MAX_CONCURRENCY));
+        let observer = ThrottleObserver::new(Arc::clone(&root_sessions));
         let mut iam = aws_sdk_iam::config::Builder::from(config)
             .region(global.clone())
-            .timeout_config(timeouts.clone());
+            .timeout_config(timeouts.clone())
+            .interceptor(observer.clone());
         if let Some(url) = &endpoints.iam {
             iam = iam.endpoint_url(url);
         }
@@ -101,7 +114,9 @@ impl Aws {
         if let Some(url) = &endpoints.organizations {
             organizations = organizations.endpoint_url(url);
         }
-        let mut sts = aws_sdk_sts::config::Builder::from(config).timeout_config(timeouts);
+        let mut sts = aws_sdk_sts::config::Builder::from(config)
+            .timeout_config(timeouts)
+            .interceptor(observer);
         if let Some(url) = &endpoints.sts {
             sts = sts.endpoint_url(url);
         }
@@ -113,12 +128,19 @@ impl Aws {
             admins: DelegatedAdminCache::default(),
             organization: OrganizationCache::default(),
             propagation,
+            root_sessions,
+            audits: AuditCache::default(),
         }
     }
 
     /// The SDK configuration the clients were built from (region, credentials, retries).
     pub fn sdk_config(&self) -> &SdkConfig {
         &self.sdk_config
+    }
+
+    /// How many root sessions may work at once now: the adaptive limit, lowered by throttling.
+    pub fn root_sessions_allowed(&self) -> usize {
+        self.root_sessions.current()
     }
 
     /// The STS client, for identity checks and root sessions.

@@ -1,8 +1,9 @@
 //! The root credentials of every active member account: `ListAccounts` pages streamed into a
 //! bounded pool of audits, so memory holds one page and the audits in flight, whatever the size
-//! of the organization. A throttled call backs off and retries with the provider's retry
-//! settings (exponential back-off with jitter) while it holds its slot in the pool, so
-//! throttling lowers the request rate without adding requests in flight.
+//! of the organization. Two limits apply: the pool's size (`max_concurrency`), and the
+//! provider's adaptive limit on root sessions at work, which halves when AWS throttles and grows
+//! back as calls succeed. A throttled call also backs off and retries with the provider's retry
+//! settings (exponential back-off with jitter).
 
 use std::collections::BTreeSet;
 
@@ -10,10 +11,12 @@ use futures::StreamExt;
 use futures::stream;
 
 use super::root_credentials::concerns_one_account;
-use super::{Aws, AwsError, RootCredentialReport, TaskPolicy};
+use super::{Aws, AwsError, RootCredentialReport};
 
-/// Audits run at once unless configured otherwise.
-pub const DEFAULT_CONCURRENCY: usize = 10;
+/// Audits run at once unless configured otherwise. With three round trips per account (one
+/// `AssumeRoot`, then the four lists at once, then the last use of every key at once), 20 audit a
+/// thousand members within 20 s even when every call takes 50 ms.
+pub const DEFAULT_CONCURRENCY: usize = 20;
 /// The most audits that may run at once.
 pub const MAX_CONCURRENCY: usize = 50;
 
@@ -40,7 +43,12 @@ impl Aws {
     ) -> Result<Vec<AccountAudit>, AwsError> {
         let organization = self.organization().await?;
         let management = organization.management_account_id;
-        let pages = self.organizations.list_accounts().into_paginator().send();
+        let pages = self
+            .organizations
+            .list_accounts()
+            .max_results(20)
+            .into_paginator()
+            .send();
         let accounts = stream::unfold(pages, |mut pages| async move {
             pages.next().await.map(|page| (page, pages))
         })
@@ -102,6 +110,11 @@ impl Aws {
             return Err(err);
         }
         done.sort_by(|a, b| a.account_id.cmp(&b.account_id));
+        tracing::debug!(
+            accounts = done.len(),
+            root_sessions_allowed = self.root_sessions_allowed(),
+            "audited the organization"
+        );
         Ok(done)
     }
 
@@ -146,13 +159,5 @@ impl Aws {
             }
         }
         Ok(accounts)
-    }
-
-    /// Audits one member through one root session with `IAMAuditRootUserCredentials`.
-    pub async fn audit_account(&self, account_id: &str) -> Result<RootCredentialReport, AwsError> {
-        self.root_session(account_id, TaskPolicy::AuditRootUserCredentials)
-            .await?
-            .audit()
-            .await
     }
 }

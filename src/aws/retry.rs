@@ -1,6 +1,7 @@
 //! Retry rules the AWS SDK does not have by default.
 
 use aws_smithy_runtime_api::client::interceptors::context::InterceptorContext;
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::retries::classifiers::{
     ClassifyRetry, RetryAction, RetryClassifierPriority,
 };
@@ -31,22 +32,39 @@ fn json_error_type(body: &[u8]) -> Option<String> {
     )
 }
 
+/// The `<Code>` of an awsQuery error body (IAM, STS).
+fn xml_error_code(body: &[u8]) -> Option<String> {
+    let text = std::str::from_utf8(body).ok()?;
+    let start = text.find("<Code>")? + "<Code>".len();
+    let end = start + text[start..].find("</Code>")?;
+    Some(text[start..end].trim().to_owned())
+}
+
+/// The error code of a failed answer, in any of the protocols the provider's services speak.
+///
+/// Where this is called (retry classifiers, interceptors after an attempt) the error is
+/// type-erased per operation, so the code is read from the response the SDK has already
+/// buffered: error bodies are always read fully before deserialisation.
+pub fn error_code(response: &HttpResponse) -> Option<String> {
+    if response.status().is_success() {
+        return None;
+    }
+    let from_header = response
+        .headers()
+        .get("x-amzn-errortype")
+        .map(|v| v.split(':').next().unwrap_or_default().to_owned());
+    from_header.or_else(|| {
+        let body = response.body().bytes()?;
+        json_error_type(body).or_else(|| xml_error_code(body))
+    })
+}
+
 impl ClassifyRetry for ConcurrentModificationClassifier {
     fn classify_retry(&self, ctx: &InterceptorContext) -> RetryAction {
-        // The error is type-erased per operation here, so read the code from the response the
-        // SDK has already buffered: error bodies are always read fully before deserialisation.
         let Some(response) = ctx.response() else {
             return RetryAction::NoActionIndicated;
         };
-        if response.status().is_success() {
-            return RetryAction::NoActionIndicated;
-        }
-        let from_header = response
-            .headers()
-            .get("x-amzn-errortype")
-            .map(|v| v.split(':').next().unwrap_or_default().to_owned());
-        let kind = from_header.or_else(|| response.body().bytes().and_then(json_error_type));
-        match kind.as_deref() {
+        match error_code(response).as_deref() {
             Some("ConcurrentModificationException") => RetryAction::transient_error(),
             _ => RetryAction::NoActionIndicated,
         }
@@ -63,7 +81,7 @@ impl ClassifyRetry for ConcurrentModificationClassifier {
 
 #[cfg(test)]
 mod tests {
-    use super::json_error_type;
+    use super::{json_error_type, xml_error_code};
 
     #[test]
     fn error_type_is_read_with_or_without_namespace() {
@@ -77,5 +95,12 @@ mod tests {
             Some("TooManyRequestsException")
         );
         assert_eq!(json_error_type(b"<html>"), None);
+    }
+
+    #[test]
+    fn error_code_is_read_from_query_protocol_bodies() {
+        let body = b"<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message></Error></ErrorResponse>";
+        assert_eq!(xml_error_code(body).as_deref(), Some("Throttling"));
+        assert_eq!(xml_error_code(b"<Error></Error>"), None);
     }
 }

@@ -1,10 +1,17 @@
 //! A member account's root-user credentials, read and removed through a root session
-//! (`sts:AssumeRoot`): one session per account and operation, its IAM client reused for every
+//! (`sts:AssumeRoot`): one session per account and operation, its credentials used for every
 //! call of that operation, never shared across accounts or task policies.
+//!
+//! Every session signs through the provider's one IAM client, with its own credentials as a
+//! per-call override: a client per session would bring its own connection pool, and a
+//! thousand-account audit would open a thousand of them.
 
-use aws_sdk_iam::config::Credentials;
+use aws_credential_types::provider::SharedCredentialsProvider;
+use aws_sdk_iam::config::{Credentials, IdentityCache};
 use aws_smithy_types::date_time::Format;
+use futures::future::try_join_all;
 
+use super::adaptive_limit::Permit;
 use super::assume_root::MAX_ROOT_SESSION;
 use super::{Aws, AwsError, ErrorKind, TaskPolicy};
 
@@ -84,12 +91,15 @@ impl RootCredentialReport {
     }
 }
 
-/// A root session on one member account, with the IAM client signing with its credentials.
+/// A root session on one member account: its credentials, and a place among the root sessions
+/// the provider lets work at once ([`super::AdaptiveLimit`]) until it is dropped.
 #[derive(Debug)]
-pub struct RootSession {
+pub struct RootSession<'a> {
+    aws: &'a Aws,
     account_id: String,
     policy: TaskPolicy,
-    iam: aws_sdk_iam::Client,
+    signing: aws_sdk_iam::config::Builder,
+    _permit: Permit,
 }
 
 fn rfc3339(t: Option<&aws_smithy_types::DateTime>) -> String {
@@ -102,33 +112,55 @@ fn is_no_such_entity(err: &AwsError) -> bool {
 }
 
 impl Aws {
-    /// Opens a root session on `account_id` limited to `policy`, for one operation's calls.
+    /// Opens a root session on `account_id` limited to `policy`, for one operation's calls,
+    /// once fewer root sessions than the adaptive limit are at work.
     pub async fn root_session(
         &self,
         account_id: &str,
         policy: TaskPolicy,
-    ) -> Result<RootSession, AwsError> {
+    ) -> Result<RootSession<'_>, AwsError> {
+        let permit = self.root_sessions.acquire().await;
         let credentials = self
             .assume_root(account_id, policy, MAX_ROOT_SESSION)
             .await?;
-        let provider = Credentials::new(
+        let provider = SharedCredentialsProvider::new(Credentials::new(
             credentials.access_key_id.clone(),
             credentials.secret_access_key.clone(),
             Some(credentials.session_token.clone()),
             Some(credentials.expiration),
             "sts:AssumeRoot",
-        );
-        let base = self.iam.config();
-        let config = base.to_builder().credentials_provider(provider).build();
+        ));
+        let mut signing = aws_sdk_iam::config::Builder::default();
+        signing.set_credentials_provider(Some(provider));
+        // Static credentials need no cache, and the client's cache would keep every session's.
+        signing.set_identity_cache(IdentityCache::no_cache());
+        if policy == TaskPolicy::DeleteRootUserCredentials {
+            self.audits.forget(account_id);
+        }
         Ok(RootSession {
+            aws: self,
             account_id: account_id.to_owned(),
             policy,
-            iam: aws_sdk_iam::Client::from_conf(config),
+            signing,
+            _permit: permit,
         })
+    }
+
+    /// The root credentials of `account_id`, audited once per run through a root session with
+    /// `IAMAuditRootUserCredentials` and shared by every reader (data sources, refreshes).
+    pub async fn audit_account(&self, account_id: &str) -> Result<RootCredentialReport, AwsError> {
+        self.audits
+            .get_or_audit(account_id, || async {
+                self.root_session(account_id, TaskPolicy::AuditRootUserCredentials)
+                    .await?
+                    .audit()
+                    .await
+            })
+            .await
     }
 }
 
-impl RootSession {
+impl RootSession<'_> {
     /// The member account the session acts on.
     pub fn account_id(&self) -> &str {
         &self.account_id
@@ -139,72 +171,21 @@ impl RootSession {
         self.policy
     }
 
+    /// The IAM client, signing with this session's credentials.
+    fn iam(&self) -> &aws_sdk_iam::Client {
+        &self.aws.iam
+    }
+
     /// Reads every root credential: the password (`GetLoginProfile`, `NoSuchEntity` = none),
-    /// access keys with their last use, signing certificates and MFA devices.
+    /// access keys with their last use, signing certificates and MFA devices. The four kinds are
+    /// read at once, and the last use of every key at once: three round trips in all.
     pub async fn audit(&self) -> Result<RootCredentialReport, AwsError> {
-        let password_created = match self.iam.get_login_profile().send().await {
-            Ok(out) => Some(rfc3339(out.login_profile().map(|p| p.create_date()))),
-            Err(e) => {
-                let err = AwsError::from_sdk("GetLoginProfile", e, None);
-                if !is_no_such_entity(&err) {
-                    return Err(err);
-                }
-                None
-            }
-        };
-        let keys = self
-            .iam
-            .list_access_keys()
-            .into_paginator()
-            .items()
-            .send()
-            .collect::<Result<Vec<_>, _>>()
-            .await
-            .map_err(|e| AwsError::from_sdk("ListAccessKeys", e, None))?;
-        let mut access_keys = Vec::with_capacity(keys.len());
-        for key in keys {
-            let id = key.access_key_id().unwrap_or_default().to_owned();
-            let used = self
-                .iam
-                .get_access_key_last_used()
-                .access_key_id(&id)
-                .send()
-                .await
-                .map_err(|e| AwsError::from_sdk("GetAccessKeyLastUsed", e, None))?;
-            access_keys.push(RootAccessKey {
-                status: key
-                    .status()
-                    .map(|s| s.as_str().to_owned())
-                    .unwrap_or_default(),
-                created: rfc3339(key.create_date()),
-                last_used: rfc3339(used.access_key_last_used().and_then(|u| u.last_used_date())),
-                id,
-            });
-        }
-        let signing_certificates = self
-            .iam
-            .list_signing_certificates()
-            .into_paginator()
-            .items()
-            .send()
-            .collect::<Result<Vec<_>, _>>()
-            .await
-            .map_err(|e| AwsError::from_sdk("ListSigningCertificates", e, None))?
-            .iter()
-            .map(|c| c.certificate_id().to_owned())
-            .collect();
-        let mfa_devices = self
-            .iam
-            .list_mfa_devices()
-            .into_paginator()
-            .items()
-            .send()
-            .collect::<Result<Vec<_>, _>>()
-            .await
-            .map_err(|e| AwsError::from_sdk("ListMFADevices", e, None))?
-            .iter()
-            .map(|d| d.serial_number().to_owned())
-            .collect();
+        let (password_created, access_keys, signing_certificates, mfa_devices) = futures::try_join!(
+            self.password_created(),
+            self.access_keys(),
+            self.signing_certificates(),
+            self.mfa_devices(),
+        )?;
         Ok(RootCredentialReport {
             password_created,
             access_keys,
@@ -213,42 +194,141 @@ impl RootSession {
         })
     }
 
+    async fn password_created(&self) -> Result<Option<String>, AwsError> {
+        let answer = self
+            .iam()
+            .get_login_profile()
+            .customize()
+            .config_override(self.signing.clone())
+            .send()
+            .await;
+        match answer {
+            Ok(out) => Ok(Some(rfc3339(out.login_profile().map(|p| p.create_date())))),
+            Err(e) => {
+                let err = AwsError::from_sdk("GetLoginProfile", e, None);
+                if is_no_such_entity(&err) {
+                    Ok(None)
+                } else {
+                    Err(err)
+                }
+            }
+        }
+    }
+
+    // One page of each list is all there is: a root user holds at most 2 access keys,
+    // 2 signing certificates and 8 MFA devices, and a page holds 100.
+
+    async fn access_keys(&self) -> Result<Vec<RootAccessKey>, AwsError> {
+        let keys = self
+            .iam()
+            .list_access_keys()
+            .customize()
+            .config_override(self.signing.clone())
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk("ListAccessKeys", e, None))?;
+        try_join_all(keys.access_key_metadata().iter().map(|key| async move {
+            let id = key.access_key_id().unwrap_or_default().to_owned();
+            let used = self
+                .iam()
+                .get_access_key_last_used()
+                .access_key_id(&id)
+                .customize()
+                .config_override(self.signing.clone())
+                .send()
+                .await
+                .map_err(|e| AwsError::from_sdk("GetAccessKeyLastUsed", e, None))?;
+            Ok(RootAccessKey {
+                status: key
+                    .status()
+                    .map(|s| s.as_str().to_owned())
+                    .unwrap_or_default(),
+                created: rfc3339(key.create_date()),
+                last_used: rfc3339(used.access_key_last_used().and_then(|u| u.last_used_date())),
+                id,
+            })
+        }))
+        .await
+    }
+
+    async fn signing_certificates(&self) -> Result<Vec<String>, AwsError> {
+        let answer = self
+            .iam()
+            .list_signing_certificates()
+            .customize()
+            .config_override(self.signing.clone())
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk("ListSigningCertificates", e, None))?;
+        Ok(answer
+            .certificates()
+            .iter()
+            .map(|c| c.certificate_id().to_owned())
+            .collect())
+    }
+
+    async fn mfa_devices(&self) -> Result<Vec<String>, AwsError> {
+        let answer = self
+            .iam()
+            .list_mfa_devices()
+            .customize()
+            .config_override(self.signing.clone())
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk("ListMFADevices", e, None))?;
+        Ok(answer
+            .mfa_devices()
+            .iter()
+            .map(|d| d.serial_number().to_owned())
+            .collect())
+    }
+
     /// Removes one credential (an MFA device is deactivated). One already gone counts as
     /// removed: the goal is its absence.
     pub async fn remove(&self, credential: &RootCredential) -> Result<(), AwsError> {
         let result = match credential {
             RootCredential::Password => self
-                .iam
+                .iam()
                 .delete_login_profile()
+                .customize()
+                .config_override(self.signing.clone())
                 .send()
                 .await
                 .map(drop)
                 .map_err(|e| AwsError::from_sdk("DeleteLoginProfile", e, None)),
             RootCredential::AccessKey(id) => self
-                .iam
+                .iam()
                 .delete_access_key()
                 .access_key_id(id)
+                .customize()
+                .config_override(self.signing.clone())
                 .send()
                 .await
                 .map(drop)
                 .map_err(|e| AwsError::from_sdk("DeleteAccessKey", e, None)),
             RootCredential::SigningCertificate(id) => self
-                .iam
+                .iam()
                 .delete_signing_certificate()
                 .certificate_id(id)
+                .customize()
+                .config_override(self.signing.clone())
                 .send()
                 .await
                 .map(drop)
                 .map_err(|e| AwsError::from_sdk("DeleteSigningCertificate", e, None)),
             RootCredential::MfaDevice(serial) => self
-                .iam
+                .iam()
                 .deactivate_mfa_device()
                 .serial_number(serial)
+                .customize()
+                .config_override(self.signing.clone())
                 .send()
                 .await
                 .map(drop)
                 .map_err(|e| AwsError::from_sdk("DeactivateMFADevice", e, None)),
         };
+        // An audit another reader started meanwhile may hold what was there before.
+        self.aws.audits.forget(&self.account_id);
         match result {
             Err(err) if is_no_such_entity(&err) => {
                 tracing::info!(account_id = %self.account_id, ?credential, "already removed");

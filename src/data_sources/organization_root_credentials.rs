@@ -123,8 +123,11 @@ fn schema() -> Schema {
                 Attribute::optional(Type::Number)
                     .description(format!(
                         "How many accounts are audited at once, from 1 to {MAX_CONCURRENCY}; \
-                         default {DEFAULT_CONCURRENCY}. A throttled call backs off and retries \
-                         (the provider's `max_retries`) while holding its slot."
+                         default {DEFAULT_CONCURRENCY}. When AWS throttles, the provider \
+                         lowers how many root sessions work at once (halving, then growing back \
+                         by one as calls succeed) and the throttled call backs off and retries \
+                         (the provider's `max_retries`). Each account costs a fixed number of \
+                         calls: one `AssumeRoot`, four lists, one per root access key."
                     ))
                     .validator(IntBetween::new(1, MAX_CONCURRENCY as i64)),
             )

@@ -103,7 +103,7 @@ impl Removal {
 /// Audits through `session`, then removes what `kinds` selects, calling `record` with what is
 /// left after each removal.
 pub async fn remove_selected(
-    session: &RootSession,
+    session: &RootSession<'_>,
     kinds: &BTreeSet<String>,
     mut record: impl FnMut(&[RootCredential]),
 ) -> Result<(), AwsError> {

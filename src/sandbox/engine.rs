@@ -52,6 +52,32 @@ pub struct HttpResponse {
     pub request_id: String,
 }
 
+/// A request signed by a root session, counted in flight until dropped (also when the client
+/// gives up on it and the handler is cancelled).
+struct RootRequest<'a> {
+    sandbox: &'a Sandbox,
+    access_key_id: String,
+}
+
+impl<'a> RootRequest<'a> {
+    fn start(sandbox: &'a Sandbox, caller: &Caller) -> Option<Self> {
+        let Caller::RootSession { access_key_id, .. } = caller else {
+            return None;
+        };
+        lock(&sandbox.requests).root_request_started(access_key_id);
+        Some(Self {
+            sandbox,
+            access_key_id: access_key_id.clone(),
+        })
+    }
+}
+
+impl Drop for RootRequest<'_> {
+    fn drop(&mut self) {
+        lock(&self.sandbox.requests).root_request_ended(&self.access_key_id);
+    }
+}
+
 /// The sandbox shared by every connection: the model behind one mutex, plus faults and counters.
 #[derive(Debug)]
 pub struct Sandbox {
@@ -194,6 +220,7 @@ impl Sandbox {
         let service = decoded.service;
         let (caller, mut result) = match self.authenticate(&decoded, &request) {
             Ok(caller) => {
+                let _at_work = RootRequest::start(self, &caller);
                 let result = self.run(&decoded, &caller).await;
                 (Some(caller), result)
             }

@@ -37,6 +37,12 @@ pub struct RequestLog {
     /// (a session whose answer a fault withheld counts: AWS opened it).
     #[serde(default)]
     pub root_sessions_opened: BTreeMap<String, BTreeMap<String, u64>>,
+    /// The most root sessions that had a request in flight at the same moment.
+    #[serde(default)]
+    pub max_root_sessions_at_work: u64,
+    /// Requests in flight by root session access key, behind the gauge above.
+    #[serde(skip)]
+    root_requests_in_flight: BTreeMap<String, u64>,
 }
 
 impl RequestLog {
@@ -74,6 +80,26 @@ impl RequestLog {
             .or_default()
             .entry(task_policy.to_owned())
             .or_default() += 1;
+    }
+
+    /// A request signed by the root session `access_key_id` is being answered.
+    pub fn root_request_started(&mut self, access_key_id: &str) {
+        *self
+            .root_requests_in_flight
+            .entry(access_key_id.to_owned())
+            .or_default() += 1;
+        let at_work = self.root_requests_in_flight.len() as u64;
+        self.max_root_sessions_at_work = self.max_root_sessions_at_work.max(at_work);
+    }
+
+    /// The request [`Self::root_request_started`] counted has been answered.
+    pub fn root_request_ended(&mut self, access_key_id: &str) {
+        if let Some(count) = self.root_requests_in_flight.get_mut(access_key_id) {
+            *count -= 1;
+            if *count == 0 {
+                self.root_requests_in_flight.remove(access_key_id);
+            }
+        }
     }
 
     /// Records that the latency fault starts holding back a request for `operation`.

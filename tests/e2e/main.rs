@@ -7,6 +7,7 @@ mod errors;
 mod examples;
 mod interruptions;
 mod moved;
+mod organization_audit;
 mod organization_features;
 mod protocol;
 mod release;
