@@ -35,7 +35,7 @@ use aws_smithy_types::timeout::TimeoutConfig;
 use aws_types::SdkConfig;
 
 pub use assume_root::{MAX_ROOT_SESSION, RootCredentials, TaskPolicy, UnknownTaskPolicy};
-pub use delegated_admins::{DelegatedAdmin, DelegatedAdminCache};
+pub use delegated_admins::{DelegatedAdmin, DelegatedAdminCache, NewRegistration};
 pub use error::{AwsError, ErrorKind, Reason, Subject};
 pub use features::{Feature, IAM_SERVICE_PRINCIPAL, OrganizationFeatures, PropagationWait};
 pub use identity::CallerIdentity;
