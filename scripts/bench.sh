@@ -221,6 +221,73 @@ PY
 done
 
 # == Scale: delegated administrators (issue 13) ==
+# Applies, refreshes and destroys N delegated administrators (BENCH_ADMIN_SIZES, default
+# "1 20 200 1000") in one sandbox of 1,020 members, BENCH_ADMIN_RUNS cycles each (default 3;
+# medians printed), and prints for each phase the provider's figures (wall, CPU, peak RSS) and
+# the sandbox requests of the last cycle by operation. A create registers, then reads its own
+# account (ListDelegatedServicesForAccount + DescribeAccount) and never lists; a refresh lists
+# ceil(N/20) pages. before_pages: what apply listed before, each create re-reading the whole
+# listing: N x ceil(N/20).
+ADMIN_SIZES="${BENCH_ADMIN_SIZES:-1 20 200 1000}"
+ADMIN_RUNS="${BENCH_ADMIN_RUNS:-3}"
+# "Register ListDelegatedServicesForAccount DescribeAccount ListDelegatedAdministrators
+# Deregister total": the scale sandbox's requests since its last reset.
+admin_counts() {
+    curl -fsS "$SCALE_ENDPOINT/_sandbox/requests" | "$PYTHON" -c '
+import json, sys
+r = json.load(sys.stdin)
+ops = ["RegisterDelegatedAdministrator", "ListDelegatedServicesForAccount", "DescribeAccount",
+       "ListDelegatedAdministrators", "DeregisterDelegatedAdministrator"]
+print(" ".join(str(r["operations"].get(op, {}).get("total", 0)) for op in ops), r["total"])'
+}
+start_scale_sandbox 1020
+export AWS_ENDPOINT_URL="$SCALE_ENDPOINT"
+echo
+echo "== scale: delegated administrators (load $(cut -d' ' -f1-3 /proc/loadavg), medians of $ADMIN_RUNS cycles)"
+printf '%-5s %-8s %-8s %-8s %-8s %-9s %-9s %-10s %-10s %-11s %-6s %s\n' \
+    N phase wall_s cpu_s rss_MiB Register ListSvcs DescrAcct ListPages Deregister total before_pages
+for n in $ADMIN_SIZES; do
+    dir="$WORK/admins-$n"
+    mkdir -p "$dir"
+    "$PYTHON" - "$n" >"$dir/main.tf" <<'PY'
+import sys
+n = int(sys.argv[1])
+ids = ", ".join('"%012d"' % (100000000000 + i) for i in range(n))
+print('terraform {\n  required_providers {\n    centralroot = { source = "centralroot/centralroot" }\n  }\n}\n')
+print('provider "centralroot" {}\n')
+print('resource "centralroot_delegated_admin" "admin" {\n  for_each   = toset([%s])\n  account_id = each.value\n}' % ids)
+PY
+    declare -A admin_figures=() admin_requests=()
+    for run in $(seq "$ADMIN_RUNS"); do
+        say "admins N=$n: cycle $run of $ADMIN_RUNS"
+        for phase in apply refresh destroy; do
+            case "$phase" in
+                apply) args=(apply -auto-approve -parallelism=50) ;;
+                # The plan after apply: its refresh reads every administrator; must be empty.
+                refresh) args=(plan -detailed-exitcode) ;;
+                destroy) args=(destroy -auto-approve -parallelism=50) ;;
+            esac
+            curl -fsS -X POST "$SCALE_ENDPOINT/_sandbox/requests/reset" >/dev/null
+            admin_figures[$phase]+="$(measured "$dir" "${args[@]}")"$'\n'
+            admin_requests[$phase]="$(admin_counts)"
+        done
+    done
+    for phase in apply refresh destroy; do
+        read -r wall cpu rss <<<"$(printf '%s' "${admin_figures[$phase]}" | "$PYTHON" -c '
+import statistics, sys
+rows = [l.split() for l in sys.stdin if l.strip()]
+print(" ".join("%.2f" % statistics.median(float(r[i]) for r in rows) for i in range(3)))')"
+        read -r reg svcs descr pages dereg total <<<"${admin_requests[$phase]}"
+        before="-"
+        [[ "$phase" == apply ]] && before="$(( n * ((n + 19) / 20) ))"
+        printf '%-5s %-8s %-8s %-8s %-8s %-9s %-9s %-10s %-10s %-11s %-6s %s\n' \
+            "$n" "$phase" "$wall" "$cpu" "$rss" "$reg" "$svcs" "$descr" "$pages" "$dereg" "$total" "$before"
+        say "admins N=$n $phase runs (wall cpu rss): $(printf '%s' "${admin_figures[$phase]}" | tr '\n' ';')"
+    done
+    unset admin_figures admin_requests
+done
+stop_scale_sandbox
+export AWS_ENDPOINT_URL="$ENDPOINT"
 
 
 # == Scale: organization-wide root credential audit (issue 13) ==

@@ -16,6 +16,7 @@ use centralroot::sandbox::faults::FaultConfig;
 use centralroot::sandbox::seed::{Delegation, Feature as SeedFeature, TrustedAccess};
 use centralroot::sandbox::{Seed, Server, ServerHandle};
 use centralroot::types_common::advice::detail;
+use futures::StreamExt;
 use tokio_util::sync::CancellationToken;
 
 const MANAGEMENT: &str = "111111111111";
@@ -224,9 +225,11 @@ async fn concurrent_modification_is_retried() {
         ..FaultConfig::default()
     });
     let aws = aws_for(&handle, MANAGEMENT, 3, quick_wait());
-    aws.register_delegated_admin(MEMBER, IAM_SERVICE_PRINCIPAL)
+    let registration = aws
+        .register_delegated_admin(MEMBER, IAM_SERVICE_PRINCIPAL)
         .await
         .unwrap();
+    drop(registration);
     let log = handle.sandbox().requests();
     let register = &log.operations["RegisterDelegatedAdministrator"];
     assert_eq!(register.total, 3);
@@ -297,13 +300,166 @@ async fn listing_is_shared_until_a_write() {
     );
     assert_eq!(
         pages(&handle),
-        5,
-        "a write invalidates the listing (40 admins: 2 pages)"
+        3,
+        "a deregistration edits the shared listing instead of listing again"
     );
     // Deregistering again is not an error: the account is in the wanted state.
     aws.deregister_delegated_admin(&members[0], IAM_SERVICE_PRINCIPAL)
         .await
         .unwrap();
+}
+
+/// Calls of `operation` the sandbox answered, 0 for one never called.
+fn calls(handle: &ServerHandle, operation: &str) -> u64 {
+    handle
+        .sandbox()
+        .requests()
+        .operations
+        .get(operation)
+        .map_or(0, |count| count.total)
+}
+
+/// The generated members of [`Seed::large_organization`], `100000000000` on.
+fn generated_members(count: usize) -> Vec<String> {
+    (0..count)
+        .map(|n| format!("{:012}", 100_000_000_000usize + n))
+        .collect()
+}
+
+#[tokio::test]
+async fn registering_200_admins_reads_each_one_and_never_lists() {
+    const ADMINS: usize = 200;
+    let (_, handle) = Server::bind("127.0.0.1:0", Seed::large_organization(ADMINS))
+        .await
+        .unwrap();
+    let aws = aws_for(&handle, MANAGEMENT, 1, quick_wait());
+    let members = generated_members(ADMINS);
+
+    // 50 at a time, as Terraform runs creates with -parallelism=50.
+    let created: Vec<_> = futures::stream::iter(&members)
+        .map(|id| {
+            let aws = &aws;
+            async move {
+                let registration = aws
+                    .register_delegated_admin(id, IAM_SERVICE_PRINCIPAL)
+                    .await
+                    .unwrap();
+                registration.read().await.unwrap().expect("visible at once")
+            }
+        })
+        .buffer_unordered(50)
+        .collect()
+        .await;
+    assert_eq!(created.len(), ADMINS);
+    for admin in &created {
+        assert!(admin.arn.ends_with(&admin.account_id), "{admin:?}");
+        assert!(admin.email.starts_with(&admin.account_id), "{admin:?}");
+        assert_eq!(admin.status, "ACTIVE");
+        assert!(admin.delegation_enabled_date.ends_with('Z'), "{admin:?}");
+        assert!(admin.joined_timestamp.ends_with('Z'), "{admin:?}");
+    }
+    assert_eq!(calls(&handle, "RegisterDelegatedAdministrator"), 200);
+    assert_eq!(calls(&handle, "ListDelegatedServicesForAccount"), 200);
+    assert_eq!(calls(&handle, "DescribeAccount"), 200);
+    assert_eq!(calls(&handle, "ListDelegatedAdministrators"), 0);
+    assert_eq!(handle.sandbox().requests().total, 600);
+
+    // A refresh of all 200 through a new provider process: one shared listing, 10 pages.
+    let refresh = aws_for(&handle, MANAGEMENT, 1, quick_wait());
+    handle.sandbox().reset_requests();
+    let found = futures::future::join_all(
+        members
+            .iter()
+            .map(|id| refresh.find_delegated_admin(id, IAM_SERVICE_PRINCIPAL)),
+    )
+    .await;
+    let mut listed: Vec<_> = found
+        .into_iter()
+        .map(|f| f.unwrap().expect("registered"))
+        .collect();
+    listed.sort_by(|a, b| a.account_id.cmp(&b.account_id));
+    let mut created = created;
+    created.sort_by(|a, b| a.account_id.cmp(&b.account_id));
+    assert_eq!(listed, created, "a create reads what the listing shows");
+    assert_eq!(calls(&handle, "ListDelegatedAdministrators"), 10);
+    assert_eq!(handle.sandbox().requests().total, 10);
+}
+
+#[tokio::test]
+async fn writes_keep_the_shared_listing_current() {
+    let (_, handle) = Server::bind("127.0.0.1:0", Seed::large_organization(30))
+        .await
+        .unwrap();
+    let aws = aws_for(&handle, MANAGEMENT, 1, quick_wait());
+    let members = generated_members(30);
+    let fresh_listing = || async {
+        aws_for(&handle, MANAGEMENT, 1, quick_wait())
+            .delegated_admins(IAM_SERVICE_PRINCIPAL)
+            .await
+            .unwrap()
+    };
+    assert!(
+        aws.delegated_admins(IAM_SERVICE_PRINCIPAL)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    for id in &members[..25] {
+        let registration = aws
+            .register_delegated_admin(id, IAM_SERVICE_PRINCIPAL)
+            .await
+            .unwrap();
+        registration.read().await.unwrap().expect("visible");
+    }
+    for id in &members[..5] {
+        aws.deregister_delegated_admin(id, IAM_SERVICE_PRINCIPAL)
+            .await
+            .unwrap();
+    }
+    handle.sandbox().reset_requests();
+    let cached = aws.delegated_admins(IAM_SERVICE_PRINCIPAL).await.unwrap();
+    assert_eq!(
+        calls(&handle, "ListDelegatedAdministrators"),
+        0,
+        "edited, not re-listed"
+    );
+    assert_eq!(cached.len(), 20);
+    assert_eq!(cached, fresh_listing().await, "the edited listing is AWS's");
+
+    // A registration dropped before its read, and a failed write, forget the listing.
+    let registration = aws
+        .register_delegated_admin(&members[25], IAM_SERVICE_PRINCIPAL)
+        .await
+        .unwrap();
+    drop(registration);
+    handle.sandbox().reset_requests();
+    let listing = aws.delegated_admins(IAM_SERVICE_PRINCIPAL).await.unwrap();
+    assert_eq!(
+        calls(&handle, "ListDelegatedAdministrators"),
+        2,
+        "listed again"
+    );
+    assert_eq!(listing.len(), 21);
+    assert!(listing.iter().any(|a| a.account_id == members[25]));
+
+    let err = aws
+        .register_delegated_admin(&members[25], IAM_SERVICE_PRINCIPAL)
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind, ErrorKind::AccountAlreadyRegistered);
+    handle.sandbox().reset_requests();
+    assert_eq!(
+        aws.delegated_admins(IAM_SERVICE_PRINCIPAL)
+            .await
+            .unwrap()
+            .len(),
+        21
+    );
+    assert_eq!(
+        calls(&handle, "ListDelegatedAdministrators"),
+        2,
+        "listed again"
+    );
 }
 
 #[tokio::test]
@@ -454,56 +610,108 @@ const THROTTLED: Answer = Some((
 /// An Organizations endpoint that answers each request with the next scripted answer, to stand
 /// for an attempt that made its change and lost its answer; the sandbox cannot lose one.
 async fn scripted_endpoint(answers: Vec<Answer>) -> String {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move {
         for answer in answers {
             let (mut socket, _) = listener.accept().await.unwrap();
-            let mut request = Vec::new();
-            let mut buf = [0u8; 4096];
-            let complete = |request: &[u8]| {
-                let text = String::from_utf8_lossy(request);
-                let Some(end) = text.find("\r\n\r\n") else {
-                    return false;
-                };
-                let length = text[..end]
-                    .lines()
-                    .find_map(|l| {
-                        let (name, value) = l.split_once(':')?;
-                        name.eq_ignore_ascii_case("content-length")
-                            .then(|| value.trim().parse::<usize>().ok())?
-                    })
-                    .unwrap_or(0);
-                request.len() >= end + 4 + length
-            };
-            while !complete(&request) {
-                let n = socket.read(&mut buf).await.unwrap();
-                assert!(n > 0, "the client closed before sending its request");
-                request.extend_from_slice(&buf[..n]);
-            }
-            match answer {
-                Some((status, body)) => {
-                    let response = format!(
-                        "HTTP/1.1 {status} X\r\ncontent-type: application/x-amz-json-1.1\r\n\
-                         x-amzn-requestid: r-{status}\r\ncontent-length: {}\r\n\
-                         connection: close\r\n\r\n{body}",
-                        body.len()
-                    );
-                    socket.write_all(response.as_bytes()).await.unwrap();
-                }
-                // Held open without an answer until the client's attempt timeout drops it.
-                None => {
-                    tokio::spawn(async move {
-                        let mut rest = [0u8; 64];
-                        while socket.read(&mut rest).await.is_ok_and(|n| n > 0) {}
-                    });
-                }
-            }
+            read_request(&mut socket).await;
+            respond(socket, answer).await;
         }
     });
     url
+}
+
+/// An Organizations endpoint that answers each operation with the next of its own scripted
+/// answers, whatever order concurrent requests arrive in; also returns how many requests of
+/// each operation it served.
+async fn scripted_by_operation(
+    answers: Vec<(&'static str, Answer)>,
+) -> (
+    String,
+    Arc<std::sync::Mutex<std::collections::HashMap<String, usize>>>,
+) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let served = Arc::new(std::sync::Mutex::new(std::collections::HashMap::new()));
+    let counts = served.clone();
+    tokio::spawn(async move {
+        let mut answers = answers;
+        loop {
+            let (mut socket, _) = listener.accept().await.unwrap();
+            let request = read_request(&mut socket).await;
+            let operation = request
+                .lines()
+                .find_map(|l| {
+                    let (name, value) = l.split_once(':')?;
+                    name.eq_ignore_ascii_case("x-amz-target")
+                        .then(|| value.trim().rsplit('.').next().map(str::to_owned))?
+                })
+                .unwrap_or_default();
+            *counts.lock().unwrap().entry(operation.clone()).or_insert(0) += 1;
+            let next = answers.iter().position(|(op, _)| *op == operation);
+            let answer = next.map(|i| answers.remove(i).1);
+            respond(
+                socket,
+                answer.expect("an answer scripted for the operation"),
+            )
+            .await;
+        }
+    });
+    (url, served)
+}
+
+/// Reads one HTTP request (head and body) from `socket`, as text.
+async fn read_request(socket: &mut tokio::net::TcpStream) -> String {
+    use tokio::io::AsyncReadExt;
+
+    let mut request = Vec::new();
+    let mut buf = [0u8; 4096];
+    let complete = |request: &[u8]| {
+        let text = String::from_utf8_lossy(request);
+        let Some(end) = text.find("\r\n\r\n") else {
+            return false;
+        };
+        let length = text[..end]
+            .lines()
+            .find_map(|l| {
+                let (name, value) = l.split_once(':')?;
+                name.eq_ignore_ascii_case("content-length")
+                    .then(|| value.trim().parse::<usize>().ok())?
+            })
+            .unwrap_or(0);
+        request.len() >= end + 4 + length
+    };
+    while !complete(&request) {
+        let n = socket.read(&mut buf).await.unwrap();
+        assert!(n > 0, "the client closed before sending its request");
+        request.extend_from_slice(&buf[..n]);
+    }
+    String::from_utf8_lossy(&request).into_owned()
+}
+
+/// Sends `answer` on `socket` and closes it, or holds it open without one.
+async fn respond(mut socket: tokio::net::TcpStream, answer: Answer) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    match answer {
+        Some((status, body)) => {
+            let response = format!(
+                "HTTP/1.1 {status} X\r\ncontent-type: application/x-amz-json-1.1\r\n\
+                 x-amzn-requestid: r-{status}\r\ncontent-length: {}\r\n\
+                 connection: close\r\n\r\n{body}",
+                body.len()
+            );
+            socket.write_all(response.as_bytes()).await.unwrap();
+        }
+        // Held open without an answer until the client's attempt timeout drops it.
+        None => {
+            tokio::spawn(async move {
+                let mut rest = [0u8; 64];
+                while socket.read(&mut rest).await.is_ok_and(|n| n > 0) {}
+            });
+        }
+    }
 }
 
 fn aws_at(url: &str) -> Aws {
@@ -536,6 +744,72 @@ async fn register_after(answers: Vec<Answer>) -> Result<(), centralroot::aws::Aw
     aws_at(&url)
         .register_delegated_admin(MEMBER, IAM_SERVICE_PRINCIPAL)
         .await
+        .map(drop)
+}
+
+const REGISTERED: Answer = Some((200, "{}"));
+const NOT_REGISTERED: Answer = Some((
+    400,
+    r#"{"__type":"AccountNotRegisteredException","Message":"not a delegated administrator"}"#,
+));
+const NO_SERVICES: Answer = Some((200, r#"{"DelegatedServices":[]}"#));
+const IAM_DELEGATED: Answer = Some((
+    200,
+    r#"{"DelegatedServices":[{"ServicePrincipal":"access-analyzer.amazonaws.com","DelegationEnabledDate":1700000000},{"ServicePrincipal":"iam.amazonaws.com","DelegationEnabledDate":1700000100}]}"#,
+));
+const MEMBER_ACCOUNT: Answer = Some((
+    200,
+    r#"{"Account":{"Id":"222222222222","Arn":"arn:aws:organizations::111111111111:account/o-x/222222222222","Email":"member@example.com","Name":"member","Status":"ACTIVE","JoinedMethod":"CREATED","JoinedTimestamp":1600000000}}"#,
+));
+
+#[tokio::test]
+async fn a_registration_not_visible_yet_is_read_again_until_it_is() {
+    let (url, served) = scripted_by_operation(vec![
+        ("RegisterDelegatedAdministrator", REGISTERED),
+        ("ListDelegatedServicesForAccount", NOT_REGISTERED),
+        ("ListDelegatedServicesForAccount", NO_SERVICES),
+        ("ListDelegatedServicesForAccount", IAM_DELEGATED),
+        ("DescribeAccount", MEMBER_ACCOUNT),
+    ])
+    .await;
+    let aws = aws_at(&url);
+    let registration = aws
+        .register_delegated_admin(MEMBER, IAM_SERVICE_PRINCIPAL)
+        .await
+        .unwrap();
+    let admin = registration.read().await.unwrap().expect("visible at last");
+    assert_eq!(
+        admin,
+        centralroot::aws::DelegatedAdmin {
+            account_id: MEMBER.into(),
+            arn: "arn:aws:organizations::111111111111:account/o-x/222222222222".into(),
+            email: "member@example.com".into(),
+            name: "member".into(),
+            status: "ACTIVE".into(),
+            joined_method: "CREATED".into(),
+            joined_timestamp: "2020-09-13T12:26:40Z".into(),
+            delegation_enabled_date: "2023-11-14T22:15:00Z".into(),
+        }
+    );
+    let served = served.lock().unwrap().clone();
+    assert_eq!(served["ListDelegatedServicesForAccount"], 3, "{served:?}");
+    assert_eq!(served["DescribeAccount"], 1, "{served:?}");
+}
+
+#[tokio::test]
+async fn a_registration_never_visible_is_read_five_times_then_left_for_the_refresh() {
+    let mut answers = vec![("RegisterDelegatedAdministrator", REGISTERED)];
+    answers.extend([("ListDelegatedServicesForAccount", NOT_REGISTERED); 5]);
+    answers.push(("DescribeAccount", MEMBER_ACCOUNT));
+    let (url, served) = scripted_by_operation(answers).await;
+    let aws = aws_at(&url);
+    let registration = aws
+        .register_delegated_admin(MEMBER, IAM_SERVICE_PRINCIPAL)
+        .await
+        .unwrap();
+    assert_eq!(registration.read().await.unwrap(), None);
+    let served = served.lock().unwrap().clone();
+    assert_eq!(served["ListDelegatedServicesForAccount"], 5, "{served:?}");
 }
 
 #[tokio::test]
@@ -628,10 +902,13 @@ async fn every_mutating_call_succeeds_when_its_first_answer_is_lost() {
         assert!(!features.enabled.contains(&Feature::RootSessions));
 
         lose("RegisterDelegatedAdministrator");
-        aws.register_delegated_admin(MEMBER, IAM_SERVICE_PRINCIPAL)
+        let registration = aws
+            .register_delegated_admin(MEMBER, IAM_SERVICE_PRINCIPAL)
             .await
             .expect("the retry meets this call's own registration");
         lost("RegisterDelegatedAdministrator");
+        let details = registration.read().await.unwrap().expect("visible");
+        assert_eq!(details.account_id, MEMBER);
         assert_eq!(
             handle.sandbox().requests().operations["RegisterDelegatedAdministrator"].total,
             2,

@@ -43,7 +43,7 @@ use aws_types::SdkConfig;
 pub use adaptive_limit::{AdaptiveLimit, ThrottleObserver};
 pub use assume_root::{MAX_ROOT_SESSION, RootCredentials, TaskPolicy, UnknownTaskPolicy};
 pub use audit_cache::AuditCache;
-pub use delegated_admins::{DelegatedAdmin, DelegatedAdminCache};
+pub use delegated_admins::{DelegatedAdmin, DelegatedAdminCache, NewRegistration};
 pub use error::{AwsError, ErrorKind, Reason, Subject};
 pub use features::{Feature, IAM_SERVICE_PRINCIPAL, OrganizationFeatures, PropagationWait};
 pub use identity::CallerIdentity;

@@ -3,7 +3,9 @@
 //!
 //! A registration has no update: both arguments replace it. Refreshes go through the provider's
 //! shared listing ([`Aws::find_delegated_admin`]), so refreshing N registrations costs ⌈N/20⌉
-//! `ListDelegatedAdministrators` pages per service principal, not N calls.
+//! `ListDelegatedAdministrators` pages per service principal, not N calls. A create reads its
+//! own registration back by account (`ListDelegatedServicesForAccount` and `DescribeAccount`)
+//! instead of listing, so creating N costs N registrations and 2N reads, and no listing.
 
 use std::fmt;
 
@@ -443,26 +445,27 @@ impl Resource<Aws> for DelegatedAdminResource {
             }
         };
         let aws = ctx.provider_data();
-        if let Err(err) = aws
+        let registration = match aws
             .register_delegated_admin(&id.account_id, &id.service_principal)
             .await
         {
-            return TARGETS.report(&mut resp.diagnostics, &err);
-        }
+            Ok(registration) => registration,
+            Err(err) => return TARGETS.report(&mut resp.diagnostics, &err),
+        };
         tracing::info!(registration = %id, "registered delegated administrator");
-        // Recorded before the listing, so that a failure or an interruption from here on
+        // Recorded before the read, so that a failure or an interruption from here on
         // leaves the registration in state rather than orphaned in AWS.
         resp.state = Registration::unlisted(id.clone()).to_value();
-        // The registration is done: Terraform's Ctrl-C only skips the listing, which the next
-        // refresh makes anyway, and the create succeeds so the object is not tainted.
-        let listing =
-            ctx.unless_cancelled(aws.find_delegated_admin(&id.account_id, &id.service_principal));
-        match listing.await {
+        // The registration is done: Terraform's Ctrl-C only skips the read of its details,
+        // which the next refresh makes anyway, and the create succeeds so the object is not
+        // tainted. The read is of this one account, not the whole listing, so N creates cost
+        // N reads rather than N listings.
+        match ctx.unless_cancelled(registration.read()).await {
             Some(Ok(Some(details))) => resp.state = Registration { id, details }.to_value(),
             Some(Ok(None)) => resp.diagnostics.warning(
                 "Registration not listed yet",
                 format!(
-                    "{id} was registered, but ListDelegatedAdministrators does not show it \
+                    "{id} was registered, but ListDelegatedServicesForAccount does not show it \
                      yet, so its details are empty until the next refresh."
                 ),
             ),
@@ -471,8 +474,7 @@ impl Resource<Aws> for DelegatedAdminResource {
                 "Registration details not read",
                 format!(
                     "{id} was registered, and Terraform asked the provider to stop before \
-                     ListDelegatedAdministrators answered, so its details are empty until the \
-                     next refresh."
+                     its details were read, so they are empty until the next refresh."
                 ),
             ),
         }
@@ -834,14 +836,14 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_registration_is_in_state_even_when_the_listing_after_it_fails() {
+    async fn a_registration_is_in_state_even_when_the_read_after_it_fails() {
         let (handle, ctx) = sandbox(
             seed_with_trusted_access(),
-            fail("ListDelegatedAdministrators"),
+            fail("ListDelegatedServicesForAccount"),
         )
         .await;
         let resp = create(&DelegatedAdminResource, &ctx, planned("222222222222")).await;
-        assert!(resp.diagnostics.has_errors(), "the listing failed");
+        assert!(resp.diagnostics.has_errors(), "the read failed");
         assert_eq!(
             handle.sandbox().snapshot().delegated_administrators.len(),
             1,
@@ -853,7 +855,7 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_stop_keeps_the_registration_and_skips_only_its_listing() {
+    async fn a_stop_keeps_the_registration_and_skips_only_its_read() {
         use crate::sandbox::faults::FaultConfig;
         use tokio_util::sync::CancellationToken;
         let (handle, ctx) = sandbox(seed_with_trusted_access(), FaultConfig::default()).await;

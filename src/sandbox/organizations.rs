@@ -8,14 +8,16 @@ use super::state::State;
 use serde_json::{Map, Value, json};
 
 /// The Organizations operations.
-pub const OPERATIONS: [&str; 10] = [
+pub const OPERATIONS: [&str; 12] = [
     "EnableAWSServiceAccess",
     "DisableAWSServiceAccess",
     "ListAWSServiceAccessForOrganization",
     "RegisterDelegatedAdministrator",
     "DeregisterDelegatedAdministrator",
     "ListDelegatedAdministrators",
+    "ListDelegatedServicesForAccount",
     "DescribeOrganization",
+    "DescribeAccount",
     "ListAccounts",
     "ListAccountsForParent",
     "ListOrganizationalUnitsForParent",
@@ -57,6 +59,8 @@ pub fn handle(
         "DescribeOrganization" => true,
         "ListAWSServiceAccessForOrganization"
         | "ListDelegatedAdministrators"
+        | "ListDelegatedServicesForAccount"
+        | "DescribeAccount"
         | "ListAccounts"
         | "ListAccountsForParent"
         | "ListOrganizationalUnitsForParent" => administrator,
@@ -87,7 +91,15 @@ pub fn handle(
         "RegisterDelegatedAdministrator" => register(state, &organization, input, now),
         "DeregisterDelegatedAdministrator" => deregister(state, input),
         "ListDelegatedAdministrators" => list_delegated(state, &organization, operation, input),
+        "ListDelegatedServicesForAccount" => list_delegated_services(state, operation, input),
         "DescribeOrganization" => Ok(describe(state, &organization)),
+        "DescribeAccount" => {
+            let id = account_id(input)?;
+            match state.account(&id).filter(|a| a.in_organization) {
+                Some(account) => Ok(json!({"Account": account_json(account, &organization)})),
+                None => Err(not_found(&id)),
+            }
+        }
         "ListAccounts" => {
             let accounts: Vec<Value> = state
                 .organization_accounts()
@@ -365,6 +377,38 @@ fn list_delegated(
         })
         .collect();
     Ok(with_token(json!({"DelegatedAdministrators": items}), next))
+}
+
+/// The services `AccountId` is delegated administrator for, with when each was delegated.
+/// AWS answers AccountNotRegisteredException for an account that administers none.
+fn list_delegated_services(
+    state: &State,
+    operation: &str,
+    input: &Input,
+) -> Result<Value, ApiError> {
+    let account = account_id(input)?;
+    if state.organization_of(&account).is_none() {
+        return Err(not_found(&account));
+    }
+    let services: Vec<(String, i64)> = state
+        .model
+        .delegated_administrators
+        .iter()
+        .filter(|d| d.account_id == account)
+        .map(|d| (d.service_principal.clone(), d.delegation_enabled_date))
+        .collect();
+    if services.is_empty() {
+        return Err(ApiError::bad_request(
+            "AccountNotRegisteredException",
+            "The provided account is not a registered delegated administrator for your organization.",
+        ));
+    }
+    let (items, next) = page(&services, operation, input)?;
+    let items: Vec<Value> = items
+        .iter()
+        .map(|(principal, date)| json!({"ServicePrincipal": principal, "DelegationEnabledDate": date}))
+        .collect();
+    Ok(with_token(json!({"DelegatedServices": items}), next))
 }
 
 fn describe(state: &State, organization: &Organization) -> Value {

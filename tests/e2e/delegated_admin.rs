@@ -2,6 +2,7 @@
 //! drift, import (CLI and `import` blocks with generated configuration), diagnostics for every
 //! way it can fail, and convergence under throttling and concurrent modification.
 
+use std::collections::BTreeSet;
 use std::time::Instant;
 
 use centralroot::sandbox::Seed;
@@ -11,6 +12,7 @@ use serde_json::Value;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
+use crate::reliability::{admins_config, member_ids, registered as registered_set, terraform_1_15};
 use crate::support::sandbox::{IAM, MANAGEMENT, MEMBERS};
 use crate::support::{PlanOutcome, SandboxFixture, Terraform, Workspace, each_terraform};
 
@@ -217,6 +219,97 @@ fn refreshing_many_admins_shares_one_listing() {
             refresh_cost(tf, seed().with_generated_members(45), &accounts);
         }
     });
+}
+
+/// Requests of each operation the sandbox answered since the last reset, for the messages.
+fn request_summary(sandbox: &SandboxFixture) -> String {
+    let log = sandbox.requests();
+    let by_operation: Vec<String> = log
+        .operations
+        .iter()
+        .map(|(operation, count)| format!("{operation} {}", count.total))
+        .collect();
+    format!("{} requests: {}", log.total, by_operation.join(", "))
+}
+
+/// Asserts the exact requests of one Terraform command: `expected` per operation, nothing else.
+#[track_caller]
+fn assert_requests(sandbox: &SandboxFixture, what: &str, expected: &[(&str, u64)]) {
+    let summary = request_summary(sandbox);
+    eprintln!("{what}: {summary}");
+    for (operation, count) in expected {
+        assert_eq!(
+            sandbox.calls(operation),
+            *count,
+            "{operation} in {what}: {summary}"
+        );
+    }
+    let total: u64 = expected.iter().map(|(_, count)| count).sum();
+    assert_eq!(
+        sandbox.requests().total,
+        total,
+        "nothing else in {what}: {summary}"
+    );
+}
+
+#[test]
+fn two_hundred_admins_are_read_back_one_by_one_and_refreshed_in_ten_pages() {
+    const ADMINS: usize = 200;
+    let tf = terraform_1_15();
+    let started = Instant::now();
+    let sandbox = SandboxFixture::start(Seed::large_organization(ADMINS));
+    let ws = workspace(tf, &sandbox, "admin-scale", MANAGEMENT);
+    let accounts = member_ids(ADMINS);
+    ws.write_main(&admins_config(&accounts, ""));
+
+    // Apply: each create registers, then reads its own account (delegations and description),
+    // and never lists; the management-account check describes the organization once per
+    // provider process (plan and apply).
+    ws.run_ok(&["apply", "-auto-approve", "-parallelism=10"]);
+    assert_requests(
+        &sandbox,
+        "apply",
+        &[
+            ("RegisterDelegatedAdministrator", 200),
+            ("ListDelegatedServicesForAccount", 200),
+            ("DescribeAccount", 200),
+            ("ListDelegatedAdministrators", 0),
+            ("DescribeOrganization", 2),
+        ],
+    );
+    let expected: BTreeSet<String> = accounts.iter().cloned().collect();
+    assert_eq!(registered_set(&sandbox), expected);
+    for resource in ws.resources() {
+        let values = &resource["values"];
+        let account = values["account_id"].as_str().expect("account_id");
+        assert_eq!(values["email"], format!("{account}@sandbox.example"));
+        assert_eq!(values["status"], "ACTIVE");
+        assert_rfc3339(
+            &values["delegation_enabled_date"],
+            "delegation_enabled_date",
+        );
+        assert_rfc3339(&values["joined_timestamp"], "joined_timestamp");
+    }
+
+    // The refresh of the next plan: one shared listing, ⌈200/20⌉ pages, nothing else; and
+    // what the creates read equals what the listing says, so the plan is empty.
+    sandbox.reset_requests();
+    ws.assert_no_changes();
+    assert_requests(&sandbox, "refresh", &[("ListDelegatedAdministrators", 10)]);
+
+    // Destroy: its refresh, then one deregistration each.
+    sandbox.reset_requests();
+    ws.destroy();
+    assert_requests(
+        &sandbox,
+        "destroy",
+        &[
+            ("ListDelegatedAdministrators", 10),
+            ("DeregisterDelegatedAdministrator", 200),
+        ],
+    );
+    assert!(registered_set(&sandbox).is_empty());
+    eprintln!("{ADMINS} admins with {tf}: {:.1?}", started.elapsed());
 }
 
 #[test]

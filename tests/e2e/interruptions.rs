@@ -38,9 +38,10 @@ use crate::support::{Run, Running, SandboxFixture, Terraform, Workspace, each_te
 /// provider's 20 s stop grace, so a held write still completes.
 const HOLD_MS: u64 = 3_000;
 
-/// The registration and the listing that reads it back.
+/// The registration, and the read of that one account's delegations that brings its details
+/// back (with `DescribeAccount` beside it).
 const REGISTER: &str = "RegisterDelegatedAdministrator";
-const LIST_ADMINS: &str = "ListDelegatedAdministrators";
+const READ_BACK: &str = "ListDelegatedServicesForAccount";
 
 /// Waits until `reached` holds, polling every few milliseconds; fails (with what the apply
 /// printed so far) if the window never comes.
@@ -192,7 +193,7 @@ fn interrupt_registration(
 
     let running = ws.spawn(&["apply", "-auto-approve"]);
     wait_until(&running, name, || reached(&fixture));
-    let listing_started = counts(&fixture, LIST_ADMINS).delayed > 0;
+    let read_started = counts(&fixture, READ_BACK).delayed > 0;
     let run = ctrl_c(running);
 
     assert_eq!(registered(&fixture), expected, "the sandbox after {name}");
@@ -204,7 +205,7 @@ fn interrupt_registration(
     assert_eq!(registered(&fixture), expected);
     assert_eq!(in_state(&ws), expected);
     eprintln!(
-        "{tf} | {name} (listing started: {listing_started}) | printed: {} | state: {state:?} {status:?} | next apply: {next}",
+        "{tf} | {name} (read started: {read_started}) | printed: {} | state: {state:?} {status:?} | next apply: {next}",
         printed(&run)
     );
 }
@@ -223,11 +224,11 @@ fn interrupt_while_the_registration_is_in_flight() {
 #[test]
 fn interrupt_after_the_registration_before_its_read() {
     each_terraform(|tf| {
-        // The gap between the registration's answer and the listing is the provider's own code:
+        // The gap between the registration's answer and the read is the provider's own code:
         // Ctrl-C goes out the moment the sandbox has answered, and StopProvider lands wherever
-        // the provider is by then: before the listing left (about half the runs) or while it
+        // the provider is by then: before the read left (about half the runs) or while it
         // is held.
-        interrupt_registration(tf, "interrupt-after-register", LIST_ADMINS, |fixture| {
+        interrupt_registration(tf, "interrupt-after-register", READ_BACK, |fixture| {
             counts(fixture, REGISTER).succeeded > 0
         });
     });
@@ -236,8 +237,8 @@ fn interrupt_after_the_registration_before_its_read() {
 #[test]
 fn interrupt_during_the_read_after_the_registration() {
     each_terraform(|tf| {
-        interrupt_registration(tf, "interrupt-during-read", LIST_ADMINS, |fixture| {
-            counts(fixture, LIST_ADMINS).delayed > 0
+        interrupt_registration(tf, "interrupt-during-read", READ_BACK, |fixture| {
+            counts(fixture, READ_BACK).delayed > 0
         });
     });
 }

@@ -112,7 +112,7 @@ pub fn in_state(ws: &Workspace) -> BTreeSet<String> {
 }
 
 /// Terraform 1.15, the CLI the costly scenarios run on.
-fn terraform_1_15() -> &'static Terraform {
+pub fn terraform_1_15() -> &'static Terraform {
     terraforms()
         .iter()
         .find(|tf| tf.version.0 == 1 && tf.version.1 == 15)

@@ -4,6 +4,7 @@ use crate::support::*;
 use aws_sdk_organizations::operation::list_accounts::ListAccountsError;
 use aws_sdk_organizations::operation::register_delegated_administrator::RegisterDelegatedAdministratorError;
 use centralroot::sandbox::Seed;
+use centralroot::sandbox::seed::Delegation;
 
 #[tokio::test]
 async fn delegated_administrator_registration_rules() {
@@ -116,6 +117,140 @@ async fn delegated_administrator_registration_rules() {
             .delegated_administrators
             .is_empty()
     );
+}
+
+#[tokio::test]
+async fn one_account_s_delegated_services_and_description() {
+    const ANALYZER: &str = "access-analyzer.amazonaws.com";
+    let mut seed = trusted_seed();
+    for (principal, date) in [(IAM, 1_700_000_100), (ANALYZER, 1_700_000_200)] {
+        seed.delegated_administrators.push(Delegation {
+            account_id: MEMBER_A.to_owned(),
+            service_principal: principal.to_owned(),
+            delegation_enabled_date: date,
+        });
+    }
+    let sandbox = start(seed).await;
+    let orgs = clients(&sandbox, MANAGEMENT).orgs;
+
+    let services = orgs
+        .list_delegated_services_for_account()
+        .account_id(MEMBER_A)
+        .send()
+        .await
+        .unwrap();
+    let listed: Vec<(&str, i64)> = services
+        .delegated_services()
+        .iter()
+        .map(|s| {
+            (
+                s.service_principal().unwrap(),
+                s.delegation_enabled_date().unwrap().secs(),
+            )
+        })
+        .collect();
+    assert_eq!(listed, [(IAM, 1_700_000_100), (ANALYZER, 1_700_000_200)]);
+    assert!(services.next_token().is_none());
+    let first = orgs
+        .list_delegated_services_for_account()
+        .account_id(MEMBER_A)
+        .max_results(1)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(first.delegated_services().len(), 1);
+    let second = orgs
+        .list_delegated_services_for_account()
+        .account_id(MEMBER_A)
+        .max_results(1)
+        .next_token(first.next_token().expect("a second page"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        second.delegated_services()[0].service_principal(),
+        Some(ANALYZER)
+    );
+
+    let services_of = |account: &str| {
+        orgs.list_delegated_services_for_account()
+            .account_id(account)
+            .send()
+    };
+    let err = services_of(MEMBER_B)
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert!(err.is_account_not_registered_exception(), "{err:?}");
+    let err = services_of("999999999999")
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert!(err.is_account_not_found_exception(), "{err:?}");
+    let err = services_of("12345").await.unwrap_err().into_service_error();
+    assert!(err.is_invalid_input_exception(), "{err:?}");
+
+    // DescribeAccount answers what ListAccounts says about the account.
+    let described = orgs
+        .describe_account()
+        .account_id(MEMBER_B)
+        .send()
+        .await
+        .unwrap();
+    let account = described.account().expect("an account");
+    let accounts = orgs.list_accounts().send().await.unwrap();
+    let listed = accounts
+        .accounts()
+        .iter()
+        .find(|a| a.id() == Some(MEMBER_B))
+        .expect("listed");
+    assert_eq!(account, listed);
+    assert_eq!(
+        account.arn(),
+        Some("arn:aws:organizations::111111111111:account/o-sandbox1234/333333333333")
+    );
+    assert_eq!(account.status().unwrap().as_str(), "ACTIVE");
+    assert_eq!(account.joined_timestamp().unwrap().secs(), 1_700_000_000);
+    let err = orgs
+        .describe_account()
+        .account_id("999999999999")
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert!(err.is_account_not_found_exception(), "{err:?}");
+
+    // The same rule as the other reads: the management account or a delegated administrator.
+    let admin = clients(&sandbox, MEMBER_A).orgs;
+    admin
+        .describe_account()
+        .account_id(MEMBER_B)
+        .send()
+        .await
+        .unwrap();
+    admin
+        .list_delegated_services_for_account()
+        .account_id(MEMBER_A)
+        .send()
+        .await
+        .unwrap();
+    let other = clients(&sandbox, MEMBER_B).orgs;
+    let err = other
+        .describe_account()
+        .account_id(MEMBER_B)
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert!(err.is_access_denied_exception(), "{err:?}");
+    let err = other
+        .list_delegated_services_for_account()
+        .account_id(MEMBER_A)
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert!(err.is_access_denied_exception(), "{err:?}");
 }
 
 #[tokio::test]
