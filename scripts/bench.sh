@@ -331,4 +331,105 @@ stop_scale_sandbox
 
 
 # == Scale: removal of root credentials across members (issue 13) ==
+# N removals of every root credential (`centralroot_root_credentials_removal` with for_each) on
+# members that hold everything (the scale sandbox's member 4k, of 4N generated: password, an
+# access key, a signing certificate, an MFA device), applied at -parallelism=10 through the
+# `measured` wrapper, then a plan whose refresh audits every member. Figures per run: wall,
+# provider CPU and peak RSS (medians of BENCH_REMOVAL_RUNS, default 3: every run starts from the
+# seed again), and the sandbox's request counts of the last run, which are the same every run:
+# root sessions opened per task policy (with the most any account got), delete calls by
+# operation, requests in all. One more apply of N=200 with every 3rd request throttled shows
+# convergence under throttling with the same session counts.
+REMOVAL_SIZES="${BENCH_REMOVAL_SIZES:-1 20 200 1000}"
+REMOVAL_RUNS="${BENCH_REMOVAL_RUNS:-3}"
 
+# `removal_control ROUTE [JSON]`: a POST to the scale sandbox's control plane.
+removal_control() {
+    local body="${2:-}"
+    [[ -n "$body" ]] || body='{}'
+    curl -fsS -X POST -H 'Content-Type: application/json' -d "$body" "$SCALE_ENDPOINT/_sandbox/$1" >/dev/null
+}
+
+# Prints the request counts of the scale sandbox since its last reset, on one line.
+removal_counts() {
+    curl -fsS "$SCALE_ENDPOINT/_sandbox/requests" | "$PYTHON" -c '
+import json, sys
+r = json.load(sys.stdin)
+opened = {}
+for account, policies in r.get("root_sessions_opened", {}).items():
+    for policy, n in policies.items():
+        total, accounts, most = opened.get(policy, (0, 0, 0))
+        opened[policy] = (total + n, accounts + 1, max(most, n))
+sessions = " ".join("%s=%d(accounts=%d,max_per_account=%d)" % (p.replace("RootUserCredentials", ""), *v)
+                    for p, v in sorted(opened.items())) or "none"
+ops = r["operations"]
+deletes = " ".join("%s=%d" % (op, ops[op]["succeeded"]) for op in
+                   ("DeleteLoginProfile", "DeleteAccessKey", "DeleteSigningCertificate", "DeactivateMFADevice")
+                   if ops.get(op, {}).get("succeeded"))
+root_signed = {op for calls in r.get("root_sessions", {}).values() for op in calls}
+other = " ".join("%s=%d" % (op, c["total"]) for op, c in sorted(ops.items())
+                 if op not in root_signed and op != "AssumeRoot")
+throttled = sum(c["errors"].get("Throttling", 0) for c in ops.values())
+print("AssumeRoot_opened: %s | deletes: %s | other: %s | requests=%d throttled=%d"
+      % (sessions, deletes or "none", other or "none", r["total"], throttled))'
+}
+
+# `removal_config DIR N`: N removals on members 100000000000 + 4k.
+removal_config() {
+    "$PYTHON" - "$2" >"$1/main.tf" <<'PY'
+import sys
+n = int(sys.argv[1])
+ids = ", ".join('"%012d"' % (100000000000 + 4 * k) for k in range(n))
+print('terraform {\n  required_providers {\n    centralroot = { source = "centralroot/centralroot" }\n  }\n}\n')
+print('resource "centralroot_root_credentials_removal" "member" {\n  for_each   = toset([%s])\n  account_id = each.value\n}' % ids)
+PY
+}
+
+# `removal_medians` reads "wall cpu rss" lines and prints their medians.
+removal_medians() {
+    "$PYTHON" -c '
+import statistics, sys
+rows = [list(map(float, l.split())) for l in sys.stdin if l.strip()]
+print(" ".join(("%.2f", "%.2f", "%.1f")[i] % statistics.median(r[i] for r in rows) for i in range(3)))'
+}
+
+echo
+echo "-- removal of root credentials: N members holding everything, -parallelism=10 (medians of $REMOVAL_RUNS runs)"
+printf '%-5s %-9s %-8s %-8s %-9s %s\n' N phase wall_s cpu_s rss_MiB "requests (last run)"
+for n in $REMOVAL_SIZES; do
+    start_scale_sandbox $(( 4 * n ))
+    dir="$WORK/removal-$n"
+    mkdir -p "$dir"
+    removal_config "$dir" "$n"
+    apply_rows=""; plan_rows=""
+    for run in $(seq "$REMOVAL_RUNS"); do
+        # Every run removes the credentials again: back to the seed, nothing in state.
+        removal_control reset
+        rm -f "$dir/terraform.tfstate" "$dir/terraform.tfstate.backup"
+        say "removal N=$n: run $run"
+        removal_control requests/reset
+        apply_rows+="$(AWS_ENDPOINT_URL="$SCALE_ENDPOINT" measured "$dir" apply -auto-approve -parallelism=10)"$'\n'
+        apply_counts="$(removal_counts)"
+        removal_control requests/reset
+        plan_rows+="$(AWS_ENDPOINT_URL="$SCALE_ENDPOINT" measured "$dir" plan -detailed-exitcode -parallelism=10)"$'\n'
+        plan_counts="$(removal_counts)"
+    done
+    printf '%-5s %-9s %-26s %s\n' "$n" apply "$(removal_medians <<<"$apply_rows" | awk '{printf "%-8s %-8s %-9s", $1, $2, $3}')" "$apply_counts"
+    printf '%-5s %-9s %-26s %s\n' "$n" refresh "$(removal_medians <<<"$plan_rows" | awk '{printf "%-8s %-8s %-9s", $1, $2, $3}')" "$plan_counts"
+    say "removal N=$n: apply runs: $(tr '\n' ';' <<<"$apply_rows") plan runs: $(tr '\n' ';' <<<"$plan_rows")"
+done
+
+# Throttled: N=200 once, every 3rd request answered `Throttling` (the SDK retries with backoff).
+start_scale_sandbox 800
+dir="$WORK/removal-throttled"
+mkdir -p "$dir"
+removal_config "$dir" 200
+removal_control faults '{"throttle_every": 3}'
+say "removal N=200, every 3rd request throttled"
+removal_control requests/reset
+row="$(AWS_ENDPOINT_URL="$SCALE_ENDPOINT" measured "$dir" apply -auto-approve -parallelism=10)"
+printf '%-5s %-9s %-26s %s\n' 200 apply/3T "$(awk '{printf "%-8s %-8s %-9s", $1, $2, $3}' <<<"$row")" "$(removal_counts)"
+removal_control requests/reset
+row="$(AWS_ENDPOINT_URL="$SCALE_ENDPOINT" measured "$dir" plan -detailed-exitcode -parallelism=10)"
+printf '%-5s %-9s %-26s %s\n' 200 plan/3T "$(awk '{printf "%-8s %-8s %-9s", $1, $2, $3}' <<<"$row")" "$(removal_counts)"
+stop_scale_sandbox

@@ -13,6 +13,7 @@ mod protocol;
 mod release;
 mod reliability;
 mod root_credentials;
+mod root_credentials_scale;
 mod root_session;
 mod secrets;
 mod support;
