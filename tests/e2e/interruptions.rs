@@ -46,7 +46,7 @@ const READ_BACK: &str = "ListDelegatedServicesForAccount";
 /// Waits until `reached` holds, polling every few milliseconds; fails (with what the apply
 /// printed so far) if the window never comes.
 #[track_caller]
-fn wait_until(running: &Running, window: &str, mut reached: impl FnMut() -> bool) {
+pub fn wait_until(running: &Running, window: &str, mut reached: impl FnMut() -> bool) {
     let deadline = Instant::now() + Duration::from_secs(60);
     while !reached() {
         assert!(
@@ -59,7 +59,7 @@ fn wait_until(running: &Running, window: &str, mut reached: impl FnMut() -> bool
 }
 
 /// The sandbox's counters for `operation` (`delayed` counts a held request as its delay starts).
-fn counts(fixture: &SandboxFixture, operation: &str) -> OperationCount {
+pub fn counts(fixture: &SandboxFixture, operation: &str) -> OperationCount {
     fixture
         .requests()
         .operations
@@ -79,7 +79,7 @@ fn answered_error(fixture: &SandboxFixture, operation: &str, code: &str) -> u64 
 
 /// Ctrl-C as a terminal sends it (to the whole process group), then waits for Terraform, which
 /// must have taken the interrupt.
-fn ctrl_c(running: Running) -> Run {
+pub fn ctrl_c(running: Running) -> Run {
     signal(running.pid(), libc::SIGINT, true);
     let run = running.finish();
     assert!(

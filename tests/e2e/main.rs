@@ -12,6 +12,7 @@ mod organization_features;
 mod protocol;
 mod release;
 mod reliability;
+mod removal_interruptions;
 mod root_credentials;
 mod root_credentials_scale;
 mod root_session;

@@ -201,6 +201,8 @@ fn assert_calls(log: &RequestLog, expected: &BTreeMap<String, u64>, sessions: u6
     assert_eq!(needed, expected, "{:#?}", log.operations);
 }
 
+/// Terraform 1.15, the CLI the 200-member case runs on (its runtime is mostly retry backoff,
+/// which does not depend on the CLI).
 fn terraform_1_15() -> &'static Terraform {
     crate::support::terraforms()
         .iter()
