@@ -231,21 +231,21 @@ done
 ADMIN_SIZES="${BENCH_ADMIN_SIZES:-1 20 200 1000}"
 ADMIN_RUNS="${BENCH_ADMIN_RUNS:-3}"
 # "Register ListDelegatedServicesForAccount DescribeAccount ListDelegatedAdministrators
-# Deregister total": the scale sandbox's requests since its last reset.
+# Deregister DescribeOrganization total": the scale sandbox's requests since its last reset.
 admin_counts() {
     curl -fsS "$SCALE_ENDPOINT/_sandbox/requests" | "$PYTHON" -c '
 import json, sys
 r = json.load(sys.stdin)
 ops = ["RegisterDelegatedAdministrator", "ListDelegatedServicesForAccount", "DescribeAccount",
-       "ListDelegatedAdministrators", "DeregisterDelegatedAdministrator"]
+       "ListDelegatedAdministrators", "DeregisterDelegatedAdministrator", "DescribeOrganization"]
 print(" ".join(str(r["operations"].get(op, {}).get("total", 0)) for op in ops), r["total"])'
 }
 start_scale_sandbox 1020
 export AWS_ENDPOINT_URL="$SCALE_ENDPOINT"
 echo
 echo "== scale: delegated administrators (load $(cut -d' ' -f1-3 /proc/loadavg), medians of $ADMIN_RUNS cycles)"
-printf '%-5s %-8s %-8s %-8s %-8s %-9s %-9s %-10s %-10s %-11s %-6s %s\n' \
-    N phase wall_s cpu_s rss_MiB Register ListSvcs DescrAcct ListPages Deregister total before_pages
+printf '%-5s %-8s %-8s %-8s %-8s %-9s %-9s %-10s %-10s %-11s %-8s %-6s %s\n' \
+    N phase wall_s cpu_s rss_MiB Register ListSvcs DescrAcct ListPages Deregister DescrOrg total before_pages
 for n in $ADMIN_SIZES; do
     dir="$WORK/admins-$n"
     mkdir -p "$dir"
@@ -277,11 +277,11 @@ PY
 import statistics, sys
 rows = [l.split() for l in sys.stdin if l.strip()]
 print(" ".join("%.2f" % statistics.median(float(r[i]) for r in rows) for i in range(3)))')"
-        read -r reg svcs descr pages dereg total <<<"${admin_requests[$phase]}"
+        read -r reg svcs descr pages dereg org total <<<"${admin_requests[$phase]}"
         before="-"
         [[ "$phase" == apply ]] && before="$(( n * ((n + 19) / 20) ))"
-        printf '%-5s %-8s %-8s %-8s %-8s %-9s %-9s %-10s %-10s %-11s %-6s %s\n' \
-            "$n" "$phase" "$wall" "$cpu" "$rss" "$reg" "$svcs" "$descr" "$pages" "$dereg" "$total" "$before"
+        printf '%-5s %-8s %-8s %-8s %-8s %-9s %-9s %-10s %-10s %-11s %-8s %-6s %s\n' \
+            "$n" "$phase" "$wall" "$cpu" "$rss" "$reg" "$svcs" "$descr" "$pages" "$dereg" "$org" "$total" "$before"
         say "admins N=$n $phase runs (wall cpu rss): $(printf '%s' "${admin_figures[$phase]}" | tr '\n' ';')"
     done
     unset admin_figures admin_requests
