@@ -4,12 +4,19 @@
 #   - exec -> handshake line and idle RSS of the provider (benches/handshake.rs);
 #   - `terraform plan` over N = 1, 20, 200 delegated administrators in state, against the same
 #     plan over N `terraform_data` resources (Terraform's floor), medians of BENCH_RUNS runs;
-#   - sandbox requests per refresh of N delegated administrators.
-# Everything runs against one sandbox (the provider binary's `sandbox` command) on loopback, with
+#   - sandbox requests per refresh of N delegated administrators;
+#   - at scale (N up to 1,000, in a second sandbox started with `--seed-members`): request
+#     counts by operation, wall time, provider CPU and peak RSS of applying, refreshing and
+#     destroying N delegated administrators, of the organization-wide root credential audit with
+#     50 ms added to every call, and of removing the root credentials of N members (also with
+#     every 3rd call throttled).
+# Everything runs against sandboxes (the provider binary's `sandbox` command) on loopback, with
 # Terraform 1.15 (CENTRALROOT_TF_1_15, default .tools/bin/terraform-1.15).
 #
 # Environment: BENCH_RUNS (default 7, at least 5), BENCH_SIZES (default "1 20 200"),
-# CENTRALROOT_BENCH_BINARY (skip the release build and measure this binary instead).
+# CENTRALROOT_BENCH_BINARY (skip the release build and measure this binary instead);
+# BENCH_ADMIN_SIZES / BENCH_ADMIN_RUNS, BENCH_AUDIT_SIZES, BENCH_REMOVAL_SIZES /
+# BENCH_REMOVAL_RUNS for the scale sections (sizes default "1 20 200 1000", runs 3).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
