@@ -113,6 +113,19 @@ plan_seconds() {
 
 requests() { curl -fsS "$ENDPOINT/_sandbox/requests"; }
 
+# `admins_config N`: a configuration of N delegated administrators, members 100000000000 on.
+admins_config() {
+    "$PYTHON" - "$1" <<'PY'
+import sys
+n = int(sys.argv[1])
+ids = ", ".join('"%012d"' % (100000000000 + i) for i in range(n))
+print('terraform {\n  required_providers {\n    centralroot = { source = "centralroot/centralroot" }\n  }\n}\n')
+print('provider "centralroot" {}\n')
+print('resource "centralroot_delegated_admin" "admin" {\n  for_each   = toset([%s])\n  account_id = each.value\n}' % ids)
+PY
+}
+
+
 # --- What the provider processes cost (the scale sections) ---------------------------------
 # A wrapper in $WORK/measured stands in for the provider: it runs the real binary as its child
 # and, when it ends, appends the child's CPU seconds (user + system) and peak RSS (KiB) to
@@ -191,14 +204,7 @@ printf '%-5s %-12s %-12s %-7s %-20s %-24s %s\n' N provider_s floor_s ratio provi
 for n in $SIZES; do
     provider_dir="$WORK/provider-$n"; floor_dir="$WORK/floor-$n"
     mkdir -p "$provider_dir" "$floor_dir"
-    "$PYTHON" - "$n" >"$provider_dir/main.tf" <<'PY'
-import sys
-n = int(sys.argv[1])
-ids = ", ".join('"%012d"' % (100000000000 + i) for i in range(n))
-print('terraform {\n  required_providers {\n    centralroot = { source = "centralroot/centralroot" }\n  }\n}\n')
-print('provider "centralroot" {}\n')
-print('resource "centralroot_delegated_admin" "admin" {\n  for_each   = toset([%s])\n  account_id = each.value\n}' % ids)
-PY
+    admins_config "$n" >"$provider_dir/main.tf"
     printf 'resource "terraform_data" "floor" {\n  count = %s\n  input = "x"\n}\n' "$n" >"$floor_dir/main.tf"
     say "N=$n: applying"
     tf "$provider_dir" apply -auto-approve -parallelism=50 || die "apply of $n administrators failed"
@@ -256,14 +262,7 @@ printf '%-5s %-8s %-8s %-8s %-8s %-9s %-9s %-10s %-10s %-11s %-8s %-6s %s\n' \
 for n in $ADMIN_SIZES; do
     dir="$WORK/admins-$n"
     mkdir -p "$dir"
-    "$PYTHON" - "$n" >"$dir/main.tf" <<'PY'
-import sys
-n = int(sys.argv[1])
-ids = ", ".join('"%012d"' % (100000000000 + i) for i in range(n))
-print('terraform {\n  required_providers {\n    centralroot = { source = "centralroot/centralroot" }\n  }\n}\n')
-print('provider "centralroot" {}\n')
-print('resource "centralroot_delegated_admin" "admin" {\n  for_each   = toset([%s])\n  account_id = each.value\n}' % ids)
-PY
+    admins_config "$n" >"$dir/main.tf"
     declare -A admin_figures=() admin_requests=()
     for run in $(seq "$ADMIN_RUNS"); do
         say "admins N=$n: cycle $run of $ADMIN_RUNS"

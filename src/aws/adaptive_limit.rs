@@ -19,9 +19,9 @@ use tokio::sync::Notify;
 use super::retry::error_code;
 
 /// Throttling answers closer together than this are one congestion event: every call in
-/// flight when AWS starts throttling is refused at about the same time, and the limit should
-/// halve once for them, not once per call.
-const DECREASE_WINDOW: Duration = Duration::from_millis(500);
+/// flight when AWS starts throttling is refused at about the same time, and retried after a
+/// back-off of about a second, so the limit should halve once for them, not once per call.
+const DECREASE_WINDOW: Duration = Duration::from_secs(2);
 
 #[derive(Debug)]
 struct State {
