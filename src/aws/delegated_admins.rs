@@ -7,12 +7,11 @@ use std::time::Duration;
 use aws_sdk_organizations::operation::deregister_delegated_administrator::DeregisterDelegatedAdministratorError;
 use aws_sdk_organizations::operation::list_delegated_services_for_account::ListDelegatedServicesForAccountError;
 use aws_sdk_organizations::operation::register_delegated_administrator::RegisterDelegatedAdministratorError;
-use aws_smithy_types::date_time::Format;
 use tokio::sync::OnceCell;
 
 use super::attempts::Attempts;
 use super::error::organizations_error;
-use super::{Aws, AwsError, ErrorKind};
+use super::{Aws, AwsError, ErrorKind, rfc3339};
 
 /// One account registered as delegated administrator for a service. A field AWS leaves out
 /// is empty.
@@ -188,11 +187,6 @@ impl NewRegistration<'_> {
         self.unsettled.settle();
         Ok(Some(admin))
     }
-}
-
-fn rfc3339(t: Option<&aws_smithy_types::DateTime>) -> String {
-    t.and_then(|t| t.fmt(Format::DateTime).ok())
-        .unwrap_or_default()
 }
 
 fn to_admin(a: &aws_sdk_organizations::types::DelegatedAdministrator) -> DelegatedAdmin {

@@ -81,6 +81,12 @@ pub struct Endpoints {
     pub sts: Option<String>,
 }
 
+/// An SDK timestamp in RFC 3339, as state holds it; empty when AWS left it out.
+fn rfc3339(t: Option<&aws_smithy_types::DateTime>) -> String {
+    t.and_then(|t| t.fmt(aws_smithy_types::date_time::Format::DateTime).ok())
+        .unwrap_or_default()
+}
+
 /// The SDK's timeouts with [`ATTEMPT_TIMEOUT`] filled in when the configuration has none.
 fn timeouts(config: &SdkConfig) -> TimeoutConfig {
     let configured = config

@@ -8,12 +8,11 @@
 
 use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_sdk_iam::config::{Credentials, IdentityCache};
-use aws_smithy_types::date_time::Format;
 use futures::future::try_join_all;
 
 use super::adaptive_limit::Permit;
 use super::assume_root::MAX_ROOT_SESSION;
-use super::{Aws, AwsError, ErrorKind, TaskPolicy};
+use super::{Aws, AwsError, ErrorKind, TaskPolicy, rfc3339};
 
 /// A root access key and its last use.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -102,11 +101,6 @@ pub struct RootSession<'a> {
     _permit: Permit,
 }
 
-fn rfc3339(t: Option<&aws_smithy_types::DateTime>) -> String {
-    t.and_then(|t| t.fmt(Format::DateTime).ok())
-        .unwrap_or_default()
-}
-
 fn is_no_such_entity(err: &AwsError) -> bool {
     err.code.as_deref() == Some("NoSuchEntity")
 }
@@ -134,9 +128,6 @@ impl Aws {
         signing.set_credentials_provider(Some(provider));
         // Static credentials need no cache, and the client's cache would keep every session's.
         signing.set_identity_cache(IdentityCache::no_cache());
-        if policy == TaskPolicy::DeleteRootUserCredentials {
-            self.audits.forget(account_id);
-        }
         Ok(RootSession {
             aws: self,
             account_id: account_id.to_owned(),

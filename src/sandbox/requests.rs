@@ -64,22 +64,12 @@ impl RequestLog {
 
     /// Records that a root session with `task_policy` called `operation` (besides [`Self::record`]).
     pub fn record_root_session(&mut self, task_policy: &str, operation: &str) {
-        *self
-            .root_sessions
-            .entry(task_policy.to_owned())
-            .or_default()
-            .entry(operation.to_owned())
-            .or_default() += 1;
+        count_in(&mut self.root_sessions, task_policy, operation);
     }
 
     /// Records that `sts:AssumeRoot` opened a session on `account` limited to `task_policy`.
     pub fn record_root_session_opened(&mut self, account: &str, task_policy: &str) {
-        *self
-            .root_sessions_opened
-            .entry(account.to_owned())
-            .or_default()
-            .entry(task_policy.to_owned())
-            .or_default() += 1;
+        count_in(&mut self.root_sessions_opened, account, task_policy);
     }
 
     /// A request signed by the root session `access_key_id` is being answered.
@@ -109,4 +99,13 @@ impl RequestLog {
             .or_default()
             .delayed += 1;
     }
+}
+
+/// Adds one to `counts[outer][inner]`.
+fn count_in(counts: &mut BTreeMap<String, BTreeMap<String, u64>>, outer: &str, inner: &str) {
+    *counts
+        .entry(outer.to_owned())
+        .or_default()
+        .entry(inner.to_owned())
+        .or_default() += 1;
 }
