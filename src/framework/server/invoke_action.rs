@@ -151,3 +151,7 @@ fn interrupted_action(type_name: &str) -> Diagnostic {
         ),
     )
 }
+
+#[cfg(test)]
+#[path = "invoke_action_tests.rs"]
+mod tests;

@@ -74,3 +74,7 @@ impl<P: Provider> Server<P> {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "upgrade_resource_identity_tests.rs"]
+mod tests;

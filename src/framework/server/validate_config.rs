@@ -64,3 +64,7 @@ impl<P: Provider> Server<P> {
         resp
     }
 }
+
+#[cfg(test)]
+#[path = "validate_config_tests.rs"]
+mod tests;

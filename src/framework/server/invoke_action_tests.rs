@@ -1,0 +1,105 @@
+//! InvokeAction: progress, then exactly one completion, however the invocation ends.
+
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use tokio_stream::StreamExt;
+
+use super::ActionEvents;
+use crate::cty::Value;
+use crate::framework::action::{ActionEvent, InvokeRequest};
+use crate::framework::diagnostics::Diagnostics;
+use crate::framework::server::test_support::{
+    Lab, TestServer, configured, count, summaries, unconfigured,
+};
+use crate::framework::values::ValueExt;
+
+fn invoke(server: &TestServer, req: InvokeRequest) -> ActionEvents {
+    let handle = server.action("test_count").expect("served");
+    server.invoke_action(handle, req)
+}
+
+/// Every event until the stream ends.
+async fn drain(events: ActionEvents) -> Vec<ActionEvent> {
+    tokio::time::timeout(Duration::from_secs(10), events.collect())
+        .await
+        .expect("the stream ends")
+}
+
+/// The progress lines, and the diagnostics of the single completion, which must be last.
+fn split(events: Vec<ActionEvent>) -> (Vec<String>, Diagnostics) {
+    let mut lines = Vec::new();
+    let mut completions = Vec::new();
+    for event in events {
+        assert!(completions.is_empty(), "an event after the completion");
+        match event {
+            ActionEvent::Progress(line) => lines.push(line),
+            ActionEvent::Completed(diags) => completions.push(diags),
+        }
+    }
+    assert_eq!(completions.len(), 1, "exactly one completion");
+    (lines, completions.remove(0))
+}
+
+#[tokio::test]
+async fn an_invocation_streams_its_progress_then_one_completion() {
+    let (server, _) = configured(Lab::default()).await;
+    let (lines, diags) = split(drain(invoke(&server, count(3, false, false))).await);
+    assert_eq!(lines, ["step 1", "step 2", "step 3"]);
+    assert_eq!(summaries(&diags), ["Counted"]);
+    let (lines, diags) = split(drain(invoke(&server, count(1, true, false))).await);
+    assert_eq!(lines, ["step 1"]);
+    assert_eq!(summaries(&diags), ["Counted", "Count Failed"]);
+}
+
+#[tokio::test]
+async fn an_interrupted_invocation_completes_once_with_what_it_recorded() {
+    let (server, lab) = configured(Lab::default()).await;
+    let running = lab.hang.started.notified();
+    let events = invoke(&server, count(2, false, true));
+    running.await;
+    server.stop_provider();
+    let (lines, diags) = split(drain(events).await);
+    assert_eq!(lines, ["step 1", "step 2"]);
+    assert_eq!(summaries(&diags), ["Counted", "Operation interrupted"]);
+}
+
+#[tokio::test]
+async fn an_invocation_whose_client_left_is_cancelled() {
+    let (server, lab) = configured(Lab::default()).await;
+    let running = lab.hang.started.notified();
+    let cancelled = lab.hang.cancelled.notified();
+    let events = invoke(&server, count(0, false, true));
+    running.await;
+    drop(events);
+    tokio::time::timeout(Duration::from_secs(10), cancelled)
+        .await
+        .expect("the action's token was cancelled");
+    let ctx = server.context().expect("configured");
+    assert!(!ctx.is_cancelled(), "only that invocation was cancelled");
+}
+
+#[tokio::test]
+async fn unknown_configuration_or_a_panic_still_completes_once() {
+    let (server, lab) = configured(Lab::default()).await;
+    let mut unknown = count(1, false, false);
+    unknown
+        .config
+        .set_attr("steps", Value::unknown())
+        .expect("an object");
+    let (lines, diags) = split(drain(invoke(&server, unknown)).await);
+    assert!(lines.is_empty());
+    assert_eq!(summaries(&diags), ["Unknown Configuration Value"]);
+    assert_eq!(lab.invokes.load(Ordering::SeqCst), 0);
+
+    let (lines, diags) = split(drain(invoke(&server, count(-1, false, false))).await);
+    assert!(lines.is_empty());
+    assert_eq!(summaries(&diags), ["Action Ended Without Completing"]);
+}
+
+#[tokio::test]
+async fn invoke_needs_a_configured_provider() {
+    let server = unconfigured(Lab::default());
+    let (_, diags) = split(drain(invoke(&server, count(1, false, false))).await);
+    assert_eq!(summaries(&diags), ["Provider Not Configured"]);
+}
