@@ -6,16 +6,29 @@
 //! `ListDelegatedAdministrators` pages per service principal, not N calls. A create reads its
 //! own registration back by account (`ListDelegatedServicesForAccount` and `DescribeAccount`)
 //! instead of listing, so creating N costs N registrations and 2N reads, and no listing.
+//!
+//! This file holds the schema and the operations; `model.rs` the typed state, `import.rs` the
+//! import ID formats and import by ID or identity, `validation.rs` what an account ID and a
+//! service principal are, `moved.rs` `moved` blocks from hashicorp/aws.
 
-use std::fmt;
+mod import;
+mod model;
+mod moved;
+mod validation;
+
+pub use import::ImportIdError;
+pub use model::RegistrationId;
+pub(crate) use model::state_value;
+pub(crate) use validation::ServicePrincipal;
+pub use validation::is_service_principal;
 
 use async_trait::async_trait;
 
-use crate::aws::{Aws, DelegatedAdmin, ErrorKind, IAM_SERVICE_PRINCIPAL, Reason};
+use self::model::Registration;
+use crate::aws::{Aws, ErrorKind, IAM_SERVICE_PRINCIPAL, Reason};
 use crate::cty::{AttributePath, Type, Value};
-use crate::framework::attributes::{self, AttributeError};
+use crate::framework::attributes;
 use crate::framework::context::Context;
-use crate::framework::diagnostics::Diagnostics;
 use crate::framework::plan_modifiers::{RequiresReplace, UseStateForUnknown};
 use crate::framework::resource::{
     CreateRequest, CreateResponse, DeleteRequest, DeleteResponse, ImportStateRequest,
@@ -23,16 +36,11 @@ use crate::framework::resource::{
     MoveStateResponse, ReadRequest, ReadResponse, Resource, UpdateRequest, UpdateResponse,
 };
 use crate::framework::schema::{Attribute, Block, IdentityAttribute, IdentitySchema, Schema};
-use crate::framework::validators::{
-    StringMatches, ValidateRequest, Validator, invalid, wrong_type,
-};
-use crate::framework::values::ValueExt;
+use crate::framework::validators::StringMatches;
 use crate::types_common::advice::{self, Targets};
 use crate::types_common::delegated_admin::{
-    self as admin, ACCOUNT_ID, ARN, DELEGATION_ENABLED_DATE, DETAILS, EMAIL, JOINED_METHOD,
-    JOINED_TIMESTAMP, NAME, STATUS,
+    ACCOUNT_ID, ARN, DELEGATION_ENABLED_DATE, EMAIL, JOINED_METHOD, JOINED_TIMESTAMP, NAME, STATUS,
 };
-use crate::types_common::moved::{self, MoveError};
 
 /// The name configurations and import commands address this type by.
 pub const TYPE_NAME: &str = "centralroot_delegated_admin";
@@ -50,252 +58,9 @@ const TARGETS: Targets = Targets {
     features: None,
 };
 
-/// The import ID formats, as the error for a malformed one lists them.
-const IMPORT_FORMATS: &str = "Use one of:\n  ACCOUNT            e.g. 123456789012 (service principal \
-                              iam.amazonaws.com)\n  ACCOUNT/PRINCIPAL  e.g. \
-                              123456789012/iam.amazonaws.com\nwhere ACCOUNT is a 12-digit AWS \
-                              account ID and PRINCIPAL a service principal such as \
-                              iam.amazonaws.com.";
-
 /// The resource: one registration, replaced whenever an argument changes.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct DelegatedAdminResource;
-
-/// Which registration a resource instance stands for: its `id`, `ACCOUNT/PRINCIPAL`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RegistrationId {
-    /// The 12-digit member account.
-    pub account_id: String,
-    /// The service it administers, e.g. `iam.amazonaws.com`.
-    pub service_principal: String,
-}
-
-/// Why an import ID was refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ImportIdError {
-    /// The account part is not 12 digits.
-    #[error("{0:?} is not a 12-digit AWS account ID")]
-    AccountId(String),
-    /// The principal part is empty or not a service principal.
-    #[error("{0:?} is not a service principal such as iam.amazonaws.com")]
-    ServicePrincipal(String),
-    /// More than one `/`.
-    #[error("the ID has more than one \"/\"")]
-    TooManyParts,
-}
-
-impl RegistrationId {
-    /// Parses an import ID: `ACCOUNT` (the IAM service principal) or `ACCOUNT/PRINCIPAL`.
-    /// Nothing is trimmed: an ID with spaces is a typo the user should see.
-    pub fn parse_import(id: &str) -> Result<Self, ImportIdError> {
-        let mut parts = id.split('/');
-        let account = parts.next().unwrap_or_default();
-        let principal = parts.next();
-        if parts.next().is_some() {
-            return Err(ImportIdError::TooManyParts);
-        }
-        if !is_account_id(account) {
-            return Err(ImportIdError::AccountId(account.to_owned()));
-        }
-        let principal = principal.unwrap_or(IAM_SERVICE_PRINCIPAL);
-        if !is_service_principal(principal) {
-            return Err(ImportIdError::ServicePrincipal(principal.to_owned()));
-        }
-        Ok(Self {
-            account_id: account.to_owned(),
-            service_principal: principal.to_owned(),
-        })
-    }
-
-    /// The registration a state or plan value names; both arguments must be known.
-    fn from_value(value: &Value) -> Result<Self, AttributeError> {
-        Ok(Self {
-            account_id: attributes::string(value, ACCOUNT_ID)?,
-            service_principal: attributes::string(value, SERVICE_PRINCIPAL)?,
-        })
-    }
-
-    /// The state an import records: the arguments, with the details left to the read after it.
-    fn import_value(&self) -> Value {
-        attributes::object(
-            self.identity()
-                .into_iter()
-                .chain(DETAILS.map(|name| (name, Value::Null))),
-        )
-    }
-
-    /// The attributes that say which registration this is.
-    fn identity(&self) -> [(&'static str, Value); 3] {
-        [
-            (ID, Value::from(self.to_string())),
-            (ACCOUNT_ID, Value::from(self.account_id.as_str())),
-            (
-                SERVICE_PRINCIPAL,
-                Value::from(self.service_principal.as_str()),
-            ),
-        ]
-    }
-}
-
-impl fmt::Display for RegistrationId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}/{}", self.account_id, self.service_principal)
-    }
-}
-
-/// Whether `id` is a 12-digit account ID.
-fn is_account_id(id: &str) -> bool {
-    id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit())
-}
-
-/// Whether `principal` looks like a service principal: a lowercase DNS name of at least two
-/// labels (`iam.amazonaws.com`), at most 128 characters, as Organizations accepts them.
-pub fn is_service_principal(principal: &str) -> bool {
-    let label_ok = |label: &str| {
-        (1..=63).contains(&label.len())
-            && label
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-            && !label.starts_with('-')
-            && !label.ends_with('-')
-    };
-    principal.len() <= 128
-        && principal.split('.').count() >= 2
-        && principal.split('.').all(label_ok)
-}
-
-/// The schema validator for `service_principal`, sharing [`is_service_principal`] with import.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct ServicePrincipal;
-
-impl Validator for ServicePrincipal {
-    fn description(&self) -> String {
-        "be a service principal such as iam.amazonaws.com (a lowercase DNS name, no spaces or \"/\")"
-            .to_owned()
-    }
-
-    fn validate(&self, req: &ValidateRequest<'_>, diags: &mut Diagnostics) {
-        let Value::String(s) = req.value else {
-            return wrong_type(diags, req, "string");
-        };
-        if !is_service_principal(s) {
-            invalid(
-                diags,
-                req,
-                "Invalid Attribute Value",
-                format!("Value must {}, got: {s:?}.", self.description()),
-            );
-        }
-    }
-}
-
-/// The resource's state: the registration and what the listing says about its account.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Registration {
-    id: RegistrationId,
-    details: DelegatedAdmin,
-}
-
-impl Registration {
-    /// A registration AWS confirmed but the listing does not show yet: its details are empty
-    /// until a refresh fills them in, so the state has nothing unknown.
-    fn unlisted(id: RegistrationId) -> Self {
-        let details = DelegatedAdmin {
-            account_id: id.account_id.clone(),
-            ..DelegatedAdmin::default()
-        };
-        Self { id, details }
-    }
-
-    fn to_value(&self) -> Value {
-        attributes::object(
-            self.id
-                .identity()
-                .into_iter()
-                .chain(admin::details(&self.details)),
-        )
-    }
-}
-
-/// The state a read returns for `id`, registered with `details`: what listings answer.
-pub(crate) fn state_value(id: &RegistrationId, details: &DelegatedAdmin) -> Value {
-    Registration {
-        id: id.clone(),
-        details: details.clone(),
-    }
-    .to_value()
-}
-
-/// The hashicorp/aws type whose state `moved` blocks bring here.
-const MOVE_SOURCE: MoveSource = MoveSource {
-    provider: moved::HASHICORP_AWS,
-    type_name: "aws_organizations_delegated_administrator",
-};
-
-/// The state of an `aws_organizations_delegated_administrator`: the same registration under
-/// the same attribute names and the same `ACCOUNT/PRINCIPAL` ID. hashicorp/aws 6.x also stores
-/// an identity `{account_id (the caller's), delegated_account_id, service_principal}`; when
-/// present it must name the same registration as the state.
-fn moved_registration(
-    source: &serde_json::Value,
-    identity: Option<&serde_json::Value>,
-) -> Result<Registration, MoveError> {
-    let account_id = moved::string(source, ACCOUNT_ID)?;
-    if !is_account_id(account_id) {
-        return Err(MoveError::invalid(
-            ACCOUNT_ID,
-            &source[ACCOUNT_ID],
-            "expected a 12-digit AWS account ID",
-        ));
-    }
-    let principal = moved::string(source, SERVICE_PRINCIPAL)?;
-    if !is_service_principal(principal) {
-        return Err(MoveError::invalid(
-            SERVICE_PRINCIPAL,
-            &source[SERVICE_PRINCIPAL],
-            "expected a service principal such as iam.amazonaws.com",
-        ));
-    }
-    let id = RegistrationId {
-        account_id: account_id.to_owned(),
-        service_principal: principal.to_owned(),
-    };
-    if let Some(given) = source.get(ID).and_then(serde_json::Value::as_str)
-        && given != id.to_string()
-    {
-        return Err(MoveError::invalid(
-            ID,
-            &source[ID],
-            format!("expected {id}, the account_id and service_principal it stores"),
-        ));
-    }
-    if let Some(identity) = identity.filter(|i| !i.is_null()) {
-        for (attribute, expected) in [
-            ("delegated_account_id", account_id),
-            (SERVICE_PRINCIPAL, principal),
-        ] {
-            if identity.get(attribute).and_then(serde_json::Value::as_str) != Some(expected) {
-                return Err(MoveError::invalid(
-                    "identity",
-                    identity,
-                    format!("expected {attribute} {expected:?}, as in the state"),
-                ));
-            }
-        }
-    }
-    let text = |name| moved::optional_string(source, name);
-    let details = DelegatedAdmin {
-        account_id: account_id.to_owned(),
-        arn: text(ARN),
-        email: text(EMAIL),
-        name: text(NAME),
-        status: text(STATUS),
-        joined_method: text(JOINED_METHOD),
-        joined_timestamp: text(JOINED_TIMESTAMP),
-        delegation_enabled_date: text(DELEGATION_ENABLED_DATE),
-    };
-    Ok(Registration { id, details })
-}
 
 fn computed(description: &str) -> Attribute {
     Attribute::computed(Type::String)
@@ -555,40 +320,15 @@ impl Resource<Aws> for DelegatedAdminResource {
         req: ImportStateRequest,
         resp: &mut ImportStateResponse,
     ) {
-        // Importing by identity, the engine has written the identity into the state; the
-        // same checks as an ID's apply to it, with the same default principal.
-        let given = if req.by_identity() {
-            match (
-                resp.state.attr(ACCOUNT_ID).as_str(),
-                resp.state.attr(SERVICE_PRINCIPAL).as_str(),
-            ) {
-                (Some(account), Some(principal)) => format!("{account}/{principal}"),
-                (account, None) => account.unwrap_or_default().to_owned(),
-                (None, Some(principal)) => format!("/{principal}"),
-            }
-        } else {
-            req.id.clone()
-        };
-        match RegistrationId::parse_import(&given) {
-            Ok(id) => resp.state = id.import_value(),
-            Err(err) => resp.diagnostics.error(
-                "Invalid import ID",
-                format!("Cannot import {TYPE_NAME} with ID {given:?}: {err}.\n{IMPORT_FORMATS}"),
-            ),
-        }
+        import::import_state(req, resp);
     }
 
     fn moved_from(&self) -> Vec<MoveSource> {
-        vec![MOVE_SOURCE]
+        vec![moved::MOVE_SOURCE]
     }
 
     async fn move_state(&self, req: MoveStateRequest, resp: &mut MoveStateResponse) {
-        let registration = moved::check_version(&req)
-            .and_then(|()| moved_registration(&req.source_state, req.source_identity.as_ref()));
-        match registration {
-            Ok(registration) => resp.state = registration.to_value(),
-            Err(err) => moved::report(&mut resp.diagnostics, &req, TYPE_NAME, &MOVE_SOURCE, &err),
-        }
+        moved::move_state(req, resp);
     }
 }
 
@@ -596,198 +336,8 @@ impl Resource<Aws> for DelegatedAdminResource {
 mod tests {
     use super::*;
     use crate::aws::AwsError;
-    use crate::framework::values::ValueExt;
     use crate::resources::test_support::{create, fail, sandbox, seed_with_trusted_access, update};
-
-    #[test]
-    fn import_ids() {
-        let ok = |account: &str, principal: &str| {
-            Ok(RegistrationId {
-                account_id: account.to_owned(),
-                service_principal: principal.to_owned(),
-            })
-        };
-        let cases: Vec<(&str, Result<RegistrationId, ImportIdError>)> = vec![
-            ("123456789012", ok("123456789012", "iam.amazonaws.com")),
-            (
-                "123456789012/iam.amazonaws.com",
-                ok("123456789012", "iam.amazonaws.com"),
-            ),
-            (
-                "123456789012/access-analyzer.amazonaws.com",
-                ok("123456789012", "access-analyzer.amazonaws.com"),
-            ),
-            (
-                "12345678901",
-                Err(ImportIdError::AccountId("12345678901".into())),
-            ),
-            (
-                "1234567890123",
-                Err(ImportIdError::AccountId("1234567890123".into())),
-            ),
-            (
-                "12345678901a/iam.amazonaws.com",
-                Err(ImportIdError::AccountId("12345678901a".into())),
-            ),
-            ("", Err(ImportIdError::AccountId(String::new()))),
-            (
-                " 123456789012",
-                Err(ImportIdError::AccountId(" 123456789012".into())),
-            ),
-            (
-                "123456789012/",
-                Err(ImportIdError::ServicePrincipal(String::new())),
-            ),
-            (
-                "123456789012/iam amazonaws.com",
-                Err(ImportIdError::ServicePrincipal("iam amazonaws.com".into())),
-            ),
-            (
-                "123456789012/iam",
-                Err(ImportIdError::ServicePrincipal("iam".into())),
-            ),
-            (
-                "123456789012/IAM.amazonaws.com",
-                Err(ImportIdError::ServicePrincipal("IAM.amazonaws.com".into())),
-            ),
-            (
-                "123456789012/iam.amazonaws.com/extra",
-                Err(ImportIdError::TooManyParts),
-            ),
-            (
-                "123456789012//iam.amazonaws.com",
-                Err(ImportIdError::TooManyParts),
-            ),
-            (
-                "arn:aws:organizations::111111111111:account/o-x/123456789012",
-                Err(ImportIdError::TooManyParts),
-            ),
-        ];
-        for (input, want) in cases {
-            assert_eq!(RegistrationId::parse_import(input), want, "{input:?}");
-        }
-    }
-
-    #[test]
-    fn import_id_round_trips_through_display() {
-        let id = RegistrationId::parse_import("222222222222/sso.amazonaws.com").unwrap();
-        assert_eq!(id.to_string(), "222222222222/sso.amazonaws.com");
-        assert_eq!(RegistrationId::parse_import(&id.to_string()), Ok(id));
-    }
-
-    #[test]
-    fn service_principals() {
-        let cases = [
-            ("iam.amazonaws.com", true),
-            ("access-analyzer.amazonaws.com", true),
-            ("config-multiaccountsetup.amazonaws.com", true),
-            ("iam", false),
-            ("", false),
-            ("iam..amazonaws.com", false),
-            (".amazonaws.com", false),
-            ("-iam.amazonaws.com", false),
-            ("iam.amazonaws.com/x", false),
-            ("iam .amazonaws.com", false),
-            ("Iam.amazonaws.com", false),
-        ];
-        for (principal, valid) in cases {
-            assert_eq!(is_service_principal(principal), valid, "{principal:?}");
-        }
-        let long = format!("{}.com", "a".repeat(125));
-        assert!(!is_service_principal(&long));
-    }
-
-    #[test]
-    fn service_principal_validator_reports_on_the_attribute() {
-        use crate::framework::validators::test_support::run;
-        assert!(
-            run(
-                &ServicePrincipal,
-                Value::String(IAM_SERVICE_PRINCIPAL.into())
-            )
-            .is_empty()
-        );
-        let diags = run(&ServicePrincipal, Value::String("iam amazonaws.com".into()));
-        let error = diags.errors().next().expect("an error");
-        assert_eq!(error.attribute, Some(AttributePath::root("attr")));
-        assert!(
-            error.detail.contains("iam.amazonaws.com"),
-            "{}",
-            error.detail
-        );
-    }
-
-    #[test]
-    fn state_value_matches_the_schema_and_the_listing() {
-        let schema = DelegatedAdminResource.schema();
-        let id = RegistrationId::parse_import("222222222222").unwrap();
-        let details = DelegatedAdmin {
-            account_id: "222222222222".into(),
-            arn: "arn:aws:organizations::111111111111:account/o-x/222222222222".into(),
-            email: "member@example.com".into(),
-            name: "member".into(),
-            status: "ACTIVE".into(),
-            joined_method: "CREATED".into(),
-            joined_timestamp: "2023-11-14T22:13:20Z".into(),
-            delegation_enabled_date: "2024-01-02T03:04:05Z".into(),
-        };
-        let value = Registration {
-            id: id.clone(),
-            details,
-        }
-        .to_value();
-        let Value::Object(attrs) = &value else {
-            panic!("not an object: {value:?}");
-        };
-        let Value::Object(empty) = schema.empty_value() else {
-            panic!("schema value is not an object");
-        };
-        assert_eq!(
-            attrs.keys().collect::<Vec<_>>(),
-            empty.keys().collect::<Vec<_>>()
-        );
-        assert!(value.is_wholly_known());
-        assert_eq!(
-            value.attr(ID).as_str(),
-            Some("222222222222/iam.amazonaws.com")
-        );
-        assert_eq!(
-            value.attr(SERVICE_PRINCIPAL).as_str(),
-            Some("iam.amazonaws.com")
-        );
-        assert_eq!(value.attr(EMAIL).as_str(), Some("member@example.com"));
-        assert_eq!(
-            value.attr(DELEGATION_ENABLED_DATE).as_str(),
-            Some("2024-01-02T03:04:05Z")
-        );
-        assert_eq!(RegistrationId::from_value(&value), Ok(id.clone()));
-
-        let unlisted = Registration::unlisted(id.clone()).to_value();
-        assert!(unlisted.is_wholly_known());
-        assert_eq!(unlisted.attr(ACCOUNT_ID).as_str(), Some("222222222222"));
-        assert_eq!(unlisted.attr(ARN).as_str(), Some(""));
-
-        let imported = id.import_value();
-        let Value::Object(imported_attrs) = &imported else {
-            panic!("not an object: {imported:?}");
-        };
-        assert_eq!(
-            imported_attrs.keys().collect::<Vec<_>>(),
-            empty.keys().collect::<Vec<_>>()
-        );
-        assert!(imported.attr(ARN).is_null());
-        assert_eq!(RegistrationId::from_value(&imported), Ok(id));
-    }
-
-    #[test]
-    fn a_registration_needs_both_arguments_known() {
-        let planned = attributes::object([
-            (ACCOUNT_ID, Value::from("222222222222")),
-            (SERVICE_PRINCIPAL, Value::unknown()),
-        ]);
-        let err = RegistrationId::from_value(&planned).unwrap_err();
-        assert_eq!(err.path(), AttributePath::root(SERVICE_PRINCIPAL));
-    }
+    use crate::types_common::delegated_admin::DETAILS;
 
     #[test]
     fn failures_point_at_the_argument_they_concern() {
@@ -834,7 +384,6 @@ mod tests {
             .chain(DETAILS.map(|name| (name, Value::unknown()))),
         )
     }
-
     #[tokio::test]
     async fn a_registration_is_in_state_even_when_the_read_after_it_fails() {
         let (handle, ctx) = sandbox(
@@ -853,7 +402,6 @@ mod tests {
         assert_eq!(resp.state, Registration::unlisted(id).to_value());
         assert!(resp.state.is_wholly_known());
     }
-
     #[tokio::test]
     async fn a_stop_keeps_the_registration_and_skips_only_its_read() {
         use crate::sandbox::faults::FaultConfig;
@@ -882,7 +430,6 @@ mod tests {
         let id = RegistrationId::parse_import("222222222222").unwrap();
         assert_eq!(resp.state, Registration::unlisted(id).to_value());
     }
-
     #[tokio::test]
     async fn update_answers_the_prior_state_whatever_the_response_started_as() {
         use crate::sandbox::faults::FaultConfig;
