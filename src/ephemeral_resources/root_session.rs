@@ -11,9 +11,8 @@
 use std::time::Duration;
 
 use async_trait::async_trait;
-use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 
+use crate::aws::timestamp::OutOfRange;
 use crate::aws::{Aws, MAX_ROOT_SESSION, RootCredentials, TaskPolicy};
 use crate::cty::{Type, Value};
 use crate::framework::attributes::{self, object};
@@ -25,12 +24,11 @@ use crate::framework::validators::duration_string::parse_duration;
 use crate::framework::validators::{
     DurationString, StringMatches, ValidateRequest, Validator, invalid, wrong_type,
 };
-use crate::types_common::Targets;
+use crate::types_common::root_task::{ACCOUNT_ID, TARGETS};
 
 /// The name configurations address this type by.
 pub const TYPE_NAME: &str = "centralroot_root_session";
 
-const ACCOUNT_ID: &str = "account_id";
 const TASK_POLICY: &str = "task_policy";
 const DURATION: &str = "duration";
 const ACCESS_KEY_ID: &str = "access_key_id";
@@ -42,13 +40,6 @@ const EXPIRATION: &str = "expiration";
 const DEFAULT_DURATION: &str = "15m";
 /// The shortest `duration` accepted; AWS has no lower bound worth a session.
 const MIN_DURATION: Duration = Duration::from_secs(1);
-
-/// Every refusal of a root session concerns the target account.
-const TARGETS: Targets = Targets {
-    account: Some(ACCOUNT_ID),
-    trusted_access: None,
-    features: None,
-};
 
 /// The ephemeral resource: opened once per plan and once per apply; nothing to renew or close.
 #[derive(Debug, Clone, Copy, Default)]
@@ -139,8 +130,8 @@ impl SessionRequest {
     }
 
     /// The result: the configuration, with the effective duration and the credentials.
-    fn result(&self, credentials: &RootCredentials) -> Result<Value, time::error::Format> {
-        let expiration = OffsetDateTime::from(credentials.expiration).format(&Rfc3339)?;
+    fn result(&self, credentials: &RootCredentials) -> Result<Value, OutOfRange> {
+        let expiration = credentials.expiration_rfc3339()?;
         let text = |s: &str| Value::from(s);
         Ok(object([
             (ACCOUNT_ID, text(&self.account_id)),
@@ -341,6 +332,21 @@ mod tests {
             result.attr(EXPIRATION).as_str(),
             Some("2023-11-14T22:28:20Z")
         );
+    }
+
+    #[test]
+    fn an_expiration_rfc3339_cannot_write_is_an_error_not_a_panic() {
+        let session = SessionRequest::from_config(&config(None)).unwrap();
+        // 10000-01-01T00:00:00Z: the year `9999-12-31T23:59:59-23:59` lands in.
+        let beyond = SystemTime::UNIX_EPOCH + Duration::from_secs(253_402_300_800);
+        let credentials = RootCredentials {
+            access_key_id: "ASIAEXAMPLE".into(),
+            secret_access_key: "secret".into(),
+            session_token: "token".into(),
+            expiration: beyond,
+        };
+        let err = session.result(&credentials).unwrap_err();
+        assert_eq!(err.epoch_seconds, "253402300800");
     }
 
     #[test]

@@ -684,6 +684,7 @@ impl Resource<Aws> for OrganizationFeaturesResource {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::aws::Operation;
     use crate::framework::values::ValueExt;
     use crate::resources::test_support::{create, fail, sandbox, seed_with_trusted_access, update};
     use Feature::{RootCredentialsManagement as Rcm, RootSessions as Rs};
@@ -793,32 +794,44 @@ mod tests {
         let cases = [
             (
                 err(
-                    "ListOrganizationsFeatures",
+                    Operation::ListOrganizationsFeatures,
                     ErrorKind::ServiceAccessNotEnabled,
                 ),
                 Some(ENABLE_TRUSTED_ACCESS),
             ),
             (
-                err("EnableOrganizationsRootSessions", ErrorKind::Throttled),
+                err(
+                    Operation::EnableOrganizationsRootSessions,
+                    ErrorKind::Throttled,
+                ),
                 Some(ENABLED_FEATURES),
             ),
             (
-                err("EnableAWSServiceAccess", ErrorKind::ConcurrentModification),
+                err(
+                    Operation::EnableAwsServiceAccess,
+                    ErrorKind::ConcurrentModification,
+                ),
                 Some(ENABLE_TRUSTED_ACCESS),
             ),
             (
                 err(
-                    "ListOrganizationsFeatures",
+                    Operation::ListOrganizationsFeatures,
                     ErrorKind::NotManagementOrDelegatedAdministrator,
                 ),
                 None,
             ),
             (
-                err("ListOrganizationsFeatures", ErrorKind::NotAllFeaturesMode),
+                err(
+                    Operation::ListOrganizationsFeatures,
+                    ErrorKind::NotAllFeaturesMode,
+                ),
                 None,
             ),
             (
-                err("ListOrganizationsFeatures", ErrorKind::InvalidCredentials),
+                err(
+                    Operation::ListOrganizationsFeatures,
+                    ErrorKind::InvalidCredentials,
+                ),
                 None,
             ),
         ];

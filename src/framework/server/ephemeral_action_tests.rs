@@ -131,7 +131,9 @@ impl Action<Arc<Seen>> for Count {
 
 async fn configured() -> (Arc<Server<Lab>>, Arc<Seen>) {
     let seen = Arc::new(Seen::default());
-    let server = Arc::new(Server::new(lab(Arc::clone(&seen))));
+    // A short stop grace: the interrupted invocation below never finishes by itself.
+    let server =
+        Arc::new(Server::new(lab(Arc::clone(&seen))).with_stop_grace(Duration::from_millis(50)));
     configure(&server).await;
     (server, seen)
 }
