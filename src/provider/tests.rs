@@ -382,7 +382,7 @@ async fn copied_hashicorp_aws_arguments_are_explained_not_unsupported() {
     let want = vec![
         (
             true,
-            root("default_tags"),
+            root("default_tags").index(0),
             "default_tags is not supported".to_owned(),
         ),
         (
@@ -414,7 +414,7 @@ async fn copied_hashicorp_aws_arguments_are_explained_not_unsupported() {
 
     // Each top-level one, alone, with a value that asks for something.
     let schema = super::schema::provider_schema();
-    for (name, refused) in super::unused_arguments::top_level() {
+    for (name, refused, path) in super::unused_arguments::top_level() {
         let value = match (
             schema.block.attribute_named(name),
             schema.block.blocks().get(name),
@@ -435,7 +435,7 @@ async fn copied_hashicorp_aws_arguments_are_explained_not_unsupported() {
             found,
             vec![(
                 refused,
-                root(name),
+                path,
                 format!(
                     "{name} is {}",
                     if refused { "not supported" } else { "ignored" }

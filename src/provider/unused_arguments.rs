@@ -322,7 +322,13 @@ pub fn add_to_assume_role(block: Block) -> Block {
 pub fn validate(config: &Value, diags: &mut Diagnostics) {
     for unused in TOP_LEVEL {
         if unused.is_used(config.attr(unused.name)) {
-            unused.report(AttributePath::root(unused.name), diags);
+            let path = AttributePath::root(unused.name);
+            // Terraform points at a block through its index; at the name, only at the provider.
+            let path = match unused.shape {
+                Shape::Block(_) => path.index(0),
+                _ => path,
+            };
+            unused.report(path, diags);
         }
     }
     let roles = config.attr("assume_role").elements().unwrap_or_default();
@@ -338,10 +344,16 @@ pub fn validate(config: &Value, diags: &mut Diagnostics) {
     }
 }
 
-/// The names of the top-level arguments this module adds, with whether each is refused.
+/// The names of the top-level arguments this module adds, with whether each is refused and
+/// the path its diagnostic points at.
 #[cfg(test)]
-pub fn top_level() -> impl Iterator<Item = (&'static str, bool)> {
-    TOP_LEVEL
-        .iter()
-        .map(|unused| (unused.name, unused.verdict == Verdict::Refused))
+pub fn top_level() -> impl Iterator<Item = (&'static str, bool, AttributePath)> {
+    TOP_LEVEL.iter().map(|unused| {
+        let path = AttributePath::root(unused.name);
+        let path = match unused.shape {
+            Shape::Block(_) => path.index(0),
+            _ => path,
+        };
+        (unused.name, unused.verdict == Verdict::Refused, path)
+    })
 }
