@@ -281,6 +281,16 @@ impl Unused {
         }
     }
 
+    /// Where a top-level argument's diagnostic points: Terraform shows a block through its
+    /// index, and only the provider block through the block's name.
+    fn path(&self) -> AttributePath {
+        let path = AttributePath::root(self.name);
+        match self.shape {
+            Shape::Block(_) => path.index(0),
+            _ => path,
+        }
+    }
+
     fn report(&self, path: AttributePath, diags: &mut Diagnostics) {
         match self.verdict {
             Verdict::Ignored => diags.attribute_warning(
@@ -322,13 +332,7 @@ pub fn add_to_assume_role(block: Block) -> Block {
 pub fn validate(config: &Value, diags: &mut Diagnostics) {
     for unused in TOP_LEVEL {
         if unused.is_used(config.attr(unused.name)) {
-            let path = AttributePath::root(unused.name);
-            // Terraform points at a block through its index; at the name, only at the provider.
-            let path = match unused.shape {
-                Shape::Block(_) => path.index(0),
-                _ => path,
-            };
-            unused.report(path, diags);
+            unused.report(unused.path(), diags);
         }
     }
     let roles = config.attr("assume_role").elements().unwrap_or_default();
@@ -349,11 +353,10 @@ pub fn validate(config: &Value, diags: &mut Diagnostics) {
 #[cfg(test)]
 pub fn top_level() -> impl Iterator<Item = (&'static str, bool, AttributePath)> {
     TOP_LEVEL.iter().map(|unused| {
-        let path = AttributePath::root(unused.name);
-        let path = match unused.shape {
-            Shape::Block(_) => path.index(0),
-            _ => path,
-        };
-        (unused.name, unused.verdict == Verdict::Refused, path)
+        (
+            unused.name,
+            unused.verdict == Verdict::Refused,
+            unused.path(),
+        )
     })
 }
