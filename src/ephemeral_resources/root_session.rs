@@ -154,9 +154,11 @@ fn schema() -> Schema {
                  limited to one root task policy, and returns its temporary credentials to \
                  configure another provider block with. Needs Terraform 1.10 or later, and a \
                  provider running as the management account or the delegated administrator for \
-                 IAM, with centralized root access enabled (RootCredentialsManagement and \
-                 RootSessions). The credentials are ephemeral: they \
-                 never reach the plan or the state. They last at most 15 minutes and cannot be \
+                 IAM, with the IAM organization features the task needs (AWS does not state \
+                 which consistently: by the best reading, RootCredentialsManagement for the \
+                 credential tasks, RootSessions for the S3 and SQS unlocks, possibly both for \
+                 the password; enable both). The credentials are ephemeral: they never reach \
+                 the plan or the state. They last at most 15 minutes and cannot be \
                  renewed, so use them for operations that finish within that time; every plan \
                  and every apply opens a new session.",
             )
@@ -177,10 +179,16 @@ fn schema() -> Schema {
                  `apply` opens a new session, so a run that outlasts one session fails with \
                  expired credentials and can simply be run again.\n\
                  - **Who can open one**: the provider must run as the organization's management \
-                 account or as the delegated administrator for IAM, with centralized root \
-                 access enabled (`RootCredentialsManagement` and `RootSessions`, see \
-                 `centralroot_organization_features`). The management \
-                 account itself has no root session.",
+                 account or as the delegated administrator for IAM, with trusted access for \
+                 IAM and the IAM organization features the task needs \
+                 (`centralroot_organization_features`). AWS does not state consistently which \
+                 feature each task needs; by the best current reading, \
+                 `RootCredentialsManagement` for the credential tasks \
+                 (`IAMAuditRootUserCredentials`, `IAMDeleteRootUserCredentials`), \
+                 `RootSessions` for `S3UnlockBucketPolicy` and `SQSUnlockQueuePolicy`, and \
+                 possibly both for `IAMCreateRootUserPassword`. Enable both, and every task \
+                 works whichever reading AWS applies. The management account itself has no \
+                 root session.",
             )
             .attribute(
                 ACCOUNT_ID,
