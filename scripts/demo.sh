@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # THE demo command (README): builds the provider, starts the local AWS sandbox, runs real
 # Terraform on examples/quickstart against it (apply, outputs, an empty second plan, destroy),
-# stops the sandbox and prints a summary. Any failed step fails the script.
+# stops the sandbox and prints a summary. Any failed step fails the script, and nothing runs
+# Terraform before the sandbox listens. Terraform reaches the sandbox only through the
+# configuration (sandbox_override.tf: its endpoints and keys); the caller's AWS_* variables are
+# removed first, so no profile, key or endpoint of the calling shell is ever used.
 #   DEMO_TERRAFORM  terraform or tofu binary to use (default: the pinned Terraform 1.15.5)
 set -euo pipefail
 
@@ -11,6 +14,8 @@ cd "$ROOT"
 WORK="$ROOT/.e2e-work/demo"
 EXAMPLE="$ROOT/examples/quickstart"
 SANDBOX_PID=""
+# The AWS_* assignments of the sandbox's ready line, by name.
+declare -A READY=()
 
 say() { printf '\n==> %s\n' "$*"; }
 die() { echo "demo: ERROR: $*" >&2; exit 1; }
@@ -26,7 +31,7 @@ trap stop_sandbox EXIT
 
 # The sandbox prints one ready line on stdout once it listens:
 #   export AWS_ENDPOINT_URL=http://127.0.0.1:PORT AWS_ACCESS_KEY_ID=… AWS_SECRET_ACCESS_KEY=… AWS_REGION=… # …
-# Only its AWS_* assignments are taken; nothing in it is evaluated as shell code.
+# Only its AWS_* assignments are taken, into READY; nothing in it is evaluated as shell code.
 wait_for_ready_line() { # file
     local line="" _
     for _ in $(seq 1 100); do
@@ -47,18 +52,45 @@ wait_for_ready_line() { # file
             value="${BASH_REMATCH[2]}"
             value="${value#[\'\"]}"
             value="${value%[\'\"]}"
-            export "$name=$value"
+            READY[$name]="$value"
             found=1
         fi
     done
-    [[ "$found" == 1 && -n "${AWS_ENDPOINT_URL:-}" ]] || die "unexpected ready line from the sandbox: $line"
+    [[ "$found" == 1 && -n "${READY[AWS_ENDPOINT_URL]:-}" && -n "${READY[AWS_ACCESS_KEY_ID]:-}" &&
+        -n "${READY[AWS_SECRET_ACCESS_KEY]:-}" ]] || die "unexpected ready line from the sandbox: $line"
+}
+
+# Points the example's provider block at the sandbox in the configuration itself: Terraform
+# merges *_override.tf files into the blocks they name.
+write_sandbox_override() { # config dir
+    local url="${READY[AWS_ENDPOINT_URL]}"
+    cat >"$1/sandbox_override.tf" <<OVERRIDE
+provider "centralroot" {
+  access_key = "${READY[AWS_ACCESS_KEY_ID]}"
+  secret_key = "${READY[AWS_SECRET_ACCESS_KEY]}"
+  region     = "${READY[AWS_REGION]:-us-east-1}"
+  endpoints {
+    iam           = "$url"
+    organizations = "$url"
+    sts           = "$url"
+  }
+}
+OVERRIDE
+}
+
+# Removes every AWS_* variable of the calling shell from the environment Terraform inherits.
+forget_ambient_aws_settings() {
+    local name
+    for name in $(compgen -e AWS_); do
+        unset "$name"
+    done
 }
 
 # The sandbox's model, summarised: "features=[…] trusted_access=[…] delegated_admins=[…]".
 # Read through the control plane, which needs no signature; empty when curl is missing.
 sandbox_summary() {
     command -v curl >/dev/null 2>&1 || return 0
-    curl -fsS "$AWS_ENDPOINT_URL/_sandbox/state" | python3 -c '
+    curl -fsS "${READY[AWS_ENDPOINT_URL]}/_sandbox/state" | python3 -c '
 import json, sys
 state = json.load(sys.stdin)
 features = ",".join(state.get("features", []))
@@ -104,7 +136,8 @@ main() {
     "$provider" sandbox --listen 127.0.0.1:0 >"$WORK/sandbox.out" 2>"$WORK/sandbox.log" &
     SANDBOX_PID=$!
     wait_for_ready_line "$WORK/sandbox.out"
-    echo "sandbox listening at $AWS_ENDPOINT_URL (pid $SANDBOX_PID)"
+    echo "sandbox listening at ${READY[AWS_ENDPOINT_URL]} (pid $SANDBOX_PID)"
+    write_sandbox_override "$WORK/config"
     local before
     before="$(sandbox_summary)"
     [[ -z "$before" ]] || echo "sandbox before: $before"
@@ -119,6 +152,7 @@ provider_installation {
 }
 RC
     export TF_CLI_CONFIG_FILE="$WORK/terraformrc" TF_IN_AUTOMATION=1 TF_INPUT=0 CHECKPOINT_DISABLE=1
+    forget_ambient_aws_settings
     export AWS_EC2_METADATA_DISABLED=true
     local tf_version
     tf_version="$("$tf" version | head -n 1)" || die "cannot run $tf"
@@ -159,6 +193,7 @@ RC
     cat <<SUMMARY
   terraform:           $tf_version
   init:                $init_note
+  aws settings:        the sandbox's, from sandbox_override.tf (the shell's AWS_* removed)
   apply:               ok${after_apply:+ ($after_apply)}
   second plan:         no changes (exit 0)
   destroy:             ok${after_destroy:+ ($after_destroy)}

@@ -10,7 +10,8 @@ use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_smithy_types::retry::RetryConfig;
 use centralroot::aws::{
-    Aws, Endpoints, ErrorKind, Feature, IAM_SERVICE_PRINCIPAL, PropagationWait, TaskPolicy,
+    Aws, CredentialKind, Endpoints, ErrorKind, Feature, IAM_SERVICE_PRINCIPAL, Operation,
+    PropagationWait, RemovalStep, RootCredential, TaskPolicy,
 };
 use centralroot::sandbox::faults::FaultConfig;
 use centralroot::sandbox::seed::{Delegation, Feature as SeedFeature, TrustedAccess};
@@ -734,6 +735,7 @@ fn aws_at(url: &str) -> Aws {
         .build();
     let endpoints = Endpoints {
         organizations: Some(url.to_owned()),
+        sts: Some(url.to_owned()),
         ..Endpoints::default()
     };
     Aws::new(&config, &endpoints, quick_wait())
@@ -1242,4 +1244,213 @@ async fn a_removal_makes_the_next_audit_read_again() {
     }
     drop(session);
     assert!(!aws.audit_account(MEMBER).await.unwrap().has_credentials());
+}
+
+/// The steps of a removal of `kinds` from `account_id`, until its end or its first failure.
+async fn removal_steps(
+    aws: &Aws,
+    account_id: &str,
+    kinds: &[CredentialKind],
+) -> Vec<Result<RemovalStep, ErrorKind>> {
+    let kinds = kinds.iter().copied().collect();
+    aws.remove_root_credentials(account_id, &kinds)
+        .map(|step| step.map_err(|err| err.kind))
+        .collect()
+        .await
+}
+
+#[tokio::test]
+async fn a_removal_reports_each_step_and_the_next_audit_reads_again() {
+    let sandbox = sandbox_with_root_sessions(|_| {}).await;
+    let aws = aws_for(&sandbox, MANAGEMENT, 2, quick_wait());
+    let before = aws.audit_account(MEMBER).await.unwrap();
+    let mfa = RootCredential::MfaDevice(before.mfa_devices[0].clone());
+
+    let steps = removal_steps(
+        &aws,
+        MEMBER,
+        &[CredentialKind::MfaDevices, CredentialKind::Password],
+    )
+    .await;
+    assert_eq!(
+        steps,
+        [
+            Ok(RemovalStep::Found(vec![
+                RootCredential::Password,
+                mfa.clone()
+            ])),
+            Ok(RemovalStep::Removed {
+                credential: RootCredential::Password,
+                left: vec![mfa.clone()],
+            }),
+            Ok(RemovalStep::Removed {
+                credential: mfa,
+                left: Vec::new(),
+            }),
+        ]
+    );
+    assert!(steps.iter().flatten().last().unwrap().left().is_empty());
+
+    // The audit cached before the removal is not what the next reader gets.
+    let after = aws.audit_account(MEMBER).await.unwrap();
+    assert_eq!(after.password_created, None);
+    assert!(after.mfa_devices.is_empty());
+    assert_eq!(after.access_keys, before.access_keys, "not selected");
+    let log = sandbox.sandbox().requests();
+    assert_eq!(
+        log.operations["AssumeRoot"].succeeded, 3,
+        "audit, removal, audit"
+    );
+
+    // Nothing left of the kinds: the audit is the only step.
+    let steps = removal_steps(&aws, MEMBER, &[CredentialKind::Password]).await;
+    assert_eq!(steps, [Ok(RemovalStep::Found(Vec::new()))]);
+}
+
+#[tokio::test]
+async fn a_removal_ends_at_its_first_failure_after_reporting_what_went() {
+    let sandbox = sandbox_with_root_sessions(|_| {}).await;
+    sandbox.sandbox().set_faults(FaultConfig {
+        server_error_every: 1,
+        operations: Some(vec!["DeleteAccessKey".into()]),
+        ..FaultConfig::default()
+    });
+    let aws = aws_for(&sandbox, MANAGEMENT, 1, quick_wait());
+    let steps = removal_steps(&aws, MEMBER, &CredentialKind::ALL).await;
+    let [Ok(RemovalStep::Found(found)), Ok(removed), Err(failure)] = steps.as_slice() else {
+        panic!("found, the password removed, then the key's failure: {steps:?}");
+    };
+    assert_eq!(found.len(), 4);
+    assert_eq!(
+        removed,
+        &RemovalStep::Removed {
+            credential: RootCredential::Password,
+            left: found[1..].to_vec(),
+        }
+    );
+    assert_eq!(failure, &ErrorKind::ServiceFailure);
+    let root = sandbox
+        .sandbox()
+        .snapshot()
+        .account(MEMBER)
+        .unwrap()
+        .root
+        .clone();
+    assert!(root.login_profile.is_none());
+    assert_eq!(root.access_keys.len(), 1, "the failed deletion left it");
+}
+
+#[tokio::test]
+async fn the_management_account_is_refused_by_one_check_before_sts() {
+    let sandbox = sandbox_with_root_sessions(|_| {}).await;
+    let aws = aws_for(&sandbox, MANAGEMENT, 1, quick_wait());
+    let audit = TaskPolicy::AuditRootUserCredentials;
+
+    let org = aws.organization_managed_from(MANAGEMENT).await.unwrap();
+    assert_eq!(org.management_account_id, MANAGEMENT);
+    assert_eq!(aws.organization_managed_from(MEMBER).await, None);
+
+    let err = aws
+        .refuse_management_account(MANAGEMENT, audit)
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind, ErrorKind::TargetIsManagementAccount);
+    assert_eq!(err.operation, Operation::AssumeRoot(audit));
+    assert_eq!(err.subject(), Some(centralroot::aws::Subject::Account));
+    assert!(err.message.contains(&org.id), "{err}");
+    assert!(
+        detail(&err).contains("account_id is the organization's management account"),
+        "{}",
+        detail(&err)
+    );
+    assert!(aws.refuse_management_account(MEMBER, audit).await.is_ok());
+
+    // Every root session goes through it: the removal and the audit alike.
+    let steps = removal_steps(&aws, MANAGEMENT, &CredentialKind::ALL).await;
+    assert_eq!(steps, [Err(ErrorKind::TargetIsManagementAccount)]);
+    let audited = aws.audit_account(MANAGEMENT).await.unwrap_err();
+    assert_eq!(audited.kind, ErrorKind::TargetIsManagementAccount);
+    let log = sandbox.sandbox().requests();
+    assert!(
+        !log.operations.contains_key("AssumeRoot"),
+        "{:?}",
+        log.operations
+    );
+    assert_eq!(log.operations["DescribeOrganization"].total, 1);
+}
+
+/// An endpoint for STS and Organizations whose AssumeRoot answers credentials expiring at
+/// `expiration`, as written, and whose organization is managed by [`MANAGEMENT`].
+async fn sts_answering_expiration(expiration: &'static str) -> String {
+    use tokio::io::AsyncWriteExt;
+
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        loop {
+            let (mut socket, _) = listener.accept().await.unwrap();
+            let request = read_request(&mut socket).await;
+            let (content_type, body) = if request.contains("Action=AssumeRoot") {
+                (
+                    "text/xml",
+                    format!(
+                        "<AssumeRootResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">\
+                         <AssumeRootResult><Credentials><AccessKeyId>ASIAEXAMPLE</AccessKeyId>\
+                         <SecretAccessKey>secret</SecretAccessKey>\
+                         <SessionToken>token</SessionToken>\
+                         <Expiration>{expiration}</Expiration></Credentials>\
+                         </AssumeRootResult><ResponseMetadata><RequestId>r-1</RequestId>\
+                         </ResponseMetadata></AssumeRootResponse>"
+                    ),
+                )
+            } else {
+                (
+                    "application/x-amz-json-1.1",
+                    format!(
+                        r#"{{"Organization":{{"Id":"o-exampleorga","MasterAccountId":"{MANAGEMENT}","FeatureSet":"ALL"}}}}"#
+                    ),
+                )
+            };
+            let response = format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\n\
+                 connection: close\r\n\r\n{body}",
+                body.len()
+            );
+            socket.write_all(response.as_bytes()).await.unwrap();
+        }
+    });
+    url
+}
+
+/// `9999-12-31T23:59:59-23:59` is a timestamp the SDK accepts (offsets are allowed) and that
+/// lands in the year 10000, which RFC 3339 cannot write: the answer is an error of AssumeRoot,
+/// for the ephemeral resource and every root session alike, never a panic.
+#[tokio::test]
+async fn an_expiration_out_of_range_is_an_error_of_the_root_session() {
+    let audit = TaskPolicy::AuditRootUserCredentials;
+    let hostile = aws_at(&sts_answering_expiration("9999-12-31T23:59:59-23:59").await);
+    let err = hostile
+        .assume_root(MEMBER, audit, Duration::from_secs(60))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind, ErrorKind::Other);
+    assert_eq!(err.operation, Operation::AssumeRoot(audit));
+    assert!(
+        err.message
+            .starts_with("the answer has no valid expiration"),
+        "{err}"
+    );
+    let audited = hostile.audit_account(MEMBER).await.unwrap_err();
+    assert_eq!(audited.message, err.message);
+
+    // The same path with an ordinary offset reads the expiration in UTC.
+    let fine = aws_at(&sts_answering_expiration("2030-01-01T00:00:00+01:00").await);
+    let credentials = fine
+        .assume_root(MEMBER, audit, Duration::from_secs(60))
+        .await
+        .unwrap();
+    assert_eq!(
+        credentials.expiration_rfc3339().unwrap(),
+        "2029-12-31T23:00:00Z"
+    );
 }

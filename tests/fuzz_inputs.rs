@@ -1,6 +1,7 @@
 //! Hostile input against everything that parses bytes from outside the process: the msgpack and
-//! JSON value decoders, the type JSON parser and the resources' import-id parsers. Nothing may
-//! panic, and nothing may allocate much: a length prefix of 2 GiB in a 6-byte message must not
+//! JSON value decoders, the type JSON parser, the resources' import-id parsers, and the
+//! conversions of every timestamp an AWS answer carries. Nothing may panic (the release build
+//! aborts on one), and nothing may allocate much: a length prefix of 2 GiB in a 6-byte message must not
 //! make the decoder reserve 2 GiB. Whatever decodes must round-trip: encode again and decode to
 //! the same value, the properties the fuzz targets assert.
 //!
@@ -11,6 +12,12 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use aws_sdk_sts::operation::assume_root::AssumeRootOutput;
+use aws_smithy_types::DateTime;
+use aws_smithy_types::date_time::Format;
+use centralroot::aws::{RootCredentials, TaskPolicy, timestamp};
 use centralroot::cty::{Type, Value, json, msgpack};
 use centralroot::resources::delegated_admin::RegistrationId;
 use centralroot::resources::organization_features::parse_import_id;
@@ -467,8 +474,142 @@ fn import_ids_of_organization_features() {
     }
 }
 
+/// An AssumeRoot answer whose credentials expire at `expiration`.
+fn assume_root_answer(expiration: DateTime) -> AssumeRootOutput {
+    let credentials = aws_sdk_sts::types::Credentials::builder()
+        .access_key_id("ASIAEXAMPLE")
+        .secret_access_key("secret")
+        .session_token("token")
+        .expiration(expiration)
+        .build()
+        .expect("every field set");
+    AssumeRootOutput::builder().credentials(credentials).build()
+}
+
+/// Every conversion of an AWS timestamp, on `t`: each one succeeds exactly when RFC 3339 can
+/// write `t` (years 1 to 9999), and those that succeed agree with each other.
+fn aws_timestamp_conversions(t: DateTime) -> Result<(), String> {
+    let text = timestamp::to_rfc3339(&t);
+    let system = timestamp::to_system_time(&t);
+    if text.is_ok() != system.is_ok() {
+        return Err(format!("{t:?}: {text:?} but {system:?}"));
+    }
+    if timestamp::to_rfc3339_or_empty(Some(&t)) != text.clone().unwrap_or_default() {
+        return Err(format!("{t:?}: the fallback differs from {text:?}"));
+    }
+    let read =
+        RootCredentials::from_answer(&assume_root_answer(t), TaskPolicy::AuditRootUserCredentials);
+    if read.as_ref().map(|c| c.expiration_rfc3339()).ok() != text.clone().ok().map(Ok) {
+        return Err(format!("{t:?}: the answer reads as {read:?}, not {text:?}"));
+    }
+    let (Ok(text), Ok(system)) = (text, system) else {
+        return Ok(());
+    };
+    if timestamp::from_system_time(system) != Some(t) {
+        return Err(format!("{t:?} does not come back from {system:?}"));
+    }
+    if timestamp::system_time_to_rfc3339(system).as_ref() != Ok(&text) {
+        return Err(format!("{t:?}: {system:?} writes otherwise than {text}"));
+    }
+    let parsed = DateTime::from_str(&text, Format::DateTime).map_err(|e| format!("{text}: {e}"))?;
+    // RFC 3339 as the SDK writes it keeps microseconds.
+    let micros = DateTime::from_secs_and_nanos(t.secs(), t.subsec_nanos() / 1_000 * 1_000);
+    if parsed != micros {
+        return Err(format!("{text} reads back as {parsed:?}, not {micros:?}"));
+    }
+    let _ = timestamp::until(system, SystemTime::now());
+    Ok(())
+}
+
+/// A `SystemTime` `secs` and `nanos` away from the epoch, either way; `None` past its range.
+fn system_time(after: bool, secs: u64, nanos: u32) -> Option<SystemTime> {
+    let offset = Duration::new(secs, nanos);
+    if after {
+        UNIX_EPOCH.checked_add(offset)
+    } else {
+        UNIX_EPOCH.checked_sub(offset)
+    }
+}
+
+#[test]
+fn extreme_aws_timestamps_convert_or_fail_cleanly() {
+    let last = 253_402_300_799; // 9999-12-31T23:59:59Z
+    let first = -62_135_596_800; // 0001-01-01T00:00:00Z
+    for secs in [
+        i64::MIN,
+        i64::MIN + 1,
+        first - 1,
+        first,
+        -1,
+        0,
+        1,
+        last,
+        last + 1,
+        i64::MAX - 1,
+        i64::MAX,
+    ] {
+        for nanos in [0, 1, 999_999, 999_999_999] {
+            let t = DateTime::from_secs_and_nanos(secs, nanos);
+            assert_eq!(aws_timestamp_conversions(t), Ok(()));
+            let in_range = (first..=last).contains(&secs);
+            assert_eq!(timestamp::to_rfc3339(&t).is_ok(), in_range, "{t:?}");
+        }
+    }
+    // Accepted by the SDK (offsets allowed): 10000-01-01T23:58:59Z.
+    let hostile = DateTime::from_str("9999-12-31T23:59:59-23:59", Format::DateTimeWithOffset)
+        .expect("the SDK reads it");
+    assert_eq!(aws_timestamp_conversions(hostile), Ok(()));
+    assert!(timestamp::to_system_time(&hostile).is_err());
+    for (after, secs) in [(true, u64::MAX), (false, u64::MAX), (true, i64::MAX as u64)] {
+        if let Some(t) = system_time(after, secs, 999_999_999) {
+            let _ = timestamp::system_time_to_rfc3339(t);
+            let _ = timestamp::until(t, UNIX_EPOCH);
+            let _ = timestamp::until(UNIX_EPOCH, t);
+        }
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(2048))]
+
+    #[test]
+    fn aws_timestamps_convert_or_fail_without_panicking(
+        secs in prop_oneof![
+            any::<i64>(),
+            -62_135_596_900i64..-62_135_596_700,
+            253_402_300_700i64..253_402_300_900,
+        ],
+        nanos in 0u32..1_000_000_000,
+    ) {
+        let t = DateTime::from_secs_and_nanos(secs, nanos);
+        let checked = aws_timestamp_conversions(t);
+        prop_assert!(checked.is_ok(), "{:?}", checked);
+    }
+
+    #[test]
+    fn timestamps_as_aws_writes_them_convert_or_fail_without_panicking(
+        text in "[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])",
+    ) {
+        if let Ok(t) = DateTime::from_str(&text, Format::DateTimeWithOffset) {
+            let checked = aws_timestamp_conversions(t);
+            prop_assert!(checked.is_ok(), "{}: {:?}", text, checked);
+        }
+    }
+
+    #[test]
+    fn system_times_convert_or_fail_without_panicking(
+        after in any::<bool>(),
+        secs in any::<u64>(),
+        nanos in 0u32..1_000_000_000,
+    ) {
+        if let Some(t) = system_time(after, secs, nanos) {
+            let text = timestamp::system_time_to_rfc3339(t);
+            if let Some(back) = timestamp::from_system_time(t) {
+                prop_assert_eq!(timestamp::to_system_time(&back).ok().map(|_| ()), text.as_ref().ok().map(|_| ()));
+            }
+            let _ = timestamp::until(t, SystemTime::now());
+        }
+    }
 
     #[test]
     fn organization_import_ids_never_panic(

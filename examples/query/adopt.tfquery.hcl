@@ -3,10 +3,14 @@ list "centralroot_organization_features" "this" {
   provider = centralroot
 }
 
-# Every delegated administrator, for every service with trusted access. Set
-# service_principal = "iam.amazonaws.com" in config to list only those of IAM.
-list "centralroot_delegated_admin" "all" {
+# The delegated administrators for IAM. Only IAM's: without service_principal the list finds
+# the administrators of every service with trusted access (Access Analyzer, GuardDuty, ...),
+# the generated configuration adopts them all, and a later destroy of this configuration
+# would deregister them.
+list "centralroot_delegated_admin" "iam" {
   provider = centralroot
   limit    = 500
-  config {}
+  config {
+    service_principal = "iam.amazonaws.com"
+  }
 }

@@ -11,5 +11,6 @@ terraform {
   }
 }
 
-# Credentials and endpoints come from the environment (AWS_ACCESS_KEY_ID, AWS_ENDPOINT_URL, ...).
+# Credentials of the management account, as for hashicorp/aws: environment, profile
+# (profile = "management") or assume_role.
 provider "centralroot" {}

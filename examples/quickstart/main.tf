@@ -8,14 +8,25 @@ terraform {
   }
 }
 
+variable "management_account_id" {
+  description = "The organization's management account: the only account the provider may run as."
+  type        = string
+  default     = "111111111111" # the sandbox's
+}
+
 variable "delegated_admin_account_id" {
   description = "Member account that administers root access on the organization's behalf."
   type        = string
   default     = "222222222222"
 }
 
-# Credentials and endpoints come from the environment (AWS_ACCESS_KEY_ID, AWS_ENDPOINT_URL, ...).
-provider "centralroot" {}
+# Credentials of the management account, as for hashicorp/aws: environment, profile or
+# assume_role. Against the sandbox, README.md's recipe and scripts/demo.sh add its endpoints
+# and keys in sandbox_override.tf.
+provider "centralroot" {
+  # The provider checks which account the credentials belong to, and stops on any other.
+  allowed_account_ids = [var.management_account_id]
+}
 
 resource "centralroot_organization_features" "this" {
   enable_trusted_access = true

@@ -3,18 +3,23 @@
 //! `terraform apply -invoke=action.centralroot_delete_root_credentials.x`, reporting one progress
 //! line per credential removed.
 
-use async_trait::async_trait;
+use std::pin::pin;
 
-use crate::aws::{Aws, TaskPolicy};
-use crate::cty::{AttributePath, Type};
+use async_trait::async_trait;
+use futures::StreamExt;
+
+use crate::aws::{Aws, RemovalStep, TaskPolicy};
+use crate::cty::Type;
 use crate::framework::action::{
     Action, InvokeRequest, InvokeResponse, PlanRequest, PlanResponse, Progress,
 };
-use crate::framework::attributes;
 use crate::framework::context::Context;
 use crate::framework::schema::{Attribute, Block, Schema};
-use crate::framework::validators::{SetElementsOneOf, StringMatches};
-use crate::types_common::removal::{self, ACCOUNT_ID, ALL_KINDS, CREDENTIAL_TYPES, TARGETS};
+use crate::framework::validators::SetElementsOneOf;
+use crate::types_common::removal::{
+    self, ACCOUNT_ID, ALL_KINDS, CREDENTIAL_TYPES, Removal, TARGETS,
+};
+use crate::types_common::root_task;
 
 /// The name configurations address this action by.
 pub const TYPE_NAME: &str = "centralroot_delete_root_credentials";
@@ -40,12 +45,7 @@ impl Action<Aws> for DeleteRootCredentialsAction {
                      later. To keep credentials removed, use the resource \
                      centralroot_root_credentials_removal instead.",
                 )
-                .attribute(
-                    ACCOUNT_ID,
-                    Attribute::required(Type::String)
-                        .description("The 12-digit ID of a member account.")
-                        .validator(StringMatches::account_id()),
-                )
+                .attribute(ACCOUNT_ID, removal::account_id_attribute())
                 .attribute(
                     CREDENTIAL_TYPES,
                     Attribute::optional(Type::set(Type::String))
@@ -59,22 +59,13 @@ impl Action<Aws> for DeleteRootCredentialsAction {
     }
 
     async fn plan(&self, ctx: &Context<Aws>, req: PlanRequest, resp: &mut PlanResponse) {
-        let Ok(Some(account_id)) = attributes::optional_string(&req.config, ACCOUNT_ID) else {
-            return;
-        };
-        if let Ok(org) = ctx.provider_data().organization().await
-            && org.management_account_id == account_id
-        {
-            resp.diagnostics.attribute_error(
-                AttributePath::root(ACCOUNT_ID),
-                "The management account has no root session",
-                format!(
-                    "{account_id} is the management account of organization {}; \
-                     sts:AssumeRoot targets member accounts only.",
-                    org.id
-                ),
-            );
-        }
+        root_task::refuse_management_account(
+            ctx.provider_data(),
+            &req.config,
+            TaskPolicy::DeleteRootUserCredentials,
+            &mut resp.diagnostics,
+        )
+        .await;
     }
 
     async fn invoke(
@@ -84,12 +75,9 @@ impl Action<Aws> for DeleteRootCredentialsAction {
         progress: &Progress,
         resp: &mut InvokeResponse,
     ) {
-        let (account_id, kinds) = match (
-            attributes::string(&req.config, ACCOUNT_ID),
-            removal::selected_kinds(&req.config),
-        ) {
-            (Ok(account_id), Ok(kinds)) => (account_id, kinds),
-            (Err(err), _) | (_, Err(err)) => {
+        let removal = match Removal::from_value(&req.config) {
+            Ok(removal) => removal,
+            Err(err) => {
                 return resp.diagnostics.attribute_error(
                     err.path(),
                     "Invalid configuration",
@@ -97,37 +85,23 @@ impl Action<Aws> for DeleteRootCredentialsAction {
                 );
             }
         };
+        let account_id = &removal.account_id;
         let aws = ctx.provider_data();
-        let session = match aws
-            .root_session(&account_id, TaskPolicy::DeleteRootUserCredentials)
-            .await
-        {
-            Ok(session) => session,
-            Err(err) => return TARGETS.report(&mut resp.diagnostics, &err),
-        };
-        let report = match session.audit().await {
-            Ok(report) => report,
-            Err(err) => return TARGETS.report(&mut resp.diagnostics, &err),
-        };
-        let selected = removal::selected(&report, &kinds);
-        if selected.is_empty() {
-            progress
-                .send(format!(
-                    "{account_id}: no root credentials of the selected kinds"
-                ))
-                .await;
-        }
-        for credential in selected {
-            if let Err(err) = session.remove(&credential).await {
-                return TARGETS.report(&mut resp.diagnostics, &err);
-            }
-            progress
-                .send(format!(
+        let mut steps = pin!(aws.remove_root_credentials(account_id, &removal.kinds));
+        while let Some(step) = steps.next().await {
+            let line = match step {
+                Ok(RemovalStep::Found(found)) if found.is_empty() => {
+                    format!("{account_id}: no root credentials of the selected kinds")
+                }
+                Ok(RemovalStep::Found(_)) => continue,
+                Ok(RemovalStep::Removed { credential, .. }) => format!(
                     "{account_id}: {} {}",
                     removal::label(&credential),
                     removal::verb(&credential)
-                ))
-                .await;
+                ),
+                Err(err) => return TARGETS.report(&mut resp.diagnostics, &err),
+            };
+            progress.send(line).await;
         }
     }
 }
@@ -137,6 +111,7 @@ mod tests {
     use super::*;
     use crate::cty::Value;
     use crate::framework::action::ActionEvent;
+    use crate::framework::attributes;
     use crate::framework::values::string_set;
     use crate::resources::test_support::{sandbox, seed_with_trusted_access};
     use crate::sandbox::FaultConfig;
@@ -174,5 +149,45 @@ mod tests {
         let root = &model.account("222222222222").unwrap().root;
         assert_eq!(root.signing_certificates.len(), 1, "not selected");
         assert!(root.access_keys.is_empty() && root.login_profile.is_none());
+    }
+
+    #[tokio::test]
+    async fn the_management_account_is_refused_at_plan_on_account_id() {
+        let (handle, ctx) = sandbox(seed_with_trusted_access(), FaultConfig::default()).await;
+        let plan = |account_id: &str| PlanRequest {
+            config: attributes::object([
+                (ACCOUNT_ID, Value::from(account_id)),
+                (CREDENTIAL_TYPES, Value::Null),
+            ]),
+        };
+        let mut resp = PlanResponse::default();
+        DeleteRootCredentialsAction
+            .plan(&ctx, plan("111111111111"), &mut resp)
+            .await;
+        let error = resp.diagnostics.errors().next().expect("refused");
+        assert_eq!(error.summary, "The management account has no root session");
+        assert_eq!(
+            error.attribute,
+            Some(crate::cty::AttributePath::root(ACCOUNT_ID))
+        );
+        assert!(error.detail.contains("o-"), "{}", error.detail);
+
+        let mut resp = PlanResponse::default();
+        DeleteRootCredentialsAction
+            .plan(&ctx, plan("222222222222"), &mut resp)
+            .await;
+        assert!(resp.diagnostics.is_empty(), "{:?}", resp.diagnostics);
+        assert_eq!(
+            handle.sandbox().requests().operations["DescribeOrganization"].total,
+            1,
+            "described once for both plans"
+        );
+        assert!(
+            !handle
+                .sandbox()
+                .requests()
+                .operations
+                .contains_key("AssumeRoot")
+        );
     }
 }

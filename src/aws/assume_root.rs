@@ -9,14 +9,14 @@ use std::fmt;
 use std::str::FromStr;
 use std::time::{Duration, SystemTime};
 
+use aws_sdk_sts::operation::assume_root::AssumeRootOutput;
 use aws_sdk_sts::types::PolicyDescriptorType;
 
-use super::{Aws, AwsError, ErrorKind};
+use super::timestamp::{self, OutOfRange};
+use super::{Aws, AwsError, ErrorKind, Operation};
 
 /// The longest session AWS grants: `DurationSeconds` may not exceed 900.
 pub const MAX_ROOT_SESSION: Duration = Duration::from_secs(900);
-
-const OPERATION: &str = "AssumeRoot";
 
 const TASK_POLICY_PREFIX: &str = "arn:aws:iam::aws:policy/root-task/";
 
@@ -111,6 +111,38 @@ impl fmt::Debug for RootCredentials {
     }
 }
 
+impl RootCredentials {
+    /// The credentials of an AssumeRoot answer for a session with `policy`. An answer without
+    /// credentials, or whose expiration cannot be written in RFC 3339 (AWS never sends one; the
+    /// SDK accepts any offset, so `9999-12-31T23:59:59-23:59` reads as the year 10000), is an
+    /// error of the call rather than a value that would fail later.
+    pub fn from_answer(answer: &AssumeRootOutput, policy: TaskPolicy) -> Result<Self, AwsError> {
+        let invalid = |what: String| AwsError {
+            operation: Operation::AssumeRoot(policy),
+            kind: ErrorKind::Other,
+            code: None,
+            message: format!("the answer has no {what}"),
+            request_id: None,
+        };
+        let credentials = answer
+            .credentials()
+            .ok_or_else(|| invalid("credentials".into()))?;
+        let expiration = timestamp::to_system_time(credentials.expiration())
+            .map_err(|err| invalid(format!("valid expiration: {err}")))?;
+        Ok(Self {
+            access_key_id: credentials.access_key_id().to_owned(),
+            secret_access_key: credentials.secret_access_key().to_owned(),
+            session_token: credentials.session_token().to_owned(),
+            expiration,
+        })
+    }
+
+    /// When the credentials expire, in RFC 3339.
+    pub fn expiration_rfc3339(&self) -> Result<String, OutOfRange> {
+        timestamp::system_time_to_rfc3339(self.expiration)
+    }
+}
+
 /// AssumeRoot reports every refusal as `AccessDenied` (the caller, the organization features,
 /// trusted access, a service control policy); only the explicit deny of a service control policy
 /// says so in its message. A refusal gets its own kind so callers can name every cause.
@@ -121,30 +153,32 @@ fn classify(mut err: AwsError) -> AwsError {
     err
 }
 
-/// The management account has no root session: AWS answers a bare `AccessDenied`, so this is
-/// checked first, to say why. When the organization cannot be described, AWS decides.
-async fn refuse_management_account(aws: &Aws, account_id: &str) -> Result<(), AwsError> {
-    match aws.organization().await {
-        Ok(org) if org.management_account_id == account_id => Err(AwsError {
-            operation: OPERATION,
-            kind: ErrorKind::TargetIsManagementAccount,
-            code: None,
-            message: format!(
-                "{account_id} is the management account of organization {}; root sessions \
-                 target member accounts only",
-                org.id
-            ),
-            request_id: None,
-        }),
-        Ok(_) => Ok(()),
-        Err(err) => {
-            tracing::debug!(%err, "skipping the management account check");
-            Ok(())
+impl Aws {
+    /// Refuses a root session with `policy` on the management account, which has none: AWS
+    /// would answer a bare `AccessDenied`, so this says why, before anything is asked of STS.
+    /// It is the one check of the target for every root session, at plan time as at the call.
+    /// When the organization cannot be described, AWS decides.
+    pub async fn refuse_management_account(
+        &self,
+        account_id: &str,
+        policy: TaskPolicy,
+    ) -> Result<(), AwsError> {
+        match self.organization_managed_from(account_id).await {
+            Some(org) => Err(AwsError {
+                operation: Operation::AssumeRoot(policy),
+                kind: ErrorKind::TargetIsManagementAccount,
+                code: None,
+                message: format!(
+                    "{account_id} is the management account of organization {}; root sessions \
+                     target member accounts only",
+                    org.id
+                ),
+                request_id: None,
+            }),
+            None => Ok(()),
         }
     }
-}
 
-impl Aws {
     /// Opens a root session on `account_id` limited to `policy`, lasting `duration` (at most
     /// [`MAX_ROOT_SESSION`]; AWS rejects longer ones). The caller must be the management account
     /// or the delegated administrator for IAM, with the `RootSessions` feature enabled; the
@@ -156,7 +190,7 @@ impl Aws {
         policy: TaskPolicy,
         duration: Duration,
     ) -> Result<RootCredentials, AwsError> {
-        refuse_management_account(self, account_id).await?;
+        self.refuse_management_account(account_id, policy).await?;
         let seconds = i32::try_from(duration.as_secs()).unwrap_or(i32::MAX);
         let output = self
             .sts
@@ -166,32 +200,17 @@ impl Aws {
             .duration_seconds(seconds)
             .send()
             .await
-            .map_err(|e| classify(AwsError::from_sdk(OPERATION, e, None)))?;
-        let missing = |what: &str| AwsError {
-            operation: OPERATION,
-            kind: ErrorKind::Other,
-            code: None,
-            message: format!("the answer has no {what}"),
-            request_id: None,
-        };
-        let credentials = output.credentials().ok_or_else(|| missing("credentials"))?;
-        let expiration = SystemTime::try_from(*credentials.expiration())
-            .map_err(|_| missing("valid expiration"))?;
+            .map_err(|e| classify(AwsError::from_sdk(Operation::AssumeRoot(policy), e, None)))?;
+        let credentials = RootCredentials::from_answer(&output, policy)?;
         tracing::debug!(
             account_id,
             task_policy = policy.name(),
-            access_key_id = credentials.access_key_id(),
-            expires_in_seconds = expiration
-                .duration_since(SystemTime::now())
-                .map_or(0, |left| left.as_secs()),
+            access_key_id = credentials.access_key_id,
+            expires_in_seconds =
+                timestamp::until(credentials.expiration, SystemTime::now()).as_secs(),
             "opened a root session"
         );
-        Ok(RootCredentials {
-            access_key_id: credentials.access_key_id().to_owned(),
-            secret_access_key: credentials.secret_access_key().to_owned(),
-            session_token: credentials.session_token().to_owned(),
-            expiration,
-        })
+        Ok(credentials)
     }
 }
 
@@ -242,6 +261,7 @@ mod tests {
 
     #[test]
     fn a_refusal_is_a_root_session_denial_unless_more_specific() {
+        const OPERATION: Operation = Operation::AssumeRoot(TaskPolicy::AuditRootUserCredentials);
         let refused = classify(AwsError::of(OPERATION, ErrorKind::AccessDenied));
         assert_eq!(refused.kind, ErrorKind::RootSessionDenied);
         let scp = classify(AwsError::of(
@@ -257,5 +277,47 @@ mod tests {
             caller.kind,
             ErrorKind::NotManagementOrDelegatedAdministrator
         );
+    }
+
+    fn answer(expiration: Option<aws_smithy_types::DateTime>) -> AssumeRootOutput {
+        let credentials = expiration.map(|expiration| {
+            aws_sdk_sts::types::Credentials::builder()
+                .access_key_id("ASIAEXAMPLE")
+                .secret_access_key("secret")
+                .session_token("token")
+                .expiration(expiration)
+                .build()
+                .expect("every field set")
+        });
+        AssumeRootOutput::builder()
+            .set_credentials(credentials)
+            .build()
+    }
+
+    #[test]
+    fn an_answer_is_read_only_with_credentials_and_an_expiration_in_range() {
+        use aws_smithy_types::DateTime;
+
+        let policy = TaskPolicy::AuditRootUserCredentials;
+        let read = RootCredentials::from_answer(&answer(Some(DateTime::from_secs(900))), policy)
+            .expect("in range");
+        assert_eq!(read.access_key_id, "ASIAEXAMPLE");
+        assert_eq!(read.expiration_rfc3339().unwrap(), "1970-01-01T00:15:00Z");
+
+        let none = RootCredentials::from_answer(&answer(None), policy).unwrap_err();
+        assert_eq!(none.message, "the answer has no credentials");
+        assert_eq!(none.operation, Operation::AssumeRoot(policy));
+
+        for secs in [i64::MAX, i64::MIN, 253_402_300_800, -62_135_596_801] {
+            let err =
+                RootCredentials::from_answer(&answer(Some(DateTime::from_secs(secs))), policy)
+                    .unwrap_err();
+            assert_eq!(err.kind, ErrorKind::Other, "{secs}");
+            assert!(
+                err.message
+                    .starts_with("the answer has no valid expiration"),
+                "{secs}: {err}"
+            );
+        }
     }
 }

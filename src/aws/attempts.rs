@@ -76,7 +76,7 @@ impl Attempts {
         match result {
             Err(err) if &err.kind == done && self.some_outcome_unknown() => {
                 tracing::info!(
-                    operation = err.operation,
+                    operation = err.operation.name(),
                     "an earlier attempt whose answer was lost made the change"
                 );
                 Ok(())
@@ -120,6 +120,7 @@ impl Intercept for AttemptInterceptor {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::aws::Operation;
 
     fn after(events: &[Option<u16>]) -> Attempts {
         let attempts = Attempts::default();
@@ -147,7 +148,7 @@ mod tests {
 
     fn already_registered() -> AwsError {
         AwsError::of(
-            "RegisterDelegatedAdministrator",
+            Operation::RegisterDelegatedAdministrator,
             ErrorKind::AccountAlreadyRegistered,
         )
     }

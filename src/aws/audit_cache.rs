@@ -58,7 +58,7 @@ mod tests {
     use std::sync::atomic::{AtomicUsize, Ordering};
 
     use super::*;
-    use crate::aws::ErrorKind;
+    use crate::aws::{ErrorKind, Operation, TaskPolicy};
 
     fn report(mfa: &str) -> RootCredentialReport {
         RootCredentialReport {
@@ -101,7 +101,10 @@ mod tests {
         let cache = AuditCache::default();
         let failed = cache
             .get_or_audit("222222222222", || async {
-                Err(AwsError::of("AssumeRoot", ErrorKind::Throttled))
+                Err(AwsError::of(
+                    Operation::AssumeRoot(TaskPolicy::AuditRootUserCredentials),
+                    ErrorKind::Throttled,
+                ))
             })
             .await;
         assert!(failed.is_err());

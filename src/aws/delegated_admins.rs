@@ -11,7 +11,8 @@ use tokio::sync::OnceCell;
 
 use super::attempts::Attempts;
 use super::error::organizations_error;
-use super::{Aws, AwsError, ErrorKind, rfc3339};
+use super::timestamp::to_rfc3339_or_empty as rfc3339;
+use super::{Aws, AwsError, ErrorKind, Operation};
 
 /// One account registered as delegated administrator for a service. A field AWS leaves out
 /// is empty.
@@ -254,7 +255,7 @@ impl Aws {
         F: FnMut(Vec<DelegatedAdmin>) -> Fut,
         Fut: std::future::Future<Output = bool>,
     {
-        let op = "ListDelegatedAdministrators";
+        let op = Operation::ListDelegatedAdministrators;
         let mut pages = self
             .organizations
             .list_delegated_administrators()
@@ -304,7 +305,7 @@ impl Aws {
             .await;
         let result = result.map(|_| ()).map_err(|e| {
             organizations_error!(
-                "RegisterDelegatedAdministrator",
+                Operation::RegisterDelegatedAdministrator,
                 e,
                 RegisterDelegatedAdministratorError
             )
@@ -362,7 +363,7 @@ impl Aws {
                 Ok(page) => page,
                 Err(e) => {
                     let err = organizations_error!(
-                        "ListDelegatedServicesForAccount",
+                        Operation::ListDelegatedServicesForAccount,
                         e,
                         ListDelegatedServicesForAccountError
                     );
@@ -392,7 +393,7 @@ impl Aws {
             .account_id(account_id)
             .send()
             .await
-            .map_err(|e| AwsError::from_sdk("DescribeAccount", e, None))?;
+            .map_err(|e| AwsError::from_sdk(Operation::DescribeAccount, e, None))?;
         let account = output.account();
         let text = |f: fn(&aws_sdk_organizations::types::Account) -> Option<&str>| {
             account.and_then(f).unwrap_or_default().to_owned()
@@ -429,7 +430,7 @@ impl Aws {
             Ok(_) => Ok(()),
             Err(e) => {
                 let err = organizations_error!(
-                    "DeregisterDelegatedAdministrator",
+                    Operation::DeregisterDelegatedAdministrator,
                     e,
                     DeregisterDelegatedAdministratorError
                 );

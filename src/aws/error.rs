@@ -5,6 +5,8 @@ use std::fmt;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
+use super::operation::{Concern, Operation};
+
 /// The `Reason` Organizations attaches to ConstraintViolation and InvalidInput errors, decoded
 /// once here so callers match on variants rather than on strings.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -121,7 +123,63 @@ pub enum ErrorKind {
     Other,
 }
 
+/// What a kind of failure is about, before the operation is taken into account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum About {
+    /// Always this subject, whatever the operation.
+    Subject(Subject),
+    /// The caller's credentials or permissions, the organization as a whole, or the way to
+    /// AWS: nothing one argument of a type chooses.
+    Caller,
+    /// A refusal of the caller, unless what it refuses is a root session on a target account:
+    /// then that account, which may not allow one.
+    Refusal,
+    /// Nothing by itself: what the operation acts on ([`Operation::concern`]).
+    Operation,
+}
+
 impl ErrorKind {
+    /// What failures of this kind are about; every kind decides here.
+    fn about(&self) -> About {
+        match self {
+            Self::ServiceAccessNotEnabled => About::Subject(Subject::TrustedAccess),
+            Self::RootSessionDenied
+            | Self::TargetIsManagementAccount
+            | Self::AccountNotFound
+            | Self::AccountAlreadyRegistered
+            | Self::AccountNotRegistered => About::Subject(Subject::Account),
+            Self::ConstraintViolation(reason) => match reason {
+                Some(Reason::CannotRegisterMasterAsDelegatedAdministrator) => {
+                    About::Subject(Subject::Account)
+                }
+                Some(Reason::ServiceAccessNotEnabled) => About::Subject(Subject::TrustedAccess),
+                Some(
+                    Reason::MaxDelegatedAdministratorsForServiceLimitExceeded
+                    | Reason::OrganizationNotInAllFeaturesMode
+                    | Reason::Other(_),
+                )
+                | None => About::Operation,
+            },
+            Self::NotManagementOrDelegatedAdministrator | Self::DeniedByServiceControlPolicy => {
+                About::Refusal
+            }
+            Self::CallerIsNotManagementAccount
+            | Self::OrganizationNotFound
+            | Self::NotAllFeaturesMode
+            | Self::AccessDenied
+            | Self::RegionDisabled
+            | Self::InvalidCredentials
+            | Self::NoCredentials
+            | Self::UnsupportedApiEndpoint
+            | Self::Network => About::Caller,
+            Self::Throttled
+            | Self::ConcurrentModification
+            | Self::ServiceFailure
+            | Self::InvalidInput(_)
+            | Self::Other => About::Operation,
+        }
+    }
+
     /// Classifies an AWS error code. Codes are compared without a `namespace#` prefix and without
     /// the `Exception` suffix, because the API reference and the models disagree on it.
     pub fn from_code(code: &str, reason: Option<Reason>) -> Self {
@@ -179,7 +237,7 @@ pub enum Subject {
 #[derive(Debug, Clone, thiserror::Error)]
 pub struct AwsError {
     /// The AWS operation, e.g. `EnableOrganizationsRootSessions`.
-    pub operation: &'static str,
+    pub operation: Operation,
     /// The classified failure.
     pub kind: ErrorKind,
     /// The error code as AWS sent it, when it sent one.
@@ -209,7 +267,7 @@ impl fmt::Display for AwsError {
 impl AwsError {
     /// A failure of `operation` of kind `kind`, with no message from AWS, for tests.
     #[cfg(test)]
-    pub(crate) fn of(operation: &'static str, kind: ErrorKind) -> Self {
+    pub(crate) fn of(operation: Operation, kind: ErrorKind) -> Self {
         Self {
             operation,
             kind,
@@ -221,11 +279,7 @@ impl AwsError {
 
     /// Classifies an SDK error. `reason` carries the `Reason` member that Organizations attaches
     /// to ConstraintViolation and InvalidInput errors, which only the typed error exposes.
-    pub fn from_sdk<E, R>(
-        operation: &'static str,
-        err: SdkError<E, R>,
-        reason: Option<Reason>,
-    ) -> Self
+    pub fn from_sdk<E, R>(operation: Operation, err: SdkError<E, R>, reason: Option<Reason>) -> Self
     where
         E: ProvideErrorMetadata + std::error::Error + 'static,
         R: fmt::Debug,
@@ -261,48 +315,23 @@ impl AwsError {
     /// service's trusted access, or the features. Failures of the credentials, the organization
     /// as a whole or the network are about none of them.
     pub fn subject(&self) -> Option<Subject> {
-        match &self.kind {
-            ErrorKind::RootSessionDenied | ErrorKind::TargetIsManagementAccount => {
-                Some(Subject::Account)
-            }
-            ErrorKind::DeniedByServiceControlPolicy
-            | ErrorKind::NotManagementOrDelegatedAdministrator
-                if self.operation == "AssumeRoot" =>
-            {
-                Some(Subject::Account)
-            }
-            ErrorKind::AccountAlreadyRegistered
-            | ErrorKind::AccountNotFound
-            | ErrorKind::AccountNotRegistered
-            | ErrorKind::ConstraintViolation(Some(
-                Reason::CannotRegisterMasterAsDelegatedAdministrator,
-            )) => Some(Subject::Account),
-            ErrorKind::ServiceAccessNotEnabled
-            | ErrorKind::ConstraintViolation(Some(Reason::ServiceAccessNotEnabled)) => {
-                Some(Subject::TrustedAccess)
-            }
-            ErrorKind::NotManagementOrDelegatedAdministrator
-            | ErrorKind::CallerIsNotManagementAccount
-            | ErrorKind::OrganizationNotFound
-            | ErrorKind::NotAllFeaturesMode
-            | ErrorKind::AccessDenied
-            | ErrorKind::DeniedByServiceControlPolicy
-            | ErrorKind::RegionDisabled
-            | ErrorKind::InvalidCredentials
-            | ErrorKind::NoCredentials
-            | ErrorKind::UnsupportedApiEndpoint
-            | ErrorKind::Network => None,
-            _ if self.operation.contains("AWSServiceAccess") => Some(Subject::TrustedAccess),
-            _ if self.operation.contains("OrganizationsRoot")
-                || self.operation == "ListOrganizationsFeatures" =>
-            {
-                Some(Subject::Features)
-            }
-            _ => None,
+        let concern = self.operation.concern();
+        match self.kind.about() {
+            About::Subject(subject) => Some(subject),
+            About::Caller => None,
+            About::Refusal => match concern {
+                Concern::RootSessionTarget => Some(Subject::Account),
+                Concern::TrustedAccess | Concern::Features | Concern::Nothing => None,
+            },
+            About::Operation => match concern {
+                Concern::TrustedAccess => Some(Subject::TrustedAccess),
+                Concern::Features => Some(Subject::Features),
+                Concern::RootSessionTarget | Concern::Nothing => None,
+            },
         }
     }
 
-    fn local(operation: &'static str, err: &dyn std::error::Error, kind: ErrorKind) -> Self {
+    fn local(operation: Operation, err: &dyn std::error::Error, kind: ErrorKind) -> Self {
         Self {
             operation,
             kind,
@@ -374,7 +403,7 @@ impl AwsError {
 /// Classifies an Organizations SDK error, keeping the `Reason` that only the operation's typed
 /// `ConstraintViolationException` and `InvalidInputException` carry.
 macro_rules! organizations_error {
-    ($operation:literal, $err:expr, $kind:ident) => {{
+    ($operation:expr, $err:expr, $kind:ident) => {{
         let err = $err;
         let reason = match err.as_service_error() {
             Some($kind::ConstraintViolationException(c)) => {
@@ -416,6 +445,9 @@ fn error_chain(err: &dyn std::error::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::aws::TaskPolicy;
+
+    const ASSUME_ROOT: Operation = Operation::AssumeRoot(TaskPolicy::AuditRootUserCredentials);
 
     #[test]
     fn codes_classify_with_and_without_suffix_and_namespace() {
@@ -463,14 +495,14 @@ mod tests {
         let cases = [
             (
                 err(
-                    "RegisterDelegatedAdministrator",
+                    Operation::RegisterDelegatedAdministrator,
                     ErrorKind::AccountAlreadyRegistered,
                 ),
                 Some(Subject::Account),
             ),
             (
                 err(
-                    "RegisterDelegatedAdministrator",
+                    Operation::RegisterDelegatedAdministrator,
                     ErrorKind::ConstraintViolation(Some(
                         Reason::CannotRegisterMasterAsDelegatedAdministrator,
                     )),
@@ -479,27 +511,36 @@ mod tests {
             ),
             (
                 err(
-                    "RegisterDelegatedAdministrator",
+                    Operation::RegisterDelegatedAdministrator,
                     ErrorKind::ConstraintViolation(Some(Reason::ServiceAccessNotEnabled)),
                 ),
                 Some(Subject::TrustedAccess),
             ),
             (
-                err("RegisterDelegatedAdministrator", ErrorKind::Throttled),
+                err(
+                    Operation::RegisterDelegatedAdministrator,
+                    ErrorKind::Throttled,
+                ),
                 None,
             ),
             (
                 err(
-                    "DisableOrganizationsRootSessions",
+                    Operation::DisableOrganizationsRootSessions,
                     ErrorKind::ServiceFailure,
                 ),
                 Some(Subject::Features),
             ),
             (
-                err("ListAWSServiceAccessForOrganization", ErrorKind::Throttled),
+                err(
+                    Operation::ListAwsServiceAccessForOrganization,
+                    ErrorKind::Throttled,
+                ),
                 Some(Subject::TrustedAccess),
             ),
-            (err("DescribeOrganization", ErrorKind::AccessDenied), None),
+            (
+                err(Operation::DescribeOrganization, ErrorKind::AccessDenied),
+                None,
+            ),
         ];
         for (err, subject) in cases {
             assert_eq!(
@@ -557,21 +598,21 @@ mod tests {
             ErrorKind::NotManagementOrDelegatedAdministrator,
         ] {
             assert_eq!(
-                AwsError::of("AssumeRoot", kind.clone()).subject(),
+                AwsError::of(ASSUME_ROOT, kind.clone()).subject(),
                 Some(Subject::Account),
                 "{kind:?}"
             );
         }
         assert_eq!(
             AwsError::of(
-                "EnableOrganizationsRootSessions",
+                Operation::EnableOrganizationsRootSessions,
                 ErrorKind::DeniedByServiceControlPolicy
             )
             .subject(),
             None
         );
         assert_eq!(
-            AwsError::of("AssumeRoot", ErrorKind::Throttled).subject(),
+            AwsError::of(ASSUME_ROOT, ErrorKind::Throttled).subject(),
             None
         );
     }
@@ -582,7 +623,7 @@ mod tests {
             "ConstraintViolationException",
             Some("CANNOT_REGISTER_MASTER_AS_DELEGATED_ADMINISTRATOR".into()),
         );
-        let err = AwsError::of("RegisterDelegatedAdministrator", kind);
+        let err = AwsError::of(Operation::RegisterDelegatedAdministrator, kind);
         assert_eq!(
             err.summary(),
             "The management account cannot be a delegated administrator"

@@ -11,7 +11,7 @@ use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
 use super::error::organizations_error;
-use super::{Aws, AwsError, ErrorKind};
+use super::{Aws, AwsError, ErrorKind, Operation};
 
 /// The service principal of IAM in AWS Organizations.
 pub const IAM_SERVICE_PRINCIPAL: &str = "iam.amazonaws.com";
@@ -95,7 +95,7 @@ impl Default for PropagationWait {
 /// Sends one of IAM's parameterless organization-feature calls, which all answer the
 /// organization id and the features enabled afterwards.
 macro_rules! feature_call {
-    ($aws:expr, $operation:literal, $method:ident) => {{
+    ($aws:expr, $operation:expr, $method:ident) => {{
         let out = $aws
             .iam
             .$method()
@@ -114,7 +114,7 @@ impl Aws {
     pub async fn list_features(&self) -> Result<OrganizationFeatures, AwsError> {
         feature_call!(
             self,
-            "ListOrganizationsFeatures",
+            Operation::ListOrganizationsFeatures,
             list_organizations_features
         )
     }
@@ -125,12 +125,12 @@ impl Aws {
         match feature {
             Feature::RootCredentialsManagement => feature_call!(
                 self,
-                "EnableOrganizationsRootCredentialsManagement",
+                Operation::EnableOrganizationsRootCredentialsManagement,
                 enable_organizations_root_credentials_management
             ),
             Feature::RootSessions => feature_call!(
                 self,
-                "EnableOrganizationsRootSessions",
+                Operation::EnableOrganizationsRootSessions,
                 enable_organizations_root_sessions
             ),
         }
@@ -145,12 +145,12 @@ impl Aws {
         match feature {
             Feature::RootCredentialsManagement => feature_call!(
                 self,
-                "DisableOrganizationsRootCredentialsManagement",
+                Operation::DisableOrganizationsRootCredentialsManagement,
                 disable_organizations_root_credentials_management
             ),
             Feature::RootSessions => feature_call!(
                 self,
-                "DisableOrganizationsRootSessions",
+                Operation::DisableOrganizationsRootSessions,
                 disable_organizations_root_sessions
             ),
         }
@@ -167,7 +167,7 @@ impl Aws {
 
     /// The service principals with trusted access enabled (`ListAWSServiceAccessForOrganization`).
     pub async fn trusted_access_principals(&self) -> Result<Vec<String>, AwsError> {
-        let op = "ListAWSServiceAccessForOrganization";
+        let op = Operation::ListAwsServiceAccessForOrganization;
         let mut pages = self
             .organizations
             .list_aws_service_access_for_organization()
@@ -200,7 +200,11 @@ impl Aws {
             .await
             // The reason tells a consolidated-billing organization from other constraints.
             .map_err(|e| {
-                organizations_error!("EnableAWSServiceAccess", e, EnableAWSServiceAccessError)
+                organizations_error!(
+                    Operation::EnableAwsServiceAccess,
+                    e,
+                    EnableAWSServiceAccessError
+                )
             })?;
         Ok(true)
     }
@@ -219,17 +223,17 @@ impl Aws {
         Fut: Future<Output = Result<T, AwsError>>,
     {
         let wait = self.propagation;
-        let deadline = Instant::now() + wait.timeout;
+        let started = Instant::now();
         let mut interval = wait.initial_interval;
         loop {
             match call().await {
                 Err(err)
                     if err.kind == ErrorKind::ServiceAccessNotEnabled
-                        && Instant::now() + interval < deadline =>
+                        && started.elapsed().saturating_add(interval) < wait.timeout =>
                 {
                     tracing::debug!(
-                        operation = err.operation,
-                        wait_ms = interval.as_millis() as u64,
+                        operation = err.operation.name(),
+                        wait_ms = u64::try_from(interval.as_millis()).unwrap_or(u64::MAX),
                         "IAM does not see trusted access yet; waiting"
                     );
                     tokio::select! {
@@ -240,7 +244,7 @@ impl Aws {
                         }
                         () = tokio::time::sleep(interval) => {}
                     }
-                    interval = (interval * 2).min(wait.max_interval);
+                    interval = interval.saturating_mul(2).min(wait.max_interval);
                 }
                 other => return other,
             }

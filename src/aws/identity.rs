@@ -1,7 +1,7 @@
 //! Who the credentials belong to (`sts:GetCallerIdentity`), which needs no permission: AWS
 //! answers it for any valid credentials, root sessions included.
 
-use super::{Aws, AwsError};
+use super::{Aws, AwsError, Operation};
 
 /// The principal behind the credentials.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,7 +22,7 @@ impl Aws {
             .get_caller_identity()
             .send()
             .await
-            .map_err(|e| AwsError::from_sdk("GetCallerIdentity", e, None))?;
+            .map_err(|e| AwsError::from_sdk(Operation::GetCallerIdentity, e, None))?;
         let text = |field: Option<&str>| field.unwrap_or_default().to_owned();
         Ok(CallerIdentity {
             account_id: text(output.account()),

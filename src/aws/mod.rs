@@ -5,7 +5,9 @@
 //! there, is said by the types that use it.
 //!
 //! Layout:
+//! - [`operation`]: every AWS operation the provider calls, and what a failure of it concerns.
 //! - [`error`]: [`AwsError`], every failure classified once, with Organizations' [`Reason`].
+//! - [`timestamp`]: timestamps from AWS answers, converted without panicking.
 //! - [`retry`]: retry classifiers the SDK lacks (ConcurrentModificationException), and error
 //!   codes read from raw answers.
 //! - [`adaptive_limit`]: how many root sessions work at once, halved when AWS throttles.
@@ -18,8 +20,11 @@
 //! - [`organization_audit`]: every member's root credentials, streamed through a bounded pool.
 //! - [`audit_cache`]: one audit per account per run, shared by every reader.
 //! - [`root_credentials`]: a member's root credentials through one root session per operation:
-//!   audit and removal.
-//! - [`assume_root`]: root sessions on member accounts (`sts:AssumeRoot`) and their task policies.
+//!   audit and removal of one credential.
+//! - [`root_removal`]: the removal of the selected kinds of root credential, step by step, for
+//!   every type that removes them.
+//! - [`assume_root`]: root sessions on member accounts (`sts:AssumeRoot`) and their task
+//!   policies, and the refusal of the management account as a target.
 
 pub mod adaptive_limit;
 pub mod assume_root;
@@ -29,10 +34,13 @@ pub mod delegated_admins;
 pub mod error;
 pub mod features;
 pub mod identity;
+pub mod operation;
 pub mod organization;
 pub mod organization_audit;
 pub mod retry;
 pub mod root_credentials;
+pub mod root_removal;
+pub mod timestamp;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -47,9 +55,13 @@ pub use delegated_admins::{DelegatedAdmin, DelegatedAdminCache, NewRegistration}
 pub use error::{AwsError, ErrorKind, Reason, Subject};
 pub use features::{Feature, IAM_SERVICE_PRINCIPAL, OrganizationFeatures, PropagationWait};
 pub use identity::CallerIdentity;
+pub use operation::Operation;
 pub use organization::{Organization, OrganizationCache};
 pub use organization_audit::{AccountAudit, DEFAULT_CONCURRENCY, MAX_CONCURRENCY};
-pub use root_credentials::{RootAccessKey, RootCredential, RootCredentialReport, RootSession};
+pub use root_credentials::{
+    CredentialKind, RootAccessKey, RootCredential, RootCredentialReport, RootSession,
+};
+pub use root_removal::RemovalStep;
 
 /// How long one attempt of a call may take before the SDK gives up on it and retries, unless
 /// the SDK configuration sets its own. The SDK has no such limit by default, so an answer that
@@ -79,12 +91,6 @@ pub struct Endpoints {
     pub organizations: Option<String>,
     /// STS endpoint URL.
     pub sts: Option<String>,
-}
-
-/// An SDK timestamp in RFC 3339, as state holds it; empty when AWS left it out.
-fn rfc3339(t: Option<&aws_smithy_types::DateTime>) -> String {
-    t.and_then(|t| t.fmt(aws_smithy_types::date_time::Format::DateTime).ok())
-        .unwrap_or_default()
 }
 
 /// The SDK's timeouts with [`ATTEMPT_TIMEOUT`] filled in when the configuration has none.

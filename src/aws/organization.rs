@@ -2,7 +2,7 @@
 
 use tokio::sync::OnceCell;
 
-use super::{Aws, AwsError};
+use super::{Aws, AwsError, Operation};
 
 /// What `DescribeOrganization` says about the organization.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,13 +38,26 @@ impl Aws {
         Ok(organization.clone())
     }
 
+    /// The organization when `account_id` is its management account, for the checks that
+    /// refuse it before AWS would: `None` when it is a member, and also when the organization
+    /// cannot be described, so that AWS decides on the call itself.
+    pub async fn organization_managed_from(&self, account_id: &str) -> Option<Organization> {
+        match self.organization().await {
+            Ok(org) => (org.management_account_id == account_id).then_some(org),
+            Err(err) => {
+                tracing::debug!(%err, "skipping the management account check");
+                None
+            }
+        }
+    }
+
     async fn describe_organization_uncached(&self) -> Result<Organization, AwsError> {
         let output = self
             .organizations
             .describe_organization()
             .send()
             .await
-            .map_err(|e| AwsError::from_sdk("DescribeOrganization", e, None))?;
+            .map_err(|e| AwsError::from_sdk(Operation::DescribeOrganization, e, None))?;
         let org = output.organization();
         let text = |f: fn(&aws_sdk_organizations::types::Organization) -> Option<&str>| {
             org.and_then(f).unwrap_or_default().to_owned()

@@ -11,7 +11,7 @@ use futures::StreamExt;
 use futures::stream;
 
 use super::root_credentials::concerns_one_account;
-use super::{Aws, AwsError, RootCredentialReport};
+use super::{Aws, AwsError, Operation, RootCredentialReport};
 
 /// Audits run at once unless configured otherwise. With three round trips per account (one
 /// `AssumeRoot`, then the four lists at once, then the last use of every key at once), 20 audit a
@@ -60,7 +60,7 @@ impl Aws {
                     .into_iter()
                     .map(Ok)
                     .collect(),
-                Err(e) => vec![Err(AwsError::from_sdk("ListAccounts", e, None))],
+                Err(e) => vec![Err(AwsError::from_sdk(Operation::ListAccounts, e, None))],
             };
             stream::iter(items)
         });
@@ -134,8 +134,8 @@ impl Aws {
                 .into_paginator()
                 .send();
             while let Some(page) = pages.next().await {
-                let page =
-                    page.map_err(|e| AwsError::from_sdk("ListAccountsForParent", e, None))?;
+                let page = page
+                    .map_err(|e| AwsError::from_sdk(Operation::ListAccountsForParent, e, None))?;
                 accounts.extend(
                     page.accounts()
                         .iter()
@@ -149,8 +149,9 @@ impl Aws {
                 .into_paginator()
                 .send();
             while let Some(page) = pages.next().await {
-                let page = page
-                    .map_err(|e| AwsError::from_sdk("ListOrganizationalUnitsForParent", e, None))?;
+                let page = page.map_err(|e| {
+                    AwsError::from_sdk(Operation::ListOrganizationalUnitsForParent, e, None)
+                })?;
                 pending.extend(
                     page.organizational_units()
                         .iter()

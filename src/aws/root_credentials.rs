@@ -6,13 +6,16 @@
 //! per-call override: a client per session would bring its own connection pool, and a
 //! thousand-account audit would open a thousand of them.
 
+use std::collections::BTreeSet;
+
 use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_sdk_iam::config::{Credentials, IdentityCache};
 use futures::future::try_join_all;
 
 use super::adaptive_limit::Permit;
 use super::assume_root::MAX_ROOT_SESSION;
-use super::{Aws, AwsError, ErrorKind, TaskPolicy, rfc3339};
+use super::timestamp::to_rfc3339_or_empty as rfc3339;
+use super::{Aws, AwsError, ErrorKind, Operation, TaskPolicy};
 
 /// A root access key and its last use.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,6 +53,29 @@ impl RootCredentialReport {
     }
 }
 
+/// A kind of root credential, as a removal selects them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum CredentialKind {
+    /// The console password (login profile).
+    Password,
+    /// Access keys.
+    AccessKeys,
+    /// X.509 signing certificates.
+    SigningCertificates,
+    /// MFA devices.
+    MfaDevices,
+}
+
+impl CredentialKind {
+    /// Every kind, in the order a report lists and a removal removes them.
+    pub const ALL: [CredentialKind; 4] = [
+        CredentialKind::Password,
+        CredentialKind::AccessKeys,
+        CredentialKind::SigningCertificates,
+        CredentialKind::MfaDevices,
+    ];
+}
+
 /// One root credential, as removal names it.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub enum RootCredential {
@@ -63,7 +89,28 @@ pub enum RootCredential {
     MfaDevice(String),
 }
 
+impl RootCredential {
+    /// The kind the credential is of.
+    pub fn kind(&self) -> CredentialKind {
+        match self {
+            RootCredential::Password => CredentialKind::Password,
+            RootCredential::AccessKey(_) => CredentialKind::AccessKeys,
+            RootCredential::SigningCertificate(_) => CredentialKind::SigningCertificates,
+            RootCredential::MfaDevice(_) => CredentialKind::MfaDevices,
+        }
+    }
+}
+
 impl RootCredentialReport {
+    /// The credentials of the report whose kind is in `kinds`, in the order of
+    /// [`RootCredentialReport::credentials`].
+    pub fn of_kinds(&self, kinds: &BTreeSet<CredentialKind>) -> Vec<RootCredential> {
+        self.credentials()
+            .into_iter()
+            .filter(|c| kinds.contains(&c.kind()))
+            .collect()
+    }
+
     /// Every credential in the report, password first.
     pub fn credentials(&self) -> Vec<RootCredential> {
         self.password_created
@@ -97,12 +144,26 @@ pub struct RootSession<'a> {
     aws: &'a Aws,
     account_id: String,
     policy: TaskPolicy,
-    signing: aws_sdk_iam::config::Builder,
+    access_key_id: String,
+    credentials: SharedCredentialsProvider,
     _permit: Permit,
 }
 
 fn is_no_such_entity(err: &AwsError) -> bool {
     err.code.as_deref() == Some("NoSuchEntity")
+}
+
+/// Sends an IAM request signed with `$session`'s credentials, classifying a failure as one of
+/// `$operation`.
+macro_rules! in_session {
+    ($session:expr, $operation:expr, $request:expr) => {
+        $request
+            .customize()
+            .config_override($session.iam_signing())
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk($operation, e, None))
+    };
 }
 
 impl Aws {
@@ -119,20 +180,17 @@ impl Aws {
             .await?;
         let provider = SharedCredentialsProvider::new(Credentials::new(
             credentials.access_key_id.clone(),
-            credentials.secret_access_key.clone(),
-            Some(credentials.session_token.clone()),
+            credentials.secret_access_key,
+            Some(credentials.session_token),
             Some(credentials.expiration),
             "sts:AssumeRoot",
         ));
-        let mut signing = aws_sdk_iam::config::Builder::default();
-        signing.set_credentials_provider(Some(provider));
-        // Static credentials need no cache, and the client's cache would keep every session's.
-        signing.set_identity_cache(IdentityCache::no_cache());
         Ok(RootSession {
             aws: self,
             account_id: account_id.to_owned(),
             policy,
-            signing,
+            access_key_id: credentials.access_key_id,
+            credentials: provider,
             _permit: permit,
         })
     }
@@ -162,9 +220,24 @@ impl RootSession<'_> {
         self.policy
     }
 
-    /// The IAM client, signing with this session's credentials.
+    /// The access key id of the session's credentials, which the member's CloudTrail events
+    /// made in the session carry (never a secret).
+    pub fn access_key_id(&self) -> &str {
+        &self.access_key_id
+    }
+
+    /// The IAM client, to be signed with [`RootSession::iam_signing`].
     fn iam(&self) -> &aws_sdk_iam::Client {
         &self.aws.iam
+    }
+
+    /// The per-call configuration that signs an IAM call with this session's credentials.
+    fn iam_signing(&self) -> aws_sdk_iam::config::Builder {
+        let mut signing = aws_sdk_iam::config::Builder::default();
+        signing.set_credentials_provider(Some(self.credentials.clone()));
+        // Static credentials need no cache, and the client's cache would keep every session's.
+        signing.set_identity_cache(IdentityCache::no_cache());
+        signing
     }
 
     /// Reads every root credential: the password (`GetLoginProfile`, `NoSuchEntity` = none),
@@ -186,23 +259,15 @@ impl RootSession<'_> {
     }
 
     async fn password_created(&self) -> Result<Option<String>, AwsError> {
-        let answer = self
-            .iam()
-            .get_login_profile()
-            .customize()
-            .config_override(self.signing.clone())
-            .send()
-            .await;
+        let answer = in_session!(
+            self,
+            Operation::GetLoginProfile,
+            self.iam().get_login_profile()
+        );
         match answer {
             Ok(out) => Ok(Some(rfc3339(out.login_profile().map(|p| p.create_date())))),
-            Err(e) => {
-                let err = AwsError::from_sdk("GetLoginProfile", e, None);
-                if is_no_such_entity(&err) {
-                    Ok(None)
-                } else {
-                    Err(err)
-                }
-            }
+            Err(err) if is_no_such_entity(&err) => Ok(None),
+            Err(err) => Err(err),
         }
     }
 
@@ -210,25 +275,18 @@ impl RootSession<'_> {
     // 2 signing certificates and 8 MFA devices, and a page holds 100.
 
     async fn access_keys(&self) -> Result<Vec<RootAccessKey>, AwsError> {
-        let keys = self
-            .iam()
-            .list_access_keys()
-            .customize()
-            .config_override(self.signing.clone())
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk("ListAccessKeys", e, None))?;
+        let keys = in_session!(
+            self,
+            Operation::ListAccessKeys,
+            self.iam().list_access_keys()
+        )?;
         try_join_all(keys.access_key_metadata().iter().map(|key| async move {
             let id = key.access_key_id().unwrap_or_default().to_owned();
-            let used = self
-                .iam()
-                .get_access_key_last_used()
-                .access_key_id(&id)
-                .customize()
-                .config_override(self.signing.clone())
-                .send()
-                .await
-                .map_err(|e| AwsError::from_sdk("GetAccessKeyLastUsed", e, None))?;
+            let used = in_session!(
+                self,
+                Operation::GetAccessKeyLastUsed,
+                self.iam().get_access_key_last_used().access_key_id(&id)
+            )?;
             Ok(RootAccessKey {
                 status: key
                     .status()
@@ -243,14 +301,11 @@ impl RootSession<'_> {
     }
 
     async fn signing_certificates(&self) -> Result<Vec<String>, AwsError> {
-        let answer = self
-            .iam()
-            .list_signing_certificates()
-            .customize()
-            .config_override(self.signing.clone())
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk("ListSigningCertificates", e, None))?;
+        let answer = in_session!(
+            self,
+            Operation::ListSigningCertificates,
+            self.iam().list_signing_certificates()
+        )?;
         Ok(answer
             .certificates()
             .iter()
@@ -259,14 +314,11 @@ impl RootSession<'_> {
     }
 
     async fn mfa_devices(&self) -> Result<Vec<String>, AwsError> {
-        let answer = self
-            .iam()
-            .list_mfa_devices()
-            .customize()
-            .config_override(self.signing.clone())
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk("ListMFADevices", e, None))?;
+        let answer = in_session!(
+            self,
+            Operation::ListMfaDevices,
+            self.iam().list_mfa_devices()
+        )?;
         Ok(answer
             .mfa_devices()
             .iter()
@@ -275,48 +327,35 @@ impl RootSession<'_> {
     }
 
     /// Removes one credential (an MFA device is deactivated). One already gone counts as
-    /// removed: the goal is its absence.
+    /// removed: the goal is its absence. The account's audit of this run is forgotten after
+    /// each attempt, whatever its outcome, so no reader is answered from before it.
     pub async fn remove(&self, credential: &RootCredential) -> Result<(), AwsError> {
+        let iam = self.iam();
         let result = match credential {
-            RootCredential::Password => self
-                .iam()
-                .delete_login_profile()
-                .customize()
-                .config_override(self.signing.clone())
-                .send()
-                .await
-                .map(drop)
-                .map_err(|e| AwsError::from_sdk("DeleteLoginProfile", e, None)),
-            RootCredential::AccessKey(id) => self
-                .iam()
-                .delete_access_key()
-                .access_key_id(id)
-                .customize()
-                .config_override(self.signing.clone())
-                .send()
-                .await
-                .map(drop)
-                .map_err(|e| AwsError::from_sdk("DeleteAccessKey", e, None)),
-            RootCredential::SigningCertificate(id) => self
-                .iam()
-                .delete_signing_certificate()
-                .certificate_id(id)
-                .customize()
-                .config_override(self.signing.clone())
-                .send()
-                .await
-                .map(drop)
-                .map_err(|e| AwsError::from_sdk("DeleteSigningCertificate", e, None)),
-            RootCredential::MfaDevice(serial) => self
-                .iam()
-                .deactivate_mfa_device()
-                .serial_number(serial)
-                .customize()
-                .config_override(self.signing.clone())
-                .send()
-                .await
-                .map(drop)
-                .map_err(|e| AwsError::from_sdk("DeactivateMFADevice", e, None)),
+            RootCredential::Password => in_session!(
+                self,
+                Operation::DeleteLoginProfile,
+                iam.delete_login_profile()
+            )
+            .map(drop),
+            RootCredential::AccessKey(id) => in_session!(
+                self,
+                Operation::DeleteAccessKey,
+                iam.delete_access_key().access_key_id(id)
+            )
+            .map(drop),
+            RootCredential::SigningCertificate(id) => in_session!(
+                self,
+                Operation::DeleteSigningCertificate,
+                iam.delete_signing_certificate().certificate_id(id)
+            )
+            .map(drop),
+            RootCredential::MfaDevice(serial) => in_session!(
+                self,
+                Operation::DeactivateMfaDevice,
+                iam.deactivate_mfa_device().serial_number(serial)
+            )
+            .map(drop),
         };
         // An audit another reader started meanwhile may hold what was there before.
         self.aws.audits.forget(&self.account_id);

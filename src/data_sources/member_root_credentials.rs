@@ -13,21 +13,13 @@ use crate::framework::data_source::{DataSource, ReadRequest, ReadResponse};
 use crate::framework::diagnostics::Diagnostic;
 use crate::framework::schema::{Attribute, Block, Schema};
 use crate::framework::validators::StringMatches;
-use crate::types_common::Targets;
 use crate::types_common::root_credentials::{report_attributes, with_report_attributes};
+use crate::types_common::root_task::{ACCOUNT_ID, TARGETS};
 
 /// The name configurations address this data source by.
 pub const TYPE_NAME: &str = "centralroot_member_root_credentials";
 
 const ID: &str = "id";
-const ACCOUNT_ID: &str = "account_id";
-
-/// Failures of the root session concern the account asked for.
-const TARGETS: Targets = Targets {
-    account: Some(ACCOUNT_ID),
-    trusted_access: None,
-    features: None,
-};
 
 /// The data source.
 #[derive(Debug, Clone, Copy, Default)]

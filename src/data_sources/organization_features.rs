@@ -248,6 +248,7 @@ impl DataSource<Aws> for OrganizationFeaturesDataSource {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::aws::Operation;
     use crate::framework::values::ValueExt;
 
     fn posture(enabled: &[Feature], admins: Vec<DelegatedAdmin>) -> Posture {
@@ -306,7 +307,7 @@ mod tests {
 
     #[test]
     fn only_the_features_being_unusable_reads_as_no_features() {
-        let err = |kind| AwsError::of("ListOrganizationsFeatures", kind);
+        let err = |kind| AwsError::of(Operation::ListOrganizationsFeatures, kind);
         assert!(means_no_features(&err(ErrorKind::ServiceAccessNotEnabled)));
         assert!(means_no_features(&err(ErrorKind::NotAllFeaturesMode)));
         assert!(!means_no_features(&err(

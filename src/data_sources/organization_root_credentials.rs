@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use async_trait::async_trait;
 
-use crate::aws::{AccountAudit, Aws, DEFAULT_CONCURRENCY, ErrorKind, MAX_CONCURRENCY};
+use crate::aws::{AccountAudit, Aws, DEFAULT_CONCURRENCY, ErrorKind, MAX_CONCURRENCY, Operation};
 use crate::cty::{Type, Value};
 use crate::framework::Context;
 use crate::framework::attributes::{self, object};
@@ -233,7 +233,7 @@ impl DataSource<Aws> for OrganizationRootCredentialsDataSource {
             }
             Err(err) => {
                 let mut diagnostic = Targets::NONE.diagnostic(&err);
-                if err.kind == ErrorKind::AccessDenied && err.operation == "ListAccounts" {
+                if err.kind == ErrorKind::AccessDenied && err.operation == Operation::ListAccounts {
                     diagnostic.detail = format!(
                         "Listing the organization's accounts needs the management account or the \
                          delegated administrator for iam.amazonaws.com as the provider's caller \
@@ -250,7 +250,7 @@ impl DataSource<Aws> for OrganizationRootCredentialsDataSource {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::aws::{AwsError, ErrorKind, RootCredentialReport};
+    use crate::aws::{AwsError, RootCredentialReport, TaskPolicy};
     use crate::framework::values::ValueExt;
 
     #[test]
@@ -268,7 +268,7 @@ mod tests {
                 account_id: "333333333333".into(),
                 name: "b".into(),
                 result: Err(AwsError::of(
-                    "AssumeRoot",
+                    Operation::AssumeRoot(TaskPolicy::AuditRootUserCredentials),
                     ErrorKind::DeniedByServiceControlPolicy,
                 )),
             },

@@ -11,9 +11,8 @@
 use std::time::Duration;
 
 use async_trait::async_trait;
-use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 
+use crate::aws::timestamp::OutOfRange;
 use crate::aws::{Aws, MAX_ROOT_SESSION, RootCredentials, TaskPolicy};
 use crate::cty::{Type, Value};
 use crate::framework::attributes::{self, object};
@@ -25,12 +24,11 @@ use crate::framework::validators::duration_string::parse_duration;
 use crate::framework::validators::{
     DurationString, StringMatches, ValidateRequest, Validator, invalid, wrong_type,
 };
-use crate::types_common::Targets;
+use crate::types_common::root_task::{ACCOUNT_ID, TARGETS};
 
 /// The name configurations address this type by.
 pub const TYPE_NAME: &str = "centralroot_root_session";
 
-const ACCOUNT_ID: &str = "account_id";
 const TASK_POLICY: &str = "task_policy";
 const DURATION: &str = "duration";
 const ACCESS_KEY_ID: &str = "access_key_id";
@@ -42,13 +40,6 @@ const EXPIRATION: &str = "expiration";
 const DEFAULT_DURATION: &str = "15m";
 /// The shortest `duration` accepted; AWS has no lower bound worth a session.
 const MIN_DURATION: Duration = Duration::from_secs(1);
-
-/// Every refusal of a root session concerns the target account.
-const TARGETS: Targets = Targets {
-    account: Some(ACCOUNT_ID),
-    trusted_access: None,
-    features: None,
-};
 
 /// The ephemeral resource: opened once per plan and once per apply; nothing to renew or close.
 #[derive(Debug, Clone, Copy, Default)]
@@ -139,8 +130,8 @@ impl SessionRequest {
     }
 
     /// The result: the configuration, with the effective duration and the credentials.
-    fn result(&self, credentials: &RootCredentials) -> Result<Value, time::error::Format> {
-        let expiration = OffsetDateTime::from(credentials.expiration).format(&Rfc3339)?;
+    fn result(&self, credentials: &RootCredentials) -> Result<Value, OutOfRange> {
+        let expiration = credentials.expiration_rfc3339()?;
         let text = |s: &str| Value::from(s);
         Ok(object([
             (ACCOUNT_ID, text(&self.account_id)),
@@ -163,9 +154,11 @@ fn schema() -> Schema {
                  limited to one root task policy, and returns its temporary credentials to \
                  configure another provider block with. Needs Terraform 1.10 or later, and a \
                  provider running as the management account or the delegated administrator for \
-                 IAM, with centralized root access enabled (RootCredentialsManagement and \
-                 RootSessions). The credentials are ephemeral: they \
-                 never reach the plan or the state. They last at most 15 minutes and cannot be \
+                 IAM, with the IAM organization features the task needs (AWS does not state \
+                 which consistently: by the best reading, RootCredentialsManagement for the \
+                 credential tasks, RootSessions for the S3 and SQS unlocks, possibly both for \
+                 the password; enable both). The credentials are ephemeral: they never reach \
+                 the plan or the state. They last at most 15 minutes and cannot be \
                  renewed, so use them for operations that finish within that time; every plan \
                  and every apply opens a new session.",
             )
@@ -186,10 +179,16 @@ fn schema() -> Schema {
                  `apply` opens a new session, so a run that outlasts one session fails with \
                  expired credentials and can simply be run again.\n\
                  - **Who can open one**: the provider must run as the organization's management \
-                 account or as the delegated administrator for IAM, with centralized root \
-                 access enabled (`RootCredentialsManagement` and `RootSessions`, see \
-                 `centralroot_organization_features`). The management \
-                 account itself has no root session.",
+                 account or as the delegated administrator for IAM, with trusted access for \
+                 IAM and the IAM organization features the task needs \
+                 (`centralroot_organization_features`). AWS does not state consistently which \
+                 feature each task needs; by the best current reading, \
+                 `RootCredentialsManagement` for the credential tasks \
+                 (`IAMAuditRootUserCredentials`, `IAMDeleteRootUserCredentials`), \
+                 `RootSessions` for `S3UnlockBucketPolicy` and `SQSUnlockQueuePolicy`, and \
+                 possibly both for `IAMCreateRootUserPassword`. Enable both, and every task \
+                 works whichever reading AWS applies. The management account itself has no \
+                 root session.",
             )
             .attribute(
                 ACCOUNT_ID,
@@ -341,6 +340,21 @@ mod tests {
             result.attr(EXPIRATION).as_str(),
             Some("2023-11-14T22:28:20Z")
         );
+    }
+
+    #[test]
+    fn an_expiration_rfc3339_cannot_write_is_an_error_not_a_panic() {
+        let session = SessionRequest::from_config(&config(None)).unwrap();
+        // 10000-01-01T00:00:00Z: the year `9999-12-31T23:59:59-23:59` lands in.
+        let beyond = SystemTime::UNIX_EPOCH + Duration::from_secs(253_402_300_800);
+        let credentials = RootCredentials {
+            access_key_id: "ASIAEXAMPLE".into(),
+            secret_access_key: "secret".into(),
+            session_token: "token".into(),
+            expiration: beyond,
+        };
+        let err = session.result(&credentials).unwrap_err();
+        assert_eq!(err.epoch_seconds, "253402300800");
     }
 
     #[test]

@@ -43,8 +43,9 @@ pub struct InvokeRequest {
 /// `invoke` output.
 #[derive(Debug, Default)]
 pub struct InvokeResponse {
-    /// What the single completion event carries. Record what was done as you go: when
-    /// `StopProvider` interrupts the action, these diagnostics are sent with the engine's.
+    /// What the single completion event carries. Record what was done as you go: an action
+    /// still running when the stop grace after `StopProvider` runs out is abandoned, and these
+    /// diagnostics are sent with the engine's.
     pub diagnostics: Diagnostics,
 }
 

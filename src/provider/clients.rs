@@ -49,7 +49,9 @@ fn region_chain(settings: &ProviderConfig, files: Option<&ProfileFiles>) -> Regi
     if let Some(profile) = &settings.profile {
         profile_region = profile_region.profile_name(profile);
     }
-    RegionProviderChain::first_try(settings.region.clone().map(Region::new))
+    // The region matters only to STS: IAM and Organizations are always signed for us-east-1.
+    let configured = settings.sts_region.as_ref().or(settings.region.as_ref());
+    RegionProviderChain::first_try(configured.cloned().map(Region::new))
         .or_else(aws_config::environment::EnvironmentVariableRegionProvider::new())
         .or_else(profile_region.build())
         .or_else(Region::from_static(DEFAULT_REGION))
@@ -104,6 +106,12 @@ pub async fn build(settings: &ProviderConfig) -> Aws {
             "centralroot-provider-block",
         ));
     }
+    if let Some(use_fips) = settings.use_fips {
+        loader = loader.use_fips(use_fips);
+    }
+    if let Some(use_dual_stack) = settings.use_dual_stack {
+        loader = loader.use_dual_stack(use_dual_stack);
+    }
     if let Some(retry) = retry_config(settings) {
         loader = loader.retry_config(retry);
     }
@@ -127,6 +135,15 @@ pub async fn build(settings: &ProviderConfig) -> Aws {
         }
         if let Some(duration) = role.duration {
             builder = builder.session_length(duration);
+        }
+        if let Some(policy) = &role.policy {
+            builder = builder.policy(policy);
+        }
+        if !role.policy_arns.is_empty() {
+            builder = builder.policy_arns(role.policy_arns.clone());
+        }
+        if !role.tags.is_empty() {
+            builder = builder.tags(role.tags.clone());
         }
         let provider = builder.build().await;
         sdk_config = sdk_config

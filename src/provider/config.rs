@@ -4,9 +4,11 @@
 //! read as unset, so planning can go on with the environment's defaults; validation has
 //! already checked every known value.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::time::Duration;
 
+use super::account_guard::AccountGuard;
 use crate::aws::Endpoints;
 use crate::cty::Value;
 use crate::framework::diagnostics::Diagnostics;
@@ -41,6 +43,12 @@ pub struct AssumeRole {
     pub external_id: Option<String>,
     /// How long the assumed role's credentials last.
     pub duration: Option<Duration>,
+    /// An inline session policy (JSON).
+    pub policy: Option<String>,
+    /// Managed session policies, by ARN.
+    pub policy_arns: Vec<String>,
+    /// Session tags.
+    pub tags: BTreeMap<String, String>,
 }
 
 /// How the SDK retries a failed call.
@@ -57,6 +65,10 @@ pub enum RetryMode {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ProviderConfig {
     pub region: Option<String>,
+    pub sts_region: Option<String>,
+    pub use_fips: Option<bool>,
+    pub use_dual_stack: Option<bool>,
+    pub account_guard: Option<AccountGuard>,
     pub profile: Option<String>,
     pub shared_config_files: Vec<String>,
     pub shared_credentials_files: Vec<String>,
@@ -71,6 +83,16 @@ pub struct ProviderConfig {
 
 fn string(v: &Value) -> Option<String> {
     v.as_str().map(str::to_owned)
+}
+
+fn string_map(v: &Value) -> BTreeMap<String, String> {
+    match v {
+        Value::Map(entries) => entries
+            .iter()
+            .filter_map(|(key, value)| Some((key.clone(), string(value)?)))
+            .collect(),
+        _ => BTreeMap::new(),
+    }
 }
 
 fn strings(v: &Value) -> Vec<String> {
@@ -117,6 +139,9 @@ impl ProviderConfig {
                 session_name: string(b.attr("session_name")),
                 external_id: string(b.attr("external_id")),
                 duration,
+                policy: string(b.attr("policy")),
+                policy_arns: strings(b.attr("policy_arns")),
+                tags: string_map(b.attr("tags")),
             })
         });
         let endpoints = first_block(config, "endpoints")
@@ -133,6 +158,10 @@ impl ProviderConfig {
         };
         Self {
             region: string(config.attr("region")),
+            sts_region: string(config.attr("sts_region")),
+            use_fips: config.attr("use_fips_endpoint").as_bool(),
+            use_dual_stack: config.attr("use_dualstack_endpoint").as_bool(),
+            account_guard: AccountGuard::from_config(config),
             profile: string(config.attr("profile")),
             shared_config_files: strings(config.attr("shared_config_files")),
             shared_credentials_files: strings(config.attr("shared_credentials_files")),
@@ -175,6 +204,18 @@ mod tests {
             .set_attr("max_retries", Value::from(7))
             .expect("an object");
         config
+            .set_attr("sts_region", Value::from("eu-central-1"))
+            .expect("an object");
+        config
+            .set_attr("use_fips_endpoint", Value::from(true))
+            .expect("an object");
+        config
+            .set_attr(
+                "forbidden_account_ids",
+                crate::framework::values::string_set(["222222222222"]),
+            )
+            .expect("an object");
+        config
             .set_attr("retry_mode", Value::from("adaptive"))
             .expect("an object");
         config
@@ -188,6 +229,15 @@ mod tests {
                     ("session_name", Value::Null),
                     ("external_id", Value::from("x")),
                     ("duration", Value::from("1h")),
+                    ("policy", Value::from("{}")),
+                    (
+                        "policy_arns",
+                        crate::framework::values::string_set(["arn:aws:iam::aws:policy/P"]),
+                    ),
+                    (
+                        "tags",
+                        Value::Map([("team".to_owned(), Value::from("platform"))].into()),
+                    ),
                 ])]),
             )
             .expect("an object");
@@ -211,6 +261,16 @@ mod tests {
         let role = c.assume_role.as_ref().unwrap();
         assert_eq!(role.duration, Some(Duration::from_secs(3600)));
         assert_eq!(role.external_id.as_deref(), Some("x"));
+        assert_eq!(role.policy.as_deref(), Some("{}"));
+        assert_eq!(role.policy_arns, ["arn:aws:iam::aws:policy/P"]);
+        assert_eq!(role.tags.get("team").map(String::as_str), Some("platform"));
+        assert_eq!(c.sts_region.as_deref(), Some("eu-central-1"));
+        assert_eq!(c.use_fips, Some(true));
+        assert_eq!(c.use_dual_stack, None);
+        assert_eq!(
+            c.account_guard,
+            Some(AccountGuard::Forbidden(["222222222222".to_owned()].into()))
+        );
         assert_eq!(c.endpoints.iam.as_deref(), Some("http://127.0.0.1:1"));
         assert_eq!(c.endpoints.sts, None, "unknown reads as unset");
         let debug = format!("{c:?}");

@@ -5,14 +5,20 @@
 //! - [`schema`]: the provider block, following `hashicorp/aws` conventions.
 //! - [`config`]: the block read into typed settings (unknown values read as unset).
 //! - [`clients`]: the [`Aws`] clients, built through `aws-config` without network calls.
+//! - [`account_guard`]: `allowed_account_ids` / `forbidden_account_ids`, the one check that
+//!   calls AWS while the provider is configured, and only when one of them is set.
+//! - [`unused_arguments`]: the other `hashicorp/aws` arguments, ignored with a warning or
+//!   refused with the reason, so a copied block is explained rather than rejected.
 //!
 //! Resources and data sources get the clients with `ctx.provider_data()` inside any method
 //! taking a context. A new type is one line in [`CentralRootProvider::resources`],
 //! [`CentralRootProvider::data_sources`] or [`CentralRootProvider::ephemeral_resources`].
 
+pub mod account_guard;
 pub mod clients;
 pub mod config;
 pub mod schema;
+pub mod unused_arguments;
 
 #[cfg(test)]
 mod tests;
@@ -66,6 +72,8 @@ impl Provider for CentralRootProvider {
                 );
             }
         }
+        account_guard::validate(&req.config, &mut resp.diagnostics);
+        unused_arguments::validate(&req.config, &mut resp.diagnostics);
     }
 
     async fn configure(&self, req: ConfigureRequest, resp: &mut ConfigureResponse<Aws>) {
@@ -73,7 +81,14 @@ impl Provider for CentralRootProvider {
         if resp.diagnostics.has_errors() {
             return;
         }
-        resp.data = Some(clients::build(&settings).await);
+        let aws = clients::build(&settings).await;
+        if let Some(guard) = &settings.account_guard {
+            guard.enforce(&aws, &mut resp.diagnostics).await;
+            if resp.diagnostics.has_errors() {
+                return;
+            }
+        }
+        resp.data = Some(aws);
     }
 
     fn list_resources(&self) -> Vec<Arc<dyn ListResource<Aws>>> {

@@ -2,6 +2,8 @@
 
 use std::time::Duration;
 
+use super::account_guard::{ALLOWED, FORBIDDEN};
+use super::unused_arguments;
 use crate::cty::Type;
 use crate::framework::schema::{Attribute, Block, NestedBlock, Nesting, Schema};
 use crate::framework::validators::{
@@ -63,7 +65,27 @@ pub fn provider_schema() -> Schema {
                     "How long the assumed-role session lasts, from `15m` to `12h` (e.g. `1h`).",
                 )
                 .validator(DurationString::between(MIN_SESSION, MAX_SESSION)),
+        )
+        .attribute(
+            "policy",
+            Attribute::optional(Type::String).description(
+                "IAM policy JSON that further limits the assumed role's permissions for the \
+                 session.",
+            ),
+        )
+        .attribute(
+            "policy_arns",
+            Attribute::optional(Type::set(Type::String)).description(
+                "ARNs of managed IAM policies that further limit the assumed role's permissions \
+                 for the session.",
+            ),
+        )
+        .attribute(
+            "tags",
+            Attribute::optional(Type::map(Type::String))
+                .description("Session tags of the assumed role's session."),
         );
+    let assume_role = unused_arguments::add_to_assume_role(assume_role);
     let endpoints = Block::new()
         .description("Custom service endpoints, e.g. to use the sandbox.")
         .attribute("iam", endpoint("IAM"))
@@ -75,8 +97,9 @@ pub fn provider_schema() -> Schema {
             "region",
             Attribute::optional(Type::String)
                 .description(
-                    "AWS region for API calls. IAM and Organizations are global; defaults to \
-                     AWS_REGION, the profile's region, then us-east-1.",
+                    "AWS region of the STS calls: IAM and Organizations are global and always \
+                     called in us-east-1. Defaults to AWS_REGION, the profile's region, then \
+                     us-east-1; `sts_region` wins over it.",
                 )
                 .validator(pattern(
                     REGION_PATTERN,
@@ -117,6 +140,50 @@ pub fn provider_schema() -> Schema {
                 .description("Session token for temporary credentials."),
         )
         .attribute(
+            "sts_region",
+            Attribute::optional(Type::String)
+                .description(
+                    "AWS region of the STS calls (GetCallerIdentity, AssumeRole, AssumeRoot); \
+                     wins over `region`, which the provider uses for nothing else.",
+                )
+                .validator(pattern(
+                    REGION_PATTERN,
+                    "be an AWS region name such as us-east-1",
+                )),
+        )
+        .attribute(
+            "use_fips_endpoint",
+            Attribute::optional(Type::Bool).description(
+                "Send every call to the services' FIPS endpoints (as `AWS_USE_FIPS_ENDPOINT` \
+                 does). Not with custom endpoints.",
+            ),
+        )
+        .attribute(
+            "use_dualstack_endpoint",
+            Attribute::optional(Type::Bool).description(
+                "Send every call to the services' dual-stack (IPv4 and IPv6) endpoints where \
+                 they have one (as `AWS_USE_DUALSTACK_ENDPOINT` does). Not with custom endpoints.",
+            ),
+        )
+        .attribute(
+            ALLOWED,
+            Attribute::optional(Type::set(Type::String)).description(format!(
+                "The only 12-digit AWS account IDs the provider may run as, as in hashicorp/aws. \
+                 When the provider is configured, it asks STS which account its credentials \
+                 belong to (`sts:GetCallerIdentity`, once per configuration) and stops with an \
+                 error, before reading or changing anything, when that account is not listed. \
+                 Conflicts with `{FORBIDDEN}`."
+            )),
+        )
+        .attribute(
+            FORBIDDEN,
+            Attribute::optional(Type::set(Type::String)).description(format!(
+                "12-digit AWS account IDs the provider must not run as, as in hashicorp/aws: \
+                 checked like `{ALLOWED}`, and an error when the credentials belong to one of \
+                 them. Conflicts with `{ALLOWED}`."
+            )),
+        )
+        .attribute(
             "max_retries",
             Attribute::optional(Type::Number)
                 .description(
@@ -139,7 +206,7 @@ pub fn provider_schema() -> Schema {
             "endpoints",
             NestedBlock::new(Nesting::List, endpoints).max_items(1),
         );
-    Schema::new(0, block)
+    Schema::new(0, unused_arguments::add_to_provider(block))
 }
 
 #[cfg(test)]

@@ -36,7 +36,17 @@ fn block(pairs: &[(&str, Value)], all: &[&str]) -> Value {
 fn assume_role(pairs: &[(&str, Value)]) -> Value {
     block(
         pairs,
-        &["role_arn", "session_name", "external_id", "duration"],
+        &[
+            "role_arn",
+            "session_name",
+            "external_id",
+            "duration",
+            "policy",
+            "policy_arns",
+            "tags",
+            "source_identity",
+            "transitive_tag_keys",
+        ],
     )
 }
 
@@ -229,16 +239,13 @@ async fn configure_builds_clients_without_network() {
             ]),
         ),
     ]);
-    let diags = tokio::time::timeout(
-        Duration::from_secs(10),
-        server.configure_provider(ConfigureRequest {
-            config: cfg,
-            terraform_version: "1.15.5".into(),
-        }),
+    let diags = configure(
+        &server,
+        cfg,
+        "1.15.5".into(),
+        "configure must not wait on anything",
     )
-    .await
-    .expect("configure must not wait on anything")
-    .diagnostics;
+    .await;
     assert!(diags.is_empty(), "{diags:?}");
     let ctx_data = server_data(&server);
     assert_eq!(
@@ -286,18 +293,227 @@ async fn configure_with_assume_role_and_unknowns_makes_no_call() {
             endpoints(&[("sts", Value::from("http://127.0.0.1:9"))]),
         ),
     ]);
-    let diags = tokio::time::timeout(
-        Duration::from_secs(10),
+    let diags = configure(
+        &server,
+        cfg,
+        String::new(),
+        "configure must not wait on STS",
+    )
+    .await;
+    assert!(diags.is_empty(), "{diags:?}");
+    assert!(server_data(&server).sdk_config().region().is_some());
+}
+
+/// The diagnostics of validating `cfg`, as (error?, path, summary).
+async fn validation(cfg: Value) -> Vec<(bool, AttributePath, String)> {
+    server()
+        .validate_provider_config(ValidateConfigRequest { config: cfg })
+        .await
+        .diagnostics
+        .iter()
+        .map(|d| {
+            (
+                d.is_error(),
+                d.attribute.clone().unwrap_or_default(),
+                d.summary.clone(),
+            )
+        })
+        .collect()
+}
+
+fn ids(items: &[&str]) -> Value {
+    crate::framework::values::string_set(items.iter().copied())
+}
+
+#[tokio::test]
+async fn account_guards_are_validated_on_their_paths() {
+    let root = AttributePath::root;
+    assert_eq!(
+        validation(config(&[("allowed_account_ids", ids(&["111111111111"]))])).await,
+        vec![]
+    );
+    assert_eq!(
+        validation(config(&[
+            ("allowed_account_ids", ids(&["111111111111"])),
+            ("forbidden_account_ids", ids(&["222222222222"])),
+        ]))
+        .await,
+        vec![(
+            true,
+            root("forbidden_account_ids"),
+            "Conflicting account guards".to_owned()
+        )]
+    );
+    assert_eq!(
+        validation(config(&[("allowed_account_ids", ids(&["1111-1111-1111"]))])).await,
+        vec![(
+            true,
+            root("allowed_account_ids"),
+            "Invalid account ID".to_owned()
+        )]
+    );
+}
+
+/// Every hashicorp/aws argument a copied block may carry gets a diagnostic on its own path:
+/// an error for the refused ones, a warning for the ignored ones, nothing for `false`.
+#[tokio::test]
+async fn copied_hashicorp_aws_arguments_are_explained_not_unsupported() {
+    let root = AttributePath::root;
+    let tags_block = Value::List(vec![crate::framework::attributes::object([(
+        "tags",
+        Value::Map([("team".to_owned(), Value::from("platform"))].into()),
+    )])]);
+    let found = validation(config(&[
+        ("default_tags", tags_block),
+        ("skip_credentials_validation", Value::from(true)),
+        ("skip_metadata_api_check", Value::from(false)),
+        ("s3_use_path_style", Value::from(true)),
+        ("insecure", Value::from(false)),
+        ("http_proxy", Value::from("http://proxy:3128")),
+        (
+            "assume_role",
+            assume_role(&[
+                ("role_arn", Value::from(ROLE)),
+                ("source_identity", Value::from("me")),
+            ]),
+        ),
+    ]))
+    .await;
+    let want = vec![
+        (
+            true,
+            root("default_tags").index(0),
+            "default_tags is not supported".to_owned(),
+        ),
+        (
+            true,
+            root("http_proxy"),
+            "http_proxy is not supported".to_owned(),
+        ),
+        (
+            false,
+            root("skip_credentials_validation"),
+            "skip_credentials_validation is ignored".to_owned(),
+        ),
+        (
+            false,
+            root("s3_use_path_style"),
+            "s3_use_path_style is ignored".to_owned(),
+        ),
+        (
+            true,
+            root("assume_role").index(0).attr("source_identity"),
+            "source_identity is not supported".to_owned(),
+        ),
+    ];
+    let mut sorted = found.clone();
+    sorted.sort_by_key(|(_, path, _)| format!("{path:?}"));
+    let mut want_sorted = want.clone();
+    want_sorted.sort_by_key(|(_, path, _)| format!("{path:?}"));
+    assert_eq!(sorted, want_sorted, "{found:?}");
+
+    // Each top-level one, alone, with a value that asks for something.
+    let schema = super::schema::provider_schema();
+    for (name, refused, path) in super::unused_arguments::top_level() {
+        let value = match (
+            schema.block.attribute_named(name),
+            schema.block.blocks().get(name),
+        ) {
+            (Some(attribute), None) => match attribute.ty() {
+                crate::cty::Type::Bool => Value::from(true),
+                crate::cty::Type::Number => Value::from(1),
+                crate::cty::Type::String => Value::from("x"),
+                crate::cty::Type::List(_) => Value::List(vec![Value::from("x")]),
+                other => panic!("{name}: unexpected type {other:?}"),
+            },
+            // A block, written empty.
+            (None, Some(nested)) => Value::List(vec![nested.block().empty_value()]),
+            _ => panic!("{name} is in the schema once"),
+        };
+        let found = validation(config(&[(name, value)])).await;
+        assert_eq!(
+            found,
+            vec![(
+                refused,
+                path,
+                format!(
+                    "{name} is {}",
+                    if refused { "not supported" } else { "ignored" }
+                )
+            )],
+            "{name}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn configure_reads_the_settings_hashicorp_aws_users_copy() {
+    let server = server();
+    let cfg = config(&[
+        ("region", Value::from("eu-west-1")),
+        ("sts_region", Value::from("eu-central-1")),
+        ("use_fips_endpoint", Value::from(true)),
+        ("use_dualstack_endpoint", Value::from(false)),
+        ("access_key", Value::from("AKID")),
+        ("secret_key", Value::from("SECRET")),
+    ]);
+    let diags = configure(&server, cfg, String::new(), "configure must not wait").await;
+    assert!(diags.is_empty(), "{diags:?}");
+    let aws = server_data(&server);
+    assert_eq!(
+        aws.sts().config().region().map(|r| r.as_ref()),
+        Some("eu-central-1"),
+        "sts_region wins over region"
+    );
+    assert_eq!(aws.sdk_config().use_fips(), Some(true));
+    assert_eq!(aws.sdk_config().use_dual_stack(), Some(false));
+}
+
+/// With a guard, configuring asks STS for the account before anything else; when STS cannot
+/// answer, configuring fails on the guard's path and builds nothing.
+#[tokio::test]
+async fn a_guard_that_cannot_be_checked_fails_configure() {
+    let server = server();
+    let cfg = config(&[
+        ("access_key", Value::from("AKID")),
+        ("secret_key", Value::from("SECRET")),
+        ("max_retries", Value::from(0)),
+        ("allowed_account_ids", ids(&["111111111111"])),
+        (
+            "endpoints",
+            endpoints(&[("sts", Value::from("http://127.0.0.1:9"))]),
+        ),
+    ]);
+    let diags = configure(&server, cfg, String::new(), "a refused connection fails").await;
+    let errors: Vec<_> = diags.errors().collect();
+    assert_eq!(errors.len(), 1, "{diags:?}");
+    assert_eq!(
+        errors[0].attribute,
+        Some(AttributePath::root("allowed_account_ids"))
+    );
+    assert_eq!(errors[0].summary, "Cannot check the AWS account");
+    assert!(errors[0].detail.contains("sts:GetCallerIdentity"));
+    assert!(!errors[0].detail.contains("SECRET"));
+    assert!(server.configured_data().is_none());
+}
+
+/// Configures `server` with `cfg`, failing the test with `why` after 60 s.
+async fn configure(
+    server: &Server<CentralRootProvider>,
+    cfg: Value,
+    terraform_version: String,
+    why: &str,
+) -> Diagnostics {
+    tokio::time::timeout(
+        Duration::from_secs(60),
         server.configure_provider(ConfigureRequest {
             config: cfg,
-            terraform_version: String::new(),
+            terraform_version,
         }),
     )
     .await
-    .expect("configure must not wait on STS")
-    .diagnostics;
-    assert!(diags.is_empty(), "{diags:?}");
-    assert!(server_data(&server).sdk_config().region().is_some());
+    .expect(why)
+    .diagnostics
 }
 
 fn server_data(server: &Server<CentralRootProvider>) -> std::sync::Arc<crate::aws::Aws> {

@@ -5,12 +5,13 @@
 //! in `remaining`, which the next plan turns into an in-place update that removes it. Destroy
 //! only forgets: deleted credentials cannot be restored.
 
-use std::collections::BTreeSet;
+use std::pin::pin;
 
 use async_trait::async_trait;
+use futures::StreamExt;
 
-use crate::aws::{Aws, AwsError, RootCredential, RootSession, TaskPolicy};
-use crate::cty::{AttributePath, Type, Value};
+use crate::aws::{Aws, RootCredential, TaskPolicy};
+use crate::cty::{Type, Value};
 use crate::framework::attributes;
 use crate::framework::context::Context;
 use crate::framework::diagnostics::Diagnostics;
@@ -20,9 +21,12 @@ use crate::framework::resource::{
     ModifyPlanResponse, ReadRequest, ReadResponse, Resource, UpdateRequest, UpdateResponse,
 };
 use crate::framework::schema::{Attribute, Block, Schema};
-use crate::framework::validators::{SetElementsOneOf, StringMatches};
+use crate::framework::validators::SetElementsOneOf;
 use crate::framework::values::string_set;
-use crate::types_common::removal::{self, ACCOUNT_ID, ALL_KINDS, CREDENTIAL_TYPES, TARGETS};
+use crate::types_common::removal::{
+    self, ACCOUNT_ID, ALL_KINDS, CREDENTIAL_TYPES, Removal, TARGETS,
+};
+use crate::types_common::root_task;
 
 /// The name configurations address this resource by.
 pub const TYPE_NAME: &str = "centralroot_root_credentials_removal";
@@ -34,94 +38,46 @@ const REMAINING: &str = "remaining";
 #[derive(Debug, Clone, Copy, Default)]
 pub struct RootCredentialsRemovalResource;
 
-/// What the configuration asks for.
-struct Removal {
-    account_id: String,
-    kinds: BTreeSet<String>,
-}
-
-impl Removal {
-    fn from_value(value: &Value) -> Result<Self, attributes::AttributeError> {
-        let account_id = attributes::string(value, ACCOUNT_ID)?;
-        let kinds = removal::selected_kinds(value)?;
-        Ok(Self { account_id, kinds })
-    }
-
-    /// Create and update alike: remove what `planned` selects, recording in `state` after each
-    /// removal.
-    async fn apply_planned(
-        ctx: &Context<Aws>,
-        planned: &Value,
-        state: &mut Value,
-        diagnostics: &mut Diagnostics,
-    ) {
-        match Self::from_value(planned) {
-            Ok(removal) => removal.apply(ctx.provider_data(), state, diagnostics).await,
-            Err(err) => invalid(diagnostics, &err),
-        }
-    }
-
-    fn state(&self, remaining: &[RootCredential]) -> Value {
-        attributes::object([
-            (ID, Value::from(self.account_id.as_str())),
-            (ACCOUNT_ID, Value::from(self.account_id.as_str())),
-            (CREDENTIAL_TYPES, string_set(self.kinds.iter())),
-            (
-                REMAINING,
-                Value::List(
-                    remaining
-                        .iter()
-                        .map(|c| Value::from(removal::label(c).as_str()))
-                        .collect(),
-                ),
+/// The state of `removal` with `remaining` left.
+fn state(removal: &Removal, remaining: &[RootCredential]) -> Value {
+    attributes::object([
+        (ID, Value::from(removal.account_id.as_str())),
+        (ACCOUNT_ID, Value::from(removal.account_id.as_str())),
+        (CREDENTIAL_TYPES, removal.kinds_value()),
+        (
+            REMAINING,
+            Value::List(
+                remaining
+                    .iter()
+                    .map(|c| Value::from(removal::label(c).as_str()))
+                    .collect(),
             ),
-        ])
-    }
-
-    /// Removes every selected credential through one session, recording the state after each
-    /// confirmed removal. Every removal runs to completion once started: the engine lets a
-    /// write in progress finish when Terraform stops the provider.
-    async fn apply(&self, aws: &Aws, state: &mut Value, diags: &mut Diagnostics) {
-        let session = match aws
-            .root_session(&self.account_id, TaskPolicy::DeleteRootUserCredentials)
-            .await
-        {
-            Ok(session) => session,
-            Err(err) => return TARGETS.report(diags, &err),
-        };
-        match remove_selected(&session, &self.kinds, |remaining| {
-            *state = self.state(remaining);
-        })
-        .await
-        {
-            Ok(()) => *state = self.state(&[]),
-            Err(err) => TARGETS.report(diags, &err),
-        }
-    }
+        ),
+    ])
 }
 
-/// Audits through `session`, then removes what `kinds` selects, calling `record` with what is
-/// left after each removal.
-pub async fn remove_selected(
-    session: &RootSession<'_>,
-    kinds: &BTreeSet<String>,
-    mut record: impl FnMut(&[RootCredential]),
-) -> Result<(), AwsError> {
-    let report = session.audit().await?;
-    let mut left = removal::selected(&report, kinds);
-    record(&left);
-    while let Some(credential) = left.first().cloned() {
-        session.remove(&credential).await?;
-        tracing::info!(
-            account_id = session.account_id(),
-            credential = %removal::label(&credential),
-            "root credential {}",
-            removal::verb(&credential)
-        );
-        left.remove(0);
-        record(&left);
+/// Create and update alike: removes what `planned` selects through one root session,
+/// recording in `recorded` the state with what is left after the session's audit and after
+/// each confirmed removal. Every removal runs to completion once started: the engine lets a write in
+/// progress finish when Terraform stops the provider.
+async fn apply_planned(
+    ctx: &Context<Aws>,
+    planned: &Value,
+    recorded: &mut Value,
+    diags: &mut Diagnostics,
+) {
+    let removal = match Removal::from_value(planned) {
+        Ok(removal) => removal,
+        Err(err) => return invalid(diags, &err),
+    };
+    let aws = ctx.provider_data();
+    let mut steps = pin!(aws.remove_root_credentials(&removal.account_id, &removal.kinds));
+    while let Some(step) = steps.next().await {
+        match step {
+            Ok(step) => *recorded = state(&removal, step.left()),
+            Err(err) => return TARGETS.report(diags, &err),
+        }
     }
-    Ok(())
 }
 
 fn invalid(diags: &mut Diagnostics, err: &attributes::AttributeError) {
@@ -161,10 +117,7 @@ impl Resource<Aws> for RootCredentialsRemovalResource {
                 )
                 .attribute(
                     ACCOUNT_ID,
-                    Attribute::required(Type::String)
-                        .description("The 12-digit ID of a member account.")
-                        .validator(StringMatches::account_id())
-                        .plan_modifier(RequiresReplace),
+                    removal::account_id_attribute().plan_modifier(RequiresReplace),
                 )
                 .attribute(
                     CREDENTIAL_TYPES,
@@ -208,39 +161,23 @@ impl Resource<Aws> for RootCredentialsRemovalResource {
         if let Value::Object(attrs) = &mut resp.planned_state {
             attrs.insert(REMAINING.to_owned(), Value::List(Vec::new()));
         }
+        // Only a new removal can name the management account: account_id forces a
+        // replacement, which plans a create.
         if !req.prior_state.is_null() {
             return;
         }
-        let Ok(Some(account_id)) = attributes::optional_string(&req.config, ACCOUNT_ID) else {
-            return;
-        };
-        match ctx.provider_data().organization().await {
-            Ok(org) if org.management_account_id == account_id => {
-                resp.diagnostics.attribute_error(
-                    AttributePath::root(ACCOUNT_ID),
-                    "The management account has no root session",
-                    format!(
-                        "{account_id} is the management account of organization {}. \
-                         sts:AssumeRoot targets member accounts only, so its root credentials \
-                         cannot be removed centrally: secure them in the management account \
-                         itself (MFA, no access keys).",
-                        org.id
-                    ),
-                );
-            }
-            Ok(_) => {}
-            Err(err) => tracing::debug!(%err, "skipping the management account check"),
-        }
-    }
-
-    async fn create(&self, ctx: &Context<Aws>, req: CreateRequest, resp: &mut CreateResponse) {
-        Removal::apply_planned(
-            ctx,
-            &req.planned_state,
-            &mut resp.state,
+        root_task::refuse_management_account(
+            ctx.provider_data(),
+            &req.config,
+            TaskPolicy::DeleteRootUserCredentials,
             &mut resp.diagnostics,
         )
         .await;
+    }
+
+    async fn create(&self, ctx: &Context<Aws>, req: CreateRequest, resp: &mut CreateResponse) {
+        let (recorded, diags) = (&mut resp.state, &mut resp.diagnostics);
+        apply_planned(ctx, &req.planned_state, recorded, diags).await;
     }
 
     async fn read(&self, ctx: &Context<Aws>, req: ReadRequest, resp: &mut ReadResponse) {
@@ -248,21 +185,14 @@ impl Resource<Aws> for RootCredentialsRemovalResource {
             return;
         };
         match ctx.provider_data().audit_account(&removal.account_id).await {
-            Ok(report) => {
-                resp.state = removal.state(&removal::selected(&report, &removal.kinds));
-            }
+            Ok(report) => resp.state = state(&removal, &report.of_kinds(&removal.kinds)),
             Err(err) => TARGETS.report(&mut resp.diagnostics, &err),
         }
     }
 
     async fn update(&self, ctx: &Context<Aws>, req: UpdateRequest, resp: &mut UpdateResponse) {
-        Removal::apply_planned(
-            ctx,
-            &req.planned_state,
-            &mut resp.state,
-            &mut resp.diagnostics,
-        )
-        .await;
+        let (recorded, diags) = (&mut resp.state, &mut resp.diagnostics);
+        apply_planned(ctx, &req.planned_state, recorded, diags).await;
     }
 
     async fn delete(&self, _ctx: &Context<Aws>, req: DeleteRequest, resp: &mut DeleteResponse) {
@@ -283,6 +213,7 @@ impl Resource<Aws> for RootCredentialsRemovalResource {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cty::AttributePath;
     use crate::framework::values::ValueExt;
     use crate::resources::test_support::{create, fail, sandbox, seed_with_trusted_access};
     use crate::sandbox::FaultConfig;

@@ -61,9 +61,11 @@ pub fn advice(err: &AwsError) -> &'static str {
              - account_id is a member account of the organization, not the management account."
         }
         ErrorKind::TargetIsManagementAccount => {
-            "account_id is the organization's management account. Root sessions, and the \
-             removal of root credentials through them, exist for member accounts only; secure \
-             the management account's root user by signing in as root. Choose a member account."
+            "account_id is the organization's management account, which has no root session: \
+             sts:AssumeRoot targets member accounts only, so its root credentials cannot be \
+             audited or removed centrally. Secure the management account's root user in that \
+             account itself (sign in as root: MFA, no access keys), and choose a member account \
+             here."
         }
         ErrorKind::RegionDisabled => {
             "Root sessions need a regional STS endpoint, and STS is deactivated in this Region \
@@ -184,9 +186,10 @@ impl Targets {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::aws::Operation;
     use crate::types_common::delegated_admin::ACCOUNT_ID;
 
-    fn err(operation: &'static str, kind: ErrorKind) -> AwsError {
+    fn err(operation: Operation, kind: ErrorKind) -> AwsError {
         AwsError {
             message: "what AWS said".into(),
             request_id: Some("r-1".into()),
@@ -197,7 +200,7 @@ mod tests {
     #[test]
     fn service_access_detail_names_both_fixes_and_what_aws_said() {
         let detail = detail(&err(
-            "EnableOrganizationsRootSessions",
+            Operation::EnableOrganizationsRootSessions,
             ErrorKind::ServiceAccessNotEnabled,
         ));
         assert!(detail.contains("enable_trusted_access = true"));
@@ -209,7 +212,7 @@ mod tests {
     #[test]
     fn already_registered_advice_names_both_import_ways() {
         let detail = detail(&err(
-            "RegisterDelegatedAdministrator",
+            Operation::RegisterDelegatedAdministrator,
             ErrorKind::AccountAlreadyRegistered,
         ));
         assert!(
@@ -221,7 +224,7 @@ mod tests {
 
     #[test]
     fn unexplained_failures_say_only_what_aws_said() {
-        let detail = detail(&err("DescribeOrganization", ErrorKind::Other));
+        let detail = detail(&err(Operation::DescribeOrganization, ErrorKind::Other));
         assert!(
             detail.starts_with("AWS said: DescribeOrganization failed"),
             "{detail}"
@@ -236,14 +239,17 @@ mod tests {
             features: None,
         };
         let already = err(
-            "RegisterDelegatedAdministrator",
+            Operation::RegisterDelegatedAdministrator,
             ErrorKind::AccountAlreadyRegistered,
         );
         let diagnostic = targets.diagnostic(&already);
         assert_eq!(diagnostic.attribute, Some(AttributePath::root(ACCOUNT_ID)));
         assert_eq!(diagnostic.summary, already.summary());
         assert_eq!(Targets::NONE.diagnostic(&already).attribute, None);
-        let features = err("EnableOrganizationsRootSessions", ErrorKind::Throttled);
+        let features = err(
+            Operation::EnableOrganizationsRootSessions,
+            ErrorKind::Throttled,
+        );
         assert_eq!(targets.path(&features), None, "no attribute for features");
         let mut diags = Diagnostics::new();
         targets.report(&mut diags, &features);

@@ -1,35 +1,19 @@
 //! Root-credential removal shared by the removal resource and the delete action: the arguments
-//! both take, the kinds a configuration selects, and how a credential is named to users.
+//! both take, read once into a [`Removal`], and how a credential is named to users.
 
 use std::collections::BTreeSet;
 
-use crate::aws::{RootCredential, RootCredentialReport};
-use crate::cty::Value;
+use crate::aws::{CredentialKind, RootCredential};
+use crate::cty::{Type, Value};
 use crate::framework::attributes::{self, AttributeError};
+use crate::framework::schema::Attribute;
+use crate::framework::validators::StringMatches;
+use crate::framework::values::string_set;
 
-use super::advice::Targets;
+pub use super::root_task::{ACCOUNT_ID, TARGETS};
 
-/// The member account whose root credentials are removed.
-pub const ACCOUNT_ID: &str = "account_id";
 /// The kinds of credential removed; every kind when null.
 pub const CREDENTIAL_TYPES: &str = "credential_types";
-
-/// Failures of the root session concern the account.
-pub const TARGETS: Targets = Targets {
-    account: Some(ACCOUNT_ID),
-    trusted_access: None,
-    features: None,
-};
-
-/// The kinds [`CREDENTIAL_TYPES`] selects in `config`: every kind when it is null or absent.
-pub fn selected_kinds(config: &Value) -> Result<BTreeSet<String>, AttributeError> {
-    match config.get_attr(CREDENTIAL_TYPES) {
-        None | Some(Value::Null) => Ok(ALL_KINDS.map(str::to_owned).into()),
-        Some(_) => Ok(attributes::strings(config, CREDENTIAL_TYPES)?
-            .into_iter()
-            .collect()),
-    }
-}
 
 /// The console password.
 pub const PASSWORD: &str = "password";
@@ -42,13 +26,62 @@ pub const MFA_DEVICES: &str = "mfa_devices";
 /// Every kind, the default selection.
 pub const ALL_KINDS: [&str; 4] = [PASSWORD, ACCESS_KEYS, SIGNING_CERTIFICATES, MFA_DEVICES];
 
-/// The kind a credential is of.
-pub fn kind(credential: &RootCredential) -> &'static str {
-    match credential {
-        RootCredential::Password => PASSWORD,
-        RootCredential::AccessKey(_) => ACCESS_KEYS,
-        RootCredential::SigningCertificate(_) => SIGNING_CERTIFICATES,
-        RootCredential::MfaDevice(_) => MFA_DEVICES,
+/// The [`ACCOUNT_ID`] argument, as both types declare it.
+pub fn account_id_attribute() -> Attribute {
+    Attribute::required(Type::String)
+        .description("The 12-digit ID of a member account.")
+        .validator(StringMatches::account_id())
+}
+
+/// How [`CREDENTIAL_TYPES`] names a kind.
+pub fn kind_name(kind: CredentialKind) -> &'static str {
+    match kind {
+        CredentialKind::Password => PASSWORD,
+        CredentialKind::AccessKeys => ACCESS_KEYS,
+        CredentialKind::SigningCertificates => SIGNING_CERTIFICATES,
+        CredentialKind::MfaDevices => MFA_DEVICES,
+    }
+}
+
+fn kind_named(name: &str) -> Option<CredentialKind> {
+    CredentialKind::ALL
+        .into_iter()
+        .find(|kind| kind_name(*kind) == name)
+}
+
+/// What a removal's configuration asks for: the member account and the kinds to remove.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Removal {
+    /// The member account.
+    pub account_id: String,
+    /// The kinds selected.
+    pub kinds: BTreeSet<CredentialKind>,
+}
+
+impl Removal {
+    /// Reads [`ACCOUNT_ID`] and [`CREDENTIAL_TYPES`] (every kind when null or absent) from a
+    /// configuration or a state.
+    pub fn from_value(value: &Value) -> Result<Self, AttributeError> {
+        let account_id = attributes::string(value, ACCOUNT_ID)?;
+        let kinds = match value.get_attr(CREDENTIAL_TYPES) {
+            None | Some(Value::Null) => CredentialKind::ALL.into(),
+            Some(_) => attributes::strings(value, CREDENTIAL_TYPES)?
+                .iter()
+                .map(|name| {
+                    kind_named(name).ok_or(AttributeError::WrongType {
+                        name: CREDENTIAL_TYPES,
+                        expected: "set of credential kinds",
+                    })
+                })
+                .collect::<Result<_, _>>()?,
+        };
+        Ok(Self { account_id, kinds })
+    }
+
+    /// The selected kinds as [`CREDENTIAL_TYPES`] holds them.
+    pub fn kinds_value(&self) -> Value {
+        let names: BTreeSet<&str> = self.kinds.iter().map(|kind| kind_name(*kind)).collect();
+        string_set(names)
     }
 }
 
@@ -67,22 +100,17 @@ pub fn label(credential: &RootCredential) -> String {
 pub fn verb(credential: &RootCredential) -> &'static str {
     match credential {
         RootCredential::MfaDevice(_) => "deactivated",
-        _ => "deleted",
+        RootCredential::Password
+        | RootCredential::AccessKey(_)
+        | RootCredential::SigningCertificate(_) => "deleted",
     }
-}
-
-/// The credentials of `report` whose kind is in `kinds`.
-pub fn selected(report: &RootCredentialReport, kinds: &BTreeSet<String>) -> Vec<RootCredential> {
-    report
-        .credentials()
-        .into_iter()
-        .filter(|c| kinds.contains(kind(c)))
-        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::aws::RootCredentialReport;
+    use crate::framework::attributes::object;
 
     #[test]
     fn only_the_selected_kinds_are_selected() {
@@ -92,8 +120,44 @@ mod tests {
             signing_certificates: vec!["c".into()],
             ..RootCredentialReport::default()
         };
-        let kinds = [PASSWORD, MFA_DEVICES].map(str::to_owned).into();
-        let labels: Vec<String> = selected(&report, &kinds).iter().map(label).collect();
+        let config = object([
+            (ACCOUNT_ID, Value::from("222222222222")),
+            (CREDENTIAL_TYPES, string_set([MFA_DEVICES, PASSWORD])),
+        ]);
+        let removal = Removal::from_value(&config).unwrap();
+        let labels: Vec<String> = report.of_kinds(&removal.kinds).iter().map(label).collect();
         assert_eq!(labels, ["password", "mfa_device:m"]);
+        assert_eq!(removal.kinds_value(), string_set([MFA_DEVICES, PASSWORD]));
+    }
+
+    #[test]
+    fn every_kind_when_null_and_each_name_reads_back() {
+        let config = object([
+            (ACCOUNT_ID, Value::from("222222222222")),
+            (CREDENTIAL_TYPES, Value::Null),
+        ]);
+        let removal = Removal::from_value(&config).unwrap();
+        assert_eq!(removal.kinds, CredentialKind::ALL.into());
+        assert_eq!(
+            removal.kinds_value(),
+            string_set([ACCESS_KEYS, MFA_DEVICES, PASSWORD, SIGNING_CERTIFICATES]),
+            "sorted by name, as before the kinds were typed"
+        );
+        for kind in CredentialKind::ALL {
+            assert_eq!(kind_named(kind_name(kind)), Some(kind));
+        }
+        let unknown = object([
+            (ACCOUNT_ID, Value::from("222222222222")),
+            (CREDENTIAL_TYPES, string_set(["passwords"])),
+        ]);
+        assert_eq!(
+            Removal::from_value(&unknown).unwrap_err().path(),
+            crate::cty::AttributePath::root(CREDENTIAL_TYPES)
+        );
+        let no_account = object([(CREDENTIAL_TYPES, Value::Null)]);
+        assert_eq!(
+            Removal::from_value(&no_account).unwrap_err().path(),
+            crate::cty::AttributePath::root(ACCOUNT_ID)
+        );
     }
 }

@@ -5,6 +5,7 @@ mod adoption;
 mod delegated_admin;
 mod errors;
 mod examples;
+mod first_hour;
 mod interruptions;
 mod moved;
 mod organization_audit;

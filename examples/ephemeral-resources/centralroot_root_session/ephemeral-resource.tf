@@ -1,3 +1,12 @@
+terraform {
+  required_version = ">= 1.10" # ephemeral resources
+  required_providers {
+    centralroot = {
+      source = "centralroot/centralroot"
+    }
+  }
+}
+
 # A root session on a member account, limited to auditing its root user's credentials. The
 # credentials exist only while Terraform runs: they reach neither the plan nor the state.
 ephemeral "centralroot_root_session" "audit" {

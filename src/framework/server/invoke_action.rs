@@ -5,16 +5,23 @@
 //! [`ActionEvents`] therefore ends every invocation with exactly one
 //! [`ActionEvent::Completed`], whether the action returned, was interrupted by
 //! `StopProvider`, lost its client or died.
+//!
+//! An action changes remote objects, so `StopProvider` treats it as a create, update or delete:
+//! it gets the server's stop grace ([`super::STOP_GRACE`]) to finish the work in flight, its
+//! progress and completion still going out; only one that outlasts the grace is abandoned, with
+//! [`interrupted_action`]. A client that stops listening has nobody left to tell: that
+//! invocation is cancelled at once.
 
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context as TaskContext, Poll, ready};
+use std::time::Duration;
 
 use tokio::sync::mpsc;
 use tokio_stream::Stream;
 
 use super::invariants::check_known_config;
-use super::{ActionHandle, Server};
+use super::{ActionHandle, Server, with_grace};
 use crate::framework::action::{Action, ActionEvent, InvokeRequest, InvokeResponse, Progress};
 use crate::framework::context::Context;
 use crate::framework::diagnostics::{Diagnostic, Diagnostics};
@@ -93,6 +100,7 @@ impl<P: Provider> Server<P> {
             ctx,
             req,
             Progress::new(sender),
+            self.stop_grace,
         ));
         ActionEvents {
             events: Some(events),
@@ -107,23 +115,26 @@ enum Ending {
     ClientGone,
 }
 
-/// Runs the action until it returns, `StopProvider` cancels it or the client goes away,
-/// then completes with what the action recorded.
+/// Runs the action until it returns, outlasts `grace` after `StopProvider`, or the client
+/// goes away, then completes with what the action recorded.
 async fn run<D: Send + Sync + 'static>(
     action: Arc<dyn Action<D>>,
     type_name: &'static str,
     ctx: Context<D>,
     req: InvokeRequest,
     progress: Progress,
+    grace: Duration,
 ) {
     let mut resp = InvokeResponse::default();
     let ending = {
         let work = action.invoke(&ctx, req, &progress, &mut resp);
         tokio::select! {
             biased;
-            () = ctx.cancellation().cancelled() => Ending::Interrupted,
             () = progress.closed() => Ending::ClientGone,
-            () = work => Ending::Returned,
+            finished = with_grace(ctx.cancellation(), grace, work) => match finished {
+                Some(()) => Ending::Returned,
+                None => Ending::Interrupted,
+            },
         }
     };
     match ending {

@@ -1,4 +1,7 @@
-//! InvokeAction: progress, then exactly one completion, however the invocation ends.
+//! InvokeAction: progress, then exactly one completion, however the invocation ends; under
+//! StopProvider an action's write in flight gets the stop grace, as a resource's change does,
+//! and its progress and completion still go out; only an action that outlasts the grace is
+//! abandoned; a client that stops listening cancels it at once.
 
 use std::sync::atomic::Ordering;
 use std::time::Duration;
@@ -9,14 +12,27 @@ use super::ActionEvents;
 use crate::cty::Value;
 use crate::framework::action::{ActionEvent, InvokeRequest};
 use crate::framework::diagnostics::Diagnostics;
+use crate::framework::server::STOP_GRACE;
 use crate::framework::server::test_support::{
-    Lab, TestServer, configured, count, summaries, unconfigured,
+    ANSWERED_AFTER_STOP, Lab, NEVER_ANSWERED, TestServer, configured, configured_with, count,
+    summaries, unconfigured, write,
 };
 use crate::framework::values::ValueExt;
 
 fn invoke(server: &TestServer, req: InvokeRequest) -> ActionEvents {
     let handle = server.action("test_count").expect("served");
     server.invoke_action(handle, req)
+}
+
+/// Invokes `test_write` in `mode`, and sends StopProvider once its write is in flight.
+async fn invoke_then_stop(server: &TestServer, lab: &Lab, mode: &str) -> ActionEvents {
+    let handle = server.action("test_write").expect("served");
+    let events = server.invoke_action(handle, write(mode));
+    tokio::time::timeout(Duration::from_secs(5), lab.hang.started.notified())
+        .await
+        .expect("the write is in flight");
+    server.stop_provider();
+    events
 }
 
 /// Every event until the stream ends.
@@ -102,4 +118,41 @@ async fn invoke_needs_a_configured_provider() {
     let server = unconfigured(Lab::default());
     let (_, diags) = split(drain(invoke(&server, count(1, false, false))).await);
     assert_eq!(summaries(&diags), ["Provider Not Configured"]);
+}
+
+#[tokio::test]
+async fn a_write_in_flight_at_stop_finishes_and_completes_uninterrupted() {
+    let (server, lab) = configured_with(Lab::default(), STOP_GRACE).await;
+    let events = invoke_then_stop(&server, &lab, ANSWERED_AFTER_STOP).await;
+    let (lines, diags) = split(drain(events).await);
+    assert_eq!(lines, ["write sent", "write done"]);
+    assert_eq!(
+        summaries(&diags),
+        ["Written"],
+        "no interruption error for an action that finished within the grace"
+    );
+}
+
+#[tokio::test]
+async fn an_action_that_outlasts_the_grace_is_abandoned_with_its_progress_kept() {
+    let (server, lab) = configured(Lab::default()).await;
+    let abandoned = lab.hang.dropped.notified();
+    let events = invoke_then_stop(&server, &lab, NEVER_ANSWERED).await;
+    let (lines, diags) = split(drain(events).await);
+    assert_eq!(lines, ["write sent"]);
+    assert_eq!(summaries(&diags), ["Operation interrupted"]);
+    tokio::time::timeout(Duration::from_secs(5), abandoned)
+        .await
+        .expect("the invocation was dropped");
+}
+
+#[tokio::test]
+async fn a_client_gone_during_the_grace_cancels_at_once() {
+    let (server, lab) = configured_with(Lab::default(), STOP_GRACE).await;
+    let abandoned = lab.hang.dropped.notified();
+    let events = invoke_then_stop(&server, &lab, NEVER_ANSWERED).await;
+    drop(events);
+    tokio::time::timeout(Duration::from_secs(5), abandoned)
+        .await
+        .expect("dropped well before the grace ran out");
 }

@@ -19,8 +19,9 @@
 //! - every action invocation streams its progress and ends with exactly one completion
 //!   (see [`ActionEvents`]);
 //! - `StopProvider` interrupts every read, plan and import in flight at once with an error
-//!   diagnostic; a create, update or delete gets [`STOP_GRACE`] to finish first, so that an
-//!   AWS write in flight is recorded rather than lost (see [`Server::with_stop_grace`]).
+//!   diagnostic; a create, update or delete, and an action's invocation, gets [`STOP_GRACE`]
+//!   to finish first, so that an AWS write in flight is recorded rather than lost (see
+//!   [`Server::with_stop_grace`]).
 
 mod apply_resource_change;
 mod close_ephemeral_resource;
@@ -90,8 +91,8 @@ pub type ActionHandle<D> = Handle<dyn Action<D>>;
 /// A list resource type as the engine serves it; its schema is the `config {}` block's.
 pub type ListResourceHandle<D> = Handle<dyn ListResource<D>>;
 
-/// How long a create, update or delete may keep running after `StopProvider` before the
-/// engine abandons it.
+/// How long a create, update or delete, or an action's invocation, may keep running after
+/// `StopProvider` before the engine abandons it.
 ///
 /// Dropping a change at once would drop a write already sent to AWS: it may commit while
 /// the provider never records it (an orphan that fails the next apply), and the error
@@ -159,8 +160,8 @@ impl<P: Provider> Server<P> {
         }
     }
 
-    /// The same engine, giving a create, update or delete `grace` to finish after
-    /// `StopProvider` instead of [`STOP_GRACE`] (tests use a short one).
+    /// The same engine, giving a create, update, delete or action invocation `grace` to finish
+    /// after `StopProvider` instead of [`STOP_GRACE`] (tests use a short one).
     pub fn with_stop_grace(mut self, grace: Duration) -> Self {
         self.stop_grace = grace;
         self

@@ -175,23 +175,23 @@ impl Resource<Aws> for DelegatedAdminResource {
         let Ok(Some(account_id)) = attributes::optional_string(&req.config, ACCOUNT_ID) else {
             return;
         };
-        match ctx.provider_data().organization().await {
-            Ok(org) if org.management_account_id == account_id => {
-                resp.diagnostics.attribute_error(
-                    AttributePath::root(ACCOUNT_ID),
-                    "The management account cannot be a delegated administrator",
-                    format!(
-                        "{account_id} is the management account of organization {}, which AWS \
-                         Organizations refuses to register ({}); it already has every \
-                         permission a delegated administrator gets. Choose a member account.",
-                        org.id,
-                        Reason::CannotRegisterMasterAsDelegatedAdministrator
-                    ),
-                );
-            }
-            Ok(_) => {}
-            // The check only saves a failed apply; apply reports AWS's own answer.
-            Err(err) => tracing::debug!(%err, "skipping the management account check"),
+        // The check only saves a failed apply; without an answer, apply reports AWS's own.
+        if let Some(org) = ctx
+            .provider_data()
+            .organization_managed_from(&account_id)
+            .await
+        {
+            resp.diagnostics.attribute_error(
+                AttributePath::root(ACCOUNT_ID),
+                "The management account cannot be a delegated administrator",
+                format!(
+                    "{account_id} is the management account of organization {}, which AWS \
+                     Organizations refuses to register ({}); it already has every permission a \
+                     delegated administrator gets. Choose a member account.",
+                    org.id,
+                    Reason::CannotRegisterMasterAsDelegatedAdministrator
+                ),
+            );
         }
     }
 
@@ -335,13 +335,13 @@ impl Resource<Aws> for DelegatedAdminResource {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::aws::AwsError;
+    use crate::aws::{AwsError, Operation};
     use crate::resources::test_support::{create, fail, sandbox, seed_with_trusted_access, update};
     use crate::types_common::delegated_admin::DETAILS;
 
     #[test]
     fn failures_point_at_the_argument_they_concern() {
-        let err = |kind| AwsError::of("RegisterDelegatedAdministrator", kind);
+        let err = |kind| AwsError::of(Operation::RegisterDelegatedAdministrator, kind);
         let cases = [
             (ErrorKind::AccountAlreadyRegistered, Some(ACCOUNT_ID)),
             (ErrorKind::AccountNotFound, Some(ACCOUNT_ID)),

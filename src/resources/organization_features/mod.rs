@@ -336,6 +336,7 @@ impl Resource<Aws> for OrganizationFeaturesResource {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::aws::Operation;
     use crate::framework::attributes;
     use crate::framework::values::string_set;
     use crate::resources::test_support::feature_set;
@@ -349,32 +350,44 @@ mod tests {
         let cases = [
             (
                 err(
-                    "ListOrganizationsFeatures",
+                    Operation::ListOrganizationsFeatures,
                     ErrorKind::ServiceAccessNotEnabled,
                 ),
                 Some(ENABLE_TRUSTED_ACCESS),
             ),
             (
-                err("EnableOrganizationsRootSessions", ErrorKind::Throttled),
+                err(
+                    Operation::EnableOrganizationsRootSessions,
+                    ErrorKind::Throttled,
+                ),
                 Some(ENABLED_FEATURES),
             ),
             (
-                err("EnableAWSServiceAccess", ErrorKind::ConcurrentModification),
+                err(
+                    Operation::EnableAwsServiceAccess,
+                    ErrorKind::ConcurrentModification,
+                ),
                 Some(ENABLE_TRUSTED_ACCESS),
             ),
             (
                 err(
-                    "ListOrganizationsFeatures",
+                    Operation::ListOrganizationsFeatures,
                     ErrorKind::NotManagementOrDelegatedAdministrator,
                 ),
                 None,
             ),
             (
-                err("ListOrganizationsFeatures", ErrorKind::NotAllFeaturesMode),
+                err(
+                    Operation::ListOrganizationsFeatures,
+                    ErrorKind::NotAllFeaturesMode,
+                ),
                 None,
             ),
             (
-                err("ListOrganizationsFeatures", ErrorKind::InvalidCredentials),
+                err(
+                    Operation::ListOrganizationsFeatures,
+                    ErrorKind::InvalidCredentials,
+                ),
                 None,
             ),
         ];

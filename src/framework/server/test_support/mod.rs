@@ -1,5 +1,5 @@
 //! The provider every engine test serves, `test`: one data type, [`Lab`], and one set of
-//! test types ([`types`]):
+//! test types ([`resources`], [`others`]):
 //! - `test_thing`: an object kept in the lab, planned like an ordinary resource (a computed
 //!   ID kept by `UseStateForUnknown`, a computed ARN that changes on update, a name that
 //!   forces replacement, a defaulted and validated mode), with a state upgrade from version 0
@@ -8,16 +8,19 @@
 //!   fails, has its write in flight at StopProvider, or breaks the apply invariants;
 //! - `test_member`: a registration with an identity, imported by identity, moved from
 //!   hashicorp/aws and listed; its `note` makes it misbehave;
-//! - the data source `test_echo`, the ephemeral resource `test_lease` and the action
-//!   `test_count`;
+//! - the data source `test_echo`, the ephemeral resource `test_lease`, and the actions
+//!   `test_count`, which streams progress then fails or blocks, and `test_write`, whose
+//!   write is in flight when StopProvider comes;
 //! - the list types `test_member`, and `test_nothing` and `test_thing`, which the engine
 //!   refuses to serve (no resource type of that name with an identity).
 
-mod types;
+mod others;
+mod resources;
 
-pub(super) use types::{
-    BLOCK, BREAK, FORGET, OTHER, RECORD_THEN_BLOCK, RECORD_THEN_FAIL, RENEW_AT, WRITE_IN_FLIGHT,
-    count, echo, identity, lease, member, member_config, proposed, slow, thing,
+pub(super) use others::{ANSWERED_AFTER_STOP, NEVER_ANSWERED, RENEW_AT, count, echo, lease, write};
+pub(super) use resources::{
+    BLOCK, BREAK, FORGET, OTHER, RECORD_THEN_BLOCK, RECORD_THEN_FAIL, WRITE_IN_FLIGHT, identity,
+    member, member_config, proposed, slow, thing,
 };
 
 use std::collections::BTreeMap;
@@ -91,29 +94,29 @@ impl Provider for TestProvider {
 
     fn resources(&self) -> Vec<Arc<dyn Resource<Arc<Lab>>>> {
         vec![
-            Arc::new(types::Thing),
-            Arc::new(types::Slow),
-            Arc::new(types::Member),
+            Arc::new(resources::Thing),
+            Arc::new(resources::Slow),
+            Arc::new(resources::Member),
         ]
     }
 
     fn data_sources(&self) -> Vec<Arc<dyn DataSource<Arc<Lab>>>> {
-        vec![Arc::new(types::Echo)]
+        vec![Arc::new(others::Echo)]
     }
 
     fn ephemeral_resources(&self) -> Vec<Arc<dyn EphemeralResource<Arc<Lab>>>> {
-        vec![Arc::new(types::Lease)]
+        vec![Arc::new(others::Lease)]
     }
 
     fn actions(&self) -> Vec<Arc<dyn Action<Arc<Lab>>>> {
-        vec![Arc::new(types::Count)]
+        vec![Arc::new(others::Count), Arc::new(others::Write)]
     }
 
     fn list_resources(&self) -> Vec<Arc<dyn ListResource<Arc<Lab>>>> {
         vec![
-            Arc::new(types::Members),
-            Arc::new(types::Orphan("test_nothing")),
-            Arc::new(types::Orphan("test_thing")),
+            Arc::new(resources::Members),
+            Arc::new(resources::Orphan("test_nothing")),
+            Arc::new(resources::Orphan("test_thing")),
         ]
     }
 }
@@ -179,10 +182,21 @@ pub(super) fn summaries(diags: &Diagnostics) -> Vec<&str> {
 /// What an operation that never ends tells the test.
 #[derive(Default)]
 pub(super) struct Hang {
-    /// The operation is running.
+    /// The operation is running (for `test_write`: its write is in flight).
     pub started: Notify,
     /// Its cancellation token was cancelled.
     pub cancelled: Notify,
+    /// The engine dropped it: it was abandoned.
+    pub dropped: Notify,
+}
+
+/// Notifies when dropped.
+struct OnDrop<'a>(&'a Notify);
+
+impl Drop for OnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.notify_one();
+    }
 }
 
 /// Tells the test the operation is running, then waits until the engine drops it, after
@@ -195,6 +209,7 @@ pub(super) async fn hang<D: Send + Sync + 'static>(ctx: &Context<D>, signals: &A
         token.cancelled().await;
         on_cancel.cancelled.notify_one();
     });
+    let _abandoned = OnDrop(&signals.dropped);
     signals.started.notify_one();
     std::future::pending::<()>().await;
 }
