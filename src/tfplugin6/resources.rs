@@ -1,17 +1,15 @@
-//! ValidateResourceConfig, UpgradeResourceState, UpgradeResourceIdentity, ReadResource,
-//! PlanResourceChange, ApplyResourceChange, ImportResourceState, MoveResourceState,
+//! UpgradeResourceState, UpgradeResourceIdentity, ReadResource, PlanResourceChange, ApplyResourceChange, ImportResourceState, MoveResourceState,
 //! GenerateResourceConfig: each looks its type up once, decodes against the handle's value
 //! (and identity) type, calls the engine with the handle and encodes the answer with it.
 
-use super::convert::diagnostics::{diagnostics, diagnostics_of, path};
-use super::convert::dynamic_value::{decode, encode_into, encode_unless_failed};
+use super::convert::answer::Answer;
+use super::convert::diagnostics::{diagnostics, path};
+use super::convert::dynamic_value::{decode, decode_for, encode_into, encode_unless_failed};
 use super::convert::identity::{decode_identity, encode_identity};
 use crate::cty::Value;
 use crate::framework::diagnostics::{Diagnostic, Diagnostics};
 use crate::framework::provider::Provider;
-use crate::framework::resource::{
-    ImportStateRequest, ModifyPlanRequest, ReadRequest, ValidateConfigRequest,
-};
+use crate::framework::resource::{ImportStateRequest, ModifyPlanRequest, ReadRequest};
 use crate::framework::server::{Change, MoveSourceState, ResourceHandle, Server};
 use crate::tfplugin6 as pb;
 
@@ -28,41 +26,18 @@ fn encode_identity_into<D>(
     })
 }
 
-pub async fn validate_resource_config<P: Provider>(
-    server: &Server<P>,
-    req: pb::validate_resource_config::Request,
-) -> pb::validate_resource_config::Response {
-    let prepared = server.resource(&req.type_name).and_then(|resource| {
-        let config = decode(req.config.as_ref(), resource.value_type(), "configuration")?;
-        Ok((resource, ValidateConfigRequest { config }))
-    });
-    pb::validate_resource_config::Response {
-        diagnostics: diagnostics_of(prepared, |(resource, req)| async move {
-            server
-                .validate_resource_config(resource, req)
-                .await
-                .diagnostics
-        })
-        .await,
-    }
-}
-
 /// Raw JSON state in, msgpack in the current schema out.
 pub async fn upgrade_resource_state<P: Provider>(
     server: &Server<P>,
     req: pb::upgrade_resource_state::Request,
 ) -> pb::upgrade_resource_state::Response {
-    let failed = |diag: Diagnostic| pb::upgrade_resource_state::Response {
-        upgraded_state: None,
-        diagnostics: diagnostics(&Diagnostics::from(diag)),
-    };
     let resource = match server.resource(&req.type_name) {
         Ok(resource) => resource,
-        Err(diag) => return failed(diag),
+        Err(diag) => return Answer::failed(diag),
     };
     let raw = req.raw_state.unwrap_or_default();
     if raw.json.is_empty() {
-        return failed(Diagnostic::error(
+        return Answer::failed(Diagnostic::error(
             "Unable to Upgrade Resource State",
             if raw.flatmap.is_empty() {
                 "Terraform sent an empty state to upgrade. This is a bug in Terraform, please report it."
@@ -164,12 +139,7 @@ pub async fn plan_resource_change<P: Provider>(
     });
     let (resource, proposed, modify) = match decoded {
         Ok(decoded) => decoded,
-        Err(diag) => {
-            return pb::plan_resource_change::Response {
-                diagnostics: diagnostics(&Diagnostics::from(diag)),
-                ..Default::default()
-            };
-        }
+        Err(diag) => return Answer::failed(diag),
     };
     let resp = server
         .plan_resource_change(resource, proposed, modify)
@@ -263,12 +233,7 @@ pub async fn import_resource_state<P: Provider>(
     });
     let (resource, identity) = match decoded {
         Ok(decoded) => decoded,
-        Err(diag) => {
-            return pb::import_resource_state::Response {
-                diagnostics: diagnostics(&Diagnostics::from(diag)),
-                ..Default::default()
-            };
-        }
+        Err(diag) => return Answer::failed(diag),
     };
     let resp = server
         .import_resource_state(
@@ -311,12 +276,7 @@ pub fn upgrade_resource_identity<P: Provider>(
 ) -> pb::upgrade_resource_identity::Response {
     let resource = match server.resource(&req.type_name) {
         Ok(resource) => resource,
-        Err(diag) => {
-            return pb::upgrade_resource_identity::Response {
-                upgraded_identity: None,
-                diagnostics: diagnostics(&Diagnostics::from(diag)),
-            };
-        }
+        Err(diag) => return Answer::failed(diag),
     };
     let raw = req.raw_identity.unwrap_or_default();
     let resp = server.upgrade_resource_identity(resource, req.version, &raw.json);
@@ -335,12 +295,7 @@ pub async fn move_resource_state<P: Provider>(
 ) -> pb::move_resource_state::Response {
     let resource = match server.resource(&req.target_type_name) {
         Ok(resource) => resource,
-        Err(diag) => {
-            return pb::move_resource_state::Response {
-                diagnostics: diagnostics(&Diagnostics::from(diag)),
-                ..Default::default()
-            };
-        }
+        Err(diag) => return Answer::failed(diag),
     };
     let source = MoveSourceState {
         provider_address: req.source_provider_address,
@@ -361,10 +316,7 @@ pub async fn move_resource_state<P: Provider>(
     let target_identity =
         encode_identity_into(&resp.identity, resource, "moved identity", &mut diags);
     if diags.has_errors() {
-        return pb::move_resource_state::Response {
-            diagnostics: diagnostics(&diags),
-            ..Default::default()
-        };
+        return Answer::of(&diags);
     }
     pb::move_resource_state::Response {
         target_state,
@@ -378,18 +330,10 @@ pub async fn generate_resource_config<P: Provider>(
     server: &Server<P>,
     req: pb::generate_resource_config::Request,
 ) -> pb::generate_resource_config::Response {
-    let decoded = server.resource(&req.type_name).and_then(|resource| {
-        let state = decode(req.state.as_ref(), resource.value_type(), "state")?;
-        Ok((resource, state))
-    });
-    let (resource, state) = match decoded {
+    let found = server.resource(&req.type_name);
+    let (resource, state) = match decode_for(found, req.state.as_ref(), "state") {
         Ok(decoded) => decoded,
-        Err(diag) => {
-            return pb::generate_resource_config::Response {
-                config: None,
-                diagnostics: diagnostics(&Diagnostics::from(diag)),
-            };
-        }
+        Err(diag) => return Answer::failed(diag),
     };
     let resp = server.generate_resource_config(resource, state).await;
     let mut diags = resp.diagnostics;

@@ -32,6 +32,7 @@ mod identity;
 mod import_resource_state;
 mod invariants;
 mod invoke_action;
+mod kind;
 mod list_resource;
 mod move_resource_state;
 mod open_ephemeral_resource;
@@ -44,9 +45,7 @@ mod renew_ephemeral_resource;
 mod stop_provider;
 mod upgrade_resource_identity;
 mod upgrade_resource_state;
-mod validate_action_config;
 mod validate_config;
-mod validate_ephemeral_resource_config;
 mod validation;
 
 #[cfg(test)]
@@ -61,6 +60,7 @@ mod tests;
 pub use apply_resource_change::{ApplyResourceChangeResponse, Change};
 pub use handle::Handle;
 pub use invoke_action::ActionEvents;
+pub use kind::Kind;
 pub use list_resource::{ListEvent, ListStream};
 pub use move_resource_state::MoveSourceState;
 pub use upgrade_resource_identity::UpgradeIdentityResponse;
@@ -80,7 +80,6 @@ use crate::framework::ephemeral_resource::EphemeralResource;
 use crate::framework::list_resource::ListResource;
 use crate::framework::provider::Provider;
 use crate::framework::resource::Resource;
-use crate::framework::schema::Schema;
 
 /// A resource type as the engine serves it.
 pub type ResourceHandle<D> = Handle<dyn Resource<D>>;
@@ -140,24 +139,18 @@ impl<P: Provider> Server<P> {
             .resources()
             .into_iter()
             .map(|resource| {
-                let name = resource.type_name();
                 let identity = resource.identity_schema();
-                let handle = Handle::new(name, resource.schema(), resource).with_identity(identity);
-                (name, handle)
+                let handle = Handle::new(resource).with_identity(identity);
+                (handle.type_name(), handle)
             })
             .collect();
         let list_resources = list_resource::register(provider.list_resources(), &resources);
-        let data_sources = by_name(provider.data_sources(), |t| (t.type_name(), t.schema()));
-        let ephemeral_resources = by_name(provider.ephemeral_resources(), |t| {
-            (t.type_name(), t.schema())
-        });
-        let actions = by_name(provider.actions(), |t| (t.type_name(), t.schema()));
         Self {
-            provider: Handle::new(provider.type_name(), provider.schema(), Arc::new(provider)),
+            data_sources: by_name(provider.data_sources()),
+            ephemeral_resources: by_name(provider.ephemeral_resources()),
+            actions: by_name(provider.actions()),
+            provider: Handle::new(Arc::new(provider)),
             resources,
-            data_sources,
-            ephemeral_resources,
-            actions,
             list_resources,
             data: RwLock::new(None),
             cancellation: Mutex::new(CancellationToken::new()),
@@ -179,13 +172,13 @@ impl<P: Provider> Server<P> {
 
     /// Resource type `type_name`, or the diagnostic that answers a request for an unknown type.
     pub fn resource(&self, type_name: &str) -> Result<&ResourceHandle<P::Data>, Diagnostic> {
-        lookup(&self.resources, "Resource", type_name)
+        lookup(&self.resources, type_name)
     }
 
     /// Data source type `type_name`, or the diagnostic that answers a request for an unknown
     /// type.
     pub fn data_source(&self, type_name: &str) -> Result<&DataSourceHandle<P::Data>, Diagnostic> {
-        lookup(&self.data_sources, "Data Source", type_name)
+        lookup(&self.data_sources, type_name)
     }
 
     /// Ephemeral resource type `type_name`, or the diagnostic that answers a request for an
@@ -194,12 +187,12 @@ impl<P: Provider> Server<P> {
         &self,
         type_name: &str,
     ) -> Result<&EphemeralResourceHandle<P::Data>, Diagnostic> {
-        lookup(&self.ephemeral_resources, "Ephemeral Resource", type_name)
+        lookup(&self.ephemeral_resources, type_name)
     }
 
     /// Action type `type_name`, or the diagnostic that answers a request for an unknown type.
     pub fn action(&self, type_name: &str) -> Result<&ActionHandle<P::Data>, Diagnostic> {
-        lookup(&self.actions, "Action", type_name)
+        lookup(&self.actions, type_name)
     }
 
     /// List resource type `type_name`, or the diagnostic that answers a request for an
@@ -208,7 +201,7 @@ impl<P: Provider> Server<P> {
         &self,
         type_name: &str,
     ) -> Result<&ListResourceHandle<P::Data>, Diagnostic> {
-        lookup(&self.list_resources, "List Resource", type_name)
+        lookup(&self.list_resources, type_name)
     }
 
     /// Every list resource type, by name.
@@ -309,30 +302,26 @@ fn interrupted(operation: &str) -> Diagnostic {
     )
 }
 
-/// Each type's handle by its name, reading its name and schema through `describe` once.
-fn by_name<T: ?Sized>(
-    types: Vec<Arc<T>>,
-    describe: impl Fn(&T) -> (&'static str, Schema),
-) -> BTreeMap<&'static str, Handle<T>> {
+/// Each type's handle by its name.
+fn by_name<T: Kind + ?Sized>(types: Vec<Arc<T>>) -> BTreeMap<&'static str, Handle<T>> {
     types
         .into_iter()
         .map(|implementation| {
-            let (name, schema) = describe(&implementation);
-            (name, Handle::new(name, schema, implementation))
+            let handle = Handle::new(implementation);
+            (handle.type_name(), handle)
         })
         .collect()
 }
 
-/// The handle of `type_name`, or the diagnostic that answers a request for a type of `kind`
-/// the provider does not have.
-fn lookup<'a, T: ?Sized>(
+/// The handle of `type_name`, or the diagnostic that answers a request for a type of that
+/// kind the provider does not have.
+fn lookup<'a, T: Kind + ?Sized>(
     handles: &'a BTreeMap<&'static str, Handle<T>>,
-    kind: &str,
     type_name: &str,
 ) -> Result<&'a Handle<T>, Diagnostic> {
     handles
         .get(type_name)
-        .ok_or_else(|| unknown_type(kind, type_name))
+        .ok_or_else(|| unknown_type(T::NAME, type_name))
 }
 
 fn unknown_type(kind: &str, type_name: &str) -> Diagnostic {

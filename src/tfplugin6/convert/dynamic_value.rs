@@ -2,6 +2,7 @@
 
 use crate::cty::{self, Type, Value};
 use crate::framework::diagnostics::{Diagnostic, Diagnostics};
+use crate::framework::server::Handle;
 use crate::tfplugin6::DynamicValue;
 
 /// Decodes `dv` as a value of `ty`. An absent or empty DynamicValue is null. `what` names the
@@ -26,6 +27,17 @@ pub fn decode(dv: Option<&DynamicValue>, ty: &Type, what: &str) -> Result<Value,
             ),
         )
     })
+}
+
+/// The type `found` names, with `dv` decoded against its value type: how a request reaches
+/// the type it is about. Either error answers the RPC without calling the engine.
+pub fn decode_for<'h, T: ?Sized>(
+    found: Result<&'h Handle<T>, Diagnostic>,
+    dv: Option<&DynamicValue>,
+    what: &str,
+) -> Result<(&'h Handle<T>, Value), Diagnostic> {
+    let handle = found?;
+    Ok((handle, decode(dv, handle.value_type(), what)?))
 }
 
 /// Encodes `value` of type `ty` as msgpack.
