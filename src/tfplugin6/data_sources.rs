@@ -2,8 +2,8 @@
 //! engine with the handle and encodes the answer with it.
 
 use super::convert::answer::Answer;
-use super::convert::diagnostics::diagnostics;
-use super::convert::dynamic_value::{decode_for, encode_into};
+use super::convert::dynamic_value::decode_for;
+use super::convert::encoder::Encoder;
 use crate::framework::data_source::ReadRequest;
 use crate::framework::provider::Provider;
 use crate::framework::server::Server;
@@ -21,16 +21,11 @@ pub async fn read_data_source<P: Provider>(
     let resp = server
         .read_data_source(data_source, ReadRequest { config })
         .await;
-    let mut diags = resp.diagnostics;
-    let state = encode_into(
-        &resp.state,
-        data_source.value_type(),
-        "data source result",
-        &mut diags,
-    );
+    let mut out = Encoder::new(data_source, resp.diagnostics);
+    let state = out.value(&resp.state, "data source result");
     pb::read_data_source::Response {
         state,
-        diagnostics: diagnostics(&diags),
+        diagnostics: out.diagnostics(),
         deferred: None,
     }
 }

@@ -8,8 +8,8 @@ use std::time::SystemTime;
 
 use super::convert::answer::{Answer, answer_with};
 use super::convert::diagnostics::diagnostics;
-use super::convert::dynamic_value::{decode_for, encode_unless_failed};
-use crate::framework::diagnostics::Diagnostics;
+use super::convert::dynamic_value::decode_for;
+use super::convert::encoder::Encoder;
 use crate::framework::ephemeral_resource::{CloseRequest, OpenRequest, RenewRequest};
 use crate::framework::provider::Provider;
 use crate::framework::server::Server;
@@ -32,16 +32,11 @@ pub async fn open_ephemeral_resource<P: Provider>(
     let resp = server
         .open_ephemeral_resource(ephemeral, OpenRequest { config })
         .await;
-    let mut diags = resp.diagnostics;
-    let result = encode_unless_failed(
-        &resp.result,
-        ephemeral.value_type(),
-        "ephemeral resource result",
-        &mut diags,
-    );
+    let mut out = Encoder::new(ephemeral, resp.diagnostics);
+    let result = out.value_unless_failed(&resp.result, "ephemeral resource result");
     let opened = result.is_some();
     pb::open_ephemeral_resource::Response {
-        diagnostics: diagnostics(&diags),
+        diagnostics: out.diagnostics(),
         renew_at: timestamp(resp.renew_at.filter(|_| opened)),
         result,
         private: opened.then_some(resp.private),
@@ -57,9 +52,8 @@ pub async fn renew_ephemeral_resource<P: Provider>(
         Ok(ephemeral) => ephemeral,
         Err(diag) => {
             return pb::renew_ephemeral_resource::Response {
-                diagnostics: diagnostics(&Diagnostics::from(diag)),
-                renew_at: None,
                 private: req.private,
+                ..Answer::failed(diag)
             };
         }
     };

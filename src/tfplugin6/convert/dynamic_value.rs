@@ -1,7 +1,7 @@
 //! `DynamicValue`: msgpack preferred, JSON accepted when msgpack is empty, answers msgpack.
 
 use crate::cty::{self, Type, Value};
-use crate::framework::diagnostics::{Diagnostic, Diagnostics};
+use crate::framework::diagnostics::Diagnostic;
 use crate::framework::server::Handle;
 use crate::tfplugin6::DynamicValue;
 
@@ -56,36 +56,6 @@ pub fn encode(value: &Value, ty: &Type, what: &str) -> Result<DynamicValue, Diag
                 ),
             )
         })
-}
-
-/// Encodes like [`encode`], recording a failure in `diags` instead of returning it.
-pub fn encode_into(
-    value: &Value,
-    ty: &Type,
-    what: &str,
-    diags: &mut Diagnostics,
-) -> Option<DynamicValue> {
-    encode(value, ty, what).map_or_else(
-        |diag| {
-            diags.push(diag);
-            None
-        },
-        Some,
-    )
-}
-
-/// Like [`encode_into`], but answers no value at all once `diags` holds an error: for the
-/// RPCs whose failure must not hand Terraform a value to use.
-pub fn encode_unless_failed(
-    value: &Value,
-    ty: &Type,
-    what: &str,
-    diags: &mut Diagnostics,
-) -> Option<DynamicValue> {
-    if diags.has_errors() {
-        return None;
-    }
-    encode_into(value, ty, what, diags)
 }
 
 #[cfg(test)]

@@ -3,5 +3,6 @@
 pub mod answer;
 pub mod diagnostics;
 pub mod dynamic_value;
+pub mod encoder;
 pub mod identity;
 pub mod schema;
