@@ -21,14 +21,7 @@ pub(crate) fn check_applied(operation: &str, planned: &Value, state: &Value) -> 
         );
         return diags;
     }
-    for path in unknown_paths(state, &AttributePath::default()) {
-        diags.attribute_error(
-            path,
-            format!("Unknown Value After {operation}"),
-            "The resource left this value unknown after applying. This is a bug in the \
-             provider, please report it.",
-        );
-    }
+    diags.extend(unknown_after(operation, "resource", "applying", state));
     let mut mismatches = Vec::new();
     collect_mismatches(planned, state, &AttributePath::default(), &mut mismatches);
     for path in mismatches {
@@ -37,6 +30,29 @@ pub(crate) fn check_applied(operation: &str, planned: &Value, state: &Value) -> 
             "Applied Value Differs From Plan",
             "The resource stored a value other than the one Terraform planned for this \
              attribute. This is a bug in the provider, please report it.",
+        );
+    }
+    diags
+}
+
+/// An error on every value the `kind` of type ("resource", "data source") left unknown in
+/// `value` after `operation` (`Read`, `Open`…), which it was `doing` ("refreshing"): Terraform
+/// accepts no unknown value in what a type answers once its operation ran.
+pub(crate) fn unknown_after(
+    operation: &str,
+    kind: &str,
+    doing: &str,
+    value: &Value,
+) -> Diagnostics {
+    let mut diags = Diagnostics::new();
+    for path in unknown_paths(value, &AttributePath::default()) {
+        diags.attribute_error(
+            path,
+            format!("Unknown Value After {operation}"),
+            format!(
+                "The {kind} left this value unknown after {doing}. This is a bug in the \
+                 provider, please report it."
+            ),
         );
     }
     diags

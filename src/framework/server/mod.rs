@@ -256,6 +256,38 @@ impl<P: Provider> Server<P> {
             )),
         }
     }
+
+    /// Runs `operation` with the configured provider's context until it returns or
+    /// `StopProvider` interrupts it, for operations that change nothing remote. As with
+    /// [`interruptible`], what an interrupted `operation` wrote into a response it borrowed
+    /// stays there.
+    async fn configured<T>(
+        &self,
+        operation: impl AsyncFnOnce(&Context<P::Data>) -> T,
+    ) -> Result<T, Stopped> {
+        let ctx = self.context().map_err(Stopped::NotConfigured)?;
+        interruptible(ctx.cancellation(), operation(&ctx))
+            .await
+            .ok_or(Stopped::Interrupted)
+    }
+}
+
+/// Why an operation run through [`Server::configured`] did not return.
+enum Stopped {
+    /// It never started: the provider is not configured (the diagnostic says so).
+    NotConfigured(Diagnostic),
+    /// `StopProvider` abandoned it.
+    Interrupted,
+}
+
+impl Stopped {
+    /// The diagnostic for the `rpc` that stopped.
+    fn diagnostic(self, rpc: &str) -> Diagnostic {
+        match self {
+            Self::NotConfigured(diag) => diag,
+            Self::Interrupted => interrupted(rpc),
+        }
+    }
 }
 
 /// Runs `work` until it finishes or `token` is cancelled; `None` when cancelled. A cancelled

@@ -4,7 +4,7 @@
 use super::identity::{self, show, unexpected_change};
 use super::invariants::check_plan;
 use super::planning::default_plan;
-use super::{ResourceHandle, Server, interrupted, interruptible};
+use super::{ResourceHandle, Server};
 use crate::cty::Value;
 use crate::framework::diagnostics::Diagnostics;
 use crate::framework::provider::Provider;
@@ -44,10 +44,6 @@ impl<P: Provider> Server<P> {
         if plan.diagnostics.has_errors() {
             return fail(proposed_new_state, req.prior_private, plan.diagnostics);
         }
-        let ctx = match self.context() {
-            Ok(ctx) => ctx,
-            Err(diag) => return fail(proposed_new_state, req.prior_private, diag.into()),
-        };
         let config = req.config.clone();
         let prior_state = req.prior_state.clone();
         let mut resp = ModifyPlanResponse {
@@ -57,9 +53,14 @@ impl<P: Provider> Server<P> {
             planned_identity: Value::Null,
             diagnostics: plan.diagnostics,
         };
-        let work = resource.implementation.modify_plan(&ctx, req, &mut resp);
-        if interruptible(ctx.cancellation(), work).await.is_none() {
-            let diagnostics = Diagnostics::from(interrupted("PlanResourceChange"));
+        let modify = async |ctx: &_| {
+            resource
+                .implementation
+                .modify_plan(ctx, req, &mut resp)
+                .await
+        };
+        if let Err(stopped) = self.configured(modify).await {
+            let diagnostics = Diagnostics::from(stopped.diagnostic("PlanResourceChange"));
             return fail(proposed_new_state, resp.planned_private, diagnostics);
         }
         if !resp.planned_state.is_null() {
