@@ -5,7 +5,6 @@
 use super::planning::walk;
 use super::{ResourceHandle, Server};
 use crate::cty::{AttributePath, Value};
-use crate::framework::diagnostics::Diagnostics;
 use crate::framework::provider::Provider;
 use crate::framework::resource::{GenerateConfigRequest, GenerateConfigResponse};
 use crate::framework::schema::{AttributeMode, Schema};
@@ -21,7 +20,7 @@ impl<P: Provider> Server<P> {
     ) -> GenerateConfigResponse {
         let mut resp = GenerateConfigResponse {
             config: default_config(resource.schema(), &state),
-            diagnostics: Diagnostics::new(),
+            ..GenerateConfigResponse::default()
         };
         resource
             .implementation

@@ -24,10 +24,8 @@ impl<P: Provider> Server<P> {
         req: ImportStateRequest,
     ) -> ImportStateResponse {
         let fail = |diagnostics: Diagnostics| ImportStateResponse {
-            state: Value::Null,
-            private: Vec::new(),
-            identity: Value::Null,
             diagnostics,
+            ..ImportStateResponse::default()
         };
         let by_identity = req.by_identity();
         let mut state = resource.schema().empty_value();
@@ -46,9 +44,7 @@ impl<P: Provider> Server<P> {
         let requested_identity = req.identity.clone();
         let mut resp = ImportStateResponse {
             state,
-            private: Vec::new(),
-            identity: Value::Null,
-            diagnostics: Diagnostics::new(),
+            ..ImportStateResponse::default()
         };
         let import = async |ctx: &_| {
             resource

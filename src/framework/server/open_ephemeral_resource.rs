@@ -12,10 +12,8 @@ use crate::framework::provider::Provider;
 
 fn failed(diagnostics: Diagnostics) -> OpenResponse {
     OpenResponse {
-        result: Value::Null,
-        renew_at: None,
-        private: Vec::new(),
         diagnostics,
+        ..OpenResponse::default()
     }
 }
 
@@ -35,9 +33,7 @@ impl<P: Provider> Server<P> {
         let config = req.config.clone();
         let mut resp = OpenResponse {
             result: req.config.clone(),
-            renew_at: None,
-            private: Vec::new(),
-            diagnostics: Diagnostics::new(),
+            ..OpenResponse::default()
         };
         let open = async |ctx: &_| ephemeral.implementation.open(ctx, req, &mut resp).await;
         match self.configured(open).await {

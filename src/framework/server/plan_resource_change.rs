@@ -30,10 +30,9 @@ impl<P: Provider> Server<P> {
         let fail =
             |proposed_new_state: Value, planned_private: Vec<u8>, diagnostics| ModifyPlanResponse {
                 planned_state: proposed_new_state,
-                requires_replace: Vec::new(),
                 planned_private,
-                planned_identity: Value::Null,
                 diagnostics,
+                ..ModifyPlanResponse::default()
             };
         let plan = default_plan(
             resource.schema(),
@@ -50,8 +49,8 @@ impl<P: Provider> Server<P> {
             planned_state: plan.planned,
             requires_replace: plan.requires_replace,
             planned_private: req.prior_private.clone(),
-            planned_identity: Value::Null,
             diagnostics: plan.diagnostics,
+            ..ModifyPlanResponse::default()
         };
         let modify = async |ctx: &_| {
             resource

@@ -2,9 +2,7 @@
 
 use super::invariants::unknown_after;
 use super::{DataSourceHandle, Server};
-use crate::cty::Value;
 use crate::framework::data_source::{ReadRequest, ReadResponse};
-use crate::framework::diagnostics::Diagnostics;
 use crate::framework::provider::Provider;
 use crate::framework::values::unknown_as_null;
 
@@ -18,13 +16,13 @@ impl<P: Provider> Server<P> {
     ) -> ReadResponse {
         let mut resp = ReadResponse {
             state: req.config.clone(),
-            diagnostics: Diagnostics::new(),
+            ..ReadResponse::default()
         };
         let read = async |ctx: &_| data_source.implementation.read(ctx, req, &mut resp).await;
         if let Err(stopped) = self.configured(read).await {
             return ReadResponse {
-                state: Value::Null,
                 diagnostics: stopped.diagnostic("ReadDataSource").into(),
+                ..ReadResponse::default()
             };
         }
         let unknown = unknown_after("Read", "data source", "reading", &resp.state);

@@ -5,7 +5,6 @@ use super::identity::{self, Kept};
 use super::invariants::unknown_after;
 use super::{ResourceHandle, Server, Stopped, interrupted};
 use crate::cty::Value;
-use crate::framework::diagnostics::Diagnostics;
 use crate::framework::provider::Provider;
 use crate::framework::resource::{ReadRequest, ReadResponse};
 use crate::framework::values::unknown_as_null;
@@ -25,8 +24,7 @@ impl<P: Provider> Server<P> {
         let mut resp = ReadResponse {
             state: req.state.clone(),
             private: req.private.clone(),
-            identity: Value::Null,
-            diagnostics: Diagnostics::new(),
+            ..ReadResponse::default()
         };
         if req.state.is_null() {
             return resp;

@@ -2,7 +2,6 @@
 //! here, so a renewal cannot change the value Terraform already handed on.
 
 use super::{EphemeralResourceHandle, Server};
-use crate::framework::diagnostics::Diagnostics;
 use crate::framework::ephemeral_resource::{RenewRequest, RenewResponse};
 use crate::framework::provider::Provider;
 
@@ -16,9 +15,8 @@ impl<P: Provider> Server<P> {
         req: RenewRequest,
     ) -> RenewResponse {
         let mut resp = RenewResponse {
-            renew_at: None,
             private: req.private.clone(),
-            diagnostics: Diagnostics::new(),
+            ..RenewResponse::default()
         };
         let renew = async |ctx: &_| ephemeral.implementation.renew(ctx, req, &mut resp).await;
         if let Err(stopped) = self.configured(renew).await {
