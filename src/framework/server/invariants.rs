@@ -1,6 +1,6 @@
 //! The protocol's promises about applied state, checked once for every resource.
 
-use super::planning::walk;
+use super::planning::walk_schema;
 use crate::cty::{AttributePath, Value};
 use crate::framework::diagnostics::Diagnostics;
 use crate::framework::schema::Schema;
@@ -85,9 +85,8 @@ pub(crate) fn config_mismatches(
 ) -> Vec<AttributePath> {
     let mut paths = Vec::new();
     let mut value = value.clone();
-    walk(
-        &schema.block,
-        &AttributePath::default(),
+    walk_schema(
+        schema,
         config,
         None,
         &mut value,
