@@ -172,19 +172,11 @@ fn collect_mismatches(
 mod tests {
     use super::*;
     use crate::framework::values::string_set;
-    use crate::framework::values::test_values::{obj, string, unknown};
+    use crate::framework::values::test_values::{id_name_label, obj, string, unknown};
 
     #[test]
     fn plan_must_follow_config() {
-        use crate::cty::Type;
-        use crate::framework::schema::{Attribute, Block};
-        let schema = Schema::new(
-            0,
-            Block::new()
-                .attribute("id", Attribute::computed(Type::String))
-                .attribute("name", Attribute::required(Type::String))
-                .attribute("label", Attribute::optional_computed(Type::String)),
-        );
+        let schema = Schema::new(0, id_name_label());
         let config = obj(&[
             ("id", Value::Null),
             ("name", string("a")),
