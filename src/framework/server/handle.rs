@@ -6,8 +6,8 @@ use super::Kind;
 use crate::cty::Type;
 use crate::framework::schema::{IdentitySchema, Schema};
 
-/// A served type (the provider block, a resource, data source, ephemeral resource or action)
-/// resolved once at start: its schema, the value type every request of that type decodes to
+/// A served type of any [`Kind`] (the provider block, a resource, data source, ephemeral
+/// resource, action or list resource) resolved once at start: its schema, the value type every request of that type decodes to
 /// (derived from the schema once instead of on every RPC), and the implementation the engine
 /// calls.
 pub struct Handle<T: ?Sized> {
