@@ -1,7 +1,7 @@
 //! The `tfplugin6.Provider` gRPC service. An RPC the provider serves delegates to its group's
 //! file ([`schemas`], [`validate`], [`provider_rpcs`], [`resources`], [`data_sources`],
-//! [`ephemeral_resources`], [`actions`], [`list_resources`]); an unsupported one
-//! answers here with [`unsupported()`]'s diagnostic, or through [`unsupported`](mod@unsupported) when its
+//! [`ephemeral_resources`], [`actions`], [`list_resources`]); an unsupported one answers here
+//! with [`unsupported()`]'s diagnostic, or through [`unsupported`](mod@unsupported) when its
 //! answer is a stream or names the called function.
 
 use tonic::{Request, Response, Status, Streaming};
