@@ -1,5 +1,5 @@
-//! PlanAction, InvokeAction: each looks its type up once, decodes
-//! against the handle's value type and calls the engine with the handle.
+//! PlanAction, InvokeAction: each looks its type up once, decodes against the handle's value type
+//! and calls the engine with the handle.
 //!
 //! InvokeAction's events come from the engine's [`ActionEvents`], which ends every
 //! invocation with exactly one completion; each maps to an event with its `type` set, the

@@ -1,5 +1,6 @@
-//! OpenEphemeralResource, RenewEphemeralResource, CloseEphemeralResource: each looks its type up once, decodes against the handle's value
-//! type, calls the engine with the handle and encodes the answer with it.
+//! OpenEphemeralResource, RenewEphemeralResource, CloseEphemeralResource: each looks its type up
+//! once, decodes against the handle's value type, calls the engine with the handle and encodes the
+//! answer with it.
 //!
 //! Terraform reads `private` as it comes (`internal/plugin6/grpc_provider.go`): an absent
 //! field becomes nil for the next Renew or Close, so a private value always goes out set.

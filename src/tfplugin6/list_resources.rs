@@ -1,5 +1,5 @@
-//! ListResource: the `config {}` block decodes against the list type's schema; each event's identity and state encode with the managed resource type of
-//! the same name.
+//! ListResource: the `config {}` block decodes against the list type's schema; each event's
+//! identity and state encode with the managed resource type of the same name.
 
 use std::pin::Pin;
 

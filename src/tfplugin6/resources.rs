@@ -1,6 +1,7 @@
-//! UpgradeResourceState, UpgradeResourceIdentity, ReadResource, PlanResourceChange, ApplyResourceChange, ImportResourceState, MoveResourceState,
-//! GenerateResourceConfig: each looks its type up once, decodes against the handle's value
-//! (and identity) type, calls the engine with the handle and encodes the answer with it.
+//! UpgradeResourceState, UpgradeResourceIdentity, ReadResource, PlanResourceChange,
+//! ApplyResourceChange, ImportResourceState, MoveResourceState, GenerateResourceConfig: each looks
+//! its type up once, decodes against the handle's value (and identity) type, calls the engine with
+//! the handle and encodes the answer with it.
 
 use super::convert::answer::Answer;
 use super::convert::diagnostics::path;

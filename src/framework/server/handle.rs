@@ -6,10 +6,10 @@ use super::Kind;
 use crate::cty::Type;
 use crate::framework::schema::{IdentitySchema, Schema};
 
-/// A served type of any [`Kind`] (the provider block, a resource, data source, ephemeral
-/// resource, action or list resource) resolved once at start: its schema, the value type every request of that type decodes to
-/// (derived from the schema once instead of on every RPC), and the implementation the engine
-/// calls.
+/// A served type of any [`Kind`] (the provider block, a resource, data source, ephemeral resource,
+/// action or list resource) resolved once at start: its schema, the value type every request of
+/// that type decodes to (derived from the schema once instead of on every RPC), and the
+/// implementation the engine calls.
 pub struct Handle<T: ?Sized> {
     type_name: &'static str,
     schema: Schema,

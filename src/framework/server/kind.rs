@@ -33,9 +33,13 @@ pub trait Kind: Send + Sync {
 }
 
 /// Implements [`Kind`] for one kind by calling its trait's own methods: `[generics] self
-/// type, trait, name, schema method`. A macro, since the six traits share these methods by
-/// name only.
+/// type, trait, name, schema method`, or for the trait objects of a kind generic over the
+/// provider's data, `dyn trait, name, schema method`. A macro, since the six traits share these
+/// methods by name only.
 macro_rules! kind {
+    (dyn $kind:ident, $name:literal, $schema:ident) => {
+        kind!([D: Send + Sync + 'static] dyn $kind<D>, $kind, $name, $schema);
+    };
     ([$($generics:tt)*] $self_type:ty, $kind:ident, $name:literal, $schema:ident) => {
         #[async_trait]
         impl<$($generics)*> Kind for $self_type {
@@ -61,8 +65,51 @@ macro_rules! kind {
 }
 
 kind!([P: Provider] P, Provider, "Provider", schema);
-kind!([D: Send + Sync + 'static] dyn Resource<D>, Resource, "Resource", schema);
-kind!([D: Send + Sync + 'static] dyn DataSource<D>, DataSource, "Data Source", schema);
-kind!([D: Send + Sync + 'static] dyn EphemeralResource<D>, EphemeralResource, "Ephemeral Resource", schema);
-kind!([D: Send + Sync + 'static] dyn Action<D>, Action, "Action", schema);
-kind!([D: Send + Sync + 'static] dyn ListResource<D>, ListResource, "List Resource", config_schema);
+kind!(dyn Resource, "Resource", schema);
+kind!(dyn DataSource, "Data Source", schema);
+kind!(dyn EphemeralResource, "Ephemeral Resource", schema);
+kind!(dyn Action, "Action", schema);
+kind!(dyn ListResource, "List Resource", config_schema);
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::framework::server::{Handle, lookup};
+
+    /// The diagnostic answering a request for a type of kind `T` the provider lacks.
+    fn unknown<T: Kind + ?Sized>() -> (String, String) {
+        let handles = BTreeMap::<&'static str, Handle<T>>::new();
+        match lookup(&handles, "x_missing") {
+            Err(diag) => (diag.summary, diag.detail),
+            Ok(_) => panic!("found a type in an empty map"),
+        }
+    }
+
+    #[test]
+    fn unknown_types_are_named_by_their_kind() {
+        let summaries = [
+            unknown::<dyn Resource<()>>().0,
+            unknown::<dyn DataSource<()>>().0,
+            unknown::<dyn EphemeralResource<()>>().0,
+            unknown::<dyn Action<()>>().0,
+            unknown::<dyn ListResource<()>>().0,
+        ];
+        assert_eq!(
+            summaries,
+            [
+                "Unknown Resource Type",
+                "Unknown Data Source Type",
+                "Unknown Ephemeral Resource Type",
+                "Unknown Action Type",
+                "Unknown List Resource Type",
+            ]
+        );
+        let (_, detail) = unknown::<dyn EphemeralResource<()>>();
+        assert!(
+            detail.contains("no ephemeral resource type named \"x_missing\""),
+            "{detail}"
+        );
+    }
+}

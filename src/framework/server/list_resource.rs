@@ -1,6 +1,6 @@
-//! ListResource: a list type's listing runs in its own task
-//! and its results stream to Terraform as they come. The stream ends after `limit` results,
-//! after the first error, or when Terraform goes away (dropping the stream stops the task).
+//! ListResource: a list type's listing runs in its own task and its results stream to Terraform as
+//! they come. The stream ends after `limit` results, after the first error, or when Terraform goes
+//! away (dropping the stream stops the task).
 
 use std::collections::BTreeMap;
 use std::pin::Pin;

@@ -1,11 +1,11 @@
 //! The engine: protocol behaviour independent of the wire, one file per RPC (the
 //! Validate*Config of every kind share one).
 //!
-//! [`Server`] holds the provider, a [`Handle`] per type (schema and value type read once at
-//! start through [`Kind`], what every kind of type has), the configured provider data and the cancellation token. The gRPC layer
-//! ([`crate::tfplugin6`]) looks the request's type up once, decodes the request against the
-//! handle's value type, calls the matching method here with the handle and encodes the answer
-//! with it; nothing here knows about protobuf.
+//! [`Server`] holds the provider, a [`Handle`] per type (schema and value type read once at start
+//! through [`Kind`], what every kind of type has), the configured provider data and the
+//! cancellation token. The gRPC layer ([`crate::tfplugin6`]) looks the request's type up once,
+//! decodes the request against the handle's value type, calls the matching method here with the
+//! handle and encodes the answer with it; nothing here knows about protobuf.
 //!
 //! What the engine guarantees so resources need not:
 //! - configuration is checked against the schema (required, read-only, block counts,
@@ -118,9 +118,9 @@ pub const STOP_GRACE: Duration = Duration::from_secs(20);
 /// The engine serving one provider.
 ///
 /// Every RPC method takes the [`Handle`] its caller looked up once with [`Server::resource`],
-/// [`Server::data_source`] or the lookup of its kind, plus the trait's request struct, and returns a response struct
-/// (the trait's where one fits) whose `diagnostics` carry every failure: no method fails
-/// outside its response.
+/// [`Server::data_source`] or the lookup of its kind, plus the trait's request struct, and returns
+/// a response struct (the trait's where one fits) whose `diagnostics` carry every failure: no
+/// method fails outside its response.
 pub struct Server<P: Provider> {
     provider: Handle<P>,
     resources: BTreeMap<&'static str, ResourceHandle<P::Data>>,
