@@ -2,10 +2,9 @@
 //! or listed object. The engine's default keeps what a user would write to describe the
 //! object, so that the plan after the import is empty; the resource may refine it.
 
-use super::planning::walk;
+use super::planning::walk_schema;
 use super::{ResourceHandle, Server};
-use crate::cty::{AttributePath, Value};
-use crate::framework::diagnostics::Diagnostics;
+use crate::cty::Value;
 use crate::framework::provider::Provider;
 use crate::framework::resource::{GenerateConfigRequest, GenerateConfigResponse};
 use crate::framework::schema::{AttributeMode, Schema};
@@ -21,7 +20,7 @@ impl<P: Provider> Server<P> {
     ) -> GenerateConfigResponse {
         let mut resp = GenerateConfigResponse {
             config: default_config(resource.schema(), &state),
-            diagnostics: Diagnostics::new(),
+            ..GenerateConfigResponse::default()
         };
         resource
             .implementation
@@ -47,9 +46,8 @@ impl<P: Provider> Server<P> {
 /// configuration then states what the object has, and plans no change.
 pub(super) fn default_config(schema: &Schema, state: &Value) -> Value {
     let mut config = state.clone();
-    walk(
-        &schema.block,
-        &AttributePath::default(),
+    walk_schema(
+        schema,
         &Value::Null,
         None,
         &mut config,

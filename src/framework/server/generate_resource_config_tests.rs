@@ -5,16 +5,13 @@ use crate::cty::Type;
 use crate::framework::schema::{Attribute, Block, NestedBlock, Nesting};
 use crate::framework::server::test_support::{Lab, configured, member, member_config};
 use crate::framework::values::ValueExt;
-use crate::framework::values::test_values::with_attrs;
+use crate::framework::values::test_values::{id_name_label, with_attrs};
 
 #[test]
 fn drops_computed_only_and_defaulted_values() {
     let schema = Schema::new(
         0,
-        Block::new()
-            .attribute("id", Attribute::computed(Type::String))
-            .attribute("name", Attribute::required(Type::String))
-            .attribute("label", Attribute::optional_computed(Type::String))
+        id_name_label()
             .attribute(
                 "mode",
                 Attribute::optional(Type::String).default_value(Value::from("standard")),

@@ -132,7 +132,7 @@ async fn list_config_is_validated() {
     let (server, _) = configured(Lab::default()).await;
     let list = server.list_resource("test_member").unwrap();
     let resp = server
-        .validate_list_resource_config(
+        .validate_config(
             list,
             ValidateConfigRequest {
                 config: obj(&[("principal", Value::from(""))]),

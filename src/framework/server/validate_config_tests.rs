@@ -16,7 +16,7 @@ async fn a_resource_configuration_is_checked_against_its_schema() {
     let resource = server.resource("test_thing").expect("served");
     let config = thing(&[("mode", Value::from("fast"))]);
     let resp = server
-        .validate_resource_config(resource, ValidateConfigRequest { config })
+        .validate_config(resource, ValidateConfigRequest { config })
         .await;
     assert_eq!(
         error_paths(&resp.diagnostics),
@@ -34,7 +34,7 @@ async fn a_data_source_configuration_is_checked_against_its_schema() {
     let data_source = server.data_source("test_echo").expect("served");
     let config = echo(Value::Null, Value::Null);
     let resp = server
-        .validate_data_source_config(data_source, ValidateConfigRequest { config })
+        .validate_config(data_source, ValidateConfigRequest { config })
         .await;
     assert_eq!(
         error_paths(&resp.diagnostics),
