@@ -303,3 +303,7 @@ fn interrupted_change(operation: &str, grace: Duration) -> Diagnostic {
         ),
     )
 }
+
+#[cfg(test)]
+#[path = "apply_resource_change_tests.rs"]
+mod tests;

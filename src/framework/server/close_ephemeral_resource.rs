@@ -36,3 +36,7 @@ fn interrupted_close(type_name: &str) -> Diagnostic {
         ),
     )
 }
+
+#[cfg(test)]
+#[path = "close_ephemeral_resource_tests.rs"]
+mod tests;

@@ -106,3 +106,7 @@ fn missing_for_import(type_name: &str, missing: &[&str]) -> Diagnostic {
         ),
     )
 }
+
+#[cfg(test)]
+#[path = "import_resource_state_tests.rs"]
+mod tests;

@@ -279,3 +279,7 @@ impl<D: Send + Sync + 'static> Stream for ListStream<D> {
         Poll::Ready(Some(event))
     }
 }
+
+#[cfg(test)]
+#[path = "list_resource_tests.rs"]
+mod tests;

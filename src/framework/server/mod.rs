@@ -51,15 +51,7 @@ mod validate_config;
 mod validation;
 
 #[cfg(test)]
-mod capability_tests;
-#[cfg(test)]
-mod ephemeral_action_tests;
-#[cfg(test)]
-mod invoke_action_tests;
-#[cfg(test)]
 mod test_support;
-#[cfg(test)]
-mod tests;
 
 pub use apply_resource_change::{ApplyResourceChangeResponse, Change};
 pub use handle::Handle;

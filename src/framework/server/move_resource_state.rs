@@ -146,3 +146,7 @@ fn request<D: Send + Sync + 'static>(
         source_identity,
     })
 }
+
+#[cfg(test)]
+#[path = "move_resource_state_tests.rs"]
+mod tests;

@@ -82,3 +82,7 @@ fn check_result<D: Send + Sync + 'static>(
         );
     }
 }
+
+#[cfg(test)]
+#[path = "open_ephemeral_resource_tests.rs"]
+mod tests;

@@ -20,3 +20,7 @@ impl<P: Provider> Server<P> {
         resp
     }
 }
+
+#[cfg(test)]
+#[path = "plan_action_tests.rs"]
+mod tests;

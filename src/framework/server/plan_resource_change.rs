@@ -115,3 +115,7 @@ fn planned_identity<D: Send + Sync + 'static>(
         prior_identity.clone()
     }
 }
+
+#[cfg(test)]
+#[path = "plan_resource_change_tests.rs"]
+mod tests;

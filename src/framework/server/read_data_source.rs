@@ -31,3 +31,7 @@ impl<P: Provider> Server<P> {
         resp
     }
 }
+
+#[cfg(test)]
+#[path = "read_data_source_tests.rs"]
+mod tests;

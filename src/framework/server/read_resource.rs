@@ -62,3 +62,7 @@ impl<P: Provider> Server<P> {
         resp
     }
 }
+
+#[cfg(test)]
+#[path = "read_resource_tests.rs"]
+mod tests;

@@ -29,3 +29,7 @@ impl<P: Provider> Server<P> {
         resp
     }
 }
+
+#[cfg(test)]
+#[path = "renew_ephemeral_resource_tests.rs"]
+mod tests;

@@ -71,3 +71,7 @@ impl<P: Provider> Server<P> {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "upgrade_resource_identity_tests.rs"]
+mod tests;

@@ -70,3 +70,7 @@ fn unreadable(type_name: &str, reason: &str) -> Diagnostic {
         ),
     )
 }
+
+#[cfg(test)]
+#[path = "upgrade_resource_state_tests.rs"]
+mod tests;

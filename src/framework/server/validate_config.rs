@@ -34,3 +34,7 @@ impl<P: Provider> Server<P> {
         self.validate_config(&self.provider, req).await
     }
 }
+
+#[cfg(test)]
+#[path = "validate_config_tests.rs"]
+mod tests;
