@@ -20,9 +20,9 @@ use crate::list_resources::organization_features::OrganizationFeaturesList;
 use crate::resources::delegated_admin::DelegatedAdminResource;
 use crate::resources::organization_features::OrganizationFeaturesResource;
 use crate::resources::test_support::{sandbox, seed_with_trusted_access};
-use crate::sandbox::Seed;
-use crate::sandbox::faults::FaultConfig;
-use crate::sandbox::seed::{Delegation, Feature, TrustedAccess};
+use centralroot_sandbox::Seed;
+use centralroot_sandbox::faults::FaultConfig;
+use centralroot_sandbox::seed::{Delegation, Feature, TrustedAccess};
 
 const STATE_5: &str = include_str!("../../tests/fixtures/hashicorp-aws/state-5.100.0.tfstate");
 const STATE_6: &str =

@@ -858,7 +858,7 @@ mod tests {
         ])
     }
 
-    fn sandbox_features(handle: &crate::sandbox::ServerHandle) -> Vec<String> {
+    fn sandbox_features(handle: &centralroot_sandbox::ServerHandle) -> Vec<String> {
         handle
             .sandbox()
             .snapshot()
@@ -892,7 +892,7 @@ mod tests {
     #[tokio::test]
     async fn a_create_that_only_turned_on_trusted_access_records_it() {
         let (handle, ctx) = sandbox(
-            crate::sandbox::Seed::default_seed(),
+            centralroot_sandbox::Seed::default_seed(),
             fail("ListOrganizationsFeatures"),
         )
         .await;
@@ -921,7 +921,7 @@ mod tests {
     async fn an_update_that_fails_halfway_records_what_aws_has() {
         let mut seed = seed_with_trusted_access();
         seed.features
-            .push(crate::sandbox::seed::Feature::RootCredentialsManagement);
+            .push(centralroot_sandbox::seed::Feature::RootCredentialsManagement);
         let (handle, ctx) =
             sandbox(seed, fail("DisableOrganizationsRootCredentialsManagement")).await;
         let prior = State {

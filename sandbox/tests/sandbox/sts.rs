@@ -3,7 +3,7 @@
 use crate::support::*;
 use aws_sdk_iam::error::ProvideErrorMetadata;
 use aws_sdk_sts::types::PolicyDescriptorType;
-use centralroot::sandbox::{Credentials, Seed};
+use centralroot_sandbox::{Credentials, Seed};
 
 #[tokio::test]
 async fn assume_root_preconditions() {

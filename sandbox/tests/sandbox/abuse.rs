@@ -3,7 +3,7 @@
 
 use crate::support::*;
 use aws_sdk_iam::error::ProvideErrorMetadata;
-use centralroot::sandbox::{Limits, Seed, Server, ServerHandle};
+use centralroot_sandbox::{Limits, Seed, Server, ServerHandle};
 use serde_json::{Value, json};
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -401,7 +401,7 @@ async fn sts_sessions_beyond_the_cap_forget_the_oldest() {
         let credentials = out.credentials().unwrap();
         sessions.push(clients_with(
             &sandbox,
-            &centralroot::sandbox::Credentials {
+            &centralroot_sandbox::Credentials {
                 access_key_id: credentials.access_key_id().to_owned(),
                 secret_access_key: credentials.secret_access_key().to_owned(),
             },

@@ -8,7 +8,7 @@ use super::limits::Limits;
 use super::requests::RequestLog;
 use super::seed::{Account, AccountPatch, Seed};
 use super::sigv4::{self, Authorization, SigV4Error, SignedRequest};
-use super::state::{Session, State};
+use super::state::State;
 use super::wire::{self, Decoded, Encoded, Input, Output};
 use super::{iam, iam_root, organizations, sts};
 use axum::http::HeaderMap;
@@ -142,7 +142,8 @@ impl Sandbox {
 
     /// The live STS sessions by access key id, oldest first, secrets included: for tests that
     /// prove the secrets of issued credentials go nowhere. Not served by the control plane.
-    pub fn sessions(&self) -> Vec<(String, Session)> {
+    #[cfg(feature = "test-support")]
+    pub fn sessions(&self) -> Vec<(String, super::state::Session)> {
         lock(&self.state)
             .sessions()
             .map(|(key, session)| (key.to_owned(), session.clone()))

@@ -3,13 +3,14 @@
 
 use crate::support::*;
 use aws_sdk_iam::types::FeatureType;
-use centralroot::sandbox::child::ChildSandbox;
-use centralroot::sandbox::{Credentials, Seed};
+use centralroot_sandbox::child::ChildSandbox;
+use centralroot_sandbox::{Credentials, Seed};
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::Command;
 
-const BINARY: &str = env!("CARGO_BIN_EXE_terraform-provider-centralroot");
+/// The `sandbox` command on its own (`terraform-provider-centralroot sandbox` runs the same code).
+const BINARY: &str = env!("CARGO_BIN_EXE_centralroot-sandbox");
 
 fn sdk(child: &ChildSandbox, credentials: &Credentials) -> Clients {
     Clients::from_config(&config(&child.endpoint_url, credentials, None))
@@ -25,26 +26,26 @@ async fn state_survives_a_restart() {
     std::fs::write(&victim, "untouched").unwrap();
     std::os::unix::fs::symlink(&victim, dir.path().join("state.tmp")).unwrap();
 
-    let first = ChildSandbox::spawn(Path::new(BINARY), &["--state", state_arg])
+    let first = ChildSandbox::spawn(Path::new(BINARY), None, &["--state", state_arg])
         .await
         .unwrap();
     assert!(
         first
             .ready_line
-            .starts_with("export AWS_ENDPOINT_URL=http://127.0.0.1:"),
+            .starts_with("export AWS_ENDPOINT_URL='http://127.0.0.1:"),
         "{}",
         first.ready_line
     );
     assert!(
         first
             .ready_line
-            .contains(" AWS_ACCESS_KEY_ID=AKIASANDBOX111111111 ")
+            .contains(" AWS_ACCESS_KEY_ID='AKIASANDBOX111111111' ")
     );
-    assert!(first.ready_line.contains(" AWS_SECRET_ACCESS_KEY="));
+    assert!(first.ready_line.contains(" AWS_SECRET_ACCESS_KEY='"));
     assert!(
         first
             .ready_line
-            .ends_with(" AWS_REGION=us-east-1 # sandbox ready: management account 111111111111")
+            .ends_with(" AWS_REGION='us-east-1' # sandbox ready: management account 111111111111")
     );
     assert_eq!(
         first.credentials,
@@ -81,7 +82,7 @@ async fn state_survives_a_restart() {
     assert_eq!(mode & 0o777, 0o600, "the state holds every seeded secret");
     assert_eq!(std::fs::read_to_string(&victim).unwrap(), "untouched");
 
-    let second = ChildSandbox::spawn(Path::new(BINARY), &["--state", state_arg])
+    let second = ChildSandbox::spawn(Path::new(BINARY), None, &["--state", state_arg])
         .await
         .unwrap();
     assert_ne!(second.endpoint_url, "");
@@ -119,7 +120,7 @@ async fn seed_file_is_served_and_bad_seeds_are_refused() {
                           "secret_access_key": "from-the-seed"}]}"#,
     )
     .unwrap();
-    let child = ChildSandbox::spawn(Path::new(BINARY), &["--seed", seed.to_str().unwrap()])
+    let child = ChildSandbox::spawn(Path::new(BINARY), None, &["--seed", seed.to_str().unwrap()])
         .await
         .unwrap();
     assert_eq!(child.credentials.access_key_id, "AKIAFROMSEEDFILE0001");
@@ -136,17 +137,14 @@ async fn seed_file_is_served_and_bad_seeds_are_refused() {
 
     std::fs::write(&seed, r#"{"accounts": [{"id": "nope"}]}"#).unwrap();
     let output = Command::new(BINARY)
-        .args(["sandbox", "--listen", "127.0.0.1:0", "--seed"])
+        .args(["--listen", "127.0.0.1:0", "--seed"])
         .arg(&seed)
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(1));
     assert!(output.stdout.is_empty());
     assert!(String::from_utf8_lossy(&output.stderr).contains("12 digits"));
-    let output = Command::new(BINARY)
-        .args(["sandbox", "--bogus"])
-        .output()
-        .unwrap();
+    let output = Command::new(BINARY).args(["--bogus"]).output().unwrap();
     assert_eq!(output.status.code(), Some(2));
 }
 
@@ -157,6 +155,7 @@ async fn env_file_holds_the_ready_line_while_the_sandbox_runs() {
     std::fs::write(&env_file, "stale").unwrap();
     let child = ChildSandbox::spawn(
         Path::new(BINARY),
+        None,
         &["--env-file", env_file.to_str().unwrap()],
     )
     .await
@@ -175,7 +174,7 @@ async fn env_file_holds_the_ready_line_while_the_sandbox_runs() {
 #[tokio::test]
 async fn listening_beyond_loopback_needs_the_exposure_flag() {
     let output = Command::new(BINARY)
-        .args(["sandbox", "--listen", "0.0.0.0:0"])
+        .args(["--listen", "0.0.0.0:0"])
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
@@ -192,6 +191,7 @@ async fn listening_beyond_loopback_needs_the_exposure_flag() {
     // Binding 0.0.0.0:0 sends nothing anywhere; the test talks to no one through it.
     let child = ChildSandbox::spawn(
         Path::new(BINARY),
+        None,
         &["--listen", "0.0.0.0:0", "--expose-control-plane-and-keys"],
     )
     .await
@@ -206,7 +206,7 @@ async fn listening_beyond_loopback_needs_the_exposure_flag() {
 
     // Loopback names and addresses need no flag (ChildSandbox lets a later --listen win).
     for loopback in ["localhost:0", "127.0.0.2:0"] {
-        let child = ChildSandbox::spawn(Path::new(BINARY), &["--listen", loopback])
+        let child = ChildSandbox::spawn(Path::new(BINARY), None, &["--listen", loopback])
             .await
             .unwrap();
         child.stop(libc::SIGTERM).await.unwrap();
