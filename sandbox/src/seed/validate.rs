@@ -23,6 +23,16 @@ pub enum SeedError {
     /// An account status is neither ACTIVE nor SUSPENDED.
     #[error("account status {0:?} is neither ACTIVE nor SUSPENDED")]
     Status(String),
+    /// An account's access key id or secret holds a character a shell could act on.
+    #[error(
+        "account {account}: {field} may hold only letters, digits and / + = . _ - (the sandbox prints it in a shell statement)"
+    )]
+    Credential {
+        /// The account id.
+        account: String,
+        /// `access_key_id` or `secret_access_key`; its value is not repeated, it is a secret.
+        field: &'static str,
+    },
     /// Two accounts share an id or access key.
     #[error("duplicate account id or access key {0:?}")]
     Duplicate(String),
@@ -40,6 +50,15 @@ pub enum SeedError {
 /// Whether `id` is a 12-digit account id.
 pub fn is_account_id(id: &str) -> bool {
     id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Whether `text` is a non-empty run of `[A-Za-z0-9/+=._-]`, the characters of AWS access key
+/// ids and secrets, none of which a shell treats specially.
+fn is_credential(text: &str) -> bool {
+    !text.is_empty()
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"/+=._-".contains(&b))
 }
 
 fn is_organization_id(id: &str) -> bool {
@@ -66,6 +85,17 @@ impl Seed {
                 return Err(SeedError::AccountId(account.id.clone()));
             }
             account.fill_defaults();
+            for (field, value) in [
+                ("access_key_id", &account.access_key_id),
+                ("secret_access_key", &account.secret_access_key),
+            ] {
+                if !is_credential(value) {
+                    return Err(SeedError::Credential {
+                        account: account.id.clone(),
+                        field,
+                    });
+                }
+            }
             if !matches!(account.status.as_str(), "ACTIVE" | "SUSPENDED") {
                 return Err(SeedError::Status(account.status.clone()));
             }
@@ -157,5 +187,38 @@ mod tests {
         ] {
             assert!(Seed::from_json(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn credentials_a_shell_could_act_on_are_refused_without_repeating_them() {
+        for (key, secret, field, bad) in [
+            (
+                "AKIA1",
+                "x$(touch pwned)",
+                "secret_access_key",
+                "$(touch pwned)",
+            ),
+            ("AKIA1", "a b", "secret_access_key", "a b"),
+            ("AKIA1", "it's", "secret_access_key", "it's"),
+            ("AKIA1", "line\nbreak", "secret_access_key", "line\nbreak"),
+            ("AKIA`id`", "secret", "access_key_id", "AKIA`id`"),
+        ] {
+            let seed = serde_json::json!({"accounts": [
+                {"id": "123456789012", "access_key_id": key, "secret_access_key": secret}
+            ]});
+            let error = Seed::from_json(&seed.to_string()).unwrap_err().to_string();
+            assert!(
+                error.starts_with(&format!(
+                    "account 123456789012: {field} may hold only letters, digits and / + = . _ -"
+                )),
+                "{error}"
+            );
+            assert!(!error.contains(bad), "{error}");
+        }
+        let fine = serde_json::json!({"accounts": [
+            {"id": "123456789012", "access_key_id": "AKIA0123456789ABCDEF",
+             "secret_access_key": "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY=._-"}
+        ]});
+        assert!(Seed::from_json(&fine.to_string()).is_ok());
     }
 }

@@ -451,3 +451,21 @@ async fn stopping_does_not_wait_for_a_held_answer() {
         .unwrap();
     assert!(held.await.unwrap().is_err());
 }
+
+#[tokio::test]
+async fn the_control_plane_refuses_a_secret_a_shell_would_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let marker = dir.path().join("pwned");
+    let sandbox = start(Seed::default_seed()).await;
+    let before = control_get(&sandbox, "state").await;
+    let seed: serde_json::Value = serde_json::from_str(&seed_running(&marker)).unwrap();
+    let (status, body) = control_post(&sandbox, "seed", &seed).await;
+    assert_eq!(status, 400, "{body}");
+    let error = body["error"].as_str().unwrap();
+    assert!(
+        error.contains("account 123456789012: secret_access_key may hold only letters"),
+        "{error}"
+    );
+    assert!(!error.contains("touch"), "{error}");
+    assert_eq!(control_get(&sandbox, "state").await, before);
+}

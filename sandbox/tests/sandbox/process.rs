@@ -212,3 +212,97 @@ async fn listening_beyond_loopback_needs_the_exposure_flag() {
         child.stop(libc::SIGTERM).await.unwrap();
     }
 }
+
+#[tokio::test]
+async fn seed_and_state_files_with_a_secret_a_shell_would_run_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let marker = dir.path().join("pwned");
+    let file = dir.path().join("hostile.json");
+    std::fs::write(&file, seed_running(&marker)).unwrap();
+    for flag in ["--seed", "--state"] {
+        let output = Command::new(BINARY)
+            .args(["--listen", "127.0.0.1:0", flag])
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(1), "{flag}");
+        assert!(output.stdout.is_empty(), "{flag}: no ready line");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains(
+                "account 123456789012: secret_access_key may hold only letters, digits and / + = . _ -"
+            ),
+            "{flag}: {stderr}"
+        );
+        assert!(
+            !stderr.contains("touch"),
+            "{flag}: the secret is not repeated: {stderr}"
+        );
+    }
+    assert!(!marker.exists());
+}
+
+#[tokio::test]
+async fn bash_sets_the_ready_line_and_env_file_variables_and_runs_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let seed = dir.path().join("seed.json");
+    // Every character a key or secret may hold beyond letters and digits.
+    let secret = "wJalr/XUtn+FEMI=K7.MDENG_bPxR-fiCY";
+    std::fs::write(
+        &seed,
+        serde_json::json!({"accounts": [{"id": "123456789012",
+            "access_key_id": "AKIA0123456789ABCDEF", "secret_access_key": secret}]})
+        .to_string(),
+    )
+    .unwrap();
+    let env_file = dir.path().join("sandbox.env");
+    let child = ChildSandbox::spawn(
+        Path::new(BINARY),
+        None,
+        &[
+            "--seed",
+            seed.to_str().unwrap(),
+            "--env-file",
+            env_file.to_str().unwrap(),
+        ],
+    )
+    .await
+    .unwrap();
+    assert_eq!(child.credentials.secret_access_key, secret);
+    let show = r#"printf '%s\n' "$AWS_ENDPOINT_URL" "$AWS_ACCESS_KEY_ID" "$AWS_SECRET_ACCESS_KEY" "$AWS_REGION""#;
+    let expected = format!(
+        "{}\nAKIA0123456789ABCDEF\n{secret}\nus-east-1\n",
+        child.endpoint_url
+    );
+    // As the quick start does (eval of the line read from stdout), and as a script sourcing
+    // --env-file does.
+    for script in [
+        format!(r#"eval "$READY" && {show}"#),
+        format!(r#"source "$ENV_FILE" && {show}"#),
+    ] {
+        let output = Command::new("bash")
+            .args(["-c", &script])
+            .env("READY", &child.ready_line)
+            .env("ENV_FILE", &env_file)
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{script}: {output:?}");
+        assert_eq!(
+            String::from_utf8_lossy(&output.stdout),
+            expected,
+            "{script}"
+        );
+    }
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name())
+        .collect();
+    assert_eq!(
+        leftovers.len(),
+        2,
+        "nothing created but the seed and env file: {leftovers:?}"
+    );
+    let (status, _) = child.stop(libc::SIGTERM).await.unwrap();
+    assert!(status.success(), "{status:?}");
+}

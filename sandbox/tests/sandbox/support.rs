@@ -286,3 +286,13 @@ pub async fn assume_root(
         Some(credentials.session_token()),
     )
 }
+
+/// A seed whose management secret would run `touch MARKER` if a shell evaluated it unquoted.
+pub fn seed_running(marker: &std::path::Path) -> String {
+    serde_json::json!({"accounts": [{
+        "id": "123456789012",
+        "access_key_id": "AKIAHOSTILE000000001",
+        "secret_access_key": format!("x$(touch {})", marker.display()),
+    }]})
+    .to_string()
+}
