@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # THE test command (README, .ci/run): installs the pinned Terraform CLIs, gpg and PyYAML, then runs
-# rustfmt, clippy with warnings denied, and every test target. Any failure stops the run
-# with a non-zero exit status.
+# rustfmt, clippy with warnings denied, and every test target of every workspace member (the
+# provider and the sandbox crate). Any failure stops the run with a non-zero exit status.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -40,17 +40,17 @@ fi
 banner "cargo fmt --all -- --check"
 cargo fmt --all -- --check --color "$color"
 
-banner "cargo clippy --all-targets -- -D warnings"
-cargo clippy --all-targets -- -D warnings
+banner "cargo clippy --workspace --all-targets -- -D warnings"
+cargo clippy --workspace --all-targets -- -D warnings
 
-banner "cargo test --all-targets --no-fail-fast"
+banner "cargo test --workspace --all-targets --no-fail-fast"
 # The benchmark smoke run comes after the last test binary, so the run closes with one summary
-# line over every test binary instead of whatever ran last.
+# line over every test binary of every member instead of whatever ran last.
 trap - ERR
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 status=0
-cargo test --all-targets --no-fail-fast 2>&1 | tee "$log" || status=$?
+cargo test --workspace --all-targets --no-fail-fast 2>&1 | tee "$log" || status=$?
 awk '/^test result:/ { passed += $4; failed += $6; ignored += $8 }
      END { printf "\ntotal: %d passed, %d failed, %d skipped\n", passed, failed, ignored }' "$log"
 exit "$status"

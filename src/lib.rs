@@ -11,6 +11,5 @@ pub mod logging;
 pub mod plugin;
 pub mod provider;
 pub mod resources;
-pub mod sandbox;
 pub mod tfplugin6;
 pub mod types_common;

@@ -7,7 +7,7 @@ use tonic::service::Routes;
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
-        Some("sandbox") => centralroot::sandbox::cli::main(&args[1..]),
+        Some("sandbox") => centralroot_sandbox::cli::main(&args[1..]),
         Some("--version" | "version") => {
             println!(
                 "terraform-provider-centralroot {}",

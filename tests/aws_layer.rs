@@ -13,10 +13,10 @@ use centralroot::aws::{
     Aws, CredentialKind, Endpoints, ErrorKind, Feature, IAM_SERVICE_PRINCIPAL, Operation,
     PropagationWait, RemovalStep, RootCredential, TaskPolicy,
 };
-use centralroot::sandbox::faults::FaultConfig;
-use centralroot::sandbox::seed::{Delegation, Feature as SeedFeature, TrustedAccess};
-use centralroot::sandbox::{Seed, Server, ServerHandle};
 use centralroot::types_common::advice::detail;
+use centralroot_sandbox::faults::FaultConfig;
+use centralroot_sandbox::seed::{Delegation, Feature as SeedFeature, TrustedAccess};
+use centralroot_sandbox::{Seed, Server, ServerHandle};
 use futures::StreamExt;
 use tokio_util::sync::CancellationToken;
 
@@ -945,7 +945,7 @@ async fn sandbox_with_root_sessions(change: impl FnOnce(&mut Seed)) -> ServerHan
         date_enabled: 1_700_000_000,
     });
     seed.features
-        .push(centralroot::sandbox::seed::Feature::RootSessions);
+        .push(centralroot_sandbox::seed::Feature::RootSessions);
     change(&mut seed);
     Server::bind("127.0.0.1:0", seed).await.unwrap().1
 }
@@ -955,7 +955,7 @@ async fn a_member_s_root_credentials_are_audited_in_one_root_session() {
     let sandbox = sandbox_with_root_sessions(|seed| {
         let member = seed.accounts.iter_mut().find(|a| a.id == "333333333333");
         member.unwrap().root.access_keys[0].last_used =
-            Some(centralroot::sandbox::seed::AccessKeyLastUsed {
+            Some(centralroot_sandbox::seed::AccessKeyLastUsed {
                 date: 1_710_000_000,
                 service_name: "s3".into(),
                 region: "us-east-1".into(),
@@ -1025,13 +1025,12 @@ async fn removal_deletes_what_it_is_given_and_deactivates_mfa() {
 async fn the_organization_audit_reports_a_denied_account_on_its_own() {
     let sandbox = sandbox_with_root_sessions(|seed| {
         for n in 0..45 {
-            let mut account =
-                centralroot::sandbox::seed::Account::new(&format!("5000000000{n:02}"));
+            let mut account = centralroot_sandbox::seed::Account::new(&format!("5000000000{n:02}"));
             if n % 3 == 0 {
                 account
                     .root
                     .mfa_devices
-                    .push(centralroot::sandbox::seed::MfaDevice {
+                    .push(centralroot_sandbox::seed::MfaDevice {
                         serial_number: format!("mfa-{n}"),
                         enabled: 1_700_000_000,
                     });
@@ -1089,7 +1088,7 @@ async fn organizational_units_are_followed_into_their_children() {
             ("ou-bbbb-33333333", ""),
         ] {
             seed.organizational_units
-                .push(centralroot::sandbox::seed::OrganizationalUnit {
+                .push(centralroot_sandbox::seed::OrganizationalUnit {
                     id: id.into(),
                     name: id.into(),
                     parent_id: parent.into(),

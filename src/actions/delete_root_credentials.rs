@@ -114,8 +114,8 @@ mod tests {
     use crate::framework::attributes;
     use crate::framework::values::string_set;
     use crate::resources::test_support::{sandbox, seed_with_trusted_access};
-    use crate::sandbox::FaultConfig;
-    use crate::sandbox::seed::Feature;
+    use centralroot_sandbox::FaultConfig;
+    use centralroot_sandbox::seed::Feature;
     use tokio::sync::mpsc;
 
     #[tokio::test]

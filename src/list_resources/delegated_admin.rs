@@ -111,7 +111,7 @@ mod tests {
     use super::*;
     use crate::list_resources::test_support::{adopted_seed, list};
     use crate::resources::test_support::{ACCESS_ANALYZER, sandbox};
-    use crate::sandbox::faults::FaultConfig;
+    use centralroot_sandbox::faults::FaultConfig;
 
     fn principal_config(principal: Option<&str>) -> Value {
         crate::framework::attributes::object([(

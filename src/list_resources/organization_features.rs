@@ -74,7 +74,7 @@ mod tests {
     use crate::framework::values::ValueExt;
     use crate::list_resources::test_support::{adopted_seed, list};
     use crate::resources::test_support::{sandbox, seed_with_trusted_access};
-    use crate::sandbox::faults::FaultConfig;
+    use centralroot_sandbox::faults::FaultConfig;
 
     #[tokio::test]
     async fn the_features_are_listed_once_and_only_when_enabled() {

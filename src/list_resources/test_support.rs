@@ -10,8 +10,8 @@ use crate::framework::list_resource::{
     ListItem, ListRequest, ListResource, ListResponse, ListResults,
 };
 use crate::resources::test_support::{ACCESS_ANALYZER, seed_with_trusted_access};
-use crate::sandbox::Seed;
-use crate::sandbox::seed::{Delegation, Feature, TrustedAccess};
+use centralroot_sandbox::Seed;
+use centralroot_sandbox::seed::{Delegation, Feature, TrustedAccess};
 
 /// An organization with features on, trusted access for IAM and Access Analyzer, and three
 /// delegated administrators, one of them for Access Analyzer.

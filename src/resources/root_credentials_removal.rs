@@ -216,8 +216,8 @@ mod tests {
     use crate::cty::AttributePath;
     use crate::framework::values::ValueExt;
     use crate::resources::test_support::{create, fail, sandbox, seed_with_trusted_access};
-    use crate::sandbox::FaultConfig;
-    use crate::sandbox::seed::Feature;
+    use centralroot_sandbox::FaultConfig;
+    use centralroot_sandbox::seed::Feature;
 
     fn planned(account_id: &str, kinds: &[&str]) -> Value {
         attributes::object([
@@ -228,7 +228,7 @@ mod tests {
         ])
     }
 
-    fn seed() -> crate::sandbox::Seed {
+    fn seed() -> centralroot_sandbox::Seed {
         let mut seed = seed_with_trusted_access();
         seed.features.push(Feature::RootSessions);
         seed
@@ -264,13 +264,13 @@ mod tests {
         );
 
         let mut root = root.clone();
-        root.login_profile = Some(crate::sandbox::seed::LoginProfile {
+        root.login_profile = Some(centralroot_sandbox::seed::LoginProfile {
             created: 1,
             password_reset_required: false,
         });
         handle.sandbox().update_account(
             "222222222222",
-            crate::sandbox::seed::AccountPatch {
+            centralroot_sandbox::seed::AccountPatch {
                 root: Some(root),
                 ..Default::default()
             },

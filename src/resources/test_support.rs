@@ -19,9 +19,9 @@ use crate::framework::resource::{
     CreateRequest, CreateResponse, ImportStateRequest, ImportStateResponse, MoveStateRequest,
     MoveStateResponse, Resource, UpdateRequest, UpdateResponse,
 };
-use crate::sandbox::faults::FaultConfig;
-use crate::sandbox::seed::TrustedAccess;
-use crate::sandbox::{Seed, Server, ServerHandle};
+use centralroot_sandbox::faults::FaultConfig;
+use centralroot_sandbox::seed::TrustedAccess;
+use centralroot_sandbox::{Seed, Server, ServerHandle};
 
 /// The default seed with trusted access for IAM on.
 pub fn seed_with_trusted_access() -> Seed {

@@ -5,7 +5,7 @@
 
 use std::fs;
 
-use centralroot::sandbox::Seed;
+use centralroot_sandbox::Seed;
 use serde_json::Value;
 
 use crate::organization_features::{ORG, header};

@@ -5,9 +5,9 @@
 use std::collections::BTreeSet;
 use std::time::Instant;
 
-use centralroot::sandbox::Seed;
-use centralroot::sandbox::faults::FaultConfig;
-use centralroot::sandbox::seed::{Delegation, TrustedAccess};
+use centralroot_sandbox::Seed;
+use centralroot_sandbox::faults::FaultConfig;
+use centralroot_sandbox::seed::{Delegation, TrustedAccess};
 use serde_json::Value;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;

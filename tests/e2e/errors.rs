@@ -2,8 +2,8 @@
 //! that says what is wrong and how to fix it, on the attribute it concerns, and leave both the
 //! organization and Terraform's state unchanged.
 
-use centralroot::sandbox::Seed;
-use centralroot::sandbox::seed::{FeatureSet, TrustedAccess};
+use centralroot_sandbox::Seed;
+use centralroot_sandbox::seed::{FeatureSet, TrustedAccess};
 
 use crate::organization_features::{
     ADDRESS, ORG, header, resource_attributes, resource_config, sandbox_features,

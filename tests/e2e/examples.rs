@@ -6,8 +6,8 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use centralroot::sandbox::Seed;
-use centralroot::sandbox::seed::{Delegation, Feature, TrustedAccess};
+use centralroot_sandbox::Seed;
+use centralroot_sandbox::seed::{Delegation, Feature, TrustedAccess};
 use serde_json::json;
 
 use crate::support::sandbox::{IAM, MANAGEMENT, MEMBERS};

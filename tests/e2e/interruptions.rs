@@ -18,9 +18,9 @@ use std::collections::BTreeSet;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use centralroot::sandbox::Seed;
-use centralroot::sandbox::faults::FaultConfig;
-use centralroot::sandbox::requests::OperationCount;
+use centralroot_sandbox::Seed;
+use centralroot_sandbox::faults::FaultConfig;
+use centralroot_sandbox::requests::OperationCount;
 use serde_json::Value;
 
 use crate::organization_features::{

@@ -17,5 +17,6 @@ mod removal_interruptions;
 mod root_credentials;
 mod root_credentials_scale;
 mod root_session;
+mod sandbox_command;
 mod secrets;
 mod support;

@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
-use centralroot::sandbox::Seed;
-use centralroot::sandbox::seed::{Delegation, Feature, TrustedAccess};
+use centralroot_sandbox::Seed;
+use centralroot_sandbox::seed::{Delegation, Feature, TrustedAccess};
 
 use crate::organization_features::ORG;
 use crate::support::sandbox::{IAM, MANAGEMENT};

@@ -1,7 +1,7 @@
 //! The organization-wide audit at scale under real Terraform: one audit per member account per
 //! run, shared by the refresh of root-credential removals and both data sources.
 
-use centralroot::sandbox::Seed;
+use centralroot_sandbox::Seed;
 use serde_json::Value;
 
 use crate::support::sandbox::MANAGEMENT;

@@ -4,9 +4,9 @@
 
 use std::fs;
 
-use centralroot::sandbox::Seed;
-use centralroot::sandbox::faults::FaultConfig;
-use centralroot::sandbox::seed::{Delegation, Feature, TrustedAccess};
+use centralroot_sandbox::Seed;
+use centralroot_sandbox::faults::FaultConfig;
+use centralroot_sandbox::seed::{Delegation, Feature, TrustedAccess};
 use serde_json::{Value, json};
 
 use crate::support::sandbox::{IAM, MANAGEMENT, MEMBERS};

@@ -15,9 +15,9 @@ use std::collections::BTreeSet;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use centralroot::sandbox::Seed;
-use centralroot::sandbox::faults::FaultConfig;
-use centralroot::sandbox::seed::TrustedAccess;
+use centralroot_sandbox::Seed;
+use centralroot_sandbox::faults::FaultConfig;
+use centralroot_sandbox::seed::TrustedAccess;
 use serde_json::Value;
 
 use crate::support::sandbox::{IAM, MANAGEMENT};

@@ -7,9 +7,9 @@
 //! The window is found by watching the sandbox, never by sleeping: the sandbox counts a held
 //! request the moment its delay starts.
 
-use centralroot::sandbox::Seed;
-use centralroot::sandbox::faults::FaultConfig;
-use centralroot::sandbox::seed::RootUser;
+use centralroot_sandbox::Seed;
+use centralroot_sandbox::faults::FaultConfig;
+use centralroot_sandbox::seed::RootUser;
 
 use crate::interruptions::{counts, ctrl_c, wait_until};
 use crate::support::sandbox::MANAGEMENT;

@@ -4,8 +4,8 @@
 
 use std::collections::BTreeMap;
 
-use centralroot::sandbox::Seed;
-use centralroot::sandbox::seed::{
+use centralroot_sandbox::Seed;
+use centralroot_sandbox::seed::{
     Account, AccountPatch, Delegation, Feature, LoginProfile, RootAccessKey, TrustedAccess,
 };
 use serde_json::Value;

@@ -15,11 +15,11 @@
 
 use std::collections::BTreeMap;
 
-use centralroot::sandbox::Seed;
-use centralroot::sandbox::faults::FaultConfig;
-use centralroot::sandbox::requests::RequestLog;
-use centralroot::sandbox::seed::{AccountPatch, LoginProfile, RootUser};
-use centralroot::sandbox::state::SessionKind;
+use centralroot_sandbox::Seed;
+use centralroot_sandbox::faults::FaultConfig;
+use centralroot_sandbox::requests::RequestLog;
+use centralroot_sandbox::seed::{AccountPatch, LoginProfile, RootUser};
+use centralroot_sandbox::state::SessionKind;
 
 use crate::reliability::member_ids;
 use crate::support::sandbox::MANAGEMENT;

@@ -8,10 +8,10 @@
 
 use std::fs;
 
-use centralroot::sandbox::Seed;
-use centralroot::sandbox::identity::TaskPolicy;
-use centralroot::sandbox::seed::{Feature, TrustedAccess};
-use centralroot::sandbox::state::SessionKind;
+use centralroot_sandbox::Seed;
+use centralroot_sandbox::identity::TaskPolicy;
+use centralroot_sandbox::seed::{Feature, TrustedAccess};
+use centralroot_sandbox::state::SessionKind;
 
 use crate::errors::assert_says;
 use crate::examples::REQUIRED_PROVIDERS;

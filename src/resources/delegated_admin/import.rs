@@ -87,7 +87,7 @@ mod tests {
     use crate::resources::test_support::{
         ACCESS_ANALYZER, import_by_identity, sandbox, seed_with_trusted_access,
     };
-    use crate::sandbox::faults::FaultConfig;
+    use centralroot_sandbox::faults::FaultConfig;
 
     #[test]
     fn import_ids() {

@@ -404,7 +404,7 @@ mod tests {
     }
     #[tokio::test]
     async fn a_stop_keeps_the_registration_and_skips_only_its_read() {
-        use crate::sandbox::faults::FaultConfig;
+        use centralroot_sandbox::faults::FaultConfig;
         use tokio_util::sync::CancellationToken;
         let (handle, ctx) = sandbox(seed_with_trusted_access(), FaultConfig::default()).await;
         let stopped = CancellationToken::new();
@@ -432,7 +432,7 @@ mod tests {
     }
     #[tokio::test]
     async fn update_answers_the_prior_state_whatever_the_response_started_as() {
-        use crate::sandbox::faults::FaultConfig;
+        use centralroot_sandbox::faults::FaultConfig;
         let (_handle, ctx) = sandbox(seed_with_trusted_access(), FaultConfig::default()).await;
         let id = RegistrationId::parse_import("222222222222").unwrap();
         let prior = Registration::unlisted(id).to_value();

@@ -124,7 +124,7 @@ mod tests {
     use crate::framework::resource::Resource;
     use crate::resources::organization_features::OrganizationFeaturesResource;
     use crate::resources::test_support::{import_by_identity, sandbox, seed_with_trusted_access};
-    use crate::sandbox::faults::FaultConfig;
+    use centralroot_sandbox::faults::FaultConfig;
 
     #[test]
     fn import_ids_must_be_organization_ids() {

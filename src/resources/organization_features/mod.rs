@@ -341,8 +341,8 @@ mod tests {
     use crate::framework::values::string_set;
     use crate::resources::test_support::feature_set;
     use crate::resources::test_support::{create, fail, sandbox, seed_with_trusted_access, update};
-    use crate::sandbox::faults::FaultConfig;
     use Feature::{RootCredentialsManagement as Rcm, RootSessions as Rs};
+    use centralroot_sandbox::faults::FaultConfig;
 
     #[test]
     fn errors_point_at_what_they_concern() {
@@ -426,7 +426,7 @@ mod tests {
         ])
     }
 
-    fn sandbox_features(handle: &crate::sandbox::ServerHandle) -> Vec<String> {
+    fn sandbox_features(handle: &centralroot_sandbox::ServerHandle) -> Vec<String> {
         handle
             .sandbox()
             .snapshot()
@@ -458,7 +458,7 @@ mod tests {
     #[tokio::test]
     async fn a_create_that_only_turned_on_trusted_access_records_it() {
         let (handle, ctx) = sandbox(
-            crate::sandbox::Seed::default_seed(),
+            centralroot_sandbox::Seed::default_seed(),
             fail("ListOrganizationsFeatures"),
         )
         .await;
@@ -485,7 +485,7 @@ mod tests {
     async fn an_update_that_fails_halfway_records_what_aws_has() {
         let mut seed = seed_with_trusted_access();
         seed.features
-            .push(crate::sandbox::seed::Feature::RootCredentialsManagement);
+            .push(centralroot_sandbox::seed::Feature::RootCredentialsManagement);
         let (handle, ctx) =
             sandbox(seed, fail("DisableOrganizationsRootCredentialsManagement")).await;
         let prior = State {

@@ -6,7 +6,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
 use base64::Engine;
-use centralroot::sandbox::seed::Feature;
+use centralroot_sandbox::seed::Feature;
 use sha2::{Digest, Sha256};
 use tempfile::TempDir;
 

@@ -1,9 +1,9 @@
 //! A sandbox for end-to-end tests: served in-process on its own runtime, reachable by the
 //! Terraform runs (through a workspace's environment) and inspectable by the test.
 
-use centralroot::sandbox::faults::FaultConfig;
-use centralroot::sandbox::requests::RequestLog;
-use centralroot::sandbox::{Credentials, Sandbox, Seed, Server, ServerHandle};
+use centralroot_sandbox::faults::FaultConfig;
+use centralroot_sandbox::requests::RequestLog;
+use centralroot_sandbox::{Credentials, Sandbox, Seed, Server, ServerHandle};
 use std::sync::Arc;
 
 use super::Workspace;

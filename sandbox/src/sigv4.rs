@@ -309,7 +309,8 @@ fn percent_decode(text: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// Signs a request the way an AWS SDK does (used by tests and by the control plane's examples).
+/// Signs a request the way an AWS SDK does, for tests that send hand-made signed requests.
+#[cfg(any(test, feature = "test-support"))]
 pub fn sign(
     access_key_id: &str,
     secret: &str,

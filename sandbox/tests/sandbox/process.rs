@@ -3,13 +3,14 @@
 
 use crate::support::*;
 use aws_sdk_iam::types::FeatureType;
-use centralroot::sandbox::child::ChildSandbox;
-use centralroot::sandbox::{Credentials, Seed};
+use centralroot_sandbox::child::ChildSandbox;
+use centralroot_sandbox::{Credentials, Seed};
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::Command;
 
-const BINARY: &str = env!("CARGO_BIN_EXE_terraform-provider-centralroot");
+/// The `sandbox` command on its own (`terraform-provider-centralroot sandbox` runs the same code).
+const BINARY: &str = env!("CARGO_BIN_EXE_centralroot-sandbox");
 
 fn sdk(child: &ChildSandbox, credentials: &Credentials) -> Clients {
     Clients::from_config(&config(&child.endpoint_url, credentials, None))
@@ -25,26 +26,26 @@ async fn state_survives_a_restart() {
     std::fs::write(&victim, "untouched").unwrap();
     std::os::unix::fs::symlink(&victim, dir.path().join("state.tmp")).unwrap();
 
-    let first = ChildSandbox::spawn(Path::new(BINARY), &["--state", state_arg])
+    let first = ChildSandbox::spawn(Path::new(BINARY), None, &["--state", state_arg])
         .await
         .unwrap();
     assert!(
         first
             .ready_line
-            .starts_with("export AWS_ENDPOINT_URL=http://127.0.0.1:"),
+            .starts_with("export AWS_ENDPOINT_URL='http://127.0.0.1:"),
         "{}",
         first.ready_line
     );
     assert!(
         first
             .ready_line
-            .contains(" AWS_ACCESS_KEY_ID=AKIASANDBOX111111111 ")
+            .contains(" AWS_ACCESS_KEY_ID='AKIASANDBOX111111111' ")
     );
-    assert!(first.ready_line.contains(" AWS_SECRET_ACCESS_KEY="));
+    assert!(first.ready_line.contains(" AWS_SECRET_ACCESS_KEY='"));
     assert!(
         first
             .ready_line
-            .ends_with(" AWS_REGION=us-east-1 # sandbox ready: management account 111111111111")
+            .ends_with(" AWS_REGION='us-east-1' # sandbox ready: management account 111111111111")
     );
     assert_eq!(
         first.credentials,
@@ -81,7 +82,7 @@ async fn state_survives_a_restart() {
     assert_eq!(mode & 0o777, 0o600, "the state holds every seeded secret");
     assert_eq!(std::fs::read_to_string(&victim).unwrap(), "untouched");
 
-    let second = ChildSandbox::spawn(Path::new(BINARY), &["--state", state_arg])
+    let second = ChildSandbox::spawn(Path::new(BINARY), None, &["--state", state_arg])
         .await
         .unwrap();
     assert_ne!(second.endpoint_url, "");
@@ -119,7 +120,7 @@ async fn seed_file_is_served_and_bad_seeds_are_refused() {
                           "secret_access_key": "from-the-seed"}]}"#,
     )
     .unwrap();
-    let child = ChildSandbox::spawn(Path::new(BINARY), &["--seed", seed.to_str().unwrap()])
+    let child = ChildSandbox::spawn(Path::new(BINARY), None, &["--seed", seed.to_str().unwrap()])
         .await
         .unwrap();
     assert_eq!(child.credentials.access_key_id, "AKIAFROMSEEDFILE0001");
@@ -136,17 +137,14 @@ async fn seed_file_is_served_and_bad_seeds_are_refused() {
 
     std::fs::write(&seed, r#"{"accounts": [{"id": "nope"}]}"#).unwrap();
     let output = Command::new(BINARY)
-        .args(["sandbox", "--listen", "127.0.0.1:0", "--seed"])
+        .args(["--listen", "127.0.0.1:0", "--seed"])
         .arg(&seed)
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(1));
     assert!(output.stdout.is_empty());
     assert!(String::from_utf8_lossy(&output.stderr).contains("12 digits"));
-    let output = Command::new(BINARY)
-        .args(["sandbox", "--bogus"])
-        .output()
-        .unwrap();
+    let output = Command::new(BINARY).args(["--bogus"]).output().unwrap();
     assert_eq!(output.status.code(), Some(2));
 }
 
@@ -157,6 +155,7 @@ async fn env_file_holds_the_ready_line_while_the_sandbox_runs() {
     std::fs::write(&env_file, "stale").unwrap();
     let child = ChildSandbox::spawn(
         Path::new(BINARY),
+        None,
         &["--env-file", env_file.to_str().unwrap()],
     )
     .await
@@ -175,7 +174,7 @@ async fn env_file_holds_the_ready_line_while_the_sandbox_runs() {
 #[tokio::test]
 async fn listening_beyond_loopback_needs_the_exposure_flag() {
     let output = Command::new(BINARY)
-        .args(["sandbox", "--listen", "0.0.0.0:0"])
+        .args(["--listen", "0.0.0.0:0"])
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
@@ -192,6 +191,7 @@ async fn listening_beyond_loopback_needs_the_exposure_flag() {
     // Binding 0.0.0.0:0 sends nothing anywhere; the test talks to no one through it.
     let child = ChildSandbox::spawn(
         Path::new(BINARY),
+        None,
         &["--listen", "0.0.0.0:0", "--expose-control-plane-and-keys"],
     )
     .await
@@ -206,9 +206,103 @@ async fn listening_beyond_loopback_needs_the_exposure_flag() {
 
     // Loopback names and addresses need no flag (ChildSandbox lets a later --listen win).
     for loopback in ["localhost:0", "127.0.0.2:0"] {
-        let child = ChildSandbox::spawn(Path::new(BINARY), &["--listen", loopback])
+        let child = ChildSandbox::spawn(Path::new(BINARY), None, &["--listen", loopback])
             .await
             .unwrap();
         child.stop(libc::SIGTERM).await.unwrap();
     }
+}
+
+#[tokio::test]
+async fn seed_and_state_files_with_a_secret_a_shell_would_run_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let marker = dir.path().join("pwned");
+    let file = dir.path().join("hostile.json");
+    std::fs::write(&file, seed_running(&marker)).unwrap();
+    for flag in ["--seed", "--state"] {
+        let output = Command::new(BINARY)
+            .args(["--listen", "127.0.0.1:0", flag])
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(1), "{flag}");
+        assert!(output.stdout.is_empty(), "{flag}: no ready line");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains(
+                "account 123456789012: secret_access_key may hold only letters, digits and / + = . _ -"
+            ),
+            "{flag}: {stderr}"
+        );
+        assert!(
+            !stderr.contains("touch"),
+            "{flag}: the secret is not repeated: {stderr}"
+        );
+    }
+    assert!(!marker.exists());
+}
+
+#[tokio::test]
+async fn bash_sets_the_ready_line_and_env_file_variables_and_runs_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let seed = dir.path().join("seed.json");
+    // Every character a key or secret may hold beyond letters and digits.
+    let secret = "wJalr/XUtn+FEMI=K7.MDENG_bPxR-fiCY";
+    std::fs::write(
+        &seed,
+        serde_json::json!({"accounts": [{"id": "123456789012",
+            "access_key_id": "AKIA0123456789ABCDEF", "secret_access_key": secret}]})
+        .to_string(),
+    )
+    .unwrap();
+    let env_file = dir.path().join("sandbox.env");
+    let child = ChildSandbox::spawn(
+        Path::new(BINARY),
+        None,
+        &[
+            "--seed",
+            seed.to_str().unwrap(),
+            "--env-file",
+            env_file.to_str().unwrap(),
+        ],
+    )
+    .await
+    .unwrap();
+    assert_eq!(child.credentials.secret_access_key, secret);
+    let show = r#"printf '%s\n' "$AWS_ENDPOINT_URL" "$AWS_ACCESS_KEY_ID" "$AWS_SECRET_ACCESS_KEY" "$AWS_REGION""#;
+    let expected = format!(
+        "{}\nAKIA0123456789ABCDEF\n{secret}\nus-east-1\n",
+        child.endpoint_url
+    );
+    // As the quick start does (eval of the line read from stdout), and as a script sourcing
+    // --env-file does.
+    for script in [
+        format!(r#"eval "$READY" && {show}"#),
+        format!(r#"source "$ENV_FILE" && {show}"#),
+    ] {
+        let output = Command::new("bash")
+            .args(["-c", &script])
+            .env("READY", &child.ready_line)
+            .env("ENV_FILE", &env_file)
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{script}: {output:?}");
+        assert_eq!(
+            String::from_utf8_lossy(&output.stdout),
+            expected,
+            "{script}"
+        );
+    }
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name())
+        .collect();
+    assert_eq!(
+        leftovers.len(),
+        2,
+        "nothing created but the seed and env file: {leftovers:?}"
+    );
+    let (status, _) = child.stop(libc::SIGTERM).await.unwrap();
+    assert!(status.success(), "{status:?}");
 }

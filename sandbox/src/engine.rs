@@ -5,10 +5,10 @@ use super::error::{ApiError, Service};
 use super::faults::{Fault, FaultConfig, FaultCounts, Faults, LostAnswer};
 use super::identity::{self, Caller};
 use super::limits::Limits;
-use super::requests::RequestLog;
+use super::requests::{self, RequestLog, UNKNOWN_OPERATION};
 use super::seed::{Account, AccountPatch, Seed};
 use super::sigv4::{self, Authorization, SigV4Error, SignedRequest};
-use super::state::{Session, State};
+use super::state::State;
 use super::wire::{self, Decoded, Encoded, Input, Output};
 use super::{iam, iam_root, organizations, sts};
 use axum::http::HeaderMap;
@@ -83,6 +83,7 @@ impl Drop for RootRequest<'_> {
 pub struct Sandbox {
     state: Mutex<State>,
     max_sessions: usize,
+    max_counter_keys: usize,
     initial: Mutex<Seed>,
     faults: Mutex<Faults>,
     requests: Mutex<RequestLog>,
@@ -102,6 +103,17 @@ fn now_epoch() -> i64 {
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
         .unwrap_or_default()
+}
+
+/// Whether the sandbox serves `operation` for `service`.
+fn is_known(service: Service, operation: &str) -> bool {
+    match service {
+        Service::Iam => {
+            iam::OPERATIONS.contains(&operation) || iam_root::OPERATIONS.contains(&operation)
+        }
+        Service::Sts => sts::OPERATIONS.contains(&operation),
+        Service::Organizations => organizations::OPERATIONS.contains(&operation),
+    }
 }
 
 /// A fresh `x-amzn-RequestId`.
@@ -124,14 +136,16 @@ impl Sandbox {
         Sandbox::with_limits(seed, &Limits::default())
     }
 
-    /// [`Sandbox::new`] keeping at most `limits.max_sessions` STS sessions.
+    /// [`Sandbox::new`] keeping at most `limits.max_sessions` STS sessions and
+    /// `limits.max_counter_keys` keys per capped request counter.
     pub fn with_limits(seed: Seed, limits: &Limits) -> Arc<Sandbox> {
         Arc::new(Sandbox {
             state: Mutex::new(State::new(seed.clone(), limits.max_sessions)),
             max_sessions: limits.max_sessions,
+            max_counter_keys: limits.max_counter_keys,
             initial: Mutex::new(seed),
             faults: Mutex::new(Faults::default()),
-            requests: Mutex::new(RequestLog::default()),
+            requests: Mutex::new(RequestLog::new(limits.max_counter_keys)),
         })
     }
 
@@ -142,7 +156,8 @@ impl Sandbox {
 
     /// The live STS sessions by access key id, oldest first, secrets included: for tests that
     /// prove the secrets of issued credentials go nowhere. Not served by the control plane.
-    pub fn sessions(&self) -> Vec<(String, Session)> {
+    #[cfg(feature = "test-support")]
+    pub fn sessions(&self) -> Vec<(String, super::state::Session)> {
         lock(&self.state)
             .sessions()
             .map(|(key, session)| (key.to_owned(), session.clone()))
@@ -178,7 +193,7 @@ impl Sandbox {
         let seed = lock(&self.initial).clone();
         *lock(&self.state) = State::new(seed, self.max_sessions);
         lock(&self.faults).configure(FaultConfig::default());
-        *lock(&self.requests) = RequestLog::default();
+        *lock(&self.requests) = RequestLog::new(self.max_counter_keys);
     }
 
     /// Replaces the fault configuration.
@@ -199,7 +214,7 @@ impl Sandbox {
 
     /// Clears the request counters.
     pub fn reset_requests(&self) {
-        *lock(&self.requests) = RequestLog::default();
+        *lock(&self.requests) = RequestLog::new(self.max_counter_keys);
     }
 
     /// Answers one AWS request.
@@ -216,8 +231,17 @@ impl Sandbox {
                 };
             }
         };
-        let operation = decoded.operation.as_str();
         let service = decoded.service;
+        // Only names the sandbox serves are counted and logged as such: any other name, of
+        // any size, is one more request under one name.
+        let (operation, unknown) = if is_known(service, &decoded.operation) {
+            (decoded.operation.as_str(), None)
+        } else {
+            (
+                UNKNOWN_OPERATION,
+                Some(requests::loggable(&decoded.operation)),
+            )
+        };
         let (caller, mut result) = match self.authenticate(&decoded, &request) {
             Ok(caller) => {
                 let _at_work = RootRequest::start(self, &caller);
@@ -257,6 +281,7 @@ impl Sandbox {
         tracing::info!(
             service = ?service,
             operation,
+            requested = unknown,
             account = caller.as_ref().map(Caller::account_id),
             error = error_code,
             request_id = %request_id,
@@ -339,14 +364,7 @@ impl Sandbox {
     async fn run(&self, decoded: &Decoded, caller: &Caller) -> Result<Output, ApiError> {
         let service = decoded.service;
         let operation = decoded.operation.as_str();
-        let known = match service {
-            Service::Iam => {
-                iam::OPERATIONS.contains(&operation) || iam_root::OPERATIONS.contains(&operation)
-            }
-            Service::Sts => sts::OPERATIONS.contains(&operation),
-            Service::Organizations => organizations::OPERATIONS.contains(&operation),
-        };
-        if !known {
+        if !is_known(service, operation) {
             return Err(ApiError::unknown_operation(service, operation));
         }
         let latency = lock(&self.faults).latency(operation);

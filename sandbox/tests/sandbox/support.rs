@@ -6,9 +6,9 @@ use aws_sdk_iam::types::FeatureType;
 use aws_sdk_sts::types::PolicyDescriptorType;
 use aws_smithy_types::retry::RetryConfig;
 use axum::http::{HeaderMap, HeaderName, HeaderValue};
-use centralroot::sandbox::seed::TrustedAccess;
-use centralroot::sandbox::sigv4::{SignedRequest, sign};
-use centralroot::sandbox::{Credentials, Seed, Server, ServerHandle};
+use centralroot_sandbox::seed::TrustedAccess;
+use centralroot_sandbox::sigv4::{SignedRequest, sign};
+use centralroot_sandbox::{Credentials, Seed, Server, ServerHandle};
 use serde_json::Value;
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -285,4 +285,14 @@ pub async fn assume_root(
         },
         Some(credentials.session_token()),
     )
+}
+
+/// A seed whose management secret would run `touch MARKER` if a shell evaluated it unquoted.
+pub fn seed_running(marker: &std::path::Path) -> String {
+    serde_json::json!({"accounts": [{
+        "id": "123456789012",
+        "access_key_id": "AKIAHOSTILE000000001",
+        "secret_access_key": format!("x$(touch {})", marker.display()),
+    }]})
+    .to_string()
 }

@@ -1,6 +1,6 @@
 //! awsJson1_1: `X-Amz-Target` requests, JSON answers and `__type` errors (Organizations).
 
-use crate::sandbox::error::ApiError;
+use crate::error::ApiError;
 use serde_json::{Map, Value, json};
 
 /// The `X-Amz-Target` prefix of Organizations operations.

@@ -3,8 +3,8 @@
 use crate::support::*;
 use aws_sdk_organizations::operation::list_accounts::ListAccountsError;
 use aws_sdk_organizations::operation::register_delegated_administrator::RegisterDelegatedAdministratorError;
-use centralroot::sandbox::Seed;
-use centralroot::sandbox::seed::Delegation;
+use centralroot_sandbox::Seed;
+use centralroot_sandbox::seed::Delegation;
 
 #[tokio::test]
 async fn delegated_administrator_registration_rules() {
@@ -389,7 +389,7 @@ async fn pagination_honours_max_results_and_tokens() {
     let mut seed = trusted_seed().with_generated_members(45);
     for n in 0..25 {
         seed.delegated_administrators
-            .push(centralroot::sandbox::seed::Delegation {
+            .push(centralroot_sandbox::seed::Delegation {
                 account_id: format!("{:012}", 100_000_000_000u64 + n),
                 service_principal: IAM.to_owned(),
                 delegation_enabled_date: 1_700_000_000,

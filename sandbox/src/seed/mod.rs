@@ -20,22 +20,25 @@
 //! }
 //! ```
 //! `organization` absent or `null` means no account belongs to an organization.
+//!
+//! The module holds the format; [`validate`] the checks a seed passes before it is served,
+//! [`generated`] the default seed and the generated organizations of load tests.
+
+pub mod generated;
+pub mod validate;
 
 use super::identity::TaskPolicy;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
-/// The management account of the default seed.
-pub const MANAGEMENT_ACCOUNT_ID: &str = "111111111111";
-/// The member accounts of the default seed.
-pub const MEMBER_ACCOUNT_IDS: [&str; 3] = ["222222222222", "333333333333", "444444444444"];
-/// The organization id of the default seed.
-pub const ORGANIZATION_ID: &str = "o-sandbox1234";
+pub use generated::{MANAGEMENT_ACCOUNT_ID, MEMBER_ACCOUNT_IDS, ORGANIZATION_ID};
+pub use validate::{SeedError, is_account_id};
+
 /// The service principal of IAM centralized root access.
 pub const IAM_SERVICE_PRINCIPAL: &str = "iam.amazonaws.com";
 
 /// When the default seed's objects were created (2023-11-14T22:13:20Z).
-const SEED_EPOCH: i64 = 1_700_000_000;
+pub(crate) const SEED_EPOCH: i64 = 1_700_000_000;
 
 /// The static credentials of one account's administrator.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -270,19 +273,6 @@ pub struct AccountPatch {
     pub status: Option<String>,
 }
 
-impl AccountPatch {
-    /// Parses and validates a patch.
-    pub fn from_json(body: &[u8]) -> Result<AccountPatch, SeedError> {
-        let patch: AccountPatch = serde_json::from_slice(body)?;
-        match &patch.status {
-            Some(status) if !matches!(status.as_str(), "ACTIVE" | "SUSPENDED") => {
-                Err(SeedError::Status(status.clone()))
-            }
-            _ => Ok(patch),
-        }
-    }
-}
-
 /// The root user of an account and its long-term credentials.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RootUser {
@@ -427,196 +417,7 @@ pub struct Seed {
 /// a seed require it (`"root_task_features": {"IAMDeleteRootUserCredentials": ["RootCredentialsManagement", "RootSessions"]}`).
 pub const DEFAULT_ROOT_TASK_FEATURES: [Feature; 1] = [Feature::RootSessions];
 
-/// Why a seed was refused.
-#[derive(Debug, thiserror::Error)]
-pub enum SeedError {
-    /// Not valid JSON for the format.
-    #[error("seed is not valid: {0}")]
-    Json(#[from] serde_json::Error),
-    /// An account id is not 12 digits.
-    #[error("account id {0:?} is not 12 digits")]
-    AccountId(String),
-    /// A task policy name in `root_task_features` is not one of the five.
-    #[error("root_task_features names {0:?}, which is not a root task policy")]
-    TaskPolicy(String),
-    /// An account or unit names a parent that is neither the root nor a unit.
-    #[error("parent {0:?} is neither the root (r-sand) nor an organizational unit")]
-    Parent(String),
-    /// An account status is neither ACTIVE nor SUSPENDED.
-    #[error("account status {0:?} is neither ACTIVE nor SUSPENDED")]
-    Status(String),
-    /// Two accounts share an id or access key.
-    #[error("duplicate account id or access key {0:?}")]
-    Duplicate(String),
-    /// The organization id does not match `^o-[a-z0-9]{{10,32}}$`.
-    #[error("organization id {0:?} does not match ^o-[a-z0-9]{{10,32}}$")]
-    OrganizationId(String),
-    /// The management account is not one of the accounts in the organization.
-    #[error("management account {0} is not an account in the organization")]
-    ManagementAccount(String),
-    /// A delegated administrator is not a member account.
-    #[error("delegated administrator {0} is not a member account of the organization")]
-    Delegation(String),
-}
-
-/// Whether `id` is a 12-digit account id.
-pub fn is_account_id(id: &str) -> bool {
-    id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit())
-}
-
-fn is_organization_id(id: &str) -> bool {
-    let Some(rest) = id.strip_prefix("o-") else {
-        return false;
-    };
-    (10..=32).contains(&rest.len())
-        && rest
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-}
-
 impl Seed {
-    /// Parses and validates a JSON seed.
-    pub fn from_json(text: &str) -> Result<Seed, SeedError> {
-        serde_json::from_str::<Seed>(text)?.validated()
-    }
-
-    /// The default seed: management account `111111111111`, members `222222222222`,
-    /// `333333333333` (both with root password, access key, signing certificate and MFA) and
-    /// `444444444444` (no root credentials); all features; trusted access off; no feature enabled.
-    pub fn default_seed() -> Seed {
-        let mut accounts = vec![Account {
-            name: "management".to_owned(),
-            joined_method: "INVITED".to_owned(),
-            ..Account::new(MANAGEMENT_ACCOUNT_ID)
-        }];
-        for (index, id) in MEMBER_ACCOUNT_IDS.iter().enumerate() {
-            let mut account = Account {
-                name: format!("member-{}", index + 1),
-                ..Account::new(id)
-            };
-            if index < 2 {
-                account.root = RootUser::with_everything(id);
-            }
-            accounts.push(account);
-        }
-        for account in &mut accounts {
-            account.fill_defaults();
-        }
-        Seed {
-            organization: Some(Organization {
-                id: ORGANIZATION_ID.to_owned(),
-                feature_set: FeatureSet::All,
-                management_account_id: MANAGEMENT_ACCOUNT_ID.to_owned(),
-            }),
-            accounts,
-            trusted_access: Vec::new(),
-            delegated_administrators: Vec::new(),
-            features: Vec::new(),
-            max_delegated_administrators_per_service: None,
-            root_task_features: BTreeMap::new(),
-            organizational_units: Vec::new(),
-        }
-    }
-
-    /// Adds `count` member accounts `100000000000`, `100000000001`, … (for load tests).
-    pub fn with_generated_members(mut self, count: usize) -> Seed {
-        for n in 0..count {
-            let mut account = Account::new(&format!("{:012}", 100_000_000_000usize + n));
-            account.fill_defaults();
-            self.accounts.push(account);
-        }
-        self
-    }
-
-    /// A large organization for scale tests and benchmarks: the default seed plus `members`
-    /// generated members ([`Seed::with_generated_members`]) whose root users hold a mix of
-    /// credentials, with trusted access for IAM and both IAM organization features on, so that
-    /// root sessions work at once. Member `n` holds, by `n % 4`: everything, a password only,
-    /// two access keys (one used), nothing.
-    pub fn large_organization(members: usize) -> Seed {
-        let mut seed = Seed::default_seed().with_generated_members(members);
-        let generated = seed.accounts.len() - members;
-        for (n, account) in seed.accounts[generated..].iter_mut().enumerate() {
-            account.root = RootUser::mixed(&account.id, n);
-        }
-        seed.trusted_access = vec![TrustedAccess {
-            service_principal: "iam.amazonaws.com".to_owned(),
-            date_enabled: SEED_EPOCH,
-        }];
-        seed.features = vec![Feature::RootCredentialsManagement, Feature::RootSessions];
-        seed
-    }
-
-    /// Checks the invariants the handlers rely on and fills defaults.
-    pub fn validated(mut self) -> Result<Seed, SeedError> {
-        let mut seen = HashSet::new();
-        for account in &mut self.accounts {
-            if !is_account_id(&account.id) {
-                return Err(SeedError::AccountId(account.id.clone()));
-            }
-            account.fill_defaults();
-            if !matches!(account.status.as_str(), "ACTIVE" | "SUSPENDED") {
-                return Err(SeedError::Status(account.status.clone()));
-            }
-            for key in [&account.id, &account.access_key_id] {
-                if !seen.insert(key.clone()) {
-                    return Err(SeedError::Duplicate(key.clone()));
-                }
-            }
-        }
-        if let Some(org) = &self.organization {
-            if !is_organization_id(&org.id) {
-                return Err(SeedError::OrganizationId(org.id.clone()));
-            }
-            let managed = self
-                .account(&org.management_account_id)
-                .is_some_and(|a| a.in_organization);
-            if !managed {
-                return Err(SeedError::ManagementAccount(
-                    org.management_account_id.clone(),
-                ));
-            }
-        }
-        for delegation in &self.delegated_administrators {
-            let member = self
-                .account(&delegation.account_id)
-                .is_some_and(|a| a.in_organization)
-                && self
-                    .organization
-                    .as_ref()
-                    .is_some_and(|o| o.management_account_id != delegation.account_id);
-            if !member {
-                return Err(SeedError::Delegation(delegation.account_id.clone()));
-            }
-        }
-        let parents: HashSet<&str> = self
-            .organizational_units
-            .iter()
-            .map(|u| u.id.as_str())
-            .chain([ROOT_ID])
-            .collect();
-        let named = self.accounts.iter().map(Account::parent_id).chain(
-            self.organizational_units
-                .iter()
-                .map(OrganizationalUnit::parent),
-        );
-        for parent in named {
-            if !parents.contains(parent) {
-                return Err(SeedError::Parent(parent.to_owned()));
-            }
-        }
-        for (name, features) in &mut self.root_task_features {
-            if TaskPolicy::from_name(name).is_none() {
-                return Err(SeedError::TaskPolicy(name.clone()));
-            }
-            features.sort();
-            features.dedup();
-        }
-        self.features.sort();
-        self.features.dedup();
-        Ok(self)
-    }
-
     /// The account with this id.
     pub fn account(&self, id: &str) -> Option<&Account> {
         self.accounts.iter().find(|a| a.id == id)
@@ -643,105 +444,13 @@ impl Seed {
     }
 }
 
-impl Default for Seed {
-    fn default() -> Self {
-        Seed::default_seed()
-    }
-}
-
-impl RootUser {
-    fn mixed(account_id: &str, n: usize) -> RootUser {
-        let tail = &account_id[account_id.len().saturating_sub(8)..];
-        let key = |suffix: &str, last_used: Option<AccessKeyLastUsed>| RootAccessKey {
-            id: format!("AKIAROOTKEY{suffix}{tail}"),
-            status: active(),
-            created: SEED_EPOCH,
-            last_used,
-        };
-        match n % 4 {
-            0 => RootUser::with_everything(account_id),
-            1 => RootUser {
-                login_profile: Some(LoginProfile {
-                    created: SEED_EPOCH,
-                    password_reset_required: false,
-                }),
-                ..RootUser::default()
-            },
-            2 => RootUser {
-                access_keys: vec![
-                    key(
-                        "1",
-                        Some(AccessKeyLastUsed {
-                            date: SEED_EPOCH,
-                            service_name: "s3".to_owned(),
-                            region: "us-east-1".to_owned(),
-                        }),
-                    ),
-                    key("2", None),
-                ],
-                ..RootUser::default()
-            },
-            _ => RootUser::default(),
-        }
-    }
-
-    fn with_everything(account_id: &str) -> RootUser {
-        let tail = &account_id[account_id.len().saturating_sub(8)..];
-        RootUser {
-            login_profile: Some(LoginProfile {
-                created: SEED_EPOCH,
-                password_reset_required: false,
-            }),
-            access_keys: vec![RootAccessKey {
-                id: format!("AKIAROOTKEY0{tail}"),
-                status: active(),
-                created: SEED_EPOCH,
-                last_used: None,
-            }],
-            signing_certificates: vec![SigningCertificate {
-                id: format!("CERTROOT{tail}SANDBOX0000000000"),
-                status: active(),
-                uploaded: SEED_EPOCH,
-                body: "-----BEGIN CERTIFICATE-----\nU0FOREJPWA==\n-----END CERTIFICATE-----\n"
-                    .to_owned(),
-            }],
-            mfa_devices: vec![MfaDevice {
-                serial_number: format!("arn:aws:iam::{account_id}:mfa/root-account-mfa-device"),
-                enabled: SEED_EPOCH,
-            }],
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn default_seed_round_trips_through_json() {
-        let seed = Seed::default_seed();
-        let text = serde_json::to_string(&seed).unwrap();
-        assert_eq!(Seed::from_json(&text).unwrap(), seed);
-        assert_eq!(seed.accounts.len(), 4);
-        assert!(
-            seed.account("222222222222")
-                .unwrap()
-                .root
-                .login_profile
-                .is_some()
-        );
-        assert!(
-            seed.account("444444444444")
-                .unwrap()
-                .root
-                .login_profile
-                .is_none()
-        );
-    }
-
-    #[test]
     fn the_documented_example_is_a_valid_seed() {
-        let doc: String = include_str!("seed.rs")
+        let doc: String = include_str!("mod.rs")
             .lines()
             .skip_while(|l| !l.starts_with("//! ```json"))
             .skip(1)
@@ -764,41 +473,5 @@ mod tests {
             Some(Credentials::derived("123456789012"))
         );
         assert_eq!(seed.accounts[0].access_key_id, "AKIASANDBOX456789012");
-    }
-
-    #[test]
-    fn invalid_seeds_are_refused() {
-        for bad in [
-            r#"{"accounts":[{"id":"12"}]}"#,
-            r#"{"accounts":[{"id":"123456789012"},{"id":"123456789012"}]}"#,
-            r#"{"organization":{"id":"o-1","management_account_id":"123456789012"},"accounts":[{"id":"123456789012"}]}"#,
-            r#"{"organization":{"id":"o-abcdefghij","management_account_id":"999999999999"},"accounts":[{"id":"123456789012"}]}"#,
-            r#"{"organization":{"id":"o-abcdefghij","management_account_id":"123456789012"},"accounts":[{"id":"123456789012"}],"delegated_administrators":[{"account_id":"123456789012","service_principal":"iam.amazonaws.com"}]}"#,
-        ] {
-            assert!(Seed::from_json(bad).is_err(), "{bad}");
-        }
-    }
-
-    #[test]
-    fn generated_members_have_distinct_keys() {
-        let seed = Seed::default_seed()
-            .with_generated_members(100)
-            .validated()
-            .unwrap();
-        assert_eq!(seed.accounts.len(), 104);
-    }
-
-    #[test]
-    fn a_large_organization_mixes_root_credentials_and_allows_root_sessions() {
-        let seed = Seed::large_organization(1000).validated().unwrap();
-        assert_eq!(seed.accounts.len(), 1004);
-        let generated = &seed.accounts[4..];
-        let with = |has: fn(&RootUser) -> bool| generated.iter().filter(|a| has(&a.root)).count();
-        assert_eq!(with(|r| r.login_profile.is_some()), 500);
-        assert_eq!(with(|r| r.access_keys.len() == 2), 250);
-        assert_eq!(with(|r| !r.mfa_devices.is_empty()), 250);
-        assert_eq!(with(|r| *r == RootUser::default()), 250);
-        assert_eq!(seed.features.len(), 2);
-        assert_eq!(seed.trusted_access.len(), 1);
     }
 }

@@ -2,7 +2,7 @@
 
 use crate::support::*;
 use aws_sdk_iam::error::ProvideErrorMetadata;
-use centralroot::sandbox::{Credentials, Seed};
+use centralroot_sandbox::{Credentials, Seed};
 use serde_json::json;
 
 #[tokio::test]

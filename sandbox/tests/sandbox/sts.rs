@@ -3,7 +3,7 @@
 use crate::support::*;
 use aws_sdk_iam::error::ProvideErrorMetadata;
 use aws_sdk_sts::types::PolicyDescriptorType;
-use centralroot::sandbox::{Credentials, Seed};
+use centralroot_sandbox::{Credentials, Seed};
 
 #[tokio::test]
 async fn assume_root_preconditions() {
@@ -387,4 +387,115 @@ async fn assume_role_acts_as_the_role_account() {
         .await
         .unwrap_err();
     assert_eq!(err.code(), Some("ValidationError"));
+}
+
+#[tokio::test]
+async fn assume_role_refuses_parameters_beyond_aws_constraints_and_keeps_nothing() {
+    let sandbox = start(Seed::default_seed()).await;
+    let sts = clients(&sandbox, MANAGEMENT).sts;
+    let role = |len: usize| {
+        let prefix = format!("arn:aws:iam::{MEMBER_A}:role/");
+        format!("{prefix}{}", "r".repeat(len - prefix.len()))
+    };
+    let assume = |arn: String, name: String, external_id: Option<String>| {
+        sts.assume_role()
+            .role_arn(arn)
+            .role_session_name(name)
+            .set_external_id(external_id)
+            .send()
+    };
+    let refused = [
+        (
+            role(2049),
+            "terraform".to_owned(),
+            None,
+            "at 'roleArn' failed to satisfy constraint: Member must have length less than or equal to 2048",
+        ),
+        (
+            role(100_000),
+            "terraform".to_owned(),
+            None,
+            "at 'roleArn' failed to satisfy constraint: Member must have length less than or equal to 2048",
+        ),
+        (
+            "arn:aws:iam::1:role".to_owned(),
+            "terraform".to_owned(),
+            None,
+            "at 'roleArn' failed to satisfy constraint: Member must have length greater than or equal to 20",
+        ),
+        (
+            role(40),
+            "t".to_owned(),
+            None,
+            "Value 't' at 'roleSessionName' failed to satisfy constraint: Member must have length greater than or equal to 2",
+        ),
+        (
+            role(40),
+            "t".repeat(65),
+            None,
+            "at 'roleSessionName' failed to satisfy constraint: Member must have length less than or equal to 64",
+        ),
+        (
+            role(40),
+            "terraform run".to_owned(),
+            None,
+            "Value 'terraform run' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*",
+        ),
+        (
+            role(40),
+            "terraform".to_owned(),
+            Some("x".to_owned()),
+            "Value 'x' at 'externalId' failed to satisfy constraint: Member must have length greater than or equal to 2",
+        ),
+        (
+            role(40),
+            "terraform".to_owned(),
+            Some("x".repeat(1225)),
+            "at 'externalId' failed to satisfy constraint: Member must have length less than or equal to 1224",
+        ),
+        (
+            role(40),
+            "terraform".to_owned(),
+            Some("has space".to_owned()),
+            "Value 'has space' at 'externalId' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@:/-]*",
+        ),
+    ];
+    for (arn, name, external_id, says) in refused {
+        let err = assume(arn, name, external_id).await.unwrap_err();
+        assert_eq!(err.code(), Some("ValidationError"));
+        let message = err.message().unwrap();
+        assert!(
+            message.starts_with("1 validation error detected: "),
+            "{message}"
+        );
+        assert!(message.contains(says), "{message}");
+        assert!(message.len() < 512, "the value is echoed cut short");
+    }
+    let err = assume(role(40), "t".to_owned(), Some("x".to_owned()))
+        .await
+        .unwrap_err();
+    let message = err.message().unwrap();
+    assert!(
+        message.starts_with("2 validation errors detected: Value 't' at 'roleSessionName'")
+            && message.contains("; Value 'x' at 'externalId'"),
+        "{message}"
+    );
+    assert!(
+        sandbox.sandbox().sessions().is_empty(),
+        "nothing is kept of a refused AssumeRole"
+    );
+
+    // The largest values AWS accepts are accepted.
+    let out = assume(role(2048), "t".repeat(64), Some("a:/=".repeat(306)))
+        .await
+        .unwrap();
+    assert_eq!(
+        out.assumed_role_user().unwrap().arn(),
+        format!(
+            "arn:aws:sts::{MEMBER_A}:assumed-role/{}/{}",
+            "r".repeat(2048 - format!("arn:aws:iam::{MEMBER_A}:role/").len()),
+            "t".repeat(64)
+        )
+    );
+    assert_eq!(sandbox.sandbox().sessions().len(), 1);
 }

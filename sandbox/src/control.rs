@@ -74,7 +74,7 @@ async fn guard(State(exposure): State<Exposure>, request: Request, next: Next) -
         Some(reason) => {
             tracing::warn!(
                 reason,
-                path = request.uri().path(),
+                path = crate::requests::loggable(request.uri().path()),
                 "control-plane request refused"
             );
             error(StatusCode::FORBIDDEN, &reason)

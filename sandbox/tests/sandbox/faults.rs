@@ -3,7 +3,7 @@
 use crate::support::*;
 use aws_sdk_iam::error::ProvideErrorMetadata;
 use aws_sdk_sts::types::PolicyDescriptorType;
-use centralroot::sandbox::Seed;
+use centralroot_sandbox::Seed;
 use serde_json::json;
 use std::time::{Duration, Instant};
 
@@ -169,7 +169,7 @@ async fn latency_and_trusted_access_propagation() {
     // RootSessions was left enabled while trusted access was off: only propagation stands in the way.
     let mut seed = Seed::default_seed();
     seed.features
-        .push(centralroot::sandbox::seed::Feature::RootSessions);
+        .push(centralroot_sandbox::seed::Feature::RootSessions);
     let sandbox = start(seed).await;
     let management = clients(&sandbox, MANAGEMENT);
     faults(
@@ -353,7 +353,7 @@ async fn sixty_four_parallel_callers_lose_no_update() {
     assert_eq!(register["total"], 64 + injected);
 }
 
-fn registered(sandbox: &centralroot::sandbox::ServerHandle) -> Vec<(String, String)> {
+fn registered(sandbox: &centralroot_sandbox::ServerHandle) -> Vec<(String, String)> {
     sandbox
         .sandbox()
         .snapshot()

@@ -1,5 +1,7 @@
-//! Running the sandbox binary as a child process, for end-to-end tests.
+//! Running the sandbox command as a child process, for tests of the command line: this crate's
+//! own `centralroot-sandbox` binary, or `terraform-provider-centralroot sandbox`.
 
+use super::ready::parse_ready_line;
 use super::seed::Credentials;
 use std::io;
 use std::path::Path;
@@ -21,28 +23,17 @@ pub struct ChildSandbox {
     pub credentials: Credentials,
 }
 
-/// Reads `AWS_ENDPOINT_URL`, `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY` from a ready line.
-pub fn parse_ready_line(line: &str) -> Option<(String, Credentials)> {
-    let value = |name: &str| {
-        line.split_whitespace()
-            .find_map(|word| word.strip_prefix(name)?.strip_prefix('='))
-            .map(str::to_owned)
-    };
-    Some((
-        value("AWS_ENDPOINT_URL")?,
-        Credentials {
-            access_key_id: value("AWS_ACCESS_KEY_ID")?,
-            secret_access_key: value("AWS_SECRET_ACCESS_KEY")?,
-        },
-    ))
-}
-
 impl ChildSandbox {
-    /// Runs `program sandbox --listen 127.0.0.1:0 ARGS…` and waits (at most 30 s) for its
-    /// ready line. Logs go to this process's stderr at `RUST_LOG` (default `warn`).
-    pub async fn spawn(program: &Path, args: &[&str]) -> io::Result<ChildSandbox> {
+    /// Runs `program [SUBCOMMAND] --listen 127.0.0.1:0 ARGS…` (`SUBCOMMAND` is `sandbox` for
+    /// the provider's binary) and waits (at most 30 s) for its ready line. Logs go to this
+    /// process's stderr at `RUST_LOG` (default `warn`).
+    pub async fn spawn(
+        program: &Path,
+        subcommand: Option<&str>,
+        args: &[&str],
+    ) -> io::Result<ChildSandbox> {
         let mut child = Command::new(program)
-            .arg("sandbox")
+            .args(subcommand)
             .args(["--listen", "127.0.0.1:0"])
             .args(args)
             .env(
@@ -92,21 +83,5 @@ impl ChildSandbox {
         let mut rest = String::new();
         self.stdout.into_inner().read_to_string(&mut rest).await?;
         Ok((status, rest))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn parses_the_ready_line() {
-        let (url, credentials) = parse_ready_line(
-            "export AWS_ENDPOINT_URL=http://127.0.0.1:1 AWS_ACCESS_KEY_ID=AK AWS_SECRET_ACCESS_KEY=SK AWS_REGION=us-east-1 # sandbox ready",
-        )
-        .unwrap();
-        assert_eq!(url, "http://127.0.0.1:1");
-        assert_eq!(credentials.secret_access_key, "SK");
-        assert!(parse_ready_line("hello").is_none());
     }
 }

@@ -162,25 +162,105 @@ fn assume_root(
     )])
 }
 
+/// One AWS input constraint: the parameter's member name in messages, its length range in
+/// characters and the characters its pattern allows besides `\w` (`None`: any).
+struct Constraint {
+    member: &'static str,
+    min: usize,
+    max: usize,
+    extra: Option<&'static str>,
+}
+
+const ROLE_ARN: Constraint = Constraint {
+    member: "roleArn",
+    min: 20,
+    max: 2048,
+    extra: None,
+};
+const ROLE_SESSION_NAME: Constraint = Constraint {
+    member: "roleSessionName",
+    min: 2,
+    max: 64,
+    extra: Some("+=,.@-"),
+};
+const EXTERNAL_ID: Constraint = Constraint {
+    member: "externalId",
+    min: 2,
+    max: 1224,
+    extra: Some("+=,.@:/-"),
+};
+
+impl Constraint {
+    /// What `value` violates, in AWS's words.
+    fn violation(&self, value: &str) -> Option<String> {
+        let length = value.chars().count();
+        let broken = if length < self.min {
+            format!(
+                "Member must have length greater than or equal to {}",
+                self.min
+            )
+        } else if length > self.max {
+            format!("Member must have length less than or equal to {}", self.max)
+        } else if let Some(extra) = self
+            .extra
+            .filter(|extra| !value.chars().all(|c| is_word(c) || extra.contains(c)))
+        {
+            format!("Member must satisfy regular expression pattern: [\\w{extra}]*")
+        } else {
+            return None;
+        };
+        // The value is echoed as AWS does, cut short: it may be any size.
+        let shown: String = value.chars().take(128).collect();
+        let cut = if shown.len() < value.len() { "..." } else { "" };
+        Some(format!(
+            "Value '{shown}{cut}' at '{}' failed to satisfy constraint: {broken}",
+            self.member
+        ))
+    }
+}
+
+/// `\w` of AWS's patterns: an ASCII letter, digit or underscore.
+fn is_word(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_'
+}
+
+/// Checks the parameters against their constraints and answers AWS's ValidationError listing
+/// every violation.
+fn check(values: &[(&Constraint, Option<&str>)]) -> Result<(), ApiError> {
+    let violations: Vec<String> = values
+        .iter()
+        .filter_map(|(constraint, value)| constraint.violation((*value)?))
+        .collect();
+    match violations.len() {
+        0 => Ok(()),
+        1 => Err(ApiError::validation(format!(
+            "1 validation error detected: {}",
+            violations[0]
+        ))),
+        n => Err(ApiError::validation(format!(
+            "{n} validation errors detected: {}",
+            violations.join("; ")
+        ))),
+    }
+}
+
 fn assume_role(
     state: &mut State,
     ctx: &Ctx<'_>,
     params: &QueryParams,
 ) -> Result<Vec<XmlNode>, ApiError> {
-    let role_arn = params.required("RoleArn")?.to_owned();
-    let session_name = params.required("RoleSessionName")?.to_owned();
+    let role_arn = params.required("RoleArn")?;
+    let session_name = params.required("RoleSessionName")?;
+    // Validated before anything is kept: a session stores its role ARN and session name.
+    check(&[
+        (&ROLE_ARN, Some(role_arn)),
+        (&ROLE_SESSION_NAME, Some(session_name)),
+        (&EXTERNAL_ID, params.get("ExternalId")),
+    ])?;
+    let (role_arn, session_name) = (role_arn.to_owned(), session_name.to_owned());
     let (account, _) = parse_role_arn(&role_arn)
         .ok_or_else(|| ApiError::validation(format!("{role_arn} is not a valid role ARN")))?;
     let account = account.to_owned();
-    let name_ok = (2..=64).contains(&session_name.len())
-        && session_name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "_+=,.@-".contains(c));
-    if !name_ok {
-        return Err(ApiError::validation(format!(
-            "RoleSessionName {session_name:?} must be 2 to 64 characters of [\\w+=,.@-]"
-        )));
-    }
     let duration = match params.get("DurationSeconds") {
         None => 3600,
         Some(text) => text

@@ -1,8 +1,8 @@
 //! IAM organization features through the AWS SDK: lifecycle, callers, organization modes.
 
 use crate::support::*;
-use centralroot::sandbox::Seed;
-use centralroot::sandbox::seed::FeatureSet;
+use centralroot_sandbox::Seed;
+use centralroot_sandbox::seed::FeatureSet;
 use serde_json::json;
 
 #[tokio::test]
@@ -166,7 +166,7 @@ async fn organization_mode_and_membership_errors() {
     }
     let outsider: Seed =
         serde_json::from_value(json!({"accounts": [{"id": "999999999999"}]})).unwrap();
-    seed.accounts.push(centralroot::sandbox::seed::Account {
+    seed.accounts.push(centralroot_sandbox::seed::Account {
         in_organization: false,
         ..outsider.accounts[0].clone()
     });

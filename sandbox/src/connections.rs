@@ -1,5 +1,11 @@
 //! Accepting and serving connections: the connection cap, the request-head timeout, graceful
 //! shutdown, and closing a connection without an answer when the engine withheld one.
+//!
+//! At the cap, a newcomer closes the open connection that has been quiet longest among those
+//! with no request being answered: silent ones, ones sending a head or a body slowly or not at
+//! all, idle keep-alive ones. A client that stalls cannot keep others out, however many
+//! connections it opens, and a well-behaved newcomer, the latest to make progress, is the last
+//! to go.
 
 use super::limits::Limits;
 use axum::Router;
@@ -24,12 +30,50 @@ use tokio::task::JoinSet;
 pub struct CloseWithoutAnswer;
 
 /// What the accept loop needs to know about one connection to pick one to close.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct Activity {
     /// Requests whose head was read.
     started: AtomicU64,
-    /// Requests being answered.
+    /// Requests being answered, their body still awaited or not.
     in_flight: AtomicUsize,
+    /// Requests in flight whose body is still awaited: they do not make the connection busy.
+    awaiting_body: AtomicUsize,
+    /// When the connection last made progress (opened, sent a head or part of a body, got an
+    /// answer), on the registry's logical clock.
+    last_progress: AtomicU64,
+    /// The registry's logical clock, shared by its connections.
+    clock: Arc<AtomicU64>,
+}
+
+impl Activity {
+    fn new(clock: Arc<AtomicU64>) -> Activity {
+        let activity = Activity {
+            started: AtomicU64::new(0),
+            in_flight: AtomicUsize::new(0),
+            awaiting_body: AtomicUsize::new(0),
+            last_progress: AtomicU64::new(0),
+            clock,
+        };
+        activity.progress();
+        activity
+    }
+
+    fn progress(&self) {
+        let now = self.clock.fetch_add(1, Ordering::SeqCst) + 1;
+        self.last_progress.store(now, Ordering::SeqCst);
+    }
+
+    /// Whether a request is being answered (its body is in): such a connection is never closed
+    /// to make room.
+    fn busy(&self) -> bool {
+        self.in_flight.load(Ordering::SeqCst) > self.awaiting_body.load(Ordering::SeqCst)
+    }
+
+    /// Whether it holds no complete request: none sent yet, or one whose body is awaited.
+    /// Closing such a connection at once loses nothing that was asked in full.
+    fn awaiting_input(&self) -> bool {
+        self.started.load(Ordering::SeqCst) == 0 || self.awaiting_body.load(Ordering::SeqCst) > 0
+    }
 }
 
 /// Counts a request as in flight while alive.
@@ -39,6 +83,7 @@ impl Busy {
     fn new(activity: Arc<Activity>) -> Busy {
         activity.started.fetch_add(1, Ordering::SeqCst);
         activity.in_flight.fetch_add(1, Ordering::SeqCst);
+        activity.progress();
         Busy(activity)
     }
 }
@@ -46,6 +91,36 @@ impl Busy {
 impl Drop for Busy {
     fn drop(&mut self) {
         self.0.in_flight.fetch_sub(1, Ordering::SeqCst);
+        self.0.progress();
+    }
+}
+
+/// Put in each request's extensions: lets the body reader tell the accept loop that the
+/// request still awaits its body, and when part of it arrives.
+#[derive(Debug, Clone)]
+pub struct BodyWatch(Arc<Activity>);
+
+impl BodyWatch {
+    /// Marks the request as awaiting its body until the returned guard is dropped.
+    pub fn waiting(&self) -> AwaitingBody {
+        self.0.awaiting_body.fetch_add(1, Ordering::SeqCst);
+        AwaitingBody(Arc::clone(&self.0))
+    }
+
+    /// Part of the body arrived.
+    pub fn progress(&self) {
+        self.0.progress();
+    }
+}
+
+/// A request awaiting its body, while alive.
+#[derive(Debug)]
+pub struct AwaitingBody(Arc<Activity>);
+
+impl Drop for AwaitingBody {
+    fn drop(&mut self) {
+        self.0.awaiting_body.fetch_sub(1, Ordering::SeqCst);
+        self.0.progress();
     }
 }
 
@@ -56,16 +131,17 @@ struct Entry {
     closing: bool,
 }
 
-/// The open connections, oldest first.
+/// The open connections.
 #[derive(Debug, Default)]
 struct Registry {
     next_id: u64,
     open: BTreeMap<u64, Entry>,
+    clock: Arc<AtomicU64>,
 }
 
 impl Registry {
-    /// Registers a new connection, closing an idle one first when at `max`; `None` when every
-    /// connection is busy.
+    /// Registers a new connection, closing the one quiet longest first when at `max`; `None`
+    /// when every connection is busy.
     fn admit(&mut self, max: usize) -> Option<(u64, Arc<Activity>, Arc<Notify>)> {
         let live = self.open.values().filter(|e| !e.closing).count();
         if live >= max {
@@ -76,16 +152,15 @@ impl Registry {
             let victim = self
                 .open
                 .values_mut()
-                .filter(|e| !e.closing && e.activity.in_flight.load(Ordering::SeqCst) == 0)
-                // Connections that never sent a complete request go first, oldest first.
-                .min_by_key(|e| e.activity.started.load(Ordering::SeqCst) > 0)?;
+                .filter(|e| !e.closing && !e.activity.busy())
+                .min_by_key(|e| e.activity.last_progress.load(Ordering::SeqCst))?;
             victim.closing = true;
             victim.close.notify_one();
         }
         let id = self.next_id;
         self.next_id += 1;
         let entry = Entry {
-            activity: Arc::default(),
+            activity: Arc::new(Activity::new(Arc::clone(&self.clock))),
             close: Arc::default(),
             closing: false,
         };
@@ -171,8 +246,11 @@ async fn connection(
     let _ = stream.set_nodelay(true);
     let tower = TowerToHyperService::new(router);
     let counted = Arc::clone(&activity);
-    let service = service_fn(move |request: hyper::Request<Incoming>| {
+    let service = service_fn(move |mut request: hyper::Request<Incoming>| {
         let busy = Busy::new(Arc::clone(&counted));
+        request
+            .extensions_mut()
+            .insert(BodyWatch(Arc::clone(&counted)));
         let answer = tower.call(request);
         async move {
             let response = match answer.await {
@@ -196,8 +274,8 @@ async fn connection(
     let result = tokio::select! {
         result = conn.as_mut() => result,
         () = close.notified() => {
-            if activity.started.load(Ordering::SeqCst) == 0 {
-                tracing::debug!("closing a connection that sent no request, to make room");
+            if activity.awaiting_input() {
+                tracing::debug!("closing a connection with no request to answer, to make room");
                 return;
             }
             conn.as_mut().graceful_shutdown();

@@ -139,6 +139,7 @@ impl State {
     }
 
     /// The live sessions with their access key ids, oldest first.
+    #[cfg(any(test, feature = "test-support"))]
     pub fn sessions(&self) -> impl Iterator<Item = (&str, &Session)> {
         self.session_order
             .iter()
@@ -166,7 +167,7 @@ impl State {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sandbox::identity::TaskPolicy;
+    use crate::identity::TaskPolicy;
 
     fn session(expiration: i64) -> Session {
         Session {

@@ -11,6 +11,7 @@ use super::control::Exposure;
 use super::engine::Sandbox;
 use super::limits::Limits;
 use super::private_file;
+use super::ready::ready_line;
 use super::seed::{Seed, SeedError};
 use super::server::serve;
 use std::io::Write;
@@ -215,25 +216,6 @@ fn initial_seed(options: &Options) -> Result<Seed, CliError> {
     }
 }
 
-/// The ready line: a shell statement that points the AWS SDKs and CLI at the sandbox.
-pub fn ready_line(addr: SocketAddr, seed: &Seed) -> String {
-    let mut line = format!("export AWS_ENDPOINT_URL=http://{addr}");
-    if let Some(credentials) = seed.management_credentials() {
-        line.push_str(&format!(
-            " AWS_ACCESS_KEY_ID={} AWS_SECRET_ACCESS_KEY={}",
-            credentials.access_key_id, credentials.secret_access_key
-        ));
-    }
-    line.push_str(" AWS_REGION=us-east-1 # sandbox ready");
-    if let Some(organization) = &seed.organization {
-        line.push_str(&format!(
-            ": management account {}",
-            organization.management_account_id
-        ));
-    }
-    line
-}
-
 /// Refuses an address beyond loopback unless exposure was asked for.
 async fn check_exposure(options: &Options) -> Result<(), CliError> {
     if options.expose {
@@ -391,14 +373,5 @@ mod tests {
         assert_eq!(options.seed_members, Some(1000));
         assert!(Options::parse(&args(&["--seed-members", "many"])).is_err());
         assert!(Options::parse(&args(&["--seed-members=5", "--seed", "s.json"])).is_err());
-    }
-
-    #[test]
-    fn ready_line_exports_endpoint_and_credentials() {
-        let line = ready_line("127.0.0.1:4566".parse().unwrap(), &Seed::default_seed());
-        assert!(line.starts_with(
-            "export AWS_ENDPOINT_URL=http://127.0.0.1:4566 AWS_ACCESS_KEY_ID=AKIASANDBOX111111111 AWS_SECRET_ACCESS_KEY="
-        ));
-        assert!(line.contains(" AWS_REGION=us-east-1 # sandbox ready"));
     }
 }

@@ -3,7 +3,7 @@
 
 use crate::support::*;
 use aws_sdk_iam::error::ProvideErrorMetadata;
-use centralroot::sandbox::{Limits, Seed, Server, ServerHandle};
+use centralroot_sandbox::{Limits, Seed, Server, ServerHandle};
 use serde_json::{Value, json};
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -35,6 +35,36 @@ async fn raw(addr: SocketAddr, request: &str) -> String {
     let mut stream = TcpStream::connect(addr).await.unwrap();
     stream.write_all(request.as_bytes()).await.unwrap();
     read_until_closed(&mut stream).await
+}
+
+/// A signed call as the management account, answered within [`HANG`] (`what` says why it must be).
+async fn served_within_hang(sandbox: &ServerHandle, what: &str) {
+    let call = clients(sandbox, MANAGEMENT)
+        .sts
+        .get_caller_identity()
+        .send();
+    let identity = tokio::time::timeout(HANG, call).await.expect(what).unwrap();
+    assert_eq!(identity.account(), Some(MANAGEMENT));
+}
+
+/// Clients signing with a new `AssumeRole` session `session-N` on member A's role `r`.
+async fn role_session(sandbox: &ServerHandle, sts: &aws_sdk_sts::Client, n: usize) -> Clients {
+    let out = sts
+        .assume_role()
+        .role_arn(format!("arn:aws:iam::{MEMBER_A}:role/r"))
+        .role_session_name(format!("session-{n}"))
+        .send()
+        .await
+        .unwrap();
+    let issued = out.credentials().unwrap();
+    clients_with(
+        sandbox,
+        &centralroot_sandbox::Credentials {
+            access_key_id: issued.access_key_id().to_owned(),
+            secret_access_key: issued.secret_access_key().to_owned(),
+        },
+        Some(issued.session_token()),
+    )
 }
 
 fn status_of(response: &str) -> u16 {
@@ -69,17 +99,11 @@ async fn connections_beyond_the_cap_close_idle_ones_and_signed_requests_are_serv
         }
         idle.push(stream);
     }
-    let identity = tokio::time::timeout(
-        HANG,
-        clients(&sandbox, MANAGEMENT)
-            .sts
-            .get_caller_identity()
-            .send(),
+    served_within_hang(
+        &sandbox,
+        "a signed request is served although idle connections fill the cap",
     )
-    .await
-    .expect("a signed request is served although idle connections fill the cap")
-    .unwrap();
-    assert_eq!(identity.account(), Some(MANAGEMENT));
+    .await;
     // Every newcomer beyond the cap closed the oldest idle connection.
     for stream in idle.iter_mut().take(4) {
         assert_eq!(read_until_closed(stream).await, "");
@@ -391,22 +415,7 @@ async fn sts_sessions_beyond_the_cap_forget_the_oldest() {
     let sts = clients(&sandbox, MANAGEMENT).sts;
     let mut sessions = Vec::new();
     for n in 0..3 {
-        let out = sts
-            .assume_role()
-            .role_arn(format!("arn:aws:iam::{MEMBER_A}:role/r"))
-            .role_session_name(format!("session-{n}"))
-            .send()
-            .await
-            .unwrap();
-        let credentials = out.credentials().unwrap();
-        sessions.push(clients_with(
-            &sandbox,
-            &centralroot::sandbox::Credentials {
-                access_key_id: credentials.access_key_id().to_owned(),
-                secret_access_key: credentials.secret_access_key().to_owned(),
-            },
-            Some(credentials.session_token()),
-        ));
+        sessions.push(role_session(&sandbox, &sts, n).await);
     }
     let err = sessions[0]
         .sts
@@ -450,4 +459,146 @@ async fn stopping_does_not_wait_for_a_held_answer() {
         .expect("the held answer does not keep the sandbox from stopping")
         .unwrap();
     assert!(held.await.unwrap().is_err());
+}
+
+#[tokio::test]
+async fn unknown_operations_and_many_callers_leave_the_counters_bounded() {
+    let sandbox = start_with(Limits {
+        max_counter_keys: 4,
+        ..Limits::default()
+    })
+    .await;
+    let addr = sandbox.addr();
+    let credentials = sandbox.credentials(MANAGEMENT).unwrap();
+    let form = ("content-type", "application/x-www-form-urlencoded");
+    let long = "X".repeat(256 * 1024);
+    for n in 0..20 {
+        // Unsigned, naming an unknown operation of a quarter MiB: IAM, then Organizations.
+        let body = format!("Action={long}{n}&Version=2010-05-08");
+        let (status, _, _) = http(
+            addr,
+            "POST",
+            "/",
+            &[(form.0, form.1.to_owned())],
+            body.as_bytes(),
+        )
+        .await;
+        assert_eq!(status, 403);
+        let target = format!("AWSOrganizationsV20161128.{}{n}", &long[..16 * 1024]);
+        let json = ("content-type", "application/x-amz-json-1.1".to_owned());
+        let (status, _, _) =
+            http(addr, "POST", "/", &[("x-amz-target", target), json], b"{}").await;
+        assert_eq!(status, 400);
+        // Signed, naming an unknown operation.
+        let body = format!("Action=NoSuchOperation{n}&Version=2010-05-08");
+        let (status, _) =
+            signed_post(&sandbox, &credentials, "iam", &[form], body.as_bytes()).await;
+        assert_eq!(status, 400);
+    }
+    let management = clients(&sandbox, MANAGEMENT);
+    for _ in 0..3 {
+        management.sts.get_caller_identity().send().await.unwrap();
+    }
+    management.orgs.list_accounts().send().await.unwrap();
+    // Ten role sessions, each calling once: more access keys than the counters keep apart.
+    for n in 0..10 {
+        let session = role_session(&sandbox, &management.sts, n).await;
+        session.sts.get_caller_identity().send().await.unwrap();
+    }
+
+    let requests = control_get(&sandbox, "requests").await;
+    let names: Vec<&String> = requests["operations"].as_object().unwrap().keys().collect();
+    assert_eq!(
+        names,
+        [
+            "(unknown operation)",
+            "AssumeRole",
+            "GetCallerIdentity",
+            "ListAccounts"
+        ]
+    );
+    let unknown = &requests["operations"]["(unknown operation)"];
+    assert_eq!(unknown["total"], 60);
+    assert_eq!(unknown["errors"]["MissingAuthenticationToken"], 20);
+    assert_eq!(unknown["errors"]["MissingAuthenticationTokenException"], 20);
+    assert_eq!(unknown["errors"]["InvalidAction"], 20);
+    // The operations the sandbox serves are counted exactly.
+    assert_eq!(requests["operations"]["GetCallerIdentity"]["succeeded"], 13);
+    assert_eq!(requests["operations"]["ListAccounts"]["succeeded"], 1);
+    assert_eq!(requests["operations"]["AssumeRole"]["succeeded"], 10);
+    assert_eq!(requests["total"], 60 + 13 + 1 + 10);
+    // Four access keys kept apart (the management key and the first three sessions), the
+    // seven other sessions' calls together.
+    let keys = requests["access_keys"].as_object().unwrap();
+    assert_eq!(keys.len(), 5, "{keys:?}");
+    assert_eq!(keys[credentials.access_key_id.as_str()], 20 + 3 + 1 + 10);
+    assert_eq!(keys["(other)"], 7);
+    assert_eq!(
+        keys.values().map(|v| v.as_u64().unwrap()).sum::<u64>(),
+        34 + 10
+    );
+    assert!(
+        requests.to_string().len() < 4096,
+        "no requested name is kept: {requests}"
+    );
+}
+
+#[tokio::test]
+async fn stalled_bodies_at_the_cap_do_not_keep_a_signed_call_out() {
+    // The body timeout is an hour: only closing a stalled connection can make room.
+    let sandbox = start_with(Limits {
+        max_connections: 8,
+        header_timeout: Duration::from_secs(3600),
+        body_timeout: Duration::from_secs(3600),
+        ..Limits::default()
+    })
+    .await;
+    let addr = sandbox.addr();
+    let mut stalled = Vec::new();
+    for _ in 0..8 {
+        let mut stream = TcpStream::connect(addr).await.unwrap();
+        stream
+            .write_all(
+                format!(
+                    "POST / HTTP/1.1\r\nhost: {addr}\r\ncontent-type: application/x-www-form-urlencoded\r\ncontent-length: 100\r\nexpect: 100-continue\r\n\r\n"
+                )
+                .as_bytes(),
+            )
+            .await
+            .unwrap();
+        // "100 Continue" comes once the sandbox waits for the body, which never comes.
+        let mut interim = vec![0; 64];
+        let read = tokio::time::timeout(HANG, stream.read(&mut interim))
+            .await
+            .expect("the sandbox asks for the body")
+            .unwrap();
+        let interim = String::from_utf8_lossy(&interim[..read]).into_owned();
+        assert!(interim.starts_with("HTTP/1.1 100 Continue"), "{interim}");
+        stalled.push(stream);
+    }
+    served_within_hang(
+        &sandbox,
+        "a signed call is served well before the body timeout",
+    )
+    .await;
+    // The connection whose body stalled longest made room: closed without an answer.
+    assert_eq!(read_until_closed(&mut stalled[0]).await, "");
+}
+
+#[tokio::test]
+async fn the_control_plane_refuses_a_secret_a_shell_would_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let marker = dir.path().join("pwned");
+    let sandbox = start(Seed::default_seed()).await;
+    let before = control_get(&sandbox, "state").await;
+    let seed: serde_json::Value = serde_json::from_str(&seed_running(&marker)).unwrap();
+    let (status, body) = control_post(&sandbox, "seed", &seed).await;
+    assert_eq!(status, 400, "{body}");
+    let error = body["error"].as_str().unwrap();
+    assert!(
+        error.contains("account 123456789012: secret_access_key may hold only letters"),
+        "{error}"
+    );
+    assert!(!error.contains("touch"), "{error}");
+    assert_eq!(control_get(&sandbox, "state").await, before);
 }

@@ -1,6 +1,6 @@
 //! awsQuery: form-encoded requests, XML answers and `ErrorResponse` envelopes (IAM and STS).
 
-use crate::sandbox::error::ApiError;
+use crate::error::ApiError;
 use quick_xml::escape::escape;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;

@@ -4,7 +4,7 @@
 use crate::support::*;
 use aws_sdk_iam::error::ProvideErrorMetadata;
 use aws_sdk_sts::types::PolicyDescriptorType;
-use centralroot::sandbox::Seed;
+use centralroot_sandbox::Seed;
 use serde_json::json;
 
 const S3_UNLOCK: &str = "arn:aws:iam::aws:policy/root-task/S3UnlockBucketPolicy";
@@ -19,7 +19,7 @@ fn seed_with(extra: serde_json::Value) -> Seed {
 }
 
 async fn try_assume(
-    sandbox: &centralroot::sandbox::ServerHandle,
+    sandbox: &centralroot_sandbox::ServerHandle,
     target: &str,
     policy: &str,
 ) -> Result<(), aws_sdk_sts::error::SdkError<aws_sdk_sts::operation::assume_root::AssumeRootError>>
@@ -44,7 +44,7 @@ async fn access_key_last_use_is_seeded_and_answered() {
         .unwrap()
         .root
         .access_keys[0];
-    key.last_used = Some(centralroot::sandbox::seed::AccessKeyLastUsed {
+    key.last_used = Some(centralroot_sandbox::seed::AccessKeyLastUsed {
         date: 1_710_000_000,
         service_name: "s3".to_owned(),
         region: "eu-west-1".to_owned(),
