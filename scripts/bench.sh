@@ -56,7 +56,11 @@ now_ns() { date +%s%N; }
 # Median of the numbers on stdin.
 median() { "$PYTHON" -c 'import statistics,sys; print(statistics.median(float(x) for x in sys.stdin.read().split()))'; }
 
-echo "== centralroot benchmark ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(TF_CLI_CONFIG_FILE=/dev/null "$TF" version | head -1))"
+# The whole output, then its first line: `| head -1` under pipefail fails when head exits
+# before Terraform writes its second line (SIGPIPE).
+TF_VERSION="$(TF_CLI_CONFIG_FILE=/dev/null "$TF" version)"
+TF_VERSION="${TF_VERSION%%$'\n'*}"
+echo "== centralroot benchmark ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $TF_VERSION)"
 echo "binary: $BIN"
 echo "binary_size_bytes $(stat -c %s "$BIN") ($(du -h "$BIN" | cut -f1))"
 

@@ -121,7 +121,10 @@ RC
     export TF_CLI_CONFIG_FILE="$WORK/terraformrc" TF_IN_AUTOMATION=1 TF_INPUT=0 CHECKPOINT_DISABLE=1
     export AWS_EC2_METADATA_DISABLED=true
     local tf_version
-    tf_version="$("$tf" version | head -n 1)" || die "cannot run $tf"
+    # The whole output, then its first line: `| head -n 1` under pipefail failed the demo
+    # whenever head exited before Terraform wrote its second line (SIGPIPE).
+    tf_version="$("$tf" version)" || die "cannot run $tf"
+    tf_version="${tf_version%%$'\n'*}"
     echo "using $tf_version ($tf)"
 
     cd "$WORK/config"

@@ -13,7 +13,7 @@ use centralroot::sandbox::seed::RootUser;
 
 use crate::interruptions::{counts, ctrl_c, wait_until};
 use crate::support::sandbox::MANAGEMENT;
-use crate::support::{SandboxFixture, Workspace, each_terraform};
+use crate::support::{Case, Cases, SandboxFixture, Terraform, Workspace};
 
 /// The member whose root user holds one credential of each kind (`Seed::large_organization`,
 /// member 0).
@@ -48,13 +48,12 @@ fn labels(root: &RootUser) -> Vec<String> {
 
 /// Interrupts the removal on [`MEMBER`] while `held` is held back, then checks state against
 /// the sandbox and that the next apply converges with nothing to do.
-fn interrupt_removal_during(held: &str) {
-    each_terraform(|tf| {
-        let fixture = SandboxFixture::start(Seed::large_organization(4));
-        let mut ws = Workspace::new(tf, "removal-interrupt");
-        fixture.configure(&mut ws, MANAGEMENT);
-        ws.write_main(&format!(
-            r#"terraform {{
+fn interrupt_removal_during(tf: &'static Terraform, held: &str) {
+    let fixture = SandboxFixture::start(Seed::large_organization(4));
+    let mut ws = Workspace::new(tf, "removal-interrupt");
+    fixture.configure(&mut ws, MANAGEMENT);
+    ws.write_main(&format!(
+        r#"terraform {{
   required_providers {{
     centralroot = {{
       source = "centralroot/centralroot"
@@ -66,57 +65,73 @@ resource "centralroot_root_credentials_removal" "member" {{
   account_id = "{MEMBER}"
 }}
 "#
-        ));
-        let before = labels(&fixture.state().account(MEMBER).expect("seeded").root);
-        assert_eq!(before.len(), 4, "one of each kind: {before:?}");
-        fixture.set_faults(FaultConfig {
-            latency_ms: HOLD_MS,
-            operations: Some(vec![held.to_owned()]),
-            ..FaultConfig::default()
-        });
-
-        let running = ws.spawn(&["apply", "-auto-approve"]);
-        wait_until(&running, held, || counts(&fixture, held).delayed > 0);
-        let run = ctrl_c(running);
-
-        assert!(
-            !run.stderr.contains("Operation interrupted"),
-            "the removal in flight finished within the stop grace:\n{run}"
-        );
-        assert!(
-            run.stdout.contains("Creation complete"),
-            "Terraform recorded the create:\n{run}"
-        );
-
-        // The held deletion and the rest of the removal were let finish, and state says so.
-        assert_eq!(counts(&fixture, held).succeeded, 1, "{run}");
-        let left = labels(&fixture.state().account(MEMBER).expect("seeded").root);
-        assert_eq!(left, Vec::<String>::new(), "{run}");
-        let values = ws
-            .resource_values("centralroot_root_credentials_removal.member")
-            .unwrap_or_else(|| panic!("the removal is in state:\n{run}"));
-        assert_eq!(values["remaining"], serde_json::json!([]), "{values}");
-
-        // Not tainted, nothing to redo: the plan right after is empty, the next apply (faults
-        // off) changes nothing.
-        fixture.set_faults(FaultConfig::default());
-        ws.assert_no_changes();
-        let next = ws.apply();
-        assert!(
-            next.stdout.contains("0 added, 0 changed, 0 destroyed"),
-            "{next}"
-        );
-        ws.assert_no_changes();
+    ));
+    let before = labels(&fixture.state().account(MEMBER).expect("seeded").root);
+    assert_eq!(before.len(), 4, "one of each kind: {before:?}");
+    fixture.set_faults(FaultConfig {
+        latency_ms: HOLD_MS,
+        operations: Some(vec![held.to_owned()]),
+        ..FaultConfig::default()
     });
+
+    let running = ws.spawn(&["apply", "-auto-approve"]);
+    wait_until(&running, held, || counts(&fixture, held).delayed > 0);
+    let run = ctrl_c(running);
+
+    assert!(
+        !run.stderr.contains("Operation interrupted"),
+        "the removal in flight finished within the stop grace:\n{run}"
+    );
+    assert!(
+        run.stdout.contains("Creation complete"),
+        "Terraform recorded the create:\n{run}"
+    );
+
+    // The held deletion and the rest of the removal were let finish, and state says so.
+    assert_eq!(counts(&fixture, held).succeeded, 1, "{run}");
+    let left = labels(&fixture.state().account(MEMBER).expect("seeded").root);
+    assert_eq!(left, Vec::<String>::new(), "{run}");
+    let values = ws
+        .resource_values("centralroot_root_credentials_removal.member")
+        .unwrap_or_else(|| panic!("the removal is in state:\n{run}"));
+    assert_eq!(values["remaining"], serde_json::json!([]), "{values}");
+
+    // Not tainted, nothing to redo: the plan right after is empty, the next apply (faults
+    // off) changes nothing.
+    fixture.set_faults(FaultConfig::default());
+    ws.assert_no_changes();
+    let next = ws.apply();
+    assert!(
+        next.stdout.contains("0 added, 0 changed, 0 destroyed"),
+        "{next}"
+    );
+    ws.assert_no_changes();
 }
 
-#[test]
-fn ctrl_c_while_an_access_key_deletion_is_held_keeps_state_true_and_converges() {
-    interrupt_removal_during("DeleteAccessKey");
+fn ctrl_c_while_an_access_key_deletion_is_held_keeps_state_true_and_converges(
+    tf: &'static Terraform,
+) {
+    interrupt_removal_during(tf, "DeleteAccessKey");
 }
 
 /// The first deletion held: all three others still start after Ctrl-C, within the grace.
-#[test]
-fn ctrl_c_while_the_password_deletion_is_held_keeps_state_true_and_converges() {
-    interrupt_removal_during("DeleteLoginProfile");
+fn ctrl_c_while_the_password_deletion_is_held_keeps_state_true_and_converges(
+    tf: &'static Terraform,
+) {
+    interrupt_removal_during(tf, "DeleteLoginProfile");
 }
+
+/// This module's tests, for the harness (`main.rs`).
+pub const CASES: Cases = Cases::new(
+    module_path!(),
+    &[
+        Case::each_cli(
+            "ctrl_c_while_an_access_key_deletion_is_held_keeps_state_true_and_converges",
+            ctrl_c_while_an_access_key_deletion_is_held_keeps_state_true_and_converges,
+        ),
+        Case::each_cli(
+            "ctrl_c_while_the_password_deletion_is_held_keeps_state_true_and_converges",
+            ctrl_c_while_the_password_deletion_is_held_keeps_state_true_and_converges,
+        ),
+    ],
+);

@@ -23,7 +23,7 @@ use centralroot::sandbox::state::SessionKind;
 
 use crate::reliability::member_ids;
 use crate::support::sandbox::MANAGEMENT;
-use crate::support::{PlanOutcome, SandboxFixture, Terraform, Workspace, each_terraform};
+use crate::support::{Case, Cases, PlanOutcome, SandboxFixture, Terraform, Workspace};
 
 /// Members with a removal each.
 const MEMBERS: usize = 200;
@@ -201,15 +201,6 @@ fn assert_calls(log: &RequestLog, expected: &BTreeMap<String, u64>, sessions: u6
     assert_eq!(needed, expected, "{:#?}", log.operations);
 }
 
-/// Terraform 1.15, the CLI the 200-member case runs on (its runtime is mostly retry backoff,
-/// which does not depend on the CLI).
-fn terraform_1_15() -> &'static Terraform {
-    crate::support::terraforms()
-        .iter()
-        .find(|tf| tf.at_least(1, 15))
-        .expect("Terraform 1.15 is among the CLIs")
-}
-
 /// Plans into `removal.tfplan` at `-parallelism=10`.
 fn plan_out(ws: &Workspace) -> PlanOutcome {
     let run = ws.run(&[
@@ -352,14 +343,29 @@ fn removal_across(tf: &'static Terraform, count: usize) {
     assert_calls(&log, &audit, count as u64);
 }
 
-#[test]
-fn removal_across_200_members_throttled_opens_one_session_per_member_and_operation() {
-    removal_across(terraform_1_15(), MEMBERS);
+fn removal_across_200_members_throttled_opens_one_session_per_member_and_operation(
+    tf: &'static Terraform,
+) {
+    removal_across(tf, MEMBERS);
 }
 
 /// The same on every CLI (Terraform 1.0 included) with 8 members, two of each kind: the
 /// protocol differences between CLIs do not change the session count.
-#[test]
-fn removal_across_a_few_members_throttled_on_every_cli() {
-    each_terraform(|tf| removal_across(tf, 8));
+fn removal_across_a_few_members_throttled_on_every_cli(tf: &'static Terraform) {
+    removal_across(tf, 8);
 }
+
+/// This module's tests, for the harness (`main.rs`).
+pub const CASES: Cases = Cases::new(
+    module_path!(),
+    &[
+        Case::on_terraform_1_15(
+            "removal_across_200_members_throttled_opens_one_session_per_member_and_operation",
+            removal_across_200_members_throttled_opens_one_session_per_member_and_operation,
+        ),
+        Case::each_cli(
+            "removal_across_a_few_members_throttled_on_every_cli",
+            removal_across_a_few_members_throttled_on_every_cli,
+        ),
+    ],
+);
