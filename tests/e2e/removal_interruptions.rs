@@ -2,7 +2,9 @@
 //! deletion is held back by the sandbox's latency fault. The provider's stop grace lets the
 //! removal in flight run to its end (the held deletion, then the rest), so Terraform records the
 //! create untainted with nothing `remaining`, the member holds nothing, and the next plan is
-//! empty: state matches the sandbox with no manual step.
+//! empty: state matches the sandbox with no manual step. All of that would hold as well if the
+//! engine ignored StopProvider (the held deletion ends within the grace either way), so the
+//! test also asserts the engine's log line saying it took the stop with a change in flight.
 //!
 //! The window is found by watching the sandbox, never by sleeping: the sandbox counts a held
 //! request the moment its delay starts.
@@ -10,6 +12,8 @@
 use centralroot::sandbox::Seed;
 use centralroot::sandbox::faults::FaultConfig;
 use centralroot::sandbox::seed::RootUser;
+
+use centralroot::framework::server::STOP_GRACE;
 
 use crate::interruptions::{counts, ctrl_c, wait_until};
 use crate::support::sandbox::MANAGEMENT;
@@ -21,6 +25,10 @@ const MEMBER: &str = "100000000000";
 
 /// Longer than the test takes to interrupt, well within the provider's 20 s stop grace.
 const HOLD_MS: u64 = 3_000;
+
+/// What the engine logs when StopProvider finds a create, update or delete in flight
+/// (`with_grace` in `src/framework/server/mod.rs`).
+const STOP_TAKEN: &str = "StopProvider: letting the change in flight finish";
 
 /// How `remaining` names what `root` holds, in the provider's order (password, access keys,
 /// signing certificates, MFA devices).
@@ -52,6 +60,8 @@ fn interrupt_removal_during(tf: &'static Terraform, held: &str) {
     let fixture = SandboxFixture::start(Seed::large_organization(4));
     let mut ws = Workspace::new(tf, "removal-interrupt");
     fixture.configure(&mut ws, MANAGEMENT);
+    // The provider's INFO lines in Terraform's log: the engine's word that it took the stop.
+    ws.set_env("TF_LOG_PROVIDER", "INFO");
     ws.write_main(&format!(
         r#"terraform {{
   required_providers {{
@@ -77,7 +87,17 @@ resource "centralroot_root_credentials_removal" "member" {{
     let running = ws.spawn(&["apply", "-auto-approve"]);
     wait_until(&running, held, || counts(&fixture, held).delayed > 0);
     let run = ctrl_c(running);
+    let grace = format!("grace_secs={}", STOP_GRACE.as_secs_f64());
 
+    // Whether the engine honours StopProvider or ignores it, the held deletion finishes
+    // within the grace and everything below holds; only the engine's own line tells that it
+    // took the stop and gave the change in flight its grace.
+    assert!(
+        run.log
+            .lines()
+            .any(|line| line.contains(STOP_TAKEN) && line.contains(&grace)),
+        "the provider did not log {STOP_TAKEN:?} with {grace}:\n{run}"
+    );
     assert!(
         !run.stderr.contains("Operation interrupted"),
         "the removal in flight finished within the stop grace:\n{run}"
