@@ -23,7 +23,9 @@ use centralroot::sandbox::state::SessionKind;
 
 use crate::reliability::member_ids;
 use crate::support::sandbox::MANAGEMENT;
-use crate::support::{Case, Cases, PlanOutcome, SandboxFixture, Terraform, Workspace};
+use centralroot::aws::DEFAULT_CONCURRENCY;
+
+use crate::support::{Case, Cases, PlanOutcome, Run, SandboxFixture, Terraform, Workspace};
 
 /// Members with a removal each.
 const MEMBERS: usize = 200;
@@ -217,8 +219,8 @@ fn plan_out(ws: &Workspace) -> PlanOutcome {
 }
 
 /// Applies `removal.tfplan` at `-parallelism=10`.
-fn apply_saved(ws: &Workspace) {
-    ws.run_ok(&["apply", "-parallelism=10", "removal.tfplan"]);
+fn apply_saved(ws: &Workspace) -> Run {
+    ws.run_ok(&["apply", "-parallelism=10", "removal.tfplan"])
 }
 
 /// The member ids with the seeded credential mix index of each.
@@ -241,6 +243,8 @@ fn removal_across(tf: &'static Terraform, count: usize) {
     let (accounts, kinds) = members(count);
     let mut ws = Workspace::new(tf, "root-removal-scale");
     fixture.configure(&mut ws, MANAGEMENT);
+    // The provider's DEBUG lines in Terraform's log: each time throttling lowers its limit.
+    ws.set_env("TF_LOG_PROVIDER", "DEBUG");
     ws.write_main(&removals(&accounts));
 
     // Nothing in state: planning the creates reads no root user.
@@ -252,7 +256,8 @@ fn removal_across(tf: &'static Terraform, count: usize) {
 
     // The creates: one delete session per member, reused for its audit and every removal.
     fixture.reset_requests();
-    apply_saved(&ws);
+    let run = apply_saved(&ws);
+    let lowered = lowered_limits(&run);
     assert_one_session_per_member(&fixture, &accounts, DELETE);
     let log = fixture.requests();
     assert_calls(&log, &root_calls(&kinds, true), count as u64);
@@ -263,7 +268,7 @@ fn removal_across(tf: &'static Terraform, count: usize) {
         log.total
     );
     eprintln!(
-        "apply of {count} removals: {} requests ({throttled_requests} throttled), {} signed by root sessions",
+        "apply of {count} removals: {} requests ({throttled_requests} throttled), {} signed by root sessions, root sessions at work lowered to {lowered:?}",
         log.total,
         by_policy(&log, DELETE)
     );
@@ -329,18 +334,76 @@ fn removal_across(tf: &'static Terraform, count: usize) {
         );
     }
 
-    // Converged: the next plan, throttled again, is empty, one audit session per member.
+    // Converged: the next plan, throttled again, is empty, one audit session per member. It
+    // refreshes every member at once (-parallelism=200), and 20 ms added to every call keep
+    // each session's requests in flight long enough to overlap in the sandbox: without the
+    // provider's limit, the sandbox would see about as many sessions at work as members.
     fixture.set_faults(FaultConfig {
         throttle_every: 3,
+        latency_ms: 20,
         ..FaultConfig::default()
     });
     fixture.reset_requests();
-    let (outcome, run) = ws.plan();
-    assert_eq!(outcome, PlanOutcome::NoChanges, "{run}");
+    let run = ws.run(&["plan", "-detailed-exitcode", "-parallelism=200"]);
+    assert_eq!(run.code, Some(0), "expected an empty plan:\n{run}");
     assert_one_session_per_member(&fixture, &accounts, AUDIT);
     let log = fixture.requests();
     assert!(throttled(&log) > 0, "{:?}", log.operations);
     assert_calls(&log, &audit, count as u64);
+    assert_sessions_within_the_limit(&run, &log, count);
+}
+
+/// What the provider logs, with `limit=N`, each time throttling lowers its limit on root
+/// sessions at work (`src/aws/adaptive_limit.rs`).
+const LOWERED: &str = "throttled: fewer root sessions at once";
+
+/// The values throttling lowered the provider's limit to in `run`, in order; fails the test
+/// unless the first halves the limit the provider starts with.
+#[track_caller]
+fn lowered_limits(run: &Run) -> Vec<u64> {
+    let lowered: Vec<u64> = run
+        .log
+        .lines()
+        .filter(|line| line.contains(LOWERED))
+        .filter_map(|line| {
+            line.split_whitespace()
+                .find_map(|field| field.strip_prefix("limit="))
+                .and_then(|limit| limit.parse().ok())
+        })
+        .collect();
+    assert_eq!(
+        lowered.first().copied(),
+        Some(DEFAULT_CONCURRENCY as u64 / 2),
+        "throttling halves the limit from {DEFAULT_CONCURRENCY}: lowered to {lowered:?} in {}.log",
+        run.files.display()
+    );
+    lowered
+}
+
+/// The limit went down under throttling, and the sandbox never had more root sessions at work
+/// at once than it allowed: at most the starting limit or, before a halving logged as `L`,
+/// below `2 × (L + 1)`.
+#[track_caller]
+fn assert_sessions_within_the_limit(run: &Run, log: &RequestLog, members: usize) {
+    let lowered = lowered_limits(run);
+    let highest = lowered
+        .iter()
+        .map(|limit| 2 * (limit + 1))
+        .chain([DEFAULT_CONCURRENCY as u64])
+        .max()
+        .unwrap_or_default();
+    let at_work = log.max_root_sessions_at_work;
+    eprintln!(
+        "throttled refresh of {members} members at once: limit lowered to {lowered:?}, at most {at_work} root sessions at work at once"
+    );
+    assert!(
+        at_work >= 2,
+        "the sessions overlapped in the sandbox: {at_work}"
+    );
+    assert!(
+        at_work <= highest.min(members as u64),
+        "{at_work} root sessions at work at once, the limit allowed at most {highest} (lowered to {lowered:?})"
+    );
 }
 
 fn removal_across_200_members_throttled_opens_one_session_per_member_and_operation(
