@@ -4,7 +4,10 @@
 //! error, the sandbox keeps no removable credential in those accounts, and every operation opens
 //! exactly one root session per member: one `IAMDeleteRootUserCredentials` session per create or
 //! update, one `IAMAuditRootUserCredentials` session per refresh, each used for all the calls of
-//! its operation and never for another account or task policy.
+//! its operation and never for another account or task policy. Throttling lowers the provider's
+//! adaptive limit on root sessions at work (its DEBUG log says to what), and a throttled refresh
+//! of every member at once never has more sessions at work in the sandbox than that limit allows
+//! (`max_root_sessions_at_work`); with the limit out of the way, that refresh fails.
 //!
 //! The members are the generated `100000000000`..`100000000199` of
 //! `Seed::large_organization(200)`, whose root users hold by `n % 4`: everything (password, one
