@@ -155,7 +155,10 @@ RC
     forget_ambient_aws_settings
     export AWS_EC2_METADATA_DISABLED=true
     local tf_version
-    tf_version="$("$tf" version | head -n 1)" || die "cannot run $tf"
+    # The whole output, then its first line: `| head -n 1` under pipefail failed the demo
+    # whenever head exited before Terraform wrote its second line (SIGPIPE).
+    tf_version="$("$tf" version)" || die "cannot run $tf"
+    tf_version="${tf_version%%$'\n'*}"
     echo "using $tf_version ($tf)"
 
     cd "$WORK/config"

@@ -175,6 +175,7 @@ impl Intercept for ThrottleObserver {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use centralroot_sandbox::faults::FaultConfig;
 
     #[test]
     fn throttling_halves_once_per_event_and_successes_grow_it_back() {
@@ -237,5 +238,101 @@ mod tests {
         let third = tokio::time::timeout(Duration::from_secs(5), waiting).await;
         assert!(matches!(third, Ok(Ok(_))), "released room lets it in");
         assert_eq!(limit.state().in_flight, 2);
+    }
+
+    /// An STS client of `sandbox`, signing with the management account's key id and `secret`,
+    /// whose every attempt [`ThrottleObserver`] reports to `limit`, as the provider's clients do.
+    fn observed_sts(
+        sandbox: &centralroot_sandbox::ServerHandle,
+        secret: Option<&str>,
+        limit: &Arc<AdaptiveLimit>,
+    ) -> aws_sdk_sts::Client {
+        use aws_sdk_sts::config::retry::RetryConfig;
+        use aws_sdk_sts::config::{BehaviorVersion, Credentials, Region};
+
+        let keys = sandbox.credentials("111111111111").expect("seeded account");
+        let secret = secret.unwrap_or(&keys.secret_access_key);
+        let config = aws_sdk_sts::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new("us-east-1"))
+            .endpoint_url(sandbox.endpoint_url())
+            .credentials_provider(Credentials::new(
+                &keys.access_key_id,
+                secret,
+                None,
+                None,
+                "test",
+            ))
+            .retry_config(
+                RetryConfig::standard()
+                    .with_max_attempts(3)
+                    .with_initial_backoff(Duration::from_millis(5)),
+            )
+            .interceptor(ThrottleObserver::new(Arc::clone(limit)))
+            .build();
+        aws_sdk_sts::Client::from_conf(config)
+    }
+
+    /// The limit (starting at 20) after a `GetCallerIdentity` whose first attempt `fault`
+    /// answered and whose retry succeeded, with the faults the sandbox injected.
+    async fn limit_after_a_retry(
+        sandbox: &centralroot_sandbox::ServerHandle,
+        fault: FaultConfig,
+    ) -> (Arc<AdaptiveLimit>, centralroot_sandbox::faults::FaultCounts) {
+        sandbox.sandbox().set_faults(FaultConfig {
+            count: Some(1),
+            operations: Some(vec!["GetCallerIdentity".into()]),
+            ..fault
+        });
+        let limit = Arc::new(AdaptiveLimit::new(20, 50));
+        observed_sts(sandbox, None, &limit)
+            .get_caller_identity()
+            .send()
+            .await
+            .expect("the retry is answered");
+        (limit, sandbox.sandbox().faults().1)
+    }
+
+    #[tokio::test]
+    async fn the_observer_lowers_the_limit_when_aws_throttles_and_only_then() {
+        let (_, sandbox) = centralroot_sandbox::Server::bind(
+            "127.0.0.1:0",
+            centralroot_sandbox::Seed::default_seed(),
+        )
+        .await
+        .expect("sandbox");
+
+        // Halved once; the one success after it is far from a limit's worth.
+        let throttling = FaultConfig {
+            throttle_every: 1,
+            ..FaultConfig::default()
+        };
+        let (limit, injected) = limit_after_a_retry(&sandbox, throttling).await;
+        assert_eq!(injected.throttle, 1);
+        assert_eq!(limit.current(), 10, "a throttled answer halves the limit");
+
+        let server_error = FaultConfig {
+            server_error_every: 1,
+            ..FaultConfig::default()
+        };
+        let (limit, injected) = limit_after_a_retry(&sandbox, server_error).await;
+        assert_eq!(injected.server_error, 1);
+        assert_eq!(limit.current(), 20, "a server error leaves the limit");
+
+        // Nor is a refusal: a request signed with the wrong secret.
+        sandbox.sandbox().set_faults(FaultConfig::default());
+        let sts = observed_sts(&sandbox, Some("not-the-secret"), &limit);
+        let refused = sts
+            .get_caller_identity()
+            .send()
+            .await
+            .expect_err("a wrong signature is refused");
+        let code = refused
+            .into_service_error()
+            .meta()
+            .code()
+            .map(str::to_owned);
+        assert_eq!(code.as_deref(), Some("SignatureDoesNotMatch"));
+        assert_eq!(limit.current(), 20, "a refusal leaves the limit");
     }
 }

@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use crate::organization_features::{ORG, header};
 use crate::support::sandbox::{IAM, MANAGEMENT, MEMBERS};
-use crate::support::{SandboxFixture, Terraform, Workspace, each_terraform};
+use crate::support::{Case, Cases, SandboxFixture, Terraform, Workspace};
 
 /// The service principal other than IAM the organization delegates.
 const ACCESS_ANALYZER: &str = "access-analyzer.amazonaws.com";
@@ -116,18 +116,13 @@ fn summary(run: &str) -> Option<&str> {
         .find(|line| line.trim_start().starts_with("Plan:"))
 }
 
-#[test]
-fn query_generates_configuration_that_imports_everything_unchanged() {
-    each_terraform(|tf| {
-        if !tf.at_least(1, 14) {
-            return;
-        }
-        let fx = adopted_organization();
-        let ws = workspace(tf, &fx, "adopt-query");
-        ws.write_main(&header(""));
-        ws.write(
-            "adopt.tfquery.hcl",
-            r#"list "centralroot_organization_features" "this" {
+fn query_generates_configuration_that_imports_everything_unchanged(tf: &'static Terraform) {
+    let fx = adopted_organization();
+    let ws = workspace(tf, &fx, "adopt-query");
+    ws.write_main(&header(""));
+    ws.write(
+        "adopt.tfquery.hcl",
+        r#"list "centralroot_organization_features" "this" {
   provider = centralroot
 }
 
@@ -136,48 +131,47 @@ list "centralroot_delegated_admin" "all" {
   config {}
 }
 "#,
-        );
-        let listed = ws.run_ok(&["query", "-no-color"]);
-        for (account, principal) in registrations() {
-            listed.assert_output_contains(&format!("{account}/{principal}"));
-        }
-        listed.assert_output_contains(ORG);
+    );
+    let listed = ws.run_ok(&["query", "-no-color"]);
+    for (account, principal) in registrations() {
+        listed.assert_output_contains(&format!("{account}/{principal}"));
+    }
+    listed.assert_output_contains(ORG);
 
-        ws.run_ok(&["query", "-generate-config-out=generated.tf"]);
-        let generated = fs::read_to_string(ws.dir().join("generated.tf")).expect("generated.tf");
-        assert_eq!(generated.matches("import {").count(), 4, "{generated}");
-        assert!(generated.contains("identity"), "{generated}");
-        assert!(generated.contains(ACCESS_ANALYZER), "{generated}");
-        // The query file stays: plan reads only the .tf files.
+    ws.run_ok(&["query", "-generate-config-out=generated.tf"]);
+    let generated = fs::read_to_string(ws.dir().join("generated.tf")).expect("generated.tf");
+    assert_eq!(generated.matches("import {").count(), 4, "{generated}");
+    assert!(generated.contains("identity"), "{generated}");
+    assert!(generated.contains(ACCESS_ANALYZER), "{generated}");
+    // The query file stays: plan reads only the .tf files.
 
-        let plan = ws.run_ok(&["plan"]);
-        assert_eq!(
-            summary(&plan.stdout),
-            Some("Plan: 4 to import, 0 to add, 0 to change, 0 to destroy."),
-            "{tf}:\n{plan}\n{generated}"
-        );
-        ws.apply();
-        ws.assert_no_changes();
-        assert_eq!(writes(&fx), 0, "{tf}: {:?}", fx.requests());
+    let plan = ws.run_ok(&["plan"]);
+    assert_eq!(
+        summary(&plan.stdout),
+        Some("Plan: 4 to import, 0 to add, 0 to change, 0 to destroy."),
+        "{tf}:\n{plan}\n{generated}"
+    );
+    ws.apply();
+    ws.assert_no_changes();
+    assert_eq!(writes(&fx), 0, "{tf}: {:?}", fx.requests());
 
-        let identities = ws.run_ok(&["state", "identities", "-json"]).json();
-        let text = identities.to_string();
+    let identities = ws.run_ok(&["state", "identities", "-json"]).json();
+    let text = identities.to_string();
+    assert!(
+        text.contains(&format!("\"organization_id\":\"{ORG}\"")),
+        "{text}"
+    );
+    for (account, principal) in registrations() {
         assert!(
-            text.contains(&format!("\"organization_id\":\"{ORG}\"")),
+            text.contains(&format!("\"account_id\":\"{account}\"")),
             "{text}"
         );
-        for (account, principal) in registrations() {
-            assert!(
-                text.contains(&format!("\"account_id\":\"{account}\"")),
-                "{text}"
-            );
-            assert!(
-                text.contains(&format!("\"service_principal\":\"{principal}\"")),
-                "{text}"
-            );
-        }
-        assert_eq!(identity_count(&identities), 4, "{text}");
-    });
+        assert!(
+            text.contains(&format!("\"service_principal\":\"{principal}\"")),
+            "{text}"
+        );
+    }
+    assert_eq!(identity_count(&identities), 4, "{text}");
 }
 
 /// The number of instances `state identities -json` lists with an identity.
@@ -217,16 +211,13 @@ resource "centralroot_delegated_admin" "analyzer" {{
     )
 }
 
-#[test]
-fn import_blocks_by_id_and_by_identity_plan_empty_with_a_minimal_configuration() {
-    each_terraform(|tf| {
-        if !tf.at_least(1, 12) {
-            return;
-        }
-        let fx = adopted_organization();
-        let ws = workspace(tf, &fx, "adopt-import-blocks");
-        ws.write_main(&format!(
-            r#"{}
+fn import_blocks_by_id_and_by_identity_plan_empty_with_a_minimal_configuration(
+    tf: &'static Terraform,
+) {
+    let fx = adopted_organization();
+    let ws = workspace(tf, &fx, "adopt-import-blocks");
+    ws.write_main(&format!(
+        r#"{}
 import {{
   to = centralroot_organization_features.this
   id = "{ORG}"
@@ -252,40 +243,34 @@ import {{
   }}
 }}
 "#,
-            minimal_config(),
-            MEMBERS[0],
-            MEMBERS[1],
-            MEMBERS[2]
-        ));
-        let plan = ws.run_ok(&["plan"]);
-        assert_eq!(
-            summary(&plan.stdout),
-            Some("Plan: 4 to import, 0 to add, 0 to change, 0 to destroy."),
-            "{tf}:\n{plan}"
-        );
-        ws.apply();
-        ws.write_main(&minimal_config());
-        ws.assert_no_changes();
-        assert_eq!(writes(&fx), 0, "{tf}: {:?}", fx.requests());
-        let features = ws
-            .resource_values("centralroot_organization_features.this")
-            .expect("features imported");
-        assert_eq!(features["enable_trusted_access"], true, "{tf}");
-    });
+        minimal_config(),
+        MEMBERS[0],
+        MEMBERS[1],
+        MEMBERS[2]
+    ));
+    let plan = ws.run_ok(&["plan"]);
+    assert_eq!(
+        summary(&plan.stdout),
+        Some("Plan: 4 to import, 0 to add, 0 to change, 0 to destroy."),
+        "{tf}:\n{plan}"
+    );
+    ws.apply();
+    ws.write_main(&minimal_config());
+    ws.assert_no_changes();
+    assert_eq!(writes(&fx), 0, "{tf}: {:?}", fx.requests());
+    let features = ws
+        .resource_values("centralroot_organization_features.this")
+        .expect("features imported");
+    assert_eq!(features["enable_trusted_access"], true, "{tf}");
 }
 
 /// Import by identity of the features too, and generated configuration for it
 /// (`plan -generate-config-out`), on Terraform ≥ 1.12.
-#[test]
-fn generated_configuration_for_identity_imports_plans_empty() {
-    each_terraform(|tf| {
-        if !tf.at_least(1, 12) {
-            return;
-        }
-        let fx = adopted_organization();
-        let ws = workspace(tf, &fx, "adopt-generate");
-        ws.write_main(&format!(
-            r#"{}
+fn generated_configuration_for_identity_imports_plans_empty(tf: &'static Terraform) {
+    let fx = adopted_organization();
+    let ws = workspace(tf, &fx, "adopt-generate");
+    ws.write_main(&format!(
+        r#"{}
 import {{
   to = centralroot_organization_features.this
   identity = {{
@@ -301,45 +286,67 @@ import {{
   }}
 }}
 "#,
-            header(""),
-            MEMBERS[2]
-        ));
-        ws.run_ok(&["plan", "-generate-config-out=generated.tf"]);
-        let generated = fs::read_to_string(ws.dir().join("generated.tf")).expect("generated.tf");
-        assert!(
-            generated.contains("enable_trusted_access = true"),
-            "{generated}"
-        );
-        assert!(generated.contains(ACCESS_ANALYZER), "{generated}");
-        ws.apply();
-        ws.assert_no_changes();
-        assert_eq!(writes(&fx), 0, "{tf}: {:?}", fx.requests());
-    });
+        header(""),
+        MEMBERS[2]
+    ));
+    ws.run_ok(&["plan", "-generate-config-out=generated.tf"]);
+    let generated = fs::read_to_string(ws.dir().join("generated.tf")).expect("generated.tf");
+    assert!(
+        generated.contains("enable_trusted_access = true"),
+        "{generated}"
+    );
+    assert!(generated.contains(ACCESS_ANALYZER), "{generated}");
+    ws.apply();
+    ws.assert_no_changes();
+    assert_eq!(writes(&fx), 0, "{tf}: {:?}", fx.requests());
 }
 
 /// `terraform import` with the minimal configuration on every version: the features' plan no
 /// longer proposes `enable_trusted_access = true -> false`.
-#[test]
-fn cli_import_with_a_minimal_configuration_plans_empty() {
-    each_terraform(|tf| {
-        let fx = adopted_organization();
-        let ws = workspace(tf, &fx, "adopt-cli-import");
-        ws.write_main(&minimal_config());
-        ws.import("centralroot_organization_features.this", ORG)
-            .assert_success();
-        ws.import("centralroot_delegated_admin.first", MEMBERS[0])
-            .assert_success();
-        ws.import(
-            "centralroot_delegated_admin.second",
-            &format!("{}/{IAM}", MEMBERS[1]),
-        )
+fn cli_import_with_a_minimal_configuration_plans_empty(tf: &'static Terraform) {
+    let fx = adopted_organization();
+    let ws = workspace(tf, &fx, "adopt-cli-import");
+    ws.write_main(&minimal_config());
+    ws.import("centralroot_organization_features.this", ORG)
         .assert_success();
-        ws.import(
-            "centralroot_delegated_admin.analyzer",
-            &format!("{}/{ACCESS_ANALYZER}", MEMBERS[2]),
-        )
+    ws.import("centralroot_delegated_admin.first", MEMBERS[0])
         .assert_success();
-        ws.assert_no_changes();
-        assert_eq!(writes(&fx), 0, "{tf}: {:?}", fx.requests());
-    });
+    ws.import(
+        "centralroot_delegated_admin.second",
+        &format!("{}/{IAM}", MEMBERS[1]),
+    )
+    .assert_success();
+    ws.import(
+        "centralroot_delegated_admin.analyzer",
+        &format!("{}/{ACCESS_ANALYZER}", MEMBERS[2]),
+    )
+    .assert_success();
+    ws.assert_no_changes();
+    assert_eq!(writes(&fx), 0, "{tf}: {:?}", fx.requests());
 }
+
+/// This module's tests, for the harness (`main.rs`).
+pub const CASES: Cases = Cases::new(
+    module_path!(),
+    &[
+        Case::each_cli(
+            "query_generates_configuration_that_imports_everything_unchanged",
+            query_generates_configuration_that_imports_everything_unchanged,
+        )
+        .needs(1, 14, "list resources and `terraform query`"),
+        Case::each_cli(
+            "import_blocks_by_id_and_by_identity_plan_empty_with_a_minimal_configuration",
+            import_blocks_by_id_and_by_identity_plan_empty_with_a_minimal_configuration,
+        )
+        .needs(1, 12, "import by identity"),
+        Case::each_cli(
+            "generated_configuration_for_identity_imports_plans_empty",
+            generated_configuration_for_identity_imports_plans_empty,
+        )
+        .needs(1, 12, "import by identity"),
+        Case::each_cli(
+            "cli_import_with_a_minimal_configuration_plans_empty",
+            cli_import_with_a_minimal_configuration_plans_empty,
+        ),
+    ],
+);

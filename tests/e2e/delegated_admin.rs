@@ -12,9 +12,9 @@ use serde_json::Value;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use crate::reliability::{admins_config, member_ids, registered as registered_set, terraform_1_15};
+use crate::reliability::{admins_config, member_ids, registered as registered_set};
 use crate::support::sandbox::{IAM, MANAGEMENT, MEMBERS};
-use crate::support::{PlanOutcome, SandboxFixture, Terraform, Workspace, each_terraform};
+use crate::support::{Case, Cases, PlanOutcome, SandboxFixture, Terraform, Workspace};
 
 const REQUIRED_PROVIDERS: &str = r#"terraform {
   required_providers {
@@ -109,69 +109,66 @@ fn assert_rfc3339(value: &Value, what: &str) {
         .unwrap_or_else(|err| panic!("{what} {text:?} is not RFC 3339: {err}"));
 }
 
-#[test]
-fn create_refresh_drift_and_destroy() {
-    each_terraform(|tf| {
-        let started = Instant::now();
-        let sandbox = SandboxFixture::start(seed());
-        let ws = workspace(tf, &sandbox, "admin-lifecycle", MANAGEMENT);
-        ws.write_main(&admins(&members()[..1], ""));
+fn create_refresh_drift_and_destroy(tf: &'static Terraform) {
+    let started = Instant::now();
+    let sandbox = SandboxFixture::start(seed());
+    let ws = workspace(tf, &sandbox, "admin-lifecycle", MANAGEMENT);
+    ws.write_main(&admins(&members()[..1], ""));
 
-        // The management-account check needs DescribeOrganization; when that fails the plan
-        // still goes ahead, and apply would report AWS's own answer.
-        sandbox.set_faults(FaultConfig {
-            server_error_every: 1,
-            operations: Some(vec!["DescribeOrganization".into()]),
-            ..FaultConfig::default()
-        });
-        let (outcome, run) = ws.plan();
-        assert_eq!(outcome, PlanOutcome::Changes, "{run}");
-        assert!(sandbox.calls("DescribeOrganization") > 0, "{run}");
-        sandbox.set_faults(FaultConfig::default());
-
-        ws.apply();
-        ws.assert_no_changes();
-
-        let values = ws
-            .resource_values("centralroot_delegated_admin.a0")
-            .expect("the admin is in state");
-        let member = MEMBERS[0];
-        assert_eq!(values["id"], format!("{member}/{IAM}"));
-        assert_eq!(values["account_id"], member);
-        assert_eq!(values["service_principal"], IAM);
-        assert_eq!(values["name"], "member-1");
-        assert_eq!(values["email"], format!("{member}@sandbox.example"));
-        assert_eq!(
-            values["arn"],
-            format!("arn:aws:organizations::{MANAGEMENT}:account/o-sandbox1234/{member}")
-        );
-        assert_eq!(values["status"], "ACTIVE");
-        assert_eq!(values["joined_method"], "CREATED");
-        assert_eq!(values["joined_timestamp"], "2023-11-14T22:13:20Z");
-        assert_rfc3339(
-            &values["delegation_enabled_date"],
-            "delegation_enabled_date",
-        );
-        assert_eq!(registered(&sandbox, IAM), vec![member.to_owned()]);
-
-        // Drift: the registration disappears outside Terraform.
-        let mut model = sandbox.state();
-        model.delegated_administrators.clear();
-        sandbox.sandbox().replace(model);
-        let (outcome, run) = ws.plan();
-        assert_eq!(
-            outcome,
-            PlanOutcome::Changes,
-            "drift must plan a create:\n{run}"
-        );
-        run.assert_output_contains("centralroot_delegated_admin.a0 will be created");
-        ws.apply();
-        assert_eq!(registered(&sandbox, IAM), vec![member.to_owned()]);
-
-        ws.destroy();
-        assert!(registered(&sandbox, IAM).is_empty());
-        eprintln!("create/drift/destroy with {tf}: {:.1?}", started.elapsed());
+    // The management-account check needs DescribeOrganization; when that fails the plan
+    // still goes ahead, and apply would report AWS's own answer.
+    sandbox.set_faults(FaultConfig {
+        server_error_every: 1,
+        operations: Some(vec!["DescribeOrganization".into()]),
+        ..FaultConfig::default()
     });
+    let (outcome, run) = ws.plan();
+    assert_eq!(outcome, PlanOutcome::Changes, "{run}");
+    assert!(sandbox.calls("DescribeOrganization") > 0, "{run}");
+    sandbox.set_faults(FaultConfig::default());
+
+    ws.apply();
+    ws.assert_no_changes();
+
+    let values = ws
+        .resource_values("centralroot_delegated_admin.a0")
+        .expect("the admin is in state");
+    let member = MEMBERS[0];
+    assert_eq!(values["id"], format!("{member}/{IAM}"));
+    assert_eq!(values["account_id"], member);
+    assert_eq!(values["service_principal"], IAM);
+    assert_eq!(values["name"], "member-1");
+    assert_eq!(values["email"], format!("{member}@sandbox.example"));
+    assert_eq!(
+        values["arn"],
+        format!("arn:aws:organizations::{MANAGEMENT}:account/o-sandbox1234/{member}")
+    );
+    assert_eq!(values["status"], "ACTIVE");
+    assert_eq!(values["joined_method"], "CREATED");
+    assert_eq!(values["joined_timestamp"], "2023-11-14T22:13:20Z");
+    assert_rfc3339(
+        &values["delegation_enabled_date"],
+        "delegation_enabled_date",
+    );
+    assert_eq!(registered(&sandbox, IAM), vec![member.to_owned()]);
+
+    // Drift: the registration disappears outside Terraform.
+    let mut model = sandbox.state();
+    model.delegated_administrators.clear();
+    sandbox.sandbox().replace(model);
+    let (outcome, run) = ws.plan();
+    assert_eq!(
+        outcome,
+        PlanOutcome::Changes,
+        "drift must plan a create:\n{run}"
+    );
+    run.assert_output_contains("centralroot_delegated_admin.a0 will be created");
+    ws.apply();
+    assert_eq!(registered(&sandbox, IAM), vec![member.to_owned()]);
+
+    ws.destroy();
+    assert!(registered(&sandbox, IAM).is_empty());
+    eprintln!("create/drift/destroy with {tf}: {:.1?}", started.elapsed());
 }
 
 /// Creates one admin per account, then checks that a refresh costs ⌈N/20⌉ listing pages.
@@ -207,18 +204,15 @@ fn refresh_cost(tf: &'static Terraform, seed: Seed, accounts: &[String]) {
     );
 }
 
-#[test]
-fn refreshing_many_admins_shares_one_listing() {
-    each_terraform(|tf| {
-        refresh_cost(tf, seed(), &members());
-        // The larger variant runs on the newest CLI only, to keep the suite fast.
-        if tf.at_least(1, 15) {
-            let accounts: Vec<String> = (0..45)
-                .map(|n| format!("{:012}", 100_000_000_000u64 + n))
-                .collect();
-            refresh_cost(tf, seed().with_generated_members(45), &accounts);
-        }
-    });
+fn refreshing_many_admins_shares_one_listing(tf: &'static Terraform) {
+    refresh_cost(tf, seed(), &members());
+    // The larger variant runs on the newest CLI only, to keep the suite fast.
+    if tf.at_least(1, 15) {
+        let accounts: Vec<String> = (0..45)
+            .map(|n| format!("{:012}", 100_000_000_000u64 + n))
+            .collect();
+        refresh_cost(tf, seed().with_generated_members(45), &accounts);
+    }
 }
 
 /// Requests of each operation the sandbox answered since the last reset, for the messages.
@@ -252,10 +246,8 @@ fn assert_requests(sandbox: &SandboxFixture, what: &str, expected: &[(&str, u64)
     );
 }
 
-#[test]
-fn two_hundred_admins_are_read_back_one_by_one_and_refreshed_in_ten_pages() {
+fn two_hundred_admins_are_read_back_one_by_one_and_refreshed_in_ten_pages(tf: &'static Terraform) {
     const ADMINS: usize = 200;
-    let tf = terraform_1_15();
     let started = Instant::now();
     let sandbox = SandboxFixture::start(Seed::large_organization(ADMINS));
     let ws = workspace(tf, &sandbox, "admin-scale", MANAGEMENT);
@@ -312,20 +304,18 @@ fn two_hundred_admins_are_read_back_one_by_one_and_refreshed_in_ten_pages() {
     eprintln!("{ADMINS} admins with {tf}: {:.1?}", started.elapsed());
 }
 
-#[test]
-fn import_by_account_and_by_account_and_principal() {
-    each_terraform(|tf| {
-        let started = Instant::now();
-        let mut seed = seed();
-        seed.delegated_administrators = vec![
-            delegation(MEMBERS[0], IAM),
-            delegation(MEMBERS[1], ANALYZER),
-            delegation(MEMBERS[2], IAM),
-        ];
-        let sandbox = SandboxFixture::start(seed);
-        let ws = workspace(tf, &sandbox, "admin-import", MANAGEMENT);
-        ws.write_main(&format!(
-            "{REQUIRED_PROVIDERS}
+fn import_by_account_and_by_account_and_principal(tf: &'static Terraform) {
+    let started = Instant::now();
+    let mut seed = seed();
+    seed.delegated_administrators = vec![
+        delegation(MEMBERS[0], IAM),
+        delegation(MEMBERS[1], ANALYZER),
+        delegation(MEMBERS[2], IAM),
+    ];
+    let sandbox = SandboxFixture::start(seed);
+    let ws = workspace(tf, &sandbox, "admin-import", MANAGEMENT);
+    ws.write_main(&format!(
+        "{REQUIRED_PROVIDERS}
 resource \"centralroot_delegated_admin\" \"by_account\" {{
   account_id = \"{}\"
 }}
@@ -335,201 +325,225 @@ resource \"centralroot_delegated_admin\" \"by_principal\" {{
   service_principal = \"{ANALYZER}\"
 }}
 ",
-            MEMBERS[0], MEMBERS[1]
-        ));
-        ws.import("centralroot_delegated_admin.by_account", MEMBERS[0])
-            .assert_success();
-        ws.import(
-            "centralroot_delegated_admin.by_principal",
-            &format!("{}/{ANALYZER}", MEMBERS[1]),
-        )
+        MEMBERS[0], MEMBERS[1]
+    ));
+    ws.import("centralroot_delegated_admin.by_account", MEMBERS[0])
         .assert_success();
-        ws.assert_no_changes();
-        let values = ws
-            .resource_values("centralroot_delegated_admin.by_principal")
-            .expect("imported");
-        assert_eq!(values["id"], format!("{}/{ANALYZER}", MEMBERS[1]));
-        assert_eq!(values["name"], "member-2");
-        assert_rfc3339(
-            &values["delegation_enabled_date"],
-            "delegation_enabled_date",
-        );
+    ws.import(
+        "centralroot_delegated_admin.by_principal",
+        &format!("{}/{ANALYZER}", MEMBERS[1]),
+    )
+    .assert_success();
+    ws.assert_no_changes();
+    let values = ws
+        .resource_values("centralroot_delegated_admin.by_principal")
+        .expect("imported");
+    assert_eq!(values["id"], format!("{}/{ANALYZER}", MEMBERS[1]));
+    assert_eq!(values["name"], "member-2");
+    assert_rfc3339(
+        &values["delegation_enabled_date"],
+        "delegation_enabled_date",
+    );
 
-        if tf.at_least(1, 5) {
-            let ws = workspace(tf, &sandbox, "admin-import-block", MANAGEMENT);
-            ws.write_main(&format!(
-                "{REQUIRED_PROVIDERS}
+    if tf.at_least(1, 5) {
+        let ws = workspace(tf, &sandbox, "admin-import-block", MANAGEMENT);
+        ws.write_main(&format!(
+            "{REQUIRED_PROVIDERS}
 import {{
   to = centralroot_delegated_admin.generated
   id = \"{}/{IAM}\"
 }}
 ",
-                MEMBERS[2]
-            ));
-            ws.run_ok(&["plan", "-generate-config-out=generated.tf"]);
-            let generated =
-                std::fs::read_to_string(ws.dir().join("generated.tf")).expect("generated.tf");
-            let set: Vec<&str> = generated
-                .lines()
-                .filter_map(|line| line.trim().split_once(" ="))
-                .map(|(name, _)| name.trim())
-                .collect();
-            assert!(set.contains(&"account_id"), "{generated}");
+            MEMBERS[2]
+        ));
+        ws.run_ok(&["plan", "-generate-config-out=generated.tf"]);
+        let generated =
+            std::fs::read_to_string(ws.dir().join("generated.tf")).expect("generated.tf");
+        let set: Vec<&str> = generated
+            .lines()
+            .filter_map(|line| line.trim().split_once(" ="))
+            .map(|(name, _)| name.trim())
+            .collect();
+        assert!(set.contains(&"account_id"), "{generated}");
+        assert!(
+            generated.contains(&format!("\"{}\"", MEMBERS[2])),
+            "{generated}"
+        );
+        for computed_only in [
+            "id",
+            "arn",
+            "email",
+            "name",
+            "status",
+            "delegation_enabled_date",
+        ] {
             assert!(
-                generated.contains(&format!("\"{}\"", MEMBERS[2])),
-                "{generated}"
+                !set.contains(&computed_only),
+                "generated configuration sets computed-only {computed_only}:\n{generated}"
             );
-            for computed_only in [
-                "id",
-                "arn",
-                "email",
-                "name",
-                "status",
-                "delegation_enabled_date",
-            ] {
-                assert!(
-                    !set.contains(&computed_only),
-                    "generated configuration sets computed-only {computed_only}:\n{generated}"
-                );
-            }
-            ws.apply();
-            ws.assert_no_changes();
-            assert_eq!(state_instances(&ws), 1);
         }
-
-        // Without an organization there is no registration: refresh drops both with a warning.
-        let mut model = sandbox.state();
-        model.organization = None;
-        sandbox.sandbox().replace(model);
-        let (outcome, run) = ws.plan();
-        assert_eq!(outcome, PlanOutcome::Changes, "{run}");
-        run.assert_output_contains("Warning: The account is not in an AWS organization")
-            .assert_output_contains("centralroot_delegated_admin.by_account will be created")
-            .assert_output_contains("centralroot_delegated_admin.by_principal will be created");
-        eprintln!("import with {tf}: {:.1?}", started.elapsed());
-    });
-}
-
-#[test]
-fn failures_are_reported_on_the_argument_and_leave_state_alone() {
-    each_terraform(|tf| {
-        let started = Instant::now();
-        let mut seed = seed();
-        seed.delegated_administrators = vec![delegation(MEMBERS[1], IAM)];
-        let sandbox = SandboxFixture::start(seed);
-        let ws = workspace(tf, &sandbox, "admin-errors", MANAGEMENT);
-        let single = |account: &str, extra: &str| {
-            format!(
-                "{REQUIRED_PROVIDERS}\nresource \"centralroot_delegated_admin\" \"x\" {{\n  account_id = \"{account}\"\n{extra}}}\n"
-            )
-        };
-
-        // The management account: refused at plan, before any write.
-        ws.write_main(&single(MANAGEMENT, ""));
-        let run = ws.run(&["plan"]);
-        run.assert_failure()
-            .assert_output_contains("The management account cannot be a delegated administrator")
-            .assert_output_contains(&format!(
-                "main.tf line {}",
-                ws.line_of("main.tf", "account_id")
-            ));
-        assert_eq!(sandbox.calls("RegisterDelegatedAdministrator"), 0);
-        assert_eq!(sandbox.calls("DescribeOrganization"), 1);
-
-        // An account id of 11 digits: refused by validate.
-        ws.write_main(&single("22222222222", ""));
-        let (validation, run) = ws.validate();
-        assert!(!validation.valid, "{run}");
-        let error = validation.errors().next().expect("one error");
-        assert!(error.mentions("12-digit"), "{error}");
-        assert_eq!(
-            error.line,
-            Some(ws.line_of("main.tf", "account_id")),
-            "{error}"
-        );
-
-        // A malformed import id: refused before any AWS call.
-        ws.write_main(&single(MEMBERS[0], ""));
-        sandbox.reset_requests();
-        let run = ws.import(
-            "centralroot_delegated_admin.x",
-            &format!("{}/{IAM}/x", MEMBERS[0]),
-        );
-        run.assert_failure()
-            .assert_output_contains("Invalid import ID")
-            .assert_output_contains("ACCOUNT/PRINCIPAL");
-        assert_eq!(sandbox.requests().total, 0, "{:?}", sandbox.requests());
-
-        // An account that is not registered cannot be imported.
-        ws.import("centralroot_delegated_admin.x", MEMBERS[0])
-            .assert_failure()
-            .assert_output_contains("Cannot import non-existent remote object");
-
-        // Already registered outside Terraform: the error says how to import it.
-        ws.write_main(&single(MEMBERS[1], ""));
-        ws.run(&["apply", "-auto-approve"])
-            .assert_failure()
-            .assert_output_contains("The account is already a delegated administrator")
-            .assert_output_contains("terraform import <address> <account_id>")
-            .assert_output_contains(&format!(
-                "main.tf line {}",
-                ws.line_of("main.tf", "account_id")
-            ));
-
-        // Trusted access off for the principal: the error is on service_principal.
-        ws.write_main(&single(
-            MEMBERS[2],
-            &format!("  service_principal = \"{ANALYZER}\"\n"),
-        ));
-        ws.run(&["apply", "-auto-approve"])
-            .assert_failure()
-            .assert_output_contains("Trusted access for the service is not enabled")
-            .assert_output_contains("enable_trusted_access = true")
-            .assert_output_contains(&format!(
-                "main.tf line {}",
-                ws.line_of("main.tf", "service_principal")
-            ));
-        assert_eq!(state_instances(&ws), 0);
-
-        // A member account's credentials may not register anyone.
-        let member = workspace(tf, &sandbox, "admin-errors-member", MEMBERS[0]);
-        member.write_main(&single(MEMBERS[2], ""));
-        member
-            .run(&["apply", "-auto-approve"])
-            .assert_failure()
-            .assert_output_contains("AWS denied access");
-        assert_eq!(state_instances(&member), 0);
-
-        assert_eq!(registered(&sandbox, IAM), vec![MEMBERS[1].to_owned()]);
-        assert!(registered(&sandbox, ANALYZER).is_empty());
-        eprintln!("errors with {tf}: {:.1?}", started.elapsed());
-    });
-}
-
-#[test]
-fn three_admins_converge_under_throttling_and_concurrent_modification() {
-    each_terraform(|tf| {
-        let started = Instant::now();
-        let sandbox = SandboxFixture::start(seed());
-        let ws = workspace(tf, &sandbox, "admin-faults", MANAGEMENT);
-        // Terraform creates the three at once, so they share the fault counters: one call can
-        // draw several faults in a row, more than the SDK's default 3 attempts absorb.
-        ws.write_main(&admins(
-            &members(),
-            "\nprovider \"centralroot\" {\n  max_retries = 10\n}\n",
-        ));
-        sandbox.set_faults(FaultConfig {
-            throttle_every: 2,
-            concurrent_modification_every: 3,
-            ..FaultConfig::default()
-        });
         ws.apply();
-        assert_eq!(registered(&sandbox, IAM), members());
         ws.assert_no_changes();
-        let (_, injected) = sandbox.sandbox().faults();
-        eprintln!("faults injected with {tf}: {injected:?}");
-        assert!(injected.throttle > 0, "{injected:?}");
-        assert!(injected.concurrent_modification > 0, "{injected:?}");
-        eprintln!("faults with {tf}: {:.1?}", started.elapsed());
-    });
+        assert_eq!(state_instances(&ws), 1);
+    }
+
+    // Without an organization there is no registration: refresh drops both with a warning.
+    let mut model = sandbox.state();
+    model.organization = None;
+    sandbox.sandbox().replace(model);
+    let (outcome, run) = ws.plan();
+    assert_eq!(outcome, PlanOutcome::Changes, "{run}");
+    run.assert_output_contains("Warning: The account is not in an AWS organization")
+        .assert_output_contains("centralroot_delegated_admin.by_account will be created")
+        .assert_output_contains("centralroot_delegated_admin.by_principal will be created");
+    eprintln!("import with {tf}: {:.1?}", started.elapsed());
 }
+
+fn failures_are_reported_on_the_argument_and_leave_state_alone(tf: &'static Terraform) {
+    let started = Instant::now();
+    let mut seed = seed();
+    seed.delegated_administrators = vec![delegation(MEMBERS[1], IAM)];
+    let sandbox = SandboxFixture::start(seed);
+    let ws = workspace(tf, &sandbox, "admin-errors", MANAGEMENT);
+    let single = |account: &str, extra: &str| {
+        format!(
+            "{REQUIRED_PROVIDERS}\nresource \"centralroot_delegated_admin\" \"x\" {{\n  account_id = \"{account}\"\n{extra}}}\n"
+        )
+    };
+
+    // The management account: refused at plan, before any write.
+    ws.write_main(&single(MANAGEMENT, ""));
+    let run = ws.run(&["plan"]);
+    run.assert_failure()
+        .assert_output_contains("The management account cannot be a delegated administrator")
+        .assert_output_contains(&format!(
+            "main.tf line {}",
+            ws.line_of("main.tf", "account_id")
+        ));
+    assert_eq!(sandbox.calls("RegisterDelegatedAdministrator"), 0);
+    assert_eq!(sandbox.calls("DescribeOrganization"), 1);
+
+    // An account id of 11 digits: refused by validate.
+    ws.write_main(&single("22222222222", ""));
+    let (validation, run) = ws.validate();
+    assert!(!validation.valid, "{run}");
+    let error = validation.errors().next().expect("one error");
+    assert!(error.mentions("12-digit"), "{error}");
+    assert_eq!(
+        error.line,
+        Some(ws.line_of("main.tf", "account_id")),
+        "{error}"
+    );
+
+    // A malformed import id: refused before any AWS call.
+    ws.write_main(&single(MEMBERS[0], ""));
+    sandbox.reset_requests();
+    let run = ws.import(
+        "centralroot_delegated_admin.x",
+        &format!("{}/{IAM}/x", MEMBERS[0]),
+    );
+    run.assert_failure()
+        .assert_output_contains("Invalid import ID")
+        .assert_output_contains("ACCOUNT/PRINCIPAL");
+    assert_eq!(sandbox.requests().total, 0, "{:?}", sandbox.requests());
+
+    // An account that is not registered cannot be imported.
+    ws.import("centralroot_delegated_admin.x", MEMBERS[0])
+        .assert_failure()
+        .assert_output_contains("Cannot import non-existent remote object");
+
+    // Already registered outside Terraform: the error says how to import it.
+    ws.write_main(&single(MEMBERS[1], ""));
+    ws.run(&["apply", "-auto-approve"])
+        .assert_failure()
+        .assert_output_contains("The account is already a delegated administrator")
+        .assert_output_contains("terraform import <address> <account_id>")
+        .assert_output_contains(&format!(
+            "main.tf line {}",
+            ws.line_of("main.tf", "account_id")
+        ));
+
+    // Trusted access off for the principal: the error is on service_principal.
+    ws.write_main(&single(
+        MEMBERS[2],
+        &format!("  service_principal = \"{ANALYZER}\"\n"),
+    ));
+    ws.run(&["apply", "-auto-approve"])
+        .assert_failure()
+        .assert_output_contains("Trusted access for the service is not enabled")
+        .assert_output_contains("enable_trusted_access = true")
+        .assert_output_contains(&format!(
+            "main.tf line {}",
+            ws.line_of("main.tf", "service_principal")
+        ));
+    assert_eq!(state_instances(&ws), 0);
+
+    // A member account's credentials may not register anyone.
+    let member = workspace(tf, &sandbox, "admin-errors-member", MEMBERS[0]);
+    member.write_main(&single(MEMBERS[2], ""));
+    member
+        .run(&["apply", "-auto-approve"])
+        .assert_failure()
+        .assert_output_contains("AWS denied access");
+    assert_eq!(state_instances(&member), 0);
+
+    assert_eq!(registered(&sandbox, IAM), vec![MEMBERS[1].to_owned()]);
+    assert!(registered(&sandbox, ANALYZER).is_empty());
+    eprintln!("errors with {tf}: {:.1?}", started.elapsed());
+}
+
+fn three_admins_converge_under_throttling_and_concurrent_modification(tf: &'static Terraform) {
+    let started = Instant::now();
+    let sandbox = SandboxFixture::start(seed());
+    let ws = workspace(tf, &sandbox, "admin-faults", MANAGEMENT);
+    // Terraform creates the three at once, so they share the fault counters: one call can
+    // draw several faults in a row, more than the SDK's default 3 attempts absorb.
+    ws.write_main(&admins(
+        &members(),
+        "\nprovider \"centralroot\" {\n  max_retries = 10\n}\n",
+    ));
+    sandbox.set_faults(FaultConfig {
+        throttle_every: 2,
+        concurrent_modification_every: 3,
+        ..FaultConfig::default()
+    });
+    ws.apply();
+    assert_eq!(registered(&sandbox, IAM), members());
+    ws.assert_no_changes();
+    let (_, injected) = sandbox.sandbox().faults();
+    eprintln!("faults injected with {tf}: {injected:?}");
+    assert!(injected.throttle > 0, "{injected:?}");
+    assert!(injected.concurrent_modification > 0, "{injected:?}");
+    eprintln!("faults with {tf}: {:.1?}", started.elapsed());
+}
+
+/// This module's tests, for the harness (`main.rs`).
+pub const CASES: Cases = Cases::new(
+    module_path!(),
+    &[
+        Case::each_cli(
+            "create_refresh_drift_and_destroy",
+            create_refresh_drift_and_destroy,
+        ),
+        Case::each_cli(
+            "refreshing_many_admins_shares_one_listing",
+            refreshing_many_admins_shares_one_listing,
+        ),
+        Case::on_terraform_1_15(
+            "two_hundred_admins_are_read_back_one_by_one_and_refreshed_in_ten_pages",
+            two_hundred_admins_are_read_back_one_by_one_and_refreshed_in_ten_pages,
+        ),
+        Case::each_cli(
+            "import_by_account_and_by_account_and_principal",
+            import_by_account_and_by_account_and_principal,
+        ),
+        Case::each_cli(
+            "failures_are_reported_on_the_argument_and_leave_state_alone",
+            failures_are_reported_on_the_argument_and_leave_state_alone,
+        ),
+        Case::each_cli(
+            "three_admins_converge_under_throttling_and_concurrent_modification",
+            three_admins_converge_under_throttling_and_concurrent_modification,
+        ),
+    ],
+);

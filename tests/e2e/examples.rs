@@ -11,7 +11,7 @@ use centralroot_sandbox::seed::{Delegation, Feature, TrustedAccess};
 use serde_json::json;
 
 use crate::support::sandbox::{IAM, MANAGEMENT, MEMBERS};
-use crate::support::{SandboxFixture, Terraform, Workspace, each_terraform};
+use crate::support::{Case, Cases, SandboxFixture, Terraform, Workspace};
 
 /// Added to example directories that do not declare the provider themselves (the per-type
 /// snippets), so Terraform looks for `centralroot/centralroot` rather than `hashicorp/centralroot`.
@@ -127,7 +127,6 @@ fn minimum_version(files: &[(String, String)]) -> (u32, u32) {
     }
 }
 
-#[test]
 fn minimum_version_follows_the_blocks_used() {
     let file = |text: &str| vec![("main.tf".to_owned(), text.to_owned())];
     assert_eq!(minimum_version(&file("resource \"a\" \"b\" {}\n")), (1, 0));
@@ -162,8 +161,7 @@ fn files_for(tf: &Terraform, dir: &Path) -> Vec<(String, String)> {
         .collect()
 }
 
-#[test]
-fn every_example_passes_terraform_validate() {
+fn every_example_passes_terraform_validate(tf: &'static Terraform) {
     let dirs = example_dirs();
     let relative = |dir: &Path| {
         dir.strip_prefix(env!("CARGO_MANIFEST_DIR"))
@@ -187,144 +185,134 @@ fn every_example_passes_terraform_validate() {
             dirs.iter().map(|dir| relative(dir)).collect::<Vec<_>>()
         );
     }
-    each_terraform(|tf| {
-        let mut failures = Vec::new();
-        for dir in &dirs {
-            let files = files_for(tf, dir);
-            let (major, minor) = minimum_version(&files);
-            if !tf.at_least(major, minor) {
-                eprintln!(
-                    "{} needs Terraform {major}.{minor} or later: not validated with {tf}",
-                    relative(dir)
-                );
-                continue;
-            }
-            let ws = workspace_with_files(tf, dir, &files);
-            let (validation, run) = ws.validate();
-            let errors: Vec<String> = validation
-                .errors()
-                .map(|diag| format!("{diag:?}"))
-                .collect();
-            if !validation.valid || !errors.is_empty() {
-                failures.push(format!(
-                    "{} does not validate:\n  {}\n{run}",
-                    relative(dir),
-                    errors.join("\n  ")
-                ));
-            }
+    let mut failures = Vec::new();
+    for dir in &dirs {
+        let files = files_for(tf, dir);
+        let (major, minor) = minimum_version(&files);
+        if !tf.at_least(major, minor) {
+            eprintln!(
+                "{} needs Terraform {major}.{minor} or later: not validated with {tf}",
+                relative(dir)
+            );
+            continue;
         }
-        assert!(failures.is_empty(), "{tf}:\n{}", failures.join("\n"));
-    });
+        let ws = workspace_with_files(tf, dir, &files);
+        let (validation, run) = ws.validate();
+        let errors: Vec<String> = validation
+            .errors()
+            .map(|diag| format!("{diag:?}"))
+            .collect();
+        if !validation.valid || !errors.is_empty() {
+            failures.push(format!(
+                "{} does not validate:\n  {}\n{run}",
+                relative(dir),
+                errors.join("\n  ")
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{tf}:\n{}", failures.join("\n"));
 }
 
-#[test]
-fn quickstart_applies_converges_and_destroys() {
+fn quickstart_applies_converges_and_destroys(tf: &'static Terraform) {
     let quickstart = examples_root().join("quickstart");
     let admin = MEMBERS[0];
-    each_terraform(|tf| {
-        let sandbox = SandboxFixture::default_seed();
-        let mut ws = workspace_with(tf, &quickstart);
-        sandbox.configure(&mut ws, MANAGEMENT);
+    let sandbox = SandboxFixture::default_seed();
+    let mut ws = workspace_with(tf, &quickstart);
+    sandbox.configure(&mut ws, MANAGEMENT);
 
-        ws.apply();
-        let state = sandbox.state();
-        let features: Vec<&str> = state.features.iter().map(|f| f.as_str()).collect();
-        assert_eq!(
-            features,
-            ["RootCredentialsManagement", "RootSessions"],
-            "{tf}"
-        );
-        assert!(
-            state
-                .trusted_access
-                .iter()
-                .any(|access| access.service_principal == IAM),
-            "{tf}: trusted access for IAM is off after apply"
-        );
-        let admins: Vec<(&str, &str)> = state
-            .delegated_administrators
+    ws.apply();
+    let state = sandbox.state();
+    let features: Vec<&str> = state.features.iter().map(|f| f.as_str()).collect();
+    assert_eq!(
+        features,
+        ["RootCredentialsManagement", "RootSessions"],
+        "{tf}"
+    );
+    assert!(
+        state
+            .trusted_access
             .iter()
-            .map(|d| (d.account_id.as_str(), d.service_principal.as_str()))
-            .collect();
-        assert_eq!(admins, [(admin, IAM)], "{tf}");
+            .any(|access| access.service_principal == IAM),
+        "{tf}: trusted access for IAM is off after apply"
+    );
+    let admins: Vec<(&str, &str)> = state
+        .delegated_administrators
+        .iter()
+        .map(|d| (d.account_id.as_str(), d.service_principal.as_str()))
+        .collect();
+    assert_eq!(admins, [(admin, IAM)], "{tf}");
 
-        let outputs = ws.run_ok(&["output", "-json"]).json();
-        let organization = state
-            .organization
-            .as_ref()
-            .expect("the default seed has an organization");
-        assert_eq!(
-            outputs["organization_id"]["value"],
-            json!(organization.id),
-            "{tf}: {outputs}"
-        );
-        let delegated = &outputs["delegated_admin"]["value"];
-        let account = state.account(admin).expect("seeded member");
-        assert_eq!(delegated["account"], json!(admin), "{tf}: {outputs}");
-        assert_eq!(delegated["name"], json!(account.name), "{tf}: {outputs}");
-        let since = delegated["since"].as_str().unwrap_or_default();
-        assert!(
-            time::OffsetDateTime::parse(since, &time::format_description::well_known::Rfc3339)
-                .is_ok(),
-            "{tf}: delegation_enabled_date {since:?} is not RFC 3339"
-        );
+    let outputs = ws.run_ok(&["output", "-json"]).json();
+    let organization = state
+        .organization
+        .as_ref()
+        .expect("the default seed has an organization");
+    assert_eq!(
+        outputs["organization_id"]["value"],
+        json!(organization.id),
+        "{tf}: {outputs}"
+    );
+    let delegated = &outputs["delegated_admin"]["value"];
+    let account = state.account(admin).expect("seeded member");
+    assert_eq!(delegated["account"], json!(admin), "{tf}: {outputs}");
+    assert_eq!(delegated["name"], json!(account.name), "{tf}: {outputs}");
+    let since = delegated["since"].as_str().unwrap_or_default();
+    assert!(
+        time::OffsetDateTime::parse(since, &time::format_description::well_known::Rfc3339).is_ok(),
+        "{tf}: delegation_enabled_date {since:?} is not RFC 3339"
+    );
 
-        ws.assert_no_changes();
+    ws.assert_no_changes();
 
-        ws.destroy();
-        let state = sandbox.state();
-        assert!(
-            state.features.is_empty(),
-            "{tf}: features left: {:?}",
-            state.features
-        );
-        assert!(
-            state.delegated_administrators.is_empty(),
-            "{tf}: delegated administrators left: {:?}",
-            state.delegated_administrators
-        );
-    });
+    ws.destroy();
+    let state = sandbox.state();
+    assert!(
+        state.features.is_empty(),
+        "{tf}: features left: {:?}",
+        state.features
+    );
+    assert!(
+        state.delegated_administrators.is_empty(),
+        "{tf}: delegated administrators left: {:?}",
+        state.delegated_administrators
+    );
 }
 
 /// `examples/query` (Terraform ≥ 1.14) against an organization with features, trusted access
 /// for two services and three delegated administrators: the query's generated configuration
 /// imports the features and IAM's two administrators, leaves Access Analyzer's alone, and
 /// after the apply the plan is empty.
-#[test]
-fn query_example_adopts_the_organization() {
+fn query_example_adopts_the_organization(tf: &'static Terraform) {
     let dir = examples_root().join("query");
-    each_terraform(|tf| {
-        if !tf.at_least(1, 14) {
-            return;
-        }
-        let sandbox = SandboxFixture::start(adopted_seed());
-        let mut ws = workspace_with(tf, &dir);
-        sandbox.configure(&mut ws, MANAGEMENT);
-        let query = fs::read_to_string(dir.join("adopt.tfquery.hcl")).expect("adopt.tfquery.hcl");
-        ws.write("adopt.tfquery.hcl", &query);
-        ws.run_ok(&["query", "-generate-config-out=generated.tf"]);
-        let generated = fs::read_to_string(ws.dir().join("generated.tf")).expect("generated.tf");
-        assert_eq!(
-            generated.matches("import {").count(),
-            3,
-            "{tf}:\n{generated}"
-        );
-        assert!(
-            !generated.contains("access-analyzer.amazonaws.com"),
-            "{tf}: another service's administrator is adopted:\n{generated}"
-        );
-        let plan = ws.run_ok(&["plan"]);
-        plan.assert_output_contains("Plan: 3 to import, 0 to add, 0 to change, 0 to destroy.");
-        ws.apply();
-        ws.assert_no_changes();
-        let before = adopted_seed();
-        let after = sandbox.state();
-        assert_eq!(after.features, before.features, "{tf}");
-        assert_eq!(
-            after.delegated_administrators, before.delegated_administrators,
-            "{tf}"
-        );
-    });
+    let sandbox = SandboxFixture::start(adopted_seed());
+    let mut ws = workspace_with(tf, &dir);
+    sandbox.configure(&mut ws, MANAGEMENT);
+    let query = fs::read_to_string(dir.join("adopt.tfquery.hcl")).expect("adopt.tfquery.hcl");
+    ws.write("adopt.tfquery.hcl", &query);
+    ws.run_ok(&["query", "-generate-config-out=generated.tf"]);
+    let generated = fs::read_to_string(ws.dir().join("generated.tf")).expect("generated.tf");
+    assert_eq!(
+        generated.matches("import {").count(),
+        3,
+        "{tf}:
+{generated}"
+    );
+    assert!(
+        !generated.contains("access-analyzer.amazonaws.com"),
+        "{tf}: another service's administrator is adopted:
+{generated}"
+    );
+    let plan = ws.run_ok(&["plan"]);
+    plan.assert_output_contains("Plan: 3 to import, 0 to add, 0 to change, 0 to destroy.");
+    ws.apply();
+    ws.assert_no_changes();
+    let before = adopted_seed();
+    let after = sandbox.state();
+    assert_eq!(after.features, before.features, "{tf}");
+    assert_eq!(
+        after.delegated_administrators, before.delegated_administrators,
+        "{tf}"
+    );
 }
 
 /// Trusted access for IAM and Access Analyzer, both features, two delegated administrators
@@ -351,3 +339,27 @@ fn adopted_seed() -> Seed {
     }
     seed
 }
+
+/// This module's tests, for the harness (`main.rs`).
+pub const CASES: Cases = Cases::new(
+    module_path!(),
+    &[
+        Case::once(
+            "minimum_version_follows_the_blocks_used",
+            minimum_version_follows_the_blocks_used,
+        ),
+        Case::each_cli(
+            "every_example_passes_terraform_validate",
+            every_example_passes_terraform_validate,
+        ),
+        Case::each_cli(
+            "quickstart_applies_converges_and_destroys",
+            quickstart_applies_converges_and_destroys,
+        ),
+        Case::each_cli(
+            "query_example_adopts_the_organization",
+            query_example_adopts_the_organization,
+        )
+        .needs(1, 14, "`terraform query`"),
+    ],
+);

@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use crate::examples::REQUIRED_PROVIDERS;
 use crate::support::sandbox::{IAM, MANAGEMENT, MEMBERS};
-use crate::support::{Run, SandboxFixture, Terraform, Workspace, each_terraform, terraforms};
+use crate::support::{Case, Cases, Run, SandboxFixture, Terraform, Workspace};
 
 const PROVIDER_BINARY: &str = env!("CARGO_BIN_EXE_terraform-provider-centralroot");
 /// The address the README's recipe starts the sandbox on.
@@ -233,13 +233,12 @@ fn keep_on_failure(root: tempfile::TempDir, check: impl FnOnce(&Path)) {
 
 /// The port taken (by LocalStack, say): the recipe stops with a message before any Terraform
 /// command, and writes no configuration and no state.
-#[test]
-fn quickstart_recipe_stops_before_terraform_when_the_port_is_taken() {
+fn quickstart_recipe_stops_before_terraform_when_the_port_is_taken(tf: &'static Terraform) {
     let taken = TcpListener::bind("127.0.0.1:0").expect("take a port");
     let address = taken.local_addr().expect("its address").to_string();
     let recipe = readme_recipe().replace(RECIPE_ADDRESS, &address);
     keep_on_failure(recipe_root("recipe-port-taken"), |root| {
-        let run = run_recipe(root, &recipe, &terraforms()[0]);
+        let run = run_recipe(root, &recipe, tf);
         assert_eq!(run.code, Some(1), "{run}");
         assert!(
             run.stderr.contains(
@@ -269,46 +268,43 @@ fn quickstart_recipe_stops_before_terraform_when_the_port_is_taken() {
 
 /// The port free: the recipe applies and destroys the quickstart against its own sandbox, with
 /// a shell whose AWS settings point elsewhere, and stops the sandbox at the end.
-#[test]
-fn quickstart_recipe_applies_and_destroys_against_its_sandbox_only() {
-    each_terraform(|tf| {
-        let address = {
-            let probe = TcpListener::bind("127.0.0.1:0").expect("find a free port");
-            probe.local_addr().expect("its address").to_string()
-        };
-        let recipe = readme_recipe().replace(RECIPE_ADDRESS, &address);
-        keep_on_failure(recipe_root("recipe"), |root| {
-            let run = run_recipe(root, &recipe, tf);
-            assert_eq!(run.code, Some(0), "{tf}: {run}");
-            assert_eq!(run.terraform_commands, ["apply", "destroy"], "{tf}: {run}");
-            assert!(
-                run.stdout.contains("Apply complete! Resources: 2 added"),
-                "{tf}: {run}"
-            );
-            assert!(
-                run.stdout
-                    .contains("Destroy complete! Resources: 2 destroyed."),
-                "{tf}: {run}"
-            );
-            let overrides = run.files_named("sandbox_override.tf");
-            assert_eq!(overrides.len(), 1, "{tf}: {run}");
-            let text = fs::read_to_string(&overrides[0]).expect("read the override");
-            assert!(
-                text.contains(&format!("iam           = \"http://{address}\"")),
-                "{text}"
-            );
-            assert!(text.contains("AKIASANDBOX111111111"), "{text}");
-            let state = run.files_named("terraform.tfstate");
-            assert_eq!(state.len(), 1, "{tf}: {run}");
-            let state: serde_json::Value =
-                serde_json::from_str(&fs::read_to_string(&state[0]).expect("read state"))
-                    .expect("state is JSON");
-            assert_eq!(state["resources"], serde_json::json!([]), "{tf}: {state}");
-            assert!(
-                TcpStream::connect(&address).is_err(),
-                "{tf}: the sandbox still listens on {address}"
-            );
-        });
+fn quickstart_recipe_applies_and_destroys_against_its_sandbox_only(tf: &'static Terraform) {
+    let address = {
+        let probe = TcpListener::bind("127.0.0.1:0").expect("find a free port");
+        probe.local_addr().expect("its address").to_string()
+    };
+    let recipe = readme_recipe().replace(RECIPE_ADDRESS, &address);
+    keep_on_failure(recipe_root("recipe"), |root| {
+        let run = run_recipe(root, &recipe, tf);
+        assert_eq!(run.code, Some(0), "{tf}: {run}");
+        assert_eq!(run.terraform_commands, ["apply", "destroy"], "{tf}: {run}");
+        assert!(
+            run.stdout.contains("Apply complete! Resources: 2 added"),
+            "{tf}: {run}"
+        );
+        assert!(
+            run.stdout
+                .contains("Destroy complete! Resources: 2 destroyed."),
+            "{tf}: {run}"
+        );
+        let overrides = run.files_named("sandbox_override.tf");
+        assert_eq!(overrides.len(), 1, "{tf}: {run}");
+        let text = fs::read_to_string(&overrides[0]).expect("read the override");
+        assert!(
+            text.contains(&format!("iam           = \"http://{address}\"")),
+            "{text}"
+        );
+        assert!(text.contains("AKIASANDBOX111111111"), "{text}");
+        let state = run.files_named("terraform.tfstate");
+        assert_eq!(state.len(), 1, "{tf}: {run}");
+        let state: serde_json::Value =
+            serde_json::from_str(&fs::read_to_string(&state[0]).expect("read state"))
+                .expect("state is JSON");
+        assert_eq!(state["resources"], serde_json::json!([]), "{tf}: {state}");
+        assert!(
+            TcpStream::connect(&address).is_err(),
+            "{tf}: the sandbox still listens on {address}"
+        );
     });
 }
 
@@ -371,84 +367,80 @@ fn untouched(fx: &SandboxFixture, tf: &Terraform) {
 /// the sandbox's request log holds `GetCallerIdentity` alone. A plan saved with the right
 /// credentials and applied with a member's is stopped the same way. With the right account,
 /// the apply goes through with one identity check per provider configuration.
-#[test]
-fn an_account_guard_mismatch_fails_before_any_aws_write() {
-    each_terraform(|tf| {
-        let fx = SandboxFixture::default_seed();
-        let mut ws = Workspace::new(tf, "account-guard");
-        fx.configure(&mut ws, MANAGEMENT);
-        let member = MEMBERS[0];
-        for (guard, argument, listed) in [
-            (
-                format!("allowed_account_ids = [\"{member}\"]"),
-                "allowed_account_ids",
-                format!("which is not in allowed_account_ids = [\"{member}\"]"),
-            ),
-            (
-                format!("forbidden_account_ids = [\"{member}\", \"{MANAGEMENT}\"]"),
-                "forbidden_account_ids",
-                format!("which is in forbidden_account_ids = [\"{MANAGEMENT}\", \"{member}\"]"),
-            ),
-        ] {
-            ws.write_main(&guarded_config(&guard));
-            fx.reset_requests();
-            let run = ws.run(&["apply", "-auto-approve"]);
-            run.assert_failure();
-            assert_says(&run, "Error: AWS account not allowed");
-            assert_says(&run, &format!("belong to account {MANAGEMENT}"));
-            assert_says(&run, &listed);
-            assert_says(&run, "stopped before reading or changing anything");
-            let line = ws.line_of("main.tf", argument);
-            run.assert_output_contains(&format!("on main.tf line {line}"));
-            assert_eq!(
-                operations(&fx),
-                BTreeSet::from(["GetCallerIdentity".to_owned()]),
-                "{tf}: {guard}"
-            );
-            untouched(&fx, tf);
-        }
-
-        // A plan made as the management account, applied with a member's credentials.
-        ws.write_main(&guarded_config(&format!(
-            "allowed_account_ids = [\"{MANAGEMENT}\"]"
-        )));
-        ws.run_ok(&["plan", "-out=tfplan"]);
-        fx.configure(&mut ws, member);
+fn an_account_guard_mismatch_fails_before_any_aws_write(tf: &'static Terraform) {
+    let fx = SandboxFixture::default_seed();
+    let mut ws = Workspace::new(tf, "account-guard");
+    fx.configure(&mut ws, MANAGEMENT);
+    let member = MEMBERS[0];
+    for (guard, argument, listed) in [
+        (
+            format!("allowed_account_ids = [\"{member}\"]"),
+            "allowed_account_ids",
+            format!("which is not in allowed_account_ids = [\"{member}\"]"),
+        ),
+        (
+            format!("forbidden_account_ids = [\"{member}\", \"{MANAGEMENT}\"]"),
+            "forbidden_account_ids",
+            format!("which is in forbidden_account_ids = [\"{MANAGEMENT}\", \"{member}\"]"),
+        ),
+    ] {
+        ws.write_main(&guarded_config(&guard));
         fx.reset_requests();
-        let run = ws.run(&["apply", "tfplan"]);
+        let run = ws.run(&["apply", "-auto-approve"]);
         run.assert_failure();
-        assert_says(&run, &format!("belong to account {member}"));
+        assert_says(&run, "Error: AWS account not allowed");
+        assert_says(&run, &format!("belong to account {MANAGEMENT}"));
+        assert_says(&run, &listed);
+        assert_says(&run, "stopped before reading or changing anything");
+        let line = ws.line_of("main.tf", argument);
+        run.assert_output_contains(&format!("on main.tf line {line}"));
         assert_eq!(
             operations(&fx),
             BTreeSet::from(["GetCallerIdentity".to_owned()]),
-            "{tf}"
+            "{tf}: {guard}"
         );
         untouched(&fx, tf);
+    }
 
-        // The right account: the guard lets the apply through, checking once per configuration
-        // of the provider (Terraform configures it for the plan and again for the apply), not
-        // once per resource.
-        fx.configure(&mut ws, MANAGEMENT);
-        fx.reset_requests();
-        ws.apply();
-        assert_eq!(fx.calls("GetCallerIdentity"), 2, "{tf}");
-        let state = fx.state();
-        assert_eq!(state.features.len(), 2, "{tf}");
-        assert!(
-            state
-                .delegated_administrators
-                .iter()
-                .any(|d| d.account_id == member && d.service_principal == IAM),
-            "{tf}"
-        );
-    });
+    // A plan made as the management account, applied with a member's credentials.
+    ws.write_main(&guarded_config(&format!(
+        "allowed_account_ids = [\"{MANAGEMENT}\"]"
+    )));
+    ws.run_ok(&["plan", "-out=tfplan"]);
+    fx.configure(&mut ws, member);
+    fx.reset_requests();
+    let run = ws.run(&["apply", "tfplan"]);
+    run.assert_failure();
+    assert_says(&run, &format!("belong to account {member}"));
+    assert_eq!(
+        operations(&fx),
+        BTreeSet::from(["GetCallerIdentity".to_owned()]),
+        "{tf}"
+    );
+    untouched(&fx, tf);
+
+    // The right account: the guard lets the apply through, checking once per configuration
+    // of the provider (Terraform configures it for the plan and again for the apply), not
+    // once per resource.
+    fx.configure(&mut ws, MANAGEMENT);
+    fx.reset_requests();
+    ws.apply();
+    assert_eq!(fx.calls("GetCallerIdentity"), 2, "{tf}");
+    let state = fx.state();
+    assert_eq!(state.features.len(), 2, "{tf}");
+    assert!(
+        state
+            .delegated_administrators
+            .iter()
+            .any(|d| d.account_id == member && d.service_principal == IAM),
+        "{tf}"
+    );
 }
 
 /// A provider block as hashicorp/aws users write it for the management account: `validate`
 /// explains each argument that does not apply, on its line, refusing only `default_tags`; the
 /// block without it validates, with warnings for the ignored ones.
-#[test]
-fn a_copied_hashicorp_aws_block_is_explained() {
+fn a_copied_hashicorp_aws_block_is_explained(tf: &'static Terraform) {
     let block = |default_tags: &str| {
         format!(
             r#"{REQUIRED_PROVIDERS}provider "centralroot" {{
@@ -464,61 +456,81 @@ data "centralroot_organization_features" "this" {{}}
 "#
         )
     };
-    each_terraform(|tf| {
-        let ws = Workspace::new(tf, "copied-block");
-        ws.write_main(&block(
-            "\n  default_tags {\n    tags = {\n      team = \"platform\"\n    }\n  }\n",
-        ));
-        let (validation, run) = ws.validate();
-        assert!(!validation.valid, "{tf}: {run}");
-        let errors: Vec<_> = validation.errors().collect();
-        assert_eq!(errors.len(), 1, "{tf}: {:?}", validation.diagnostics);
-        assert_eq!(errors[0].summary, "default_tags is not supported", "{tf}");
-        assert!(
-            errors[0].mentions("cannot be tagged"),
-            "{tf}: {}",
-            errors[0]
-        );
-        // Terraform 1.0 shows a nested block's diagnostic on the provider block itself.
-        let block_line = ws.line_of("main.tf", "default_tags");
-        let lines = if tf.at_least(1, 15) {
-            vec![block_line]
-        } else {
-            vec![
-                block_line,
-                ws.line_of("main.tf", "provider \"centralroot\""),
-            ]
-        };
-        assert!(
-            errors[0].line.is_some_and(|line| lines.contains(&line)),
-            "{tf}: {} is not on a line of {lines:?}",
-            errors[0]
-        );
+    let ws = Workspace::new(tf, "copied-block");
+    ws.write_main(&block(
+        "\n  default_tags {\n    tags = {\n      team = \"platform\"\n    }\n  }\n",
+    ));
+    let (validation, run) = ws.validate();
+    assert!(!validation.valid, "{tf}: {run}");
+    let errors: Vec<_> = validation.errors().collect();
+    assert_eq!(errors.len(), 1, "{tf}: {:?}", validation.diagnostics);
+    assert_eq!(errors[0].summary, "default_tags is not supported", "{tf}");
+    assert!(
+        errors[0].mentions("cannot be tagged"),
+        "{tf}: {}",
+        errors[0]
+    );
+    // Terraform 1.0 shows a nested block's diagnostic on the provider block itself.
+    let block_line = ws.line_of("main.tf", "default_tags");
+    let lines = if tf.at_least(1, 15) {
+        vec![block_line]
+    } else {
+        vec![
+            block_line,
+            ws.line_of("main.tf", "provider \"centralroot\""),
+        ]
+    };
+    assert!(
+        errors[0].line.is_some_and(|line| lines.contains(&line)),
+        "{tf}: {} is not on a line of {lines:?}",
+        errors[0]
+    );
 
-        ws.write_main(&block(""));
-        let (validation, run) = ws.validate();
-        assert!(validation.valid, "{tf}: {run}");
-        let mut warned: Vec<(&str, Option<u64>)> = validation
-            .diagnostics
-            .iter()
-            .filter(|d| d.severity == "warning" && d.summary.ends_with(" is ignored"))
-            .map(|d| (d.summary.as_str(), d.line))
-            .collect();
-        warned.sort_unstable();
-        assert_eq!(
-            warned,
-            [
-                (
-                    "skip_credentials_validation is ignored",
-                    Some(ws.line_of("main.tf", "skip_credentials_validation"))
-                ),
-                (
-                    "skip_metadata_api_check is ignored",
-                    Some(ws.line_of("main.tf", "skip_metadata_api_check"))
-                ),
-            ],
-            "{tf}: {:?}",
-            validation.diagnostics
-        );
-    });
+    ws.write_main(&block(""));
+    let (validation, run) = ws.validate();
+    assert!(validation.valid, "{tf}: {run}");
+    let mut warned: Vec<(&str, Option<u64>)> = validation
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == "warning" && d.summary.ends_with(" is ignored"))
+        .map(|d| (d.summary.as_str(), d.line))
+        .collect();
+    warned.sort_unstable();
+    assert_eq!(
+        warned,
+        [
+            (
+                "skip_credentials_validation is ignored",
+                Some(ws.line_of("main.tf", "skip_credentials_validation"))
+            ),
+            (
+                "skip_metadata_api_check is ignored",
+                Some(ws.line_of("main.tf", "skip_metadata_api_check"))
+            ),
+        ],
+        "{tf}: {:?}",
+        validation.diagnostics
+    );
 }
+
+pub const CASES: Cases = Cases::new(
+    module_path!(),
+    &[
+        Case::on_terraform_1_15(
+            "quickstart_recipe_stops_before_terraform_when_the_port_is_taken",
+            quickstart_recipe_stops_before_terraform_when_the_port_is_taken,
+        ),
+        Case::each_cli(
+            "quickstart_recipe_applies_and_destroys_against_its_sandbox_only",
+            quickstart_recipe_applies_and_destroys_against_its_sandbox_only,
+        ),
+        Case::each_cli(
+            "an_account_guard_mismatch_fails_before_any_aws_write",
+            an_account_guard_mismatch_fails_before_any_aws_write,
+        ),
+        Case::each_cli(
+            "a_copied_hashicorp_aws_block_is_explained",
+            a_copied_hashicorp_aws_block_is_explained,
+        ),
+    ],
+);

@@ -31,7 +31,7 @@ use crate::reliability::{
     admins_config, in_state, member_ids, registered, seed_with_trusted_access, signal,
 };
 use crate::support::sandbox::MANAGEMENT;
-use crate::support::{Run, Running, SandboxFixture, Terraform, Workspace, each_terraform};
+use crate::support::{Case, Cases, Run, Running, SandboxFixture, Terraform, Workspace};
 
 /// How long the latency fault holds a request: longer than a test takes to reach its window and
 /// interrupt, so the held call is still in flight when StopProvider comes, and well within the
@@ -210,36 +210,27 @@ fn interrupt_registration(
     );
 }
 
-#[test]
-fn interrupt_while_the_registration_is_in_flight() {
-    each_terraform(|tf| {
-        // The registration is sent and held: StopProvider comes while the provider awaits its
-        // answer, and the grace lets it arrive.
-        interrupt_registration(tf, "interrupt-during-register", REGISTER, |fixture| {
-            counts(fixture, REGISTER).delayed > 0
-        });
+fn interrupt_while_the_registration_is_in_flight(tf: &'static Terraform) {
+    // The registration is sent and held: StopProvider comes while the provider awaits its
+    // answer, and the grace lets it arrive.
+    interrupt_registration(tf, "interrupt-during-register", REGISTER, |fixture| {
+        counts(fixture, REGISTER).delayed > 0
     });
 }
 
-#[test]
-fn interrupt_after_the_registration_before_its_read() {
-    each_terraform(|tf| {
-        // The gap between the registration's answer and the read is the provider's own code:
-        // Ctrl-C goes out the moment the sandbox has answered, and StopProvider lands wherever
-        // the provider is by then: before the read left (about half the runs) or while it
-        // is held.
-        interrupt_registration(tf, "interrupt-after-register", READ_BACK, |fixture| {
-            counts(fixture, REGISTER).succeeded > 0
-        });
+fn interrupt_after_the_registration_before_its_read(tf: &'static Terraform) {
+    // The gap between the registration's answer and the read is the provider's own code:
+    // Ctrl-C goes out the moment the sandbox has answered, and StopProvider lands wherever
+    // the provider is by then: before the read left (about half the runs) or while it
+    // is held.
+    interrupt_registration(tf, "interrupt-after-register", READ_BACK, |fixture| {
+        counts(fixture, REGISTER).succeeded > 0
     });
 }
 
-#[test]
-fn interrupt_during_the_read_after_the_registration() {
-    each_terraform(|tf| {
-        interrupt_registration(tf, "interrupt-during-read", READ_BACK, |fixture| {
-            counts(fixture, READ_BACK).delayed > 0
-        });
+fn interrupt_during_the_read_after_the_registration(tf: &'static Terraform) {
+    interrupt_registration(tf, "interrupt-during-read", READ_BACK, |fixture| {
+        counts(fixture, READ_BACK).delayed > 0
     });
 }
 
@@ -348,53 +339,47 @@ fn interrupt_features(
     );
 }
 
-#[test]
-fn interrupt_between_the_two_feature_calls() {
+fn interrupt_between_the_two_feature_calls(tf: &'static Terraform) {
     let second = "EnableOrganizationsRootSessions";
-    each_terraform(|tf| {
-        interrupt_features(
-            tf,
-            "interrupt-between-features",
-            seed_with_trusted_access(),
-            FaultConfig {
-                latency_ms: HOLD_MS,
-                operations: Some(vec![second.to_owned()]),
-                ..FaultConfig::default()
-            },
-            // The second call leaves only once the first one's answer is in; it completes
-            // within the grace.
-            |fixture| counts(fixture, second).delayed > 0,
-            &["RootCredentialsManagement", "RootSessions"],
-            true,
-        );
-    });
+    interrupt_features(
+        tf,
+        "interrupt-between-features",
+        seed_with_trusted_access(),
+        FaultConfig {
+            latency_ms: HOLD_MS,
+            operations: Some(vec![second.to_owned()]),
+            ..FaultConfig::default()
+        },
+        // The second call leaves only once the first one's answer is in; it completes
+        // within the grace.
+        |fixture| counts(fixture, second).delayed > 0,
+        &["RootCredentialsManagement", "RootSessions"],
+        true,
+    );
 }
 
-#[test]
-fn interrupt_while_trusted_access_propagates() {
-    each_terraform(|tf| {
-        interrupt_features(
-            tf,
-            "interrupt-propagation",
-            Seed::default_seed(),
-            // Over by the next apply, which runs without faults.
-            FaultConfig {
-                trusted_access_propagation_ms: 600_000,
-                ..FaultConfig::default()
-            },
-            // IAM refusing the provider's listing shows trusted access is on and the provider
-            // knows it.
-            |fixture| {
-                answered_error(
-                    fixture,
-                    "ListOrganizationsFeatures",
-                    "ServiceAccessNotEnabledException",
-                ) > 0
-            },
-            &[],
-            false,
-        );
-    });
+fn interrupt_while_trusted_access_propagates(tf: &'static Terraform) {
+    interrupt_features(
+        tf,
+        "interrupt-propagation",
+        Seed::default_seed(),
+        // Over by the next apply, which runs without faults.
+        FaultConfig {
+            trusted_access_propagation_ms: 600_000,
+            ..FaultConfig::default()
+        },
+        // IAM refusing the provider's listing shows trusted access is on and the provider
+        // knows it.
+        |fixture| {
+            answered_error(
+                fixture,
+                "ListOrganizationsFeatures",
+                "ServiceAccessNotEnabledException",
+            ) > 0
+        },
+        &[],
+        false,
+    );
 }
 
 /// One account registered while the first answer to its registration is lost (`faults`): the
@@ -434,34 +419,63 @@ fn lost_answer_still_registers(tf: &'static Terraform, name: &str, faults: Fault
     );
 }
 
-#[test]
-fn registration_committed_then_answered_500_succeeds() {
-    each_terraform(|tf| {
-        lost_answer_still_registers(
-            tf,
-            "commit-then-500",
-            FaultConfig {
-                commit_then_server_error_every: 1,
-                ..FaultConfig::default()
-            },
-        );
-    });
+fn registration_committed_then_answered_500_succeeds(tf: &'static Terraform) {
+    lost_answer_still_registers(
+        tf,
+        "commit-then-500",
+        FaultConfig {
+            commit_then_server_error_every: 1,
+            ..FaultConfig::default()
+        },
+    );
 }
 
-#[test]
-fn registration_committed_then_timed_out_succeeds() {
-    each_terraform(|tf| {
-        lost_answer_still_registers(
-            tf,
-            "commit-then-timeout",
-            FaultConfig {
-                commit_then_timeout_every: 1,
-                // Closed at once without an answer: to the provider the same unknown outcome as
-                // an attempt that times out, without waiting out its 30 s attempt timeout (a
-                // 31 s hold passes too, see docs/performance.md).
-                commit_then_timeout_hold_ms: 0,
-                ..FaultConfig::default()
-            },
-        );
-    });
+fn registration_committed_then_timed_out_succeeds(tf: &'static Terraform) {
+    lost_answer_still_registers(
+        tf,
+        "commit-then-timeout",
+        FaultConfig {
+            commit_then_timeout_every: 1,
+            // Closed at once without an answer: to the provider the same unknown outcome as
+            // an attempt that times out, without waiting out its 30 s attempt timeout (a
+            // 31 s hold, run by hand, passes too, in 33 s per CLI).
+            commit_then_timeout_hold_ms: 0,
+            ..FaultConfig::default()
+        },
+    );
 }
+
+/// This module's tests, for the harness (`main.rs`).
+pub const CASES: Cases = Cases::new(
+    module_path!(),
+    &[
+        Case::each_cli(
+            "interrupt_while_the_registration_is_in_flight",
+            interrupt_while_the_registration_is_in_flight,
+        ),
+        Case::each_cli(
+            "interrupt_after_the_registration_before_its_read",
+            interrupt_after_the_registration_before_its_read,
+        ),
+        Case::each_cli(
+            "interrupt_during_the_read_after_the_registration",
+            interrupt_during_the_read_after_the_registration,
+        ),
+        Case::each_cli(
+            "interrupt_between_the_two_feature_calls",
+            interrupt_between_the_two_feature_calls,
+        ),
+        Case::each_cli(
+            "interrupt_while_trusted_access_propagates",
+            interrupt_while_trusted_access_propagates,
+        ),
+        Case::each_cli(
+            "registration_committed_then_answered_500_succeeds",
+            registration_committed_then_answered_500_succeeds,
+        ),
+        Case::each_cli(
+            "registration_committed_then_timed_out_succeeds",
+            registration_committed_then_timed_out_succeeds,
+        ),
+    ],
+);

@@ -1,5 +1,12 @@
 //! End-to-end tests: real Terraform CLIs drive the freshly built provider (against the sandbox
 //! where AWS is involved). One test binary, one module per subject; `support` is the harness.
+//!
+//! The binary is its own harness (`harness = false`): every module lists its tests in a
+//! `CASES` table, and each (test, CLI) pair is a trial of its own (`support::cases`).
+
+use std::process::ExitCode;
+
+use support::Cases;
 
 mod adoption;
 mod delegated_admin;
@@ -18,5 +25,38 @@ mod root_credentials;
 mod root_credentials_scale;
 mod root_session;
 mod sandbox_command;
+mod scripts;
 mod secrets;
 mod support;
+
+/// Every module's tests.
+const MODULES: &[&Cases] = &[
+    &adoption::CASES,
+    &delegated_admin::CASES,
+    &errors::CASES,
+    &examples::CASES,
+    &first_hour::CASES,
+    &interruptions::CASES,
+    &moved::CASES,
+    &organization_audit::CASES,
+    &organization_features::CASES,
+    &protocol::CASES,
+    &release::archive::CASES,
+    &release::mirror::CASES,
+    &release::signing::CASES,
+    &release::workflow::CASES,
+    &reliability::CASES,
+    &removal_interruptions::CASES,
+    &root_credentials::CASES,
+    &root_credentials_scale::CASES,
+    &root_session::CASES,
+    &sandbox_command::CASES,
+    &scripts::CASES,
+    &secrets::CASES,
+];
+
+fn main() -> ExitCode {
+    let args = libtest_mimic::Arguments::from_args();
+    let trials = support::cases::trials(&args, MODULES);
+    libtest_mimic::run(&args, trials).exit_code()
+}

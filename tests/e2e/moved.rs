@@ -16,7 +16,7 @@ use centralroot_sandbox::seed::{Delegation, Feature, TrustedAccess};
 
 use crate::organization_features::ORG;
 use crate::support::sandbox::{IAM, MANAGEMENT};
-use crate::support::{SandboxFixture, Terraform, Workspace, each_terraform};
+use crate::support::{Case, Cases, SandboxFixture, Terraform, Workspace};
 
 const PROVIDER_BINARY: &str = env!("CARGO_BIN_EXE_terraform-provider-centralroot");
 const FIXTURE_EXAMPLE: &str = "fixture-hashicorp-aws";
@@ -141,64 +141,68 @@ fn writes(fx: &SandboxFixture) -> u64 {
         .sum()
 }
 
-#[test]
-fn hashicorp_aws_state_moves_with_no_change_and_no_write() {
-    each_terraform(|tf| {
-        if !tf.at_least(1, 8) {
-            return;
-        }
-        for (version, state) in STATES {
-            let fx = SandboxFixture::start(seed());
-            let logs = tempfile::tempdir().expect("log directory");
-            let log = logs.path().join("fixture-aws.log");
-            let ws = workspace(tf, &fx, &log);
-            ws.write_main(CONFIG);
-            fs::write(
-                ws.dir().join("terraform.tfstate"),
-                state.replace(FIXTURE_ORG, ORG),
-            )
-            .expect("write the hashicorp/aws state");
+fn hashicorp_aws_state_moves_with_no_change_and_no_write(tf: &'static Terraform) {
+    for (version, state) in STATES {
+        let fx = SandboxFixture::start(seed());
+        let logs = tempfile::tempdir().expect("log directory");
+        let log = logs.path().join("fixture-aws.log");
+        let ws = workspace(tf, &fx, &log);
+        ws.write_main(CONFIG);
+        fs::write(
+            ws.dir().join("terraform.tfstate"),
+            state.replace(FIXTURE_ORG, ORG),
+        )
+        .expect("write the hashicorp/aws state");
 
-            let plan = ws.run_ok(&["plan"]);
-            let started_in_plan = fs::read_to_string(&log).unwrap_or_default();
-            for (from, to) in [
-                (
-                    "aws_iam_organizations_features.this",
-                    "centralroot_organization_features.this",
-                ),
-                (
-                    "aws_organizations_delegated_administrator.admin[\"222222222222\"]",
-                    "centralroot_delegated_admin.admin[\"222222222222\"]",
-                ),
-            ] {
-                plan.assert_output_contains(&format!("{from} has moved to {to}"));
-            }
-            assert!(
-                !plan.stdout.contains("will be") && !plan.stdout.contains("must be"),
-                "{tf} {version}: the move plans a change:\n{plan}"
-            );
-            plan.assert_output_contains("0 to add, 0 to change, 0 to destroy");
-            ws.apply();
-            ws.assert_no_changes();
-            assert_eq!(writes(&fx), 0, "{tf} {version}: {:?}", fx.requests());
-            let admin = ws
-                .resource_values("centralroot_delegated_admin.admin[\"222222222222\"]")
-                .expect("moved into state");
-            assert_eq!(admin["id"], "222222222222/iam.amazonaws.com");
-            let features = ws
-                .resource_values("centralroot_organization_features.this")
-                .expect("moved into state");
-            assert_eq!(features["organization_id"], ORG);
-            assert_eq!(features["enable_trusted_access"], false);
-            // Terraform 1.15 starts hashicorp/aws during the plan (for its schema, to decode
-            // the stored state), but neither configures it nor reads through it: it must be
-            // installable while its resources are in state, and needs no credentials.
-            let calls: Vec<&str> = started_in_plan.lines().collect();
-            assert!(calls.contains(&"start"), "{tf} {version}: {calls:?}");
-            assert!(
-                calls.iter().all(|call| *call == "start"),
-                "{tf} {version}: Terraform used hashicorp/aws beyond its schema: {calls:?}"
-            );
+        let plan = ws.run_ok(&["plan"]);
+        let started_in_plan = fs::read_to_string(&log).unwrap_or_default();
+        for (from, to) in [
+            (
+                "aws_iam_organizations_features.this",
+                "centralroot_organization_features.this",
+            ),
+            (
+                "aws_organizations_delegated_administrator.admin[\"222222222222\"]",
+                "centralroot_delegated_admin.admin[\"222222222222\"]",
+            ),
+        ] {
+            plan.assert_output_contains(&format!("{from} has moved to {to}"));
         }
-    });
+        assert!(
+            !plan.stdout.contains("will be") && !plan.stdout.contains("must be"),
+            "{tf} {version}: the move plans a change:\n{plan}"
+        );
+        plan.assert_output_contains("0 to add, 0 to change, 0 to destroy");
+        ws.apply();
+        ws.assert_no_changes();
+        assert_eq!(writes(&fx), 0, "{tf} {version}: {:?}", fx.requests());
+        let admin = ws
+            .resource_values("centralroot_delegated_admin.admin[\"222222222222\"]")
+            .expect("moved into state");
+        assert_eq!(admin["id"], "222222222222/iam.amazonaws.com");
+        let features = ws
+            .resource_values("centralroot_organization_features.this")
+            .expect("moved into state");
+        assert_eq!(features["organization_id"], ORG);
+        assert_eq!(features["enable_trusted_access"], false);
+        // Terraform 1.15 starts hashicorp/aws during the plan (for its schema, to decode
+        // the stored state), but neither configures it nor reads through it: it must be
+        // installable while its resources are in state, and needs no credentials.
+        let calls: Vec<&str> = started_in_plan.lines().collect();
+        assert!(calls.contains(&"start"), "{tf} {version}: {calls:?}");
+        assert!(
+            calls.iter().all(|call| *call == "start"),
+            "{tf} {version}: Terraform used hashicorp/aws beyond its schema: {calls:?}"
+        );
+    }
 }
+
+/// This module's tests, for the harness (`main.rs`).
+pub const CASES: Cases = Cases::new(
+    module_path!(),
+    &[Case::each_cli(
+        "hashicorp_aws_state_moves_with_no_change_and_no_write",
+        hashicorp_aws_state_moves_with_no_change_and_no_write,
+    )
+    .needs(1, 8, "`moved` blocks between resource types")],
+);

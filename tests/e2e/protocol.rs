@@ -3,7 +3,7 @@
 //! visible, `validate` accepts a good provider block and puts the error for a bad one on the
 //! offending line, and a plan with only a provider block is empty.
 
-use crate::support::{PlanOutcome, Terraform, Workspace, each_terraform};
+use crate::support::{Case, Cases, PlanOutcome, Terraform, Workspace};
 use serde_json::{Value, json};
 
 /// Declares the provider; every configuration below starts with it.
@@ -60,24 +60,20 @@ fn workspace(tf: &'static Terraform, name: &str, provider_block: &str) -> Worksp
     ws
 }
 
-#[test]
-fn harness_runs_each_terraform_cli() {
-    each_terraform(|tf| {
-        let ws = Workspace::new(tf, "harness");
-        let (major, minor, patch) = tf.version;
-        ws.run_ok(&["version"])
-            .assert_output_contains(&format!("v{major}.{minor}.{patch}"));
+fn harness_runs_each_terraform_cli(tf: &'static Terraform) {
+    let ws = Workspace::new(tf, "harness");
+    let (major, minor, patch) = tf.version;
+    ws.run_ok(&["version"])
+        .assert_output_contains(&format!("v{major}.{minor}.{patch}"));
 
-        ws.write_main("variable \"x\" {\n  default = 1\n}\n");
-        ws.run_ok(&["fmt", "-check"]);
-        ws.write("ugly.tf", "variable \"y\" {default=1}\n");
-        let run = ws.run(&["fmt", "-check"]);
-        assert_eq!(run.code, Some(3), "fmt -check must flag ugly.tf:\n{run}");
-        run.assert_output_contains("ugly.tf");
-    });
+    ws.write_main("variable \"x\" {\n  default = 1\n}\n");
+    ws.run_ok(&["fmt", "-check"]);
+    ws.write("ugly.tf", "variable \"y\" {default=1}\n");
+    let run = ws.run(&["fmt", "-check"]);
+    assert_eq!(run.code, Some(3), "fmt -check must flag ugly.tf:\n{run}");
+    run.assert_output_contains("ugly.tf");
 }
 
-#[test]
 fn harness_detects_consistency_errors() {
     let log = "2026-11-23T11:00:00Z [WARN]  Provider produced an invalid plan for x, but we are tolerating it\n\
                ok line\n\
@@ -88,66 +84,63 @@ fn harness_detects_consistency_errors() {
     );
 }
 
-#[test]
-fn providers_schema_shows_the_provider_configuration() {
-    each_terraform(|tf| {
-        let ws = workspace(tf, "schema", "");
-        let schema = ws.provider_schema();
-        let block = &schema["provider"]["block"];
-        let attributes = &block["attributes"];
-        for name in [
-            "region",
-            "profile",
-            "shared_config_files",
-            "shared_credentials_files",
-            "access_key",
-            "secret_key",
-            "token",
-            "max_retries",
-            "retry_mode",
-        ] {
-            let attribute = &attributes[name];
-            assert!(
-                attribute.is_object(),
-                "{tf}: no attribute {name} in {block}"
-            );
-            assert_eq!(
-                attribute["optional"],
-                json!(true),
-                "{tf}: {name} must be optional: {attribute}"
-            );
-        }
-        assert_eq!(attributes["region"]["type"], json!("string"));
-        assert_eq!(attributes["max_retries"]["type"], json!("number"));
-        for name in ["shared_config_files", "shared_credentials_files"] {
-            let ty = &attributes[name]["type"];
-            assert!(
-                *ty == json!(["list", "string"]) || *ty == json!(["set", "string"]),
-                "{tf}: {name} must be a collection of strings, not {ty}"
-            );
-        }
-        for name in ["secret_key", "token"] {
-            assert_eq!(
-                attributes[name]["sensitive"],
-                json!(true),
-                "{tf}: {name} must be sensitive"
-            );
-        }
-        assert_ne!(
-            attributes["region"]["sensitive"],
+fn providers_schema_shows_the_provider_configuration(tf: &'static Terraform) {
+    let ws = workspace(tf, "schema", "");
+    let schema = ws.provider_schema();
+    let block = &schema["provider"]["block"];
+    let attributes = &block["attributes"];
+    for name in [
+        "region",
+        "profile",
+        "shared_config_files",
+        "shared_credentials_files",
+        "access_key",
+        "secret_key",
+        "token",
+        "max_retries",
+        "retry_mode",
+    ] {
+        let attribute = &attributes[name];
+        assert!(
+            attribute.is_object(),
+            "{tf}: no attribute {name} in {block}"
+        );
+        assert_eq!(
+            attribute["optional"],
             json!(true),
-            "{tf}: region is not a secret"
+            "{tf}: {name} must be optional: {attribute}"
         );
+    }
+    assert_eq!(attributes["region"]["type"], json!("string"));
+    assert_eq!(attributes["max_retries"]["type"], json!("number"));
+    for name in ["shared_config_files", "shared_credentials_files"] {
+        let ty = &attributes[name]["type"];
+        assert!(
+            *ty == json!(["list", "string"]) || *ty == json!(["set", "string"]),
+            "{tf}: {name} must be a collection of strings, not {ty}"
+        );
+    }
+    for name in ["secret_key", "token"] {
+        assert_eq!(
+            attributes[name]["sensitive"],
+            json!(true),
+            "{tf}: {name} must be sensitive"
+        );
+    }
+    assert_ne!(
+        attributes["region"]["sensitive"],
+        json!(true),
+        "{tf}: region is not a secret"
+    );
 
-        let blocks = &block["block_types"];
-        assert_block(
-            tf,
-            blocks,
-            "assume_role",
-            &["role_arn", "session_name", "external_id", "duration"],
-        );
-        assert_block(tf, blocks, "endpoints", &["iam", "organizations", "sts"]);
-    });
+    let blocks = &block["block_types"];
+    assert_block(
+        tf,
+        blocks,
+        "assume_role",
+        &["role_arn", "session_name", "external_id", "duration"],
+    );
+    assert_block(tf, blocks, "endpoints", &["iam", "organizations", "sts"]);
 }
 
 fn assert_block(tf: &Terraform, blocks: &Value, name: &str, attributes: &[&str]) {
@@ -162,76 +155,64 @@ fn assert_block(tf: &Terraform, blocks: &Value, name: &str, attributes: &[&str])
     }
 }
 
-#[test]
-fn validate_accepts_a_complete_provider_block() {
-    each_terraform(|tf| {
-        let ws = workspace(
-            tf,
-            "validate-ok",
-            &format!("{FULL_PROVIDER_BLOCK}{USES_THE_PROVIDER}"),
-        );
-        // Terraform validates the provider block before the data source that depends on it, so
-        // the block is checked even while the data source type does not exist yet; the missing
-        // type is then the one error allowed.
-        let has_data_source = ws.provider_schema()["data_source_schemas"]
-            .get(DATA_SOURCE)
-            .is_some();
-        let (validation, run) = ws.validate();
-        let unexpected: Vec<_> = validation
-            .errors()
-            .filter(|error| has_data_source || error.summary != "Invalid data source")
-            .collect();
+fn validate_accepts_a_complete_provider_block(tf: &'static Terraform) {
+    let ws = workspace(
+        tf,
+        "validate-ok",
+        &format!("{FULL_PROVIDER_BLOCK}{USES_THE_PROVIDER}"),
+    );
+    // Terraform validates the provider block before the data source that depends on it, so
+    // the block is checked even while the data source type does not exist yet; the missing
+    // type is then the one error allowed.
+    let has_data_source = ws.provider_schema()["data_source_schemas"]
+        .get(DATA_SOURCE)
+        .is_some();
+    let (validation, run) = ws.validate();
+    let unexpected: Vec<_> = validation
+        .errors()
+        .filter(|error| has_data_source || error.summary != "Invalid data source")
+        .collect();
+    assert!(
+        unexpected.is_empty(),
+        "{tf}: the provider block must be accepted:\n{run}"
+    );
+    if has_data_source {
         assert!(
-            unexpected.is_empty(),
-            "{tf}: the provider block must be accepted:\n{run}"
+            validation.valid,
+            "{tf}: expected a valid configuration:\n{run}"
         );
-        if has_data_source {
-            assert!(
-                validation.valid,
-                "{tf}: expected a valid configuration:\n{run}"
-            );
-            run.assert_success();
-        }
-    });
+        run.assert_success();
+    }
 }
 
-#[test]
-fn validate_rejects_an_unknown_retry_mode_on_its_line() {
-    each_terraform(|tf| {
-        let block = FULL_PROVIDER_BLOCK.replace(r#""adaptive""#, r#""bogus""#);
-        let ws = workspace(
-            tf,
-            "validate-retry-mode",
-            &format!("{block}{USES_THE_PROVIDER}"),
-        );
-        assert_error_on_line(&ws, "retry_mode", &["retry_mode", "bogus"]);
-    });
+fn validate_rejects_an_unknown_retry_mode_on_its_line(tf: &'static Terraform) {
+    let block = FULL_PROVIDER_BLOCK.replace(r#""adaptive""#, r#""bogus""#);
+    let ws = workspace(
+        tf,
+        "validate-retry-mode",
+        &format!("{block}{USES_THE_PROVIDER}"),
+    );
+    assert_error_on_line(&ws, "retry_mode", &["retry_mode", "bogus"]);
 }
 
-#[test]
-fn validate_rejects_a_malformed_assume_role_duration_on_its_line() {
-    each_terraform(|tf| {
-        let block = FULL_PROVIDER_BLOCK.replace(r#""1h""#, r#""2 days""#);
-        let ws = workspace(
-            tf,
-            "validate-duration",
-            &format!("{block}{USES_THE_PROVIDER}"),
-        );
-        assert_error_on_line(&ws, "duration", &["duration", "2 days"]);
-    });
+fn validate_rejects_a_malformed_assume_role_duration_on_its_line(tf: &'static Terraform) {
+    let block = FULL_PROVIDER_BLOCK.replace(r#""1h""#, r#""2 days""#);
+    let ws = workspace(
+        tf,
+        "validate-duration",
+        &format!("{block}{USES_THE_PROVIDER}"),
+    );
+    assert_error_on_line(&ws, "duration", &["duration", "2 days"]);
 }
 
-#[test]
-fn validate_rejects_an_argument_the_schema_does_not_have() {
-    each_terraform(|tf| {
-        let block = FULL_PROVIDER_BLOCK.replace("max_retries ", "max_retrys  ");
-        let ws = workspace(
-            tf,
-            "validate-unknown",
-            &format!("{block}{USES_THE_PROVIDER}"),
-        );
-        assert_error_on_line(&ws, "max_retrys", &["max_retrys"]);
-    });
+fn validate_rejects_an_argument_the_schema_does_not_have(tf: &'static Terraform) {
+    let block = FULL_PROVIDER_BLOCK.replace("max_retries ", "max_retrys  ");
+    let ws = workspace(
+        tf,
+        "validate-unknown",
+        &format!("{block}{USES_THE_PROVIDER}"),
+    );
+    assert_error_on_line(&ws, "max_retrys", &["max_retrys"]);
 }
 
 /// Validation fails with exactly the errors that point at the line holding `attribute`, and one
@@ -263,10 +244,8 @@ fn assert_error_on_line(ws: &Workspace, attribute: &str, mentions: &[&str]) {
     );
 }
 
-#[test]
-fn plan_with_only_a_provider_block_has_no_changes() {
-    each_terraform(|tf| {
-        let block = r#"
+fn plan_with_only_a_provider_block_has_no_changes(tf: &'static Terraform) {
+    let block = r#"
 provider "centralroot" {
   region     = "us-east-1"
   access_key = "AKIAIOSFODNN7EXAMPLE"
@@ -279,17 +258,55 @@ provider "centralroot" {
   }
 }
 "#;
-        let ws = workspace(tf, "plan-empty", block);
-        let (outcome, run) = ws.plan();
-        assert_eq!(
-            outcome,
-            PlanOutcome::NoChanges,
-            "{tf}: expected no changes:\n{run}"
-        );
-        run.assert_output_contains("No changes.");
-        assert!(
-            !run.stdout.contains("wJalrXUtnFEMI"),
-            "{tf}: the secret key must not be printed:\n{run}"
-        );
-    });
+    let ws = workspace(tf, "plan-empty", block);
+    let (outcome, run) = ws.plan();
+    assert_eq!(
+        outcome,
+        PlanOutcome::NoChanges,
+        "{tf}: expected no changes:\n{run}"
+    );
+    run.assert_output_contains("No changes.");
+    assert!(
+        !run.stdout.contains("wJalrXUtnFEMI"),
+        "{tf}: the secret key must not be printed:\n{run}"
+    );
 }
+
+/// This module's tests, for the harness (`main.rs`).
+pub const CASES: Cases = Cases::new(
+    module_path!(),
+    &[
+        Case::each_cli(
+            "harness_runs_each_terraform_cli",
+            harness_runs_each_terraform_cli,
+        ),
+        Case::once(
+            "harness_detects_consistency_errors",
+            harness_detects_consistency_errors,
+        ),
+        Case::each_cli(
+            "providers_schema_shows_the_provider_configuration",
+            providers_schema_shows_the_provider_configuration,
+        ),
+        Case::each_cli(
+            "validate_accepts_a_complete_provider_block",
+            validate_accepts_a_complete_provider_block,
+        ),
+        Case::each_cli(
+            "validate_rejects_an_unknown_retry_mode_on_its_line",
+            validate_rejects_an_unknown_retry_mode_on_its_line,
+        ),
+        Case::each_cli(
+            "validate_rejects_a_malformed_assume_role_duration_on_its_line",
+            validate_rejects_a_malformed_assume_role_duration_on_its_line,
+        ),
+        Case::each_cli(
+            "validate_rejects_an_argument_the_schema_does_not_have",
+            validate_rejects_an_argument_the_schema_does_not_have,
+        ),
+        Case::each_cli(
+            "plan_with_only_a_provider_block_has_no_changes",
+            plan_with_only_a_provider_block_has_no_changes,
+        ),
+    ],
+);

@@ -21,7 +21,7 @@ use centralroot_sandbox::seed::TrustedAccess;
 use serde_json::Value;
 
 use crate::support::sandbox::{IAM, MANAGEMENT};
-use crate::support::{Running, SandboxFixture, Terraform, Workspace, each_terraform, terraforms};
+use crate::support::{Case, Cases, Running, SandboxFixture, Terraform, Workspace};
 
 /// Delegated administrators in the fault scenarios.
 const ADMINS: usize = 50;
@@ -111,14 +111,6 @@ pub fn in_state(ws: &Workspace) -> BTreeSet<String> {
         .collect()
 }
 
-/// Terraform 1.15, the CLI the costly scenarios run on.
-pub fn terraform_1_15() -> &'static Terraform {
-    terraforms()
-        .iter()
-        .find(|tf| tf.version.0 == 1 && tf.version.1 == 15)
-        .expect("Terraform 1.15 is among the CLIs")
-}
-
 /// Applies both features and the 50 administrators with the provider's default retries and
 /// `faults` injected (still injected for the plan after it), then checks convergence: empty
 /// plan, sandbox equals configuration equals state. `seed` says whether trusted access starts on.
@@ -160,26 +152,22 @@ fn converges_under(
     fixture
 }
 
-#[test]
-fn throttling_every_second_call_converges() {
-    each_terraform(|tf| {
-        converges_under(
-            tf,
-            "fault-throttle",
-            seed_with_trusted_access(),
-            FaultConfig {
-                throttle_every: 2,
-                ..FaultConfig::default()
-            },
-            true,
-        );
-    });
+fn throttling_every_second_call_converges(tf: &'static Terraform) {
+    converges_under(
+        tf,
+        "fault-throttle",
+        seed_with_trusted_access(),
+        FaultConfig {
+            throttle_every: 2,
+            ..FaultConfig::default()
+        },
+        true,
+    );
 }
 
-#[test]
-fn concurrent_modification_every_third_call_converges() {
+fn concurrent_modification_every_third_call_converges(tf: &'static Terraform) {
     converges_under(
-        terraform_1_15(),
+        tf,
         "fault-concurrent",
         seed_with_trusted_access(),
         FaultConfig {
@@ -190,10 +178,9 @@ fn concurrent_modification_every_third_call_converges() {
     );
 }
 
-#[test]
-fn server_errors_every_fifth_call_converge() {
+fn server_errors_every_fifth_call_converge(tf: &'static Terraform) {
     converges_under(
-        terraform_1_15(),
+        tf,
         "fault-server-error",
         seed_with_trusted_access(),
         FaultConfig {
@@ -204,10 +191,9 @@ fn server_errors_every_fifth_call_converge() {
     );
 }
 
-#[test]
-fn latency_of_300_ms_converges() {
+fn latency_of_300_ms_converges(tf: &'static Terraform) {
     let fixture = converges_under(
-        terraform_1_15(),
+        tf,
         "fault-latency",
         seed_with_trusted_access(),
         FaultConfig {
@@ -229,12 +215,11 @@ fn latency_of_300_ms_converges() {
     }
 }
 
-#[test]
-fn trusted_access_propagating_for_2_s_converges() {
+fn trusted_access_propagating_for_2_s_converges(tf: &'static Terraform) {
     // Trusted access starts off: the features resource enables it, and IAM refuses the feature
     // calls until it has propagated.
     let fixture = converges_under(
-        terraform_1_15(),
+        tf,
         "fault-propagation",
         Seed::default_seed().with_generated_members(55),
         FaultConfig {
@@ -255,9 +240,7 @@ fn trusted_access_propagating_for_2_s_converges() {
     );
 }
 
-#[test]
-fn throttling_that_never_clears_fails_clearly_within_the_retries() {
-    let tf = terraform_1_15();
+fn throttling_that_never_clears_fails_clearly_within_the_retries(tf: &'static Terraform) {
     let fixture = SandboxFixture::start(seed_with_trusted_access());
     let mut ws = Workspace::new(tf, "fault-throttle-forever");
     fixture.configure(&mut ws, MANAGEMENT);
@@ -363,119 +346,149 @@ pub fn signal(pid: u32, signal: i32, group: bool) {
     );
 }
 
-#[test]
-fn ctrl_c_lets_the_registrations_in_flight_finish_and_records_them() {
+fn ctrl_c_lets_the_registrations_in_flight_finish_and_records_them(tf: &'static Terraform) {
     let register = "RegisterDelegatedAdministrator";
-    each_terraform(|tf| {
-        let fixture = SandboxFixture::start(seed_with_trusted_access());
-        let mut ws = Workspace::new(tf, "interrupt");
-        fixture.configure(&mut ws, MANAGEMENT);
-        let accounts = member_ids(3);
-        ws.write_main(&admins_config(&accounts, ""));
-        // Held long enough for Ctrl-C to land while all three wait, well within the provider's
-        // stop grace (20 s).
-        fixture.set_faults(FaultConfig {
-            latency_ms: 3_000,
-            operations: Some(vec![register.to_owned()]),
-            ..FaultConfig::default()
-        });
-
-        let running = ws.spawn(&["apply", "-auto-approve"]);
-        let deadline = Instant::now() + Duration::from_secs(60);
-        let in_flight = || {
-            fixture
-                .requests()
-                .operations
-                .get(register)
-                .map_or(0, |count| count.delayed)
-        };
-        while in_flight() < 3 {
-            assert!(
-                Instant::now() < deadline,
-                "the three registrations never were in flight together:\n{}",
-                running.stdout_so_far()
-            );
-            thread::sleep(Duration::from_millis(5));
-        }
-        // Ctrl-C at a terminal reaches the whole foreground process group, provider included.
-        signal(running.pid(), libc::SIGINT, true);
-        let run = running.finish();
-        assert!(
-            run.stdout.contains("Interrupt received"),
-            "Terraform took the interrupt:\n{run}"
-        );
-        assert!(
-            !run.stderr.contains("Operation interrupted"),
-            "the registrations in flight finished within the grace:\n{run}"
-        );
-        let expected: BTreeSet<String> = accounts.into_iter().collect();
-        assert_eq!(
-            registered(&fixture),
-            expected,
-            "every registration sent went through"
-        );
-        assert_eq!(in_state(&ws), expected, "and is in state:\n{run}");
-        let state = state_file(&ws);
-        let tainted = state["resources"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .flat_map(|r| r["instances"].as_array().into_iter().flatten())
-            .filter(|i| i["status"] == "tainted")
-            .count();
-        assert_eq!(tainted, 0, "nothing to replace: {state}");
-
-        fixture.set_faults(FaultConfig::default());
-        ws.assert_no_changes();
-        ws.apply();
-        assert_eq!(registered(&fixture), expected);
-        assert_eq!(in_state(&ws), expected);
+    let fixture = SandboxFixture::start(seed_with_trusted_access());
+    let mut ws = Workspace::new(tf, "interrupt");
+    fixture.configure(&mut ws, MANAGEMENT);
+    let accounts = member_ids(3);
+    ws.write_main(&admins_config(&accounts, ""));
+    // Held long enough for Ctrl-C to land while all three wait, well within the provider's
+    // stop grace (20 s).
+    fixture.set_faults(FaultConfig {
+        latency_ms: 3_000,
+        operations: Some(vec![register.to_owned()]),
+        ..FaultConfig::default()
     });
+
+    let running = ws.spawn(&["apply", "-auto-approve"]);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let in_flight = || {
+        fixture
+            .requests()
+            .operations
+            .get(register)
+            .map_or(0, |count| count.delayed)
+    };
+    while in_flight() < 3 {
+        assert!(
+            Instant::now() < deadline,
+            "the three registrations never were in flight together:\n{}",
+            running.stdout_so_far()
+        );
+        thread::sleep(Duration::from_millis(5));
+    }
+    // Ctrl-C at a terminal reaches the whole foreground process group, provider included.
+    signal(running.pid(), libc::SIGINT, true);
+    let run = running.finish();
+    assert!(
+        run.stdout.contains("Interrupt received"),
+        "Terraform took the interrupt:\n{run}"
+    );
+    assert!(
+        !run.stderr.contains("Operation interrupted"),
+        "the registrations in flight finished within the grace:\n{run}"
+    );
+    let expected: BTreeSet<String> = accounts.into_iter().collect();
+    assert_eq!(
+        registered(&fixture),
+        expected,
+        "every registration sent went through"
+    );
+    assert_eq!(in_state(&ws), expected, "and is in state:\n{run}");
+    let state = state_file(&ws);
+    let tainted = state["resources"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|r| r["instances"].as_array().into_iter().flatten())
+        .filter(|i| i["status"] == "tainted")
+        .count();
+    assert_eq!(tainted, 0, "nothing to replace: {state}");
+
+    fixture.set_faults(FaultConfig::default());
+    ws.assert_no_changes();
+    ws.apply();
+    assert_eq!(registered(&fixture), expected);
+    assert_eq!(in_state(&ws), expected);
 }
 
-#[test]
-fn a_killed_provider_fails_the_apply_and_the_next_run_reconciles() {
-    each_terraform(|tf| {
-        let fixture = SandboxFixture::start(seed_with_trusted_access());
-        let mut ws = Workspace::new(tf, "crash");
-        fixture.configure(&mut ws, MANAGEMENT);
-        let accounts = member_ids(6);
-        ws.write_main(&admins_config(&accounts, ""));
-        fixture.set_faults(FaultConfig {
-            latency_ms: 1_500,
-            operations: Some(vec!["RegisterDelegatedAdministrator".to_owned()]),
-            ..FaultConfig::default()
-        });
-
-        let running = ws.spawn(&["apply", "-auto-approve", "-parallelism=1"]);
-        // Two registrations done and a third in flight.
-        wait_for_output(&running, "Creation complete", 2);
-        wait_for_output(&running, "Creating...", 3);
-        thread::sleep(Duration::from_millis(300));
-        let provider = provider_below(running.pid()).expect("a provider process below terraform");
-        signal(provider, libc::SIGKILL, false);
-        let run = running.finish();
-        assert!(!run.success(), "apply with a killed provider fails:\n{run}");
-        let output = format!("{}{}", run.stdout, run.stderr).to_lowercase();
-        assert!(
-            output.contains("plugin"),
-            "the failure names the plugin:\n{run}"
-        );
-
-        // Whatever state says exists, exists.
-        let after_crash = in_state(&ws);
-        let real = registered(&fixture);
-        assert!(after_crash.len() >= 2, "{after_crash:?}");
-        assert!(
-            after_crash.is_subset(&real),
-            "state {after_crash:?}, sandbox {real:?}"
-        );
-
-        fixture.set_faults(FaultConfig::default());
-        ws.apply();
-        ws.assert_no_changes();
-        let expected: BTreeSet<String> = accounts.into_iter().collect();
-        assert_eq!(registered(&fixture), expected);
-        assert_eq!(in_state(&ws), expected);
+fn a_killed_provider_fails_the_apply_and_the_next_run_reconciles(tf: &'static Terraform) {
+    let fixture = SandboxFixture::start(seed_with_trusted_access());
+    let mut ws = Workspace::new(tf, "crash");
+    fixture.configure(&mut ws, MANAGEMENT);
+    let accounts = member_ids(6);
+    ws.write_main(&admins_config(&accounts, ""));
+    fixture.set_faults(FaultConfig {
+        latency_ms: 1_500,
+        operations: Some(vec!["RegisterDelegatedAdministrator".to_owned()]),
+        ..FaultConfig::default()
     });
+
+    let running = ws.spawn(&["apply", "-auto-approve", "-parallelism=1"]);
+    // Two registrations done and a third in flight.
+    wait_for_output(&running, "Creation complete", 2);
+    wait_for_output(&running, "Creating...", 3);
+    thread::sleep(Duration::from_millis(300));
+    let provider = provider_below(running.pid()).expect("a provider process below terraform");
+    signal(provider, libc::SIGKILL, false);
+    let run = running.finish();
+    assert!(!run.success(), "apply with a killed provider fails:\n{run}");
+    let output = format!("{}{}", run.stdout, run.stderr).to_lowercase();
+    assert!(
+        output.contains("plugin"),
+        "the failure names the plugin:\n{run}"
+    );
+
+    // Whatever state says exists, exists.
+    let after_crash = in_state(&ws);
+    let real = registered(&fixture);
+    assert!(after_crash.len() >= 2, "{after_crash:?}");
+    assert!(
+        after_crash.is_subset(&real),
+        "state {after_crash:?}, sandbox {real:?}"
+    );
+
+    fixture.set_faults(FaultConfig::default());
+    ws.apply();
+    ws.assert_no_changes();
+    let expected: BTreeSet<String> = accounts.into_iter().collect();
+    assert_eq!(registered(&fixture), expected);
+    assert_eq!(in_state(&ws), expected);
 }
+
+/// This module's tests, for the harness (`main.rs`).
+pub const CASES: Cases = Cases::new(
+    module_path!(),
+    &[
+        Case::each_cli(
+            "throttling_every_second_call_converges",
+            throttling_every_second_call_converges,
+        ),
+        Case::on_terraform_1_15(
+            "concurrent_modification_every_third_call_converges",
+            concurrent_modification_every_third_call_converges,
+        ),
+        Case::on_terraform_1_15(
+            "server_errors_every_fifth_call_converge",
+            server_errors_every_fifth_call_converge,
+        ),
+        Case::on_terraform_1_15("latency_of_300_ms_converges", latency_of_300_ms_converges),
+        Case::on_terraform_1_15(
+            "trusted_access_propagating_for_2_s_converges",
+            trusted_access_propagating_for_2_s_converges,
+        ),
+        Case::on_terraform_1_15(
+            "throttling_that_never_clears_fails_clearly_within_the_retries",
+            throttling_that_never_clears_fails_clearly_within_the_retries,
+        ),
+        Case::each_cli(
+            "ctrl_c_lets_the_registrations_in_flight_finish_and_records_them",
+            ctrl_c_lets_the_registrations_in_flight_finish_and_records_them,
+        ),
+        Case::each_cli(
+            "a_killed_provider_fails_the_apply_and_the_next_run_reconciles",
+            a_killed_provider_fails_the_apply_and_the_next_run_reconciles,
+        ),
+    ],
+);

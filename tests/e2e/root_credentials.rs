@@ -11,7 +11,7 @@ use centralroot_sandbox::seed::{
 use serde_json::Value;
 
 use crate::support::sandbox::{IAM, MANAGEMENT};
-use crate::support::{PlanOutcome, SandboxFixture, Workspace, each_terraform};
+use crate::support::{Case, Cases, PlanOutcome, SandboxFixture, Terraform, Workspace};
 
 const PROVIDER: &str = r#"terraform {
   required_providers {
@@ -131,14 +131,12 @@ fn assert_root_calls(sandbox: &SandboxFixture, expected: &[&str]) {
     }
 }
 
-#[test]
-fn audit_remove_reappear_and_remove_again() {
-    each_terraform(|tf| {
-        let sandbox = SandboxFixture::start(seed(&[Feature::RootSessions]));
+fn audit_remove_reappear_and_remove_again(tf: &'static Terraform) {
+    let sandbox = SandboxFixture::start(seed(&[Feature::RootSessions]));
 
-        // The organization audit: exactly the seeded set, the denied account on its own.
-        let audit = workspace(&sandbox, tf, "root-audit", MANAGEMENT);
-        audit.write_main(&format!(
+    // The organization audit: exactly the seeded set, the denied account on its own.
+    let audit = workspace(&sandbox, tf, "root-audit", MANAGEMENT);
+    audit.write_main(&format!(
             "{PROVIDER}
 data \"centralroot_organization_root_credentials\" \"all\" {{}}
 data \"centralroot_member_root_credentials\" \"key_only\" {{
@@ -153,148 +151,142 @@ output \"key_status\" {{ value = data.centralroot_member_root_credentials.key_on
 output \"key_only_password\" {{ value = data.centralroot_member_root_credentials.key_only.password }}
 "
         ));
-        sandbox.reset_requests();
-        audit.apply();
-        assert_root_calls(&sandbox, &["IAMAuditRootUserCredentials"]);
-        let out = outputs(&audit);
-        assert_eq!(ids(&out["with"]["value"]), [A, B, KEY_ONLY]);
-        assert_eq!(ids(&out["not_audited"]["value"]), [DENIED]);
-        assert_eq!(
-            out["count"]["value"], 5,
-            "every member, not the management account"
-        );
-        let error = out["denied_error"]["value"].as_str().unwrap();
-        assert!(error.contains("service control policy"), "{error}");
-        assert_eq!(out["bare"]["value"], false, "audited, nothing found");
-        assert_eq!(out["key_status"]["value"], "Inactive");
-        assert_eq!(out["key_only_password"]["value"], false);
+    sandbox.reset_requests();
+    audit.apply();
+    assert_root_calls(&sandbox, &["IAMAuditRootUserCredentials"]);
+    let out = outputs(&audit);
+    assert_eq!(ids(&out["with"]["value"]), [A, B, KEY_ONLY]);
+    assert_eq!(ids(&out["not_audited"]["value"]), [DENIED]);
+    assert_eq!(
+        out["count"]["value"], 5,
+        "every member, not the management account"
+    );
+    let error = out["denied_error"]["value"].as_str().unwrap();
+    assert!(error.contains("service control policy"), "{error}");
+    assert_eq!(out["bare"]["value"], false, "audited, nothing found");
+    assert_eq!(out["key_status"]["value"], "Inactive");
+    assert_eq!(out["key_only_password"]["value"], false);
 
-        // Removal of selected kinds on two members.
-        let ws = workspace(&sandbox, tf, "root-removal", MANAGEMENT);
-        ws.write_main(&format!(
-            "{PROVIDER}{}{}",
-            removal("a", A, Some("[\"password\", \"access_keys\"]")),
-            removal("b", B, None)
-        ));
-        sandbox.reset_requests();
-        let run = ws.apply();
-        assert!(!run.stdout.contains("Provider produced"), "{run}");
-        let state = sandbox.state();
-        let root = |id: &str| state.account(id).unwrap().root.clone();
-        assert!(root(A).login_profile.is_none() && root(A).access_keys.is_empty());
-        assert_eq!(root(A).signing_certificates.len(), 1, "not selected");
-        assert_eq!(root(A).mfa_devices.len(), 1, "not selected");
-        assert_eq!(root(B), Default::default());
-        assert_eq!(
-            sandbox.calls("AssumeRoot"),
-            2,
-            "one root session per member"
-        );
-        assert_root_calls(&sandbox, &["IAMDeleteRootUserCredentials"]);
-        ws.assert_no_changes();
+    // Removal of selected kinds on two members.
+    let ws = workspace(&sandbox, tf, "root-removal", MANAGEMENT);
+    ws.write_main(&format!(
+        "{PROVIDER}{}{}",
+        removal("a", A, Some("[\"password\", \"access_keys\"]")),
+        removal("b", B, None)
+    ));
+    sandbox.reset_requests();
+    let run = ws.apply();
+    assert!(!run.stdout.contains("Provider produced"), "{run}");
+    let state = sandbox.state();
+    let root = |id: &str| state.account(id).unwrap().root.clone();
+    assert!(root(A).login_profile.is_none() && root(A).access_keys.is_empty());
+    assert_eq!(root(A).signing_certificates.len(), 1, "not selected");
+    assert_eq!(root(A).mfa_devices.len(), 1, "not selected");
+    assert_eq!(root(B), Default::default());
+    assert_eq!(
+        sandbox.calls("AssumeRoot"),
+        2,
+        "one root session per member"
+    );
+    assert_root_calls(&sandbox, &["IAMDeleteRootUserCredentials"]);
+    ws.assert_no_changes();
 
-        // A password and a key come back on A: the next plan removes them again.
-        let mut again = root(A);
-        again.login_profile = Some(LoginProfile {
-            created: 1_720_000_000,
-            password_reset_required: false,
-        });
-        again.access_keys.push(RootAccessKey {
-            id: "AKIAREAPPEARED000001".into(),
-            status: "Active".into(),
-            created: 1_720_000_000,
-            last_used: None,
-        });
-        sandbox.sandbox().update_account(
-            A,
-            AccountPatch {
-                root: Some(again),
-                ..AccountPatch::default()
-            },
-        );
-        let (outcome, run) = ws.plan();
-        assert_eq!(outcome, PlanOutcome::Changes, "{run}");
-        assert!(run.stdout.contains("update in-place"), "{run}");
-        assert!(
-            run.stdout.contains("access_key:AKIAREAPPEARED000001"),
-            "{run}"
-        );
-        ws.apply();
-        let root_a = sandbox.state().account(A).unwrap().root.clone();
-        assert!(root_a.login_profile.is_none() && root_a.access_keys.is_empty());
-        ws.assert_no_changes();
-
-        // Destroy forgets and says so; nothing comes back.
-        let run = ws.destroy();
-        assert!(
-            run.stdout.contains("Root credentials stay removed"),
-            "{run}"
-        );
-        assert!(sandbox.state().account(B).unwrap().root == Default::default());
+    // A password and a key come back on A: the next plan removes them again.
+    let mut again = root(A);
+    again.login_profile = Some(LoginProfile {
+        created: 1_720_000_000,
+        password_reset_required: false,
     });
+    again.access_keys.push(RootAccessKey {
+        id: "AKIAREAPPEARED000001".into(),
+        status: "Active".into(),
+        created: 1_720_000_000,
+        last_used: None,
+    });
+    sandbox.sandbox().update_account(
+        A,
+        AccountPatch {
+            root: Some(again),
+            ..AccountPatch::default()
+        },
+    );
+    let (outcome, run) = ws.plan();
+    assert_eq!(outcome, PlanOutcome::Changes, "{run}");
+    assert!(run.stdout.contains("update in-place"), "{run}");
+    assert!(
+        run.stdout.contains("access_key:AKIAREAPPEARED000001"),
+        "{run}"
+    );
+    ws.apply();
+    let root_a = sandbox.state().account(A).unwrap().root.clone();
+    assert!(root_a.login_profile.is_none() && root_a.access_keys.is_empty());
+    ws.assert_no_changes();
+
+    // Destroy forgets and says so; nothing comes back.
+    let run = ws.destroy();
+    assert!(
+        run.stdout.contains("Root credentials stay removed"),
+        "{run}"
+    );
+    assert!(sandbox.state().account(B).unwrap().root == Default::default());
 }
 
-#[test]
-fn refusals_are_clear_and_change_nothing() {
-    each_terraform(|tf| {
-        // Without RootSessions.
-        let sandbox = SandboxFixture::start(seed(&[Feature::RootCredentialsManagement]));
-        let ws = workspace(&sandbox, tf, "root-no-sessions", MANAGEMENT);
-        ws.write_main(&format!("{PROVIDER}{}", removal("a", A, None)));
-        let run = ws.run(&["apply", "-auto-approve"]);
-        run.assert_failure();
-        assert!(run.stderr.contains("RootSessions"), "{run}");
-        assert!(run.stderr.contains("account_id"), "{run}");
-        assert!(ws.resources().is_empty(), "state unchanged");
-        assert!(
-            sandbox
-                .state()
-                .account(A)
-                .unwrap()
-                .root
-                .login_profile
-                .is_some()
-        );
+fn refusals_are_clear_and_change_nothing(tf: &'static Terraform) {
+    // Without RootSessions.
+    let sandbox = SandboxFixture::start(seed(&[Feature::RootCredentialsManagement]));
+    let ws = workspace(&sandbox, tf, "root-no-sessions", MANAGEMENT);
+    ws.write_main(&format!("{PROVIDER}{}", removal("a", A, None)));
+    let run = ws.run(&["apply", "-auto-approve"]);
+    run.assert_failure();
+    assert!(run.stderr.contains("RootSessions"), "{run}");
+    assert!(run.stderr.contains("account_id"), "{run}");
+    assert!(ws.resources().is_empty(), "state unchanged");
+    assert!(
+        sandbox
+            .state()
+            .account(A)
+            .unwrap()
+            .root
+            .login_profile
+            .is_some()
+    );
 
-        // The management account as the target: refused at plan time.
-        let sandbox = SandboxFixture::start(seed(&[Feature::RootSessions]));
-        let ws = workspace(&sandbox, tf, "root-management", MANAGEMENT);
-        ws.write_main(&format!("{PROVIDER}{}", removal("m", MANAGEMENT, None)));
-        let (outcome, run) = ws.plan();
-        assert_eq!(outcome, PlanOutcome::Failed, "{run}");
-        assert!(run.stderr.contains("management account"), "{run}");
+    // The management account as the target: refused at plan time.
+    let sandbox = SandboxFixture::start(seed(&[Feature::RootSessions]));
+    let ws = workspace(&sandbox, tf, "root-management", MANAGEMENT);
+    ws.write_main(&format!("{PROVIDER}{}", removal("m", MANAGEMENT, None)));
+    let (outcome, run) = ws.plan();
+    assert_eq!(outcome, PlanOutcome::Failed, "{run}");
+    assert!(run.stderr.contains("management account"), "{run}");
 
-        // A member that is not the IAM delegated administrator as the caller.
-        let ws = workspace(&sandbox, tf, "root-member-caller", B);
-        ws.write_main(&format!("{PROVIDER}{}", removal("a", A, None)));
-        let run = ws.run(&["apply", "-auto-approve"]);
-        run.assert_failure();
-        assert!(run.stderr.contains("delegated administrator"), "{run}");
-        assert!(ws.resources().is_empty(), "state unchanged");
-        assert!(
-            sandbox
-                .state()
-                .account(A)
-                .unwrap()
-                .root
-                .login_profile
-                .is_some()
-        );
-    });
+    // A member that is not the IAM delegated administrator as the caller.
+    let ws = workspace(&sandbox, tf, "root-member-caller", B);
+    ws.write_main(&format!("{PROVIDER}{}", removal("a", A, None)));
+    let run = ws.run(&["apply", "-auto-approve"]);
+    run.assert_failure();
+    assert!(run.stderr.contains("delegated administrator"), "{run}");
+    assert!(ws.resources().is_empty(), "state unchanged");
+    assert!(
+        sandbox
+            .state()
+            .account(A)
+            .unwrap()
+            .root
+            .login_profile
+            .is_some()
+    );
 }
 
-#[test]
-fn the_iam_delegated_administrator_audits_and_removes_too() {
-    each_terraform(|tf| {
-        let mut seed = seed(&[Feature::RootSessions]);
-        seed.delegated_administrators.push(Delegation {
-            account_id: B.into(),
-            service_principal: IAM.into(),
-            delegation_enabled_date: 1_700_000_000,
-        });
-        let sandbox = SandboxFixture::start(seed);
-        let ws = workspace(&sandbox, tf, "root-delegated", B);
-        ws.write_main(&format!(
+fn the_iam_delegated_administrator_audits_and_removes_too(tf: &'static Terraform) {
+    let mut seed = seed(&[Feature::RootSessions]);
+    seed.delegated_administrators.push(Delegation {
+        account_id: B.into(),
+        service_principal: IAM.into(),
+        delegation_enabled_date: 1_700_000_000,
+    });
+    let sandbox = SandboxFixture::start(seed);
+    let ws = workspace(&sandbox, tf, "root-delegated", B);
+    ws.write_main(&format!(
             "{PROVIDER}{}
 data \"centralroot_organization_root_credentials\" \"all\" {{
   account_ids = [\"{A}\", \"{KEY_ONLY}\"]
@@ -303,53 +295,70 @@ output \"with\" {{ value = data.centralroot_organization_root_credentials.all.ac
 ",
             removal("a", A, None)
         ));
-        ws.apply();
-        assert_eq!(ids(&outputs(&ws)["with"]["value"]), [A, KEY_ONLY]);
-        assert_eq!(sandbox.state().account(A).unwrap().root, Default::default());
+    ws.apply();
+    assert_eq!(ids(&outputs(&ws)["with"]["value"]), [A, KEY_ONLY]);
+    assert_eq!(sandbox.state().account(A).unwrap().root, Default::default());
 
-        // A member that is no administrator cannot list the accounts, and is told who can.
-        let member = workspace(&sandbox, tf, "root-member-audit", KEY_ONLY);
-        member.write_main(&format!(
-            "{PROVIDER}data \"centralroot_organization_root_credentials\" \"all\" {{}}\n"
-        ));
-        let run = member.run(&["plan"]);
-        run.assert_failure();
-        assert!(run.stderr.contains("delegated administrator"), "{run}");
-    });
+    // A member that is no administrator cannot list the accounts, and is told who can.
+    let member = workspace(&sandbox, tf, "root-member-audit", KEY_ONLY);
+    member.write_main(&format!(
+        "{PROVIDER}data \"centralroot_organization_root_credentials\" \"all\" {{}}\n"
+    ));
+    let run = member.run(&["plan"]);
+    run.assert_failure();
+    assert!(run.stderr.contains("delegated administrator"), "{run}");
 }
 
-#[test]
-fn the_action_removes_credentials_with_one_line_each() {
-    each_terraform(|tf| {
-        if !tf.at_least(1, 14) {
-            return;
-        }
-        let sandbox = SandboxFixture::start(seed(&[Feature::RootSessions]));
-        let ws = workspace(&sandbox, tf, "root-action", MANAGEMENT);
-        ws.write_main(&format!(
-            "{PROVIDER}
+fn the_action_removes_credentials_with_one_line_each(tf: &'static Terraform) {
+    let sandbox = SandboxFixture::start(seed(&[Feature::RootSessions]));
+    let ws = workspace(&sandbox, tf, "root-action", MANAGEMENT);
+    ws.write_main(&format!(
+        "{PROVIDER}
 action \"centralroot_delete_root_credentials\" \"b\" {{
   config {{
     account_id = \"{B}\"
   }}
 }}
 "
-        ));
-        sandbox.reset_requests();
-        let run = ws.run_ok(&[
-            "apply",
-            "-auto-approve",
-            "-invoke=action.centralroot_delete_root_credentials.b",
-        ]);
-        for line in [
-            "password deleted",
-            "access_key:",
-            "signing_certificate:",
-            "mfa_device:",
-        ] {
-            assert_eq!(run.stdout.matches(line).count(), 1, "{line}:\n{run}");
-        }
-        assert_eq!(sandbox.state().account(B).unwrap().root, Default::default());
-        assert_root_calls(&sandbox, &["IAMDeleteRootUserCredentials"]);
-    });
+    ));
+    sandbox.reset_requests();
+    let run = ws.run_ok(&[
+        "apply",
+        "-auto-approve",
+        "-invoke=action.centralroot_delete_root_credentials.b",
+    ]);
+    for line in [
+        "password deleted",
+        "access_key:",
+        "signing_certificate:",
+        "mfa_device:",
+    ] {
+        assert_eq!(run.stdout.matches(line).count(), 1, "{line}:\n{run}");
+    }
+    assert_eq!(sandbox.state().account(B).unwrap().root, Default::default());
+    assert_root_calls(&sandbox, &["IAMDeleteRootUserCredentials"]);
 }
+
+/// This module's tests, for the harness (`main.rs`).
+pub const CASES: Cases = Cases::new(
+    module_path!(),
+    &[
+        Case::each_cli(
+            "audit_remove_reappear_and_remove_again",
+            audit_remove_reappear_and_remove_again,
+        ),
+        Case::each_cli(
+            "refusals_are_clear_and_change_nothing",
+            refusals_are_clear_and_change_nothing,
+        ),
+        Case::each_cli(
+            "the_iam_delegated_administrator_audits_and_removes_too",
+            the_iam_delegated_administrator_audits_and_removes_too,
+        ),
+        Case::each_cli(
+            "the_action_removes_credentials_with_one_line_each",
+            the_action_removes_credentials_with_one_line_each,
+        )
+        .needs(1, 14, "actions"),
+    ],
+);

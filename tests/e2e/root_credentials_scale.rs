@@ -4,7 +4,10 @@
 //! error, the sandbox keeps no removable credential in those accounts, and every operation opens
 //! exactly one root session per member: one `IAMDeleteRootUserCredentials` session per create or
 //! update, one `IAMAuditRootUserCredentials` session per refresh, each used for all the calls of
-//! its operation and never for another account or task policy.
+//! its operation and never for another account or task policy. Throttling lowers the provider's
+//! adaptive limit on root sessions at work (its DEBUG log says to what), and a throttled refresh
+//! of every member at once never has more sessions at work in the sandbox than that limit allows
+//! (`max_root_sessions_at_work`); with the limit out of the way, that refresh fails.
 //!
 //! The members are the generated `100000000000`..`100000000199` of
 //! `Seed::large_organization(200)`, whose root users hold by `n % 4`: everything (password, one
@@ -23,7 +26,9 @@ use centralroot_sandbox::state::SessionKind;
 
 use crate::reliability::member_ids;
 use crate::support::sandbox::MANAGEMENT;
-use crate::support::{PlanOutcome, SandboxFixture, Terraform, Workspace, each_terraform};
+use centralroot::aws::DEFAULT_CONCURRENCY;
+
+use crate::support::{Case, Cases, PlanOutcome, Run, SandboxFixture, Terraform, Workspace};
 
 /// Members with a removal each.
 const MEMBERS: usize = 200;
@@ -201,15 +206,6 @@ fn assert_calls(log: &RequestLog, expected: &BTreeMap<String, u64>, sessions: u6
     assert_eq!(needed, expected, "{:#?}", log.operations);
 }
 
-/// Terraform 1.15, the CLI the 200-member case runs on (its runtime is mostly retry backoff,
-/// which does not depend on the CLI).
-fn terraform_1_15() -> &'static Terraform {
-    crate::support::terraforms()
-        .iter()
-        .find(|tf| tf.at_least(1, 15))
-        .expect("Terraform 1.15 is among the CLIs")
-}
-
 /// Plans into `removal.tfplan` at `-parallelism=10`.
 fn plan_out(ws: &Workspace) -> PlanOutcome {
     let run = ws.run(&[
@@ -226,8 +222,8 @@ fn plan_out(ws: &Workspace) -> PlanOutcome {
 }
 
 /// Applies `removal.tfplan` at `-parallelism=10`.
-fn apply_saved(ws: &Workspace) {
-    ws.run_ok(&["apply", "-parallelism=10", "removal.tfplan"]);
+fn apply_saved(ws: &Workspace) -> Run {
+    ws.run_ok(&["apply", "-parallelism=10", "removal.tfplan"])
 }
 
 /// The member ids with the seeded credential mix index of each.
@@ -250,6 +246,8 @@ fn removal_across(tf: &'static Terraform, count: usize) {
     let (accounts, kinds) = members(count);
     let mut ws = Workspace::new(tf, "root-removal-scale");
     fixture.configure(&mut ws, MANAGEMENT);
+    // The provider's DEBUG lines in Terraform's log: each time throttling lowers its limit.
+    ws.set_env("TF_LOG_PROVIDER", "DEBUG");
     ws.write_main(&removals(&accounts));
 
     // Nothing in state: planning the creates reads no root user.
@@ -261,7 +259,8 @@ fn removal_across(tf: &'static Terraform, count: usize) {
 
     // The creates: one delete session per member, reused for its audit and every removal.
     fixture.reset_requests();
-    apply_saved(&ws);
+    let run = apply_saved(&ws);
+    let lowered = lowered_limits(&run);
     assert_one_session_per_member(&fixture, &accounts, DELETE);
     let log = fixture.requests();
     assert_calls(&log, &root_calls(&kinds, true), count as u64);
@@ -272,7 +271,7 @@ fn removal_across(tf: &'static Terraform, count: usize) {
         log.total
     );
     eprintln!(
-        "apply of {count} removals: {} requests ({throttled_requests} throttled), {} signed by root sessions",
+        "apply of {count} removals: {} requests ({throttled_requests} throttled), {} signed by root sessions, root sessions at work lowered to {lowered:?}",
         log.total,
         by_policy(&log, DELETE)
     );
@@ -338,28 +337,101 @@ fn removal_across(tf: &'static Terraform, count: usize) {
         );
     }
 
-    // Converged: the next plan, throttled again, is empty, one audit session per member.
+    // Converged: the next plan, throttled again, is empty, one audit session per member. It
+    // refreshes every member at once (-parallelism=200), and 20 ms added to every call keep
+    // each session's requests in flight long enough to overlap in the sandbox: without the
+    // provider's limit, the sandbox would see about as many sessions at work as members.
     fixture.set_faults(FaultConfig {
         throttle_every: 3,
+        latency_ms: 20,
         ..FaultConfig::default()
     });
     fixture.reset_requests();
-    let (outcome, run) = ws.plan();
-    assert_eq!(outcome, PlanOutcome::NoChanges, "{run}");
+    let run = ws.run(&["plan", "-detailed-exitcode", "-parallelism=200"]);
+    assert_eq!(run.code, Some(0), "expected an empty plan:\n{run}");
     assert_one_session_per_member(&fixture, &accounts, AUDIT);
     let log = fixture.requests();
     assert!(throttled(&log) > 0, "{:?}", log.operations);
     assert_calls(&log, &audit, count as u64);
+    assert_sessions_within_the_limit(&run, &log, count);
 }
 
-#[test]
-fn removal_across_200_members_throttled_opens_one_session_per_member_and_operation() {
-    removal_across(terraform_1_15(), MEMBERS);
+/// What the provider logs, with `limit=N`, each time throttling lowers its limit on root
+/// sessions at work (`src/aws/adaptive_limit.rs`).
+const LOWERED: &str = "throttled: fewer root sessions at once";
+
+/// The values throttling lowered the provider's limit to in `run`, in order; fails the test
+/// unless the first halves the limit the provider starts with.
+#[track_caller]
+fn lowered_limits(run: &Run) -> Vec<u64> {
+    let lowered: Vec<u64> = run
+        .log
+        .lines()
+        .filter(|line| line.contains(LOWERED))
+        .filter_map(|line| {
+            line.split_whitespace()
+                .find_map(|field| field.strip_prefix("limit="))
+                .and_then(|limit| limit.parse().ok())
+        })
+        .collect();
+    assert_eq!(
+        lowered.first().copied(),
+        Some(DEFAULT_CONCURRENCY as u64 / 2),
+        "throttling halves the limit from {DEFAULT_CONCURRENCY}: lowered to {lowered:?} in {}.log",
+        run.files.display()
+    );
+    lowered
+}
+
+/// The limit went down under throttling, and the sandbox never had more root sessions at work
+/// at once than it allowed: at most the starting limit or, before a halving logged as `L`,
+/// below `2 × (L + 1)`.
+#[track_caller]
+fn assert_sessions_within_the_limit(run: &Run, log: &RequestLog, members: usize) {
+    let lowered = lowered_limits(run);
+    let highest = lowered
+        .iter()
+        .map(|limit| 2 * (limit + 1))
+        .chain([DEFAULT_CONCURRENCY as u64])
+        .max()
+        .unwrap_or_default();
+    let at_work = log.max_root_sessions_at_work;
+    eprintln!(
+        "throttled refresh of {members} members at once: limit lowered to {lowered:?}, at most {at_work} root sessions at work at once"
+    );
+    assert!(
+        at_work >= 2,
+        "the sessions overlapped in the sandbox: {at_work}"
+    );
+    assert!(
+        at_work <= highest.min(members as u64),
+        "{at_work} root sessions at work at once, the limit allowed at most {highest} (lowered to {lowered:?})"
+    );
+}
+
+fn removal_across_200_members_throttled_opens_one_session_per_member_and_operation(
+    tf: &'static Terraform,
+) {
+    removal_across(tf, MEMBERS);
 }
 
 /// The same on every CLI (Terraform 1.0 included) with 8 members, two of each kind: the
 /// protocol differences between CLIs do not change the session count.
-#[test]
-fn removal_across_a_few_members_throttled_on_every_cli() {
-    each_terraform(|tf| removal_across(tf, 8));
+fn removal_across_a_few_members_throttled_on_every_cli(tf: &'static Terraform) {
+    removal_across(tf, 8);
 }
+
+/// This module's tests, for the harness (`main.rs`).
+pub const CASES: Cases = Cases::new(
+    module_path!(),
+    &[
+        Case::on_terraform_1_15(
+            "removal_across_200_members_throttled_opens_one_session_per_member_and_operation",
+            removal_across_200_members_throttled_opens_one_session_per_member_and_operation,
+        ),
+        Case::each_cli(
+            "removal_across_a_few_members_throttled_on_every_cli",
+            removal_across_a_few_members_throttled_on_every_cli,
+        ),
+    ],
+);

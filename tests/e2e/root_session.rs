@@ -17,7 +17,7 @@ use crate::errors::assert_says;
 use crate::examples::REQUIRED_PROVIDERS;
 use crate::secrets::{scan, seeded_secrets};
 use crate::support::sandbox::{IAM, MANAGEMENT, MEMBERS};
-use crate::support::{SandboxFixture, Terraform, Workspace, each_terraform};
+use crate::support::{Case, Cases, SandboxFixture, Terraform, Workspace};
 
 const AUDIT: &str = "IAMAuditRootUserCredentials";
 
@@ -112,218 +112,224 @@ fn root_sessions(fx: &SandboxFixture) -> Vec<(String, String, String, String, Ta
         .collect()
 }
 
-#[test]
-fn a_second_provider_acts_as_the_member_root_and_no_secret_is_kept() {
-    each_terraform(|tf| {
-        let fx = SandboxFixture::start(both_features());
-        let mut ws = workspace(tf, &fx, "root-session");
-        if !tf.at_least(1, 10) {
-            ws.write_main(&identity_config());
-            ws.apply();
-            let outputs = ws.run_ok(&["output", "-json"]).json();
-            let caller = &outputs["caller"]["value"];
-            assert_eq!(caller["account_id"], MANAGEMENT, "{tf}: {outputs}");
-            assert_eq!(
-                caller["arn"],
-                format!("arn:aws:iam::{MANAGEMENT}:user/sandbox-admin"),
-                "{tf}: {outputs}"
-            );
-            return;
-        }
-        ws.set_env("TF_LOG", "TRACE");
-        let member = MEMBERS[0];
-        ws.write_main(&session_config(
-            &fx.endpoint_url(),
-            member,
-            &format!("  task_policy = \"{AUDIT}\""),
-        ));
-
-        let mut runs = vec![ws.apply()];
+fn a_second_provider_acts_as_the_member_root_and_no_secret_is_kept(tf: &'static Terraform) {
+    let fx = SandboxFixture::start(both_features());
+    let mut ws = workspace(tf, &fx, "root-session");
+    if !tf.at_least(1, 10) {
+        ws.write_main(&identity_config());
+        ws.apply();
         let outputs = ws.run_ok(&["output", "-json"]).json();
+        let caller = &outputs["caller"]["value"];
+        assert_eq!(caller["account_id"], MANAGEMENT, "{tf}: {outputs}");
         assert_eq!(
-            outputs["root_arn"]["value"],
-            format!("arn:aws:iam::{member}:root"),
-            "{tf}: {outputs}"
-        );
-        assert_eq!(
-            outputs["caller_arn"]["value"],
+            caller["arn"],
             format!("arn:aws:iam::{MANAGEMENT}:user/sandbox-admin"),
             "{tf}: {outputs}"
         );
-        runs.push(ws.run_ok(&["plan", "-out=saved.tfplan"]));
-        runs.push(ws.run_ok(&["show", "-json", "saved.tfplan"]));
-        let state = fs::read(ws.dir().join("terraform.tfstate")).expect("state after apply");
-        let plan = fs::read(ws.dir().join("saved.tfplan")).expect("saved plan");
-        let state_text = String::from_utf8_lossy(&state);
-        assert!(
-            state_text.contains("centralroot_caller_identity"),
-            "the state holds the data sources"
-        );
-        assert!(
-            !state_text.contains("centralroot_root_session"),
-            "the ephemeral resource is in the state:\n{state_text}"
-        );
+        return;
+    }
+    ws.set_env("TF_LOG", "TRACE");
+    let member = MEMBERS[0];
+    ws.write_main(&session_config(
+        &fx.endpoint_url(),
+        member,
+        &format!("  task_policy = \"{AUDIT}\""),
+    ));
 
-        // Terraform opened the session in the apply's plan, its apply, and the saved plan.
-        let sessions = root_sessions(&fx);
-        assert!(
-            sessions.len() >= 2,
-            "{tf}: root sessions {}",
-            sessions.len()
-        );
-        for (_, _, _, account, policy) in &sessions {
-            assert_eq!(
-                (account.as_str(), *policy),
-                (member, TaskPolicy::AuditRootUserCredentials),
-                "{tf}"
-            );
-        }
-        // The scanned log holds the provider's lines about the sessions (with their key ids).
-        assert!(
-            sessions
-                .iter()
-                .any(|(key, ..)| runs.iter().any(|run| run.log.contains(key.as_str()))),
-            "{tf}: no session's access key id in the logs"
-        );
-        let mut secrets = seeded_secrets(&fx);
-        for (_, secret, token, _, _) in sessions {
-            secrets.push(secret);
-            secrets.push(token);
-        }
-        let files = vec![
-            ("terraform.tfstate".to_owned(), state),
-            ("saved.tfplan".to_owned(), plan),
-        ];
-        let scanned = scan(&secrets, &runs, &files);
-        assert!(
-            scanned.log_lines > 100,
-            "{tf}: TRACE produced only {} log lines",
-            scanned.log_lines
-        );
+    let mut runs = vec![ws.apply()];
+    let outputs = ws.run_ok(&["output", "-json"]).json();
+    assert_eq!(
+        outputs["root_arn"]["value"],
+        format!("arn:aws:iam::{member}:root"),
+        "{tf}: {outputs}"
+    );
+    assert_eq!(
+        outputs["caller_arn"]["value"],
+        format!("arn:aws:iam::{MANAGEMENT}:user/sandbox-admin"),
+        "{tf}: {outputs}"
+    );
+    runs.push(ws.run_ok(&["plan", "-out=saved.tfplan"]));
+    runs.push(ws.run_ok(&["show", "-json", "saved.tfplan"]));
+    let state = fs::read(ws.dir().join("terraform.tfstate")).expect("state after apply");
+    let plan = fs::read(ws.dir().join("saved.tfplan")).expect("saved plan");
+    let state_text = String::from_utf8_lossy(&state);
+    assert!(
+        state_text.contains("centralroot_caller_identity"),
+        "the state holds the data sources"
+    );
+    assert!(
+        !state_text.contains("centralroot_root_session"),
+        "the ephemeral resource is in the state:\n{state_text}"
+    );
 
-        // The sandbox saw root-session calls with the audit policy only, each of them asked
-        // for through AssumeRoot.
-        let requests = fx.requests();
-        let assumed = &requests.operations["AssumeRoot"];
-        assert!(assumed.succeeded >= 2, "{tf}: {requests:?}");
-        assert!(assumed.errors.is_empty(), "{tf}: {requests:?}");
-        let policies: Vec<&str> = requests.root_sessions.keys().map(String::as_str).collect();
-        assert_eq!(policies, [AUDIT], "{tf}: {requests:?}");
-        let calls = &requests.root_sessions[AUDIT];
-        assert!(
-            calls.get("GetCallerIdentity").copied().unwrap_or(0) >= 1,
-            "{tf}: {requests:?}"
-        );
+    // Terraform opened the session in the apply's plan, its apply, and the saved plan.
+    let sessions = root_sessions(&fx);
+    assert!(
+        sessions.len() >= 2,
+        "{tf}: root sessions {}",
+        sessions.len()
+    );
+    for (_, _, _, account, policy) in &sessions {
         assert_eq!(
-            calls.keys().collect::<Vec<_>>(),
-            ["GetCallerIdentity"],
-            "{tf}: {requests:?}"
+            (account.as_str(), *policy),
+            (member, TaskPolicy::AuditRootUserCredentials),
+            "{tf}"
         );
-    });
+    }
+    // The scanned log holds the provider's lines about the sessions (with their key ids).
+    assert!(
+        sessions
+            .iter()
+            .any(|(key, ..)| runs.iter().any(|run| run.log.contains(key.as_str()))),
+        "{tf}: no session's access key id in the logs"
+    );
+    let mut secrets = seeded_secrets(&fx);
+    for (_, secret, token, _, _) in sessions {
+        secrets.push(secret);
+        secrets.push(token);
+    }
+    let files = vec![
+        ("terraform.tfstate".to_owned(), state),
+        ("saved.tfplan".to_owned(), plan),
+    ];
+    let scanned = scan(&secrets, &runs, &files);
+    assert!(
+        scanned.log_lines > 100,
+        "{tf}: TRACE produced only {} log lines",
+        scanned.log_lines
+    );
+
+    // The sandbox saw root-session calls with the audit policy only, each of them asked
+    // for through AssumeRoot.
+    let requests = fx.requests();
+    let assumed = &requests.operations["AssumeRoot"];
+    assert!(assumed.succeeded >= 2, "{tf}: {requests:?}");
+    assert!(assumed.errors.is_empty(), "{tf}: {requests:?}");
+    let policies: Vec<&str> = requests.root_sessions.keys().map(String::as_str).collect();
+    assert_eq!(policies, [AUDIT], "{tf}: {requests:?}");
+    let calls = &requests.root_sessions[AUDIT];
+    assert!(
+        calls.get("GetCallerIdentity").copied().unwrap_or(0) >= 1,
+        "{tf}: {requests:?}"
+    );
+    assert_eq!(
+        calls.keys().collect::<Vec<_>>(),
+        ["GetCallerIdentity"],
+        "{tf}: {requests:?}"
+    );
 }
 
-#[test]
-fn refused_root_sessions_are_diagnostics_on_account_id() {
-    each_terraform(|tf| {
-        if !tf.at_least(1, 10) {
-            return;
-        }
-        let audit = format!("  task_policy = \"{AUDIT}\"");
+fn refused_root_sessions_are_diagnostics_on_account_id(tf: &'static Terraform) {
+    let audit = format!("  task_policy = \"{AUDIT}\"");
 
-        // RootSessions off.
-        let fx = SandboxFixture::start(seed(&[Feature::RootCredentialsManagement]));
-        let ws = workspace(tf, &fx, "root-session-off");
-        ws.write_main(&session_config(&fx.endpoint_url(), MEMBERS[0], &audit));
-        let line = ws.line_of("main.tf", "account_id");
-        let run = ws.run(&["plan"]);
-        run.assert_failure();
-        assert_says(&run, "AWS refused a root session on the account");
-        assert_says(&run, &format!("main.tf line {line}"));
-        assert_says(&run, "RootCredentialsManagement and RootSessions");
-        assert_says(&run, "centralroot_caller_identity shows which account");
-        assert_eq!(fx.calls("AssumeRoot"), 1, "{tf}");
-        assert!(root_sessions(&fx).is_empty(), "{tf}");
+    // RootSessions off.
+    let fx = SandboxFixture::start(seed(&[Feature::RootCredentialsManagement]));
+    let ws = workspace(tf, &fx, "root-session-off");
+    ws.write_main(&session_config(&fx.endpoint_url(), MEMBERS[0], &audit));
+    let line = ws.line_of("main.tf", "account_id");
+    let run = ws.run(&["plan"]);
+    run.assert_failure();
+    assert_says(&run, "AWS refused a root session on the account");
+    assert_says(&run, &format!("main.tf line {line}"));
+    assert_says(&run, "RootCredentialsManagement and RootSessions");
+    assert_says(&run, "centralroot_caller_identity shows which account");
+    assert_eq!(fx.calls("AssumeRoot"), 1, "{tf}");
+    assert!(root_sessions(&fx).is_empty(), "{tf}");
 
-        // A member that is not the IAM delegated administrator, as the caller.
-        let fx = SandboxFixture::start(both_features());
-        let mut ws = Workspace::new(tf, "root-session-member");
-        fx.configure(&mut ws, MEMBERS[1]);
-        ws.write_main(&session_config(&fx.endpoint_url(), MEMBERS[0], &audit));
-        let run = ws.run(&["plan"]);
-        run.assert_failure();
-        assert_says(&run, "AWS refused a root session on the account");
-        assert_says(&run, &format!("main.tf line {line}"));
-        assert_says(&run, "delegated administrator for iam.amazonaws.com");
+    // A member that is not the IAM delegated administrator, as the caller.
+    let fx = SandboxFixture::start(both_features());
+    let mut ws = Workspace::new(tf, "root-session-member");
+    fx.configure(&mut ws, MEMBERS[1]);
+    ws.write_main(&session_config(&fx.endpoint_url(), MEMBERS[0], &audit));
+    let run = ws.run(&["plan"]);
+    run.assert_failure();
+    assert_says(&run, "AWS refused a root session on the account");
+    assert_says(&run, &format!("main.tf line {line}"));
+    assert_says(&run, "delegated administrator for iam.amazonaws.com");
 
-        // An SCP denying root sessions on the member.
-        let mut denied = both_features();
-        denied
-            .accounts
-            .iter_mut()
-            .filter(|account| account.id == MEMBERS[0])
-            .for_each(|account| account.assume_root_denied = true);
-        let fx = SandboxFixture::start(denied);
-        let ws = workspace(tf, &fx, "root-session-scp");
-        ws.write_main(&session_config(&fx.endpoint_url(), MEMBERS[0], &audit));
-        let run = ws.run(&["plan"]);
-        run.assert_failure();
-        assert_says(&run, "A service control policy denies the call");
-        assert_says(&run, &format!("main.tf line {line}"));
+    // An SCP denying root sessions on the member.
+    let mut denied = both_features();
+    denied
+        .accounts
+        .iter_mut()
+        .filter(|account| account.id == MEMBERS[0])
+        .for_each(|account| account.assume_root_denied = true);
+    let fx = SandboxFixture::start(denied);
+    let ws = workspace(tf, &fx, "root-session-scp");
+    ws.write_main(&session_config(&fx.endpoint_url(), MEMBERS[0], &audit));
+    let run = ws.run(&["plan"]);
+    run.assert_failure();
+    assert_says(&run, "A service control policy denies the call");
+    assert_says(&run, &format!("main.tf line {line}"));
 
-        // The management account as target: refused before STS is asked.
-        let fx = SandboxFixture::start(both_features());
-        let ws = workspace(tf, &fx, "root-session-management");
-        ws.write_main(&session_config(&fx.endpoint_url(), MANAGEMENT, &audit));
-        let run = ws.run(&["plan"]);
-        run.assert_failure();
-        assert_says(&run, "The management account has no root session");
-        assert_says(&run, &format!("main.tf line {line}"));
-        assert_eq!(fx.calls("AssumeRoot"), 0, "{tf}");
-    });
+    // The management account as target: refused before STS is asked.
+    let fx = SandboxFixture::start(both_features());
+    let ws = workspace(tf, &fx, "root-session-management");
+    ws.write_main(&session_config(&fx.endpoint_url(), MANAGEMENT, &audit));
+    let run = ws.run(&["plan"]);
+    run.assert_failure();
+    assert_says(&run, "The management account has no root session");
+    assert_says(&run, &format!("main.tf line {line}"));
+    assert_eq!(fx.calls("AssumeRoot"), 0, "{tf}");
 }
 
-#[test]
-fn invalid_arguments_are_refused_by_validate() {
-    each_terraform(|tf| {
-        if !tf.at_least(1, 10) {
-            return;
-        }
-        let fx = SandboxFixture::start(both_features());
-        let ws = workspace(tf, &fx, "root-session-validate");
-        let cases = [
-            (
-                "22222222222",
-                "  task_policy = \"IAMAuditRootUserCredentials\"",
-                "account_id",
-                "12-digit",
-            ),
-            (
-                MEMBERS[0],
-                "  task_policy = \"AuditRootUserCredentials\"",
-                "task_policy",
-                "Did you mean \"IAMAuditRootUserCredentials\"?",
-            ),
-            (
-                MEMBERS[0],
-                "  task_policy = \"IAMAuditRootUserCredentials\"\n  duration    = \"20m\"",
-                "duration",
-                "from 1s to 15m",
-            ),
-        ];
-        for (account, arguments, attribute, says) in cases {
-            ws.write_main(&session_config(&fx.endpoint_url(), account, arguments));
-            let (validation, run) = ws.validate();
-            assert!(!validation.valid, "{tf}: {run}");
-            let errors: Vec<_> = validation.errors().collect();
-            assert_eq!(errors.len(), 1, "{tf}: {errors:?}");
-            assert!(errors[0].mentions(says), "{tf}: {}", errors[0]);
-            assert_eq!(
-                errors[0].line,
-                Some(ws.line_of("main.tf", &format!("{attribute} "))),
-                "{tf}: {}",
-                errors[0]
-            );
-        }
-        assert_eq!(fx.requests().total, 0, "{tf}: validate calls no AWS API");
-    });
+fn invalid_arguments_are_refused_by_validate(tf: &'static Terraform) {
+    let fx = SandboxFixture::start(both_features());
+    let ws = workspace(tf, &fx, "root-session-validate");
+    let cases = [
+        (
+            "22222222222",
+            "  task_policy = \"IAMAuditRootUserCredentials\"",
+            "account_id",
+            "12-digit",
+        ),
+        (
+            MEMBERS[0],
+            "  task_policy = \"AuditRootUserCredentials\"",
+            "task_policy",
+            "Did you mean \"IAMAuditRootUserCredentials\"?",
+        ),
+        (
+            MEMBERS[0],
+            "  task_policy = \"IAMAuditRootUserCredentials\"\n  duration    = \"20m\"",
+            "duration",
+            "from 1s to 15m",
+        ),
+    ];
+    for (account, arguments, attribute, says) in cases {
+        ws.write_main(&session_config(&fx.endpoint_url(), account, arguments));
+        let (validation, run) = ws.validate();
+        assert!(!validation.valid, "{tf}: {run}");
+        let errors: Vec<_> = validation.errors().collect();
+        assert_eq!(errors.len(), 1, "{tf}: {errors:?}");
+        assert!(errors[0].mentions(says), "{tf}: {}", errors[0]);
+        assert_eq!(
+            errors[0].line,
+            Some(ws.line_of("main.tf", &format!("{attribute} "))),
+            "{tf}: {}",
+            errors[0]
+        );
+    }
+    assert_eq!(fx.requests().total, 0, "{tf}: validate calls no AWS API");
 }
+
+/// This module's tests, for the harness (`main.rs`).
+pub const CASES: Cases = Cases::new(
+    module_path!(),
+    &[
+        Case::each_cli(
+            "a_second_provider_acts_as_the_member_root_and_no_secret_is_kept",
+            a_second_provider_acts_as_the_member_root_and_no_secret_is_kept,
+        ),
+        Case::each_cli(
+            "refused_root_sessions_are_diagnostics_on_account_id",
+            refused_root_sessions_are_diagnostics_on_account_id,
+        )
+        .needs(1, 10, "ephemeral resources"),
+        Case::each_cli(
+            "invalid_arguments_are_refused_by_validate",
+            invalid_arguments_are_refused_by_validate,
+        )
+        .needs(1, 10, "ephemeral resources"),
+    ],
+);

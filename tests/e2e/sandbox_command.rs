@@ -9,10 +9,10 @@ use centralroot_sandbox::child::ChildSandbox;
 use std::path::Path;
 
 use crate::support::sandbox::MANAGEMENT;
+use crate::support::{Case, Cases};
 
 const PROVIDER_BINARY: &str = env!("CARGO_BIN_EXE_terraform-provider-centralroot");
 
-#[test]
 fn the_provider_binary_runs_the_sandbox() {
     let runtime = tokio::runtime::Runtime::new().expect("a runtime");
     runtime.block_on(async {
@@ -53,3 +53,11 @@ fn the_provider_binary_runs_the_sandbox() {
         assert_eq!(rest, "", "one line on stdout, nothing else");
     });
 }
+
+pub const CASES: Cases = Cases::new(
+    module_path!(),
+    &[Case::once(
+        "the_provider_binary_runs_the_sandbox",
+        the_provider_binary_runs_the_sandbox,
+    )],
+);

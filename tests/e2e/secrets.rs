@@ -10,7 +10,7 @@ use aws_credential_types::provider::SharedCredentialsProvider;
 
 use crate::reliability::{admins_config, member_ids, seed_with_trusted_access};
 use crate::support::sandbox::MANAGEMENT;
-use crate::support::{Run, SandboxFixture, Workspace, each_terraform};
+use crate::support::{Case, Cases, Run, SandboxFixture, Terraform, Workspace};
 
 /// What the scan looked at, so a test can tell it was not vacuous.
 pub struct Scanned {
@@ -115,76 +115,69 @@ fn lifecycle(ws: &Workspace) -> (Vec<Run>, Vec<(String, Vec<u8>)>) {
     (runs, files)
 }
 
-#[test]
-fn no_secret_in_logs_plans_or_state_with_environment_credentials() {
-    each_terraform(|tf| {
-        let fixture = SandboxFixture::start(seed_with_trusted_access());
-        let mut ws = Workspace::new(tf, "secrets-env");
-        fixture.configure(&mut ws, MANAGEMENT);
-        ws.set_env("TF_LOG", "TRACE");
-        ws.write_main(&admins_config(&member_ids(2), ""));
+fn no_secret_in_logs_plans_or_state_with_environment_credentials(tf: &'static Terraform) {
+    let fixture = SandboxFixture::start(seed_with_trusted_access());
+    let mut ws = Workspace::new(tf, "secrets-env");
+    fixture.configure(&mut ws, MANAGEMENT);
+    ws.set_env("TF_LOG", "TRACE");
+    ws.write_main(&admins_config(&member_ids(2), ""));
 
-        let (runs, files) = lifecycle(&ws);
-        let scanned = scan(&seeded_secrets(&fixture), &runs, &files);
-        assert!(
-            scanned.log_lines > 100,
-            "TRACE produced only {} log lines",
-            scanned.log_lines
-        );
-        // The provider's own trace lines are among them.
-        assert!(
-            runs[0]
-                .log
-                .contains("provider.terraform-provider-centralroot"),
-            "the log holds the provider's lines"
-        );
-        eprintln!(
-            "{tf}: scanned {} log lines in {} texts",
-            scanned.log_lines, scanned.texts
-        );
-    });
+    let (runs, files) = lifecycle(&ws);
+    let scanned = scan(&seeded_secrets(&fixture), &runs, &files);
+    assert!(
+        scanned.log_lines > 100,
+        "TRACE produced only {} log lines",
+        scanned.log_lines
+    );
+    // The provider's own trace lines are among them.
+    assert!(
+        runs[0]
+            .log
+            .contains("provider.terraform-provider-centralroot"),
+        "the log holds the provider's lines"
+    );
+    eprintln!(
+        "{tf}: scanned {} log lines in {} texts",
+        scanned.log_lines, scanned.texts
+    );
 }
 
-#[test]
-fn no_secret_or_session_token_with_credentials_in_the_provider_block() {
-    each_terraform(|tf| {
-        let fixture = SandboxFixture::start(seed_with_trusted_access());
-        let mut ws = Workspace::new(tf, "secrets-block");
-        // Only the endpoint and region from the environment: the keys are in the block.
-        ws.set_env("AWS_ENDPOINT_URL", &fixture.endpoint_url());
-        ws.set_env("AWS_REGION", "us-east-1");
-        ws.set_env("TF_LOG", "TRACE");
-        let (key_id, secret, token) = role_session(&fixture);
-        // From files, so the configuration holds expressions: `show -json` prints constants of
-        // the configuration as written, which would be the user's doing, not the provider's.
-        ws.write("secret_key.txt", &secret);
-        ws.write("token.txt", &token);
-        let settings = format!(
-            "  access_key = \"{key_id}\"\n  secret_key = file(\"secret_key.txt\")\n  token      = file(\"token.txt\")"
-        );
-        ws.write_main(&admins_config(&member_ids(2), &settings));
+fn no_secret_or_session_token_with_credentials_in_the_provider_block(tf: &'static Terraform) {
+    let fixture = SandboxFixture::start(seed_with_trusted_access());
+    let mut ws = Workspace::new(tf, "secrets-block");
+    // Only the endpoint and region from the environment: the keys are in the block.
+    ws.set_env("AWS_ENDPOINT_URL", &fixture.endpoint_url());
+    ws.set_env("AWS_REGION", "us-east-1");
+    ws.set_env("TF_LOG", "TRACE");
+    let (key_id, secret, token) = role_session(&fixture);
+    // From files, so the configuration holds expressions: `show -json` prints constants of
+    // the configuration as written, which would be the user's doing, not the provider's.
+    ws.write("secret_key.txt", &secret);
+    ws.write("token.txt", &token);
+    let settings = format!(
+        "  access_key = \"{key_id}\"\n  secret_key = file(\"secret_key.txt\")\n  token      = file(\"token.txt\")"
+    );
+    ws.write_main(&admins_config(&member_ids(2), &settings));
 
-        let (runs, files) = lifecycle(&ws);
-        // The session was used: the sandbox saw its key.
-        let used = fixture.requests().access_keys.get(&key_id).copied();
-        assert!(used.unwrap_or(0) > 0, "the session key made no request");
-        let mut secrets = seeded_secrets(&fixture);
-        secrets.push(secret);
-        secrets.push(token);
-        let scanned = scan(&secrets, &runs, &files);
-        assert!(
-            scanned.log_lines > 100,
-            "TRACE produced only {} log lines",
-            scanned.log_lines
-        );
-        eprintln!(
-            "{tf}: scanned {} log lines in {} texts",
-            scanned.log_lines, scanned.texts
-        );
-    });
+    let (runs, files) = lifecycle(&ws);
+    // The session was used: the sandbox saw its key.
+    let used = fixture.requests().access_keys.get(&key_id).copied();
+    assert!(used.unwrap_or(0) > 0, "the session key made no request");
+    let mut secrets = seeded_secrets(&fixture);
+    secrets.push(secret);
+    secrets.push(token);
+    let scanned = scan(&secrets, &runs, &files);
+    assert!(
+        scanned.log_lines > 100,
+        "TRACE produced only {} log lines",
+        scanned.log_lines
+    );
+    eprintln!(
+        "{tf}: scanned {} log lines in {} texts",
+        scanned.log_lines, scanned.texts
+    );
 }
 
-#[test]
 fn the_scan_finds_a_planted_secret() {
     let secret = "wJalrXUtnFEMI/K7MDENG/planted".to_owned();
     let files = vec![(
@@ -194,3 +187,22 @@ fn the_scan_finds_a_planted_secret() {
     let found = std::panic::catch_unwind(|| scan(std::slice::from_ref(&secret), &[], &files));
     assert!(found.is_err(), "a planted secret went unnoticed");
 }
+
+/// This module's tests, for the harness (`main.rs`).
+pub const CASES: Cases = Cases::new(
+    module_path!(),
+    &[
+        Case::each_cli(
+            "no_secret_in_logs_plans_or_state_with_environment_credentials",
+            no_secret_in_logs_plans_or_state_with_environment_credentials,
+        ),
+        Case::each_cli(
+            "no_secret_or_session_token_with_credentials_in_the_provider_block",
+            no_secret_or_session_token_with_credentials_in_the_provider_block,
+        ),
+        Case::once(
+            "the_scan_finds_a_planted_secret",
+            the_scan_finds_a_planted_secret,
+        ),
+    ],
+);

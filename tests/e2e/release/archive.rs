@@ -8,12 +8,13 @@ use std::process::Command;
 
 use tempfile::TempDir;
 
+use crate::support::{Case, Cases};
+
 use super::{
     NAME, PROVIDER_BINARY, VERSION, assert_checksums_cover, assert_released, binary_name,
     file_names, read, release, release_ok, release_with, repo, sha256_hex, unzip_member, zip_name,
 };
 
-#[test]
 fn release_writes_the_registry_layout() {
     let temp = TempDir::new().expect("temporary directory");
     let dist_root = temp.path().join("dist");
@@ -80,7 +81,6 @@ fn release_writes_the_registry_layout() {
     );
 }
 
-#[test]
 fn release_refuses_a_binary_of_another_version() {
     let temp = TempDir::new().expect("temporary directory");
     let impostor = temp.path().join("impostor");
@@ -103,7 +103,6 @@ fn release_refuses_a_binary_of_another_version() {
     assert!(!dist_root.exists(), "release.sh wrote into {dist_root:?}");
 }
 
-#[test]
 fn release_names_the_archive_after_the_target() {
     let temp = TempDir::new().expect("temporary directory");
     let dist_root = temp.path().join("dist");
@@ -155,3 +154,22 @@ fn release_names_the_archive_after_the_target() {
         output.stderr
     );
 }
+
+/// This module's tests, for the harness (`main.rs`).
+pub const CASES: Cases = Cases::new(
+    module_path!(),
+    &[
+        Case::once(
+            "release_writes_the_registry_layout",
+            release_writes_the_registry_layout,
+        ),
+        Case::once(
+            "release_refuses_a_binary_of_another_version",
+            release_refuses_a_binary_of_another_version,
+        ),
+        Case::once(
+            "release_names_the_archive_after_the_target",
+            release_names_the_archive_after_the_target,
+        ),
+    ],
+);

@@ -14,7 +14,7 @@ use super::{
     VERSION, binary_name, file_names, platform, read, release_ok, repo, run, sha256_hex, zip_name,
 };
 use crate::support::sandbox::{IAM, MANAGEMENT, MEMBERS};
-use crate::support::{SandboxFixture, Workspace, each_terraform};
+use crate::support::{Case, Cases, SandboxFixture, Terraform, Workspace};
 
 const HOSTS: [&str; 2] = ["registry.terraform.io", "registry.opentofu.org"];
 
@@ -80,8 +80,7 @@ fn locked(lock_file: &str, address: &str) -> (String, Vec<String>) {
     (version, hashes)
 }
 
-#[test]
-fn terraform_installs_the_release_from_a_filesystem_mirror() {
+fn terraform_installs_the_release_from_a_filesystem_mirror(tf: &'static Terraform) {
     let temp = TempDir::new().expect("temporary directory");
     let dist = release_ok(&temp.path().join("dist"));
     let mirror = temp.path().join("mirror");
@@ -142,84 +141,91 @@ fn terraform_installs_the_release_from_a_filesystem_mirror() {
     let packed_flag = format!("-fs-mirror={}", packed.display());
     let platform_flag = format!("-platform={}", platform());
 
-    each_terraform(|tf| {
-        let mut ws = Workspace::with_cli_config(tf, "release-mirror", &cli_config);
-        // Nothing may come from the network: a registry request would go to this closed port.
-        ws.set_env("HTTPS_PROXY", "http://127.0.0.1:9");
-        ws.set_env("HTTP_PROXY", "http://127.0.0.1:9");
-        ws.set_env("NO_PROXY", "127.0.0.1,localhost");
-        ws.write_main(&quickstart);
+    let mut ws = Workspace::with_cli_config(tf, "release-mirror", &cli_config);
+    // Nothing may come from the network: a registry request would go to this closed port.
+    ws.set_env("HTTPS_PROXY", "http://127.0.0.1:9");
+    ws.set_env("HTTP_PROXY", "http://127.0.0.1:9");
+    ws.set_env("NO_PROXY", "127.0.0.1,localhost");
+    ws.write_main(&quickstart);
 
-        ws.run_ok(&["init"])
-            .assert_output_contains(&format!("Installed centralroot/centralroot v{VERSION}"));
-        let installed = ws
-            .dir()
-            .join(".terraform/providers")
-            .join(tf.registry_host())
-            .join("centralroot/centralroot")
-            .join(VERSION)
-            .join(platform())
-            .join(binary_name());
-        assert!(
-            installed.exists(),
-            "init did not install {}",
-            installed.display()
-        );
+    ws.run_ok(&["init"])
+        .assert_output_contains(&format!("Installed centralroot/centralroot v{VERSION}"));
+    let installed = ws
+        .dir()
+        .join(".terraform/providers")
+        .join(tf.registry_host())
+        .join("centralroot/centralroot")
+        .join(VERSION)
+        .join(platform())
+        .join(binary_name());
+    assert!(
+        installed.exists(),
+        "init did not install {}",
+        installed.display()
+    );
 
-        let lock_path = ws.dir().join(".terraform.lock.hcl");
-        let lock = String::from_utf8(read(&lock_path)).expect("lock file is text");
-        let (version, init_hashes) = locked(&lock, &tf.provider_address());
-        assert_eq!(version, VERSION);
-        assert_eq!(
-            init_hashes,
-            std::slice::from_ref(&expected_h1),
-            "init locked other hashes:\n{lock}"
-        );
+    let lock_path = ws.dir().join(".terraform.lock.hcl");
+    let lock = String::from_utf8(read(&lock_path)).expect("lock file is text");
+    let (version, init_hashes) = locked(&lock, &tf.provider_address());
+    assert_eq!(version, VERSION);
+    assert_eq!(
+        init_hashes,
+        std::slice::from_ref(&expected_h1),
+        "init locked other hashes:\n{lock}"
+    );
 
-        // `providers lock` computes the same hash from the release archive (packed mirror).
-        fs::remove_file(&lock_path).expect("remove the lock file");
-        ws.run_ok(&["providers", "lock", &packed_flag, &platform_flag]);
-        let relock = String::from_utf8(read(&lock_path)).expect("lock file is text");
-        let (version, lock_hashes) = locked(&relock, &tf.provider_address());
-        assert_eq!(version, VERSION);
-        assert_eq!(
-            lock_hashes, init_hashes,
-            "providers lock disagrees with init:\n{relock}"
-        );
+    // `providers lock` computes the same hash from the release archive (packed mirror).
+    fs::remove_file(&lock_path).expect("remove the lock file");
+    ws.run_ok(&["providers", "lock", &packed_flag, &platform_flag]);
+    let relock = String::from_utf8(read(&lock_path)).expect("lock file is text");
+    let (version, lock_hashes) = locked(&relock, &tf.provider_address());
+    assert_eq!(version, VERSION);
+    assert_eq!(
+        lock_hashes, init_hashes,
+        "providers lock disagrees with init:\n{relock}"
+    );
 
-        // The installed provider does the quickstart's job against the sandbox.
-        let sandbox = SandboxFixture::default_seed();
-        sandbox.configure(&mut ws, MANAGEMENT);
-        ws.apply();
-        ws.assert_no_changes();
-        let state = sandbox.state();
-        let mut features = state.features.clone();
-        features.sort();
-        assert_eq!(
-            features,
-            [Feature::RootCredentialsManagement, Feature::RootSessions]
-        );
-        assert!(
-            state
-                .trusted_access
-                .iter()
-                .any(|access| access.service_principal == IAM)
-        );
-        assert!(
-            state
-                .delegated_administrators
-                .iter()
-                .any(|d| d.account_id == MEMBERS[0] && d.service_principal == IAM),
-            "{MEMBERS:?}[0] is not the delegated administrator: {:?}",
-            state.delegated_administrators
-        );
-        ws.destroy();
-        let state = sandbox.state();
-        assert!(state.features.is_empty(), "{:?}", state.features);
-        assert!(
-            state.delegated_administrators.is_empty(),
-            "{:?}",
-            state.delegated_administrators
-        );
-    });
+    // The installed provider does the quickstart's job against the sandbox.
+    let sandbox = SandboxFixture::default_seed();
+    sandbox.configure(&mut ws, MANAGEMENT);
+    ws.apply();
+    ws.assert_no_changes();
+    let state = sandbox.state();
+    let mut features = state.features.clone();
+    features.sort();
+    assert_eq!(
+        features,
+        [Feature::RootCredentialsManagement, Feature::RootSessions]
+    );
+    assert!(
+        state
+            .trusted_access
+            .iter()
+            .any(|access| access.service_principal == IAM)
+    );
+    assert!(
+        state
+            .delegated_administrators
+            .iter()
+            .any(|d| d.account_id == MEMBERS[0] && d.service_principal == IAM),
+        "{MEMBERS:?}[0] is not the delegated administrator: {:?}",
+        state.delegated_administrators
+    );
+    ws.destroy();
+    let state = sandbox.state();
+    assert!(state.features.is_empty(), "{:?}", state.features);
+    assert!(
+        state.delegated_administrators.is_empty(),
+        "{:?}",
+        state.delegated_administrators
+    );
 }
+
+/// This module's tests, for the harness (`main.rs`).
+pub const CASES: Cases = Cases::new(
+    module_path!(),
+    &[Case::each_cli(
+        "terraform_installs_the_release_from_a_filesystem_mirror",
+        terraform_installs_the_release_from_a_filesystem_mirror,
+    )],
+);

@@ -13,10 +13,10 @@
 //! - [`mirror`]: installing a release into a filesystem mirror, and Terraform using it.
 //! - [`workflow`]: the GitHub Actions workflow that runs `release.sh` for every platform.
 
-mod archive;
-mod mirror;
-mod signing;
-mod workflow;
+pub mod archive;
+pub mod mirror;
+pub mod signing;
+pub mod workflow;
 
 use std::ffi::OsStr;
 use std::fs;

@@ -8,6 +8,8 @@ use std::process::Command;
 
 use tempfile::TempDir;
 
+use crate::support::{Case, Cases};
+
 use super::{
     NAME, Output, PROVIDER_BINARY, VERSION, assert_checksums_cover, assert_released, file_names,
     read, release_ok, release_with, run, zip_name,
@@ -140,7 +142,6 @@ fn assert_signed(keyring: &Keyring, signature: &Path, data: &Path) {
     );
 }
 
-#[test]
 fn release_signs_the_checksums_with_the_given_key() {
     let keyring = Keyring::new("");
     let temp = TempDir::new().expect("temporary directory");
@@ -166,7 +167,6 @@ fn release_signs_the_checksums_with_the_given_key() {
     assert_signed(&keyring, &dist.join(&signature), &dist.join(&sums));
 }
 
-#[test]
 fn release_signs_with_a_passphrase_protected_key() {
     let passphrase = "correct horse battery staple";
     let keyring = Keyring::new(passphrase);
@@ -201,7 +201,6 @@ fn release_signs_with_a_passphrase_protected_key() {
     assert_signed(&keyring, &signature, &sums);
 }
 
-#[test]
 fn release_refuses_a_signing_key_it_does_not_have() {
     let keyring = Keyring::new("");
     let temp = TempDir::new().expect("temporary directory");
@@ -226,7 +225,6 @@ fn release_refuses_a_signing_key_it_does_not_have() {
     assert!(!dist_root.exists(), "release.sh wrote into {dist_root:?}");
 }
 
-#[test]
 fn checksums_only_signs_the_archives_gathered_from_every_platform() {
     let keyring = Keyring::new("");
     let temp = TempDir::new().expect("temporary directory");
@@ -265,3 +263,26 @@ fn checksums_only_signs_the_archives_gathered_from_every_platform() {
     assert!(!output.success, "release.sh wrote checksums of nothing");
     assert!(output.stderr.contains("to list in"), "{}", output.stderr);
 }
+
+/// This module's tests, for the harness (`main.rs`).
+pub const CASES: Cases = Cases::new(
+    module_path!(),
+    &[
+        Case::once(
+            "release_signs_the_checksums_with_the_given_key",
+            release_signs_the_checksums_with_the_given_key,
+        ),
+        Case::once(
+            "release_signs_with_a_passphrase_protected_key",
+            release_signs_with_a_passphrase_protected_key,
+        ),
+        Case::once(
+            "release_refuses_a_signing_key_it_does_not_have",
+            release_refuses_a_signing_key_it_does_not_have,
+        ),
+        Case::once(
+            "checksums_only_signs_the_archives_gathered_from_every_platform",
+            checksums_only_signs_the_archives_gathered_from_every_platform,
+        ),
+    ],
+);

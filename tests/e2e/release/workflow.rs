@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::process::Command;
 
 use super::repo;
+use crate::support::{Case, Cases};
 
 /// `.github/workflows/<name>` as JSON, read by PyYAML from the tools venv
 /// (`scripts/install-tools.sh`). YAML 1.1 reads the key `on` as a boolean; it is renamed back.
@@ -70,7 +71,6 @@ fn scripts_of(job: &serde_json::Value) -> String {
         .join("\n")
 }
 
-#[test]
 fn the_release_workflow_builds_every_registry_platform_with_release_sh() {
     let doc = workflow("release.yml");
     assert_eq!(
@@ -194,3 +194,12 @@ fn the_release_workflow_builds_every_registry_platform_with_release_sh() {
     );
     assert_eq!(doc["permissions"]["contents"], "read");
 }
+
+/// This module's tests, for the harness (`main.rs`).
+pub const CASES: Cases = Cases::new(
+    module_path!(),
+    &[Case::once(
+        "the_release_workflow_builds_every_registry_platform_with_release_sh",
+        the_release_workflow_builds_every_registry_platform_with_release_sh,
+    )],
+);

@@ -2,6 +2,7 @@
 //! request, OpenTofu) against the freshly built provider.
 //!
 //! Layout:
+//! - [`cases`]: each module's table of tests, turned into one trial per (test, CLI).
 //! - [`terraform`]: which CLIs to run (pinned Terraform 1.15 and 1.0, plus `CENTRALROOT_TF_EXTRA`).
 //! - [`workspace`]: a temporary working directory with a `dev_overrides` CLI configuration, and the
 //!   Terraform commands the tests need.
@@ -10,14 +11,16 @@
 //! - [`diagnostics`]: diagnostics from `terraform validate -json`.
 //! - [`sandbox`]: an in-process sandbox the Terraform runs talk to, with its controls.
 
+pub mod cases;
 pub mod diagnostics;
 pub mod run;
 pub mod sandbox;
 pub mod terraform;
 pub mod workspace;
 
+pub use cases::{Case, Cases};
 pub use diagnostics::Validation;
 pub use run::{Run, Running};
 pub use sandbox::SandboxFixture;
-pub use terraform::{Terraform, each_terraform, terraforms};
+pub use terraform::Terraform;
 pub use workspace::{PlanOutcome, Workspace};

@@ -1,12 +1,12 @@
 //! Which Terraform CLIs the end-to-end tests run.
 //!
-//! Every test runs with each of: Terraform 1.15 (`CENTRALROOT_TF_1_15`), Terraform 1.0
+//! A test of every CLI runs with each of: Terraform 1.15 (`CENTRALROOT_TF_1_15`), Terraform 1.0
 //! (`CENTRALROOT_TF_1_0`), and any `terraform` or `tofu` named by `CENTRALROOT_TF_EXTRA`. The first
-//! two fall back to what `scripts/install-terraform.sh` puts in `.tools/bin/`; when neither is
-//! there the tests fail, because a suite that skips its end-to-end half looks green and proves nothing.
+//! two fall back to what `scripts/install-terraform.sh` puts in `.tools/bin/`; when one is missing
+//! the test binary fails before any test runs, because a suite that skips its end-to-end half
+//! looks green and proves nothing.
 
 use std::fmt;
-use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
@@ -69,22 +69,11 @@ const PINNED: [(&str, &str, (u32, u32)); 2] = [
 /// Names a CLI for any Terraform-compatible binary, in addition to the pinned ones.
 const EXTRA: &str = "CENTRALROOT_TF_EXTRA";
 
-/// Every CLI the end-to-end tests run, discovered and probed once per test process.
+/// Every CLI the end-to-end tests run, discovered and probed once per test process (at its
+/// start, to name the trials).
 pub fn terraforms() -> &'static [Terraform] {
     static ALL: OnceLock<Vec<Terraform>> = OnceLock::new();
     ALL.get_or_init(discover)
-}
-
-/// Runs `check` with every CLI, even after one fails, then fails naming each CLI that failed.
-pub fn each_terraform(mut check: impl FnMut(&'static Terraform)) {
-    let mut failed = Vec::new();
-    for tf in terraforms() {
-        eprintln!("--- with {tf}");
-        if panic::catch_unwind(AssertUnwindSafe(|| check(tf))).is_err() {
-            failed.push(tf.to_string());
-        }
-    }
-    assert!(failed.is_empty(), "failed with: {}", failed.join("; "));
 }
 
 fn discover() -> Vec<Terraform> {
