@@ -2,7 +2,9 @@
 //! where AWS is involved). One test binary, one module per subject; `support` is the harness.
 
 mod adoption;
+mod connection_errors;
 mod delegated_admin;
+mod delete_action_warning;
 mod errors;
 mod examples;
 mod first_hour;
@@ -19,3 +21,4 @@ mod root_credentials_scale;
 mod root_session;
 mod secrets;
 mod support;
+mod unauditable_member;
