@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use serde_json::Value as J;
 
 use super::error::deeper;
+use super::members::{Member, map_members, object_members};
 use super::types::push_json_string;
 use super::{AttributePath, DecodeError, EncodeError, PathStep, Type, Value};
 
@@ -226,6 +227,28 @@ impl Encoder {
         Ok(())
     }
 
+    /// A JSON object of `members`: name, path step, value and type of each.
+    fn members<'v, 't>(
+        &mut self,
+        members: impl Iterator<Item = Member<'v, 't>>,
+        depth: usize,
+    ) -> Result<(), EncodeError> {
+        let depth = self.enter(depth)?;
+        self.out.push('{');
+        for (i, (name, step, item, ety)) in members.enumerate() {
+            if i > 0 {
+                self.out.push(',');
+            }
+            push_json_string(&mut self.out, name);
+            self.out.push(':');
+            self.path.push(step);
+            self.value(item, ety, depth)?;
+            self.path.pop();
+        }
+        self.out.push('}');
+        Ok(())
+    }
+
     fn value(&mut self, v: &Value, ty: &Type, depth: usize) -> Result<(), EncodeError> {
         match (ty, v) {
             (_, Value::Unknown(_)) => Err(self.err("unknown values cannot be encoded as JSON")),
@@ -260,40 +283,10 @@ impl Encoder {
             (Type::Tuple(etys), Value::Tuple(items)) if etys.len() == items.len() => {
                 self.sequence(items.iter().zip(etys), depth)
             }
-            (Type::Map(ety), Value::Map(entries)) => {
-                let depth = self.enter(depth)?;
-                self.out.push('{');
-                for (i, (k, item)) in entries.iter().enumerate() {
-                    if i > 0 {
-                        self.out.push(',');
-                    }
-                    push_json_string(&mut self.out, k);
-                    self.out.push(':');
-                    self.path.push(PathStep::Key(k.clone()));
-                    self.value(item, ety, depth)?;
-                    self.path.pop();
-                }
-                self.out.push('}');
-                Ok(())
-            }
+            (Type::Map(ety), Value::Map(entries)) => self.members(map_members(entries, ety), depth),
             (Type::Object { attributes, .. }, Value::Object(attrs)) => {
-                if let Some(extra) = attrs.keys().find(|k| !attributes.contains_key(*k)) {
-                    return Err(self.err(format!("attribute {extra:?} is not part of type {ty}")));
-                }
-                let depth = self.enter(depth)?;
-                self.out.push('{');
-                for (i, (name, aty)) in attributes.iter().enumerate() {
-                    if i > 0 {
-                        self.out.push(',');
-                    }
-                    push_json_string(&mut self.out, name);
-                    self.out.push(':');
-                    self.path.push(PathStep::Attribute(name.clone()));
-                    self.value(attrs.get(name).unwrap_or(&Value::Null), aty, depth)?;
-                    self.path.pop();
-                }
-                self.out.push('}');
-                Ok(())
+                let members = object_members(ty, attributes, attrs).map_err(|e| self.err(e))?;
+                self.members(members, depth)
             }
             _ => Err(self.err(format!("value does not conform to type {ty}"))),
         }

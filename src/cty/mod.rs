@@ -8,6 +8,7 @@
 //! - [`msgpack`]: the encoding Terraform uses for `DynamicValue`.
 //! - [`json`]: the JSON encoding (raw state, `DynamicValue.json`).
 //! - [`error`]: the codecs' errors, carrying the path of the offending value.
+//! - `members`: the members of a map or object, as both encoders write them.
 //!
 //! A [`Value`] does not carry its type: codecs and helpers take the [`Type`] from the schema,
 //! because the wire encodings are ambiguous without it. The one exception is a value whose
@@ -15,6 +16,7 @@
 
 pub mod error;
 pub mod json;
+mod members;
 pub mod msgpack;
 pub mod number;
 pub mod path;

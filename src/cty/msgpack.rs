@@ -15,6 +15,7 @@ use std::collections::BTreeMap;
 use rmp::Marker;
 
 use super::error::deeper;
+use super::members::{Member, map_members, object_members};
 use super::{DecodeError, EncodeError, Number, PathStep, Refinements, Type, Value};
 
 /// Extension type of a refined unknown.
@@ -499,6 +500,42 @@ impl Encoder {
         deeper(depth, |message| self.err(message))
     }
 
+    /// An array of `items`, each with its type.
+    fn sequence<'v, 't>(
+        &mut self,
+        items: impl ExactSizeIterator<Item = (&'v Value, &'t Type)>,
+        depth: usize,
+    ) -> Result<(), EncodeError> {
+        let depth = self.enter(depth)?;
+        let len = self.len_u32(items.len())?;
+        let _ = rmp::encode::write_array_len(&mut self.out, len);
+        for (i, (item, ety)) in items.enumerate() {
+            self.path
+                .push(PathStep::Index(i64::try_from(i).unwrap_or(i64::MAX)));
+            self.value(item, ety, depth)?;
+            self.path.pop();
+        }
+        Ok(())
+    }
+
+    /// A map of `members`: name, path step, value and type of each.
+    fn members<'v, 't>(
+        &mut self,
+        members: impl ExactSizeIterator<Item = Member<'v, 't>>,
+        depth: usize,
+    ) -> Result<(), EncodeError> {
+        let depth = self.enter(depth)?;
+        let len = self.len_u32(members.len())?;
+        let _ = rmp::encode::write_map_len(&mut self.out, len);
+        for (name, step, item, ety) in members {
+            let _ = rmp::encode::write_str(&mut self.out, name);
+            self.path.push(step);
+            self.value(item, ety, depth)?;
+            self.path.pop();
+        }
+        Ok(())
+    }
+
     fn value(&mut self, v: &Value, ty: &Type, depth: usize) -> Result<(), EncodeError> {
         // Writes into a Vec cannot fail, so the results of rmp's writers are discarded.
         match (ty, v) {
@@ -526,16 +563,7 @@ impl Encoder {
                 Ok(())
             }
             (Type::List(ety), Value::List(items)) | (Type::Set(ety), Value::Set(items)) => {
-                let depth = self.enter(depth)?;
-                let len = self.len_u32(items.len())?;
-                let _ = rmp::encode::write_array_len(&mut self.out, len);
-                for (i, item) in items.iter().enumerate() {
-                    self.path
-                        .push(PathStep::Index(i64::try_from(i).unwrap_or(i64::MAX)));
-                    self.value(item, ety, depth)?;
-                    self.path.pop();
-                }
-                Ok(())
+                self.sequence(items.iter().map(|item| (item, &**ety)), depth)
             }
             (Type::Tuple(etys), Value::Tuple(items)) => {
                 if etys.len() != items.len() {
@@ -544,43 +572,12 @@ impl Encoder {
                         items.len()
                     )));
                 }
-                let depth = self.enter(depth)?;
-                let len = self.len_u32(items.len())?;
-                let _ = rmp::encode::write_array_len(&mut self.out, len);
-                for (i, (item, ety)) in items.iter().zip(etys).enumerate() {
-                    self.path
-                        .push(PathStep::Index(i64::try_from(i).unwrap_or(i64::MAX)));
-                    self.value(item, ety, depth)?;
-                    self.path.pop();
-                }
-                Ok(())
+                self.sequence(items.iter().zip(etys), depth)
             }
-            (Type::Map(ety), Value::Map(entries)) => {
-                let depth = self.enter(depth)?;
-                let len = self.len_u32(entries.len())?;
-                let _ = rmp::encode::write_map_len(&mut self.out, len);
-                for (k, item) in entries {
-                    let _ = rmp::encode::write_str(&mut self.out, k);
-                    self.path.push(PathStep::Key(k.clone()));
-                    self.value(item, ety, depth)?;
-                    self.path.pop();
-                }
-                Ok(())
-            }
+            (Type::Map(ety), Value::Map(entries)) => self.members(map_members(entries, ety), depth),
             (Type::Object { attributes, .. }, Value::Object(attrs)) => {
-                if let Some(extra) = attrs.keys().find(|k| !attributes.contains_key(*k)) {
-                    return Err(self.err(format!("attribute {extra:?} is not part of type {ty}")));
-                }
-                let depth = self.enter(depth)?;
-                let len = self.len_u32(attributes.len())?;
-                let _ = rmp::encode::write_map_len(&mut self.out, len);
-                for (name, aty) in attributes {
-                    let _ = rmp::encode::write_str(&mut self.out, name);
-                    self.path.push(PathStep::Attribute(name.clone()));
-                    self.value(attrs.get(name).unwrap_or(&Value::Null), aty, depth)?;
-                    self.path.pop();
-                }
-                Ok(())
+                let members = object_members(ty, attributes, attrs).map_err(|e| self.err(e))?;
+                self.members(members, depth)
             }
             _ => Err(self.nonconforming(v, ty)),
         }

@@ -36,10 +36,12 @@ impl Refinements {
     }
 }
 
-/// A cty value, interpreted against a [`Type`] held elsewhere (see the module docs).
-#[derive(Debug, Clone, PartialEq)]
+/// A cty value, interpreted against a [`Type`] held elsewhere (see the module docs). The
+/// default is null, the value of whatever is not set.
+#[derive(Debug, Clone, PartialEq, Default)]
 pub enum Value {
     /// null of whatever type the schema says.
+    #[default]
     Null,
     /// Not known until apply; the refinements say what is known already.
     Unknown(Refinements),

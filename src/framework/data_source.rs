@@ -17,7 +17,7 @@ pub struct ReadRequest {
 }
 
 /// `read` output.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct ReadResponse {
     /// The result, starting as the configuration: fill in the computed attributes.
     pub state: Value,

@@ -26,7 +26,7 @@ pub struct OpenRequest {
 }
 
 /// `open` output.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct OpenResponse {
     /// The result, starting as the configuration: fill in the computed attributes. The engine
     /// checks that it ends wholly known and keeps every configured value.
@@ -48,7 +48,7 @@ pub struct RenewRequest {
 }
 
 /// `renew` output.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct RenewResponse {
     /// When to renew again; `None` ends the renewals.
     pub renew_at: Option<SystemTime>,

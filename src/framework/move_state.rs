@@ -51,7 +51,7 @@ pub struct MoveStateRequest {
 }
 
 /// `move_state` output.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct MoveStateResponse {
     /// The state in this type's schema, starting null; it must be wholly known. Terraform
     /// refreshes it with a read next.
@@ -62,17 +62,6 @@ pub struct MoveStateResponse {
     pub private: Vec<u8>,
     /// With an error, nothing moves.
     pub diagnostics: Diagnostics,
-}
-
-impl Default for MoveStateResponse {
-    fn default() -> Self {
-        Self {
-            state: Value::Null,
-            identity: Value::Null,
-            private: Vec::new(),
-            diagnostics: Diagnostics::new(),
-        }
-    }
 }
 
 #[cfg(test)]

@@ -50,7 +50,7 @@ pub struct CreateRequest {
 }
 
 /// `create` output.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct CreateResponse {
     /// The new state, starting null: set it as soon as the object exists, before any later
     /// await, so that Terraform tracks it (as tainted) even if a later step fails or is
@@ -63,17 +63,6 @@ pub struct CreateResponse {
     /// With an error, Terraform keeps a non-null `state` as a tainted object and replaces it
     /// on the next apply.
     pub diagnostics: Diagnostics,
-}
-
-impl Default for CreateResponse {
-    fn default() -> Self {
-        Self {
-            state: Value::Null,
-            private: Vec::new(),
-            identity: Value::Null,
-            diagnostics: Diagnostics::new(),
-        }
-    }
 }
 
 /// `read` input.
@@ -89,7 +78,7 @@ pub struct ReadRequest {
 }
 
 /// `read` output.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct ReadResponse {
     /// The refreshed state, starting as the request's state. Set it to
     /// [`Value::Null`] when the object no longer exists.
@@ -119,7 +108,7 @@ pub struct UpdateRequest {
 }
 
 /// `update` output.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct UpdateResponse {
     /// The new state, starting as the prior state. Advance it as each change is confirmed
     /// remotely, and end with the planned state, its unknown values filled in: if the update
@@ -167,7 +156,7 @@ pub struct ModifyPlanRequest {
 }
 
 /// `modify_plan` output: the engine's default plan, to refine.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct ModifyPlanResponse {
     /// The planned state (null when destroying).
     pub planned_state: Value,
@@ -202,7 +191,7 @@ impl ImportStateRequest {
 }
 
 /// `import_state` output.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct ImportStateResponse {
     /// The imported state, starting as the schema's empty value (every attribute null) with,
     /// when importing by identity, the identity's attributes written into the state
@@ -228,7 +217,7 @@ pub struct UpgradeStateRequest {
 }
 
 /// `upgrade_state` output.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct UpgradeStateResponse {
     /// The state in the current schema; [`crate::cty::json::decode_lenient`] turns adjusted
     /// JSON into it.
@@ -245,7 +234,7 @@ pub struct GenerateConfigRequest {
 }
 
 /// `generate_config` output.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct GenerateConfigResponse {
     /// The configuration Terraform writes, starting as the engine's default: the state with
     /// computed-only attributes, and attributes equal to their schema default, null. A plan

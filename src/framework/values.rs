@@ -195,4 +195,15 @@ pub(crate) mod test_values {
     pub fn obj(pairs: &[(&'static str, Value)]) -> Value {
         crate::framework::attributes::object(pairs.iter().cloned())
     }
+
+    /// A block with one attribute of each kind the engine treats apart: `id` computed, `name`
+    /// required, `label` optional and computed.
+    pub fn id_name_label() -> crate::framework::schema::Block {
+        use crate::cty::Type;
+        use crate::framework::schema::{Attribute, Block};
+        Block::new()
+            .attribute("id", Attribute::computed(Type::String))
+            .attribute("name", Attribute::required(Type::String))
+            .attribute("label", Attribute::optional_computed(Type::String))
+    }
 }

@@ -105,3 +105,73 @@ impl ListResource<Aws> for DelegatedAdminList {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::list_resources::test_support::{adopted_seed, list};
+    use crate::resources::test_support::{ACCESS_ANALYZER, sandbox};
+    use crate::sandbox::faults::FaultConfig;
+
+    fn principal_config(principal: Option<&str>) -> Value {
+        crate::framework::attributes::object([(
+            "service_principal",
+            principal.map_or(Value::Null, Value::from),
+        )])
+    }
+
+    #[tokio::test]
+    async fn delegated_admins_are_listed_for_every_principal_or_one() {
+        let (handle, ctx) = sandbox(adopted_seed(), FaultConfig::default()).await;
+        let (all, resp) = list(&DelegatedAdminList, &ctx, principal_config(None), 100).await;
+        assert!(!resp.diagnostics.has_errors());
+        let ids: Vec<&str> = all.iter().filter_map(|s| s.attr("id").as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "222222222222/iam.amazonaws.com",
+                "333333333333/iam.amazonaws.com",
+                "444444444444/access-analyzer.amazonaws.com"
+            ]
+        );
+        assert!(
+            all.iter()
+                .all(|s| s.attr("name").as_str().is_some_and(|n| !n.is_empty()))
+        );
+        let (one, _) = list(
+            &DelegatedAdminList,
+            &ctx,
+            principal_config(Some(ACCESS_ANALYZER)),
+            100,
+        )
+        .await;
+        assert_eq!(one.len(), 1);
+        assert_eq!(one[0].attr("account_id").as_str(), Some("444444444444"));
+        let writes: u64 = handle
+            .sandbox()
+            .requests()
+            .operations
+            .iter()
+            .filter(|(op, _)| !op.starts_with("List") && !op.starts_with("Describe"))
+            .map(|(_, count)| count.total)
+            .sum();
+        assert_eq!(writes, 0);
+    }
+
+    #[tokio::test]
+    async fn a_listing_stops_at_the_limit() {
+        let (handle, ctx) = sandbox(adopted_seed(), FaultConfig::default()).await;
+        let (found, resp) = list(&DelegatedAdminList, &ctx, principal_config(None), 1).await;
+        assert!(!resp.diagnostics.has_errors());
+        assert_eq!(found.len(), 1);
+        // The first principal's page answered the one result: the other principal is never
+        // listed.
+        let listings = handle
+            .sandbox()
+            .requests()
+            .operations
+            .get("ListDelegatedAdministrators")
+            .map_or(0, |c| c.total);
+        assert_eq!(listings, 1);
+    }
+}

@@ -5,3 +5,6 @@
 
 pub mod delegated_admin;
 pub mod organization_features;
+
+#[cfg(test)]
+mod test_support;

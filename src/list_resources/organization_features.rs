@@ -66,3 +66,39 @@ impl ListResource<Aws> for OrganizationFeaturesList {
             .await;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cty::Value;
+    use crate::framework::values::ValueExt;
+    use crate::list_resources::test_support::{adopted_seed, list};
+    use crate::resources::test_support::{sandbox, seed_with_trusted_access};
+    use crate::sandbox::faults::FaultConfig;
+
+    #[tokio::test]
+    async fn the_features_are_listed_once_and_only_when_enabled() {
+        let (_handle, ctx) = sandbox(adopted_seed(), FaultConfig::default()).await;
+        let config = Value::Object(Default::default());
+        let (found, resp) = list(&OrganizationFeaturesList, &ctx, config.clone(), 100).await;
+        assert!(!resp.diagnostics.has_errors());
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            found[0].attr("organization_id").as_str(),
+            Some("o-sandbox1234")
+        );
+        assert_eq!(found[0].attr("enable_trusted_access").as_bool(), Some(true));
+        assert_eq!(
+            found[0]
+                .attr("enabled_features")
+                .elements()
+                .map(<[Value]>::len),
+            Some(2)
+        );
+
+        let (_handle, ctx) = sandbox(seed_with_trusted_access(), FaultConfig::default()).await;
+        let (none, resp) = list(&OrganizationFeaturesList, &ctx, config, 100).await;
+        assert!(!resp.diagnostics.has_errors());
+        assert!(none.is_empty());
+    }
+}

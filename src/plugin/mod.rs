@@ -21,6 +21,7 @@ mod signals;
 mod socket;
 mod tls;
 
+use std::future::Future;
 use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -29,6 +30,7 @@ use std::time::Duration;
 
 use tokio_util::sync::CancellationToken;
 use tonic::service::Routes;
+use tonic::transport::server::Router;
 
 pub use error::PluginError;
 pub use server::MAX_MESSAGE_SIZE;
@@ -61,15 +63,8 @@ fn serve_for_client(routes: Routes) -> Result<(), PluginError> {
     handshake::negotiate_protocol(env_var("PLUGIN_PROTOCOL_VERSIONS").as_deref())?;
     let tls = tls_settings()?;
     signals::ignore_interrupt();
-    let (listener, socket) =
-        socket::bind(&socket_dir(), env_var(socket::SOCKET_GROUP_ENV).as_deref())?;
-    let path = socket.path().display().to_string();
-    let runtime = runtime()?;
-    let served = runtime.block_on(async {
-        let shutdown = CancellationToken::new();
-        signals::shutdown_on_signals(shutdown.clone(), false)?;
-        let listener = into_tokio(listener, &socket)?;
-        let router = server::router(routes, &shutdown).await;
+    let group = env_var(socket::SOCKET_GROUP_ENV);
+    let serve = |path: String, listener, router, shutdown: CancellationToken| async move {
         match tls {
             Some((identity, config)) => {
                 announce(&handshake::handshake_line(&path, Some(identity.cert_der())))?;
@@ -81,22 +76,13 @@ fn serve_for_client(routes: Routes) -> Result<(), PluginError> {
                 server::serve(router, incoming::plaintext(listener), shutdown).await
             }
         }
-    });
-    runtime.shutdown_timeout(RUNTIME_SHUTDOWN);
-    drop(socket);
-    served
+    };
+    serve_on_socket(routes, group.as_deref(), false, serve)
 }
 
 /// `--debug`: plaintext, no cookie, prints `TF_REATTACH_PROVIDERS` and serves until Ctrl-C.
 fn serve_for_debugger(routes: Routes) -> Result<(), PluginError> {
-    let (listener, socket) = socket::bind(&socket_dir(), None)?;
-    let path = socket.path().display().to_string();
-    let runtime = runtime()?;
-    let served = runtime.block_on(async {
-        let shutdown = CancellationToken::new();
-        signals::shutdown_on_signals(shutdown.clone(), true)?;
-        let listener = into_tokio(listener, &socket)?;
-        let router = server::router(routes, &shutdown).await;
+    let serve = |path: String, listener, router, shutdown| async move {
         let reattach = handshake::reattach_value(&path, std::process::id());
         announce(&format!(
             "Provider started. To attach Terraform CLI, set the TF_REATTACH_PROVIDERS \
@@ -105,6 +91,31 @@ fn serve_for_debugger(routes: Routes) -> Result<(), PluginError> {
              Press Ctrl-C to stop the provider.\n"
         ))?;
         server::serve(router, incoming::plaintext(listener), shutdown).await
+    };
+    serve_on_socket(routes, None, true, serve)
+}
+
+/// Binds the socket (owned by `socket_group` when set), builds the runtime and the router, and
+/// runs `serve` with the socket's path, its listener, the router and the shutdown token until
+/// it returns; the socket is removed after. With `debug`, Ctrl-C stops the provider.
+fn serve_on_socket<F>(
+    routes: Routes,
+    socket_group: Option<&str>,
+    debug: bool,
+    serve: impl FnOnce(String, tokio::net::UnixListener, Router, CancellationToken) -> F,
+) -> Result<(), PluginError>
+where
+    F: Future<Output = Result<(), PluginError>>,
+{
+    let (listener, socket) = socket::bind(&socket_dir(), socket_group)?;
+    let path = socket.path().display().to_string();
+    let runtime = runtime()?;
+    let served = runtime.block_on(async {
+        let shutdown = CancellationToken::new();
+        signals::shutdown_on_signals(shutdown.clone(), debug)?;
+        let listener = into_tokio(listener, &socket)?;
+        let router = server::router(routes, &shutdown).await;
+        serve(path, listener, router, shutdown).await
     });
     runtime.shutdown_timeout(RUNTIME_SHUTDOWN);
     drop(socket);

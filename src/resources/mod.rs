@@ -8,6 +8,4 @@ pub mod organization_features;
 pub mod root_credentials_removal;
 
 #[cfg(test)]
-mod adoption_tests;
-#[cfg(test)]
 pub(crate) mod test_support;

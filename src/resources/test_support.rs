@@ -1,7 +1,9 @@
-//! A sandbox and a context holding the clients of its management account, for the resources'
-//! tests of what they record when AWS fails halfway. One attempt per call, so an injected
-//! fault is final.
+//! What the resources' tests share: a sandbox and a context holding the clients of its
+//! management account, for the tests of what they record when AWS fails halfway (one attempt
+//! per call, so an injected fault is final); the states hashicorp/aws writes, for the tests of
+//! `moved` blocks; and import by identity as the engine runs it.
 
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use aws_config::{BehaviorVersion, Region, SdkConfig};
@@ -9,12 +11,13 @@ use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_smithy_types::retry::RetryConfig;
 use tokio_util::sync::CancellationToken;
 
-use crate::aws::{Aws, Endpoints, IAM_SERVICE_PRINCIPAL, PropagationWait};
+use crate::aws::{Aws, Endpoints, Feature, IAM_SERVICE_PRINCIPAL, PropagationWait};
 use crate::cty::Value;
 use crate::framework::Context;
 use crate::framework::diagnostics::Diagnostics;
 use crate::framework::resource::{
-    CreateRequest, CreateResponse, Resource, UpdateRequest, UpdateResponse,
+    CreateRequest, CreateResponse, ImportStateRequest, ImportStateResponse, MoveStateRequest,
+    MoveStateResponse, Resource, UpdateRequest, UpdateResponse,
 };
 use crate::sandbox::faults::FaultConfig;
 use crate::sandbox::seed::TrustedAccess;
@@ -116,4 +119,99 @@ pub async fn update(
     };
     resource.update(ctx, req, &mut resp).await;
     resp
+}
+
+/// The service principal of Access Analyzer, a second service with delegated administrators.
+pub const ACCESS_ANALYZER: &str = "access-analyzer.amazonaws.com";
+
+/// A state hashicorp/aws 5.100.0 wrote.
+pub const STATE_5: &str = include_str!("../../tests/fixtures/hashicorp-aws/state-5.100.0.tfstate");
+/// A state in the shape hashicorp/aws 6.x writes, identities included.
+pub const STATE_6: &str =
+    include_str!("../../tests/fixtures/hashicorp-aws/state-6.x-constructed.tfstate");
+
+/// The stored instance of `type_name` in a fixture state: its attributes and its identity.
+pub fn fixture(state: &str, type_name: &str) -> (serde_json::Value, Option<serde_json::Value>) {
+    let state: serde_json::Value = serde_json::from_str(state).expect("fixture is JSON");
+    let resource = state["resources"]
+        .as_array()
+        .expect("resources")
+        .iter()
+        .find(|r| r["type"] == type_name)
+        .expect("fixture has the type");
+    let instance = &resource["instances"][0];
+    (
+        instance["attributes"].clone(),
+        instance.get("identity").cloned(),
+    )
+}
+
+/// The request of a `moved` block from hashicorp/aws's `type_name` with `state`.
+pub fn move_request(
+    type_name: &str,
+    state: serde_json::Value,
+    identity: Option<serde_json::Value>,
+) -> MoveStateRequest {
+    MoveStateRequest {
+        source_provider_address: "registry.terraform.io/hashicorp/aws".into(),
+        source_type_name: type_name.into(),
+        source_schema_version: 0,
+        source_state: state,
+        source_private: b"null".to_vec(),
+        source_identity: identity,
+    }
+}
+
+/// Runs `move_state` as the engine would.
+pub async fn moved(resource: &dyn Resource<Aws>, req: MoveStateRequest) -> MoveStateResponse {
+    let mut resp = MoveStateResponse::default();
+    resource.move_state(req, &mut resp).await;
+    resp
+}
+
+/// The summaries and details of a move's diagnostics, to search and to show.
+pub fn error_text(resp: &MoveStateResponse) -> String {
+    resp.diagnostics
+        .iter()
+        .map(|d| format!("{} {}", d.summary, d.detail))
+        .collect()
+}
+
+/// Moves `req` into `resource`, which must refuse it: no state, and an error that names what
+/// it refused (`mention`) and that the source is hashicorp/aws's.
+pub async fn refused_move(resource: &dyn Resource<Aws>, req: MoveStateRequest, mention: &str) {
+    let resp = moved(resource, req).await;
+    let text = error_text(&resp);
+    assert!(resp.diagnostics.has_errors(), "{mention}");
+    assert!(resp.state.is_null());
+    assert!(text.contains(mention), "{mention}: {text}");
+    assert!(text.contains("from hashicorp/aws"), "{text}");
+}
+
+/// Imports by `identity` as the engine does: the identity written into an empty state first.
+pub async fn import_by_identity(
+    resource: &dyn Resource<Aws>,
+    ctx: &Context<Aws>,
+    identity: Value,
+) -> ImportStateResponse {
+    let schema = resource.identity_schema().expect("an identity");
+    let mut state = resource.schema().empty_value();
+    schema.write_into_state(&identity, &mut state);
+    let mut resp = ImportStateResponse {
+        state,
+        private: Vec::new(),
+        identity: Value::Null,
+        diagnostics: Diagnostics::new(),
+    };
+    let req = ImportStateRequest {
+        id: String::new(),
+        identity,
+    };
+    resource.import_state(ctx, req, &mut resp).await;
+    resp
+}
+
+/// `features` as the set the organization's features are compared as.
+pub fn feature_set(features: &[Feature]) -> BTreeSet<Feature> {
+    features.iter().copied().collect()
 }

@@ -1,18 +1,17 @@
-//! ValidateEphemeralResourceConfig, OpenEphemeralResource, RenewEphemeralResource,
-//! CloseEphemeralResource: each looks its type up once, decodes against the handle's value
-//! type, calls the engine with the handle and encodes the answer with it.
+//! OpenEphemeralResource, RenewEphemeralResource, CloseEphemeralResource: each looks its type up
+//! once, decodes against the handle's value type, calls the engine with the handle and encodes the
+//! answer with it.
 //!
 //! Terraform reads `private` as it comes (`internal/plugin6/grpc_provider.go`): an absent
 //! field becomes nil for the next Renew or Close, so a private value always goes out set.
 
 use std::time::SystemTime;
 
-use super::convert::diagnostics::{diagnostics, diagnostics_of};
-use super::convert::dynamic_value::{decode, encode_unless_failed};
-use crate::framework::diagnostics::Diagnostics;
-use crate::framework::ephemeral_resource::{
-    CloseRequest, OpenRequest, RenewRequest, ValidateConfigRequest,
-};
+use super::convert::answer::{Answer, answer_with};
+use super::convert::diagnostics::diagnostics;
+use super::convert::dynamic_value::decode_for;
+use super::convert::encoder::Encoder;
+use crate::framework::ephemeral_resource::{CloseRequest, OpenRequest, RenewRequest};
 use crate::framework::provider::Provider;
 use crate::framework::server::Server;
 use crate::tfplugin6 as pb;
@@ -21,60 +20,24 @@ fn timestamp(at: Option<SystemTime>) -> Option<prost_types::Timestamp> {
     at.map(prost_types::Timestamp::from)
 }
 
-pub async fn validate_ephemeral_resource_config<P: Provider>(
-    server: &Server<P>,
-    req: pb::validate_ephemeral_resource_config::Request,
-) -> pb::validate_ephemeral_resource_config::Response {
-    let prepared = server
-        .ephemeral_resource(&req.type_name)
-        .and_then(|ephemeral| {
-            let config = decode(req.config.as_ref(), ephemeral.value_type(), "configuration")?;
-            Ok((ephemeral, ValidateConfigRequest { config }))
-        });
-    pb::validate_ephemeral_resource_config::Response {
-        diagnostics: diagnostics_of(prepared, |(ephemeral, req)| async move {
-            server
-                .validate_ephemeral_resource_config(ephemeral, req)
-                .await
-                .diagnostics
-        })
-        .await,
-    }
-}
-
 /// `client_capabilities.deferral_allowed` is not read: the engine never defers.
 pub async fn open_ephemeral_resource<P: Provider>(
     server: &Server<P>,
     req: pb::open_ephemeral_resource::Request,
 ) -> pb::open_ephemeral_resource::Response {
-    let decoded = server
-        .ephemeral_resource(&req.type_name)
-        .and_then(|ephemeral| {
-            let config = decode(req.config.as_ref(), ephemeral.value_type(), "configuration")?;
-            Ok((ephemeral, config))
-        });
-    let (ephemeral, config) = match decoded {
+    let found = server.ephemeral_resource(&req.type_name);
+    let (ephemeral, config) = match decode_for(found, req.config.as_ref(), "configuration") {
         Ok(decoded) => decoded,
-        Err(diag) => {
-            return pb::open_ephemeral_resource::Response {
-                diagnostics: diagnostics(&Diagnostics::from(diag)),
-                ..Default::default()
-            };
-        }
+        Err(diag) => return Answer::failed(diag),
     };
     let resp = server
         .open_ephemeral_resource(ephemeral, OpenRequest { config })
         .await;
-    let mut diags = resp.diagnostics;
-    let result = encode_unless_failed(
-        &resp.result,
-        ephemeral.value_type(),
-        "ephemeral resource result",
-        &mut diags,
-    );
+    let mut out = Encoder::new(ephemeral, resp.diagnostics);
+    let result = out.value_unless_failed(&resp.result, "ephemeral resource result");
     let opened = result.is_some();
     pb::open_ephemeral_resource::Response {
-        diagnostics: diagnostics(&diags),
+        diagnostics: out.diagnostics(),
         renew_at: timestamp(resp.renew_at.filter(|_| opened)),
         result,
         private: opened.then_some(resp.private),
@@ -90,9 +53,8 @@ pub async fn renew_ephemeral_resource<P: Provider>(
         Ok(ephemeral) => ephemeral,
         Err(diag) => {
             return pb::renew_ephemeral_resource::Response {
-                diagnostics: diagnostics(&Diagnostics::from(diag)),
-                renew_at: None,
                 private: req.private,
+                ..Answer::failed(diag)
             };
         }
     };
@@ -111,17 +73,13 @@ pub async fn close_ephemeral_resource<P: Provider>(
     server: &Server<P>,
     req: pb::close_ephemeral_resource::Request,
 ) -> pb::close_ephemeral_resource::Response {
-    let prepared = server.ephemeral_resource(&req.type_name);
-    pb::close_ephemeral_resource::Response {
-        diagnostics: diagnostics_of(prepared, |ephemeral| async move {
-            let close = CloseRequest {
-                private: req.private.unwrap_or_default(),
-            };
-            server
-                .close_ephemeral_resource(ephemeral, close)
-                .await
-                .diagnostics
-        })
-        .await,
-    }
+    let found = server.ephemeral_resource(&req.type_name);
+    answer_with(found, |ephemeral| async move {
+        let close = CloseRequest {
+            private: req.private.unwrap_or_default(),
+        };
+        let closed = server.close_ephemeral_resource(ephemeral, close).await;
+        closed.diagnostics
+    })
+    .await
 }

@@ -3,10 +3,11 @@
 //!
 //! Layout:
 //! - the generated messages, `provider_server` and `provider_client` (re-exported here);
-//! - [`convert`]: protobuf ↔ framework conversions (DynamicValue, diagnostics, schemas);
+//! - [`convert`]: protobuf ↔ framework conversions (DynamicValue, diagnostics, schemas, and
+//!   the answers made of diagnostics alone);
 //! - [`service`]: the `provider_server::Provider` implementation. Each served RPC delegates
-//!   to its group's file ([`schemas`], [`provider_rpcs`], [`resources`], [`data_sources`],
-//!   [`ephemeral_resources`], [`actions`], [`list_resources`]),
+//!   to its group's file ([`schemas`], [`validate`], [`provider_rpcs`], [`resources`],
+//!   [`data_sources`], [`ephemeral_resources`], [`actions`], [`list_resources`]),
 //!   which looks the type up once in the engine ([`crate::framework::server`]), decodes the
 //!   request, calls the engine and encodes its answer; unsupported RPCs answer in [`service`]
 //!   itself or in [`unsupported`].
@@ -40,5 +41,6 @@ pub mod resources;
 pub mod schemas;
 pub mod service;
 pub mod unsupported;
+pub mod validate;
 
 pub use service::{ProviderService, grpc_service, grpc_service_for};

@@ -1,68 +1,32 @@
-//! ValidateResourceConfig, UpgradeResourceState, UpgradeResourceIdentity, ReadResource,
-//! PlanResourceChange, ApplyResourceChange, ImportResourceState, MoveResourceState,
-//! GenerateResourceConfig: each looks its type up once, decodes against the handle's value
-//! (and identity) type, calls the engine with the handle and encodes the answer with it.
+//! UpgradeResourceState, UpgradeResourceIdentity, ReadResource, PlanResourceChange,
+//! ApplyResourceChange, ImportResourceState, MoveResourceState, GenerateResourceConfig: each looks
+//! its type up once, decodes against the handle's value (and identity) type, calls the engine with
+//! the handle and encodes the answer with it.
 
-use super::convert::diagnostics::{diagnostics, diagnostics_of, path};
-use super::convert::dynamic_value::{decode, encode_into, encode_unless_failed};
-use super::convert::identity::{decode_identity, encode_identity};
+use super::convert::answer::Answer;
+use super::convert::diagnostics::path;
+use super::convert::dynamic_value::{decode, decode_for};
+use super::convert::encoder::Encoder;
+use super::convert::identity::decode_identity;
 use crate::cty::Value;
-use crate::framework::diagnostics::{Diagnostic, Diagnostics};
+use crate::framework::diagnostics::Diagnostic;
 use crate::framework::provider::Provider;
-use crate::framework::resource::{
-    ImportStateRequest, ModifyPlanRequest, ReadRequest, ValidateConfigRequest,
-};
-use crate::framework::server::{Change, MoveSourceState, ResourceHandle, Server};
+use crate::framework::resource::{ImportStateRequest, ModifyPlanRequest, ReadRequest};
+use crate::framework::server::{Change, MoveSourceState, Server};
 use crate::tfplugin6 as pb;
-
-/// Encodes `identity` with the type's identity schema, recording a failure in `diags`.
-fn encode_identity_into<D>(
-    identity: &Value,
-    resource: &ResourceHandle<D>,
-    what: &str,
-    diags: &mut Diagnostics,
-) -> Option<pb::ResourceIdentityData> {
-    encode_identity(identity, resource.identity_type(), what).unwrap_or_else(|diag| {
-        diags.push(diag);
-        None
-    })
-}
-
-pub async fn validate_resource_config<P: Provider>(
-    server: &Server<P>,
-    req: pb::validate_resource_config::Request,
-) -> pb::validate_resource_config::Response {
-    let prepared = server.resource(&req.type_name).and_then(|resource| {
-        let config = decode(req.config.as_ref(), resource.value_type(), "configuration")?;
-        Ok((resource, ValidateConfigRequest { config }))
-    });
-    pb::validate_resource_config::Response {
-        diagnostics: diagnostics_of(prepared, |(resource, req)| async move {
-            server
-                .validate_resource_config(resource, req)
-                .await
-                .diagnostics
-        })
-        .await,
-    }
-}
 
 /// Raw JSON state in, msgpack in the current schema out.
 pub async fn upgrade_resource_state<P: Provider>(
     server: &Server<P>,
     req: pb::upgrade_resource_state::Request,
 ) -> pb::upgrade_resource_state::Response {
-    let failed = |diag: Diagnostic| pb::upgrade_resource_state::Response {
-        upgraded_state: None,
-        diagnostics: diagnostics(&Diagnostics::from(diag)),
-    };
     let resource = match server.resource(&req.type_name) {
         Ok(resource) => resource,
-        Err(diag) => return failed(diag),
+        Err(diag) => return Answer::failed(diag),
     };
     let raw = req.raw_state.unwrap_or_default();
     if raw.json.is_empty() {
-        return failed(Diagnostic::error(
+        return Answer::failed(Diagnostic::error(
             "Unable to Upgrade Resource State",
             if raw.flatmap.is_empty() {
                 "Terraform sent an empty state to upgrade. This is a bug in Terraform, please report it."
@@ -76,16 +40,11 @@ pub async fn upgrade_resource_state<P: Provider>(
     let upgraded = server
         .upgrade_resource_state(resource, req.version, &raw.json)
         .await;
-    let mut diags = upgraded.diagnostics;
-    let upgraded_state = encode_unless_failed(
-        &upgraded.state,
-        resource.value_type(),
-        "upgraded state",
-        &mut diags,
-    );
+    let mut out = Encoder::new(resource, upgraded.diagnostics);
+    let upgraded_state = out.value_unless_failed(&upgraded.state, "upgraded state");
     pb::upgrade_resource_state::Response {
         upgraded_state,
-        diagnostics: diagnostics(&diags),
+        diagnostics: out.diagnostics(),
     }
 }
 
@@ -113,10 +72,9 @@ pub async fn read_resource<P: Provider>(
         Err(diag) => {
             return pb::read_resource::Response {
                 new_state: req.current_state,
-                diagnostics: diagnostics(&Diagnostics::from(diag)),
                 private: req.private,
                 new_identity: req.current_identity,
-                ..Default::default()
+                ..Answer::failed(diag)
             };
         }
     };
@@ -126,17 +84,12 @@ pub async fn read_resource<P: Provider>(
         identity,
     };
     let resp = server.read_resource(resource, read).await;
-    let mut diags = resp.diagnostics;
-    let new_state = encode_into(
-        &resp.state,
-        resource.value_type(),
-        "refreshed state",
-        &mut diags,
-    );
-    let new_identity = encode_identity_into(&resp.identity, resource, "new identity", &mut diags);
+    let mut out = Encoder::new(resource, resp.diagnostics);
+    let new_state = out.value(&resp.state, "refreshed state");
+    let new_identity = out.identity(&resp.identity, "new identity");
     pb::read_resource::Response {
         new_state,
-        diagnostics: diagnostics(&diags),
+        diagnostics: out.diagnostics(),
         private: resp.private,
         new_identity,
         ..Default::default()
@@ -164,35 +117,20 @@ pub async fn plan_resource_change<P: Provider>(
     });
     let (resource, proposed, modify) = match decoded {
         Ok(decoded) => decoded,
-        Err(diag) => {
-            return pb::plan_resource_change::Response {
-                diagnostics: diagnostics(&Diagnostics::from(diag)),
-                ..Default::default()
-            };
-        }
+        Err(diag) => return Answer::failed(diag),
     };
     let resp = server
         .plan_resource_change(resource, proposed, modify)
         .await;
-    let mut diags = resp.diagnostics;
-    let planned_state = encode_into(
-        &resp.planned_state,
-        resource.value_type(),
-        "planned state",
-        &mut diags,
-    );
-    let planned_identity = encode_identity_into(
-        &resp.planned_identity,
-        resource,
-        "planned identity",
-        &mut diags,
-    );
+    let mut out = Encoder::new(resource, resp.diagnostics);
+    let planned_state = out.value(&resp.planned_state, "planned state");
+    let planned_identity = out.identity(&resp.planned_identity, "planned identity");
     pb::plan_resource_change::Response {
         planned_state,
         planned_identity,
         requires_replace: resp.requires_replace.iter().map(path).collect(),
         planned_private: resp.planned_private,
-        diagnostics: diagnostics(&diags),
+        diagnostics: out.diagnostics(),
         ..Default::default()
     }
 }
@@ -222,27 +160,20 @@ pub async fn apply_resource_change<P: Provider>(
                 new_state: req.prior_state,
                 private: req.planned_private,
                 new_identity: req.planned_identity,
-                diagnostics: diagnostics(&Diagnostics::from(diag)),
-                ..Default::default()
+                ..Answer::failed(diag)
             };
         }
     };
     let change = Change::new(prior, planned, config, req.planned_private, identity);
     let resp = server.apply_resource_change(resource, change).await;
-    let mut diags = resp.diagnostics;
-    let new_state = encode_into(
-        &resp.new_state,
-        resource.value_type(),
-        "new state",
-        &mut diags,
-    );
-    let new_identity =
-        encode_identity_into(&resp.new_identity, resource, "new identity", &mut diags);
+    let mut out = Encoder::new(resource, resp.diagnostics);
+    let new_state = out.value(&resp.new_state, "new state");
+    let new_identity = out.identity(&resp.new_identity, "new identity");
     pb::apply_resource_change::Response {
         new_state,
         new_identity,
         private: resp.private,
-        diagnostics: diagnostics(&diags),
+        diagnostics: out.diagnostics(),
         ..Default::default()
     }
 }
@@ -263,12 +194,7 @@ pub async fn import_resource_state<P: Provider>(
     });
     let (resource, identity) = match decoded {
         Ok(decoded) => decoded,
-        Err(diag) => {
-            return pb::import_resource_state::Response {
-                diagnostics: diagnostics(&Diagnostics::from(diag)),
-                ..Default::default()
-            };
-        }
+        Err(diag) => return Answer::failed(diag),
     };
     let resp = server
         .import_resource_state(
@@ -279,16 +205,11 @@ pub async fn import_resource_state<P: Provider>(
             },
         )
         .await;
-    let mut diags = resp.diagnostics;
-    let state = encode_unless_failed(
-        &resp.state,
-        resource.value_type(),
-        "imported state",
-        &mut diags,
-    );
-    let identity = encode_identity_into(&resp.identity, resource, "imported identity", &mut diags);
+    let mut out = Encoder::new(resource, resp.diagnostics);
+    let state = out.value_unless_failed(&resp.state, "imported state");
+    let identity = out.identity(&resp.identity, "imported identity");
     let imported_resources = state
-        .filter(|_| !diags.has_errors())
+        .filter(|_| !out.has_errors())
         .map(|state| pb::import_resource_state::ImportedResource {
             type_name: req.type_name,
             state: Some(state),
@@ -299,7 +220,7 @@ pub async fn import_resource_state<P: Provider>(
         .collect();
     pb::import_resource_state::Response {
         imported_resources,
-        diagnostics: diagnostics(&diags),
+        diagnostics: out.diagnostics(),
         deferred: None,
     }
 }
@@ -311,21 +232,15 @@ pub fn upgrade_resource_identity<P: Provider>(
 ) -> pb::upgrade_resource_identity::Response {
     let resource = match server.resource(&req.type_name) {
         Ok(resource) => resource,
-        Err(diag) => {
-            return pb::upgrade_resource_identity::Response {
-                upgraded_identity: None,
-                diagnostics: diagnostics(&Diagnostics::from(diag)),
-            };
-        }
+        Err(diag) => return Answer::failed(diag),
     };
     let raw = req.raw_identity.unwrap_or_default();
     let resp = server.upgrade_resource_identity(resource, req.version, &raw.json);
-    let mut diags = resp.diagnostics;
-    let upgraded_identity =
-        encode_identity_into(&resp.identity, resource, "upgraded identity", &mut diags);
+    let mut out = Encoder::new(resource, resp.diagnostics);
+    let upgraded_identity = out.identity(&resp.identity, "upgraded identity");
     pb::upgrade_resource_identity::Response {
         upgraded_identity,
-        diagnostics: diagnostics(&diags),
+        diagnostics: out.diagnostics(),
     }
 }
 
@@ -335,12 +250,7 @@ pub async fn move_resource_state<P: Provider>(
 ) -> pb::move_resource_state::Response {
     let resource = match server.resource(&req.target_type_name) {
         Ok(resource) => resource,
-        Err(diag) => {
-            return pb::move_resource_state::Response {
-                diagnostics: diagnostics(&Diagnostics::from(diag)),
-                ..Default::default()
-            };
-        }
+        Err(diag) => return Answer::failed(diag),
     };
     let source = MoveSourceState {
         provider_address: req.source_provider_address,
@@ -351,24 +261,18 @@ pub async fn move_resource_state<P: Provider>(
         identity_json: req.source_identity.unwrap_or_default().json,
     };
     let resp = server.move_resource_state(resource, source).await;
-    let mut diags = resp.diagnostics;
-    let target_state = encode_unless_failed(
-        &resp.state,
-        resource.value_type(),
-        "moved state",
-        &mut diags,
-    );
-    let target_identity =
-        encode_identity_into(&resp.identity, resource, "moved identity", &mut diags);
-    if diags.has_errors() {
+    let mut out = Encoder::new(resource, resp.diagnostics);
+    let target_state = out.value_unless_failed(&resp.state, "moved state");
+    let target_identity = out.identity(&resp.identity, "moved identity");
+    if out.has_errors() {
         return pb::move_resource_state::Response {
-            diagnostics: diagnostics(&diags),
+            diagnostics: out.diagnostics(),
             ..Default::default()
         };
     }
     pb::move_resource_state::Response {
         target_state,
-        diagnostics: diagnostics(&diags),
+        diagnostics: out.diagnostics(),
         target_private: resp.private,
         target_identity,
     }
@@ -378,29 +282,16 @@ pub async fn generate_resource_config<P: Provider>(
     server: &Server<P>,
     req: pb::generate_resource_config::Request,
 ) -> pb::generate_resource_config::Response {
-    let decoded = server.resource(&req.type_name).and_then(|resource| {
-        let state = decode(req.state.as_ref(), resource.value_type(), "state")?;
-        Ok((resource, state))
-    });
-    let (resource, state) = match decoded {
+    let found = server.resource(&req.type_name);
+    let (resource, state) = match decode_for(found, req.state.as_ref(), "state") {
         Ok(decoded) => decoded,
-        Err(diag) => {
-            return pb::generate_resource_config::Response {
-                config: None,
-                diagnostics: diagnostics(&Diagnostics::from(diag)),
-            };
-        }
+        Err(diag) => return Answer::failed(diag),
     };
     let resp = server.generate_resource_config(resource, state).await;
-    let mut diags = resp.diagnostics;
-    let config = encode_unless_failed(
-        &resp.config,
-        resource.value_type(),
-        "generated configuration",
-        &mut diags,
-    );
+    let mut out = Encoder::new(resource, resp.diagnostics);
+    let config = out.value_unless_failed(&resp.config, "generated configuration");
     pb::generate_resource_config::Response {
         config,
-        diagnostics: diagnostics(&diags),
+        diagnostics: out.diagnostics(),
     }
 }

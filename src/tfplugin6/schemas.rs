@@ -1,8 +1,10 @@
 //! GetMetadata, GetProviderSchema, GetResourceIdentitySchemas.
 
+use std::collections::HashMap;
+
 use super::convert::schema::{identity_schema, schema};
 use crate::framework::provider::Provider;
-use crate::framework::server::Server;
+use crate::framework::server::{Handle, Server};
 use crate::tfplugin6 as pb;
 
 fn capabilities<P: Provider>(server: &Server<P>) -> pb::ServerCapabilities {
@@ -15,40 +17,46 @@ fn capabilities<P: Provider>(server: &Server<P>) -> pb::ServerCapabilities {
     }
 }
 
+/// The type name of each of `handles`, as the message `metadata` makes of it.
+fn names<'a, T: ?Sized + 'a, M>(
+    handles: impl Iterator<Item = &'a Handle<T>>,
+    metadata: impl Fn(String) -> M,
+) -> Vec<M> {
+    handles
+        .map(|handle| metadata(handle.type_name().to_owned()))
+        .collect()
+}
+
+/// The schema of each of `handles`, by type name.
+fn schemas<'a, T: ?Sized + 'a>(
+    handles: impl Iterator<Item = &'a Handle<T>>,
+) -> HashMap<String, pb::Schema> {
+    handles
+        .map(|handle| (handle.type_name().to_owned(), schema(handle.schema())))
+        .collect()
+}
+
 /// GetMetadata: capabilities and type names.
 pub fn get_metadata<P: Provider>(server: &Server<P>) -> pb::get_metadata::Response {
+    use pb::get_metadata::{
+        ActionMetadata, DataSourceMetadata, EphemeralMetadata, ListResourceMetadata,
+        ResourceMetadata,
+    };
     pb::get_metadata::Response {
         server_capabilities: Some(capabilities(server)),
-        resources: server
-            .resources()
-            .map(|resource| pb::get_metadata::ResourceMetadata {
-                type_name: resource.type_name().to_owned(),
-            })
-            .collect(),
-        data_sources: server
-            .data_sources()
-            .map(|data_source| pb::get_metadata::DataSourceMetadata {
-                type_name: data_source.type_name().to_owned(),
-            })
-            .collect(),
-        ephemeral_resources: server
-            .ephemeral_resources()
-            .map(|ephemeral| pb::get_metadata::EphemeralMetadata {
-                type_name: ephemeral.type_name().to_owned(),
-            })
-            .collect(),
-        actions: server
-            .actions()
-            .map(|action| pb::get_metadata::ActionMetadata {
-                type_name: action.type_name().to_owned(),
-            })
-            .collect(),
-        list_resources: server
-            .list_resources()
-            .map(|list| pb::get_metadata::ListResourceMetadata {
-                type_name: list.type_name().to_owned(),
-            })
-            .collect(),
+        resources: names(server.resources(), |type_name| ResourceMetadata {
+            type_name,
+        }),
+        data_sources: names(server.data_sources(), |type_name| DataSourceMetadata {
+            type_name,
+        }),
+        ephemeral_resources: names(server.ephemeral_resources(), |type_name| {
+            EphemeralMetadata { type_name }
+        }),
+        actions: names(server.actions(), |type_name| ActionMetadata { type_name }),
+        list_resources: names(server.list_resources(), |type_name| ListResourceMetadata {
+            type_name,
+        }),
         ..Default::default()
     }
 }
@@ -57,33 +65,22 @@ pub fn get_metadata<P: Provider>(server: &Server<P>) -> pb::get_metadata::Respon
 pub fn get_provider_schema<P: Provider>(server: &Server<P>) -> pb::get_provider_schema::Response {
     pb::get_provider_schema::Response {
         provider: Some(schema(server.provider().schema())),
-        resource_schemas: server
-            .resources()
-            .map(|r| (r.type_name().to_owned(), schema(r.schema())))
-            .collect(),
-        data_source_schemas: server
-            .data_sources()
-            .map(|d| (d.type_name().to_owned(), schema(d.schema())))
-            .collect(),
-        ephemeral_resource_schemas: server
-            .ephemeral_resources()
-            .map(|e| (e.type_name().to_owned(), schema(e.schema())))
-            .collect(),
+        resource_schemas: schemas(server.resources()),
+        data_source_schemas: schemas(server.data_sources()),
+        ephemeral_resource_schemas: schemas(server.ephemeral_resources()),
         // Terraform dereferences `schema` unchecked (`convert.ProtoToActionSchema`).
-        action_schemas: server
-            .actions()
-            .map(|a| {
-                let config = Some(schema(a.schema()));
+        action_schemas: schemas(server.actions())
+            .into_iter()
+            .map(|(name, schema)| {
                 (
-                    a.type_name().to_owned(),
-                    pb::ActionSchema { schema: config },
+                    name,
+                    pb::ActionSchema {
+                        schema: Some(schema),
+                    },
                 )
             })
             .collect(),
-        list_resource_schemas: server
-            .list_resources()
-            .map(|l| (l.type_name().to_owned(), schema(l.schema())))
-            .collect(),
+        list_resource_schemas: schemas(server.list_resources()),
         provider_meta: Some(pb::Schema {
             version: 0,
             block: Some(pb::schema::Block::default()),

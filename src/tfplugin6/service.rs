@@ -1,15 +1,16 @@
 //! The `tfplugin6.Provider` gRPC service. An RPC the provider serves delegates to its group's
-//! file ([`schemas`], [`provider_rpcs`], [`resources`], [`data_sources`],
-//! [`ephemeral_resources`], [`actions`], [`list_resources`]); an unsupported one
-//! answers here with [`unsupported_pb`]'s diagnostic, or through [`unsupported`] when its
+//! file ([`schemas`], [`validate`], [`provider_rpcs`], [`resources`], [`data_sources`],
+//! [`ephemeral_resources`], [`actions`], [`list_resources`]); an unsupported one answers here
+//! with [`unsupported()`]'s diagnostic, or through [`unsupported`](mod@unsupported) when its
 //! answer is a stream or names the called function.
 
 use tonic::{Request, Response, Status, Streaming};
 
-use super::unsupported::{OneShot, unsupported_pb};
+use super::convert::answer::Answer;
+use super::unsupported::{OneShot, unsupported};
 use super::{
     actions, data_sources, ephemeral_resources, list_resources, provider_rpcs, resources, schemas,
-    unsupported,
+    unsupported, validate,
 };
 use crate::framework::provider::Provider;
 use crate::framework::server::Server;
@@ -72,7 +73,7 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
         req: Request<pb::validate_provider_config::Request>,
     ) -> Reply<pb::validate_provider_config::Response> {
         tracing::debug!("ValidateProviderConfig");
-        ok(provider_rpcs::validate_provider_config(&self.server, req.into_inner()).await)
+        ok(validate::validate_provider_config(&self.server, req.into_inner()).await)
     }
 
     async fn validate_resource_config(
@@ -81,7 +82,7 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
     ) -> Reply<pb::validate_resource_config::Response> {
         let req = req.into_inner();
         tracing::debug!(type_name = %req.type_name, "ValidateResourceConfig");
-        ok(resources::validate_resource_config(&self.server, req).await)
+        ok(validate::validate_resource_config(&self.server, req).await)
     }
 
     async fn validate_data_resource_config(
@@ -90,7 +91,7 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
     ) -> Reply<pb::validate_data_resource_config::Response> {
         let req = req.into_inner();
         tracing::debug!(type_name = %req.type_name, "ValidateDataResourceConfig");
-        ok(data_sources::validate_data_resource_config(&self.server, req).await)
+        ok(validate::validate_data_resource_config(&self.server, req).await)
     }
 
     async fn upgrade_resource_state(
@@ -199,7 +200,7 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
     ) -> Reply<pb::validate_ephemeral_resource_config::Response> {
         let req = req.into_inner();
         tracing::debug!(type_name = %req.type_name, "ValidateEphemeralResourceConfig");
-        ok(ephemeral_resources::validate_ephemeral_resource_config(&self.server, req).await)
+        ok(validate::validate_ephemeral_resource_config(&self.server, req).await)
     }
 
     async fn open_ephemeral_resource(
@@ -246,7 +247,7 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
     ) -> Reply<pb::validate_list_resource_config::Response> {
         let req = req.into_inner();
         tracing::debug!(type_name = %req.type_name, "ValidateListResourceConfig");
-        ok(list_resources::validate_list_resource_config(&self.server, req).await)
+        ok(validate::validate_list_resource_config(&self.server, req).await)
     }
 
     async fn get_functions(
@@ -267,19 +268,14 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
         &self,
         _: Request<pb::validate_state_store::Request>,
     ) -> Reply<pb::validate_state_store::Response> {
-        ok(pb::validate_state_store::Response {
-            diagnostics: unsupported_pb("ValidateStateStoreConfig"),
-        })
+        ok(Answer::failed(unsupported("ValidateStateStoreConfig")))
     }
 
     async fn configure_state_store(
         &self,
         _: Request<pb::configure_state_store::Request>,
     ) -> Reply<pb::configure_state_store::Response> {
-        ok(pb::configure_state_store::Response {
-            diagnostics: unsupported_pb("ConfigureStateStore"),
-            capabilities: None,
-        })
+        ok(Answer::failed(unsupported("ConfigureStateStore")))
     }
 
     type ReadStateBytesStream = OneShot<pb::read_state_bytes::Response>;
@@ -296,47 +292,35 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
         _: Request<Streaming<pb::write_state_bytes::RequestChunk>>,
     ) -> Reply<pb::write_state_bytes::Response> {
         // Answer without draining the upload: there is nowhere to write it.
-        ok(pb::write_state_bytes::Response {
-            diagnostics: unsupported_pb("WriteStateBytes"),
-        })
+        ok(Answer::failed(unsupported("WriteStateBytes")))
     }
 
     async fn lock_state(
         &self,
         _: Request<pb::lock_state::Request>,
     ) -> Reply<pb::lock_state::Response> {
-        ok(pb::lock_state::Response {
-            lock_id: String::new(),
-            diagnostics: unsupported_pb("LockState"),
-        })
+        ok(Answer::failed(unsupported("LockState")))
     }
 
     async fn unlock_state(
         &self,
         _: Request<pb::unlock_state::Request>,
     ) -> Reply<pb::unlock_state::Response> {
-        ok(pb::unlock_state::Response {
-            diagnostics: unsupported_pb("UnlockState"),
-        })
+        ok(Answer::failed(unsupported("UnlockState")))
     }
 
     async fn get_states(
         &self,
         _: Request<pb::get_states::Request>,
     ) -> Reply<pb::get_states::Response> {
-        ok(pb::get_states::Response {
-            state_id: Vec::new(),
-            diagnostics: unsupported_pb("GetStates"),
-        })
+        ok(Answer::failed(unsupported("GetStates")))
     }
 
     async fn delete_state(
         &self,
         _: Request<pb::delete_state::Request>,
     ) -> Reply<pb::delete_state::Response> {
-        ok(pb::delete_state::Response {
-            diagnostics: unsupported_pb("DeleteState"),
-        })
+        ok(Answer::failed(unsupported("DeleteState")))
     }
 
     async fn plan_action(
@@ -365,7 +349,7 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
     ) -> Reply<pb::validate_action_config::Response> {
         let req = req.into_inner();
         tracing::debug!(type_name = %req.type_name, "ValidateActionConfig");
-        ok(actions::validate_action_config(&self.server, req).await)
+        ok(validate::validate_action_config(&self.server, req).await)
     }
 
     async fn stop_provider(

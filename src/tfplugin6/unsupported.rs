@@ -5,8 +5,8 @@
 
 use tokio_stream::Iter;
 
-use super::convert::diagnostics::diagnostics;
-use crate::framework::diagnostics::{Diagnostic, Diagnostics};
+use super::convert::answer::Answer;
+use crate::framework::diagnostics::Diagnostic;
 use crate::tfplugin6 as pb;
 
 /// A one-element stream, the answer of the streaming RPCs.
@@ -23,21 +23,13 @@ pub fn unsupported(rpc: &str) -> Diagnostic {
     )
 }
 
-/// The unsupported diagnostic as protobuf.
-pub fn unsupported_pb(rpc: &str) -> Vec<pb::Diagnostic> {
-    diagnostics(&Diagnostics::from(unsupported(rpc)))
-}
-
 fn one<T>(item: T) -> OneShot<T> {
     tokio_stream::iter(vec![Ok(item)])
 }
 
 /// ReadStateBytes: one chunk carrying the diagnostic.
 pub fn read_state_bytes() -> OneShot<pb::read_state_bytes::Response> {
-    one(pb::read_state_bytes::Response {
-        diagnostics: unsupported_pb("ReadStateBytes"),
-        ..Default::default()
-    })
+    one(Answer::failed(unsupported("ReadStateBytes")))
 }
 
 /// CallFunction: the provider has no functions.

@@ -91,7 +91,7 @@ impl Change {
 }
 
 /// What ApplyResourceChange answers.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct ApplyResourceChangeResponse {
     /// What Terraform stores: null after a delete; after a failed or interrupted create or
     /// update, what the resource had recorded (the prior state when a delete fails). Never
@@ -143,8 +143,7 @@ impl<P: Provider> Server<P> {
                 let mut resp = UpdateResponse {
                     state: req.prior_state.clone(),
                     private: req.planned_private.clone(),
-                    identity: Value::Null,
-                    diagnostics: Diagnostics::new(),
+                    ..UpdateResponse::default()
                 };
                 let work = resource.implementation.update(&ctx, req, &mut resp);
                 let finished = with_grace(ctx.cancellation(), self.stop_grace, work)
@@ -193,10 +192,8 @@ async fn delete<D: Send + Sync + 'static>(
         };
     }
     ApplyResourceChangeResponse {
-        new_state: Value::Null,
-        private: Vec::new(),
-        new_identity: Value::Null,
         diagnostics: resp.diagnostics,
+        ..ApplyResourceChangeResponse::default()
     }
 }
 
@@ -306,3 +303,7 @@ fn interrupted_change(operation: &str, grace: Duration) -> Diagnostic {
         ),
     )
 }
+
+#[cfg(test)]
+#[path = "apply_resource_change_tests.rs"]
+mod tests;

@@ -1,7 +1,7 @@
 //! CloseEphemeralResource: the type releases what it opened.
 
-use super::{EphemeralResourceHandle, Server, interruptible};
-use crate::framework::diagnostics::{Diagnostic, Diagnostics};
+use super::{EphemeralResourceHandle, Server, Stopped};
+use crate::framework::diagnostics::Diagnostic;
 use crate::framework::ephemeral_resource::{CloseRequest, CloseResponse};
 use crate::framework::provider::Provider;
 
@@ -12,21 +12,14 @@ impl<P: Provider> Server<P> {
         ephemeral: &EphemeralResourceHandle<P::Data>,
         req: CloseRequest,
     ) -> CloseResponse {
-        let ctx = match self.context() {
-            Ok(ctx) => ctx,
-            Err(diag) => {
-                return CloseResponse {
-                    diagnostics: diag.into(),
-                };
-            }
-        };
-        let mut resp = CloseResponse {
-            diagnostics: Diagnostics::new(),
-        };
-        let work = ephemeral.implementation.close(&ctx, req, &mut resp);
-        if interruptible(ctx.cancellation(), work).await.is_none() {
-            resp.diagnostics
-                .push(interrupted_close(ephemeral.type_name()));
+        let mut resp = CloseResponse::default();
+        let close = async |ctx: &_| ephemeral.implementation.close(ctx, req, &mut resp).await;
+        match self.configured(close).await {
+            Ok(()) => {}
+            Err(Stopped::NotConfigured(diag)) => resp.diagnostics.push(diag),
+            Err(Stopped::Interrupted) => resp
+                .diagnostics
+                .push(interrupted_close(ephemeral.type_name())),
         }
         resp
     }
@@ -43,3 +36,7 @@ fn interrupted_close(type_name: &str) -> Diagnostic {
         ),
     )
 }
+
+#[cfg(test)]
+#[path = "close_ephemeral_resource_tests.rs"]
+mod tests;

@@ -2,10 +2,9 @@
 //! or listed object. The engine's default keeps what a user would write to describe the
 //! object, so that the plan after the import is empty; the resource may refine it.
 
-use super::planning::walk;
+use super::planning::walk_schema;
 use super::{ResourceHandle, Server};
-use crate::cty::{AttributePath, Value};
-use crate::framework::diagnostics::Diagnostics;
+use crate::cty::Value;
 use crate::framework::provider::Provider;
 use crate::framework::resource::{GenerateConfigRequest, GenerateConfigResponse};
 use crate::framework::schema::{AttributeMode, Schema};
@@ -21,7 +20,7 @@ impl<P: Provider> Server<P> {
     ) -> GenerateConfigResponse {
         let mut resp = GenerateConfigResponse {
             config: default_config(resource.schema(), &state),
-            diagnostics: Diagnostics::new(),
+            ..GenerateConfigResponse::default()
         };
         resource
             .implementation
@@ -47,9 +46,8 @@ impl<P: Provider> Server<P> {
 /// configuration then states what the object has, and plans no change.
 pub(super) fn default_config(schema: &Schema, state: &Value) -> Value {
     let mut config = state.clone();
-    walk(
-        &schema.block,
-        &AttributePath::default(),
+    walk_schema(
+        schema,
         &Value::Null,
         None,
         &mut config,
@@ -66,66 +64,5 @@ pub(super) fn default_config(schema: &Schema, state: &Value) -> Value {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::cty::Type;
-    use crate::framework::schema::{Attribute, Block, NestedBlock, Nesting};
-    use crate::framework::values::ValueExt;
-    use crate::framework::values::test_values::with_attrs;
-
-    #[test]
-    fn drops_computed_only_and_defaulted_values() {
-        let schema = Schema::new(
-            0,
-            Block::new()
-                .attribute("id", Attribute::computed(Type::String))
-                .attribute("name", Attribute::required(Type::String))
-                .attribute("label", Attribute::optional_computed(Type::String))
-                .attribute(
-                    "mode",
-                    Attribute::optional(Type::String).default_value(Value::from("standard")),
-                )
-                .block(
-                    "rule",
-                    NestedBlock::new(
-                        Nesting::List,
-                        Block::new()
-                            .attribute("name", Attribute::required(Type::String))
-                            .attribute("rule_id", Attribute::computed(Type::String)),
-                    ),
-                ),
-        );
-        let rule = |name: &str, id: Value| {
-            crate::framework::attributes::object([("name", Value::from(name)), ("rule_id", id)])
-        };
-        let mut state = with_attrs(
-            &schema.empty_value(),
-            &[
-                ("id", Value::from("i-1")),
-                ("name", Value::from("a")),
-                ("label", Value::from("chosen")),
-                ("mode", Value::from("standard")),
-                ("rule", Value::List(vec![rule("r", Value::from("r-1"))])),
-            ],
-        );
-        let config = default_config(&schema, &state);
-        let want = with_attrs(
-            &schema.empty_value(),
-            &[
-                ("name", Value::from("a")),
-                ("label", Value::from("chosen")),
-                ("rule", Value::List(vec![rule("r", Value::Null)])),
-            ],
-        );
-        assert_eq!(config, want);
-
-        state
-            .set_attr("mode", Value::from("adaptive"))
-            .expect("an object");
-        assert_eq!(
-            default_config(&schema, &state).attr("mode"),
-            &Value::from("adaptive"),
-            "a value other than the default is kept"
-        );
-    }
-}
+#[path = "generate_resource_config_tests.rs"]
+mod tests;

@@ -33,3 +33,7 @@ impl<P: Provider> Server<P> {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "get_provider_schema_tests.rs"]
+mod tests;

@@ -2,13 +2,14 @@
 
 use std::sync::Arc;
 
+use super::Kind;
 use crate::cty::Type;
 use crate::framework::schema::{IdentitySchema, Schema};
 
-/// A served type (the provider block, a resource, data source, ephemeral resource or action)
-/// resolved once at start: its schema, the value type every request of that type decodes to
-/// (derived from the schema once instead of on every RPC), and the implementation the engine
-/// calls.
+/// A served type of any [`Kind`] (the provider block, a resource, data source, ephemeral resource,
+/// action or list resource) resolved once at start: its schema, the value type every request of
+/// that type decodes to (derived from the schema once instead of on every RPC), and the
+/// implementation the engine calls.
 pub struct Handle<T: ?Sized> {
     type_name: &'static str,
     schema: Schema,
@@ -23,8 +24,11 @@ struct Identity {
     value_type: Type,
 }
 
-impl<T: ?Sized> Handle<T> {
-    pub(super) fn new(type_name: &'static str, schema: Schema, implementation: Arc<T>) -> Self {
+impl<T: Kind + ?Sized> Handle<T> {
+    /// Reads the type's name and schema once.
+    pub(super) fn new(implementation: Arc<T>) -> Self {
+        let type_name = implementation.type_name();
+        let schema = implementation.schema();
         let value_type = schema.value_type();
         Self {
             type_name,
@@ -34,7 +38,9 @@ impl<T: ?Sized> Handle<T> {
             implementation,
         }
     }
+}
 
+impl<T: ?Sized> Handle<T> {
     /// The handle of a resource type with `identity` as its identity schema.
     pub(super) fn with_identity(mut self, identity: Option<IdentitySchema>) -> Self {
         self.identity = identity.map(|schema| Identity {

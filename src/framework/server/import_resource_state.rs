@@ -2,7 +2,7 @@
 //! the schema's empty value.
 
 use super::identity;
-use super::{ResourceHandle, Server, interrupted, interruptible};
+use super::{ResourceHandle, Server};
 use crate::cty::Value;
 use crate::framework::diagnostics::{Diagnostic, Diagnostics};
 use crate::framework::provider::Provider;
@@ -24,10 +24,8 @@ impl<P: Provider> Server<P> {
         req: ImportStateRequest,
     ) -> ImportStateResponse {
         let fail = |diagnostics: Diagnostics| ImportStateResponse {
-            state: Value::Null,
-            private: Vec::new(),
-            identity: Value::Null,
             diagnostics,
+            ..ImportStateResponse::default()
         };
         let by_identity = req.by_identity();
         let mut state = resource.schema().empty_value();
@@ -44,19 +42,18 @@ impl<P: Provider> Server<P> {
             }
         }
         let requested_identity = req.identity.clone();
-        let ctx = match self.context() {
-            Ok(ctx) => ctx,
-            Err(diag) => return fail(diag.into()),
-        };
         let mut resp = ImportStateResponse {
             state,
-            private: Vec::new(),
-            identity: Value::Null,
-            diagnostics: Diagnostics::new(),
+            ..ImportStateResponse::default()
         };
-        let work = resource.implementation.import_state(&ctx, req, &mut resp);
-        if interruptible(ctx.cancellation(), work).await.is_none() {
-            return fail(interrupted("ImportResourceState").into());
+        let import = async |ctx: &_| {
+            resource
+                .implementation
+                .import_state(ctx, req, &mut resp)
+                .await
+        };
+        if let Err(stopped) = self.configured(import).await {
+            return fail(stopped.diagnostic("ImportResourceState").into());
         }
         if resp.diagnostics.has_errors() {
             return fail(resp.diagnostics);
@@ -109,3 +106,7 @@ fn missing_for_import(type_name: &str, missing: &[&str]) -> Diagnostic {
         ),
     )
 }
+
+#[cfg(test)]
+#[path = "import_resource_state_tests.rs"]
+mod tests;

@@ -1,6 +1,6 @@
 //! The protocol's promises about applied state, checked once for every resource.
 
-use super::planning::walk;
+use super::planning::walk_schema;
 use crate::cty::{AttributePath, Value};
 use crate::framework::diagnostics::Diagnostics;
 use crate::framework::schema::Schema;
@@ -21,14 +21,7 @@ pub(crate) fn check_applied(operation: &str, planned: &Value, state: &Value) -> 
         );
         return diags;
     }
-    for path in unknown_paths(state, &AttributePath::default()) {
-        diags.attribute_error(
-            path,
-            format!("Unknown Value After {operation}"),
-            "The resource left this value unknown after applying. This is a bug in the \
-             provider, please report it.",
-        );
-    }
+    diags.extend(unknown_after(operation, "resource", "applying", state));
     let mut mismatches = Vec::new();
     collect_mismatches(planned, state, &AttributePath::default(), &mut mismatches);
     for path in mismatches {
@@ -37,6 +30,29 @@ pub(crate) fn check_applied(operation: &str, planned: &Value, state: &Value) -> 
             "Applied Value Differs From Plan",
             "The resource stored a value other than the one Terraform planned for this \
              attribute. This is a bug in the provider, please report it.",
+        );
+    }
+    diags
+}
+
+/// An error on every value the `kind` of type ("resource", "data source") left unknown in
+/// `value` after `operation` (`Read`, `Open`…), which it was `doing` ("refreshing"): Terraform
+/// accepts no unknown value in what a type answers once its operation ran.
+pub(crate) fn unknown_after(
+    operation: &str,
+    kind: &str,
+    doing: &str,
+    value: &Value,
+) -> Diagnostics {
+    let mut diags = Diagnostics::new();
+    for path in unknown_paths(value, &AttributePath::default()) {
+        diags.attribute_error(
+            path,
+            format!("Unknown Value After {operation}"),
+            format!(
+                "The {kind} left this value unknown after {doing}. This is a bug in the \
+                 provider, please report it."
+            ),
         );
     }
     diags
@@ -69,9 +85,8 @@ pub(crate) fn config_mismatches(
 ) -> Vec<AttributePath> {
     let mut paths = Vec::new();
     let mut value = value.clone();
-    walk(
-        &schema.block,
-        &AttributePath::default(),
+    walk_schema(
+        schema,
         config,
         None,
         &mut value,
@@ -157,19 +172,11 @@ fn collect_mismatches(
 mod tests {
     use super::*;
     use crate::framework::values::string_set;
-    use crate::framework::values::test_values::{obj, string, unknown};
+    use crate::framework::values::test_values::{id_name_label, obj, string, unknown};
 
     #[test]
     fn plan_must_follow_config() {
-        use crate::cty::Type;
-        use crate::framework::schema::{Attribute, Block};
-        let schema = Schema::new(
-            0,
-            Block::new()
-                .attribute("id", Attribute::computed(Type::String))
-                .attribute("name", Attribute::required(Type::String))
-                .attribute("label", Attribute::optional_computed(Type::String)),
-        );
+        let schema = Schema::new(0, id_name_label());
         let config = obj(&[
             ("id", Value::Null),
             ("name", string("a")),

@@ -162,3 +162,7 @@ fn interrupted_action(type_name: &str) -> Diagnostic {
         ),
     )
 }
+
+#[cfg(test)]
+#[path = "invoke_action_tests.rs"]
+mod tests;

@@ -1,6 +1,6 @@
-//! ValidateListResourceConfig and ListResource: a list type's listing runs in its own task
-//! and its results stream to Terraform as they come. The stream ends after `limit` results,
-//! after the first error, or when Terraform goes away (dropping the stream stops the task).
+//! ListResource: a list type's listing runs in its own task and its results stream to Terraform as
+//! they come. The stream ends after `limit` results, after the first error, or when Terraform goes
+//! away (dropping the stream stops the task).
 
 use std::collections::BTreeMap;
 use std::pin::Pin;
@@ -11,7 +11,6 @@ use futures::Stream;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
-use super::validate_config::schema_checks;
 use super::{Handle, ListResourceHandle, ResourceHandle, Server, interrupted, interruptible};
 use crate::cty::Value;
 use crate::framework::diagnostics::{Diagnostic, Diagnostics};
@@ -19,7 +18,7 @@ use crate::framework::list_resource::{
     ListItem, ListRequest, ListResource, ListResponse, ListResult, ListResults,
 };
 use crate::framework::provider::Provider;
-use crate::framework::resource::{Resource, ValidateConfigRequest, ValidateConfigResponse};
+use crate::framework::resource::Resource;
 use crate::framework::schema::IdentitySchema;
 
 /// One event of a listing, as the wire sends it.
@@ -69,23 +68,12 @@ pub(super) fn register<D: Send + Sync + 'static>(
                 );
                 return None;
             }
-            Some((name, Handle::new(name, list.config_schema(), list)))
+            Some((name, Handle::new(list)))
         })
         .collect()
 }
 
 impl<P: Provider> Server<P> {
-    /// Checks a list block's `config {}`: schema rules, then the list type's own checks.
-    pub async fn validate_list_resource_config(
-        &self,
-        list: &ListResourceHandle<P::Data>,
-        req: ValidateConfigRequest,
-    ) -> ValidateConfigResponse {
-        let mut resp = schema_checks(list, &req);
-        list.implementation.validate_config(req, &mut resp).await;
-        resp
-    }
-
     /// Starts the listing; the stream yields at most `req.limit` results, then ends. A
     /// failure is one last event with the error.
     pub fn stream_list_resource(
@@ -291,3 +279,7 @@ impl<D: Send + Sync + 'static> Stream for ListStream<D> {
         Poll::Ready(Some(event))
     }
 }
+
+#[cfg(test)]
+#[path = "list_resource_tests.rs"]
+mod tests;

@@ -1,10 +1,11 @@
-//! The engine: protocol behaviour independent of the wire, one file per RPC.
+//! The engine: protocol behaviour independent of the wire, one file per RPC (the
+//! Validate*Config of every kind share one).
 //!
-//! [`Server`] holds the provider, a [`Handle`] per type (schema and value type read once at
-//! start), the configured provider data and the cancellation token. The gRPC layer
-//! ([`crate::tfplugin6`]) looks the request's type up once, decodes the request against the
-//! handle's value type, calls the matching method here with the handle and encodes the answer
-//! with it; nothing here knows about protobuf.
+//! [`Server`] holds the provider, a [`Handle`] per type (schema and value type read once at start
+//! through [`Kind`], what every kind of type has), the configured provider data and the
+//! cancellation token. The gRPC layer ([`crate::tfplugin6`]) looks the request's type up once,
+//! decodes the request against the handle's value type, calls the matching method here with the
+//! handle and encodes the answer with it; nothing here knows about protobuf.
 //!
 //! What the engine guarantees so resources need not:
 //! - configuration is checked against the schema (required, read-only, block counts,
@@ -33,6 +34,7 @@ mod identity;
 mod import_resource_state;
 mod invariants;
 mod invoke_action;
+mod kind;
 mod list_resource;
 mod move_resource_state;
 mod open_ephemeral_resource;
@@ -45,25 +47,16 @@ mod renew_ephemeral_resource;
 mod stop_provider;
 mod upgrade_resource_identity;
 mod upgrade_resource_state;
-mod validate_action_config;
 mod validate_config;
-mod validate_ephemeral_resource_config;
 mod validation;
 
 #[cfg(test)]
-mod capability_tests;
-#[cfg(test)]
-mod ephemeral_action_tests;
-#[cfg(test)]
-mod invoke_action_tests;
-#[cfg(test)]
 mod test_support;
-#[cfg(test)]
-mod tests;
 
 pub use apply_resource_change::{ApplyResourceChangeResponse, Change};
 pub use handle::Handle;
 pub use invoke_action::ActionEvents;
+pub use kind::Kind;
 pub use list_resource::{ListEvent, ListStream};
 pub use move_resource_state::MoveSourceState;
 pub use upgrade_resource_identity::UpgradeIdentityResponse;
@@ -83,7 +76,6 @@ use crate::framework::ephemeral_resource::EphemeralResource;
 use crate::framework::list_resource::ListResource;
 use crate::framework::provider::Provider;
 use crate::framework::resource::Resource;
-use crate::framework::schema::Schema;
 
 /// A resource type as the engine serves it.
 pub type ResourceHandle<D> = Handle<dyn Resource<D>>;
@@ -120,10 +112,10 @@ pub const STOP_GRACE: Duration = Duration::from_secs(20);
 
 /// The engine serving one provider.
 ///
-/// Every RPC method takes the [`Handle`] its caller looked up once with [`Server::resource`]
-/// or [`Server::data_source`], plus the trait's request struct, and returns a response struct
-/// (the trait's where one fits) whose `diagnostics` carry every failure: no method fails
-/// outside its response.
+/// Every RPC method takes the [`Handle`] its caller looked up once with [`Server::resource`],
+/// [`Server::data_source`] or the lookup of its kind, plus the trait's request struct, and returns
+/// a response struct (the trait's where one fits) whose `diagnostics` carry every failure: no
+/// method fails outside its response.
 pub struct Server<P: Provider> {
     provider: Handle<P>,
     resources: BTreeMap<&'static str, ResourceHandle<P::Data>>,
@@ -143,24 +135,18 @@ impl<P: Provider> Server<P> {
             .resources()
             .into_iter()
             .map(|resource| {
-                let name = resource.type_name();
                 let identity = resource.identity_schema();
-                let handle = Handle::new(name, resource.schema(), resource).with_identity(identity);
-                (name, handle)
+                let handle = Handle::new(resource).with_identity(identity);
+                (handle.type_name(), handle)
             })
             .collect();
         let list_resources = list_resource::register(provider.list_resources(), &resources);
-        let data_sources = by_name(provider.data_sources(), |t| (t.type_name(), t.schema()));
-        let ephemeral_resources = by_name(provider.ephemeral_resources(), |t| {
-            (t.type_name(), t.schema())
-        });
-        let actions = by_name(provider.actions(), |t| (t.type_name(), t.schema()));
         Self {
-            provider: Handle::new(provider.type_name(), provider.schema(), Arc::new(provider)),
+            data_sources: by_name(provider.data_sources()),
+            ephemeral_resources: by_name(provider.ephemeral_resources()),
+            actions: by_name(provider.actions()),
+            provider: Handle::new(Arc::new(provider)),
             resources,
-            data_sources,
-            ephemeral_resources,
-            actions,
             list_resources,
             data: RwLock::new(None),
             cancellation: Mutex::new(CancellationToken::new()),
@@ -182,13 +168,13 @@ impl<P: Provider> Server<P> {
 
     /// Resource type `type_name`, or the diagnostic that answers a request for an unknown type.
     pub fn resource(&self, type_name: &str) -> Result<&ResourceHandle<P::Data>, Diagnostic> {
-        lookup(&self.resources, "Resource", type_name)
+        lookup(&self.resources, type_name)
     }
 
     /// Data source type `type_name`, or the diagnostic that answers a request for an unknown
     /// type.
     pub fn data_source(&self, type_name: &str) -> Result<&DataSourceHandle<P::Data>, Diagnostic> {
-        lookup(&self.data_sources, "Data Source", type_name)
+        lookup(&self.data_sources, type_name)
     }
 
     /// Ephemeral resource type `type_name`, or the diagnostic that answers a request for an
@@ -197,12 +183,12 @@ impl<P: Provider> Server<P> {
         &self,
         type_name: &str,
     ) -> Result<&EphemeralResourceHandle<P::Data>, Diagnostic> {
-        lookup(&self.ephemeral_resources, "Ephemeral Resource", type_name)
+        lookup(&self.ephemeral_resources, type_name)
     }
 
     /// Action type `type_name`, or the diagnostic that answers a request for an unknown type.
     pub fn action(&self, type_name: &str) -> Result<&ActionHandle<P::Data>, Diagnostic> {
-        lookup(&self.actions, "Action", type_name)
+        lookup(&self.actions, type_name)
     }
 
     /// List resource type `type_name`, or the diagnostic that answers a request for an
@@ -211,7 +197,7 @@ impl<P: Provider> Server<P> {
         &self,
         type_name: &str,
     ) -> Result<&ListResourceHandle<P::Data>, Diagnostic> {
-        lookup(&self.list_resources, "List Resource", type_name)
+        lookup(&self.list_resources, type_name)
     }
 
     /// Every list resource type, by name.
@@ -266,6 +252,38 @@ impl<P: Provider> Server<P> {
             )),
         }
     }
+
+    /// Runs `operation` with the configured provider's context until it returns or
+    /// `StopProvider` interrupts it, for operations that change nothing remote. As with
+    /// [`interruptible`], what an interrupted `operation` wrote into a response it borrowed
+    /// stays there.
+    async fn configured<T>(
+        &self,
+        operation: impl AsyncFnOnce(&Context<P::Data>) -> T,
+    ) -> Result<T, Stopped> {
+        let ctx = self.context().map_err(Stopped::NotConfigured)?;
+        interruptible(ctx.cancellation(), operation(&ctx))
+            .await
+            .ok_or(Stopped::Interrupted)
+    }
+}
+
+/// Why an operation run through [`Server::configured`] did not return.
+enum Stopped {
+    /// It never started: the provider is not configured (the diagnostic says so).
+    NotConfigured(Diagnostic),
+    /// `StopProvider` abandoned it.
+    Interrupted,
+}
+
+impl Stopped {
+    /// The diagnostic for the `rpc` that stopped.
+    fn diagnostic(self, rpc: &str) -> Diagnostic {
+        match self {
+            Self::NotConfigured(diag) => diag,
+            Self::Interrupted => interrupted(rpc),
+        }
+    }
 }
 
 /// Runs `work` until it finishes or `token` is cancelled; `None` when cancelled. A cancelled
@@ -312,30 +330,26 @@ fn interrupted(operation: &str) -> Diagnostic {
     )
 }
 
-/// Each type's handle by its name, reading its name and schema through `describe` once.
-fn by_name<T: ?Sized>(
-    types: Vec<Arc<T>>,
-    describe: impl Fn(&T) -> (&'static str, Schema),
-) -> BTreeMap<&'static str, Handle<T>> {
+/// Each type's handle by its name.
+fn by_name<T: Kind + ?Sized>(types: Vec<Arc<T>>) -> BTreeMap<&'static str, Handle<T>> {
     types
         .into_iter()
         .map(|implementation| {
-            let (name, schema) = describe(&implementation);
-            (name, Handle::new(name, schema, implementation))
+            let handle = Handle::new(implementation);
+            (handle.type_name(), handle)
         })
         .collect()
 }
 
-/// The handle of `type_name`, or the diagnostic that answers a request for a type of `kind`
-/// the provider does not have.
-fn lookup<'a, T: ?Sized>(
+/// The handle of `type_name`, or the diagnostic that answers a request for a type of that
+/// kind the provider does not have.
+fn lookup<'a, T: Kind + ?Sized>(
     handles: &'a BTreeMap<&'static str, Handle<T>>,
-    kind: &str,
     type_name: &str,
 ) -> Result<&'a Handle<T>, Diagnostic> {
     handles
         .get(type_name)
-        .ok_or_else(|| unknown_type(kind, type_name))
+        .ok_or_else(|| unknown_type(T::NAME, type_name))
 }
 
 fn unknown_type(kind: &str, type_name: &str) -> Diagnostic {

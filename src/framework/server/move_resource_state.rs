@@ -3,12 +3,12 @@
 //! translated state is present, wholly known and of the target's schema.
 
 use super::identity;
+use super::invariants::unknown_after;
 use super::{ResourceHandle, Server};
-use crate::cty::{self, AttributePath, Value};
+use crate::cty::{self, Value};
 use crate::framework::diagnostics::{Diagnostic, Diagnostics};
 use crate::framework::move_state::{MoveStateRequest, MoveStateResponse};
 use crate::framework::provider::Provider;
-use crate::framework::values::unknown_paths;
 
 /// The source of a move as Terraform sends it: state and identity still raw JSON.
 #[derive(Debug, Clone)]
@@ -58,14 +58,8 @@ impl<P: Provider> Server<P> {
             );
             return fail(resp.diagnostics);
         }
-        for path in unknown_paths(&resp.state, &AttributePath::default()) {
-            resp.diagnostics.attribute_error(
-                path,
-                "Unknown Value After Move",
-                "The resource left this value unknown after moving the state. This is a bug in \
-                 the provider, please report it.",
-            );
-        }
+        let unknown = unknown_after("Move", "resource", "moving the state", &resp.state);
+        resp.diagnostics.extend(unknown);
         if let Err(e) = cty::msgpack::encode(&resp.state, resource.value_type()) {
             resp.diagnostics.error(
                 "Invalid Moved State",
@@ -152,3 +146,7 @@ fn request<D: Send + Sync + 'static>(
         source_identity,
     })
 }
+
+#[cfg(test)]
+#[path = "move_resource_state_tests.rs"]
+mod tests;

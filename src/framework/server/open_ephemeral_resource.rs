@@ -3,20 +3,17 @@
 //! `ephemeralResourceOpen`: `objchange.AssertPlanValid` against the configuration) and
 //! besides that it is wholly known, since Terraform hands it on to providers as it is.
 
-use super::invariants::{check_known_config, config_mismatches};
-use super::{EphemeralResourceHandle, Server, interrupted, interruptible};
-use crate::cty::{AttributePath, Value};
+use super::invariants::{check_known_config, config_mismatches, unknown_after};
+use super::{EphemeralResourceHandle, Server};
+use crate::cty::Value;
 use crate::framework::diagnostics::Diagnostics;
 use crate::framework::ephemeral_resource::{OpenRequest, OpenResponse};
 use crate::framework::provider::Provider;
-use crate::framework::values::unknown_paths;
 
 fn failed(diagnostics: Diagnostics) -> OpenResponse {
     OpenResponse {
-        result: Value::Null,
-        renew_at: None,
-        private: Vec::new(),
         diagnostics,
+        ..OpenResponse::default()
     }
 }
 
@@ -33,22 +30,17 @@ impl<P: Provider> Server<P> {
         if unknown.has_errors() {
             return failed(unknown);
         }
-        let ctx = match self.context() {
-            Ok(ctx) => ctx,
-            Err(diag) => return failed(diag.into()),
-        };
         let config = req.config.clone();
         let mut resp = OpenResponse {
             result: req.config.clone(),
-            renew_at: None,
-            private: Vec::new(),
-            diagnostics: Diagnostics::new(),
+            ..OpenResponse::default()
         };
-        let work = ephemeral.implementation.open(&ctx, req, &mut resp);
-        if interruptible(ctx.cancellation(), work).await.is_none() {
-            resp.diagnostics.push(interrupted("OpenEphemeralResource"));
-        } else {
-            check_result(ephemeral, &config, &resp.result, &mut resp.diagnostics);
+        let open = async |ctx: &_| ephemeral.implementation.open(ctx, req, &mut resp).await;
+        match self.configured(open).await {
+            Ok(()) => check_result(ephemeral, &config, &resp.result, &mut resp.diagnostics),
+            Err(stopped) => resp
+                .diagnostics
+                .push(stopped.diagnostic("OpenEphemeralResource")),
         }
         if resp.diagnostics.has_errors() {
             tracing::debug!(type_name = ephemeral.type_name(), "open failed");
@@ -75,14 +67,12 @@ fn check_result<D: Send + Sync + 'static>(
         );
         return;
     }
-    for path in unknown_paths(result, &AttributePath::default()) {
-        diags.attribute_error(
-            path,
-            "Unknown Value After Open",
-            "The ephemeral resource left this value unknown after opening. This is a bug in \
-             the provider, please report it.",
-        );
-    }
+    diags.extend(unknown_after(
+        "Open",
+        "ephemeral resource",
+        "opening",
+        result,
+    ));
     for path in config_mismatches(ephemeral.schema(), config, result) {
         diags.attribute_error(
             path,
@@ -92,3 +82,7 @@ fn check_result<D: Send + Sync + 'static>(
         );
     }
 }
+
+#[cfg(test)]
+#[path = "open_ephemeral_resource_tests.rs"]
+mod tests;

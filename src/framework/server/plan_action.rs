@@ -1,7 +1,7 @@
 //! PlanAction: the action's own plan-time checks. Nothing is deferred: Terraform refuses a
 //! deferral here.
 
-use super::{ActionHandle, Server, interrupted, interruptible};
+use super::{ActionHandle, Server};
 use crate::framework::action::{PlanRequest, PlanResponse};
 use crate::framework::provider::Provider;
 
@@ -12,19 +12,15 @@ impl<P: Provider> Server<P> {
         action: &ActionHandle<P::Data>,
         req: PlanRequest,
     ) -> PlanResponse {
-        let ctx = match self.context() {
-            Ok(ctx) => ctx,
-            Err(diag) => {
-                return PlanResponse {
-                    diagnostics: diag.into(),
-                };
-            }
-        };
         let mut resp = PlanResponse::default();
-        let work = action.implementation.plan(&ctx, req, &mut resp);
-        if interruptible(ctx.cancellation(), work).await.is_none() {
-            resp.diagnostics.push(interrupted("PlanAction"));
+        let plan = async |ctx: &_| action.implementation.plan(ctx, req, &mut resp).await;
+        if let Err(stopped) = self.configured(plan).await {
+            resp.diagnostics.push(stopped.diagnostic("PlanAction"));
         }
         resp
     }
 }
+
+#[cfg(test)]
+#[path = "plan_action_tests.rs"]
+mod tests;

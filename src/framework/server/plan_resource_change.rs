@@ -4,7 +4,7 @@
 use super::identity::{self, show, unexpected_change};
 use super::invariants::check_plan;
 use super::planning::default_plan;
-use super::{ResourceHandle, Server, interrupted, interruptible};
+use super::{ResourceHandle, Server};
 use crate::cty::Value;
 use crate::framework::diagnostics::Diagnostics;
 use crate::framework::provider::Provider;
@@ -30,10 +30,9 @@ impl<P: Provider> Server<P> {
         let fail =
             |proposed_new_state: Value, planned_private: Vec<u8>, diagnostics| ModifyPlanResponse {
                 planned_state: proposed_new_state,
-                requires_replace: Vec::new(),
                 planned_private,
-                planned_identity: Value::Null,
                 diagnostics,
+                ..ModifyPlanResponse::default()
             };
         let plan = default_plan(
             resource.schema(),
@@ -44,22 +43,23 @@ impl<P: Provider> Server<P> {
         if plan.diagnostics.has_errors() {
             return fail(proposed_new_state, req.prior_private, plan.diagnostics);
         }
-        let ctx = match self.context() {
-            Ok(ctx) => ctx,
-            Err(diag) => return fail(proposed_new_state, req.prior_private, diag.into()),
-        };
         let config = req.config.clone();
         let prior_state = req.prior_state.clone();
         let mut resp = ModifyPlanResponse {
             planned_state: plan.planned,
             requires_replace: plan.requires_replace,
             planned_private: req.prior_private.clone(),
-            planned_identity: Value::Null,
             diagnostics: plan.diagnostics,
+            ..ModifyPlanResponse::default()
         };
-        let work = resource.implementation.modify_plan(&ctx, req, &mut resp);
-        if interruptible(ctx.cancellation(), work).await.is_none() {
-            let diagnostics = Diagnostics::from(interrupted("PlanResourceChange"));
+        let modify = async |ctx: &_| {
+            resource
+                .implementation
+                .modify_plan(ctx, req, &mut resp)
+                .await
+        };
+        if let Err(stopped) = self.configured(modify).await {
+            let diagnostics = Diagnostics::from(stopped.diagnostic("PlanResourceChange"));
             return fail(proposed_new_state, resp.planned_private, diagnostics);
         }
         if !resp.planned_state.is_null() {
@@ -115,3 +115,7 @@ fn planned_identity<D: Send + Sync + 'static>(
         prior_identity.clone()
     }
 }
+
+#[cfg(test)]
+#[path = "plan_resource_change_tests.rs"]
+mod tests;

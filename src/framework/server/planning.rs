@@ -47,10 +47,9 @@ pub fn default_plan(
         };
     }
     let prior_obj = (!prior.is_null()).then_some(prior);
-    let root = AttributePath::default();
     let mut planned = proposed.clone();
     let visit_all = |planned: &mut Value, visit: &mut Visit<'_>| {
-        walk(&schema.block, &root, config, prior_obj, planned, visit);
+        walk_schema(schema, config, prior_obj, planned, visit);
     };
 
     visit_all(&mut planned, &mut |_, attr, cfg, _, plan| {
@@ -101,14 +100,26 @@ pub fn default_plan(
     }
 }
 
-/// What [`walk`] hands to its visitor for each attribute: its path, schema, configuration
+/// What [`walk_schema`] hands to its visitor for each attribute: its path, schema, configuration
 /// value, prior value (`None` when the enclosing object is new) and planned value.
 pub(crate) type Visit<'f> =
     dyn FnMut(&AttributePath, &Attribute, &Value, Option<&Value>, &mut Value) + 'f;
 
-/// Visits every attribute of `planned` (a value of `block`), nested blocks included, with the
+/// Visits every attribute of `planned` (a value of `schema`), nested blocks included, with the
 /// matching configuration and prior values.
-pub(crate) fn walk(
+pub(crate) fn walk_schema(
+    schema: &Schema,
+    config: &Value,
+    prior: Option<&Value>,
+    planned: &mut Value,
+    visit: &mut Visit<'_>,
+) {
+    let root = AttributePath::default();
+    walk(&schema.block, &root, config, prior, planned, visit);
+}
+
+/// [`walk_schema`] within the nested `block` at `path`.
+fn walk(
     block: &Block,
     path: &AttributePath,
     config: &Value,

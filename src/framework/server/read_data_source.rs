@@ -1,11 +1,10 @@
 //! ReadDataSource: the data source fills in its configuration; nothing unknown may remain.
 
-use super::{DataSourceHandle, Server, interrupted, interruptible};
-use crate::cty::{AttributePath, Value};
+use super::invariants::unknown_after;
+use super::{DataSourceHandle, Server};
 use crate::framework::data_source::{ReadRequest, ReadResponse};
-use crate::framework::diagnostics::Diagnostics;
 use crate::framework::provider::Provider;
-use crate::framework::values::{unknown_as_null, unknown_paths};
+use crate::framework::values::unknown_as_null;
 
 impl<P: Provider> Server<P> {
     /// Reads a data source. The result must be wholly known; it is null when the read was
@@ -15,37 +14,24 @@ impl<P: Provider> Server<P> {
         data_source: &DataSourceHandle<P::Data>,
         req: ReadRequest,
     ) -> ReadResponse {
-        let ctx = match self.context() {
-            Ok(ctx) => ctx,
-            Err(diag) => {
-                return ReadResponse {
-                    state: Value::Null,
-                    diagnostics: diag.into(),
-                };
-            }
-        };
         let mut resp = ReadResponse {
             state: req.config.clone(),
-            diagnostics: Diagnostics::new(),
+            ..ReadResponse::default()
         };
-        let work = data_source.implementation.read(&ctx, req, &mut resp);
-        if interruptible(ctx.cancellation(), work).await.is_none() {
+        let read = async |ctx: &_| data_source.implementation.read(ctx, req, &mut resp).await;
+        if let Err(stopped) = self.configured(read).await {
             return ReadResponse {
-                state: Value::Null,
-                diagnostics: interrupted("ReadDataSource").into(),
+                diagnostics: stopped.diagnostic("ReadDataSource").into(),
+                ..ReadResponse::default()
             };
         }
-        if !resp.state.is_wholly_known() {
-            for path in unknown_paths(&resp.state, &AttributePath::default()) {
-                resp.diagnostics.attribute_error(
-                    path,
-                    "Unknown Value After Read",
-                    "The data source left this value unknown after reading. This is a bug in \
-                     the provider, please report it.",
-                );
-            }
-        }
+        let unknown = unknown_after("Read", "data source", "reading", &resp.state);
+        resp.diagnostics.extend(unknown);
         resp.state = unknown_as_null(resp.state);
         resp
     }
 }
+
+#[cfg(test)]
+#[path = "read_data_source_tests.rs"]
+mod tests;

@@ -2,12 +2,12 @@
 //! the identity keeps what was stored.
 
 use super::identity::{self, Kept};
-use super::{ResourceHandle, Server, interrupted, interruptible};
-use crate::cty::{AttributePath, Value};
-use crate::framework::diagnostics::Diagnostics;
+use super::invariants::unknown_after;
+use super::{ResourceHandle, Server, Stopped, interrupted};
+use crate::cty::Value;
 use crate::framework::provider::Provider;
 use crate::framework::resource::{ReadRequest, ReadResponse};
-use crate::framework::values::{unknown_as_null, unknown_paths};
+use crate::framework::values::unknown_as_null;
 
 impl<P: Provider> Server<P> {
     /// Refreshes a resource. A null result removes it from state.
@@ -21,43 +21,30 @@ impl<P: Provider> Server<P> {
         req: ReadRequest,
     ) -> ReadResponse {
         let stored_identity = identity::resolve(resource, req.identity.clone(), &Value::Null);
-        if req.state.is_null() {
-            return ReadResponse {
-                state: req.state,
-                private: req.private,
-                identity: Value::Null,
-                diagnostics: Diagnostics::new(),
-            };
-        }
-        let ctx = match self.context() {
-            Ok(ctx) => ctx,
-            Err(diag) => {
-                return ReadResponse {
-                    state: req.state,
-                    private: req.private,
-                    identity: stored_identity,
-                    diagnostics: diag.into(),
-                };
-            }
-        };
         let mut resp = ReadResponse {
             state: req.state.clone(),
             private: req.private.clone(),
-            identity: Value::Null,
-            diagnostics: Diagnostics::new(),
+            ..ReadResponse::default()
         };
-        let work = resource.implementation.read(&ctx, req, &mut resp);
-        if interruptible(ctx.cancellation(), work).await.is_none() {
-            resp.diagnostics.push(interrupted("ReadResource"));
-        } else if !resp.state.is_wholly_known() {
-            for path in unknown_paths(&resp.state, &AttributePath::default()) {
-                resp.diagnostics.attribute_error(
-                    path,
-                    "Unknown Value After Read",
-                    "The resource left this value unknown after refreshing. This is a bug in the \
-                     provider, please report it.",
-                );
+        if req.state.is_null() {
+            return resp;
+        }
+        let read = async |ctx: &_| resource.implementation.read(ctx, req, &mut resp).await;
+        match self.configured(read).await {
+            Err(Stopped::NotConfigured(diag)) => {
+                return ReadResponse {
+                    identity: stored_identity,
+                    diagnostics: diag.into(),
+                    ..resp
+                };
             }
+            Err(Stopped::Interrupted) => resp.diagnostics.push(interrupted("ReadResource")),
+            Ok(()) => resp.diagnostics.extend(unknown_after(
+                "Read",
+                "resource",
+                "refreshing",
+                &resp.state,
+            )),
         }
         resp.state = unknown_as_null(resp.state);
         let given = std::mem::replace(&mut resp.identity, stored_identity.clone());
@@ -75,3 +62,7 @@ impl<P: Provider> Server<P> {
         resp
     }
 }
+
+#[cfg(test)]
+#[path = "read_resource_tests.rs"]
+mod tests;

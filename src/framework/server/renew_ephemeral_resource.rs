@@ -1,8 +1,7 @@
 //! RenewEphemeralResource: the type extends what it opened. The protocol carries no result
 //! here, so a renewal cannot change the value Terraform already handed on.
 
-use super::{EphemeralResourceHandle, Server, interrupted, interruptible};
-use crate::framework::diagnostics::Diagnostics;
+use super::{EphemeralResourceHandle, Server};
 use crate::framework::ephemeral_resource::{RenewRequest, RenewResponse};
 use crate::framework::provider::Provider;
 
@@ -16,20 +15,13 @@ impl<P: Provider> Server<P> {
         req: RenewRequest,
     ) -> RenewResponse {
         let mut resp = RenewResponse {
-            renew_at: None,
             private: req.private.clone(),
-            diagnostics: Diagnostics::new(),
+            ..RenewResponse::default()
         };
-        let ctx = match self.context() {
-            Ok(ctx) => ctx,
-            Err(diag) => {
-                resp.diagnostics.push(diag);
-                return resp;
-            }
-        };
-        let work = ephemeral.implementation.renew(&ctx, req, &mut resp);
-        if interruptible(ctx.cancellation(), work).await.is_none() {
-            resp.diagnostics.push(interrupted("RenewEphemeralResource"));
+        let renew = async |ctx: &_| ephemeral.implementation.renew(ctx, req, &mut resp).await;
+        if let Err(stopped) = self.configured(renew).await {
+            resp.diagnostics
+                .push(stopped.diagnostic("RenewEphemeralResource"));
         }
         if resp.diagnostics.has_errors() {
             resp.renew_at = None;
@@ -37,3 +29,7 @@ impl<P: Provider> Server<P> {
         resp
     }
 }
+
+#[cfg(test)]
+#[path = "renew_ephemeral_resource_tests.rs"]
+mod tests;

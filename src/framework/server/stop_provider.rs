@@ -22,3 +22,7 @@ impl<P: Provider> Server<P> {
         old.cancel();
     }
 }
+
+#[cfg(test)]
+#[path = "stop_provider_tests.rs"]
+mod tests;

@@ -8,7 +8,7 @@ use crate::framework::diagnostics::{Diagnostic, Diagnostics};
 use crate::framework::provider::Provider;
 
 /// What UpgradeResourceIdentity answers.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct UpgradeIdentityResponse {
     /// The identity in the current identity schema; null with errors, or when Terraform sent
     /// none.
@@ -27,8 +27,8 @@ impl<P: Provider> Server<P> {
         raw_json: &[u8],
     ) -> UpgradeIdentityResponse {
         let fail = |diagnostic: Diagnostic| UpgradeIdentityResponse {
-            identity: Value::Null,
             diagnostics: diagnostic.into(),
+            ..UpgradeIdentityResponse::default()
         };
         let type_name = resource.type_name();
         let (Some(schema), Some(ty)) = (resource.identity_schema(), resource.identity_type())
@@ -54,15 +54,12 @@ impl<P: Provider> Server<P> {
             ));
         }
         if raw_json.is_empty() {
-            return UpgradeIdentityResponse {
-                identity: Value::Null,
-                diagnostics: Diagnostics::new(),
-            };
+            return UpgradeIdentityResponse::default();
         }
         match cty::json::decode_lenient(raw_json, ty) {
             Ok(identity) => UpgradeIdentityResponse {
                 identity,
-                diagnostics: Diagnostics::new(),
+                ..UpgradeIdentityResponse::default()
             },
             Err(e) => fail(Diagnostic::error(
                 "Unable to Upgrade Resource Identity",
@@ -74,3 +71,7 @@ impl<P: Provider> Server<P> {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "upgrade_resource_identity_tests.rs"]
+mod tests;

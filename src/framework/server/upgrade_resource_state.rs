@@ -3,7 +3,7 @@
 
 use super::{ResourceHandle, Server};
 use crate::cty::{self, Value};
-use crate::framework::diagnostics::{Diagnostic, Diagnostics};
+use crate::framework::diagnostics::Diagnostic;
 use crate::framework::provider::Provider;
 use crate::framework::resource::{UpgradeStateRequest, UpgradeStateResponse};
 
@@ -21,8 +21,8 @@ impl<P: Provider> Server<P> {
         raw_json: &[u8],
     ) -> UpgradeStateResponse {
         let fail = |diagnostic: Diagnostic| UpgradeStateResponse {
-            state: Value::Null,
             diagnostics: diagnostic.into(),
+            ..UpgradeStateResponse::default()
         };
         let type_name = resource.type_name();
         let current = resource.schema().version;
@@ -40,7 +40,7 @@ impl<P: Provider> Server<P> {
             return match cty::json::decode_lenient(raw_json, resource.value_type()) {
                 Ok(state) => UpgradeStateResponse {
                     state,
-                    diagnostics: Diagnostics::new(),
+                    ..UpgradeStateResponse::default()
                 },
                 Err(e) => fail(unreadable(type_name, &e.to_string())),
             };
@@ -49,10 +49,7 @@ impl<P: Provider> Server<P> {
             Ok(raw) => raw,
             Err(e) => return fail(unreadable(type_name, &e.to_string())),
         };
-        let mut resp = UpgradeStateResponse {
-            state: Value::Null,
-            diagnostics: Diagnostics::new(),
-        };
+        let mut resp = UpgradeStateResponse::default();
         resource
             .implementation
             .upgrade_state(UpgradeStateRequest { version, raw_state }, &mut resp)
@@ -73,3 +70,7 @@ fn unreadable(type_name: &str, reason: &str) -> Diagnostic {
         ),
     )
 }
+
+#[cfg(test)]
+#[path = "upgrade_resource_state_tests.rs"]
+mod tests;

@@ -2,8 +2,7 @@
 
 use std::time::Duration;
 
-use super::{ValidateRequest, Validator, invalid, wrong_type};
-use crate::cty::Value;
+use super::{ValidateRequest, Validator, check_string};
 use crate::framework::diagnostics::Diagnostics;
 
 /// A duration string as Go (and so `hashicorp/aws`) writes them: one or more
@@ -75,25 +74,15 @@ impl Validator for DurationString {
     }
 
     fn validate(&self, req: &ValidateRequest<'_>, diags: &mut Diagnostics) {
-        let Value::String(s) = req.value else {
-            return wrong_type(diags, req, "string");
-        };
-        match parse_duration(s) {
-            Some(d) if d >= self.min && d <= self.max => {}
-            _ => invalid(
-                diags,
-                req,
-                "Invalid Duration",
-                format!("Value must {}, got: {s:?}.", self.description()),
-            ),
-        }
+        let within = |s: &str| parse_duration(s).is_some_and(|d| d >= self.min && d <= self.max);
+        check_string(req, diags, "Invalid Duration", &self.description(), within);
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::framework::validators::test_support::run;
+    use crate::framework::validators::test_support::assert_strings;
 
     #[test]
     fn parse_table() {
@@ -127,13 +116,7 @@ mod tests {
             ("12h1s", true),
             ("soon", true),
         ];
-        for (text, fails) in cases {
-            assert_eq!(
-                run(&v, Value::String(text.into())).has_errors(),
-                fails,
-                "{text:?}"
-            );
-        }
+        assert_strings(&v, &cases);
         assert!(
             v.description().contains("from 15m to 12h"),
             "{}",

@@ -1,7 +1,6 @@
 //! The string must be an absolute http(s) URL.
 
-use super::{ValidateRequest, Validator, invalid, wrong_type};
-use crate::cty::Value;
+use super::{ValidateRequest, Validator, check_string};
 use crate::framework::diagnostics::Diagnostics;
 
 /// An absolute `http://` or `https://` URL with a host, e.g. `http://127.0.0.1:4566`.
@@ -44,24 +43,20 @@ impl Validator for HttpUrl {
     }
 
     fn validate(&self, req: &ValidateRequest<'_>, diags: &mut Diagnostics) {
-        let Value::String(s) = req.value else {
-            return wrong_type(diags, req, "string");
-        };
-        if !is_http_url(s) {
-            invalid(
-                diags,
-                req,
-                "Invalid Endpoint URL",
-                format!("Value must {}, got: {s:?}.", self.description()),
-            );
-        }
+        check_string(
+            req,
+            diags,
+            "Invalid Endpoint URL",
+            &self.description(),
+            is_http_url,
+        );
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::framework::validators::test_support::run;
+    use crate::framework::validators::test_support::assert_strings;
 
     #[test]
     fn table() {
@@ -80,12 +75,6 @@ mod tests {
             ("http://exa mple.com", true),
             ("", true),
         ];
-        for (text, fails) in cases {
-            assert_eq!(
-                run(&HttpUrl, Value::String(text.into())).has_errors(),
-                fails,
-                "{text:?}"
-            );
-        }
+        assert_strings(&HttpUrl, &cases);
     }
 }

@@ -54,6 +54,36 @@ pub(crate) fn invalid(
     diags.attribute_error(req.path.clone(), summary, detail);
 }
 
+/// The whole check of a string validator: a string `accepts` refuses gets the error "Value must
+/// {requirement}, got: "…"." under `summary`; a value of another type is a provider bug.
+pub(crate) fn check_string(
+    req: &ValidateRequest<'_>,
+    diags: &mut Diagnostics,
+    summary: &str,
+    requirement: &str,
+    accepts: impl FnOnce(&str) -> bool,
+) {
+    match req.value {
+        Value::String(s) => check_str(s, req, diags, summary, requirement, accepts),
+        _ => wrong_type(diags, req, "string"),
+    }
+}
+
+/// [`check_string`] on `s`, one string of the value (e.g. an element of a set).
+pub(crate) fn check_str(
+    s: &str,
+    req: &ValidateRequest<'_>,
+    diags: &mut Diagnostics,
+    summary: &str,
+    requirement: &str,
+    accepts: impl FnOnce(&str) -> bool,
+) {
+    if !accepts(s) {
+        let detail = format!("Value must {requirement}, got: {s:?}.");
+        invalid(diags, req, summary, detail);
+    }
+}
+
 /// The error for a validator attached to an attribute of the wrong type: a provider bug.
 pub(crate) fn wrong_type(diags: &mut Diagnostics, req: &ValidateRequest<'_>, expected: &str) {
     diags.attribute_error(
@@ -86,5 +116,19 @@ pub(crate) mod test_support {
             assert_eq!(diag.attribute, Some(path.clone()), "diagnostic path");
         }
         diags
+    }
+
+    /// Runs `validator` on each value and checks whether it fails as the table says.
+    pub fn assert_table(validator: &dyn Validator, cases: impl IntoIterator<Item = (Value, bool)>) {
+        for (value, fails) in cases {
+            let diags = run(validator, value.clone());
+            assert_eq!(diags.has_errors(), fails, "{value:?}: {diags:?}");
+        }
+    }
+
+    /// [`assert_table`] for string values.
+    pub fn assert_strings(validator: &dyn Validator, cases: &[(&str, bool)]) {
+        let cases = cases.iter().map(|(s, fails)| (Value::from(*s), *fails));
+        assert_table(validator, cases);
     }
 }

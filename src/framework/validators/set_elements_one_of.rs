@@ -1,6 +1,6 @@
 //! Every element of a set of strings must be one of a fixed list.
 
-use super::{StringOneOf, ValidateRequest, Validator, invalid, wrong_type};
+use super::{StringOneOf, ValidateRequest, Validator, check_str, invalid, wrong_type};
 use crate::cty::Value;
 use crate::framework::diagnostics::Diagnostics;
 
@@ -34,7 +34,18 @@ impl Validator for SetElementsOneOf {
         };
         for item in items {
             match item {
-                Value::String(s) => self.allowed.check(s, &self.description(), req, diags),
+                Value::String(s) => {
+                    let listed = |s: &str| self.allowed.allows(s);
+                    let requirement = self.description();
+                    check_str(
+                        s,
+                        req,
+                        diags,
+                        "Invalid Attribute Value",
+                        &requirement,
+                        listed,
+                    );
+                }
                 Value::Unknown(_) => {}
                 Value::Null => invalid(
                     diags,

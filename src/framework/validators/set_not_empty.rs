@@ -31,7 +31,7 @@ impl Validator for SetNotEmpty {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::framework::validators::test_support::run;
+    use crate::framework::validators::test_support::assert_table;
 
     #[test]
     fn table() {
@@ -42,12 +42,6 @@ mod tests {
             (Value::List(vec![]), true),
             (Value::String("a".into()), true),
         ];
-        for (value, fails) in cases {
-            assert_eq!(
-                run(&SetNotEmpty, value.clone()).has_errors(),
-                fails,
-                "{value:?}"
-            );
-        }
+        assert_table(&SetNotEmpty, cases);
     }
 }

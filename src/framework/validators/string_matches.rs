@@ -2,8 +2,7 @@
 
 use regex::Regex;
 
-use super::{ValidateRequest, Validator, invalid, wrong_type};
-use crate::cty::Value;
+use super::{ValidateRequest, Validator, check_string};
 use crate::framework::diagnostics::Diagnostics;
 
 /// The string must match a regular expression; `requirement` says what that means in words.
@@ -49,24 +48,22 @@ impl Validator for StringMatches {
     }
 
     fn validate(&self, req: &ValidateRequest<'_>, diags: &mut Diagnostics) {
-        let Value::String(s) = req.value else {
-            return wrong_type(diags, req, "string");
-        };
-        if !self.pattern.is_match(s) {
-            invalid(
-                diags,
-                req,
-                "Invalid Attribute Value",
-                format!("Value must {}, got: {s:?}.", self.requirement),
-            );
-        }
+        let matches = |s: &str| self.pattern.is_match(s);
+        check_string(
+            req,
+            diags,
+            "Invalid Attribute Value",
+            &self.requirement,
+            matches,
+        );
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::framework::validators::test_support::run;
+    use crate::cty::Value;
+    use crate::framework::validators::test_support::{assert_strings, run};
 
     #[test]
     fn account_id_table() {
@@ -80,13 +77,7 @@ mod tests {
             (" 123456789012", true),
             ("", true),
         ];
-        for (s, fails) in cases {
-            assert_eq!(
-                run(&v, Value::String(s.into())).has_errors(),
-                fails,
-                "{s:?}"
-            );
-        }
+        assert_strings(&v, &cases);
     }
 
     #[test]

@@ -1,7 +1,6 @@
 //! The string must be one of a fixed list.
 
-use super::{ValidateRequest, Validator, invalid, wrong_type};
-use crate::cty::Value;
+use super::{ValidateRequest, Validator, check_string};
 use crate::framework::diagnostics::Diagnostics;
 
 /// The string must equal one of the given values (case-sensitive).
@@ -30,23 +29,9 @@ impl StringOneOf {
             .join(", ")
     }
 
-    /// Reports `s` unless it is listed; `must` completes "Value must …" in the message, so a
-    /// validator built on this list can word its own rule.
-    pub(crate) fn check(
-        &self,
-        s: &str,
-        must: &str,
-        req: &ValidateRequest<'_>,
-        diags: &mut Diagnostics,
-    ) {
-        if !self.allowed.iter().any(|a| a == s) {
-            invalid(
-                diags,
-                req,
-                "Invalid Attribute Value",
-                format!("Value must {must}, got: {s:?}."),
-            );
-        }
+    /// Whether `s` is listed.
+    pub(crate) fn allows(&self, s: &str) -> bool {
+        self.allowed.iter().any(|a| a == s)
     }
 }
 
@@ -56,17 +41,22 @@ impl Validator for StringOneOf {
     }
 
     fn validate(&self, req: &ValidateRequest<'_>, diags: &mut Diagnostics) {
-        let Value::String(s) = req.value else {
-            return wrong_type(diags, req, "string");
-        };
-        self.check(s, &self.description(), req, diags);
+        let listed = |s: &str| self.allows(s);
+        check_string(
+            req,
+            diags,
+            "Invalid Attribute Value",
+            &self.description(),
+            listed,
+        );
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::framework::validators::test_support::run;
+    use crate::cty::Value;
+    use crate::framework::validators::test_support::{assert_table, run};
 
     #[test]
     fn table() {
@@ -78,9 +68,7 @@ mod tests {
             (Value::String(String::new()), true),
             (Value::Bool(true), true),
         ];
-        for (value, fails) in cases {
-            assert_eq!(run(&v, value.clone()).has_errors(), fails, "{value:?}");
-        }
+        assert_table(&v, cases);
         let diags = run(&v, Value::String("legacy".into()));
         let detail = &diags.iter().next().unwrap().detail;
         assert!(detail.contains("\"standard\", \"adaptive\""), "{detail}");

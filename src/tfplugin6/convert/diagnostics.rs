@@ -23,22 +23,6 @@ pub fn diagnostics(ds: &Diagnostics) -> Vec<pb::Diagnostic> {
     ds.iter().map(diagnostic).collect()
 }
 
-/// The answer of an RPC that answers only diagnostics: those of `call` on the request
-/// `prepared` holds, or the error that kept the request from reaching the engine.
-pub async fn diagnostics_of<T, F>(
-    prepared: Result<T, Diagnostic>,
-    call: impl FnOnce(T) -> F,
-) -> Vec<pb::Diagnostic>
-where
-    F: Future<Output = Diagnostics>,
-{
-    let diags = match prepared {
-        Ok(prepared) => call(prepared).await,
-        Err(diag) => Diagnostics::from(diag),
-    };
-    diagnostics(&diags)
-}
-
 /// An attribute path.
 pub fn path(p: &AttributePath) -> pb::AttributePath {
     use pb::attribute_path::step::Selector;

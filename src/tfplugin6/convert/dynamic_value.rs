@@ -1,7 +1,8 @@
 //! `DynamicValue`: msgpack preferred, JSON accepted when msgpack is empty, answers msgpack.
 
 use crate::cty::{self, Type, Value};
-use crate::framework::diagnostics::{Diagnostic, Diagnostics};
+use crate::framework::diagnostics::Diagnostic;
+use crate::framework::server::Handle;
 use crate::tfplugin6::DynamicValue;
 
 /// Decodes `dv` as a value of `ty`. An absent or empty DynamicValue is null. `what` names the
@@ -28,6 +29,17 @@ pub fn decode(dv: Option<&DynamicValue>, ty: &Type, what: &str) -> Result<Value,
     })
 }
 
+/// The type `found` names, with `dv` decoded against its value type: how a request reaches
+/// the type it is about. Either error answers the RPC without calling the engine.
+pub fn decode_for<'h, T: ?Sized>(
+    found: Result<&'h Handle<T>, Diagnostic>,
+    dv: Option<&DynamicValue>,
+    what: &str,
+) -> Result<(&'h Handle<T>, Value), Diagnostic> {
+    let handle = found?;
+    Ok((handle, decode(dv, handle.value_type(), what)?))
+}
+
 /// Encodes `value` of type `ty` as msgpack.
 pub fn encode(value: &Value, ty: &Type, what: &str) -> Result<DynamicValue, Diagnostic> {
     cty::msgpack::encode(value, ty)
@@ -44,36 +56,6 @@ pub fn encode(value: &Value, ty: &Type, what: &str) -> Result<DynamicValue, Diag
                 ),
             )
         })
-}
-
-/// Encodes like [`encode`], recording a failure in `diags` instead of returning it.
-pub fn encode_into(
-    value: &Value,
-    ty: &Type,
-    what: &str,
-    diags: &mut Diagnostics,
-) -> Option<DynamicValue> {
-    encode(value, ty, what).map_or_else(
-        |diag| {
-            diags.push(diag);
-            None
-        },
-        Some,
-    )
-}
-
-/// Like [`encode_into`], but answers no value at all once `diags` holds an error: for the
-/// RPCs whose failure must not hand Terraform a value to use.
-pub fn encode_unless_failed(
-    value: &Value,
-    ty: &Type,
-    what: &str,
-    diags: &mut Diagnostics,
-) -> Option<DynamicValue> {
-    if diags.has_errors() {
-        return None;
-    }
-    encode_into(value, ty, what, diags)
 }
 
 #[cfg(test)]

@@ -8,17 +8,29 @@
 //! IAM in Organizations first, and is never read back from AWS except at import. Left out of
 //! the configuration it keeps what the state holds (false on create), so a configuration that
 //! omits it never fights what import or a `moved` block recorded.
+//!
+//! This file holds the schema and the operations; `model.rs` the typed plan and state,
+//! `converge.rs` how create and update reach the plan and record each step, `import.rs` import
+//! and the configuration generated for it, `moved.rs` `moved` blocks from hashicorp/aws.
+
+mod converge;
+mod import;
+mod model;
+mod moved;
+
+pub use converge::FeatureChanges;
+pub use import::{InvalidImportId, parse_import_id};
+pub(crate) use model::imported_state;
 
 use std::collections::BTreeSet;
 
 use async_trait::async_trait;
-use tokio_util::sync::CancellationToken;
 
-use crate::aws::{Aws, AwsError, ErrorKind, Feature, IAM_SERVICE_PRINCIPAL, OrganizationFeatures};
+use self::converge::{converge, enabled_now, report_failure};
+use self::model::{Plan, State, unreadable};
+use crate::aws::{Aws, AwsError, ErrorKind, Feature};
 use crate::cty::{Type, Value};
 use crate::framework::Context;
-use crate::framework::attributes::{self, AttributeError};
-use crate::framework::diagnostics::Diagnostics;
 use crate::framework::plan_modifiers::UseStateForUnknown;
 use crate::framework::resource::{
     CreateRequest, CreateResponse, DeleteRequest, DeleteResponse, GenerateConfigRequest,
@@ -29,9 +41,7 @@ use crate::framework::resource::{
 use crate::framework::schema::{Attribute, Block, IdentityAttribute, IdentitySchema, Schema};
 use crate::framework::validators::{SetElementsOneOf, SetNotEmpty};
 use crate::framework::values::ValueExt;
-use crate::framework::values::string_set;
 use crate::types_common::advice::{self, Targets};
-use crate::types_common::moved::{self, MoveError};
 
 /// The name configurations and import commands address this type by.
 pub const TYPE_NAME: &str = "centralroot_organization_features";
@@ -52,299 +62,6 @@ const TARGETS: Targets = Targets {
 /// The `centralroot_organization_features` resource.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct OrganizationFeaturesResource;
-
-/// What create and update must do to reach the configured set from the enabled one.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct FeatureChanges {
-    /// Configured but not enabled.
-    pub enable: Vec<Feature>,
-    /// Enabled but not configured: the resource owns the whole set.
-    pub disable: Vec<Feature>,
-}
-
-impl FeatureChanges {
-    /// The calls that turn `enabled` into `wanted`.
-    pub fn between(enabled: &BTreeSet<Feature>, wanted: &BTreeSet<Feature>) -> Self {
-        Self {
-            enable: wanted.difference(enabled).copied().collect(),
-            disable: enabled.difference(wanted).copied().collect(),
-        }
-    }
-
-    /// Whether nothing needs to change.
-    pub fn is_empty(&self) -> bool {
-        self.enable.is_empty() && self.disable.is_empty()
-    }
-}
-
-/// Why an import ID was refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "{id:?} is not an organization ID: expected o- followed by 10 to 32 lowercase letters or \
-     digits, for example:\n  terraform import centralroot_organization_features.this o-aa111bb222"
-)]
-pub struct InvalidImportId {
-    /// The refused ID.
-    pub id: String,
-}
-
-/// Checks an import ID against the organization ID pattern `o-[a-z0-9]{10,32}`.
-pub fn parse_import_id(id: &str) -> Result<&str, InvalidImportId> {
-    let valid = id.strip_prefix("o-").is_some_and(|rest| {
-        (10..=32).contains(&rest.len())
-            && rest
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-    });
-    if valid {
-        Ok(id)
-    } else {
-        Err(InvalidImportId { id: id.to_owned() })
-    }
-}
-
-/// What the configuration asks for.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Plan {
-    /// The features to have enabled, and no others.
-    wanted: BTreeSet<Feature>,
-    /// Whether to turn on trusted access first.
-    enable_trusted_access: bool,
-}
-
-/// The features `enabled_features` names. Unknown names cannot get here (the validator rejects
-/// them), so they are ignored rather than reported twice.
-fn features(value: &Value) -> Result<BTreeSet<Feature>, AttributeError> {
-    Ok(attributes::strings(value, ENABLED_FEATURES)?
-        .iter()
-        .filter_map(|name| Feature::parse(name))
-        .collect())
-}
-
-/// `enable_trusted_access`, whose default is false.
-fn enable_trusted_access(value: &Value) -> Result<bool, AttributeError> {
-    Ok(attributes::optional_bool(value, ENABLE_TRUSTED_ACCESS)?.unwrap_or(false))
-}
-
-impl Plan {
-    fn from_value(planned: &Value) -> Result<Self, AttributeError> {
-        Ok(Self {
-            wanted: features(planned)?,
-            enable_trusted_access: enable_trusted_access(planned)?,
-        })
-    }
-}
-
-/// The resource's state.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct State {
-    /// `o-…`; only a state Terraform holds from elsewhere can lack it.
-    organization_id: Option<String>,
-    /// The features enabled, as AWS last said.
-    enabled: BTreeSet<Feature>,
-    /// The instruction the state was applied with.
-    enable_trusted_access: bool,
-}
-
-impl State {
-    fn from_value(state: &Value) -> Result<Self, AttributeError> {
-        Ok(Self {
-            organization_id: attributes::optional_string(state, ORGANIZATION_ID)?,
-            enabled: features(state)?,
-            enable_trusted_access: enable_trusted_access(state)?,
-        })
-    }
-
-    /// What AWS reported, applied with the planned instruction.
-    fn reported(found: &OrganizationFeatures, plan: &Plan) -> Self {
-        Self {
-            organization_id: Some(found.organization_id.clone()),
-            enabled: found.enabled.clone(),
-            enable_trusted_access: plan.enable_trusted_access,
-        }
-    }
-
-    fn to_value(&self) -> Value {
-        let organization = || {
-            self.organization_id
-                .as_deref()
-                .map_or(Value::Null, Value::from)
-        };
-        attributes::object([
-            (ID, organization()),
-            (ORGANIZATION_ID, organization()),
-            (
-                ENABLED_FEATURES,
-                string_set(self.enabled.iter().map(|f| f.as_str())),
-            ),
-            (
-                ENABLE_TRUSTED_ACCESS,
-                Value::Bool(self.enable_trusted_access),
-            ),
-        ])
-    }
-}
-
-/// Reports a model that cannot be read: the engine checked the values against the schema, so
-/// this is a bug rather than something to fix in the configuration.
-fn unreadable(diags: &mut Diagnostics, what: &str, err: &AttributeError) {
-    diags.attribute_error(
-        err.path(),
-        format!("Unreadable {what}"),
-        format!("{err}. This is a bug in the provider, please report it."),
-    );
-}
-
-/// Runs `call`, waiting out trusted-access propagation only when this resource turns trusted
-/// access on; otherwise ServiceAccessNotEnabled is a configuration problem to report at once.
-/// `stop` ends the wait, not a call in flight.
-async fn guarded<T, F, Fut>(
-    aws: &Aws,
-    stop: &CancellationToken,
-    enable_trusted_access: bool,
-    mut call: F,
-) -> Result<T, AwsError>
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Result<T, AwsError>>,
-{
-    if enable_trusted_access {
-        aws.while_trusted_access_propagates(stop, call).await
-    } else {
-        call().await
-    }
-}
-
-/// Brings the organization's features to what `plan` asks, turning on trusted access first
-/// when asked, and calls `record` with the state AWS has after each change it confirms, so an
-/// interruption or a failure at any point leaves that state behind. `start` is the state before
-/// the first change (`None` on create, where the organization is not known yet).
-///
-/// `stop` (Terraform's Ctrl-C) ends only the propagation wait: every call sent runs to
-/// completion and is recorded, and the feature calls follow one another without a stop
-/// between them, because finishing a short call beats leaving a partial object.
-async fn converge(
-    aws: &Aws,
-    stop: &CancellationToken,
-    plan: &Plan,
-    start: Option<State>,
-    record: &mut impl FnMut(&State),
-) -> Result<State, AwsError> {
-    let trusted = plan.enable_trusted_access;
-    if trusted && aws.ensure_iam_trusted_access().await? {
-        let organization_id = match &start {
-            Some(State {
-                organization_id: Some(id),
-                ..
-            }) => Ok(id.clone()),
-            _ => aws.organization().await.map(|org| org.id),
-        };
-        match organization_id {
-            // Until IAM sees trusted access, no feature can be in use: read reports none.
-            Ok(id) => record(&State {
-                organization_id: Some(id),
-                enabled: start.map(|s| s.enabled).unwrap_or_default(),
-                enable_trusted_access: trusted,
-            }),
-            // Trusted access on is nothing this resource owns (destroy leaves it on), so
-            // going on without recording it loses nothing.
-            Err(err) => {
-                tracing::debug!(%err, "trusted access enabled; state waits for the features")
-            }
-        }
-    }
-    let mut current = guarded(aws, stop, trusted, || aws.list_features()).await?;
-    let changes = FeatureChanges::between(&current.enabled, &plan.wanted);
-    tracing::debug!(?changes, "organization feature changes");
-    for feature in changes.enable {
-        current = guarded(aws, stop, trusted, || aws.enable_feature(feature)).await?;
-        record(&State::reported(&current, plan));
-    }
-    for feature in changes.disable {
-        current = guarded(aws, stop, trusted, || aws.disable_feature(feature)).await?;
-        record(&State::reported(&current, plan));
-    }
-    Ok(State::reported(&current, plan))
-}
-
-/// After a failed change, what is really enabled: a change whose answer was lost may have been
-/// made. `None` when even that read fails, or Terraform asked to stop, and the last recorded
-/// state must do.
-async fn enabled_now(ctx: &Context<Aws>) -> Option<BTreeSet<Feature>> {
-    let read = ctx.unless_cancelled(ctx.provider_data().list_features());
-    read.await?.ok().map(|found| found.enabled)
-}
-
-/// Reports why `converge` failed: a propagation wait that Terraform's Ctrl-C ended is said as
-/// such, anything else as AWS answered.
-fn report_failure(ctx: &Context<Aws>, plan: &Plan, err: &AwsError, diags: &mut Diagnostics) {
-    if ctx.is_cancelled()
-        && plan.enable_trusted_access
-        && err.kind == ErrorKind::ServiceAccessNotEnabled
-    {
-        diags.error(
-            "Interrupted while trusted access propagates",
-            format!(
-                "Trusted access for {IAM_SERVICE_PRINCIPAL} is on, but IAM did not see it yet \
-                 when Terraform asked the provider to stop, so the features are not enabled \
-                 yet. The state records exactly that; run `terraform apply` again to enable \
-                 them."
-            ),
-        );
-    } else {
-        TARGETS.report(diags, err);
-    }
-}
-
-/// The hashicorp/aws type whose state `moved` blocks bring here.
-const MOVE_SOURCE: MoveSource = MoveSource {
-    provider: moved::HASHICORP_AWS,
-    type_name: "aws_iam_organizations_features",
-};
-
-/// The state of an `aws_iam_organizations_features` (`{"id": "o-…", "enabled_features":
-/// [...]}`). hashicorp/aws never manages trusted access with it, so the moved state does not
-/// either: `enable_trusted_access` is false, which a configuration leaving it out keeps.
-fn moved_state(source: &serde_json::Value) -> Result<State, MoveError> {
-    let id = moved::string(source, ID)?;
-    let organization_id = parse_import_id(id)
-        .map_err(|_| MoveError::invalid(ID, &source[ID], "expected an organization ID o-…"))?;
-    let names = source
-        .get(ENABLED_FEATURES)
-        .and_then(serde_json::Value::as_array)
-        .ok_or(MoveError::Missing(ENABLED_FEATURES))?;
-    let enabled = names
-        .iter()
-        .map(|name| {
-            name.as_str().and_then(Feature::parse).ok_or_else(|| {
-                MoveError::invalid(
-                    ENABLED_FEATURES,
-                    name,
-                    format!(
-                        "expected one of {}",
-                        Feature::ALL.map(Feature::as_str).join(", ")
-                    ),
-                )
-            })
-        })
-        .collect::<Result<_, _>>()?;
-    Ok(State {
-        organization_id: Some(organization_id.to_owned()),
-        enabled,
-        enable_trusted_access: false,
-    })
-}
-
-/// The state a read after an import returns for what AWS reported: `enable_trusted_access`
-/// says whether trusted access for IAM is on, as import records it. Listings answer this.
-pub(crate) fn imported_state(found: &OrganizationFeatures, trusted_access: bool) -> Value {
-    State {
-        organization_id: Some(found.organization_id.clone()),
-        enabled: found.enabled.clone(),
-        enable_trusted_access: trusted_access,
-    }
-    .to_value()
-}
 
 fn schema() -> Schema {
     let allowed = Feature::ALL.map(Feature::as_str);
@@ -600,84 +317,19 @@ impl Resource<Aws> for OrganizationFeaturesResource {
         req: ImportStateRequest,
         resp: &mut ImportStateResponse,
     ) {
-        // Importing by identity, the engine has written the organization ID into the state.
-        let given = if req.by_identity() {
-            resp.state
-                .attr(ORGANIZATION_ID)
-                .as_str()
-                .unwrap_or_default()
-                .to_owned()
-        } else {
-            req.id.clone()
-        };
-        let id = match parse_import_id(&given) {
-            Ok(id) => id,
-            Err(err) => {
-                return resp
-                    .diagnostics
-                    .error("Invalid organization ID", err.to_string());
-            }
-        };
-        let aws = ctx.provider_data();
-        let organization = match aws.organization().await {
-            Ok(org) => org,
-            Err(err) => return Targets::NONE.report(&mut resp.diagnostics, &err),
-        };
-        if organization.id != id {
-            return resp.diagnostics.error(
-                "Organization ID does not match the credentials",
-                format!(
-                    "The import ID is {id}, but the provider's credentials belong to organization \
-                     {}. Import {} instead, or configure the provider with credentials of {id}'s \
-                     management account.",
-                    organization.id, organization.id
-                ),
-            );
-        }
-        // The generated or written configuration should reflect reality: if trusted access is
-        // on, enable_trusted_access = true keeps it so without a diff.
-        let trusted = match aws.trusted_access_enabled(IAM_SERVICE_PRINCIPAL).await {
-            Ok(on) => on,
-            Err(err) => return Targets::NONE.report(&mut resp.diagnostics, &err),
-        };
-        // The features are left to the read that follows the import.
-        resp.state = State {
-            organization_id: Some(id.to_owned()),
-            enabled: BTreeSet::new(),
-            enable_trusted_access: trusted,
-        }
-        .to_value();
+        import::import_state(ctx, req, resp).await;
     }
 
     async fn generate_config(&self, req: GenerateConfigRequest, resp: &mut GenerateConfigResponse) {
-        // enabled_features must list at least one feature: an organization with none has
-        // nothing to adopt, and a configuration with an empty set would not validate.
-        if req
-            .state
-            .attr(ENABLED_FEATURES)
-            .elements()
-            .is_some_and(<[Value]>::is_empty)
-        {
-            resp.diagnostics.error(
-                "No feature to adopt",
-                format!(
-                    "The organization has no centralized root access feature enabled, so there \
-                     is no {TYPE_NAME} to generate configuration for. Write the resource with the \
-                     features to enable instead of importing it."
-                ),
-            );
-        }
+        import::generate_config(req, resp);
     }
 
     fn moved_from(&self) -> Vec<MoveSource> {
-        vec![MOVE_SOURCE]
+        vec![moved::MOVE_SOURCE]
     }
 
     async fn move_state(&self, req: MoveStateRequest, resp: &mut MoveStateResponse) {
-        match moved::check_version(&req).and_then(|()| moved_state(&req.source_state)) {
-            Ok(state) => resp.state = state.to_value(),
-            Err(err) => moved::report(&mut resp.diagnostics, &req, TYPE_NAME, &MOVE_SOURCE, &err),
-        }
+        moved::move_state(req, resp);
     }
 }
 
@@ -685,108 +337,12 @@ impl Resource<Aws> for OrganizationFeaturesResource {
 mod tests {
     use super::*;
     use crate::aws::Operation;
-    use crate::framework::values::ValueExt;
+    use crate::framework::attributes;
+    use crate::framework::values::string_set;
+    use crate::resources::test_support::feature_set;
     use crate::resources::test_support::{create, fail, sandbox, seed_with_trusted_access, update};
+    use crate::sandbox::faults::FaultConfig;
     use Feature::{RootCredentialsManagement as Rcm, RootSessions as Rs};
-
-    fn set(features: &[Feature]) -> BTreeSet<Feature> {
-        features.iter().copied().collect()
-    }
-
-    #[test]
-    fn changes_enable_the_missing_and_disable_the_unconfigured() {
-        let cases = [
-            (set(&[]), set(&[Rcm, Rs]), vec![Rcm, Rs], vec![]),
-            (set(&[Rcm]), set(&[Rs]), vec![Rs], vec![Rcm]),
-            (set(&[Rcm, Rs]), set(&[Rcm]), vec![], vec![Rs]),
-            (set(&[Rs]), set(&[Rs]), vec![], vec![]),
-        ];
-        for (enabled, wanted, enable, disable) in cases {
-            let changes = FeatureChanges::between(&enabled, &wanted);
-            assert_eq!(changes.enable, enable, "{enabled:?} -> {wanted:?}");
-            assert_eq!(changes.disable, disable, "{enabled:?} -> {wanted:?}");
-            assert_eq!(changes.is_empty(), enabled == wanted);
-        }
-    }
-
-    #[test]
-    fn import_ids_must_be_organization_ids() {
-        assert_eq!(parse_import_id("o-sandbox1234"), Ok("o-sandbox1234"));
-        assert!(parse_import_id(&format!("o-{}", "a".repeat(32))).is_ok());
-        for bad in [
-            "",
-            "o-",
-            "o-short",
-            "o-Sandbox1234",
-            "sandbox1234",
-            "o111122223333",
-            "o-sandbox_1234",
-            "r-abcd1234567",
-            &format!("o-{}", "a".repeat(33)),
-        ] {
-            let err = parse_import_id(bad).expect_err(bad);
-            let text = err.to_string();
-            assert!(text.contains("o- followed by 10 to 32"), "{text}");
-            assert!(text.contains("terraform import"), "{text}");
-        }
-    }
-
-    #[test]
-    fn state_values_round_trip_the_features() {
-        let state = State {
-            organization_id: Some("o-sandbox1234".into()),
-            enabled: set(&[Rs, Rcm]),
-            enable_trusted_access: true,
-        };
-        let value = state.to_value();
-        assert_eq!(value.attr(ID).as_str(), Some("o-sandbox1234"));
-        assert_eq!(value.attr(ORGANIZATION_ID).as_str(), Some("o-sandbox1234"));
-        assert_eq!(value.attr(ENABLE_TRUSTED_ACCESS).as_bool(), Some(true));
-        assert!(value.is_wholly_known());
-        assert_eq!(State::from_value(&value), Ok(state));
-        let Value::Object(attrs) = &value else {
-            panic!("not an object: {value:?}");
-        };
-        let Value::Object(empty) = schema().empty_value() else {
-            panic!("schema value is not an object");
-        };
-        assert_eq!(
-            attrs.keys().collect::<Vec<_>>(),
-            empty.keys().collect::<Vec<_>>()
-        );
-        let none = State {
-            organization_id: Some("o-sandbox1234".into()),
-            enabled: set(&[]),
-            enable_trusted_access: false,
-        }
-        .to_value();
-        assert_eq!(
-            none.attr(ENABLED_FEATURES).elements().map(<[Value]>::len),
-            Some(0)
-        );
-    }
-
-    #[test]
-    fn plans_read_the_wanted_features_and_the_default_instruction() {
-        let planned = attributes::object([
-            (ENABLED_FEATURES, string_set(["RootSessions"])),
-            (ENABLE_TRUSTED_ACCESS, Value::Null),
-            (ID, Value::unknown()),
-            (ORGANIZATION_ID, Value::unknown()),
-        ]);
-        assert_eq!(
-            Plan::from_value(&planned),
-            Ok(Plan {
-                wanted: set(&[Rs]),
-                enable_trusted_access: false,
-            })
-        );
-        let unknown = attributes::object([(ENABLED_FEATURES, Value::unknown())]);
-        assert_eq!(
-            Plan::from_value(&unknown).unwrap_err().path(),
-            crate::cty::AttributePath::root(ENABLED_FEATURES)
-        );
-    }
 
     #[test]
     fn errors_point_at_what_they_concern() {
@@ -845,7 +401,6 @@ mod tests {
             );
         }
     }
-
     #[test]
     fn schema_describes_every_attribute() {
         let schema = schema();
@@ -880,7 +435,6 @@ mod tests {
             .map(|f| format!("{f:?}"))
             .collect()
     }
-
     #[tokio::test]
     async fn a_create_that_fails_halfway_records_what_it_enabled() {
         let (handle, ctx) = sandbox(
@@ -897,11 +451,10 @@ mod tests {
         assert!(resp.diagnostics.has_errors());
         assert_eq!(sandbox_features(&handle), ["RootCredentialsManagement"]);
         let state = State::from_value(&resp.state).unwrap();
-        assert_eq!(state.enabled, set(&[Rcm]));
+        assert_eq!(state.enabled, feature_set(&[Rcm]));
         assert!(state.organization_id.is_some_and(|id| id.starts_with("o-")));
         assert!(resp.state.is_wholly_known());
     }
-
     #[tokio::test]
     async fn a_create_that_only_turned_on_trusted_access_records_it() {
         let (handle, ctx) = sandbox(
@@ -913,11 +466,10 @@ mod tests {
         assert!(resp.diagnostics.has_errors());
         assert_eq!(handle.sandbox().snapshot().trusted_access.len(), 1);
         let state = State::from_value(&resp.state).unwrap();
-        assert_eq!(state.enabled, set(&[]));
+        assert_eq!(state.enabled, feature_set(&[]));
         assert!(state.enable_trusted_access);
         assert!(resp.state.is_wholly_known());
     }
-
     #[tokio::test]
     async fn a_failed_create_that_changed_nothing_leaves_no_state() {
         let (_handle, ctx) = sandbox(
@@ -929,7 +481,6 @@ mod tests {
         assert!(resp.diagnostics.has_errors());
         assert!(resp.state.is_null());
     }
-
     #[tokio::test]
     async fn an_update_that_fails_halfway_records_what_aws_has() {
         let mut seed = seed_with_trusted_access();
@@ -939,7 +490,7 @@ mod tests {
             sandbox(seed, fail("DisableOrganizationsRootCredentialsManagement")).await;
         let prior = State {
             organization_id: Some(handle.sandbox().snapshot().organization.unwrap().id),
-            enabled: set(&[Rcm]),
+            enabled: feature_set(&[Rcm]),
             enable_trusted_access: false,
         }
         .to_value();
@@ -952,10 +503,82 @@ mod tests {
         .await;
         assert!(resp.diagnostics.has_errors());
         let state = State::from_value(&resp.state).unwrap();
-        assert_eq!(state.enabled, set(&[Rcm, Rs]));
+        assert_eq!(state.enabled, feature_set(&[Rcm, Rs]));
         assert_eq!(
             sandbox_features(&handle),
             ["RootCredentialsManagement", "RootSessions"]
+        );
+    }
+
+    fn features_state(trusted: Option<bool>) -> Value {
+        crate::framework::attributes::object([
+            ("id", Value::from("o-sandbox1234")),
+            ("organization_id", Value::from("o-sandbox1234")),
+            (
+                "enabled_features",
+                crate::framework::values::string_set(["RootSessions"]),
+            ),
+            (
+                "enable_trusted_access",
+                trusted.map_or(Value::Null, Value::Bool),
+            ),
+        ])
+    }
+
+    async fn plan_features(
+        ctx: &Context<Aws>,
+        prior: Value,
+        config: Value,
+        proposed: Value,
+    ) -> Value {
+        let mut resp = ModifyPlanResponse {
+            planned_state: proposed,
+            requires_replace: Vec::new(),
+            planned_private: Vec::new(),
+            planned_identity: Value::Null,
+            diagnostics: crate::framework::diagnostics::Diagnostics::new(),
+        };
+        let req = ModifyPlanRequest {
+            config,
+            prior_state: prior,
+            prior_private: Vec::new(),
+            prior_identity: Value::Null,
+        };
+        OrganizationFeaturesResource
+            .modify_plan(ctx, req, &mut resp)
+            .await;
+        resp.planned_state
+    }
+
+    #[tokio::test]
+    async fn trusted_access_left_out_keeps_what_the_state_holds() {
+        let (_handle, ctx) = sandbox(seed_with_trusted_access(), FaultConfig::default()).await;
+        let mut unknown = features_state(None);
+        unknown
+            .set_attr("enable_trusted_access", Value::unknown())
+            .expect("object");
+        for prior in [true, false] {
+            let planned = plan_features(
+                &ctx,
+                features_state(Some(prior)),
+                features_state(None),
+                unknown.clone(),
+            )
+            .await;
+            assert_eq!(planned.attr("enable_trusted_access").as_bool(), Some(prior));
+        }
+        let created = plan_features(&ctx, Value::Null, features_state(None), unknown).await;
+        assert_eq!(created.attr("enable_trusted_access").as_bool(), Some(false));
+        let configured = plan_features(
+            &ctx,
+            features_state(Some(true)),
+            features_state(Some(false)),
+            features_state(Some(false)),
+        )
+        .await;
+        assert_eq!(
+            configured.attr("enable_trusted_access").as_bool(),
+            Some(false)
         );
     }
 }

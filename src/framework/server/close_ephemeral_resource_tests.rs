@@ -1,0 +1,19 @@
+//! CloseEphemeralResource: the type gets the private data its open answered.
+
+use crate::framework::ephemeral_resource::CloseRequest;
+use crate::framework::server::test_support::{Lab, configured, summaries};
+
+#[tokio::test]
+async fn close_gets_the_private_data() {
+    let (server, _) = configured(Lab::default()).await;
+    let handle = server.ephemeral_resource("test_lease").expect("served");
+    let close = |private: &[u8]| CloseRequest {
+        private: private.to_vec(),
+    };
+    let resp = server
+        .close_ephemeral_resource(handle, close(b"lease-1"))
+        .await;
+    assert!(resp.diagnostics.is_empty());
+    let resp = server.close_ephemeral_resource(handle, close(b"")).await;
+    assert_eq!(summaries(&resp.diagnostics), ["Unknown Lease"]);
+}

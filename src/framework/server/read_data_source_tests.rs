@@ -1,0 +1,17 @@
+//! ReadDataSource: the data source fills in its configuration.
+
+use crate::cty::Value;
+use crate::framework::data_source::ReadRequest;
+use crate::framework::server::test_support::{Lab, configured, echo};
+
+#[tokio::test]
+async fn a_data_source_fills_in_its_configuration() {
+    let (server, _) = configured(Lab::default()).await;
+    let data_source = server.data_source("test_echo").expect("served");
+    let config = echo(Value::from("a"), Value::Null);
+    let resp = server
+        .read_data_source(data_source, ReadRequest { config })
+        .await;
+    assert!(resp.diagnostics.is_empty(), "{:?}", resp.diagnostics);
+    assert_eq!(resp.state, echo(Value::from("a"), Value::from("hello a")));
+}

@@ -1,0 +1,215 @@
+//! The provider every engine test serves, `test`: one data type, [`Lab`], and one set of
+//! test types ([`resources`], [`others`]):
+//! - `test_thing`: an object kept in the lab, planned like an ordinary resource (a computed
+//!   ID kept by `UseStateForUnknown`, a computed ARN that changes on update, a name that
+//!   forces replacement, a defaulted and validated mode), with a state upgrade from version 0
+//!   and import by ID; no identity, no moves;
+//! - `test_slow`: a create or update in two steps that records the first, then blocks,
+//!   fails, has its write in flight at StopProvider, or breaks the apply invariants;
+//! - `test_member`: a registration with an identity, imported by identity, moved from
+//!   hashicorp/aws and listed; its `note` makes it misbehave;
+//! - the data source `test_echo`, the ephemeral resource `test_lease`, and the actions
+//!   `test_count`, which streams progress then fails or blocks, and `test_write`, whose
+//!   write is in flight when StopProvider comes;
+//! - the list types `test_member`, and `test_nothing` and `test_thing`, which the engine
+//!   refuses to serve (no resource type of that name with an identity).
+
+mod others;
+mod resources;
+
+pub(super) use others::{ANSWERED_AFTER_STOP, NEVER_ANSWERED, RENEW_AT, count, echo, lease, write};
+pub(super) use resources::{
+    BLOCK, BREAK, FORGET, OTHER, RECORD_THEN_BLOCK, RECORD_THEN_FAIL, WRITE_IN_FLIGHT, identity,
+    member, member_config, proposed, slow, thing,
+};
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, AtomicUsize};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use tokio::sync::Notify;
+
+use super::Server;
+use crate::cty::Value;
+use crate::framework::action::Action;
+use crate::framework::context::Context;
+use crate::framework::data_source::DataSource;
+use crate::framework::diagnostics::Diagnostics;
+use crate::framework::ephemeral_resource::EphemeralResource;
+use crate::framework::list_resource::ListResource;
+use crate::framework::provider::{ConfigureRequest, ConfigureResponse, Provider};
+use crate::framework::resource::{ReadRequest, ReadResponse, Resource};
+use crate::framework::schema::{Block, Schema};
+
+/// The stop grace of the servers the tests configure: short, so that the changes that
+/// never finish end soon.
+const SHORT_GRACE: Duration = Duration::from_millis(50);
+
+/// The provider's data: what the types keep, what they are told to do and what they saw.
+#[derive(Default)]
+pub(super) struct Lab {
+    /// What an operation that blocks tells the test.
+    pub hang: Arc<Hang>,
+    /// The `test_thing` objects, by ID.
+    pub things: Mutex<BTreeMap<String, Value>>,
+    /// The number of the last `test_thing` created.
+    pub created: AtomicU64,
+    /// The accounts the `test_member` listing finds.
+    pub accounts: Vec<&'static str>,
+    /// The listing fails when it reaches this account.
+    pub fail_at: Option<usize>,
+    /// How many results the listing handed over.
+    pub pushed: AtomicUsize,
+    /// How many times `test_lease` opened.
+    pub opens: AtomicUsize,
+    /// How many times `test_count` ran.
+    pub invokes: AtomicUsize,
+}
+
+/// The `test` provider: an empty provider block, every test type, and `lab` as its data.
+pub(super) struct TestProvider {
+    lab: Arc<Lab>,
+}
+
+/// The engine serving [`TestProvider`].
+pub(super) type TestServer = Server<TestProvider>;
+
+#[async_trait]
+impl Provider for TestProvider {
+    type Data = Arc<Lab>;
+
+    fn type_name(&self) -> &'static str {
+        "test"
+    }
+
+    fn schema(&self) -> Schema {
+        Schema::new(0, Block::new())
+    }
+
+    async fn configure(&self, _req: ConfigureRequest, resp: &mut ConfigureResponse<Arc<Lab>>) {
+        resp.data = Some(Arc::clone(&self.lab));
+    }
+
+    fn resources(&self) -> Vec<Arc<dyn Resource<Arc<Lab>>>> {
+        vec![
+            Arc::new(resources::Thing),
+            Arc::new(resources::Slow),
+            Arc::new(resources::Member),
+        ]
+    }
+
+    fn data_sources(&self) -> Vec<Arc<dyn DataSource<Arc<Lab>>>> {
+        vec![Arc::new(others::Echo)]
+    }
+
+    fn ephemeral_resources(&self) -> Vec<Arc<dyn EphemeralResource<Arc<Lab>>>> {
+        vec![Arc::new(others::Lease)]
+    }
+
+    fn actions(&self) -> Vec<Arc<dyn Action<Arc<Lab>>>> {
+        vec![Arc::new(others::Count), Arc::new(others::Write)]
+    }
+
+    fn list_resources(&self) -> Vec<Arc<dyn ListResource<Arc<Lab>>>> {
+        vec![
+            Arc::new(resources::Members),
+            Arc::new(resources::Orphan("test_nothing")),
+            Arc::new(resources::Orphan("test_thing")),
+        ]
+    }
+}
+
+/// A server of `lab` that was never configured.
+pub(super) fn unconfigured(lab: Lab) -> TestServer {
+    Server::new(TestProvider { lab: Arc::new(lab) })
+}
+
+/// A configured server of `lab` whose changes get [`SHORT_GRACE`] after StopProvider.
+pub(super) async fn configured(lab: Lab) -> (Arc<TestServer>, Arc<Lab>) {
+    configured_with(lab, SHORT_GRACE).await
+}
+
+/// A configured server of `lab` whose changes get `grace` after StopProvider.
+pub(super) async fn configured_with(lab: Lab, grace: Duration) -> (Arc<TestServer>, Arc<Lab>) {
+    let lab = Arc::new(lab);
+    let provider = TestProvider {
+        lab: Arc::clone(&lab),
+    };
+    let server = Arc::new(Server::new(provider).with_stop_grace(grace));
+    configure(&server).await;
+    (server, lab)
+}
+
+/// Configures `server` with an empty provider block; the configuration must succeed and
+/// answer the data it built.
+async fn configure(server: &TestServer) {
+    let resp = server
+        .configure_provider(ConfigureRequest {
+            config: Value::Object(Default::default()),
+            terraform_version: String::new(),
+        })
+        .await;
+    assert!(resp.diagnostics.is_empty(), "{:?}", resp.diagnostics);
+    assert!(
+        resp.data.is_some(),
+        "the answer carries the configured data"
+    );
+}
+
+/// Reads `state` of `type_name`, with `identity` stored.
+pub(super) async fn read(
+    server: &TestServer,
+    type_name: &str,
+    state: Value,
+    identity: Value,
+) -> ReadResponse {
+    let resource = server.resource(type_name).expect("served");
+    let req = ReadRequest {
+        state,
+        private: Vec::new(),
+        identity,
+    };
+    server.read_resource(resource, req).await
+}
+
+/// The summaries of `diags`, in order.
+pub(super) fn summaries(diags: &Diagnostics) -> Vec<&str> {
+    diags.iter().map(|d| d.summary.as_str()).collect()
+}
+
+/// What an operation that never ends tells the test.
+#[derive(Default)]
+pub(super) struct Hang {
+    /// The operation is running (for `test_write`: its write is in flight).
+    pub started: Notify,
+    /// Its cancellation token was cancelled.
+    pub cancelled: Notify,
+    /// The engine dropped it: it was abandoned.
+    pub dropped: Notify,
+}
+
+/// Notifies when dropped.
+struct OnDrop<'a>(&'a Notify);
+
+impl Drop for OnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.notify_one();
+    }
+}
+
+/// Tells the test the operation is running, then waits until the engine drops it, after
+/// arranging for the token's cancellation to be reported; the engine does not wait for that
+/// report.
+pub(super) async fn hang<D: Send + Sync + 'static>(ctx: &Context<D>, signals: &Arc<Hang>) {
+    let token = ctx.cancellation().clone();
+    let on_cancel = Arc::clone(signals);
+    tokio::spawn(async move {
+        token.cancelled().await;
+        on_cancel.cancelled.notify_one();
+    });
+    let _abandoned = OnDrop(&signals.dropped);
+    signals.started.notify_one();
+    std::future::pending::<()>().await;
+}
