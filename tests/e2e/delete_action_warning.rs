@@ -2,11 +2,9 @@
 //! undone, before it deletes anything: Terraform's own prompt for `apply -invoke` says changes
 //! are written to the state "without modifying real infrastructure".
 
-use centralroot::sandbox::Seed;
-use centralroot::sandbox::seed::{Feature, TrustedAccess};
-
-use crate::support::sandbox::{IAM, MANAGEMENT};
+use crate::support::sandbox::MANAGEMENT;
 use crate::support::{SandboxFixture, Workspace, each_terraform};
+use crate::unauditable_member::root_access_seed;
 
 const MEMBER: &str = "333333333333";
 
@@ -16,13 +14,7 @@ fn the_action_announces_what_it_deletes_before_it_starts() {
         if !tf.at_least(1, 14) {
             return;
         }
-        let mut seed = Seed::default_seed();
-        seed.trusted_access.push(TrustedAccess {
-            service_principal: IAM.into(),
-            date_enabled: 1_700_000_000,
-        });
-        seed.features = vec![Feature::RootCredentialsManagement, Feature::RootSessions];
-        let sandbox = SandboxFixture::start(seed);
+        let sandbox = SandboxFixture::start(root_access_seed());
         let mut ws = Workspace::new(tf, "delete-action-warning");
         sandbox.configure(&mut ws, MANAGEMENT);
         ws.write_main(&format!(

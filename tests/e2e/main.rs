@@ -21,4 +21,5 @@ mod root_credentials_scale;
 mod root_session;
 mod secrets;
 mod support;
+mod trusted_access_on_destroy;
 mod unauditable_member;

@@ -189,7 +189,8 @@ fn hashicorp_aws_state_moves_with_no_change_and_no_write() {
                 .resource_values("centralroot_organization_features.this")
                 .expect("moved into state");
             assert_eq!(features["organization_id"], ORG);
-            assert_eq!(features["enable_trusted_access"], false);
+            // As import records it: the features are on, so trusted access is.
+            assert_eq!(features["enable_trusted_access"], true);
             // Terraform 1.15 starts hashicorp/aws during the plan (for its schema, to decode
             // the stored state), but neither configures it nor reads through it: it must be
             // installable while its resources are in state, and needs no credentials.

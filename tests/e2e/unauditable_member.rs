@@ -27,8 +27,9 @@ const HEADER: &str = r#"terraform {
 provider "centralroot" {}
 "#;
 
-/// The default seed with trusted access and both organization features on.
-fn seed() -> Seed {
+/// The default seed with trusted access and both organization features on: an organization
+/// where every root task works.
+pub fn root_access_seed() -> Seed {
     let mut seed = Seed::default_seed();
     seed.trusted_access.push(TrustedAccess {
         service_principal: IAM.into(),
@@ -76,7 +77,7 @@ fn patch(sandbox: &SandboxFixture, account: &str, patch: AccountPatch) {
 #[test]
 fn a_member_behind_a_service_control_policy_keeps_its_state_and_the_plan_goes_on() {
     each_terraform(|tf| {
-        let sandbox = SandboxFixture::start(seed());
+        let sandbox = SandboxFixture::start(root_access_seed());
         let mut ws = Workspace::new(tf, "unauditable-scp");
         sandbox.configure(&mut ws, MANAGEMENT);
         ws.write_main(&organization_config(EVERY_KIND));
@@ -175,7 +176,7 @@ resource "centralroot_root_credentials_removal" "b" {{
 #[test]
 fn a_suspended_member_is_kept_and_one_that_left_the_organization_is_forgotten() {
     each_terraform(|tf| {
-        let sandbox = SandboxFixture::start(seed());
+        let sandbox = SandboxFixture::start(root_access_seed());
         let mut ws = Workspace::new(tf, "unauditable-gone");
         sandbox.configure(&mut ws, MANAGEMENT);
         ws.write_main(&static_config());
