@@ -5,6 +5,7 @@ mod adoption;
 mod connection_errors;
 mod delegated_admin;
 mod delete_action_warning;
+mod doc_snippets;
 mod errors;
 mod examples;
 mod first_hour;

@@ -60,7 +60,7 @@ fn fixture_binary() -> &'static Path {
 
 /// A workspace whose CLI configuration overrides both providers: this one and hashicorp/aws,
 /// the stand-in linked as `terraform-provider-aws` in a directory of its own.
-fn workspace(tf: &'static Terraform, fx: &SandboxFixture, log: &Path) -> Workspace {
+pub fn workspace(tf: &'static Terraform, fx: &SandboxFixture, log: &Path) -> Workspace {
     let aws_dir = tempfile::Builder::new()
         .prefix("fixture-aws-")
         .tempdir_in(log.parent().expect("log directory"))
