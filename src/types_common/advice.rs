@@ -67,8 +67,8 @@ fn refused(endpoint: &Endpoint) -> String {
     };
     format!(
         "Nothing accepted a connection at {}, the {} endpoint, which comes from {}. {fix} \
-         The provider tried {REFUSED_ATTEMPTS} times and gave up: a refused connection is not \
-         retried like throttling.",
+         (A refused connection is tried at most {REFUSED_ATTEMPTS} times, quickly: it is not \
+         retried like throttling.)",
         endpoint.url,
         endpoint.service,
         setting(endpoint),
