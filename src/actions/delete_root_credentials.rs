@@ -8,7 +8,7 @@ use std::pin::pin;
 use async_trait::async_trait;
 use futures::StreamExt;
 
-use crate::aws::{Aws, RemovalStep, TaskPolicy};
+use crate::aws::{Aws, CredentialKind, RemovalStep, TaskPolicy};
 use crate::cty::Type;
 use crate::framework::action::{
     Action, InvokeRequest, InvokeResponse, PlanRequest, PlanResponse, Progress,
@@ -28,6 +28,32 @@ pub const TYPE_NAME: &str = "centralroot_delete_root_credentials";
 #[derive(Debug, Clone, Copy, Default)]
 pub struct DeleteRootCredentialsAction;
 
+/// The first progress line, sent before anything is asked of AWS: what the action is about to
+/// delete, from which account, and that it cannot be undone, since Terraform's own prompt says
+/// that actions do not modify real infrastructure.
+fn announcement(removal: &Removal) -> String {
+    let kinds: Vec<&str> = removal
+        .kinds
+        .iter()
+        .map(|kind| match kind {
+            CredentialKind::Password => "password",
+            CredentialKind::AccessKeys => "access keys",
+            CredentialKind::SigningCertificates => "signing certificates",
+            CredentialKind::MfaDevices => "MFA devices (deactivated)",
+        })
+        .collect();
+    let listed = match kinds.split_last() {
+        Some((last, [])) => (*last).to_owned(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+        None => "nothing".to_owned(),
+    };
+    format!(
+        "{}: deleting the root user's {listed}, irreversibly: deleted root credentials cannot be \
+         restored",
+        removal.account_id
+    )
+}
+
 #[async_trait]
 impl Action<Aws> for DeleteRootCredentialsAction {
     fn type_name(&self) -> &'static str {
@@ -39,11 +65,33 @@ impl Action<Aws> for DeleteRootCredentialsAction {
             0,
             Block::new()
                 .description(
-                    "Deletes a member account's root user credentials once, through a root \
-                     session (sts:AssumeRoot with IAMDeleteRootUserCredentials; MFA devices are \
-                     deactivated), printing one line per credential removed. Terraform 1.14 or \
-                     later. To keep credentials removed, use the resource \
-                     centralroot_root_credentials_removal instead.",
+                    "Deletes a member account's root user credentials, irreversibly: the root \
+                     password, access keys and signing certificates of the selected kinds are \
+                     deleted, and MFA devices deactivated, through a root session (sts:AssumeRoot \
+                     with IAMDeleteRootUserCredentials). Terraform's confirmation prompt for \
+                     apply -invoke says that changes are written to the state \"without \
+                     modifying real infrastructure\"; this action modifies the member account, \
+                     and what it deletes cannot be restored (a root password can only be \
+                     recovered through the account's sign-in page). Before it starts it prints \
+                     what it is about to delete and from which account, then one line per \
+                     credential removed. Terraform 1.14 or later. To keep credentials removed, \
+                     use the resource centralroot_root_credentials_removal instead.",
+                )
+                .markdown_description(
+                    "Deletes a member account's root user credentials, **irreversibly**: the \
+                     root password, access keys and signing certificates of the selected kinds \
+                     are deleted, and MFA devices deactivated, through a root session \
+                     (`sts:AssumeRoot` with `IAMDeleteRootUserCredentials`).\n\n\
+                     **This action changes AWS.** Terraform's confirmation prompt for \
+                     `terraform apply -invoke=...` says that \"any changes will be written to \
+                     the state without modifying real infrastructure\": that is about \
+                     Terraform's state, which an action leaves alone. This action deletes \
+                     credentials from the member account, and they cannot be restored (a root password can only be recovered through the \
+                     account's sign-in page, by whoever receives its root email). Before it \
+                     starts, it prints what it is about to delete and from which account; then \
+                     one line per credential removed.\n\n\
+                     Terraform 1.14 or later. To keep credentials removed, use the resource \
+                     `centralroot_root_credentials_removal` instead.",
                 )
                 .attribute(ACCOUNT_ID, removal::account_id_attribute())
                 .attribute(
@@ -86,6 +134,7 @@ impl Action<Aws> for DeleteRootCredentialsAction {
             }
         };
         let account_id = &removal.account_id;
+        progress.send(announcement(&removal)).await;
         let aws = ctx.provider_data();
         let mut steps = pin!(aws.remove_root_credentials(account_id, &removal.kinds));
         while let Some(step) = steps.next().await {
@@ -142,9 +191,15 @@ mod tests {
         while let Some(ActionEvent::Progress(line)) = rx.recv().await {
             lines.push(line);
         }
-        assert_eq!(lines.len(), 3, "{lines:?}");
-        assert_eq!(lines[0], "222222222222: password deleted");
-        assert!(lines[2].ends_with("deactivated"), "{lines:?}");
+        assert_eq!(lines.len(), 4, "{lines:?}");
+        assert_eq!(
+            lines[0],
+            "222222222222: deleting the root user's password, access keys and MFA devices \
+             (deactivated), irreversibly: deleted root credentials cannot be restored",
+            "announced before anything is deleted"
+        );
+        assert_eq!(lines[1], "222222222222: password deleted");
+        assert!(lines[3].ends_with("deactivated"), "{lines:?}");
         let model = handle.sandbox().snapshot();
         let root = &model.account("222222222222").unwrap().root;
         assert_eq!(root.signing_certificates.len(), 1, "not selected");

@@ -123,6 +123,7 @@ impl RootCredentials {
             code: None,
             message: format!("the answer has no {what}"),
             request_id: None,
+            endpoint: None,
         };
         let credentials = answer
             .credentials()
@@ -174,6 +175,7 @@ impl Aws {
                     org.id
                 ),
                 request_id: None,
+                endpoint: None,
             }),
             None => Ok(()),
         }

@@ -5,6 +5,9 @@ use std::fmt;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
+use aws_credential_types::provider::error::CredentialsError;
+
+use super::endpoint::{Endpoint, Unreachable, chain};
 use super::operation::{Concern, Operation};
 
 /// The `Reason` Organizations attaches to ConstraintViolation and InvalidInput errors, decoded
@@ -97,8 +100,12 @@ pub enum ErrorKind {
     TargetIsManagementAccount,
     /// The credentials are not valid (unknown key, wrong secret, expired token).
     InvalidCredentials,
-    /// No credentials could be found at all.
+    /// No credentials could be found at all: no source of the credential chain had any.
     NoCredentials,
+    /// A source of credentials was found but failed to give them (a profile that names a
+    /// missing source profile, an expired SSO session, a role that could not be assumed, a
+    /// credential process that failed).
+    CredentialsUnavailable,
     /// AWS throttled the request and retries ran out.
     Throttled,
     /// Another change to the organization was in progress and retries ran out.
@@ -117,7 +124,9 @@ pub enum ErrorKind {
     AccountNotRegistered,
     /// The call went to a Region or endpoint that does not serve Organizations.
     UnsupportedApiEndpoint,
-    /// The request never got an answer (connection, DNS, timeout).
+    /// Nothing accepted the connection at the endpoint: no service listens there.
+    ConnectionRefused,
+    /// The request never got an answer (DNS, TLS, a connection reset, a timeout).
     Network,
     /// Anything else AWS answered.
     Other,
@@ -170,7 +179,9 @@ impl ErrorKind {
             | Self::RegionDisabled
             | Self::InvalidCredentials
             | Self::NoCredentials
+            | Self::CredentialsUnavailable
             | Self::UnsupportedApiEndpoint
+            | Self::ConnectionRefused
             | Self::Network => About::Caller,
             Self::Throttled
             | Self::ConcurrentModification
@@ -246,6 +257,8 @@ pub struct AwsError {
     pub message: String,
     /// The request id, for AWS support.
     pub request_id: Option<String>,
+    /// Where the call went, when the connection failed (boxed: most errors have none).
+    pub endpoint: Option<Box<Endpoint>>,
 }
 
 impl fmt::Display for AwsError {
@@ -274,6 +287,7 @@ impl AwsError {
             code: None,
             message: String::new(),
             request_id: None,
+            endpoint: None,
         }
     }
 
@@ -282,7 +296,7 @@ impl AwsError {
     pub fn from_sdk<E, R>(operation: Operation, err: SdkError<E, R>, reason: Option<Reason>) -> Self
     where
         E: ProvideErrorMetadata + std::error::Error + 'static,
-        R: fmt::Debug,
+        R: fmt::Debug + 'static,
     {
         match &err {
             SdkError::ServiceError(_) => {
@@ -298,16 +312,51 @@ impl AwsError {
                     message,
                     request_id: err.meta().extra("aws_request_id").map(str::to_owned),
                     code,
+                    endpoint: None,
                 }
             }
             SdkError::ConstructionFailure(_) => Self::local(operation, &err, ErrorKind::Other),
-            SdkError::DispatchFailure(failure) if failure.is_user() => {
-                Self::local(operation, &err, ErrorKind::NoCredentials)
-            }
             SdkError::TimeoutError(_) | SdkError::DispatchFailure(_) => {
-                Self::local(operation, &err, ErrorKind::Network)
+                Self::undelivered(operation, &err)
             }
             _ => Self::local(operation, &err, ErrorKind::Other),
+        }
+    }
+
+    /// A call that got no answer. The SDK reports credentials that could not be loaded the same
+    /// way as a connection that failed (a dispatch failure), so the cause is looked up in the
+    /// error's sources: the credential chain's error, or the label [`Unreachable`] that the
+    /// clients put on a failed connection.
+    fn undelivered(operation: Operation, err: &(dyn std::error::Error + 'static)) -> Self {
+        if let Some(credentials) = chain(err).find_map(|e| e.downcast_ref::<CredentialsError>()) {
+            let kind = match credentials {
+                CredentialsError::CredentialsNotLoaded(_) => ErrorKind::NoCredentials,
+                _ => ErrorKind::CredentialsUnavailable,
+            };
+            return Self {
+                message: error_chain(credentials),
+                ..Self::local(operation, err, kind)
+            };
+        }
+        match Unreachable::find(err) {
+            Some(label) => Self {
+                // The label names the endpoint; the last of the SDK's causes says what failed.
+                message: match chain(label).last() {
+                    Some(cause) => format!("{label}: {cause}"),
+                    None => label.to_string(),
+                },
+                endpoint: Some(Box::new(label.endpoint.clone())),
+                ..Self::local(
+                    operation,
+                    err,
+                    if label.refused {
+                        ErrorKind::ConnectionRefused
+                    } else {
+                        ErrorKind::Network
+                    },
+                )
+            },
+            None => Self::local(operation, err, ErrorKind::Network),
         }
     }
 
@@ -338,6 +387,7 @@ impl AwsError {
             code: None,
             message: error_chain(err),
             request_id: None,
+            endpoint: None,
         }
     }
 
@@ -368,6 +418,7 @@ impl AwsError {
             }
             ErrorKind::InvalidCredentials => "AWS rejected the credentials".into(),
             ErrorKind::NoCredentials => "No AWS credentials were found".into(),
+            ErrorKind::CredentialsUnavailable => "The AWS credentials could not be loaded".into(),
             ErrorKind::Throttled => "AWS kept throttling requests".into(),
             ErrorKind::ConcurrentModification => {
                 "Another change to the organization kept conflicting".into()
@@ -394,7 +445,20 @@ impl AwsError {
             ErrorKind::UnsupportedApiEndpoint => {
                 "AWS Organizations is not available at this endpoint".into()
             }
-            ErrorKind::Network => "Could not reach AWS".into(),
+            ErrorKind::ConnectionRefused => match &self.endpoint {
+                Some(endpoint) => format!(
+                    "Nothing answers at the {} endpoint {}",
+                    endpoint.service, endpoint.url
+                ),
+                None => "AWS refused the connection".into(),
+            },
+            ErrorKind::Network => match &self.endpoint {
+                Some(endpoint) => format!(
+                    "Could not reach the {} endpoint {}",
+                    endpoint.service, endpoint.url
+                ),
+                None => "Could not reach AWS".into(),
+            },
             ErrorKind::Other => format!("{} failed", self.operation),
         }
     }

@@ -10,12 +10,15 @@
 //! - [`timestamp`]: timestamps from AWS answers, converted without panicking.
 //! - [`retry`]: retry classifiers the SDK lacks (ConcurrentModificationException), and error
 //!   codes read from raw answers.
+//! - [`endpoint`]: where each service is reached and which setting chose it; a connection that
+//!   fails is labelled with both, and a refused one is retried quickly, then given up.
 //! - [`adaptive_limit`]: how many root sessions work at once, halved when AWS throttles.
 //! - [`attempts`]: which attempts of one call ended without a known outcome, for the calls that
 //!   must not be repeated blindly.
 //! - [`features`]: IAM organization features and trusted access, with the propagation wait.
 //! - [`delegated_admins`]: delegated administrators and the per-run listing cache.
-//! - [`organization`]: the caller's organization (management account), described once.
+//! - [`organization`]: the caller's organization (management account), described once, and
+//!   where one account stands in it.
 //! - [`identity`]: who the credentials belong to.
 //! - [`organization_audit`]: every member's root credentials, streamed through a bounded pool.
 //! - [`audit_cache`]: one audit per account per run, shared by every reader.
@@ -31,6 +34,7 @@ pub mod assume_root;
 pub mod attempts;
 pub mod audit_cache;
 pub mod delegated_admins;
+pub mod endpoint;
 pub mod error;
 pub mod features;
 pub mod identity;
@@ -48,18 +52,22 @@ use std::time::Duration;
 use aws_smithy_types::timeout::TimeoutConfig;
 use aws_types::SdkConfig;
 
+use endpoint::{EndpointReach, RefusedConnectionClassifier};
+
 pub use adaptive_limit::{AdaptiveLimit, ThrottleObserver};
 pub use assume_root::{MAX_ROOT_SESSION, RootCredentials, TaskPolicy, UnknownTaskPolicy};
 pub use audit_cache::AuditCache;
 pub use delegated_admins::{DelegatedAdmin, DelegatedAdminCache, NewRegistration};
+pub use endpoint::{Endpoint, EndpointSource, Service};
 pub use error::{AwsError, ErrorKind, Reason, Subject};
 pub use features::{Feature, IAM_SERVICE_PRINCIPAL, OrganizationFeatures, PropagationWait};
 pub use identity::CallerIdentity;
 pub use operation::Operation;
-pub use organization::{Organization, OrganizationCache};
+pub use organization::{Membership, Organization, OrganizationCache};
 pub use organization_audit::{AccountAudit, DEFAULT_CONCURRENCY, MAX_CONCURRENCY};
 pub use root_credentials::{
     CredentialKind, RootAccessKey, RootCredential, RootCredentialReport, RootSession,
+    concerns_one_account,
 };
 pub use root_removal::RemovalStep;
 
@@ -82,7 +90,8 @@ pub struct Aws {
     audits: AuditCache,
 }
 
-/// Where each service is reached, when not at its AWS default.
+/// Where each service is reached, when the caller chooses it rather than the SDK's settings
+/// (environment, shared config file) or AWS's default.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Endpoints {
     /// IAM endpoint URL.
@@ -91,6 +100,29 @@ pub struct Endpoints {
     pub organizations: Option<String>,
     /// STS endpoint URL.
     pub sts: Option<String>,
+    /// The profile the SDK configuration was loaded with, when the caller named one (the SDK
+    /// otherwise takes `AWS_PROFILE`, or `default`): an endpoint that a profile sets is
+    /// reported under its name.
+    pub profile: Option<String>,
+}
+
+impl Endpoints {
+    /// What labels the connection failures of `service`'s client, and the URL the caller chose.
+    fn reach(&self, service: Service, config: &SdkConfig) -> (EndpointReach, Option<&String>) {
+        let url = match service {
+            Service::Iam => self.iam.as_ref(),
+            Service::Organizations => self.organizations.as_ref(),
+            Service::Sts => self.sts.as_ref(),
+        };
+        let source = EndpointSource::of(
+            service,
+            url.is_some(),
+            config,
+            self.profile.as_deref(),
+            |name| std::env::var(name).ok(),
+        );
+        (EndpointReach::new(service, source), url)
+    }
 }
 
 /// The SDK's timeouts with [`ATTEMPT_TIMEOUT`] filled in when the configuration has none.
@@ -112,24 +144,33 @@ impl Aws {
         let timeouts = timeouts(config);
         let root_sessions = Arc::new(AdaptiveLimit::new(DEFAULT_CONCURRENCY, MAX_CONCURRENCY));
         let observer = ThrottleObserver::new(Arc::clone(&root_sessions));
+        let (reach, url) = endpoints.reach(Service::Iam, config);
         let mut iam = aws_sdk_iam::config::Builder::from(config)
             .region(global.clone())
             .timeout_config(timeouts.clone())
-            .interceptor(observer.clone());
-        if let Some(url) = &endpoints.iam {
+            .interceptor(observer.clone())
+            .interceptor(reach)
+            .retry_classifier(RefusedConnectionClassifier);
+        if let Some(url) = url {
             iam = iam.endpoint_url(url);
         }
+        let (reach, url) = endpoints.reach(Service::Organizations, config);
         let mut organizations = aws_sdk_organizations::config::Builder::from(config)
             .region(global)
             .timeout_config(timeouts.clone())
-            .retry_classifier(retry::ConcurrentModificationClassifier);
-        if let Some(url) = &endpoints.organizations {
+            .retry_classifier(retry::ConcurrentModificationClassifier)
+            .interceptor(reach)
+            .retry_classifier(RefusedConnectionClassifier);
+        if let Some(url) = url {
             organizations = organizations.endpoint_url(url);
         }
+        let (reach, url) = endpoints.reach(Service::Sts, config);
         let mut sts = aws_sdk_sts::config::Builder::from(config)
             .timeout_config(timeouts)
-            .interceptor(observer);
-        if let Some(url) = &endpoints.sts {
+            .interceptor(observer)
+            .interceptor(reach)
+            .retry_classifier(RefusedConnectionClassifier);
+        if let Some(url) = url {
             sts = sts.endpoint_url(url);
         }
         Self {

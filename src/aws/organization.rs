@@ -2,7 +2,7 @@
 
 use tokio::sync::OnceCell;
 
-use super::{Aws, AwsError, Operation};
+use super::{Aws, AwsError, ErrorKind, Operation};
 
 /// What `DescribeOrganization` says about the organization.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,6 +17,16 @@ pub struct Organization {
     pub management_account_id: String,
     /// The management account's email address.
     pub management_account_email: String,
+}
+
+/// Where an account stands in the caller's organization, as `DescribeAccount` tells it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Membership {
+    /// In the organization, in this state: `ACTIVE`, `SUSPENDED`, `PENDING_CLOSURE`, or
+    /// `CLOSED` during the 90 days a closed account can still be reopened.
+    Member(String),
+    /// Not in the organization (`AccountNotFound`): it left, or it was closed for good.
+    Gone,
 }
 
 /// Holds the organization once described. The management account of an organization never
@@ -48,6 +58,30 @@ impl Aws {
                 tracing::debug!(%err, "skipping the management account check");
                 None
             }
+        }
+    }
+
+    /// Where `account_id` stands in the organization (`DescribeAccount`).
+    pub async fn membership(&self, account_id: &str) -> Result<Membership, AwsError> {
+        let answer = self
+            .organizations
+            .describe_account()
+            .account_id(account_id)
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk(Operation::DescribeAccount, e, None));
+        match answer {
+            Ok(output) => {
+                let account = output.account();
+                // `State` replaces `Status`, which AWS is retiring; either may be absent.
+                let state = account
+                    .and_then(|a| a.state().map(|s| s.as_str().to_owned()))
+                    .or_else(|| account.and_then(|a| a.status().map(|s| s.as_str().to_owned())))
+                    .unwrap_or_default();
+                Ok(Membership::Member(state))
+            }
+            Err(err) if err.kind == ErrorKind::AccountNotFound => Ok(Membership::Gone),
+            Err(err) => Err(err),
         }
     }
 

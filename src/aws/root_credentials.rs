@@ -375,6 +375,10 @@ impl RootSession<'_> {
 pub fn concerns_one_account(err: &AwsError) -> bool {
     !matches!(
         err.kind,
-        ErrorKind::InvalidCredentials | ErrorKind::NoCredentials | ErrorKind::Network
+        ErrorKind::InvalidCredentials
+            | ErrorKind::NoCredentials
+            | ErrorKind::CredentialsUnavailable
+            | ErrorKind::ConnectionRefused
+            | ErrorKind::Network
     )
 }

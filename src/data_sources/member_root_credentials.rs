@@ -31,7 +31,9 @@ fn schema() -> Schema {
             "The root user credentials of one member account, read through a root session \
              (sts:AssumeRoot with the IAMAuditRootUserCredentials task policy). The provider must \
              run as the management account or as the delegated administrator for \
-             iam.amazonaws.com, with RootSessions enabled.",
+             iam.amazonaws.com, with the IAM organization feature RootCredentialsManagement \
+             enabled (the feature AWS ties to the audit of root credentials by the best current \
+             reading; with RootSessions enabled too, every reading is covered).",
         )
         .attribute(
             ID,

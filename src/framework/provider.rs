@@ -63,7 +63,10 @@ pub trait Provider: Send + Sync + 'static {
     ) {
     }
 
-    /// Builds [`Self::Data`] from the provider block. Must not wait on the network.
+    /// Builds [`Self::Data`] from the provider block. Terraform configures the provider before
+    /// every command that reads or changes anything, so this should return quickly: it may call
+    /// the network only for what must be checked before any type runs (such as which account
+    /// the credentials belong to), and leave everything else to the first call that needs it.
     async fn configure(&self, req: ConfigureRequest, resp: &mut ConfigureResponse<Self::Data>);
 
     /// The managed resource types, read once when the server starts.

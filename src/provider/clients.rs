@@ -17,9 +17,11 @@ use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_runtime::env_config::file::{
     EnvConfigFileKind as ProfileFileKind, EnvConfigFiles as ProfileFiles,
 };
+use aws_types::os_shim_internal::{Env, Fs};
 
 use super::config::{ProviderConfig, RetryMode};
-use crate::aws::{Aws, PropagationWait};
+use crate::aws::{Aws, Endpoints, PropagationWait};
+use crate::framework::diagnostics::Diagnostic;
 
 /// Region used when neither the configuration, the environment nor the profile names one.
 /// IAM and Organizations are global services served from us-east-1.
@@ -78,6 +80,18 @@ fn retry_config(settings: &ProviderConfig) -> Option<RetryConfig> {
         Some(retries) => config.with_max_attempts(retries.saturating_add(1)),
         None => config,
     })
+}
+
+/// The error for a profile that would give the credentials and that no shared file defines
+/// ([`super::profile::missing`]), from the real environment and files.
+pub async fn missing_profile(settings: &ProviderConfig) -> Option<Diagnostic> {
+    super::profile::missing(
+        settings,
+        profile_files(settings).as_ref(),
+        &Fs::real(),
+        &Env::real(),
+    )
+    .await
 }
 
 /// Builds the clients. Only reads the environment and the shared config files.
@@ -158,5 +172,9 @@ pub async fn build(settings: &ProviderConfig) -> Aws {
         "AWS clients configured"
     );
 
-    Aws::new(&sdk_config, &settings.endpoints, PropagationWait::default())
+    let endpoints = Endpoints {
+        profile: settings.profile.clone(),
+        ..settings.endpoints.clone()
+    };
+    Aws::new(&sdk_config, &endpoints, PropagationWait::default())
 }

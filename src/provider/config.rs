@@ -149,6 +149,7 @@ impl ProviderConfig {
                 iam: string(b.attr("iam")),
                 organizations: string(b.attr("organizations")),
                 sts: string(b.attr("sts")),
+                ..Endpoints::default()
             })
             .unwrap_or_default();
         let retry_mode = match config.attr("retry_mode").as_str() {

@@ -5,6 +5,8 @@
 //! - [`schema`]: the provider block, following `hashicorp/aws` conventions.
 //! - [`config`]: the block read into typed settings (unknown values read as unset).
 //! - [`clients`]: the [`Aws`] clients, built through `aws-config` without network calls.
+//! - [`profile`]: a named AWS profile that no shared file defines, reported at configure time
+//!   (the SDK reports it only as missing credentials).
 //! - [`account_guard`]: `allowed_account_ids` / `forbidden_account_ids`, the one check that
 //!   calls AWS while the provider is configured, and only when one of them is set.
 //! - [`unused_arguments`]: the other `hashicorp/aws` arguments, ignored with a warning or
@@ -17,6 +19,7 @@
 pub mod account_guard;
 pub mod clients;
 pub mod config;
+pub mod profile;
 pub mod schema;
 pub mod unused_arguments;
 
@@ -79,6 +82,10 @@ impl Provider for CentralRootProvider {
     async fn configure(&self, req: ConfigureRequest, resp: &mut ConfigureResponse<Aws>) {
         let settings = config::ProviderConfig::from_value(&req.config, &mut resp.diagnostics);
         if resp.diagnostics.has_errors() {
+            return;
+        }
+        if let Some(missing) = clients::missing_profile(&settings).await {
+            resp.diagnostics.push(missing);
             return;
         }
         let aws = clients::build(&settings).await;

@@ -4,17 +4,22 @@
 //! cannot delete them); read audits with `IAMAuditRootUserCredentials` and shows what came back
 //! in `remaining`, which the next plan turns into an in-place update that removes it. Destroy
 //! only forgets: deleted credentials cannot be restored.
+//!
+//! A refresh that cannot audit its account (a service control policy, a suspended account)
+//! keeps the state of the last refresh and warns, so that one member never breaks the plan of
+//! the organization; a failure that would hit every account alike (the caller's credentials,
+//! the network) is an error. An account that left the organization is forgotten.
 
 use std::pin::pin;
 
 use async_trait::async_trait;
 use futures::StreamExt;
 
-use crate::aws::{Aws, RootCredential, TaskPolicy};
-use crate::cty::{Type, Value};
+use crate::aws::{Aws, AwsError, Membership, RootCredential, TaskPolicy, concerns_one_account};
+use crate::cty::{AttributePath, Type, Value};
 use crate::framework::attributes;
 use crate::framework::context::Context;
-use crate::framework::diagnostics::Diagnostics;
+use crate::framework::diagnostics::{Diagnostic, Diagnostics};
 use crate::framework::plan_modifiers::{RequiresReplace, UseStateForUnknown};
 use crate::framework::resource::{
     CreateRequest, CreateResponse, DeleteRequest, DeleteResponse, ModifyPlanRequest,
@@ -26,7 +31,7 @@ use crate::framework::values::string_set;
 use crate::types_common::removal::{
     self, ACCOUNT_ID, ALL_KINDS, CREDENTIAL_TYPES, Removal, TARGETS,
 };
-use crate::types_common::root_task;
+use crate::types_common::{advice, root_task};
 
 /// The name configurations address this resource by.
 pub const TYPE_NAME: &str = "centralroot_root_credentials_removal";
@@ -80,6 +85,63 @@ async fn apply_planned(
     }
 }
 
+/// A refresh whose audit failed for a reason about this account alone: the state of the last
+/// refresh stays, with a warning that names the account and the cause, unless the account is no
+/// longer in the organization, which forgets the removal.
+async fn not_audited(aws: &Aws, removal: &Removal, err: &AwsError, resp: &mut ReadResponse) {
+    let id = &removal.account_id;
+    let standing = match aws.membership(id).await {
+        Ok(Membership::Gone) => {
+            resp.state = Value::Null;
+            resp.diagnostics.push(
+                Diagnostic::warning(
+                    format!("Account {id} is no longer in the organization"),
+                    format!(
+                        "The refresh could not audit the root credentials of account {id}, and \
+                         AWS Organizations no longer knows the account (DescribeAccount: \
+                         AccountNotFound): it was closed or it left the organization. Its root \
+                         credentials can no longer be audited or removed from here, so this \
+                         removal is forgotten: it leaves the state, and nothing changes in AWS. \
+                         While the configuration still names the account, the plan creates the \
+                         removal again, and that apply fails.\n\nThe audit failed with: {}",
+                        advice::detail(err)
+                    ),
+                )
+                .at(AttributePath::root(ACCOUNT_ID)),
+            );
+            return;
+        }
+        Ok(Membership::Member(state)) if !state.is_empty() && state != "ACTIVE" => {
+            format!(" The account is {state} in the organization.")
+        }
+        Ok(Membership::Member(_)) => String::new(),
+        Err(describe) => {
+            tracing::debug!(account_id = %id, %describe, "cannot tell where the account stands");
+            String::new()
+        }
+    };
+    let kept = attributes::strings(&resp.state, REMAINING).unwrap_or_default();
+    let kept = if kept.is_empty() {
+        "nothing left of the selected kinds".to_owned()
+    } else {
+        kept.join(", ")
+    };
+    resp.diagnostics.push(
+        Diagnostic::warning(
+            format!("Account {id} not audited: {}", err.summary()),
+            format!(
+                "The refresh could not audit the root credentials of account {id}, so the state \
+                 keeps what the last refresh found ({kept}) and the plan changes nothing for \
+                 this account: credentials that came back on it stay unseen until it can be \
+                 audited again, and an apply that changes this removal fails until then.\
+                 {standing}\n\n{}",
+                advice::detail(err)
+            ),
+        )
+        .at(AttributePath::root(ACCOUNT_ID)),
+    );
+}
+
 fn invalid(diags: &mut Diagnostics, err: &attributes::AttributeError) {
     diags.attribute_error(
         err.path(),
@@ -106,8 +168,14 @@ impl Resource<Aws> for RootCredentialsRemovalResource {
                      the account, and credentials that reappear show in the next plan as an \
                      in-place update that removes them. Destroy only forgets: deleted \
                      credentials cannot be restored. The provider must run as the management \
-                     account or as the IAM delegated administrator, with RootSessions enabled; \
-                     the management account itself cannot be a target.",
+                     account or as the IAM delegated administrator, with the IAM organization \
+                     feature RootCredentialsManagement enabled (the feature AWS ties to the \
+                     audit and removal of root credentials by the best current reading; with \
+                     RootSessions enabled too, every reading is covered); the management account \
+                     itself cannot be a target. A refresh that cannot audit its account (a \
+                     service control policy, a suspended account) keeps the last known state \
+                     and warns instead of failing the plan; an account no longer in the \
+                     organization is forgotten.",
                 )
                 .attribute(
                     ID,
@@ -184,8 +252,12 @@ impl Resource<Aws> for RootCredentialsRemovalResource {
         let Ok(removal) = Removal::from_value(&req.state) else {
             return;
         };
-        match ctx.provider_data().audit_account(&removal.account_id).await {
+        let aws = ctx.provider_data();
+        match aws.audit_account(&removal.account_id).await {
             Ok(report) => resp.state = state(&removal, &report.of_kinds(&removal.kinds)),
+            Err(err) if concerns_one_account(&err) => {
+                not_audited(aws, &removal, &err, resp).await;
+            }
             Err(err) => TARGETS.report(&mut resp.diagnostics, &err),
         }
     }
@@ -213,11 +285,10 @@ impl Resource<Aws> for RootCredentialsRemovalResource {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cty::AttributePath;
     use crate::framework::values::ValueExt;
     use crate::resources::test_support::{create, fail, sandbox, seed_with_trusted_access};
-    use centralroot_sandbox::FaultConfig;
-    use centralroot_sandbox::seed::Feature;
+    use centralroot_sandbox::seed::{AccountPatch, Feature};
+    use centralroot_sandbox::{FaultConfig, ServerHandle};
 
     fn planned(account_id: &str, kinds: &[&str]) -> Value {
         attributes::object([
@@ -268,30 +339,163 @@ mod tests {
             created: 1,
             password_reset_required: false,
         });
-        handle.sandbox().update_account(
+        patch(
+            &handle,
             "222222222222",
-            centralroot_sandbox::seed::AccountPatch {
+            AccountPatch {
                 root: Some(root),
                 ..Default::default()
             },
         );
-        let mut read = ReadResponse {
-            state: resp.state.clone(),
-            private: Vec::new(),
-            identity: Value::Null,
-            diagnostics: Diagnostics::new(),
-        };
-        let req = ReadRequest {
-            state: resp.state.clone(),
-            private: Vec::new(),
-            identity: Value::Null,
-        };
-        resource.read(&ctx, req, &mut read).await;
+        let read = refresh(&ctx, &resp.state).await;
         assert!(!read.diagnostics.has_errors(), "{:?}", read.diagnostics);
         assert_eq!(
             read.state.attr(REMAINING),
             &Value::List(vec![Value::from("password")]),
             "only the selected kinds count"
+        );
+    }
+
+    /// Refreshes `state` as the engine would, the response starting from the stored state.
+    async fn refresh(ctx: &Context<Aws>, state: &Value) -> ReadResponse {
+        let mut resp = ReadResponse {
+            state: state.clone(),
+            private: Vec::new(),
+            identity: Value::Null,
+            diagnostics: Diagnostics::new(),
+        };
+        let req = ReadRequest {
+            state: state.clone(),
+            private: Vec::new(),
+            identity: Value::Null,
+        };
+        RootCredentialsRemovalResource
+            .read(ctx, req, &mut resp)
+            .await;
+        resp
+    }
+
+    fn patch(handle: &ServerHandle, id: &str, patch: AccountPatch) {
+        handle
+            .sandbox()
+            .update_account(id, patch)
+            .expect("seeded account");
+    }
+
+    /// A sandbox, its context, and the state of a removal of every kind from `account_id`.
+    async fn removed(account_id: &str) -> (ServerHandle, Context<Aws>, Value) {
+        let (handle, ctx) = sandbox(seed(), FaultConfig::default()).await;
+        let created = create(
+            &RootCredentialsRemovalResource,
+            &ctx,
+            planned(account_id, &ALL_KINDS),
+        )
+        .await;
+        assert!(
+            !created.diagnostics.has_errors(),
+            "{:?}",
+            created.diagnostics
+        );
+        (handle, ctx, created.state)
+    }
+
+    #[tokio::test]
+    async fn an_account_that_cannot_be_audited_keeps_its_state_and_warns() {
+        let (handle, ctx, created) = removed("222222222222").await;
+        patch(
+            &handle,
+            "222222222222",
+            AccountPatch {
+                assume_root_denied: Some(true),
+                ..AccountPatch::default()
+            },
+        );
+        let read = refresh(&ctx, &created).await;
+        assert!(!read.diagnostics.has_errors(), "{:?}", read.diagnostics);
+        assert_eq!(read.state, created, "the last refresh's state stays");
+        let warning = read.diagnostics.iter().next().expect("a warning");
+        assert_eq!(
+            warning.summary,
+            "Account 222222222222 not audited: A service control policy denies the call"
+        );
+        assert_eq!(warning.attribute, Some(AttributePath::root(ACCOUNT_ID)));
+        assert!(
+            warning
+                .detail
+                .contains("(nothing left of the selected kinds)"),
+            "{}",
+            warning.detail
+        );
+        assert!(
+            warning
+                .detail
+                .contains("with an explicit deny in a service control policy"),
+            "the cause as AWS said it: {}",
+            warning.detail
+        );
+
+        patch(
+            &handle,
+            "222222222222",
+            AccountPatch {
+                assume_root_denied: Some(false),
+                status: Some("SUSPENDED".into()),
+                ..AccountPatch::default()
+            },
+        );
+        let read = refresh(&ctx, &created).await;
+        assert_eq!(read.state, created);
+        let warning = read.diagnostics.iter().next().expect("a warning");
+        assert_eq!(
+            warning.summary,
+            "Account 222222222222 not audited: AWS refused a root session on the account"
+        );
+        assert!(
+            warning
+                .detail
+                .contains("The account is SUSPENDED in the organization."),
+            "{}",
+            warning.detail
+        );
+    }
+
+    #[tokio::test]
+    async fn an_account_that_left_the_organization_is_forgotten_with_a_warning() {
+        let (handle, ctx, created) = removed("333333333333").await;
+        let mut model = handle.sandbox().snapshot();
+        for account in &mut model.accounts {
+            if account.id == "333333333333" {
+                account.in_organization = false;
+            }
+        }
+        handle.sandbox().replace(model);
+        let read = refresh(&ctx, &created).await;
+        assert!(!read.diagnostics.has_errors(), "{:?}", read.diagnostics);
+        assert!(read.state.is_null(), "forgotten");
+        let warning = read.diagnostics.iter().next().expect("a warning");
+        assert_eq!(
+            warning.summary,
+            "Account 333333333333 is no longer in the organization"
+        );
+        assert!(
+            warning.detail.contains("nothing changes in AWS"),
+            "{}",
+            warning.detail
+        );
+    }
+
+    #[tokio::test]
+    async fn a_failure_that_would_hit_every_account_fails_the_refresh() {
+        let (handle, ctx, created) = removed("222222222222").await;
+        handle.shutdown().await.expect("the sandbox stops");
+        let read = refresh(&ctx, &created).await;
+        let error = read.diagnostics.errors().next().expect("an error");
+        assert!(
+            error
+                .summary
+                .starts_with("Nothing answers at the STS endpoint"),
+            "{}",
+            error.summary
         );
     }
 

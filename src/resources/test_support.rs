@@ -61,6 +61,7 @@ pub async fn sandbox(seed: Seed, faults: FaultConfig) -> (ServerHandle, Context<
         iam: Some(url.clone()),
         organizations: Some(url.clone()),
         sts: Some(url),
+        ..Endpoints::default()
     };
     let aws = Aws::new(&config, &endpoints, PropagationWait::default());
     (

@@ -3,13 +3,80 @@
 //! attribute the diagnostic points at. Written once for every resource and data source, so that
 //! [`crate::aws`] stays free of Terraform's words.
 
-use crate::aws::{AwsError, ErrorKind, Reason, Subject};
+use std::borrow::Cow;
+
+use crate::aws::endpoint::REFUSED_ATTEMPTS;
+use crate::aws::{AwsError, Endpoint, EndpointSource, ErrorKind, Reason, Service, Subject};
 use crate::cty::AttributePath;
 use crate::framework::diagnostics::{Diagnostic, Diagnostics};
 
 /// What to do about a failure, in the configuration's terms; empty when there is nothing to add
 /// to what AWS said.
-pub fn advice(err: &AwsError) -> &'static str {
+pub fn advice(err: &AwsError) -> Cow<'static, str> {
+    match (&err.kind, &err.endpoint) {
+        (ErrorKind::ConnectionRefused, Some(endpoint)) => refused(endpoint).into(),
+        (ErrorKind::Network, Some(endpoint)) => format!(
+            "Check network access to {} (the {} endpoint, from {}).",
+            endpoint.url,
+            endpoint.service,
+            setting(endpoint)
+        )
+        .into(),
+        _ => static_advice(err).into(),
+    }
+}
+
+/// The setting that chose `endpoint`, in the configuration's terms.
+fn setting(endpoint: &Endpoint) -> String {
+    let block_argument = match endpoint.service {
+        Service::Iam => "iam",
+        Service::Organizations => "organizations",
+        Service::Sts => "sts",
+    };
+    match &endpoint.source {
+        EndpointSource::Configured => {
+            format!("endpoints {{ {block_argument} }} in the provider block")
+        }
+        EndpointSource::ServiceEnvironment(variable) => {
+            format!("the environment variable {variable}")
+        }
+        EndpointSource::ProfileServices(profile) => {
+            format!("the services section of profile \"{profile}\" in the shared AWS config file")
+        }
+        EndpointSource::Environment => "the environment variable AWS_ENDPOINT_URL".into(),
+        EndpointSource::Profile(profile) => {
+            format!("endpoint_url of profile \"{profile}\" in the shared AWS config file")
+        }
+        EndpointSource::AwsDefault => format!("AWS's default endpoint for {}", endpoint.service),
+    }
+}
+
+/// Advice for an endpoint that refused every connection: where its URL came from, and what to
+/// change there.
+fn refused(endpoint: &Endpoint) -> String {
+    let fix = match endpoint.source {
+        EndpointSource::AwsDefault => {
+            "AWS's endpoints accept connections, so something between this machine and AWS \
+             refuses them: check the network, the firewall and any proxy (HTTPS_PROXY)."
+        }
+        _ => {
+            "Start the service that should answer there (for a rehearsal, the sandbox: \
+             terraform-provider-centralroot sandbox), or correct or remove that setting to \
+             reach AWS itself."
+        }
+    };
+    format!(
+        "Nothing accepted a connection at {}, the {} endpoint, which comes from {}. {fix} \
+         (A refused connection is tried at most {REFUSED_ATTEMPTS} times, quickly: it is not \
+         retried like throttling.)",
+        endpoint.url,
+        endpoint.service,
+        setting(endpoint),
+    )
+}
+
+/// The advice that needs nothing but the kind of failure.
+fn static_advice(err: &AwsError) -> &'static str {
     match &err.kind {
         ErrorKind::ServiceAccessNotEnabled => {
             "Centralized root access needs trusted access for iam.amazonaws.com in AWS \
@@ -78,8 +145,18 @@ pub fn advice(err: &AwsError) -> &'static str {
              credentials may have expired."
         }
         ErrorKind::NoCredentials => {
-            "Set credentials in the provider block, a profile, or the standard AWS environment \
-             variables."
+            "The provider found no credentials: not in the provider block (access_key and \
+             secret_key), the environment (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY), the \
+             shared credentials and config files (the profile in use: profile in the provider \
+             block, AWS_PROFILE, or default), a web identity token, nor the container or \
+             instance metadata. Set one of them, e.g. profile = \"<name>\" in the provider \
+             block, or assume_role with base credentials."
+        }
+        ErrorKind::CredentialsUnavailable => {
+            "A source of credentials was found but could not give them; what AWS said below \
+             names it. Check that source: the profile's settings (source_profile, sso_session, \
+             credential_process), an SSO session that expired (aws sso login), or the role of \
+             assume_role and its trust policy."
         }
         ErrorKind::Throttled | ErrorKind::ConcurrentModification | ErrorKind::ServiceFailure => {
             "The provider retried up to max_retries times. Apply again, or raise max_retries \
@@ -120,7 +197,7 @@ pub fn advice(err: &AwsError) -> &'static str {
             "Organizations is served from us-east-1 (or the partition's main Region); check \
              region and endpoints.organizations in the provider block."
         }
-        ErrorKind::Network => {
+        ErrorKind::ConnectionRefused | ErrorKind::Network => {
             "Check network access to the AWS endpoints, and endpoints in the provider block."
         }
         ErrorKind::Other => "",
@@ -129,7 +206,7 @@ pub fn advice(err: &AwsError) -> &'static str {
 
 /// The advice, then what AWS said: a diagnostic's detail.
 pub fn detail(err: &AwsError) -> String {
-    let mut detail = String::from(advice(err));
+    let mut detail = advice(err).into_owned();
     if !detail.is_empty() {
         detail.push_str("\n\n");
     }
@@ -220,6 +297,83 @@ mod tests {
             "{detail}"
         );
         assert!(detail.contains("import {"), "{detail}");
+    }
+
+    #[test]
+    fn a_refused_connection_names_the_setting_that_chose_the_endpoint() {
+        let refused = |service, source| AwsError {
+            endpoint: Some(Box::new(Endpoint {
+                service,
+                url: "http://127.0.0.1:4566".into(),
+                source,
+            })),
+            ..err(
+                Operation::ListOrganizationsFeatures,
+                ErrorKind::ConnectionRefused,
+            )
+        };
+        let cases = [
+            (
+                Service::Iam,
+                EndpointSource::Configured,
+                "comes from endpoints { iam } in the provider block. Start the service",
+            ),
+            (
+                Service::Sts,
+                EndpointSource::ServiceEnvironment("AWS_ENDPOINT_URL_STS"),
+                "comes from the environment variable AWS_ENDPOINT_URL_STS.",
+            ),
+            (
+                Service::Organizations,
+                EndpointSource::Environment,
+                "comes from the environment variable AWS_ENDPOINT_URL.",
+            ),
+            (
+                Service::Iam,
+                EndpointSource::Profile("sandbox".into()),
+                "comes from endpoint_url of profile \"sandbox\" in the shared AWS config file.",
+            ),
+            (
+                Service::Iam,
+                EndpointSource::ProfileServices("sandbox".into()),
+                "comes from the services section of profile \"sandbox\"",
+            ),
+            (
+                Service::Iam,
+                EndpointSource::AwsDefault,
+                "comes from AWS's default endpoint for IAM. AWS's endpoints accept connections",
+            ),
+        ];
+        for (service, source, says) in cases {
+            let detail = detail(&refused(service, source));
+            assert!(
+                detail.starts_with("Nothing accepted a connection at http://127.0.0.1:4566"),
+                "{detail}"
+            );
+            assert!(detail.contains(says), "{says:?} in {detail}");
+        }
+        let no_endpoint = err(
+            Operation::DescribeOrganization,
+            ErrorKind::ConnectionRefused,
+        );
+        assert!(detail(&no_endpoint).starts_with("Check network access"));
+    }
+
+    #[test]
+    fn missing_and_failing_credentials_are_told_apart() {
+        let none = detail(&err(Operation::GetCallerIdentity, ErrorKind::NoCredentials));
+        assert!(
+            none.starts_with("The provider found no credentials"),
+            "{none}"
+        );
+        let failing = detail(&err(
+            Operation::GetCallerIdentity,
+            ErrorKind::CredentialsUnavailable,
+        ));
+        assert!(
+            failing.starts_with("A source of credentials was found but could not give them"),
+            "{failing}"
+        );
     }
 
     #[test]

@@ -102,7 +102,7 @@ fn workspace_with_files(
 /// The oldest Terraform that understands every block the configuration uses: `check` and
 /// `import` blocks came with Terraform 1.5, `removed` with 1.7, `ephemeral` with 1.10, import by
 /// `identity` with 1.12, `action` with 1.14.
-fn minimum_version(files: &[(String, String)]) -> (u32, u32) {
+pub fn minimum_version(files: &[(String, String)]) -> (u32, u32) {
     let uses = |keyword: &str| {
         files.iter().any(|(_, text)| {
             text.lines().any(|line| {

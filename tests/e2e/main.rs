@@ -9,7 +9,10 @@ use std::process::ExitCode;
 use support::Cases;
 
 mod adoption;
+mod connection_errors;
 mod delegated_admin;
+mod delete_action_warning;
+mod doc_snippets;
 mod errors;
 mod examples;
 mod first_hour;
@@ -28,11 +31,16 @@ mod sandbox_command;
 mod scripts;
 mod secrets;
 mod support;
+mod trusted_access_on_destroy;
+mod unauditable_member;
 
 /// Every module's tests.
 const MODULES: &[&Cases] = &[
     &adoption::CASES,
+    &connection_errors::CASES,
     &delegated_admin::CASES,
+    &delete_action_warning::CASES,
+    &doc_snippets::CASES,
     &errors::CASES,
     &examples::CASES,
     &first_hour::CASES,
@@ -53,6 +61,8 @@ const MODULES: &[&Cases] = &[
     &sandbox_command::CASES,
     &scripts::CASES,
     &secrets::CASES,
+    &trusted_access_on_destroy::CASES,
+    &unauditable_member::CASES,
 ];
 
 fn main() -> ExitCode {

@@ -60,7 +60,7 @@ fn fixture_binary() -> &'static Path {
 
 /// A workspace whose CLI configuration overrides both providers: this one and hashicorp/aws,
 /// the stand-in linked as `terraform-provider-aws` in a directory of its own.
-fn workspace(tf: &'static Terraform, fx: &SandboxFixture, log: &Path) -> Workspace {
+pub fn workspace(tf: &'static Terraform, fx: &SandboxFixture, log: &Path) -> Workspace {
     let aws_dir = tempfile::Builder::new()
         .prefix("fixture-aws-")
         .tempdir_in(log.parent().expect("log directory"))
@@ -184,7 +184,8 @@ fn hashicorp_aws_state_moves_with_no_change_and_no_write(tf: &'static Terraform)
             .resource_values("centralroot_organization_features.this")
             .expect("moved into state");
         assert_eq!(features["organization_id"], ORG);
-        assert_eq!(features["enable_trusted_access"], false);
+        // As import records it: the features are on, so trusted access is.
+        assert_eq!(features["enable_trusted_access"], true);
         // Terraform 1.15 starts hashicorp/aws during the plan (for its schema, to decode
         // the stored state), but neither configures it nor reads through it: it must be
         // installable while its resources are in state, and needs no credentials.

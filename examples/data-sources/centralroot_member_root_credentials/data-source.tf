@@ -1,5 +1,6 @@
 # The provider runs as the management account or the IAM delegated administrator,
-# with RootSessions enabled.
+# with RootCredentialsManagement enabled (and RootSessions, to cover every reading
+# of AWS's documentation).
 data "centralroot_member_root_credentials" "workload" {
   account_id = "222222222222"
 }

@@ -28,9 +28,10 @@ use async_trait::async_trait;
 
 use self::converge::{converge, enabled_now, report_failure};
 use self::model::{Plan, State, unreadable};
-use crate::aws::{Aws, AwsError, ErrorKind, Feature};
+use crate::aws::{Aws, AwsError, ErrorKind, Feature, IAM_SERVICE_PRINCIPAL};
 use crate::cty::{Type, Value};
 use crate::framework::Context;
+use crate::framework::diagnostics::Diagnostics;
 use crate::framework::plan_modifiers::UseStateForUnknown;
 use crate::framework::resource::{
     CreateRequest, CreateResponse, DeleteRequest, DeleteResponse, GenerateConfigRequest,
@@ -93,8 +94,11 @@ fn schema() -> Schema {
                          sees it. When false and trusted access is off, apply fails and says how \
                          to fix it. Destroy never disables trusted access, because other \
                          services' integrations and the IAM delegated administrator registration \
-                         depend on it. Import sets it to whether trusted access is on. Left \
-                         out, it keeps the value in state (false when creating).",
+                         depend on it: the destroy plan's `true -> null` only removes the \
+                         instruction from the state, and the plan says so. Import and a `moved` \
+                         block from hashicorp/aws both set it to whether trusted access is on \
+                         (true whenever features are enabled, which needs it). Left out, it \
+                         keeps the value in state (false when creating).",
                 ),
             )
             .attribute(
@@ -112,6 +116,26 @@ fn schema() -> Schema {
                     .plan_modifier(UseStateForUnknown),
             ),
     )
+}
+
+/// Warns, when the state being destroyed says `enable_trusted_access = true`, that destroy
+/// leaves trusted access on: the plan shows `true -> null`, which reads as turning it off.
+fn trusted_access_stays(state: &Value, diags: &mut Diagnostics) {
+    if state.attr(ENABLE_TRUSTED_ACCESS) != &Value::Bool(true) {
+        return;
+    }
+    diags.warning(
+        "Trusted access for IAM stays on",
+        format!(
+            "Destroying {TYPE_NAME} disables the IAM organization features it manages, and never \
+             trusted access for {IAM_SERVICE_PRINCIPAL} in AWS Organizations, which other \
+             services' integrations and the IAM delegated administrator depend on. The plan's \
+             enable_trusted_access = true -> null only removes this instruction from Terraform's \
+             state. To turn trusted access off as well, run from the management account, once \
+             nothing depends on it:\n  aws organizations disable-aws-service-access \
+             --service-principal {IAM_SERVICE_PRINCIPAL}"
+        ),
+    );
 }
 
 #[async_trait]
@@ -141,10 +165,13 @@ impl Resource<Aws> for OrganizationFeaturesResource {
         req: ModifyPlanRequest,
         resp: &mut ModifyPlanResponse,
     ) {
+        if req.config.is_null() {
+            return trusted_access_stays(&req.prior_state, &mut resp.diagnostics);
+        }
         // Left out of the configuration, the instruction stays what import, a move or the last
         // apply recorded: it is not a property of AWS to converge to, so there is nothing to
         // change. Without a prior state there is nothing to keep, and the default is false.
-        if req.config.is_null() || !req.config.attr(ENABLE_TRUSTED_ACCESS).is_null() {
+        if !req.config.attr(ENABLE_TRUSTED_ACCESS).is_null() {
             return;
         }
         let kept = match req.prior_state.attr(ENABLE_TRUSTED_ACCESS) {
@@ -287,7 +314,9 @@ impl Resource<Aws> for OrganizationFeaturesResource {
         }
     }
 
-    async fn delete(&self, ctx: &Context<Aws>, _req: DeleteRequest, resp: &mut DeleteResponse) {
+    async fn delete(&self, ctx: &Context<Aws>, req: DeleteRequest, resp: &mut DeleteResponse) {
+        // Said again at apply: Terraform before 1.3 does not ask the provider to plan a destroy.
+        trusted_access_stays(&req.state, &mut resp.diagnostics);
         let aws = ctx.provider_data();
         let nothing_left = |e: &AwsError| {
             matches!(
@@ -424,6 +453,66 @@ mod tests {
             ),
             (ENABLE_TRUSTED_ACCESS, Value::Bool(trusted)),
         ])
+    }
+
+    #[tokio::test]
+    async fn destroying_says_that_trusted_access_stays_on() {
+        let (handle, ctx) = sandbox(seed_with_trusted_access(), FaultConfig::default()).await;
+        let created = create(&OrganizationFeaturesResource, &ctx, planned(&[Rs], true)).await;
+        assert!(
+            !created.diagnostics.has_errors(),
+            "{:?}",
+            created.diagnostics
+        );
+        let destroy_plan = |prior: Value| ModifyPlanRequest {
+            config: Value::Null,
+            prior_state: prior,
+            prior_private: Vec::new(),
+            prior_identity: Value::Null,
+        };
+        let mut plan = ModifyPlanResponse::default();
+        OrganizationFeaturesResource
+            .modify_plan(&ctx, destroy_plan(created.state.clone()), &mut plan)
+            .await;
+        let warning = plan.diagnostics.iter().next().expect("a warning");
+        assert_eq!(warning.summary, "Trusted access for IAM stays on");
+        assert!(
+            warning
+                .detail
+                .contains("enable_trusted_access = true -> null only removes"),
+            "{}",
+            warning.detail
+        );
+        let mut deleted = DeleteResponse::default();
+        let req = DeleteRequest {
+            state: created.state.clone(),
+            private: Vec::new(),
+            identity: Value::Null,
+        };
+        OrganizationFeaturesResource
+            .delete(&ctx, req, &mut deleted)
+            .await;
+        assert!(!deleted.diagnostics.has_errors());
+        assert_eq!(deleted.diagnostics.len(), 1, "said again at apply");
+        assert!(sandbox_features(&handle).is_empty(), "features disabled");
+        assert_eq!(
+            handle.sandbox().snapshot().trusted_access.len(),
+            1,
+            "trusted access stays on"
+        );
+
+        let mut state = created.state;
+        state
+            .set_attr(ENABLE_TRUSTED_ACCESS, Value::Bool(false))
+            .expect("an object");
+        let mut plan = ModifyPlanResponse::default();
+        OrganizationFeaturesResource
+            .modify_plan(&ctx, destroy_plan(state), &mut plan)
+            .await;
+        assert!(
+            plan.diagnostics.is_empty(),
+            "nothing reads as turning it off"
+        );
     }
 
     fn sandbox_features(handle: &centralroot_sandbox::ServerHandle) -> Vec<String> {

@@ -1,5 +1,7 @@
 //! `moved` blocks from hashicorp/aws's `aws_iam_organizations_features`.
 
+use std::collections::BTreeSet;
+
 use super::TYPE_NAME;
 use super::import::parse_import_id;
 use super::model::State;
@@ -15,8 +17,10 @@ pub(super) const MOVE_SOURCE: MoveSource = MoveSource {
 };
 
 /// The state of an `aws_iam_organizations_features` (`{"id": "o-…", "enabled_features":
-/// [...]}`). hashicorp/aws never manages trusted access with it, so the moved state does not
-/// either: `enable_trusted_access` is false, which a configuration leaving it out keeps.
+/// [...]}`). `enable_trusted_access` records what import records, whether trusted access for
+/// IAM is on, without asking AWS: IAM enables its organization features only while trusted
+/// access is on, so a state with features says it was on. A configuration that leaves the
+/// argument out keeps that, so a moved and an imported organization read the same.
 fn moved_state(source: &serde_json::Value) -> Result<State, MoveError> {
     let id = moved::string(source, ID)?;
     let organization_id = parse_import_id(id)
@@ -25,7 +29,7 @@ fn moved_state(source: &serde_json::Value) -> Result<State, MoveError> {
         .get(ENABLED_FEATURES)
         .and_then(serde_json::Value::as_array)
         .ok_or(MoveError::Missing(ENABLED_FEATURES))?;
-    let enabled = names
+    let enabled: BTreeSet<Feature> = names
         .iter()
         .map(|name| {
             name.as_str().and_then(Feature::parse).ok_or_else(|| {
@@ -42,8 +46,8 @@ fn moved_state(source: &serde_json::Value) -> Result<State, MoveError> {
         .collect::<Result<_, _>>()?;
     Ok(State {
         organization_id: Some(organization_id.to_owned()),
+        enable_trusted_access: !enabled.is_empty(),
         enabled,
-        enable_trusted_access: false,
     })
 }
 
@@ -88,7 +92,8 @@ mod tests {
             );
             assert_eq!(
                 resp.state.attr("enable_trusted_access").as_bool(),
-                Some(false)
+                Some(true),
+                "as import records it: the features are on, so trusted access was"
             );
             assert!(resp.state.is_wholly_known());
         }
