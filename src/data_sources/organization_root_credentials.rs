@@ -3,21 +3,20 @@
 //! denying root tasks, a suspended account) is reported with its `error` rather than failing
 //! the read, so a `check` block can assert on `accounts_not_audited` as well.
 
-use std::collections::BTreeSet;
-
 use async_trait::async_trait;
 
-use crate::aws::{AccountAudit, Aws, DEFAULT_CONCURRENCY, ErrorKind, MAX_CONCURRENCY, Operation};
+use crate::aws::{AccountAudit, Aws, DEFAULT_CONCURRENCY, MAX_CONCURRENCY};
 use crate::cty::{Type, Value};
 use crate::framework::Context;
-use crate::framework::attributes::{self, object};
+use crate::framework::attributes::object;
 use crate::framework::data_source::{DataSource, ReadRequest, ReadResponse};
-use crate::framework::diagnostics::Diagnostic;
 use crate::framework::schema::{Attribute, Block, Schema};
 use crate::framework::validators::IntBetween;
 use crate::framework::values::string_set;
-use crate::types_common::Targets;
 use crate::types_common::advice::detail;
+use crate::types_common::audit_scope::{
+    ACCOUNT_IDS, MAX_CONCURRENCY as MAX_CONCURRENCY_ATTR, ORGANIZATIONAL_UNIT_IDS, audit_members,
+};
 use crate::types_common::root_credentials::{
     null_attributes, report_attributes, report_object_type,
 };
@@ -26,9 +25,6 @@ use crate::types_common::root_credentials::{
 pub const TYPE_NAME: &str = "centralroot_organization_root_credentials";
 
 const ID: &str = "id";
-const ACCOUNT_IDS: &str = "account_ids";
-const ORGANIZATIONAL_UNIT_IDS: &str = "organizational_unit_ids";
-const MAX_CONCURRENCY_ATTR: &str = "max_concurrency";
 const ACCOUNTS: &str = "accounts";
 const ACCOUNTS_WITH_CREDENTIALS: &str = "accounts_with_credentials";
 const ACCOUNTS_NOT_AUDITED: &str = "accounts_not_audited";
@@ -155,27 +151,6 @@ fn schema() -> Schema {
     )
 }
 
-fn optional_strings(
-    config: &Value,
-    name: &'static str,
-) -> Result<Option<BTreeSet<String>>, attributes::AttributeError> {
-    match config.get_attr(name) {
-        None | Some(Value::Null) => Ok(None),
-        Some(_) => Ok(Some(
-            attributes::strings(config, name)?.into_iter().collect(),
-        )),
-    }
-}
-
-fn concurrency(config: &Value) -> usize {
-    config
-        .get_attr(MAX_CONCURRENCY_ATTR)
-        .and_then(Value::as_number)
-        .and_then(|n| n.to_i64())
-        .and_then(|n| usize::try_from(n).ok())
-        .unwrap_or(DEFAULT_CONCURRENCY)
-}
-
 #[async_trait]
 impl DataSource<Aws> for OrganizationRootCredentialsDataSource {
     fn type_name(&self) -> &'static str {
@@ -187,41 +162,7 @@ impl DataSource<Aws> for OrganizationRootCredentialsDataSource {
     }
 
     async fn read(&self, ctx: &Context<Aws>, req: ReadRequest, resp: &mut ReadResponse) {
-        let (accounts, units) = match (
-            optional_strings(&req.config, ACCOUNT_IDS),
-            optional_strings(&req.config, ORGANIZATIONAL_UNIT_IDS),
-        ) {
-            (Ok(accounts), Ok(units)) => (accounts, units),
-            (Err(err), _) | (_, Err(err)) => {
-                resp.diagnostics.push(
-                    Diagnostic::error("Invalid configuration", err.to_string()).at(err.path()),
-                );
-                return;
-            }
-        };
-        let aws = ctx.provider_data();
-        let only = match units {
-            None => accounts,
-            Some(units) => match aws
-                .accounts_in_units(&units.into_iter().collect::<Vec<_>>())
-                .await
-            {
-                Ok(in_units) => Some(match accounts {
-                    Some(chosen) => in_units.intersection(&chosen).cloned().collect(),
-                    None => in_units,
-                }),
-                Err(err) => {
-                    let path = crate::cty::AttributePath::root(ORGANIZATIONAL_UNIT_IDS);
-                    resp.diagnostics
-                        .push(Targets::NONE.diagnostic(&err).at(path));
-                    return;
-                }
-            },
-        };
-        match aws
-            .audit_organization(only.as_ref(), concurrency(&req.config))
-            .await
-        {
+        match audit_members(ctx.provider_data(), &req.config).await {
             Ok(audits) => {
                 let mut state = req.config.clone();
                 if let Value::Object(attrs) = &mut state {
@@ -231,18 +172,7 @@ impl DataSource<Aws> for OrganizationRootCredentialsDataSource {
                 }
                 resp.state = state;
             }
-            Err(err) => {
-                let mut diagnostic = Targets::NONE.diagnostic(&err);
-                if err.kind == ErrorKind::AccessDenied && err.operation == Operation::ListAccounts {
-                    diagnostic.detail = format!(
-                        "Listing the organization's accounts needs the management account or the \
-                         delegated administrator for iam.amazonaws.com as the provider's caller \
-                         (a member account is refused).\n\n{}",
-                        diagnostic.detail
-                    );
-                }
-                resp.diagnostics.push(diagnostic);
-            }
+            Err(diagnostic) => resp.diagnostics.push(diagnostic),
         }
     }
 }
@@ -250,7 +180,7 @@ impl DataSource<Aws> for OrganizationRootCredentialsDataSource {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::aws::{AwsError, RootCredentialReport, TaskPolicy};
+    use crate::aws::{AwsError, ErrorKind, Operation, RootCredentialReport, TaskPolicy};
     use crate::framework::values::ValueExt;
 
     #[test]
@@ -298,6 +228,5 @@ mod tests {
             value.attr(ACCOUNTS_NOT_AUDITED),
             &string_set(["333333333333"])
         );
-        assert_eq!(concurrency(&value), DEFAULT_CONCURRENCY);
     }
 }

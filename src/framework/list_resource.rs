@@ -10,7 +10,7 @@ use tokio::sync::mpsc;
 
 use crate::cty::Value;
 use crate::framework::context::Context;
-use crate::framework::diagnostics::Diagnostics;
+use crate::framework::diagnostics::{Diagnostic, Diagnostics};
 use crate::framework::schema::Schema;
 
 pub use crate::framework::resource::{ValidateConfigRequest, ValidateConfigResponse};
@@ -64,6 +64,17 @@ impl ListResults {
     pub async fn push(&self, result: ListResult) -> bool {
         self.sender
             .send(ListItem::Result(Box::new(result)))
+            .await
+            .is_ok()
+    }
+
+    /// Sends a warning at once, between two results: about an object the listing had to leave
+    /// out, for example, so that Terraform shows it even when it stops the listing at its limit
+    /// before the end. `false` means Terraform needs no more: stop listing. (An error ends the
+    /// listing: put it in [`ListResponse::diagnostics`] and return.)
+    pub async fn warn(&self, warning: Diagnostic) -> bool {
+        self.sender
+            .send(ListItem::Diagnostics(warning.into()))
             .await
             .is_ok()
     }

@@ -5,6 +5,7 @@
 
 pub mod delegated_admin;
 pub mod organization_features;
+pub mod root_credentials_removal;
 
 #[cfg(test)]
 mod test_support;

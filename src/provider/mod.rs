@@ -102,6 +102,7 @@ impl Provider for CentralRootProvider {
         vec![
             Arc::new(list_resources::organization_features::OrganizationFeaturesList),
             Arc::new(list_resources::delegated_admin::DelegatedAdminList),
+            Arc::new(list_resources::root_credentials_removal::RootCredentialsRemovalList),
         ]
     }
 

@@ -9,25 +9,31 @@
 //! keeps the state of the last refresh and warns, so that one member never breaks the plan of
 //! the organization; a failure that would hit every account alike (the caller's credentials,
 //! the network) is an error. An account that left the organization is forgotten.
+//!
+//! Import (by account ID, or by identity on Terraform ≥ 1.12) adopts a removal of every kind,
+//! which the list type of the same name finds for `terraform query`.
 
 use std::pin::pin;
 
 use async_trait::async_trait;
 use futures::StreamExt;
 
-use crate::aws::{Aws, AwsError, Membership, RootCredential, TaskPolicy, concerns_one_account};
+use crate::aws::{
+    Aws, AwsError, CredentialKind, Membership, RootCredential, TaskPolicy, concerns_one_account,
+};
 use crate::cty::{AttributePath, Type, Value};
 use crate::framework::attributes;
 use crate::framework::context::Context;
 use crate::framework::diagnostics::{Diagnostic, Diagnostics};
 use crate::framework::plan_modifiers::{RequiresReplace, UseStateForUnknown};
 use crate::framework::resource::{
-    CreateRequest, CreateResponse, DeleteRequest, DeleteResponse, ModifyPlanRequest,
-    ModifyPlanResponse, ReadRequest, ReadResponse, Resource, UpdateRequest, UpdateResponse,
+    CreateRequest, CreateResponse, DeleteRequest, DeleteResponse, ImportStateRequest,
+    ImportStateResponse, ModifyPlanRequest, ModifyPlanResponse, ReadRequest, ReadResponse,
+    Resource, UpdateRequest, UpdateResponse,
 };
-use crate::framework::schema::{Attribute, Block, Schema};
+use crate::framework::schema::{Attribute, Block, IdentityAttribute, IdentitySchema, Schema};
 use crate::framework::validators::SetElementsOneOf;
-use crate::framework::values::string_set;
+use crate::framework::values::{ValueExt, string_set};
 use crate::types_common::removal::{
     self, ACCOUNT_ID, ALL_KINDS, CREDENTIAL_TYPES, Removal, TARGETS,
 };
@@ -43,8 +49,9 @@ const REMAINING: &str = "remaining";
 #[derive(Debug, Clone, Copy, Default)]
 pub struct RootCredentialsRemovalResource;
 
-/// The state of `removal` with `remaining` left.
-fn state(removal: &Removal, remaining: &[RootCredential]) -> Value {
+/// The state of `removal` with `remaining` left: what a read returns, and what the list type
+/// answers for each member it finds.
+pub(crate) fn state(removal: &Removal, remaining: &[RootCredential]) -> Value {
     attributes::object([
         (ID, Value::from(removal.account_id.as_str())),
         (ACCOUNT_ID, Value::from(removal.account_id.as_str())),
@@ -90,6 +97,21 @@ async fn apply_planned(
 /// longer in the organization, which forgets the removal.
 async fn not_audited(aws: &Aws, removal: &Removal, err: &AwsError, resp: &mut ReadResponse) {
     let id = &removal.account_id;
+    // An import has no last refresh to keep: it needs an audit.
+    if resp.state.attr(REMAINING).is_null() {
+        resp.diagnostics.push(
+            Diagnostic::error(
+                format!("Account {id} cannot be imported: {}", err.summary()),
+                format!(
+                    "Importing a removal audits the account's root credentials, and that audit \
+                     failed.\n\n{}",
+                    advice::detail(err)
+                ),
+            )
+            .at(AttributePath::root(ACCOUNT_ID)),
+        );
+        return;
+    }
     let standing = match aws.membership(id).await {
         Ok(Membership::Gone) => {
             resp.state = Value::Null;
@@ -142,6 +164,39 @@ async fn not_audited(aws: &Aws, removal: &Removal, err: &AwsError, resp: &mut Re
     );
 }
 
+/// Import by account ID or by identity: a removal of every kind (the schema's default) from
+/// the account, which the read that follows audits.
+fn import(req: &ImportStateRequest, resp: &mut ImportStateResponse) {
+    // Importing by identity, the engine has written the identity's account into the state.
+    let account_id = if req.by_identity() {
+        resp.state
+            .attr(ACCOUNT_ID)
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    } else {
+        req.id.clone()
+    };
+    if !root_task::is_account_id(&account_id) {
+        return resp.diagnostics.error(
+            "Invalid import ID",
+            format!(
+                "Cannot import {TYPE_NAME} with ID {account_id:?}: the ID is the 12-digit ID of \
+                 a member account, e.g. 222222222222."
+            ),
+        );
+    }
+    let removal = Removal {
+        account_id,
+        kinds: CredentialKind::ALL.into(),
+    };
+    resp.state = state(&removal, &[]);
+    // Never audited yet: the read that follows fills it in, or fails.
+    if resp.state.set_attr(REMAINING, Value::Null).is_err() {
+        tracing::debug!("the imported state is not an object");
+    }
+}
+
 fn invalid(diags: &mut Diagnostics, err: &attributes::AttributeError) {
     diags.attribute_error(
         err.path(),
@@ -154,6 +209,16 @@ fn invalid(diags: &mut Diagnostics, err: &attributes::AttributeError) {
 impl Resource<Aws> for RootCredentialsRemovalResource {
     fn type_name(&self) -> &'static str {
         TYPE_NAME
+    }
+
+    fn identity_schema(&self) -> Option<IdentitySchema> {
+        Some(
+            IdentitySchema::new(0).attribute(
+                ACCOUNT_ID,
+                IdentityAttribute::required_for_import(Type::String)
+                    .description("The 12-digit ID of the member account."),
+            ),
+        )
     }
 
     fn schema(&self) -> Schema {
@@ -175,7 +240,8 @@ impl Resource<Aws> for RootCredentialsRemovalResource {
                      itself cannot be a target. A refresh that cannot audit its account (a \
                      service control policy, a suspended account) keeps the last known state \
                      and warns instead of failing the plan; an account no longer in the \
-                     organization is forgotten.",
+                     organization is forgotten. Import with the account ID: the imported \
+                     removal selects every kind.",
                 )
                 .attribute(
                     ID,
@@ -267,6 +333,15 @@ impl Resource<Aws> for RootCredentialsRemovalResource {
         apply_planned(ctx, &req.planned_state, recorded, diags).await;
     }
 
+    async fn import_state(
+        &self,
+        _ctx: &Context<Aws>,
+        req: ImportStateRequest,
+        resp: &mut ImportStateResponse,
+    ) {
+        import(&req, resp);
+    }
+
     async fn delete(&self, _ctx: &Context<Aws>, req: DeleteRequest, resp: &mut DeleteResponse) {
         resp.diagnostics.warning(
             "Root credentials stay removed",
@@ -285,8 +360,9 @@ impl Resource<Aws> for RootCredentialsRemovalResource {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::framework::values::ValueExt;
-    use crate::resources::test_support::{create, fail, sandbox, seed_with_trusted_access};
+    use crate::resources::test_support::{
+        create, fail, import_by_id, import_by_identity, sandbox, seed_with_trusted_access,
+    };
     use centralroot_sandbox::seed::{AccountPatch, Feature};
     use centralroot_sandbox::{FaultConfig, ServerHandle};
 
@@ -375,6 +451,15 @@ mod tests {
         resp
     }
 
+    /// A service control policy now denies root sessions on `id`.
+    fn deny_root_sessions(handle: &ServerHandle, id: &str) {
+        let deny = AccountPatch {
+            assume_root_denied: Some(true),
+            ..AccountPatch::default()
+        };
+        patch(handle, id, deny);
+    }
+
     fn patch(handle: &ServerHandle, id: &str, patch: AccountPatch) {
         handle
             .sandbox()
@@ -402,14 +487,7 @@ mod tests {
     #[tokio::test]
     async fn an_account_that_cannot_be_audited_keeps_its_state_and_warns() {
         let (handle, ctx, created) = removed("222222222222").await;
-        patch(
-            &handle,
-            "222222222222",
-            AccountPatch {
-                assume_root_denied: Some(true),
-                ..AccountPatch::default()
-            },
-        );
+        deny_root_sessions(&handle, "222222222222");
         let read = refresh(&ctx, &created).await;
         assert!(!read.diagnostics.has_errors(), "{:?}", read.diagnostics);
         assert_eq!(read.state, created, "the last refresh's state stays");
@@ -534,5 +612,73 @@ mod tests {
         assert_eq!(error.attribute, Some(AttributePath::root(ACCOUNT_ID)));
         assert!(error.detail.contains("RootSessions"), "{}", error.detail);
         assert!(resp.state.is_null(), "nothing was done");
+    }
+
+    #[tokio::test]
+    async fn import_by_id_or_by_identity_reads_a_removal_of_every_kind() {
+        let (handle, ctx) = sandbox(seed(), FaultConfig::default()).await;
+        let by_id = import_by_id(&RootCredentialsRemovalResource, &ctx, "222222222222").await;
+        let identity = attributes::object([(ACCOUNT_ID, Value::from("222222222222"))]);
+        let by_identity = import_by_identity(&RootCredentialsRemovalResource, &ctx, identity).await;
+        assert!(!by_id.diagnostics.has_errors(), "{:?}", by_id.diagnostics);
+        assert!(!by_identity.diagnostics.has_errors());
+        assert_eq!(by_id.state, by_identity.state);
+        assert_eq!(by_id.state.attr(REMAINING), &Value::Null, "not audited yet");
+
+        let read = refresh(&ctx, &by_id.state).await;
+        assert!(!read.diagnostics.has_errors(), "{:?}", read.diagnostics);
+        let model = handle.sandbox().snapshot();
+        let root = &model.account("222222222222").unwrap().root;
+        let expected = usize::from(root.login_profile.is_some())
+            + root.access_keys.len()
+            + root.signing_certificates.len()
+            + root.mfa_devices.len();
+        assert!(expected >= 4, "the member holds every kind");
+        assert_eq!(read.state.attr(ID).as_str(), Some("222222222222"));
+        let mut every_kind = ALL_KINDS;
+        every_kind.sort_unstable();
+        assert_eq!(read.state.attr(CREDENTIAL_TYPES), &string_set(every_kind));
+        assert_eq!(
+            read.state.attr(REMAINING).elements().map(<[Value]>::len),
+            Some(expected),
+            "every credential the member holds"
+        );
+        assert_eq!(
+            refresh(&ctx, &read.state).await.state,
+            read.state,
+            "read is stable"
+        );
+        assert_eq!(
+            handle
+                .sandbox()
+                .requests()
+                .operations
+                .get("DeleteAccessKey"),
+            None
+        );
+
+        for wrong in ["22222222222", "222222222222/iam.amazonaws.com", ""] {
+            let refused = import_by_id(&RootCredentialsRemovalResource, &ctx, wrong).await;
+            let error = refused.diagnostics.errors().next().expect("an error");
+            assert_eq!(error.summary, "Invalid import ID");
+            assert!(error.detail.contains("12-digit"), "{}", error.detail);
+        }
+    }
+
+    #[tokio::test]
+    async fn an_account_that_cannot_be_audited_cannot_be_imported() {
+        let (handle, ctx) = sandbox(seed(), FaultConfig::default()).await;
+        deny_root_sessions(&handle, "222222222222");
+        let imported = import_by_id(&RootCredentialsRemovalResource, &ctx, "222222222222").await;
+        let read = refresh(&ctx, &imported.state).await;
+        let error = read.diagnostics.errors().next().expect("an error");
+        assert!(
+            error
+                .summary
+                .starts_with("Account 222222222222 cannot be imported"),
+            "{}",
+            error.summary
+        );
+        assert_eq!(error.attribute, Some(AttributePath::root(ACCOUNT_ID)));
     }
 }

@@ -188,6 +188,24 @@ pub async fn refused_move(resource: &dyn Resource<Aws>, req: MoveStateRequest, m
     assert!(text.contains("from hashicorp/aws"), "{text}");
 }
 
+/// Imports `id` as `terraform import` does: the ID given, the state starting empty.
+pub async fn import_by_id(
+    resource: &dyn Resource<Aws>,
+    ctx: &Context<Aws>,
+    id: &str,
+) -> ImportStateResponse {
+    let mut resp = ImportStateResponse {
+        state: resource.schema().empty_value(),
+        ..ImportStateResponse::default()
+    };
+    let req = ImportStateRequest {
+        id: id.to_owned(),
+        identity: Value::Null,
+    };
+    resource.import_state(ctx, req, &mut resp).await;
+    resp
+}
+
 /// Imports by `identity` as the engine does: the identity written into an empty state first.
 pub async fn import_by_identity(
     resource: &dyn Resource<Aws>,

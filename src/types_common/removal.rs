@@ -49,6 +49,23 @@ fn kind_named(name: &str) -> Option<CredentialKind> {
         .find(|kind| kind_name(*kind) == name)
 }
 
+/// The kinds [`CREDENTIAL_TYPES`] selects in a configuration or a state: every kind when null or
+/// absent.
+pub fn kinds_of(value: &Value) -> Result<BTreeSet<CredentialKind>, AttributeError> {
+    match value.get_attr(CREDENTIAL_TYPES) {
+        None | Some(Value::Null) => Ok(CredentialKind::ALL.into()),
+        Some(_) => attributes::strings(value, CREDENTIAL_TYPES)?
+            .iter()
+            .map(|name| {
+                kind_named(name).ok_or(AttributeError::WrongType {
+                    name: CREDENTIAL_TYPES,
+                    expected: "set of credential kinds",
+                })
+            })
+            .collect(),
+    }
+}
+
 /// What a removal's configuration asks for: the member account and the kinds to remove.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Removal {
@@ -63,18 +80,7 @@ impl Removal {
     /// configuration or a state.
     pub fn from_value(value: &Value) -> Result<Self, AttributeError> {
         let account_id = attributes::string(value, ACCOUNT_ID)?;
-        let kinds = match value.get_attr(CREDENTIAL_TYPES) {
-            None | Some(Value::Null) => CredentialKind::ALL.into(),
-            Some(_) => attributes::strings(value, CREDENTIAL_TYPES)?
-                .iter()
-                .map(|name| {
-                    kind_named(name).ok_or(AttributeError::WrongType {
-                        name: CREDENTIAL_TYPES,
-                        expected: "set of credential kinds",
-                    })
-                })
-                .collect::<Result<_, _>>()?,
-        };
+        let kinds = kinds_of(value)?;
         Ok(Self { account_id, kinds })
     }
 

@@ -19,6 +19,11 @@ pub const TARGETS: Targets = Targets {
     features: None,
 };
 
+/// Whether `text` is a 12-digit account ID, as [`ACCOUNT_ID`] holds one.
+pub fn is_account_id(text: &str) -> bool {
+    text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit())
+}
+
 /// At plan time, refuses a configuration whose `account_id` is the organization's management
 /// account, with the diagnostic opening the session would end with. An `account_id` not known
 /// yet is left to the root session itself.

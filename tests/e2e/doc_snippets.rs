@@ -306,7 +306,16 @@ const SNIPPETS: &[SnippetCase] = &[
     added(
         REMOVE,
         1,
-        "Added to the same `main.tf`",
+        ADDED_TO_PROVIDER,
+        PROVIDER_EXAMPLE,
+        "cleanup.tfquery.hcl",
+        Run::Query,
+        Org::Ready,
+    ),
+    added(
+        REMOVE,
+        2,
+        "Added to the first `main.tf`",
         Base::Snippet(REMOVE, 0),
         "action.tf",
         Run::Invoke("action.centralroot_delete_root_credentials.workload"),
@@ -328,6 +337,7 @@ const SNIPPETS: &[SnippetCase] = &[
     provider_block(4),
     list_page("docs/list-resources/delegated_admin.md"),
     list_page("docs/list-resources/organization_features.md"),
+    list_page("docs/list-resources/root_credentials_removal.md"),
     on_type_page(
         "docs/resources/delegated_admin.md",
         0,
@@ -368,6 +378,18 @@ const SNIPPETS: &[SnippetCase] = &[
         "docs/resources/root_credentials_removal.md",
         0,
         Run::Apply,
+        Org::Ready,
+    ),
+    on_type_page(
+        "docs/resources/root_credentials_removal.md",
+        1,
+        Run::GenerateConfig,
+        Org::Ready,
+    ),
+    on_type_page(
+        "docs/resources/root_credentials_removal.md",
+        2,
+        Run::GenerateConfig,
         Org::Ready,
     ),
 ];

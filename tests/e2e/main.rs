@@ -24,6 +24,7 @@ mod protocol;
 mod release;
 mod reliability;
 mod removal_interruptions;
+mod removal_query;
 mod root_credentials;
 mod root_credentials_scale;
 mod root_session;
@@ -55,6 +56,7 @@ const MODULES: &[&Cases] = &[
     &release::workflow::CASES,
     &reliability::CASES,
     &removal_interruptions::CASES,
+    &removal_query::CASES,
     &root_credentials::CASES,
     &root_credentials_scale::CASES,
     &root_session::CASES,

@@ -16,7 +16,7 @@ const B: &str = "333333333333";
 const BARE: &str = "444444444444";
 
 /// `required_providers` and the provider block, which takes the sandbox from the environment.
-const HEADER: &str = r#"terraform {
+pub const HEADER: &str = r#"terraform {
   required_providers {
     centralroot = {
       source = "centralroot/centralroot"

@@ -118,6 +118,31 @@ async fn list_stops_at_the_limit() {
 }
 
 #[tokio::test]
+async fn a_warning_goes_out_at_once_between_results_and_counts_for_no_limit() {
+    let (server, _) = configured(Lab {
+        accounts: vec!["111", "222", "333"],
+        warn_at: Some(1),
+        ..Lab::default()
+    })
+    .await;
+    let events = list(&server, false, 2).await;
+    let shape: Vec<_> = events
+        .iter()
+        .map(|e| (e.display_name.as_str(), summaries(&e.diagnostics)))
+        .collect();
+    assert_eq!(
+        shape,
+        [
+            ("111", vec![]),
+            ("", vec!["Member skipped"]),
+            ("333", vec![]),
+        ]
+    );
+    assert!(events[1].identity.is_null());
+    assert!(!events[1].diagnostics.has_errors());
+}
+
+#[tokio::test]
 async fn a_failed_listing_ends_with_its_error() {
     let (server, _) = listing_of(vec!["111", "222", "333"], Some(1)).await;
     let events = list(&server, false, 100).await;

@@ -60,6 +60,8 @@ pub(super) struct Lab {
     pub accounts: Vec<&'static str>,
     /// The listing fails when it reaches this account.
     pub fail_at: Option<usize>,
+    /// The listing warns about this account instead of listing it.
+    pub warn_at: Option<usize>,
     /// How many results the listing handed over.
     pub pushed: AtomicUsize,
     /// How many times `test_lease` opened.

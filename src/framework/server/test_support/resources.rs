@@ -8,6 +8,7 @@ use async_trait::async_trait;
 use super::{Lab, hang};
 use crate::cty::{self, Type, Value};
 use crate::framework::context::Context;
+use crate::framework::diagnostics::Diagnostic;
 use crate::framework::list_resource::{
     self, ListRequest, ListResource, ListResponse, ListResult, ListResults,
 };
@@ -509,6 +510,13 @@ impl ListResource<Arc<Lab>> for Members {
                 resp.diagnostics
                     .error("Page failed", "AWS refused the next page");
                 return;
+            }
+            if lab.warn_at == Some(i) {
+                let warning = Diagnostic::warning("Member skipped", format!("{account} is away"));
+                if !results.warn(warning).await {
+                    return;
+                }
+                continue;
             }
             let result = ListResult {
                 identity: Value::Null,
