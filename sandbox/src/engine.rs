@@ -267,6 +267,10 @@ impl Sandbox {
                 caller.as_ref().map(|c| (c.account_id(), c.access_key_id())),
                 Some(WITHHELD),
             );
+            // A session's call counts as the session's, answered or not.
+            if let Some(Caller::RootSession { task_policy, .. }) = &caller {
+                lock(&self.requests).record_root_session(task_policy.name(), operation);
+            }
             tokio::time::sleep(hold).await;
             return HttpResponse {
                 encoded: None,

@@ -8,6 +8,7 @@ use std::pin::pin;
 use async_trait::async_trait;
 use futures::StreamExt;
 
+use crate::aws::calls;
 use crate::aws::{Aws, CredentialKind, RemovalStep, TaskPolicy};
 use crate::cty::Type;
 use crate::framework::action::{
@@ -16,6 +17,7 @@ use crate::framework::action::{
 use crate::framework::context::Context;
 use crate::framework::schema::{Attribute, Block, Schema};
 use crate::framework::validators::SetElementsOneOf;
+use crate::types_common::permissions::{Permissions, Step};
 use crate::types_common::removal::{
     self, ACCOUNT_ID, ALL_KINDS, CREDENTIAL_TYPES, Removal, TARGETS,
 };
@@ -23,6 +25,13 @@ use crate::types_common::root_task;
 
 /// The name configurations address this action by.
 pub const TYPE_NAME: &str = "centralroot_delete_root_credentials";
+
+/// What the action may ask of AWS: its page's Permissions section, its share of the provider's
+/// IAM policy, and what the end-to-end tests let it send.
+pub const PERMISSIONS: Permissions = Permissions::new(&[
+    (Step::Plan, &[calls::ORGANIZATION]),
+    (Step::Invoke, &[calls::REMOVE_ROOT_CREDENTIALS]),
+]);
 
 /// The action.
 #[derive(Debug, Clone, Copy, Default)]

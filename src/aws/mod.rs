@@ -5,7 +5,9 @@
 //! there, is said by the types that use it.
 //!
 //! Layout:
-//! - [`operation`]: every AWS operation the provider calls, and what a failure of it concerns.
+//! - [`operation`]: every AWS operation the provider calls, what a failure of it concerns, and
+//!   what allows it (an IAM action, or a root session's task policy).
+//! - [`calls`]: what each entry point of this layer may call, for the types' permissions.
 //! - [`error`]: [`AwsError`], every failure classified once, with Organizations' [`Reason`].
 //! - [`timestamp`]: timestamps from AWS answers, converted without panicking.
 //! - [`retry`]: retry classifiers the SDK lacks (ConcurrentModificationException), and error
@@ -33,6 +35,7 @@ pub mod adaptive_limit;
 pub mod assume_root;
 pub mod attempts;
 pub mod audit_cache;
+pub mod calls;
 pub mod delegated_admins;
 pub mod endpoint;
 pub mod error;

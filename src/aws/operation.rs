@@ -1,10 +1,12 @@
-//! Every AWS operation the provider calls, as a type: its name as AWS spells it, and what a
-//! failure of it concerns when the failure does not say so itself. Adding an operation is one
-//! variant here; the compiler then asks for its name and its concern.
+//! Every AWS operation the provider calls, as a type: its name as AWS spells it, what a
+//! failure of it concerns when the failure does not say so itself, and what allows it (its
+//! service's IAM action, or the task policy of the root session it runs in). Adding an
+//! operation is one variant here; the compiler then asks for its name, its concern, its service
+//! and whether it runs in a root session.
 
 use std::fmt;
 
-use super::TaskPolicy;
+use super::{Service, TaskPolicy};
 
 /// One AWS API operation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -153,6 +155,73 @@ impl Operation {
     }
 }
 
+impl Operation {
+    /// The service that answers the operation, and whether the provider sends it inside a
+    /// root session.
+    fn sent_to(self) -> (Service, bool) {
+        match self {
+            Self::GetLoginProfile
+            | Self::ListAccessKeys
+            | Self::GetAccessKeyLastUsed
+            | Self::ListSigningCertificates
+            | Self::ListMfaDevices
+            | Self::DeleteLoginProfile
+            | Self::DeleteAccessKey
+            | Self::DeleteSigningCertificate
+            | Self::DeactivateMfaDevice => (Service::Iam, true),
+            Self::ListOrganizationsFeatures
+            | Self::EnableOrganizationsRootCredentialsManagement
+            | Self::EnableOrganizationsRootSessions
+            | Self::DisableOrganizationsRootCredentialsManagement
+            | Self::DisableOrganizationsRootSessions => (Service::Iam, false),
+            Self::ListAwsServiceAccessForOrganization
+            | Self::EnableAwsServiceAccess
+            | Self::ListDelegatedAdministrators
+            | Self::RegisterDelegatedAdministrator
+            | Self::DeregisterDelegatedAdministrator
+            | Self::ListDelegatedServicesForAccount
+            | Self::DescribeAccount
+            | Self::DescribeOrganization
+            | Self::ListAccounts
+            | Self::ListAccountsForParent
+            | Self::ListOrganizationalUnitsForParent => (Service::Organizations, false),
+            Self::GetCallerIdentity | Self::AssumeRoot(_) => (Service::Sts, false),
+        }
+    }
+
+    /// The service that answers the operation.
+    pub fn service(self) -> Service {
+        self.sent_to().0
+    }
+
+    /// The IAM action that allows the operation, as a policy names it: `iam:ListAccessKeys`
+    /// (for these operations, the action is the operation's name in its service's namespace).
+    pub fn action(self) -> String {
+        let namespace = match self.service() {
+            Service::Iam => "iam",
+            Service::Organizations => "organizations",
+            Service::Sts => "sts",
+        };
+        format!("{namespace}:{}", self.name())
+    }
+
+    /// The task policy of a root session the operation opens: what `sts:TaskPolicyArn` holds
+    /// for `sts:AssumeRoot`.
+    pub fn task_policy(self) -> Option<TaskPolicy> {
+        match self {
+            Self::AssumeRoot(policy) => Some(policy),
+            _ => None,
+        }
+    }
+
+    /// Whether the provider sends the operation inside a root session, signed with the
+    /// session's credentials: the session's task policy allows it (and service control policies
+    /// may deny it), not the IAM policies of the provider's own credentials.
+    pub fn in_root_session(self) -> bool {
+        self.sent_to().1
+    }
+}
+
 impl fmt::Display for Operation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
@@ -182,6 +251,37 @@ mod tests {
             assert_eq!(operation.name(), name);
             assert_eq!(operation.to_string(), name);
         }
+    }
+
+    #[test]
+    fn actions_are_the_names_in_their_service_s_namespace() {
+        let cases = [
+            (
+                Operation::ListAwsServiceAccessForOrganization,
+                "organizations:ListAWSServiceAccessForOrganization",
+            ),
+            (Operation::DeactivateMfaDevice, "iam:DeactivateMFADevice"),
+            (
+                Operation::EnableOrganizationsRootSessions,
+                "iam:EnableOrganizationsRootSessions",
+            ),
+            (
+                Operation::AssumeRoot(TaskPolicy::DeleteRootUserCredentials),
+                "sts:AssumeRoot",
+            ),
+            (Operation::GetCallerIdentity, "sts:GetCallerIdentity"),
+        ];
+        for (operation, action) in cases {
+            assert_eq!(operation.action(), action);
+        }
+        assert_eq!(
+            Operation::AssumeRoot(TaskPolicy::S3UnlockBucketPolicy).task_policy(),
+            Some(TaskPolicy::S3UnlockBucketPolicy)
+        );
+        assert_eq!(Operation::ListAccounts.task_policy(), None);
+        assert!(Operation::ListAccessKeys.in_root_session());
+        assert!(!Operation::AssumeRoot(TaskPolicy::AuditRootUserCredentials).in_root_session());
+        assert!(!Operation::ListOrganizationsFeatures.in_root_session());
     }
 
     #[test]

@@ -6,6 +6,7 @@
 
 use async_trait::async_trait;
 
+use crate::aws::calls;
 use crate::aws::{Aws, CallerIdentity};
 use crate::cty::{Type, Value};
 use crate::framework::Context;
@@ -13,9 +14,14 @@ use crate::framework::attributes::object;
 use crate::framework::data_source::{DataSource, ReadRequest, ReadResponse};
 use crate::framework::schema::{Attribute, Block, Schema};
 use crate::types_common::Targets;
+use crate::types_common::permissions::{Permissions, Step};
 
 /// The name configurations address this data source by.
 pub const TYPE_NAME: &str = "centralroot_caller_identity";
+
+/// What the data source may ask of AWS: its page's Permissions section, its share of the
+/// provider's IAM policy, and what the end-to-end tests let it send.
+pub const PERMISSIONS: Permissions = Permissions::new(&[(Step::Read, &[calls::CALLER_IDENTITY])]);
 
 const ID: &str = "id";
 const ACCOUNT_ID: &str = "account_id";

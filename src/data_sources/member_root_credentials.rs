@@ -6,6 +6,7 @@ use std::iter;
 use async_trait::async_trait;
 
 use crate::aws::Aws;
+use crate::aws::calls;
 use crate::cty::{Type, Value};
 use crate::framework::Context;
 use crate::framework::attributes::{self, object};
@@ -13,11 +14,16 @@ use crate::framework::data_source::{DataSource, ReadRequest, ReadResponse};
 use crate::framework::diagnostics::Diagnostic;
 use crate::framework::schema::{Attribute, Block, Schema};
 use crate::framework::validators::StringMatches;
+use crate::types_common::permissions::{Permissions, Step};
 use crate::types_common::root_credentials::{report_attributes, with_report_attributes};
 use crate::types_common::root_task::{ACCOUNT_ID, TARGETS};
 
 /// The name configurations address this data source by.
 pub const TYPE_NAME: &str = "centralroot_member_root_credentials";
+
+/// What the data source may ask of AWS: its page's Permissions section, its share of the
+/// provider's IAM policy, and what the end-to-end tests let it send.
+pub const PERMISSIONS: Permissions = Permissions::new(&[(Step::Read, &[calls::AUDIT_ACCOUNT])]);
 
 const ID: &str = "id";
 

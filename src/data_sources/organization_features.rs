@@ -11,6 +11,7 @@ use std::iter;
 
 use async_trait::async_trait;
 
+use crate::aws::calls;
 use crate::aws::{
     Aws, AwsError, DelegatedAdmin, ErrorKind, Feature, IAM_SERVICE_PRINCIPAL, Organization,
 };
@@ -25,10 +26,23 @@ use crate::types_common::delegated_admin::{
     self as admin, ACCOUNT_ID, ARN, DELEGATION_ENABLED_DATE, EMAIL, JOINED_METHOD,
     JOINED_TIMESTAMP, NAME, STATUS,
 };
+use crate::types_common::permissions::{Permissions, Step};
 
 /// The name configurations address this data source by; the resource of the same name
 /// manages what it reads.
 pub const TYPE_NAME: &str = "centralroot_organization_features";
+
+/// What the data source may ask of AWS: its page's Permissions section, its share of the
+/// provider's IAM policy, and what the end-to-end tests let it send.
+pub const PERMISSIONS: Permissions = Permissions::new(&[(
+    Step::Read,
+    &[
+        calls::ORGANIZATION,
+        calls::LIST_FEATURES,
+        calls::TRUSTED_ACCESS,
+        calls::DELEGATED_ADMINS,
+    ],
+)]);
 
 const ID: &str = "id";
 const ORGANIZATION_ID: &str = "organization_id";

@@ -14,15 +14,21 @@ use crate::framework::schema::{Attribute, Block, Schema};
 use crate::framework::validators::IntBetween;
 use crate::framework::values::string_set;
 use crate::types_common::advice::detail;
+use crate::types_common::audit_scope;
 use crate::types_common::audit_scope::{
     ACCOUNT_IDS, MAX_CONCURRENCY as MAX_CONCURRENCY_ATTR, ORGANIZATIONAL_UNIT_IDS, audit_members,
 };
+use crate::types_common::permissions::{Permissions, Step};
 use crate::types_common::root_credentials::{
     null_attributes, report_attributes, report_object_type,
 };
 
 /// The name configurations address this data source by.
 pub const TYPE_NAME: &str = "centralroot_organization_root_credentials";
+
+/// What the data source may ask of AWS: its page's Permissions section, its share of the
+/// provider's IAM policy, and what the end-to-end tests let it send.
+pub const PERMISSIONS: Permissions = Permissions::new(&[(Step::Read, audit_scope::CALLS)]);
 
 const ID: &str = "id";
 const ACCOUNTS: &str = "accounts";

@@ -12,6 +12,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 
+use crate::aws::calls;
 use crate::aws::timestamp::OutOfRange;
 use crate::aws::{Aws, MAX_ROOT_SESSION, RootCredentials, TaskPolicy};
 use crate::cty::{Type, Value};
@@ -24,10 +25,17 @@ use crate::framework::validators::duration_string::parse_duration;
 use crate::framework::validators::{
     DurationString, StringMatches, ValidateRequest, Validator, invalid, wrong_type,
 };
+use crate::types_common::permissions::{Permissions, Step};
 use crate::types_common::root_task::{ACCOUNT_ID, TARGETS};
 
 /// The name configurations address this type by.
 pub const TYPE_NAME: &str = "centralroot_root_session";
+
+/// What the ephemeral resource may ask of AWS (`sts:AssumeRoot` with the task policy its
+/// configuration names): its page's Permissions section, its share of the provider's IAM
+/// policy, and what the end-to-end tests let it send.
+pub const PERMISSIONS: Permissions =
+    Permissions::new(&[(Step::Open, &[calls::ASSUME_ROOT_ANY_TASK])]);
 
 const TASK_POLICY: &str = "task_policy";
 const DURATION: &str = "duration";

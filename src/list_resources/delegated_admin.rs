@@ -8,7 +8,7 @@
 
 use async_trait::async_trait;
 
-use crate::aws::{Aws, DelegatedAdmin};
+use crate::aws::{Aws, DelegatedAdmin, calls};
 use crate::cty::{Type, Value};
 use crate::framework::Context;
 use crate::framework::list_resource::{
@@ -18,8 +18,16 @@ use crate::framework::schema::{Attribute, Block, Schema};
 use crate::framework::values::ValueExt;
 use crate::resources::delegated_admin::{RegistrationId, ServicePrincipal, TYPE_NAME, state_value};
 use crate::types_common::advice::Targets;
+use crate::types_common::permissions::{Permissions, Step};
 
 const SERVICE_PRINCIPAL: &str = "service_principal";
+
+/// What the listing may ask of AWS: its page's Permissions section, its share of the provider's
+/// IAM policy, and what the end-to-end tests let it send.
+pub const PERMISSIONS: Permissions = Permissions::new(&[(
+    Step::List,
+    &[calls::TRUSTED_ACCESS, calls::DELEGATED_ADMINS],
+)]);
 
 /// The list type.
 #[derive(Debug, Clone, Copy, Default)]

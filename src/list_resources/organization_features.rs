@@ -4,7 +4,7 @@
 
 use async_trait::async_trait;
 
-use crate::aws::{Aws, ErrorKind, IAM_SERVICE_PRINCIPAL};
+use crate::aws::{Aws, ErrorKind, IAM_SERVICE_PRINCIPAL, calls};
 use crate::framework::Context;
 use crate::framework::list_resource::{
     ListRequest, ListResource, ListResponse, ListResult, ListResults,
@@ -12,6 +12,12 @@ use crate::framework::list_resource::{
 use crate::framework::schema::{Block, Schema};
 use crate::resources::organization_features::{TYPE_NAME, imported_state};
 use crate::types_common::advice::Targets;
+use crate::types_common::permissions::{Permissions, Step};
+
+/// What the listing may ask of AWS: its page's Permissions section, its share of the provider's
+/// IAM policy, and what the end-to-end tests let it send.
+pub const PERMISSIONS: Permissions =
+    Permissions::new(&[(Step::List, &[calls::LIST_FEATURES, calls::TRUSTED_ACCESS])]);
 
 /// The list type; its `config {}` block takes no arguments.
 #[derive(Debug, Clone, Copy, Default)]

@@ -25,9 +25,15 @@ use crate::framework::validators::{IntBetween, SetElementsOneOf};
 use crate::resources::root_credentials_removal::{TYPE_NAME, state};
 use crate::types_common::advice::detail;
 use crate::types_common::audit_scope::{
-    ACCOUNT_IDS, MAX_CONCURRENCY as MAX_CONCURRENCY_ATTR, ORGANIZATIONAL_UNIT_IDS, audit_members,
+    self, ACCOUNT_IDS, MAX_CONCURRENCY as MAX_CONCURRENCY_ATTR, ORGANIZATIONAL_UNIT_IDS,
+    audit_members,
 };
+use crate::types_common::permissions::{Permissions, Step};
 use crate::types_common::removal::{self, ALL_KINDS, CREDENTIAL_TYPES, Removal};
+
+/// What the listing may ask of AWS: its page's Permissions section, its share of the provider's
+/// IAM policy, and what the end-to-end tests let it send.
+pub const PERMISSIONS: Permissions = Permissions::new(&[(Step::List, audit_scope::CALLS)]);
 
 /// The list type.
 #[derive(Debug, Clone, Copy, Default)]

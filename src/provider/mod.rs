@@ -11,14 +11,18 @@
 //!   calls AWS while the provider is configured, and only when one of them is set.
 //! - [`unused_arguments`]: the other `hashicorp/aws` arguments, ignored with a warning or
 //!   refused with the reason, so a copied block is explained rather than rejected.
+//! - [`permissions`]: what the provider block and each type may ask of AWS, by type.
 //!
 //! Resources and data sources get the clients with `ctx.provider_data()` inside any method
 //! taking a context. A new type is one line in [`CentralRootProvider::resources`],
-//! [`CentralRootProvider::data_sources`] or [`CentralRootProvider::ephemeral_resources`].
+//! [`CentralRootProvider::data_sources`], [`CentralRootProvider::ephemeral_resources`],
+//! [`CentralRootProvider::actions`] or [`CentralRootProvider::list_resources`], and one in
+//! [`permissions::TYPES`] for its `PERMISSIONS`.
 
 pub mod account_guard;
 pub mod clients;
 pub mod config;
+pub mod permissions;
 pub mod profile;
 pub mod schema;
 pub mod unused_arguments;

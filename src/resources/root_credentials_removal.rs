@@ -19,7 +19,8 @@ use async_trait::async_trait;
 use futures::StreamExt;
 
 use crate::aws::{
-    Aws, AwsError, CredentialKind, Membership, RootCredential, TaskPolicy, concerns_one_account,
+    Aws, AwsError, CredentialKind, Membership, RootCredential, TaskPolicy, calls,
+    concerns_one_account,
 };
 use crate::cty::{AttributePath, Type, Value};
 use crate::framework::attributes;
@@ -34,6 +35,7 @@ use crate::framework::resource::{
 use crate::framework::schema::{Attribute, Block, IdentityAttribute, IdentitySchema, Schema};
 use crate::framework::validators::SetElementsOneOf;
 use crate::framework::values::{ValueExt, string_set};
+use crate::types_common::permissions::{Permissions, Step};
 use crate::types_common::removal::{
     self, ACCOUNT_ID, ALL_KINDS, CREDENTIAL_TYPES, Removal, TARGETS,
 };
@@ -41,6 +43,17 @@ use crate::types_common::{advice, root_task};
 
 /// The name configurations address this resource by.
 pub const TYPE_NAME: &str = "centralroot_root_credentials_removal";
+
+/// What the resource may ask of AWS, by operation: its page's Permissions section, its share of
+/// the provider's IAM policy, and what the end-to-end tests let it send.
+pub const PERMISSIONS: Permissions = Permissions::new(&[
+    (Step::Plan, &[calls::ORGANIZATION]),
+    (Step::Read, &[calls::AUDIT_ACCOUNT, calls::MEMBERSHIP]),
+    (Step::Import, &[]),
+    (Step::Create, &[calls::REMOVE_ROOT_CREDENTIALS]),
+    (Step::Update, &[calls::REMOVE_ROOT_CREDENTIALS]),
+    (Step::Delete, &[]),
+]);
 
 const ID: &str = "id";
 const REMAINING: &str = "remaining";

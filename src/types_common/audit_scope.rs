@@ -6,12 +6,15 @@
 
 use std::collections::BTreeSet;
 
-use crate::aws::{AccountAudit, Aws, DEFAULT_CONCURRENCY, ErrorKind, Operation};
+use crate::aws::{AccountAudit, Aws, DEFAULT_CONCURRENCY, ErrorKind, Operation, calls};
 use crate::cty::{AttributePath, Value};
 use crate::framework::attributes::{self, AttributeError};
 use crate::framework::diagnostics::Diagnostic;
 
 use super::Targets;
+
+/// What [`audit_members`] may call: the units' accounts, and the audit of the organization.
+pub const CALLS: &[&[Operation]] = &[calls::ACCOUNTS_IN_UNITS, calls::AUDIT_ORGANIZATION];
 
 /// Only these member accounts; every active member when null.
 pub const ACCOUNT_IDS: &str = "account_ids";

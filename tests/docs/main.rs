@@ -8,11 +8,14 @@
 //! - [`pages`]: whole pages (front matter, example usage, import) and `docs/index.md` from
 //!   `tests/docs/templates/index.md`.
 //! - [`examples`]: the example files, and the check that they only use what the schemas declare.
+//! - [`permissions`]: each page's Permissions section and the provider's IAM policy, from the
+//!   table each type declares.
 //!
 //! Hand-written pages (`docs/guides/`) are not generated and not compared.
 
 mod examples;
 mod pages;
+mod permissions;
 mod schema;
 
 use std::collections::BTreeMap;

@@ -4,6 +4,7 @@
 use centralroot::framework::schema::{IdentitySchema, Schema};
 
 use super::examples;
+use super::permissions;
 use super::schema;
 
 /// The provider's name in page titles.
@@ -44,7 +45,8 @@ impl Kind {
         Kind::Action,
     ];
 
-    fn label(self) -> &'static str {
+    /// The kind as a page's title names it, e.g. `Data Source`.
+    pub fn label(self) -> &'static str {
         match self {
             Kind::Resource => "Resource",
             Kind::DataSource => "Data Source",
@@ -139,6 +141,7 @@ pub fn type_page(
             page.push_str(&identity_import_section(&block));
         }
     }
+    page.push_str(&permissions::section(kind, type_name));
     page
 }
 
@@ -209,7 +212,8 @@ pub fn index_page(provider_name: &str, schema: &Schema) -> String {
         &INDEX_TEMPLATE
             .replace("{{provider}}", provider_name)
             .replace("{{example}}", code_block("terraform", &example).trim_end())
-            .replace("{{schema}}", schema::section(&schema.block).trim_end()),
+            .replace("{{schema}}", schema::section(&schema.block).trim_end())
+            .replace("{{policy}}", permissions::provider_policy().trim_end()),
     );
     page
 }

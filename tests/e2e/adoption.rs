@@ -28,30 +28,9 @@ fn registrations() -> [(&'static str, &'static str); 3] {
 /// would: trusted access for IAM and Access Analyzer, both features, three delegated
 /// administrators.
 fn set_up_with_the_sdk(fx: &SandboxFixture) {
-    let creds = fx.credentials(MANAGEMENT);
-    let credentials = aws_credential_types::Credentials::new(
-        creds.access_key_id,
-        creds.secret_access_key,
-        None,
-        None,
-        "e2e",
-    );
-    let organizations = aws_sdk_organizations::Client::from_conf(
-        aws_sdk_organizations::Config::builder()
-            .behavior_version(aws_sdk_organizations::config::BehaviorVersion::latest())
-            .region(aws_sdk_organizations::config::Region::new("us-east-1"))
-            .endpoint_url(fx.endpoint_url())
-            .credentials_provider(credentials.clone())
-            .build(),
-    );
-    let iam = aws_sdk_iam::Client::from_conf(
-        aws_sdk_iam::Config::builder()
-            .behavior_version(aws_sdk_iam::config::BehaviorVersion::latest())
-            .region(aws_sdk_iam::config::Region::new("us-east-1"))
-            .endpoint_url(fx.endpoint_url())
-            .credentials_provider(credentials)
-            .build(),
-    );
+    let config = fx.sdk_config(MANAGEMENT);
+    let organizations = aws_sdk_organizations::Client::new(&config);
+    let iam = aws_sdk_iam::Client::new(&config);
     fx.block_on(async {
         for principal in [IAM, ACCESS_ANALYZER] {
             organizations

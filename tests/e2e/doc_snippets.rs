@@ -600,6 +600,7 @@ fn workspace(
     ws.set_env("AWS_CONFIG_FILE", &config.display().to_string());
     ws.set_env("AWS_ENDPOINT_URL", &sandbox.endpoint_url());
     ws.set_env("AWS_REGION", "us-east-1");
+    ws.watch_requests(std::sync::Arc::clone(sandbox.sandbox()));
     ws
 }
 

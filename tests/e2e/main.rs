@@ -17,6 +17,7 @@ mod errors;
 mod examples;
 mod first_hour;
 mod interruptions;
+mod least_privilege;
 mod moved;
 mod organization_audit;
 mod organization_features;
@@ -46,6 +47,7 @@ const MODULES: &[&Cases] = &[
     &examples::CASES,
     &first_hour::CASES,
     &interruptions::CASES,
+    &least_privilege::CASES,
     &moved::CASES,
     &organization_audit::CASES,
     &organization_features::CASES,
@@ -70,5 +72,17 @@ const MODULES: &[&Cases] = &[
 fn main() -> ExitCode {
     let args = libtest_mimic::Arguments::from_args();
     let trials = support::cases::trials(&args, MODULES);
-    libtest_mimic::run(&args, trials).exit_code()
+    let whole_run = args.filter.is_none() && args.skip.is_empty() && !args.list && !args.ignored;
+    let conclusion = libtest_mimic::run(&args, trials);
+    // After every test, every type must have had its requests checked at least once.
+    let unchecked = support::permissions::unchecked_types();
+    if whole_run && !conclusion.has_failed() && !unchecked.is_empty() {
+        eprintln!(
+            "no end-to-end test checked the requests of these types against their permissions \
+             (a test of each must run Terraform in a workspace pointed at the sandbox): \
+             {unchecked:?}"
+        );
+        return ExitCode::FAILURE;
+    }
+    conclusion.exit_code()
 }

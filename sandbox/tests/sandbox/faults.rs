@@ -470,6 +470,30 @@ async fn commit_then_timeout_makes_the_change_and_withholds_the_answer() {
 }
 
 #[tokio::test]
+async fn a_withheld_answer_in_a_root_session_counts_as_the_session_s_call() {
+    let sandbox = start(trusted_seed()).await;
+    enable_root_sessions(&sandbox).await;
+    let session = assume_root(&sandbox, MANAGEMENT, MEMBER_A, DELETE, 900).await;
+    faults(
+        &sandbox,
+        json!({"commit_then_timeout_every": 1, "operations": ["DeleteLoginProfile"], "count": 1}),
+    )
+    .await;
+    // The retry after the closed connection finds the password gone; either way is fine here.
+    let _ = session.iam.delete_login_profile().send().await;
+    let requests = control_get(&sandbox, "requests").await;
+    let total = &requests["operations"]["DeleteLoginProfile"]["total"];
+    assert_eq!(
+        requests["operations"]["DeleteLoginProfile"]["errors"]["(answer withheld)"],
+        1
+    );
+    assert_eq!(
+        &requests["root_sessions"]["IAMDeleteRootUserCredentials"]["DeleteLoginProfile"], total,
+        "every call of the session, the withheld one included: {requests}"
+    );
+}
+
+#[tokio::test]
 async fn commit_then_timeout_without_hold_closes_the_connection_unanswered() {
     let sandbox = start(trusted_seed()).await;
     faults(

@@ -25,6 +25,7 @@ pub use validation::is_service_principal;
 use async_trait::async_trait;
 
 use self::model::Registration;
+use crate::aws::calls;
 use crate::aws::{Aws, ErrorKind, IAM_SERVICE_PRINCIPAL, Reason};
 use crate::cty::{AttributePath, Type, Value};
 use crate::framework::attributes;
@@ -41,9 +42,20 @@ use crate::types_common::advice::{self, Targets};
 use crate::types_common::delegated_admin::{
     ACCOUNT_ID, ARN, DELEGATION_ENABLED_DATE, EMAIL, JOINED_METHOD, JOINED_TIMESTAMP, NAME, STATUS,
 };
+use crate::types_common::permissions::{Permissions, Step};
 
 /// The name configurations and import commands address this type by.
 pub const TYPE_NAME: &str = "centralroot_delegated_admin";
+
+/// What the resource may ask of AWS, by operation: its page's Permissions section, its share of
+/// the provider's IAM policy, and what the end-to-end tests let it send.
+pub const PERMISSIONS: Permissions = Permissions::new(&[
+    (Step::Plan, &[calls::ORGANIZATION]),
+    (Step::Read, &[calls::DELEGATED_ADMINS]),
+    (Step::Import, &[]),
+    (Step::Create, &[calls::REGISTER_DELEGATED_ADMIN]),
+    (Step::Delete, &[calls::DEREGISTER_DELEGATED_ADMIN]),
+]);
 
 /// The registration as `ACCOUNT/PRINCIPAL`, the import ID.
 const ID: &str = "id";

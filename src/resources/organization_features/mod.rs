@@ -28,6 +28,7 @@ use async_trait::async_trait;
 
 use self::converge::{converge, enabled_now, report_failure};
 use self::model::{Plan, State, unreadable};
+use crate::aws::calls;
 use crate::aws::{Aws, AwsError, ErrorKind, Feature, IAM_SERVICE_PRINCIPAL};
 use crate::cty::{Type, Value};
 use crate::framework::Context;
@@ -43,9 +44,32 @@ use crate::framework::schema::{Attribute, Block, IdentityAttribute, IdentitySche
 use crate::framework::validators::{SetElementsOneOf, SetNotEmpty};
 use crate::framework::values::ValueExt;
 use crate::types_common::advice::{self, Targets};
+use crate::types_common::permissions::{Permissions, Step};
 
 /// The name configurations and import commands address this type by.
 pub const TYPE_NAME: &str = "centralroot_organization_features";
+
+/// What the resource may ask of AWS, by operation: its page's Permissions section, its share of
+/// the provider's IAM policy, and what the end-to-end tests let it send.
+pub const PERMISSIONS: Permissions = Permissions::new(&[
+    (Step::Read, &[calls::LIST_FEATURES]),
+    (Step::Import, &[calls::ORGANIZATION, calls::TRUSTED_ACCESS]),
+    (Step::Create, CONVERGE_CALLS),
+    (Step::Update, CONVERGE_CALLS),
+    (
+        Step::Delete,
+        &[calls::LIST_FEATURES, calls::DISABLE_FEATURES],
+    ),
+]);
+
+/// Create and update alike: trusted access first when asked, then the features either way.
+const CONVERGE_CALLS: &[&[crate::aws::Operation]] = &[
+    calls::ENSURE_TRUSTED_ACCESS,
+    calls::ORGANIZATION,
+    calls::LIST_FEATURES,
+    calls::ENABLE_FEATURES,
+    calls::DISABLE_FEATURES,
+];
 
 const ENABLED_FEATURES: &str = "enabled_features";
 const ENABLE_TRUSTED_ACCESS: &str = "enable_trusted_access";

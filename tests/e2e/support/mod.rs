@@ -10,9 +10,12 @@
 //!   check that Terraform reported no provider consistency error.
 //! - [`diagnostics`]: diagnostics from `terraform validate -json`.
 //! - [`sandbox`]: an in-process sandbox the Terraform runs talk to, with its controls.
+//! - [`permissions`]: every command against the sandbox checked against the permissions its
+//!   workspace's types declare.
 
 pub mod cases;
 pub mod diagnostics;
+pub mod permissions;
 pub mod run;
 pub mod sandbox;
 pub mod terraform;

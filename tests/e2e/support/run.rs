@@ -1,5 +1,6 @@
 //! One Terraform command: a clean environment, a timeout, its output and log, and Terraform's own
-//! consistency checks turned into test failures.
+//! consistency checks turned into test failures, like requests outside the permissions of the
+//! workspace's types.
 
 use std::fmt;
 use std::fs::{self, File};
@@ -10,6 +11,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use super::Terraform;
+use super::permissions::{Watch, Watched};
 
 /// What Terraform says when the provider broke one of its consistency rules. Some of these are
 /// only warnings in the log (tolerated for legacy SDK providers), so every run's stdout, stderr
@@ -130,6 +132,8 @@ pub struct Invocation<'a> {
     pub env: Vec<(String, String)>,
     /// Prefix of the files that keep stdout, stderr and the log.
     pub files: PathBuf,
+    /// The sandbox whose request log the command is checked against, if any.
+    pub watch: Option<Watch>,
 }
 
 impl Invocation<'_> {
@@ -167,6 +171,7 @@ impl Invocation<'_> {
             // Its own process group, so a timeout can end Terraform together with its plugins.
             .process_group(0);
 
+        let watched = self.watch.as_ref().map(Watch::start);
         let started = Instant::now();
         let child = command
             .spawn()
@@ -177,6 +182,7 @@ impl Invocation<'_> {
             terraform: self.terraform.to_string(),
             args: self.args,
             files: self.files,
+            watched,
         }
     }
 }
@@ -188,6 +194,7 @@ pub struct Running {
     terraform: String,
     args: Vec<String>,
     files: PathBuf,
+    watched: Option<Watched>,
 }
 
 impl Running {
@@ -235,6 +242,9 @@ impl Running {
             "Terraform reported a provider consistency error:\n  {}\n{run}",
             errors.join("\n  ")
         );
+        if let Some(watched) = self.watched {
+            watched.check(&format!("{} {}", run.terraform, run.args.join(" ")));
+        }
         run
     }
 }

@@ -57,6 +57,27 @@ impl SandboxFixture {
         self.handle().endpoint_url()
     }
 
+    /// An AWS SDK configuration for this sandbox signing as `account`, for the calls a test
+    /// makes itself.
+    pub fn sdk_config(&self, account: &str) -> aws_config::SdkConfig {
+        let creds = self.credentials(account);
+        let credentials = aws_credential_types::Credentials::new(
+            creds.access_key_id,
+            creds.secret_access_key,
+            None,
+            None,
+            "e2e",
+        );
+        aws_config::SdkConfig::builder()
+            .behavior_version(aws_config::BehaviorVersion::latest())
+            .region(aws_config::Region::new("us-east-1"))
+            .endpoint_url(self.endpoint_url())
+            .credentials_provider(
+                aws_credential_types::provider::SharedCredentialsProvider::new(credentials),
+            )
+            .build()
+    }
+
     /// The credentials of `account`.
     pub fn credentials(&self, account: &str) -> Credentials {
         self.handle()
@@ -65,8 +86,10 @@ impl SandboxFixture {
     }
 
     /// Points `workspace`'s Terraform runs at this sandbox, as `account` (through the standard
-    /// AWS environment variables, which the provider reads through aws-config).
+    /// AWS environment variables, which the provider reads through aws-config), and checks each
+    /// of them against the permissions of the workspace's types.
     pub fn configure(&self, workspace: &mut Workspace, account: &str) {
+        workspace.watch_requests(Arc::clone(self.sandbox()));
         let creds = self.credentials(account);
         workspace.set_env("AWS_ENDPOINT_URL", &self.endpoint_url());
         workspace.set_env("AWS_ACCESS_KEY_ID", &creds.access_key_id);

@@ -7,10 +7,14 @@
 use std::cell::Cell;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use centralroot_sandbox::Sandbox;
 
 use serde_json::Value;
 use tempfile::TempDir;
 
+use super::permissions::Watch;
 use super::run::{Invocation, Run, Running};
 use super::{Terraform, Validation};
 
@@ -32,6 +36,8 @@ pub struct Workspace {
     root: TempDir,
     env: Vec<(String, String)>,
     runs: Cell<usize>,
+    /// The sandbox whose request log each command is checked against, once pointed at one.
+    watch: Option<Watch>,
 }
 
 impl Workspace {
@@ -61,6 +67,7 @@ impl Workspace {
             root,
             env: Vec::new(),
             runs: Cell::new(0),
+            watch: None,
         };
         fs::write(workspace.cli_config_path(), cli_config).expect("write CLI configuration");
         workspace
@@ -81,6 +88,12 @@ impl Workspace {
     pub fn set_env(&mut self, key: &str, value: &str) {
         self.env.retain(|(k, _)| k != key);
         self.env.push((key.to_string(), value.to_string()));
+    }
+
+    /// Checks every later command against `sandbox`'s request log: no request outside the
+    /// permissions of the workspace's types ([`super::permissions`]).
+    pub fn watch_requests(&mut self, sandbox: Arc<Sandbox>) {
+        self.watch = Some(Watch::new(sandbox, self.dir()));
     }
 
     /// Writes a file in the working directory.
@@ -135,6 +148,7 @@ impl Workspace {
             dir: self.dir(),
             env: self.environment(),
             files,
+            watch: self.watch.clone(),
         }
     }
 
