@@ -382,4 +382,30 @@ mod tests {
             "Account 666666666666 not audited: A service control policy denies the call"
         );
     }
+
+    #[tokio::test]
+    async fn a_large_organization_costs_one_audit_per_member_and_a_page_per_twenty() {
+        // 103 members: the default seed's three, and 100 whose root users hold, by n % 4,
+        // everything, a password, two access keys, nothing.
+        let (handle, ctx) = sandbox(Seed::large_organization(100), FaultConfig::default()).await;
+        let (found, resp) = list(&RootCredentialsRemovalList, &ctx, config(None), 1000).await;
+        assert!(resp.diagnostics.is_empty(), "{:?}", resp.diagnostics);
+        assert_eq!(
+            found.len(),
+            2 + 75,
+            "every member holding credentials, once"
+        );
+        let log = handle.sandbox().requests();
+        let calls = |operation: &str| log.operations.get(operation).map_or(0, |c| c.total);
+        assert_eq!(calls("AssumeRoot"), 103);
+        assert_eq!(calls("ListAccounts"), 6, "pages of 20 accounts");
+        assert_eq!(calls("DescribeOrganization"), 1, "described once per run");
+        assert!(
+            log.root_sessions_opened
+                .values()
+                .all(|by_policy| by_policy.keys().all(|p| p == "IAMAuditRootUserCredentials")),
+            "audit sessions only: {:?}",
+            log.root_sessions_opened
+        );
+    }
 }
