@@ -10,7 +10,7 @@ use super::ListEvent;
 use crate::cty::Value;
 use crate::framework::list_resource::{ListRequest, ValidateConfigRequest};
 use crate::framework::server::test_support::{
-    Lab, TestServer, configured, identity, member, summaries, unconfigured,
+    Lab, TestServer, configured, member, member_identity, summaries, unconfigured,
 };
 use crate::framework::values::test_values::obj;
 
@@ -87,12 +87,12 @@ async fn list_streams_results_with_identities() {
         [
             (
                 "111",
-                identity(Value::from("111"), Value::from("iam")),
+                member_identity("111"),
                 Some(member("111", Value::Null))
             ),
             (
                 "222",
-                identity(Value::from("222"), Value::from("iam")),
+                member_identity("222"),
                 Some(member("222", Value::Null))
             ),
         ]

@@ -2,7 +2,7 @@
 
 use crate::cty::Value;
 use crate::framework::data_source::ReadRequest;
-use crate::framework::server::test_support::{Lab, configured, echo};
+use crate::framework::server::test_support::{Lab, assert_no_diagnostics, configured, echo};
 
 #[tokio::test]
 async fn a_data_source_fills_in_its_configuration() {
@@ -12,6 +12,6 @@ async fn a_data_source_fills_in_its_configuration() {
     let resp = server
         .read_data_source(data_source, ReadRequest { config })
         .await;
-    assert!(resp.diagnostics.is_empty(), "{:?}", resp.diagnostics);
+    assert_no_diagnostics(&resp.diagnostics);
     assert_eq!(resp.state, echo(Value::from("a"), Value::from("hello a")));
 }

@@ -1,7 +1,7 @@
 //! RenewEphemeralResource: a type without renewal keeps its private data and asks for none.
 
 use crate::framework::ephemeral_resource::RenewRequest;
-use crate::framework::server::test_support::{Lab, configured};
+use crate::framework::server::test_support::{Lab, assert_no_diagnostics, configured};
 
 #[tokio::test]
 async fn renew_keeps_private_data_and_ends_without_an_implementation() {
@@ -11,7 +11,7 @@ async fn renew_keeps_private_data_and_ends_without_an_implementation() {
         private: b"lease-1".to_vec(),
     };
     let resp = server.renew_ephemeral_resource(handle, req).await;
-    assert!(resp.diagnostics.is_empty());
+    assert_no_diagnostics(&resp.diagnostics);
     assert_eq!(resp.renew_at, None, "no further renewal");
     assert_eq!(resp.private, b"lease-1");
 }
