@@ -9,7 +9,7 @@ use crate::cty::Value;
 use crate::framework::server::test_support::{
     BLOCK, BREAK, FORGET, Lab, OTHER, RECORD_THEN_BLOCK, RECORD_THEN_FAIL, TestServer,
     WRITE_IN_FLIGHT, assert_no_diagnostics, configured, configured_with, member, member_config,
-    member_identity, slow, stopped_while_running, summaries, thing, unconfigured,
+    member_identity, served, slow, stopped_while_running, summaries, thing, unconfigured,
 };
 use crate::framework::values::ValueExt;
 
@@ -52,7 +52,7 @@ async fn apply(
     type_name: &str,
     change: Change,
 ) -> ApplyResourceChangeResponse {
-    let resource = server.resource(type_name).expect("served");
+    let resource = served(server.resources(), type_name);
     server.apply_resource_change(resource, change).await
 }
 

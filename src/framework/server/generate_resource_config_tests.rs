@@ -4,7 +4,7 @@ use super::*;
 use crate::cty::Type;
 use crate::framework::schema::{Attribute, Block, NestedBlock, Nesting};
 use crate::framework::server::test_support::{
-    Lab, assert_no_diagnostics, configured, member, member_config,
+    Lab, assert_no_diagnostics, configured, member, member_config, served,
 };
 use crate::framework::values::ValueExt;
 use crate::framework::values::test_values::{id_name_label, with_attrs};
@@ -65,7 +65,7 @@ fn drops_computed_only_and_defaulted_values() {
 #[tokio::test]
 async fn generated_configuration_leaves_out_computed_and_default_values() {
     let (server, _) = configured(Lab::default()).await;
-    let resource = server.resource("test_member").unwrap();
+    let resource = served(server.resources(), "test_member");
     let resp = server
         .generate_resource_config(resource, member("111", Value::from("kept")))
         .await;

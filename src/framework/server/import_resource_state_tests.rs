@@ -5,7 +5,7 @@ use crate::cty::Value;
 use crate::framework::resource::{ImportStateRequest, ImportStateResponse};
 use crate::framework::server::test_support::{
     Lab, TestServer, assert_no_diagnostics, configured, created_thing, first_detail, identity,
-    member, member_identity, read, summaries, thing,
+    member, member_identity, read, served, summaries, thing,
 };
 use crate::framework::values::ValueExt;
 use crate::framework::values::test_values::obj;
@@ -16,7 +16,7 @@ async fn import(
     id: &str,
     identity: Value,
 ) -> ImportStateResponse {
-    let resource = server.resource(type_name).expect("served");
+    let resource = served(server.resources(), type_name);
     let req = ImportStateRequest {
         id: id.to_owned(),
         identity,

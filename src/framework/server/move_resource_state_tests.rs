@@ -3,7 +3,8 @@
 use super::MoveSourceState;
 use crate::cty::Value;
 use crate::framework::server::test_support::{
-    Lab, assert_no_diagnostics, configured, first_detail, member, member_identity, summaries,
+    Lab, assert_no_diagnostics, configured, first_detail, member, member_identity, served,
+    summaries,
 };
 
 fn source(provider: &str, type_name: &str, state: &str) -> MoveSourceState {
@@ -20,7 +21,7 @@ fn source(provider: &str, type_name: &str, state: &str) -> MoveSourceState {
 #[tokio::test]
 async fn moves_from_listed_sources_only() {
     let (server, _) = configured(Lab::default()).await;
-    let resource = server.resource("test_member").unwrap();
+    let resource = served(server.resources(), "test_member");
     let aws = "registry.terraform.io/hashicorp/aws";
     let moved = server
         .move_resource_state(
@@ -43,7 +44,7 @@ async fn moves_from_listed_sources_only() {
             && detail.contains("aws_member from hashicorp/aws"),
         "names what was given and what is accepted: {detail}"
     );
-    let unmovable = server.resource("test_thing").unwrap();
+    let unmovable = served(server.resources(), "test_thing");
     let refused = server
         .move_resource_state(unmovable, source(aws, "aws_member", "{}"))
         .await;

@@ -7,13 +7,13 @@ use std::time::SystemTime;
 use crate::cty::{AttributePath, Value};
 use crate::framework::ephemeral_resource::{OpenRequest, OpenResponse};
 use crate::framework::server::test_support::{
-    Lab, RENEW_AT, TestServer, assert_no_diagnostics, configured, lease, stopped_while_running,
-    summaries,
+    Lab, RENEW_AT, TestServer, assert_no_diagnostics, configured, lease, served,
+    stopped_while_running, summaries,
 };
 use crate::framework::values::ValueExt;
 
 async fn open(server: &TestServer, how: Value) -> OpenResponse {
-    let handle = server.ephemeral_resource("test_lease").expect("served");
+    let handle = served(server.ephemeral_resources(), "test_lease");
     server
         .open_ephemeral_resource(handle, OpenRequest { config: lease(how) })
         .await

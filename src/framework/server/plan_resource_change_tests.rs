@@ -5,7 +5,7 @@ use crate::cty::{AttributePath, Value};
 use crate::framework::resource::{ModifyPlanRequest, ModifyPlanResponse};
 use crate::framework::server::test_support::{
     Lab, OTHER, TestServer, assert_no_diagnostics, configured, created_thing, member,
-    member_config, member_identity, proposed, summaries, thing, unconfigured,
+    member_config, member_identity, proposed, served, summaries, thing, unconfigured,
 };
 use crate::framework::values::ValueExt;
 use crate::framework::values::test_values::with_attrs;
@@ -18,7 +18,7 @@ async fn plan(
     proposed: Value,
     prior_identity: Value,
 ) -> ModifyPlanResponse {
-    let resource = server.resource(type_name).expect("served");
+    let resource = served(server.resources(), type_name);
     let req = ModifyPlanRequest {
         config,
         prior_state: prior.clone(),

@@ -2,7 +2,7 @@
 //! identity schema's. Every identity schema here is still at its first version, so the engine
 //! reads the current version and refuses any other with a diagnostic.
 
-use super::{ResourceHandle, Server};
+use super::{Failed, ResourceHandle, Server};
 use crate::cty::{self, Value};
 use crate::framework::diagnostics::{Diagnostic, Diagnostics};
 use crate::framework::provider::Provider;
@@ -26,14 +26,10 @@ impl<P: Provider> Server<P> {
         version: i64,
         raw_json: &[u8],
     ) -> UpgradeIdentityResponse {
-        let fail = |diagnostic: Diagnostic| UpgradeIdentityResponse {
-            diagnostics: diagnostic.into(),
-            ..UpgradeIdentityResponse::default()
-        };
         let type_name = resource.type_name();
         let (Some(schema), Some(ty)) = (resource.identity_schema(), resource.identity_type())
         else {
-            return fail(Diagnostic::error(
+            return UpgradeIdentityResponse::failed(Diagnostic::error(
                 "Unable to Upgrade Resource Identity",
                 format!(
                     "{type_name} has no resource identity in this provider version, so a stored \
@@ -43,7 +39,7 @@ impl<P: Provider> Server<P> {
             ));
         };
         if version != schema.version {
-            return fail(Diagnostic::error(
+            return UpgradeIdentityResponse::failed(Diagnostic::error(
                 "Unable to Upgrade Resource Identity",
                 format!(
                     "The identity of {type_name} was stored with identity version {version}, \
@@ -61,7 +57,7 @@ impl<P: Provider> Server<P> {
                 identity,
                 ..UpgradeIdentityResponse::default()
             },
-            Err(e) => fail(Diagnostic::error(
+            Err(e) => UpgradeIdentityResponse::failed(Diagnostic::error(
                 "Unable to Upgrade Resource Identity",
                 format!(
                     "The stored identity of {type_name} does not match its identity schema: \

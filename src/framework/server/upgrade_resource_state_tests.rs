@@ -4,12 +4,12 @@
 use crate::cty::Value;
 use crate::framework::resource::UpgradeStateResponse;
 use crate::framework::server::test_support::{
-    Lab, TestServer, assert_no_diagnostics, configured, summaries, thing,
+    Lab, TestServer, assert_no_diagnostics, configured, served, summaries, thing,
 };
 use crate::framework::values::ValueExt;
 
 async fn upgrade(server: &TestServer, version: i64, json: &str) -> UpgradeStateResponse {
-    let resource = server.resource("test_thing").expect("served");
+    let resource = served(server.resources(), "test_thing");
     server
         .upgrade_resource_state(resource, version, json.as_bytes())
         .await

@@ -32,7 +32,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use tokio::sync::Notify;
 
-use super::Server;
+use super::{Handle, Kind, Server, Types};
 use crate::cty::Value;
 use crate::framework::action::Action;
 use crate::framework::context::Context;
@@ -166,13 +166,19 @@ pub(super) async fn read(
     state: Value,
     identity: Value,
 ) -> ReadResponse {
-    let resource = server.resource(type_name).expect("served");
+    let resource = served(server.resources(), type_name);
     let req = ReadRequest {
         state,
         private: Vec::new(),
         identity,
     };
     server.read_resource(resource, req).await
+}
+
+/// The type named `type_name` among `types`, which the test provider serves.
+#[track_caller]
+pub(super) fn served<'t, T: Kind + ?Sized>(types: &'t Types<T>, type_name: &str) -> &'t Handle<T> {
+    types.get(type_name).expect("served")
 }
 
 /// The summaries of `diags`, in order.
