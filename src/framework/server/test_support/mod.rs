@@ -152,7 +152,7 @@ async fn configure(server: &TestServer) {
             terraform_version: String::new(),
         })
         .await;
-    assert!(resp.diagnostics.is_empty(), "{:?}", resp.diagnostics);
+    assert_no_diagnostics(&resp.diagnostics);
     assert!(
         resp.data.is_some(),
         "the answer carries the configured data"

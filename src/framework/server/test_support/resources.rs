@@ -11,7 +11,6 @@ use crate::framework::context::Context;
 use crate::framework::list_resource::{
     self, ListRequest, ListResource, ListResponse, ListResult, ListResults,
 };
-use crate::framework::plan_modifiers::{RequiresReplace, UseStateForUnknown};
 use crate::framework::resource::{
     CreateRequest, CreateResponse, DeleteRequest, DeleteResponse, ImportStateRequest,
     ImportStateResponse, ModifyPlanRequest, ModifyPlanResponse, MoveSource, MoveStateRequest,
@@ -21,7 +20,7 @@ use crate::framework::resource::{
 use crate::framework::schema::{Attribute, Block, IdentityAttribute, IdentitySchema, Schema};
 use crate::framework::validators::StringOneOf;
 use crate::framework::values::ValueExt;
-use crate::framework::values::test_values::{obj, with_attrs};
+use crate::framework::values::test_values::{obj, ordinary_resource, with_attrs};
 
 // ---------------------------------------------------------------- test_thing
 
@@ -32,23 +31,12 @@ pub struct Thing;
 fn thing_schema() -> Schema {
     Schema::new(
         1,
-        Block::new()
-            .attribute(
-                "id",
-                Attribute::computed(Type::String).plan_modifier(UseStateForUnknown),
-            )
-            .attribute("arn", Attribute::computed(Type::String))
-            .attribute(
-                "name",
-                Attribute::required(Type::String).plan_modifier(RequiresReplace),
-            )
-            .attribute("note", Attribute::optional(Type::String))
-            .attribute(
-                "mode",
-                Attribute::optional(Type::String)
-                    .default_value(Value::from("standard"))
-                    .validator(StringOneOf::new(["standard", "adaptive"])),
-            ),
+        ordinary_resource().attribute(
+            "mode",
+            Attribute::optional(Type::String)
+                .default_value(Value::from("standard"))
+                .validator(StringOneOf::new(["standard", "adaptive"])),
+        ),
     )
 }
 
