@@ -2,10 +2,10 @@
 //! Validate*Config of every kind share one).
 //!
 //! [`Server`] holds the provider, a [`Handle`] per type (schema and value type read once at start
-//! through [`Kind`], what every kind of type has), the configured provider data and the
-//! cancellation token. The gRPC layer ([`crate::tfplugin6`]) looks the request's type up once,
-//! decodes the request against the handle's value type, calls the matching method here with the
-//! handle and encodes the answer with it; nothing here knows about protobuf.
+//! through [`Kind`], what every kind of type has) in the [`Types`] of its kind, the configured
+//! provider data and the cancellation token. The gRPC layer ([`crate::tfplugin6`]) looks the
+//! request's type up once, decodes the request against the handle's value type, calls the matching
+//! method here with the handle and encodes the answer with it; nothing here knows about protobuf.
 //!
 //! What the engine guarantees so resources need not:
 //! - configuration is checked against the schema (required, read-only, block counts,
