@@ -1190,7 +1190,20 @@ async fn an_audit_throttled_on_every_third_call_converges_with_one_session_per_m
     assert_eq!(aws.root_sessions_allowed(), 20);
     let audits = aws.audit_organization(None, 50).await.unwrap();
     assert_eq!(audits.len(), 203);
-    assert!(audits.iter().all(|a| a.result.is_ok()));
+    let failed: Vec<String> = audits
+        .iter()
+        .filter_map(|a| {
+            a.result
+                .as_ref()
+                .err()
+                .map(|e| format!("{}: {e}", a.account_id))
+        })
+        .collect();
+    assert!(
+        failed.is_empty(),
+        "{} audits failed: {failed:#?}",
+        failed.len()
+    );
     let log = sandbox.sandbox().requests();
     assert!(sandbox.sandbox().faults().1.throttle > 100);
     assert_eq!(log.operations["AssumeRoot"].succeeded, 203);

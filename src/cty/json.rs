@@ -184,8 +184,7 @@ impl Decoder {
         let depth = self.enter(depth)?;
         let mut out = Vec::with_capacity(items.len());
         for (i, item) in items.iter().enumerate() {
-            self.path
-                .push(PathStep::Index(i64::try_from(i).unwrap_or(i64::MAX)));
+            self.path.push(PathStep::position(i));
             out.push(self.value(item, ety(i), depth)?);
             self.path.pop();
         }
@@ -218,8 +217,7 @@ impl Encoder {
             if i > 0 {
                 self.out.push(',');
             }
-            self.path
-                .push(PathStep::Index(i64::try_from(i).unwrap_or(i64::MAX)));
+            self.path.push(PathStep::position(i));
             self.value(item, ety, depth)?;
             self.path.pop();
         }

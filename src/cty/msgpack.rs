@@ -318,8 +318,7 @@ impl<'a> Decoder<'a> {
         // Every element takes at least one byte: never trust the length prefix beyond that.
         let mut items = Vec::with_capacity(len.min(self.remaining()));
         for i in 0..len {
-            self.path
-                .push(PathStep::Index(i64::try_from(i).unwrap_or(i64::MAX)));
+            self.path.push(PathStep::position(i));
             items.push(self.value(ety(i), depth)?);
             self.path.pop();
         }
@@ -510,8 +509,7 @@ impl Encoder {
         let len = self.len_u32(items.len())?;
         let _ = rmp::encode::write_array_len(&mut self.out, len);
         for (i, (item, ety)) in items.enumerate() {
-            self.path
-                .push(PathStep::Index(i64::try_from(i).unwrap_or(i64::MAX)));
+            self.path.push(PathStep::position(i));
             self.value(item, ety, depth)?;
             self.path.pop();
         }

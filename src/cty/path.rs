@@ -13,6 +13,13 @@ pub enum PathStep {
     Index(i64),
 }
 
+impl PathStep {
+    /// The step to the element at position `i` of a list, tuple or set.
+    pub fn position(i: usize) -> Self {
+        Self::Index(i64::try_from(i).unwrap_or(i64::MAX))
+    }
+}
+
 /// A path from the root of a value to a value inside it.
 ///
 /// Built fluently: `AttributePath::root("x").attr("y").index(0).key("k")` displays as

@@ -196,6 +196,26 @@ pub(crate) mod test_values {
         crate::framework::attributes::object(pairs.iter().cloned())
     }
 
+    /// The attributes of an ordinary resource: `id` computed and kept by `UseStateForUnknown`,
+    /// `arn` computed (a new one on every change), `name` required and forcing replacement,
+    /// `note` optional.
+    pub fn ordinary_resource() -> crate::framework::schema::Block {
+        use crate::cty::Type;
+        use crate::framework::plan_modifiers::{RequiresReplace, UseStateForUnknown};
+        use crate::framework::schema::{Attribute, Block};
+        Block::new()
+            .attribute(
+                "id",
+                Attribute::computed(Type::String).plan_modifier(UseStateForUnknown),
+            )
+            .attribute("arn", Attribute::computed(Type::String))
+            .attribute(
+                "name",
+                Attribute::required(Type::String).plan_modifier(RequiresReplace),
+            )
+            .attribute("note", Attribute::optional(Type::String))
+    }
+
     /// A block with one attribute of each kind the engine treats apart: `id` computed, `name`
     /// required, `label` optional and computed.
     pub fn id_name_label() -> crate::framework::schema::Block {

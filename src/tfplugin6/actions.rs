@@ -26,7 +26,7 @@ pub async fn plan_action<P: Provider>(
     server: &Server<P>,
     req: pb::plan_action::Request,
 ) -> pb::plan_action::Response {
-    let found = server.action(&req.action_type);
+    let found = server.actions().get(&req.action_type);
     answer_with(
         decode_for(found, req.config.as_ref(), "configuration"),
         |(action, config)| async move {
@@ -41,7 +41,7 @@ pub fn invoke_action<P: Provider>(
     server: &Server<P>,
     req: pb::invoke_action::Request,
 ) -> InvokeActionStream {
-    let found = server.action(&req.action_type);
+    let found = server.actions().get(&req.action_type);
     let events = match decode_for(found, req.config.as_ref(), "configuration") {
         Ok((action, config)) => server.invoke_action(action, InvokeRequest { config }),
         Err(diag) => ActionEvents::completed(diag.into()),

@@ -13,7 +13,7 @@ pub async fn read_data_source<P: Provider>(
     server: &Server<P>,
     req: pb::read_data_source::Request,
 ) -> pb::read_data_source::Response {
-    let found = server.data_source(&req.type_name);
+    let found = server.data_sources().get(&req.type_name);
     let (data_source, config) = match decode_for(found, req.config.as_ref(), "configuration") {
         Ok(decoded) => decoded,
         Err(diag) => return Answer::failed(diag),

@@ -25,7 +25,7 @@ pub async fn open_ephemeral_resource<P: Provider>(
     server: &Server<P>,
     req: pb::open_ephemeral_resource::Request,
 ) -> pb::open_ephemeral_resource::Response {
-    let found = server.ephemeral_resource(&req.type_name);
+    let found = server.ephemeral_resources().get(&req.type_name);
     let (ephemeral, config) = match decode_for(found, req.config.as_ref(), "configuration") {
         Ok(decoded) => decoded,
         Err(diag) => return Answer::failed(diag),
@@ -49,7 +49,7 @@ pub async fn renew_ephemeral_resource<P: Provider>(
     server: &Server<P>,
     req: pb::renew_ephemeral_resource::Request,
 ) -> pb::renew_ephemeral_resource::Response {
-    let ephemeral = match server.ephemeral_resource(&req.type_name) {
+    let ephemeral = match server.ephemeral_resources().get(&req.type_name) {
         Ok(ephemeral) => ephemeral,
         Err(diag) => {
             return pb::renew_ephemeral_resource::Response {
@@ -73,7 +73,7 @@ pub async fn close_ephemeral_resource<P: Provider>(
     server: &Server<P>,
     req: pb::close_ephemeral_resource::Request,
 ) -> pb::close_ephemeral_resource::Response {
-    let found = server.ephemeral_resource(&req.type_name);
+    let found = server.ephemeral_resources().get(&req.type_name);
     answer_with(found, |ephemeral| async move {
         let close = CloseRequest {
             private: req.private.unwrap_or_default(),

@@ -23,10 +23,10 @@ pub fn list_resource<P: Provider>(
     server: &Server<P>,
     req: pb::list_resource::Request,
 ) -> EventStream {
-    let found = server.list_resource(&req.type_name);
+    let found = server.list_resources().get(&req.type_name);
     let started =
         decode_for(found, req.config.as_ref(), "list configuration").and_then(|(list, config)| {
-            let resource = server.resource(&req.type_name)?;
+            let resource = server.resources().get(&req.type_name)?;
             let types = (
                 resource.value_type().clone(),
                 resource.identity_type().cloned(),

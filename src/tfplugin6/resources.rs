@@ -20,7 +20,7 @@ pub async fn upgrade_resource_state<P: Provider>(
     server: &Server<P>,
     req: pb::upgrade_resource_state::Request,
 ) -> pb::upgrade_resource_state::Response {
-    let resource = match server.resource(&req.type_name) {
+    let resource = match server.resources().get(&req.type_name) {
         Ok(resource) => resource,
         Err(diag) => return Answer::failed(diag),
     };
@@ -54,7 +54,7 @@ pub async fn read_resource<P: Provider>(
     server: &Server<P>,
     req: pb::read_resource::Request,
 ) -> pb::read_resource::Response {
-    let decoded = server.resource(&req.type_name).and_then(|resource| {
+    let decoded = server.resources().get(&req.type_name).and_then(|resource| {
         let state = decode(
             req.current_state.as_ref(),
             resource.value_type(),
@@ -100,7 +100,7 @@ pub async fn plan_resource_change<P: Provider>(
     server: &Server<P>,
     req: pb::plan_resource_change::Request,
 ) -> pb::plan_resource_change::Response {
-    let decoded = server.resource(&req.type_name).and_then(|resource| {
+    let decoded = server.resources().get(&req.type_name).and_then(|resource| {
         let ty = resource.value_type();
         let proposed = decode(req.proposed_new_state.as_ref(), ty, "proposed new state")?;
         let modify = ModifyPlanRequest {
@@ -141,7 +141,7 @@ pub async fn apply_resource_change<P: Provider>(
     server: &Server<P>,
     req: pb::apply_resource_change::Request,
 ) -> pb::apply_resource_change::Response {
-    let decoded = server.resource(&req.type_name).and_then(|resource| {
+    let decoded = server.resources().get(&req.type_name).and_then(|resource| {
         let ty = resource.value_type();
         let prior = decode(req.prior_state.as_ref(), ty, "prior state")?;
         let planned = decode(req.planned_state.as_ref(), ty, "planned state")?;
@@ -182,7 +182,7 @@ pub async fn import_resource_state<P: Provider>(
     server: &Server<P>,
     req: pb::import_resource_state::Request,
 ) -> pb::import_resource_state::Response {
-    let decoded = server.resource(&req.type_name).and_then(|resource| {
+    let decoded = server.resources().get(&req.type_name).and_then(|resource| {
         // Terraform sends an identity only for types that have one; for any other it is an
         // error rather than an import by an empty ID.
         let ty = resource.identity_type();
@@ -230,7 +230,7 @@ pub fn upgrade_resource_identity<P: Provider>(
     server: &Server<P>,
     req: pb::upgrade_resource_identity::Request,
 ) -> pb::upgrade_resource_identity::Response {
-    let resource = match server.resource(&req.type_name) {
+    let resource = match server.resources().get(&req.type_name) {
         Ok(resource) => resource,
         Err(diag) => return Answer::failed(diag),
     };
@@ -248,7 +248,7 @@ pub async fn move_resource_state<P: Provider>(
     server: &Server<P>,
     req: pb::move_resource_state::Request,
 ) -> pb::move_resource_state::Response {
-    let resource = match server.resource(&req.target_type_name) {
+    let resource = match server.resources().get(&req.target_type_name) {
         Ok(resource) => resource,
         Err(diag) => return Answer::failed(diag),
     };
@@ -282,7 +282,7 @@ pub async fn generate_resource_config<P: Provider>(
     server: &Server<P>,
     req: pb::generate_resource_config::Request,
 ) -> pb::generate_resource_config::Response {
-    let found = server.resource(&req.type_name);
+    let found = server.resources().get(&req.type_name);
     let (resource, state) = match decode_for(found, req.state.as_ref(), "state") {
         Ok(decoded) => decoded,
         Err(diag) => return Answer::failed(diag),

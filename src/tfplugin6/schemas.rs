@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use super::convert::schema::{identity_schema, schema};
 use crate::framework::provider::Provider;
-use crate::framework::server::{Handle, Server};
+use crate::framework::server::{Server, Types};
 use crate::tfplugin6 as pb;
 
 fn capabilities<P: Provider>(server: &Server<P>) -> pb::ServerCapabilities {
@@ -18,20 +18,17 @@ fn capabilities<P: Provider>(server: &Server<P>) -> pb::ServerCapabilities {
 }
 
 /// The type name of each of `handles`, as the message `metadata` makes of it.
-fn names<'a, T: ?Sized + 'a, M>(
-    handles: impl Iterator<Item = &'a Handle<T>>,
-    metadata: impl Fn(String) -> M,
-) -> Vec<M> {
+fn names<T: ?Sized, M>(handles: &Types<T>, metadata: impl Fn(String) -> M) -> Vec<M> {
     handles
+        .iter()
         .map(|handle| metadata(handle.type_name().to_owned()))
         .collect()
 }
 
 /// The schema of each of `handles`, by type name.
-fn schemas<'a, T: ?Sized + 'a>(
-    handles: impl Iterator<Item = &'a Handle<T>>,
-) -> HashMap<String, pb::Schema> {
+fn schemas<T: ?Sized>(handles: &Types<T>) -> HashMap<String, pb::Schema> {
     handles
+        .iter()
         .map(|handle| (handle.type_name().to_owned(), schema(handle.schema())))
         .collect()
 }
@@ -97,6 +94,7 @@ pub fn get_resource_identity_schemas<P: Provider>(
     pb::get_resource_identity_schemas::Response {
         identity_schemas: server
             .resources()
+            .iter()
             .filter_map(|r| {
                 Some((
                     r.type_name().to_owned(),

@@ -52,7 +52,7 @@ pub async fn validate_resource_config<P: Provider>(
     server: &Server<P>,
     req: pb::validate_resource_config::Request,
 ) -> pb::validate_resource_config::Response {
-    let resource = server.resource(&req.type_name);
+    let resource = server.resources().get(&req.type_name);
     validate(server, resource, req.config.as_ref(), "configuration").await
 }
 
@@ -60,7 +60,7 @@ pub async fn validate_data_resource_config<P: Provider>(
     server: &Server<P>,
     req: pb::validate_data_resource_config::Request,
 ) -> pb::validate_data_resource_config::Response {
-    let data_source = server.data_source(&req.type_name);
+    let data_source = server.data_sources().get(&req.type_name);
     validate(server, data_source, req.config.as_ref(), "configuration").await
 }
 
@@ -68,7 +68,7 @@ pub async fn validate_ephemeral_resource_config<P: Provider>(
     server: &Server<P>,
     req: pb::validate_ephemeral_resource_config::Request,
 ) -> pb::validate_ephemeral_resource_config::Response {
-    let ephemeral = server.ephemeral_resource(&req.type_name);
+    let ephemeral = server.ephemeral_resources().get(&req.type_name);
     validate(server, ephemeral, req.config.as_ref(), "configuration").await
 }
 
@@ -76,7 +76,7 @@ pub async fn validate_action_config<P: Provider>(
     server: &Server<P>,
     req: pb::validate_action_config::Request,
 ) -> pb::validate_action_config::Response {
-    let action = server.action(&req.type_name);
+    let action = server.actions().get(&req.type_name);
     validate(server, action, req.config.as_ref(), "configuration").await
 }
 
@@ -85,6 +85,6 @@ pub async fn validate_list_resource_config<P: Provider>(
     server: &Server<P>,
     req: pb::validate_list_resource_config::Request,
 ) -> pb::validate_list_resource_config::Response {
-    let list = server.list_resource(&req.type_name);
+    let list = server.list_resources().get(&req.type_name);
     validate(server, list, req.config.as_ref(), "list configuration").await
 }

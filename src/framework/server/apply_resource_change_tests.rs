@@ -8,8 +8,8 @@ use super::{ApplyResourceChangeResponse, Change};
 use crate::cty::Value;
 use crate::framework::server::test_support::{
     BLOCK, BREAK, FORGET, Lab, OTHER, RECORD_THEN_BLOCK, RECORD_THEN_FAIL, TestServer,
-    WRITE_IN_FLIGHT, configured, configured_with, identity, member, member_config, slow, summaries,
-    thing, unconfigured,
+    WRITE_IN_FLIGHT, assert_no_diagnostics, configured, configured_with, member, member_config,
+    member_identity, served, slow, stopped_while_running, summaries, thing, unconfigured,
 };
 use crate::framework::values::ValueExt;
 
@@ -24,9 +24,19 @@ fn create(mode: &str) -> Change {
     )
 }
 
+/// The prior state of a `test_slow` update.
+fn prior() -> Value {
+    slow(Value::from("thing-1"), "before", Value::from("done"))
+}
+
+/// What a `test_slow` update records after its first step, on the prior state.
+fn after_first_step() -> Value {
+    slow(Value::from("thing-1"), "before", Value::from("half"))
+}
+
 /// The prior state of a `test_slow` update, and the update to `mode`.
 fn update(mode: &str) -> (Value, Change) {
-    let prior = slow(Value::from("thing-1"), "before", Value::from("done"));
+    let prior = prior();
     let change = Change::new(
         prior.clone(),
         slow(Value::from("thing-1"), mode, Value::unknown()),
@@ -42,38 +52,42 @@ async fn apply(
     type_name: &str,
     change: Change,
 ) -> ApplyResourceChangeResponse {
-    let resource = server.resource(type_name).expect("served");
+    let resource = served(server.resources(), type_name);
     server.apply_resource_change(resource, change).await
 }
 
-/// Applies `change` to a `test_slow`, sends StopProvider once the resource blocks (or has its
-/// write in flight), and returns the answer.
+/// Applies `change` to a `test_slow` on `configured`, sends StopProvider once the resource
+/// blocks (or has its write in flight), and returns the answer and the lab.
 async fn apply_then_stop(
-    server: &Arc<TestServer>,
-    lab: &Lab,
+    (server, lab): (Arc<TestServer>, Arc<Lab>),
     change: Change,
-) -> ApplyResourceChangeResponse {
-    let started = lab.hang.started.notified();
-    let in_flight = {
-        let server = Arc::clone(server);
-        tokio::spawn(async move { apply(&server, "test_slow", change).await })
-    };
-    tokio::time::timeout(Duration::from_secs(5), started)
-        .await
-        .expect("the operation started");
-    server.stop_provider();
-    tokio::time::timeout(Duration::from_secs(5), in_flight)
-        .await
-        .expect("the interrupted operation returns")
-        .expect("no panic")
+) -> (ApplyResourceChangeResponse, Arc<Lab>) {
+    let resp = stopped_while_running(&server, &lab, |server| async move {
+        apply(&server, "test_slow", change).await
+    })
+    .await;
+    (resp, lab)
+}
+
+/// Applies `change` to a `test_slow` that blocks past the tests' short grace, sending
+/// StopProvider: the answer must say the change was interrupted.
+async fn interrupted(change: Change) -> (ApplyResourceChangeResponse, Arc<Lab>) {
+    let (resp, lab) = apply_then_stop(configured(Lab::default()).await, change).await;
+    assert_eq!(summaries(&resp.diagnostics), ["Operation interrupted"]);
+    (resp, lab)
+}
+
+/// Applies `change` to a `test_slow` whose second step fails: the answer must say so.
+async fn failed(change: Change) -> ApplyResourceChangeResponse {
+    let (server, _) = configured(Lab::default()).await;
+    let resp = apply(&server, "test_slow", change).await;
+    assert_eq!(summaries(&resp.diagnostics), ["Step two failed"]);
+    resp
 }
 
 #[tokio::test]
 async fn a_change_that_outlasts_the_grace_is_abandoned() {
-    let (server, lab) = configured(Lab::default()).await;
-    let cancelled = lab.hang.cancelled.notified();
-    let resp = apply_then_stop(&server, &lab, create(BLOCK)).await;
-    assert_eq!(summaries(&resp.diagnostics), ["Operation interrupted"]);
+    let (resp, lab) = interrupted(create(BLOCK)).await;
     assert!(resp.diagnostics.has_errors());
     assert!(
         resp.diagnostics
@@ -88,7 +102,7 @@ async fn a_change_that_outlasts_the_grace_is_abandoned() {
         Value::Null,
         "nothing recorded, nothing created"
     );
-    tokio::time::timeout(Duration::from_secs(2), cancelled)
+    tokio::time::timeout(Duration::from_secs(2), lab.hang.cancelled.notified())
         .await
         .expect("the resource's token was cancelled");
 }
@@ -96,8 +110,8 @@ async fn a_change_that_outlasts_the_grace_is_abandoned() {
 #[tokio::test]
 async fn a_create_with_a_write_in_flight_finishes_after_a_stop() {
     // The default grace: the write finishes well within it.
-    let (server, lab) = configured_with(Lab::default(), crate::framework::server::STOP_GRACE).await;
-    let resp = apply_then_stop(&server, &lab, create(WRITE_IN_FLIGHT)).await;
+    let configured = configured_with(Lab::default(), crate::framework::server::STOP_GRACE).await;
+    let (resp, _) = apply_then_stop(configured, create(WRITE_IN_FLIGHT)).await;
     assert!(
         resp.diagnostics.is_empty(),
         "a completed change is no error, so Terraform does not taint it: {:?}",
@@ -111,9 +125,7 @@ async fn a_create_with_a_write_in_flight_finishes_after_a_stop() {
 
 #[tokio::test]
 async fn an_interrupted_create_returns_what_it_recorded() {
-    let (server, lab) = configured(Lab::default()).await;
-    let resp = apply_then_stop(&server, &lab, create(RECORD_THEN_BLOCK)).await;
-    assert_eq!(summaries(&resp.diagnostics), ["Operation interrupted"]);
+    let (resp, _) = interrupted(create(RECORD_THEN_BLOCK)).await;
     assert_eq!(
         resp.new_state,
         slow(Value::from("thing-1"), RECORD_THEN_BLOCK, Value::Null),
@@ -123,9 +135,7 @@ async fn an_interrupted_create_returns_what_it_recorded() {
 
 #[tokio::test]
 async fn a_failed_create_returns_what_it_recorded() {
-    let (server, _lab) = configured(Lab::default()).await;
-    let resp = apply(&server, "test_slow", create(RECORD_THEN_FAIL)).await;
-    assert_eq!(summaries(&resp.diagnostics), ["Step two failed"]);
+    let resp = failed(create(RECORD_THEN_FAIL)).await;
     assert_eq!(
         resp.new_state,
         slow(Value::from("thing-1"), RECORD_THEN_FAIL, Value::Null)
@@ -134,37 +144,24 @@ async fn a_failed_create_returns_what_it_recorded() {
 
 #[tokio::test]
 async fn an_interrupted_update_returns_what_it_recorded() {
-    let (server, lab) = configured(Lab::default()).await;
-    let (prior, change) = update(RECORD_THEN_BLOCK);
-    let resp = apply_then_stop(&server, &lab, change).await;
-    assert_eq!(summaries(&resp.diagnostics), ["Operation interrupted"]);
-    let mut want = prior;
-    want.set_attr("progress", Value::from("half"))
-        .expect("an object");
+    let (resp, _) = interrupted(update(RECORD_THEN_BLOCK).1).await;
     assert_eq!(
-        resp.new_state, want,
+        resp.new_state,
+        after_first_step(),
         "the prior state advanced by the first change"
     );
 }
 
 #[tokio::test]
 async fn a_failed_update_returns_what_it_recorded() {
-    let (server, _lab) = configured(Lab::default()).await;
-    let (prior, change) = update(RECORD_THEN_FAIL);
-    let resp = apply(&server, "test_slow", change).await;
-    assert_eq!(summaries(&resp.diagnostics), ["Step two failed"]);
-    let mut want = prior;
-    want.set_attr("progress", Value::from("half"))
-        .expect("an object");
-    assert_eq!(resp.new_state, want);
+    let resp = failed(update(RECORD_THEN_FAIL).1).await;
+    assert_eq!(resp.new_state, after_first_step());
 }
 
 #[tokio::test]
 async fn an_update_interrupted_before_recording_returns_the_prior_state() {
-    let (server, lab) = configured(Lab::default()).await;
     let (prior, change) = update(BLOCK);
-    let resp = apply_then_stop(&server, &lab, change).await;
-    assert_eq!(summaries(&resp.diagnostics), ["Operation interrupted"]);
+    let (resp, _) = interrupted(change).await;
     assert_eq!(resp.new_state, prior);
 }
 
@@ -214,7 +211,7 @@ async fn create_update_and_delete_answer_what_the_resource_did() {
         Change::new(Value::Null, planned, config, Vec::new(), Value::Null),
     )
     .await;
-    assert!(created.diagnostics.is_empty(), "{:?}", created.diagnostics);
+    assert_no_diagnostics(&created.diagnostics);
     let state = created.new_state;
     assert_eq!(state.attr("id"), &Value::from("thing-1"));
     assert_eq!(state.attr("arn"), &Value::from("arn:test:a:1"));
@@ -234,7 +231,7 @@ async fn create_update_and_delete_answer_what_the_resource_did() {
         Change::new(state, planned, config, Vec::new(), Value::Null),
     )
     .await;
-    assert!(updated.diagnostics.is_empty(), "{:?}", updated.diagnostics);
+    assert_no_diagnostics(&updated.diagnostics);
     let state = updated.new_state;
     assert_eq!(state.attr("arn"), &Value::from("arn:test:a:2"));
     assert_eq!(state.attr("note"), &Value::from("n2"));
@@ -245,7 +242,7 @@ async fn create_update_and_delete_answer_what_the_resource_did() {
         Change::new(state, Value::Null, Value::Null, Vec::new(), Value::Null),
     )
     .await;
-    assert!(deleted.diagnostics.is_empty(), "{:?}", deleted.diagnostics);
+    assert_no_diagnostics(&deleted.diagnostics);
     assert_eq!(deleted.new_state, Value::Null);
     assert!(lab.things.lock().unwrap().is_empty());
 }
@@ -253,7 +250,7 @@ async fn create_update_and_delete_answer_what_the_resource_did() {
 #[tokio::test]
 async fn apply_answers_an_identity() {
     let (server, _) = configured(Lab::default()).await;
-    let full = identity(Value::from("111"), Value::from("iam"));
+    let full = member_identity("111");
     let planned = |note: Value| {
         let mut p = member("111", note);
         p.set_attr("id", Value::unknown()).expect("an object");
@@ -265,11 +262,11 @@ async fn apply_answers_an_identity() {
             planned(note.clone()),
             member_config(Value::from("111"), note),
             Vec::new(),
-            identity(Value::from("111"), Value::from("iam")),
+            member_identity("111"),
         )
     };
     let created = apply(&server, "test_member", create(Value::Null)).await;
-    assert!(created.diagnostics.is_empty(), "{:?}", created.diagnostics);
+    assert_no_diagnostics(&created.diagnostics);
     assert_eq!(created.new_identity, full);
     let forgot = apply(&server, "test_member", create(Value::from(FORGET))).await;
     assert_eq!(
@@ -288,7 +285,7 @@ async fn apply_answers_an_identity() {
         )
     };
     let updated = apply(&server, "test_member", update("n")).await;
-    assert!(updated.diagnostics.is_empty(), "{:?}", updated.diagnostics);
+    assert_no_diagnostics(&updated.diagnostics);
     assert_eq!(updated.new_identity, full);
     let changed = apply(&server, "test_member", update(OTHER)).await;
     assert_eq!(

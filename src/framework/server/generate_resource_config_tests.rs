@@ -3,7 +3,9 @@
 use super::*;
 use crate::cty::Type;
 use crate::framework::schema::{Attribute, Block, NestedBlock, Nesting};
-use crate::framework::server::test_support::{Lab, configured, member, member_config};
+use crate::framework::server::test_support::{
+    Lab, assert_no_diagnostics, configured, member, member_config, served,
+};
 use crate::framework::values::ValueExt;
 use crate::framework::values::test_values::{id_name_label, with_attrs};
 
@@ -63,11 +65,11 @@ fn drops_computed_only_and_defaulted_values() {
 #[tokio::test]
 async fn generated_configuration_leaves_out_computed_and_default_values() {
     let (server, _) = configured(Lab::default()).await;
-    let resource = server.resource("test_member").unwrap();
+    let resource = served(server.resources(), "test_member");
     let resp = server
         .generate_resource_config(resource, member("111", Value::from("kept")))
         .await;
-    assert!(resp.diagnostics.is_empty(), "{:?}", resp.diagnostics);
+    assert_no_diagnostics(&resp.diagnostics);
     assert_eq!(
         resp.config,
         member_config(Value::from("111"), Value::from("kept"))

@@ -28,6 +28,7 @@ impl<P: Provider> Server<P> {
             get_provider_schema_optional: true,
             move_resource_state: self
                 .resources()
+                .iter()
                 .any(|r| !r.implementation.moved_from().is_empty()),
             generate_resource_config: true,
         }

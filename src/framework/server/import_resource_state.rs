@@ -2,9 +2,9 @@
 //! the schema's empty value.
 
 use super::identity;
-use super::{ResourceHandle, Server};
+use super::{Failed, ResourceHandle, Server};
 use crate::cty::Value;
-use crate::framework::diagnostics::{Diagnostic, Diagnostics};
+use crate::framework::diagnostics::Diagnostic;
 use crate::framework::provider::Provider;
 use crate::framework::resource::{ImportStateRequest, ImportStateResponse};
 use crate::framework::values::unknown_as_null;
@@ -23,19 +23,22 @@ impl<P: Provider> Server<P> {
         resource: &ResourceHandle<P::Data>,
         req: ImportStateRequest,
     ) -> ImportStateResponse {
-        let fail = |diagnostics: Diagnostics| ImportStateResponse {
-            diagnostics,
-            ..ImportStateResponse::default()
-        };
         let by_identity = req.by_identity();
         let mut state = resource.schema().empty_value();
         if by_identity {
             match resource.identity_schema() {
-                None => return fail(identity_not_supported(resource.type_name()).into()),
+                None => {
+                    return ImportStateResponse::failed(identity_not_supported(
+                        resource.type_name(),
+                    ));
+                }
                 Some(schema) => {
                     let missing = schema.missing_for_import(&req.identity);
                     if !missing.is_empty() {
-                        return fail(missing_for_import(resource.type_name(), &missing).into());
+                        return ImportStateResponse::failed(missing_for_import(
+                            resource.type_name(),
+                            &missing,
+                        ));
                     }
                     schema.write_into_state(&req.identity, &mut state);
                 }
@@ -53,10 +56,10 @@ impl<P: Provider> Server<P> {
                 .await
         };
         if let Err(stopped) = self.configured(import).await {
-            return fail(stopped.diagnostic("ImportResourceState").into());
+            return ImportStateResponse::failed(stopped.diagnostic("ImportResourceState"));
         }
         if resp.diagnostics.has_errors() {
-            return fail(resp.diagnostics);
+            return ImportStateResponse::failed(resp.diagnostics);
         }
         if resp.state.is_null() {
             resp.diagnostics.error(
@@ -64,7 +67,7 @@ impl<P: Provider> Server<P> {
                 "The resource returned no state for the import. This is a bug in the provider, \
                  please report it.",
             );
-            return fail(resp.diagnostics);
+            return ImportStateResponse::failed(resp.diagnostics);
         }
         resp.state = unknown_as_null(resp.state);
         let given = std::mem::replace(&mut resp.identity, Value::Null);
@@ -80,7 +83,7 @@ impl<P: Provider> Server<P> {
         };
         match identity::after(resource, "Import", given, &resp.state, None) {
             Ok(identity) => resp.identity = identity,
-            Err(diags) => return fail(diags),
+            Err(diags) => return ImportStateResponse::failed(diags),
         }
         resp
     }

@@ -4,7 +4,8 @@
 use crate::cty::Value;
 use crate::framework::resource::{ImportStateRequest, ImportStateResponse};
 use crate::framework::server::test_support::{
-    Lab, TestServer, configured, identity, member, read, summaries, thing,
+    Lab, TestServer, assert_no_diagnostics, configured, created_thing, first_detail, identity,
+    member, member_identity, read, served, summaries, thing,
 };
 use crate::framework::values::ValueExt;
 use crate::framework::values::test_values::obj;
@@ -15,7 +16,7 @@ async fn import(
     id: &str,
     identity: Value,
 ) -> ImportStateResponse {
-    let resource = server.resource(type_name).expect("served");
+    let resource = served(server.resources(), type_name);
     let req = ImportStateRequest {
         id: id.to_owned(),
         identity,
@@ -26,19 +27,11 @@ async fn import(
 #[tokio::test]
 async fn import_then_read() {
     let (server, lab) = configured(Lab::default()).await;
-    let created = thing(&[
-        ("id", Value::from("thing-1")),
-        ("arn", Value::from("arn:test:imported:1")),
-        ("name", Value::from("imported")),
-        ("mode", Value::from("standard")),
-    ]);
-    lab.things
-        .lock()
-        .unwrap()
-        .insert("thing-1".into(), created.clone());
+    let created = created_thing("imported");
+    lab.keep(created.clone());
 
     let resp = import(&server, "test_thing", "thing-1", Value::Null).await;
-    assert!(resp.diagnostics.is_empty(), "{:?}", resp.diagnostics);
+    assert_no_diagnostics(&resp.diagnostics);
     assert_eq!(resp.state, thing(&[("id", Value::from("thing-1"))]));
     let refreshed = read(&server, "test_thing", resp.state, Value::Null).await;
     assert_eq!(refreshed.state, created);
@@ -52,7 +45,7 @@ async fn import_then_read() {
 async fn import_by_id_and_by_identity() {
     let (server, _) = configured(Lab::default()).await;
     let by_id = import(&server, "test_member", "111", Value::Null).await;
-    assert!(by_id.diagnostics.is_empty(), "{:?}", by_id.diagnostics);
+    assert_no_diagnostics(&by_id.diagnostics);
     assert_eq!(by_id.state.attr("id"), &Value::from("111"));
     assert_eq!(by_id.identity, Value::Null, "left to the read that follows");
 
@@ -63,16 +56,9 @@ async fn import_by_id_and_by_identity() {
         identity(Value::from("111"), Value::Null),
     )
     .await;
-    assert!(
-        by_identity.diagnostics.is_empty(),
-        "{:?}",
-        by_identity.diagnostics
-    );
+    assert_no_diagnostics(&by_identity.diagnostics);
     assert_eq!(by_identity.state, member("111", Value::Null));
-    assert_eq!(
-        by_identity.identity,
-        identity(Value::from("111"), Value::from("iam"))
-    );
+    assert_eq!(by_identity.identity, member_identity("111"));
 
     let missing = import(
         &server,
@@ -85,15 +71,7 @@ async fn import_by_id_and_by_identity() {
         summaries(&missing.diagnostics),
         ["Missing Identity Attribute"]
     );
-    assert!(
-        missing
-            .diagnostics
-            .iter()
-            .next()
-            .unwrap()
-            .detail
-            .contains("account_id")
-    );
+    assert!(first_detail(&missing.diagnostics).contains("account_id"));
     let without = import(&server, "test_thing", "", obj(&[])).await;
     assert_eq!(
         summaries(&without.diagnostics),

@@ -15,18 +15,18 @@ use crate::framework::diagnostics::Diagnostics;
 use crate::framework::server::STOP_GRACE;
 use crate::framework::server::test_support::{
     ANSWERED_AFTER_STOP, Lab, NEVER_ANSWERED, TestServer, configured, configured_with, count,
-    summaries, unconfigured, write,
+    served, summaries, unconfigured, write,
 };
 use crate::framework::values::ValueExt;
 
 fn invoke(server: &TestServer, req: InvokeRequest) -> ActionEvents {
-    let handle = server.action("test_count").expect("served");
+    let handle = served(server.actions(), "test_count");
     server.invoke_action(handle, req)
 }
 
 /// Invokes `test_write` in `mode`, and sends StopProvider once its write is in flight.
 async fn invoke_then_stop(server: &TestServer, lab: &Lab, mode: &str) -> ActionEvents {
-    let handle = server.action("test_write").expect("served");
+    let handle = served(server.actions(), "test_write");
     let events = server.invoke_action(handle, write(mode));
     tokio::time::timeout(Duration::from_secs(5), lab.hang.started.notified())
         .await

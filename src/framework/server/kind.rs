@@ -73,17 +73,14 @@ kind!(dyn ListResource, "List Resource", config_schema);
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
-
     use super::*;
-    use crate::framework::server::{Handle, lookup};
+    use crate::framework::server::Types;
 
     /// The diagnostic answering a request for a type of kind `T` the provider lacks.
     fn unknown<T: Kind + ?Sized>() -> (String, String) {
-        let handles = BTreeMap::<&'static str, Handle<T>>::new();
-        match lookup(&handles, "x_missing") {
+        match Types::<T>::new(Vec::new()).get("x_missing") {
             Err(diag) => (diag.summary, diag.detail),
-            Ok(_) => panic!("found a type in an empty map"),
+            Ok(_) => panic!("found a type among none"),
         }
     }
 

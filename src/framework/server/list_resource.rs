@@ -2,7 +2,6 @@
 //! they come. The stream ends after `limit` results, after the first error, or when Terraform goes
 //! away (dropping the stream stops the task).
 
-use std::collections::BTreeMap;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context as TaskContext, Poll};
@@ -11,7 +10,7 @@ use futures::Stream;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
-use super::{Handle, ListResourceHandle, ResourceHandle, Server, interrupted, interruptible};
+use super::{Handle, ListResourceHandle, Server, Types, interrupted, interruptible};
 use crate::cty::Value;
 use crate::framework::diagnostics::{Diagnostic, Diagnostics};
 use crate::framework::list_resource::{
@@ -51,15 +50,15 @@ impl ListEvent {
 /// logged rather than served to fail in every query.
 pub(super) fn register<D: Send + Sync + 'static>(
     lists: Vec<Arc<dyn ListResource<D>>>,
-    resources: &BTreeMap<&'static str, ResourceHandle<D>>,
-) -> BTreeMap<&'static str, ListResourceHandle<D>> {
+    resources: &Types<dyn Resource<D>>,
+) -> Types<dyn ListResource<D>> {
     lists
         .into_iter()
         .filter_map(|list| {
             let name = list.type_name();
             let has_identity = resources
                 .get(name)
-                .is_some_and(|resource| resource.identity_schema().is_some());
+                .is_ok_and(|resource| resource.identity_schema().is_some());
             if !has_identity {
                 tracing::error!(
                     type_name = name,
@@ -68,7 +67,7 @@ pub(super) fn register<D: Send + Sync + 'static>(
                 );
                 return None;
             }
-            Some((name, Handle::new(list)))
+            Some(Handle::new(list))
         })
         .collect()
 }
@@ -81,7 +80,7 @@ impl<P: Provider> Server<P> {
         list: &ListResourceHandle<P::Data>,
         req: ListRequest,
     ) -> ListStream<P::Data> {
-        let resource = self.resources.get(list.type_name());
+        let resource = self.resources.get(list.type_name()).ok();
         let (ctx, resource, identity) = match (
             self.context(),
             resource.and_then(|r| Some((r, r.identity_schema()?))),

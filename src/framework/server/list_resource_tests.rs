@@ -10,7 +10,7 @@ use super::ListEvent;
 use crate::cty::Value;
 use crate::framework::list_resource::{ListRequest, ValidateConfigRequest};
 use crate::framework::server::test_support::{
-    Lab, TestServer, configured, identity, member, summaries, unconfigured,
+    Lab, TestServer, configured, member, member_identity, served, summaries, unconfigured,
 };
 use crate::framework::values::test_values::obj;
 
@@ -23,7 +23,7 @@ fn listing(include_resource_object: bool, limit: i64) -> ListRequest {
 }
 
 async fn list(server: &TestServer, include: bool, limit: i64) -> Vec<ListEvent> {
-    let list = server.list_resource("test_member").unwrap();
+    let list = served(server.list_resources(), "test_member");
     server
         .stream_list_resource(list, listing(include, limit))
         .collect()
@@ -47,20 +47,20 @@ async fn listing_of(
 async fn types_opt_in_and_list_types_need_an_identity() {
     let (server, _) = configured(Lab::default()).await;
     assert!(
-        server
-            .resource("test_member")
-            .unwrap()
+        served(server.resources(), "test_member")
             .identity_schema()
             .is_some()
     );
     assert!(
-        server
-            .resource("test_thing")
-            .unwrap()
+        served(server.resources(), "test_thing")
             .identity_schema()
             .is_none()
     );
-    let lists: Vec<_> = server.list_resources().map(|l| l.type_name()).collect();
+    let lists: Vec<_> = server
+        .list_resources()
+        .iter()
+        .map(|l| l.type_name())
+        .collect();
     assert_eq!(
         lists,
         ["test_member"],
@@ -87,12 +87,12 @@ async fn list_streams_results_with_identities() {
         [
             (
                 "111",
-                identity(Value::from("111"), Value::from("iam")),
+                member_identity("111"),
                 Some(member("111", Value::Null))
             ),
             (
                 "222",
-                identity(Value::from("222"), Value::from("iam")),
+                member_identity("222"),
                 Some(member("222", Value::Null))
             ),
         ]
@@ -155,7 +155,7 @@ async fn a_failed_listing_ends_with_its_error() {
 #[tokio::test]
 async fn list_config_is_validated() {
     let (server, _) = configured(Lab::default()).await;
-    let list = server.list_resource("test_member").unwrap();
+    let list = served(server.list_resources(), "test_member");
     let resp = server
         .validate_config(
             list,
@@ -166,7 +166,7 @@ async fn list_config_is_validated() {
         .await;
     assert_eq!(summaries(&resp.diagnostics), ["Empty principal"]);
     let unconfigured = unconfigured(Lab::default());
-    let list = unconfigured.list_resource("test_member").unwrap();
+    let list = served(unconfigured.list_resources(), "test_member");
     let events: Vec<_> = unconfigured
         .stream_list_resource(list, listing(false, 10))
         .collect()

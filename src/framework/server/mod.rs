@@ -2,10 +2,10 @@
 //! Validate*Config of every kind share one).
 //!
 //! [`Server`] holds the provider, a [`Handle`] per type (schema and value type read once at start
-//! through [`Kind`], what every kind of type has), the configured provider data and the
-//! cancellation token. The gRPC layer ([`crate::tfplugin6`]) looks the request's type up once,
-//! decodes the request against the handle's value type, calls the matching method here with the
-//! handle and encodes the answer with it; nothing here knows about protobuf.
+//! through [`Kind`], what every kind of type has) in the [`Types`] of its kind, the configured
+//! provider data and the cancellation token. The gRPC layer ([`crate::tfplugin6`]) looks the
+//! request's type up once, decodes the request against the handle's value type, calls the matching
+//! method here with the handle and encodes the answer with it; nothing here knows about protobuf.
 //!
 //! What the engine guarantees so resources need not:
 //! - configuration is checked against the schema (required, read-only, block counts,
@@ -45,6 +45,7 @@ mod read_data_source;
 mod read_resource;
 mod renew_ephemeral_resource;
 mod stop_provider;
+mod types;
 mod upgrade_resource_identity;
 mod upgrade_resource_state;
 mod validate_config;
@@ -59,9 +60,9 @@ pub use invoke_action::ActionEvents;
 pub use kind::Kind;
 pub use list_resource::{ListEvent, ListStream};
 pub use move_resource_state::MoveSourceState;
+pub use types::Types;
 pub use upgrade_resource_identity::UpgradeIdentityResponse;
 
-use std::collections::BTreeMap;
 use std::future::Future;
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::time::Duration;
@@ -70,12 +71,14 @@ use tokio_util::sync::CancellationToken;
 
 use crate::framework::action::Action;
 use crate::framework::context::Context;
-use crate::framework::data_source::DataSource;
-use crate::framework::diagnostics::Diagnostic;
-use crate::framework::ephemeral_resource::EphemeralResource;
+use crate::framework::data_source::{self, DataSource};
+use crate::framework::diagnostics::{Diagnostic, Diagnostics};
+use crate::framework::ephemeral_resource::{EphemeralResource, OpenResponse};
 use crate::framework::list_resource::ListResource;
 use crate::framework::provider::Provider;
-use crate::framework::resource::Resource;
+use crate::framework::resource::{
+    ImportStateResponse, MoveStateResponse, Resource, UpgradeStateResponse,
+};
 
 /// A resource type as the engine serves it.
 pub type ResourceHandle<D> = Handle<dyn Resource<D>>;
@@ -112,17 +115,17 @@ pub const STOP_GRACE: Duration = Duration::from_secs(20);
 
 /// The engine serving one provider.
 ///
-/// Every RPC method takes the [`Handle`] its caller looked up once with [`Server::resource`],
-/// [`Server::data_source`] or the lookup of its kind, plus the trait's request struct, and returns
+/// Every RPC method takes the [`Handle`] its caller looked up once in the [`Types`] of its kind
+/// (e.g. `server.resources().get(type_name)`), plus the trait's request struct, and returns
 /// a response struct (the trait's where one fits) whose `diagnostics` carry every failure: no
 /// method fails outside its response.
 pub struct Server<P: Provider> {
     provider: Handle<P>,
-    resources: BTreeMap<&'static str, ResourceHandle<P::Data>>,
-    data_sources: BTreeMap<&'static str, DataSourceHandle<P::Data>>,
-    ephemeral_resources: BTreeMap<&'static str, EphemeralResourceHandle<P::Data>>,
-    actions: BTreeMap<&'static str, ActionHandle<P::Data>>,
-    list_resources: BTreeMap<&'static str, ListResourceHandle<P::Data>>,
+    resources: Types<dyn Resource<P::Data>>,
+    data_sources: Types<dyn DataSource<P::Data>>,
+    ephemeral_resources: Types<dyn EphemeralResource<P::Data>>,
+    actions: Types<dyn Action<P::Data>>,
+    list_resources: Types<dyn ListResource<P::Data>>,
     data: RwLock<Option<Arc<P::Data>>>,
     cancellation: Mutex<CancellationToken>,
     stop_grace: Duration,
@@ -131,20 +134,19 @@ pub struct Server<P: Provider> {
 impl<P: Provider> Server<P> {
     /// Reads the provider's schema and types once.
     pub fn new(provider: P) -> Self {
-        let resources: BTreeMap<_, _> = provider
+        let resources: Types<_> = provider
             .resources()
             .into_iter()
             .map(|resource| {
                 let identity = resource.identity_schema();
-                let handle = Handle::new(resource).with_identity(identity);
-                (handle.type_name(), handle)
+                Handle::new(resource).with_identity(identity)
             })
             .collect();
         let list_resources = list_resource::register(provider.list_resources(), &resources);
         Self {
-            data_sources: by_name(provider.data_sources()),
-            ephemeral_resources: by_name(provider.ephemeral_resources()),
-            actions: by_name(provider.actions()),
+            data_sources: Types::new(provider.data_sources()),
+            ephemeral_resources: Types::new(provider.ephemeral_resources()),
+            actions: Types::new(provider.actions()),
             provider: Handle::new(Arc::new(provider)),
             resources,
             list_resources,
@@ -166,63 +168,29 @@ impl<P: Provider> Server<P> {
         &self.provider
     }
 
-    /// Resource type `type_name`, or the diagnostic that answers a request for an unknown type.
-    pub fn resource(&self, type_name: &str) -> Result<&ResourceHandle<P::Data>, Diagnostic> {
-        lookup(&self.resources, type_name)
+    /// The managed resource types.
+    pub fn resources(&self) -> &Types<dyn Resource<P::Data>> {
+        &self.resources
     }
 
-    /// Data source type `type_name`, or the diagnostic that answers a request for an unknown
-    /// type.
-    pub fn data_source(&self, type_name: &str) -> Result<&DataSourceHandle<P::Data>, Diagnostic> {
-        lookup(&self.data_sources, type_name)
+    /// The data source types.
+    pub fn data_sources(&self) -> &Types<dyn DataSource<P::Data>> {
+        &self.data_sources
     }
 
-    /// Ephemeral resource type `type_name`, or the diagnostic that answers a request for an
-    /// unknown type.
-    pub fn ephemeral_resource(
-        &self,
-        type_name: &str,
-    ) -> Result<&EphemeralResourceHandle<P::Data>, Diagnostic> {
-        lookup(&self.ephemeral_resources, type_name)
+    /// The ephemeral resource types.
+    pub fn ephemeral_resources(&self) -> &Types<dyn EphemeralResource<P::Data>> {
+        &self.ephemeral_resources
     }
 
-    /// Action type `type_name`, or the diagnostic that answers a request for an unknown type.
-    pub fn action(&self, type_name: &str) -> Result<&ActionHandle<P::Data>, Diagnostic> {
-        lookup(&self.actions, type_name)
+    /// The action types.
+    pub fn actions(&self) -> &Types<dyn Action<P::Data>> {
+        &self.actions
     }
 
-    /// List resource type `type_name`, or the diagnostic that answers a request for an
-    /// unknown type.
-    pub fn list_resource(
-        &self,
-        type_name: &str,
-    ) -> Result<&ListResourceHandle<P::Data>, Diagnostic> {
-        lookup(&self.list_resources, type_name)
-    }
-
-    /// Every list resource type, by name.
-    pub fn list_resources(&self) -> impl Iterator<Item = &ListResourceHandle<P::Data>> {
-        self.list_resources.values()
-    }
-
-    /// Every resource type, by name.
-    pub fn resources(&self) -> impl Iterator<Item = &ResourceHandle<P::Data>> {
-        self.resources.values()
-    }
-
-    /// Every data source type, by name.
-    pub fn data_sources(&self) -> impl Iterator<Item = &DataSourceHandle<P::Data>> {
-        self.data_sources.values()
-    }
-
-    /// Every ephemeral resource type, by name.
-    pub fn ephemeral_resources(&self) -> impl Iterator<Item = &EphemeralResourceHandle<P::Data>> {
-        self.ephemeral_resources.values()
-    }
-
-    /// Every action type, by name.
-    pub fn actions(&self) -> impl Iterator<Item = &ActionHandle<P::Data>> {
-        self.actions.values()
+    /// The list resource types.
+    pub fn list_resources(&self) -> &Types<dyn ListResource<P::Data>> {
+        &self.list_resources
     }
 
     /// What `ConfigureProvider` built, once it succeeded.
@@ -286,6 +254,39 @@ impl Stopped {
     }
 }
 
+/// A response holding diagnostics alone, its other fields at their defaults ("nothing"): what
+/// an operation answers when it fails before it has anything else to tell.
+trait Failed {
+    /// The response holding `diagnostics` and nothing else.
+    fn failed(diagnostics: impl Into<Diagnostics>) -> Self;
+}
+
+/// Implements [`Failed`] for each named response: a macro, since they share the field by
+/// name only.
+macro_rules! failed {
+    ($($response:ty),+ $(,)?) => {
+        $(
+            impl Failed for $response {
+                fn failed(diagnostics: impl Into<Diagnostics>) -> Self {
+                    Self {
+                        diagnostics: diagnostics.into(),
+                        ..Self::default()
+                    }
+                }
+            }
+        )+
+    };
+}
+
+failed!(
+    ImportStateResponse,
+    MoveStateResponse,
+    UpgradeStateResponse,
+    UpgradeIdentityResponse,
+    OpenResponse,
+    data_source::ReadResponse,
+);
+
 /// Runs `work` until it finishes or `token` is cancelled; `None` when cancelled. A cancelled
 /// `work` is dropped at the await point it had reached, so whatever it had written into a
 /// response it borrowed is still there for the answer.
@@ -326,39 +327,6 @@ fn interrupted(operation: &str) -> Diagnostic {
         format!(
             "Terraform asked the provider to stop while {operation} was running, so it was \
              abandoned before it finished. Nothing was changed; run the command again."
-        ),
-    )
-}
-
-/// Each type's handle by its name.
-fn by_name<T: Kind + ?Sized>(types: Vec<Arc<T>>) -> BTreeMap<&'static str, Handle<T>> {
-    types
-        .into_iter()
-        .map(|implementation| {
-            let handle = Handle::new(implementation);
-            (handle.type_name(), handle)
-        })
-        .collect()
-}
-
-/// The handle of `type_name`, or the diagnostic that answers a request for a type of that
-/// kind the provider does not have.
-fn lookup<'a, T: Kind + ?Sized>(
-    handles: &'a BTreeMap<&'static str, Handle<T>>,
-    type_name: &str,
-) -> Result<&'a Handle<T>, Diagnostic> {
-    handles
-        .get(type_name)
-        .ok_or_else(|| unknown_type(T::NAME, type_name))
-}
-
-fn unknown_type(kind: &str, type_name: &str) -> Diagnostic {
-    Diagnostic::error(
-        format!("Unknown {kind} Type"),
-        format!(
-            "This provider has no {} type named {type_name:?}. Check the type name, or upgrade \
-             the provider if it was added in a newer version.",
-            kind.to_lowercase()
         ),
     )
 }

@@ -4,9 +4,9 @@
 
 use super::identity;
 use super::invariants::unknown_after;
-use super::{ResourceHandle, Server};
+use super::{Failed, ResourceHandle, Server};
 use crate::cty::{self, Value};
-use crate::framework::diagnostics::{Diagnostic, Diagnostics};
+use crate::framework::diagnostics::Diagnostic;
 use crate::framework::move_state::{MoveStateRequest, MoveStateResponse};
 use crate::framework::provider::Provider;
 
@@ -34,18 +34,14 @@ impl<P: Provider> Server<P> {
         resource: &ResourceHandle<P::Data>,
         source: MoveSourceState,
     ) -> MoveStateResponse {
-        let fail = |diagnostics: Diagnostics| MoveStateResponse {
-            diagnostics,
-            ..MoveStateResponse::default()
-        };
         let req = match request(resource, source) {
             Ok(req) => req,
-            Err(diag) => return fail(diag.into()),
+            Err(diag) => return MoveStateResponse::failed(diag),
         };
         let mut resp = MoveStateResponse::default();
         resource.implementation.move_state(req, &mut resp).await;
         if resp.diagnostics.has_errors() {
-            return fail(resp.diagnostics);
+            return MoveStateResponse::failed(resp.diagnostics);
         }
         if resp.state.is_null() {
             resp.diagnostics.error(
@@ -56,7 +52,7 @@ impl<P: Provider> Server<P> {
                     resource.type_name()
                 ),
             );
-            return fail(resp.diagnostics);
+            return MoveStateResponse::failed(resp.diagnostics);
         }
         let unknown = unknown_after("Move", "resource", "moving the state", &resp.state);
         resp.diagnostics.extend(unknown);
@@ -71,7 +67,7 @@ impl<P: Provider> Server<P> {
             );
         }
         if resp.diagnostics.has_errors() {
-            return fail(resp.diagnostics);
+            return MoveStateResponse::failed(resp.diagnostics);
         }
         // A moved object without an identity gets one at the read that follows.
         let given = std::mem::replace(&mut resp.identity, Value::Null);
@@ -83,7 +79,7 @@ impl<P: Provider> Server<P> {
                     "The resource returned an identity with unknown values after moving the \
                      state. This is a bug in the provider, please report it.",
                 );
-                return fail(resp.diagnostics);
+                return MoveStateResponse::failed(resp.diagnostics);
             }
         }
         resp

@@ -2,7 +2,10 @@
 
 use super::MoveSourceState;
 use crate::cty::Value;
-use crate::framework::server::test_support::{Lab, configured, identity, member, summaries};
+use crate::framework::server::test_support::{
+    Lab, assert_no_diagnostics, configured, first_detail, member, member_identity, served,
+    summaries,
+};
 
 fn source(provider: &str, type_name: &str, state: &str) -> MoveSourceState {
     MoveSourceState {
@@ -18,7 +21,7 @@ fn source(provider: &str, type_name: &str, state: &str) -> MoveSourceState {
 #[tokio::test]
 async fn moves_from_listed_sources_only() {
     let (server, _) = configured(Lab::default()).await;
-    let resource = server.resource("test_member").unwrap();
+    let resource = served(server.resources(), "test_member");
     let aws = "registry.terraform.io/hashicorp/aws";
     let moved = server
         .move_resource_state(
@@ -26,36 +29,27 @@ async fn moves_from_listed_sources_only() {
             source(aws, "aws_member", r#"{"account_id":"111"}"#),
         )
         .await;
-    assert!(moved.diagnostics.is_empty(), "{:?}", moved.diagnostics);
+    assert_no_diagnostics(&moved.diagnostics);
     assert_eq!(moved.state, member("111", Value::Null));
-    assert_eq!(
-        moved.identity,
-        identity(Value::from("111"), Value::from("iam"))
-    );
+    assert_eq!(moved.identity, member_identity("111"));
 
     let other = server
         .move_resource_state(resource, source(aws, "aws_instance", "{}"))
         .await;
     assert_eq!(summaries(&other.diagnostics), ["Unsupported Resource Move"]);
-    let detail = &other.diagnostics.iter().next().unwrap().detail;
+    let detail = first_detail(&other.diagnostics);
     assert!(
         detail.contains("aws_instance")
             && detail.contains(aws)
             && detail.contains("aws_member from hashicorp/aws"),
         "names what was given and what is accepted: {detail}"
     );
-    let unmovable = server.resource("test_thing").unwrap();
+    let unmovable = served(server.resources(), "test_thing");
     let refused = server
         .move_resource_state(unmovable, source(aws, "aws_member", "{}"))
         .await;
     assert!(
-        refused
-            .diagnostics
-            .iter()
-            .next()
-            .unwrap()
-            .detail
-            .contains("no resource type of another provider"),
+        first_detail(&refused.diagnostics).contains("no resource type of another provider"),
         "{:?}",
         refused.diagnostics
     );

@@ -4,18 +4,11 @@
 //! besides that it is wholly known, since Terraform hands it on to providers as it is.
 
 use super::invariants::{check_known_config, config_mismatches, unknown_after};
-use super::{EphemeralResourceHandle, Server};
+use super::{EphemeralResourceHandle, Failed, Server};
 use crate::cty::Value;
 use crate::framework::diagnostics::Diagnostics;
 use crate::framework::ephemeral_resource::{OpenRequest, OpenResponse};
 use crate::framework::provider::Provider;
-
-fn failed(diagnostics: Diagnostics) -> OpenResponse {
-    OpenResponse {
-        diagnostics,
-        ..OpenResponse::default()
-    }
-}
 
 impl<P: Provider> Server<P> {
     /// Opens an ephemeral resource. With errors (interruption included) the answer holds no
@@ -28,7 +21,7 @@ impl<P: Provider> Server<P> {
     ) -> OpenResponse {
         let unknown = check_known_config("OpenEphemeralResource", &req.config);
         if unknown.has_errors() {
-            return failed(unknown);
+            return OpenResponse::failed(unknown);
         }
         let config = req.config.clone();
         let mut resp = OpenResponse {
@@ -44,7 +37,7 @@ impl<P: Provider> Server<P> {
         }
         if resp.diagnostics.has_errors() {
             tracing::debug!(type_name = ephemeral.type_name(), "open failed");
-            return failed(resp.diagnostics);
+            return OpenResponse::failed(resp.diagnostics);
         }
         resp
     }

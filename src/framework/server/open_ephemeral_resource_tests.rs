@@ -1,19 +1,19 @@
 //! OpenEphemeralResource: the checks on an opened result, the refusal of unknown
 //! configuration, and interruption.
 
-use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::SystemTime;
 
 use crate::cty::{AttributePath, Value};
 use crate::framework::ephemeral_resource::{OpenRequest, OpenResponse};
 use crate::framework::server::test_support::{
-    Lab, RENEW_AT, TestServer, configured, lease, summaries,
+    Lab, RENEW_AT, TestServer, assert_no_diagnostics, configured, lease, served,
+    stopped_while_running, summaries,
 };
 use crate::framework::values::ValueExt;
 
 async fn open(server: &TestServer, how: Value) -> OpenResponse {
-    let handle = server.ephemeral_resource("test_lease").expect("served");
+    let handle = served(server.ephemeral_resources(), "test_lease");
     server
         .open_ephemeral_resource(handle, OpenRequest { config: lease(how) })
         .await
@@ -23,7 +23,7 @@ async fn open(server: &TestServer, how: Value) -> OpenResponse {
 async fn open_answers_the_filled_result_renewal_and_private_data() {
     let (server, _) = configured(Lab::default()).await;
     let resp = open(&server, Value::from("plain")).await;
-    assert!(resp.diagnostics.is_empty(), "{:?}", resp.diagnostics);
+    assert_no_diagnostics(&resp.diagnostics);
     assert_eq!(resp.result.attr("secret"), &Value::from("s3cr3t"));
     assert_eq!(resp.renew_at, Some(SystemTime::UNIX_EPOCH + RENEW_AT));
     assert_eq!(resp.private, b"lease-1");
@@ -70,15 +70,11 @@ async fn a_result_with_unknowns_or_a_rewritten_configuration_is_refused() {
 #[tokio::test]
 async fn stop_interrupts_an_open() {
     let (server, lab) = configured(Lab::default()).await;
-    let running = lab.hang.started.notified();
     let cancelled = lab.hang.cancelled.notified();
-    let in_flight = {
-        let server = Arc::clone(&server);
-        tokio::spawn(async move { open(&server, Value::from("hold")).await })
-    };
-    running.await;
-    server.stop_provider();
-    let resp = in_flight.await.expect("no panic");
+    let resp = stopped_while_running(&server, &lab, |server| async move {
+        open(&server, Value::from("hold")).await
+    })
+    .await;
     assert_eq!(summaries(&resp.diagnostics), ["Operation interrupted"]);
     assert_eq!(resp.result, Value::Null);
     cancelled.await;

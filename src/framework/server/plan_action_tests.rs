@@ -2,12 +2,12 @@
 
 use crate::cty::Value;
 use crate::framework::action::PlanRequest;
-use crate::framework::server::test_support::{Lab, summaries, unconfigured};
+use crate::framework::server::test_support::{Lab, served, summaries, unconfigured};
 
 #[tokio::test]
 async fn plan_needs_a_configured_provider() {
     let server = unconfigured(Lab::default());
-    let handle = server.action("test_count").expect("served");
+    let handle = served(server.actions(), "test_count");
     let plan = server
         .plan_action(
             handle,

@@ -4,10 +4,11 @@
 use crate::cty::{AttributePath, Value};
 use crate::framework::resource::{ModifyPlanRequest, ModifyPlanResponse};
 use crate::framework::server::test_support::{
-    Lab, OTHER, TestServer, configured, identity, member, member_config, proposed, summaries,
-    thing, unconfigured,
+    Lab, OTHER, TestServer, assert_no_diagnostics, configured, created_thing, member,
+    member_config, member_identity, proposed, served, summaries, thing, unconfigured,
 };
 use crate::framework::values::ValueExt;
+use crate::framework::values::test_values::with_attrs;
 
 async fn plan(
     server: &TestServer,
@@ -17,7 +18,7 @@ async fn plan(
     proposed: Value,
     prior_identity: Value,
 ) -> ModifyPlanResponse {
-    let resource = server.resource(type_name).expect("served");
+    let resource = served(server.resources(), type_name);
     let req = ModifyPlanRequest {
         config,
         prior_state: prior.clone(),
@@ -37,23 +38,21 @@ async fn plan_thing(server: &TestServer, prior: &Value, config: Value) -> Modify
     plan(server, "test_thing", prior, config, proposed, Value::Null).await
 }
 
-/// A `test_thing` as its create left it.
+/// The configuration of the `test_thing` named `a` with `note`.
+fn config(note: &str) -> Value {
+    thing(&[("name", Value::from("a")), ("note", Value::from(note))])
+}
+
+/// A `test_thing` as its create left it from `config("n1")`.
 fn created() -> Value {
-    thing(&[
-        ("id", Value::from("thing-1")),
-        ("arn", Value::from("arn:test:a:1")),
-        ("name", Value::from("a")),
-        ("note", Value::from("n1")),
-        ("mode", Value::from("standard")),
-    ])
+    with_attrs(&created_thing("a"), &[("note", Value::from("n1"))])
 }
 
 #[tokio::test]
 async fn a_create_plans_defaults_and_leaves_computed_values_unknown() {
     let (server, _) = configured(Lab::default()).await;
-    let config = thing(&[("name", Value::from("a")), ("note", Value::from("n1"))]);
-    let p = plan_thing(&server, &Value::Null, config).await;
-    assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+    let p = plan_thing(&server, &Value::Null, config("n1")).await;
+    assert_no_diagnostics(&p.diagnostics);
     let planned = p.planned_state;
     assert!(planned.attr("id").is_unknown() && planned.attr("arn").is_unknown());
     assert_eq!(planned.attr("mode"), &Value::from("standard"));
@@ -63,8 +62,7 @@ async fn a_create_plans_defaults_and_leaves_computed_values_unknown() {
 #[tokio::test]
 async fn an_unchanged_configuration_plans_no_change() {
     let (server, _) = configured(Lab::default()).await;
-    let config = thing(&[("name", Value::from("a")), ("note", Value::from("n1"))]);
-    let p = plan_thing(&server, &created(), config).await;
+    let p = plan_thing(&server, &created(), config("n1")).await;
     assert_eq!(p.planned_state, created());
     assert!(p.requires_replace.is_empty());
 }
@@ -72,8 +70,7 @@ async fn an_unchanged_configuration_plans_no_change() {
 #[tokio::test]
 async fn an_update_in_place_keeps_the_id_and_leaves_the_arn_unknown() {
     let (server, _) = configured(Lab::default()).await;
-    let config = thing(&[("name", Value::from("a")), ("note", Value::from("n2"))]);
-    let p = plan_thing(&server, &created(), config).await;
+    let p = plan_thing(&server, &created(), config("n2")).await;
     let planned = p.planned_state;
     assert_eq!(
         planned.attr("id"),
@@ -95,7 +92,7 @@ async fn a_new_name_requires_replacement() {
 async fn a_destroy_plan_passes_through() {
     let (server, _) = configured(Lab::default()).await;
     let p = plan_thing(&server, &created(), Value::Null).await;
-    assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+    assert_no_diagnostics(&p.diagnostics);
     assert_eq!(p.planned_state, Value::Null);
 }
 
@@ -139,7 +136,7 @@ async fn plan_member(
 #[tokio::test]
 async fn plan_keeps_the_stored_identity() {
     let (server, _) = configured(Lab::default()).await;
-    let full = identity(Value::from("111"), Value::from("iam"));
+    let full = member_identity("111");
 
     let create = plan_member(
         &server,
@@ -148,7 +145,7 @@ async fn plan_keeps_the_stored_identity() {
         Value::Null,
     )
     .await;
-    assert!(create.diagnostics.is_empty(), "{:?}", create.diagnostics);
+    assert_no_diagnostics(&create.diagnostics);
     assert_eq!(create.planned_identity, full);
     let unknown = plan_member(
         &server,
@@ -171,7 +168,7 @@ async fn plan_keeps_the_stored_identity() {
         full.clone(),
     )
     .await;
-    assert!(update.diagnostics.is_empty(), "{:?}", update.diagnostics);
+    assert_no_diagnostics(&update.diagnostics);
     assert_eq!(update.planned_identity, full);
     let none_stored = plan_member(
         &server,

@@ -201,24 +201,14 @@ fn matching_config_element<'a>(config: &'a Value, planned: &Value) -> &'a Value 
 mod tests {
     use super::*;
     use crate::cty::Type;
-    use crate::framework::plan_modifiers::{RequiresReplace, UseStateForUnknown};
+    use crate::framework::plan_modifiers::RequiresReplace;
     use crate::framework::schema::{Attribute, NestedBlock};
-    use crate::framework::values::test_values::{string, unknown, with_attrs};
+    use crate::framework::values::test_values::{ordinary_resource, string, unknown, with_attrs};
 
     fn schema() -> Schema {
         Schema::new(
             0,
-            Block::new()
-                .attribute(
-                    "id",
-                    Attribute::computed(Type::String).plan_modifier(UseStateForUnknown),
-                )
-                .attribute("arn", Attribute::computed(Type::String))
-                .attribute(
-                    "account_id",
-                    Attribute::required(Type::String).plan_modifier(RequiresReplace),
-                )
-                .attribute("note", Attribute::optional(Type::String))
+            ordinary_resource()
                 .attribute(
                     "principal",
                     Attribute::optional(Type::String)
@@ -250,7 +240,7 @@ mod tests {
         obj(&[
             ("id", string("i-1")),
             ("arn", string("arn:1")),
-            ("account_id", string("111111111111")),
+            ("name", string("a")),
             ("principal", string("iam.amazonaws.com")),
             ("label", string("chosen")),
         ])
@@ -294,23 +284,20 @@ mod tests {
             Case {
                 name: "create: computed unknown, default applied, config kept",
                 prior: Value::Null,
-                config: obj(&[
-                    ("account_id", string("111111111111")),
-                    ("note", string("n")),
-                ]),
+                config: obj(&[("name", string("a")), ("note", string("n"))]),
                 want: with_attrs(&replanned, &[("id", unknown()), ("note", string("n"))]),
                 replace: vec![],
             },
             Case {
                 name: "create with unknown config value keeps it unknown",
                 prior: Value::Null,
-                config: obj(&[("account_id", unknown()), ("label", string("mine"))]),
+                config: obj(&[("name", unknown()), ("label", string("mine"))]),
                 want: with_attrs(
                     &state,
                     &[
                         ("id", unknown()),
                         ("arn", unknown()),
-                        ("account_id", unknown()),
+                        ("name", unknown()),
                         ("label", string("mine")),
                     ],
                 ),
@@ -319,38 +306,35 @@ mod tests {
             Case {
                 name: "no-op keeps prior state",
                 prior: state.clone(),
-                config: obj(&[("account_id", string("111111111111"))]),
+                config: obj(&[("name", string("a"))]),
                 want: state.clone(),
                 replace: vec![],
             },
             Case {
                 name: "update: computed unknown except UseStateForUnknown",
                 prior: state.clone(),
-                config: obj(&[
-                    ("account_id", string("111111111111")),
-                    ("note", string("new")),
-                ]),
+                config: obj(&[("name", string("a")), ("note", string("new"))]),
                 want: with_attrs(&replanned, &[("note", string("new"))]),
                 replace: vec![],
             },
             Case {
-                name: "replace on changed account_id",
+                name: "replace on changed name",
                 prior: state.clone(),
-                config: obj(&[("account_id", string("222222222222"))]),
-                want: with_attrs(&replanned, &[("account_id", string("222222222222"))]),
-                replace: vec![AttributePath::root("account_id")],
+                config: obj(&[("name", string("b"))]),
+                want: with_attrs(&replanned, &[("name", string("b"))]),
+                replace: vec![AttributePath::root("name")],
             },
             Case {
-                name: "replace on unknown account_id",
+                name: "replace on unknown name",
                 prior: state.clone(),
-                config: obj(&[("account_id", unknown())]),
-                want: with_attrs(&replanned, &[("account_id", unknown())]),
-                replace: vec![AttributePath::root("account_id")],
+                config: obj(&[("name", unknown())]),
+                want: with_attrs(&replanned, &[("name", unknown())]),
+                replace: vec![AttributePath::root("name")],
             },
             Case {
                 name: "default differing from prior forces replacement",
                 prior: with_attrs(&state, &[("principal", string("other.amazonaws.com"))]),
-                config: obj(&[("account_id", string("111111111111"))]),
+                config: obj(&[("name", string("a"))]),
                 want: replanned.clone(),
                 replace: vec![AttributePath::root("principal")],
             },
@@ -399,7 +383,7 @@ mod tests {
             &[("rule", Value::List(vec![rule("a", string("r-1"))]))],
         );
         let config = obj(&[
-            ("account_id", string("111111111111")),
+            ("name", string("a")),
             (
                 "rule",
                 Value::List(vec![rule("a", Value::Null), rule("b", Value::Null)]),

@@ -1,7 +1,7 @@
 //! ReadDataSource: the data source fills in its configuration; nothing unknown may remain.
 
 use super::invariants::unknown_after;
-use super::{DataSourceHandle, Server};
+use super::{DataSourceHandle, Failed, Server};
 use crate::framework::data_source::{ReadRequest, ReadResponse};
 use crate::framework::provider::Provider;
 use crate::framework::values::unknown_as_null;
@@ -20,10 +20,7 @@ impl<P: Provider> Server<P> {
         };
         let read = async |ctx: &_| data_source.implementation.read(ctx, req, &mut resp).await;
         if let Err(stopped) = self.configured(read).await {
-            return ReadResponse {
-                diagnostics: stopped.diagnostic("ReadDataSource").into(),
-                ..ReadResponse::default()
-            };
+            return ReadResponse::failed(stopped.diagnostic("ReadDataSource"));
         }
         let unknown = unknown_after("Read", "data source", "reading", &resp.state);
         resp.diagnostics.extend(unknown);

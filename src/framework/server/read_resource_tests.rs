@@ -1,54 +1,36 @@
 //! ReadResource: what a refresh answers, its interruption, and the identity it keeps.
 
-use std::sync::Arc;
-use std::time::Duration;
-
 use crate::cty::Value;
 use crate::framework::server::STOP_GRACE;
 use crate::framework::server::test_support::{
-    BLOCK, FORGET, Lab, configured, configured_with, identity, member, read, slow, summaries, thing,
+    BLOCK, FORGET, Lab, assert_no_diagnostics, configured, configured_with, created_thing,
+    first_detail, identity, member, member_identity, read, slow, stopped_while_running, summaries,
 };
 
 #[tokio::test]
 async fn a_read_answers_what_the_resource_found_and_null_once_it_is_gone() {
     let (server, lab) = configured(Lab::default()).await;
-    let state = thing(&[
-        ("id", Value::from("thing-1")),
-        ("arn", Value::from("arn:test:a:1")),
-        ("name", Value::from("a")),
-        ("mode", Value::from("standard")),
-    ]);
-    lab.things
-        .lock()
-        .unwrap()
-        .insert("thing-1".into(), state.clone());
+    let state = created_thing("a");
+    lab.keep(state.clone());
     let found = read(&server, "test_thing", state.clone(), Value::Null).await;
-    assert!(found.diagnostics.is_empty(), "{:?}", found.diagnostics);
+    assert_no_diagnostics(&found.diagnostics);
     assert_eq!(found.state, state);
 
     lab.things.lock().unwrap().clear();
     let gone = read(&server, "test_thing", state, Value::Null).await;
-    assert!(gone.diagnostics.is_empty(), "{:?}", gone.diagnostics);
+    assert_no_diagnostics(&gone.diagnostics);
     assert_eq!(gone.state, Value::Null, "removed from state");
 }
 
 #[tokio::test]
 async fn a_read_is_interrupted_without_a_grace() {
+    // The default grace, which a read must not wait for: it returns within seconds.
     let (server, lab) = configured_with(Lab::default(), STOP_GRACE).await;
-    let started = lab.hang.started.notified();
-    let in_flight = {
-        let server = Arc::clone(&server);
-        let state = slow(Value::from("thing-1"), BLOCK, Value::from("done"));
-        tokio::spawn(async move { read(&server, "test_slow", state, Value::Null).await })
-    };
-    tokio::time::timeout(Duration::from_secs(5), started)
-        .await
-        .expect("the read started");
-    server.stop_provider();
-    let resp = tokio::time::timeout(Duration::from_secs(5), in_flight)
-        .await
-        .expect("the interrupted read returns before the grace")
-        .expect("no panic");
+    let state = slow(Value::from("thing-1"), BLOCK, Value::from("done"));
+    let resp = stopped_while_running(&server, &lab, |server| async move {
+        read(&server, "test_slow", state, Value::Null).await
+    })
+    .await;
     assert!(resp.diagnostics.has_errors(), "{:?}", resp.diagnostics);
 }
 
@@ -56,7 +38,7 @@ async fn a_read_is_interrupted_without_a_grace() {
 async fn read_derives_the_identity_and_keeps_the_stored_one() {
     let (server, _) = configured(Lab::default()).await;
     let state = member("111", Value::Null);
-    let full = identity(Value::from("111"), Value::from("iam"));
+    let full = member_identity("111");
     let cases = [
         ("none stored: first read after an import", Value::Null),
         ("same as stored", full.clone()),
@@ -75,10 +57,10 @@ async fn read_derives_the_identity_and_keeps_the_stored_one() {
         assert_eq!(resp.identity, full, "{name}");
     }
 
-    let stored = identity(Value::from("222"), Value::from("iam"));
+    let stored = member_identity("222");
     let resp = read(&server, "test_member", state.clone(), stored.clone()).await;
     assert_eq!(summaries(&resp.diagnostics), ["Unexpected Identity Change"]);
-    let detail = &resp.diagnostics.iter().next().unwrap().detail;
+    let detail = first_detail(&resp.diagnostics);
     assert!(
         detail.contains(r#"Current Identity: {"account_id":"222","principal":"iam"}"#)
             && detail.contains(r#"New Identity: {"account_id":"111","principal":"iam"}"#),

@@ -2,7 +2,7 @@
 
 use crate::cty::Value;
 use crate::framework::resource::ModifyPlanRequest;
-use crate::framework::server::test_support::{Lab, configured, thing};
+use crate::framework::server::test_support::{Lab, configured, served, thing};
 
 #[tokio::test]
 async fn operations_after_a_stop_get_a_fresh_token() {
@@ -11,7 +11,7 @@ async fn operations_after_a_stop_get_a_fresh_token() {
     let ctx = server.context().expect("configured");
     assert!(!ctx.is_cancelled());
 
-    let resource = server.resource("test_thing").expect("served");
+    let resource = served(server.resources(), "test_thing");
     let config = thing(&[("name", Value::from("after"))]);
     let req = ModifyPlanRequest {
         config: config.clone(),

@@ -1,7 +1,7 @@
 //! UpgradeResourceState: Terraform sends every stored state through here, even when the
 //! schema version has not changed, and expects it back as msgpack in the current schema.
 
-use super::{ResourceHandle, Server};
+use super::{Failed, ResourceHandle, Server};
 use crate::cty::{self, Value};
 use crate::framework::diagnostics::Diagnostic;
 use crate::framework::provider::Provider;
@@ -20,14 +20,10 @@ impl<P: Provider> Server<P> {
         version: i64,
         raw_json: &[u8],
     ) -> UpgradeStateResponse {
-        let fail = |diagnostic: Diagnostic| UpgradeStateResponse {
-            diagnostics: diagnostic.into(),
-            ..UpgradeStateResponse::default()
-        };
         let type_name = resource.type_name();
         let current = resource.schema().version;
         if version > current {
-            return fail(Diagnostic::error(
+            return UpgradeStateResponse::failed(Diagnostic::error(
                 "Unable to Upgrade Resource State",
                 format!(
                     "The state of {type_name} was written by a newer provider version (schema \
@@ -42,12 +38,12 @@ impl<P: Provider> Server<P> {
                     state,
                     ..UpgradeStateResponse::default()
                 },
-                Err(e) => fail(unreadable(type_name, &e.to_string())),
+                Err(e) => UpgradeStateResponse::failed(unreadable(type_name, &e.to_string())),
             };
         }
         let raw_state = match serde_json::from_slice(raw_json) {
             Ok(raw) => raw,
-            Err(e) => return fail(unreadable(type_name, &e.to_string())),
+            Err(e) => return UpgradeStateResponse::failed(unreadable(type_name, &e.to_string())),
         };
         let mut resp = UpgradeStateResponse::default();
         resource

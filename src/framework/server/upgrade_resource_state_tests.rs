@@ -3,11 +3,13 @@
 
 use crate::cty::Value;
 use crate::framework::resource::UpgradeStateResponse;
-use crate::framework::server::test_support::{Lab, TestServer, configured, summaries, thing};
+use crate::framework::server::test_support::{
+    Lab, TestServer, assert_no_diagnostics, configured, served, summaries, thing,
+};
 use crate::framework::values::ValueExt;
 
 async fn upgrade(server: &TestServer, version: i64, json: &str) -> UpgradeStateResponse {
-    let resource = server.resource("test_thing").expect("served");
+    let resource = served(server.resources(), "test_thing");
     server
         .upgrade_resource_state(resource, version, json.as_bytes())
         .await
@@ -22,7 +24,7 @@ async fn the_current_version_drops_unknown_attributes_and_nulls_missing_ones() {
         r#"{"id":"thing-7","name":"a","gone":"x","mode":"standard"}"#,
     )
     .await;
-    assert!(resp.diagnostics.is_empty(), "{:?}", resp.diagnostics);
+    assert_no_diagnostics(&resp.diagnostics);
     assert_eq!(
         resp.state,
         thing(&[
@@ -37,7 +39,7 @@ async fn the_current_version_drops_unknown_attributes_and_nulls_missing_ones() {
 async fn an_older_version_goes_through_the_resources_upgrader() {
     let (server, _) = configured(Lab::default()).await;
     let resp = upgrade(&server, 0, r#"{"id":"thing-7","title":"old"}"#).await;
-    assert!(resp.diagnostics.is_empty(), "{:?}", resp.diagnostics);
+    assert_no_diagnostics(&resp.diagnostics);
     assert_eq!(resp.state.attr("name"), &Value::from("old"), "title → name");
 }
 

@@ -4,7 +4,7 @@
 use crate::cty::{AttributePath, Value};
 use crate::framework::diagnostics::Diagnostics;
 use crate::framework::resource::ValidateConfigRequest;
-use crate::framework::server::test_support::{Lab, configured, echo, thing};
+use crate::framework::server::test_support::{Lab, configured, echo, served, thing};
 
 fn error_paths(diags: &Diagnostics) -> Vec<Option<AttributePath>> {
     diags.errors().map(|d| d.attribute.clone()).collect()
@@ -13,7 +13,7 @@ fn error_paths(diags: &Diagnostics) -> Vec<Option<AttributePath>> {
 #[tokio::test]
 async fn a_resource_configuration_is_checked_against_its_schema() {
     let (server, _) = configured(Lab::default()).await;
-    let resource = server.resource("test_thing").expect("served");
+    let resource = served(server.resources(), "test_thing");
     let config = thing(&[("mode", Value::from("fast"))]);
     let resp = server
         .validate_config(resource, ValidateConfigRequest { config })
@@ -31,7 +31,7 @@ async fn a_resource_configuration_is_checked_against_its_schema() {
 #[tokio::test]
 async fn a_data_source_configuration_is_checked_against_its_schema() {
     let (server, _) = configured(Lab::default()).await;
-    let data_source = server.data_source("test_echo").expect("served");
+    let data_source = served(server.data_sources(), "test_echo");
     let config = echo(Value::Null, Value::Null);
     let resp = server
         .validate_config(data_source, ValidateConfigRequest { config })

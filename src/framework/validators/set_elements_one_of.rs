@@ -12,11 +12,7 @@ pub struct SetElementsOneOf {
 
 impl SetElementsOneOf {
     /// Accepts elements equal to one of `allowed`.
-    pub fn new<I, S>(allowed: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
+    pub fn new(allowed: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
             allowed: StringOneOf::new(allowed),
         }

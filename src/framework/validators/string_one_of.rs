@@ -11,11 +11,7 @@ pub struct StringOneOf {
 
 impl StringOneOf {
     /// Accepts exactly the strings in `allowed`.
-    pub fn new<I, S>(allowed: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
+    pub fn new(allowed: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
             allowed: allowed.into_iter().map(Into::into).collect(),
         }

@@ -19,11 +19,12 @@ mod resources;
 
 pub(super) use others::{ANSWERED_AFTER_STOP, NEVER_ANSWERED, RENEW_AT, count, echo, lease, write};
 pub(super) use resources::{
-    BLOCK, BREAK, FORGET, OTHER, RECORD_THEN_BLOCK, RECORD_THEN_FAIL, WRITE_IN_FLIGHT, identity,
-    member, member_config, proposed, slow, thing,
+    BLOCK, BREAK, FORGET, OTHER, RECORD_THEN_BLOCK, RECORD_THEN_FAIL, WRITE_IN_FLIGHT,
+    created_thing, identity, member, member_config, member_identity, proposed, slow, thing,
 };
 
 use std::collections::BTreeMap;
+use std::future::Future;
 use std::sync::atomic::{AtomicU64, AtomicUsize};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -31,7 +32,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use tokio::sync::Notify;
 
-use super::Server;
+use super::{Handle, Kind, Server, Types};
 use crate::cty::Value;
 use crate::framework::action::Action;
 use crate::framework::context::Context;
@@ -153,7 +154,7 @@ async fn configure(server: &TestServer) {
             terraform_version: String::new(),
         })
         .await;
-    assert!(resp.diagnostics.is_empty(), "{:?}", resp.diagnostics);
+    assert_no_diagnostics(&resp.diagnostics);
     assert!(
         resp.data.is_some(),
         "the answer carries the configured data"
@@ -167,7 +168,7 @@ pub(super) async fn read(
     state: Value,
     identity: Value,
 ) -> ReadResponse {
-    let resource = server.resource(type_name).expect("served");
+    let resource = served(server.resources(), type_name);
     let req = ReadRequest {
         state,
         private: Vec::new(),
@@ -176,9 +177,50 @@ pub(super) async fn read(
     server.read_resource(resource, req).await
 }
 
+/// The type named `type_name` among `types`, which the test provider serves.
+#[track_caller]
+pub(super) fn served<'t, T: Kind + ?Sized>(types: &'t Types<T>, type_name: &str) -> &'t Handle<T> {
+    types.get(type_name).expect("served")
+}
+
 /// The summaries of `diags`, in order.
 pub(super) fn summaries(diags: &Diagnostics) -> Vec<&str> {
     diags.iter().map(|d| d.summary.as_str()).collect()
+}
+
+/// Fails the test, showing `diags`, unless there are none.
+#[track_caller]
+pub(super) fn assert_no_diagnostics(diags: &Diagnostics) {
+    assert!(diags.is_empty(), "{diags:?}");
+}
+
+/// The detail of the first of `diags`, which must hold one.
+#[track_caller]
+pub(super) fn first_detail(diags: &Diagnostics) -> &str {
+    &diags.iter().next().expect("a diagnostic").detail
+}
+
+/// Runs `operation` on `server` in a task of its own, sends StopProvider once the operation
+/// told the lab it started, and answers what the operation then returns (within 5 s).
+pub(super) async fn stopped_while_running<T, F>(
+    server: &Arc<TestServer>,
+    lab: &Lab,
+    operation: impl FnOnce(Arc<TestServer>) -> F,
+) -> T
+where
+    F: Future<Output = T> + Send + 'static,
+    T: Send + 'static,
+{
+    let started = lab.hang.started.notified();
+    let in_flight = tokio::spawn(operation(Arc::clone(server)));
+    tokio::time::timeout(Duration::from_secs(5), started)
+        .await
+        .expect("the operation started");
+    server.stop_provider();
+    tokio::time::timeout(Duration::from_secs(5), in_flight)
+        .await
+        .expect("the interrupted operation returns")
+        .expect("no panic")
 }
 
 /// What an operation that never ends tells the test.

@@ -12,7 +12,6 @@ use crate::framework::diagnostics::Diagnostic;
 use crate::framework::list_resource::{
     self, ListRequest, ListResource, ListResponse, ListResult, ListResults,
 };
-use crate::framework::plan_modifiers::{RequiresReplace, UseStateForUnknown};
 use crate::framework::resource::{
     CreateRequest, CreateResponse, DeleteRequest, DeleteResponse, ImportStateRequest,
     ImportStateResponse, ModifyPlanRequest, ModifyPlanResponse, MoveSource, MoveStateRequest,
@@ -22,7 +21,7 @@ use crate::framework::resource::{
 use crate::framework::schema::{Attribute, Block, IdentityAttribute, IdentitySchema, Schema};
 use crate::framework::validators::StringOneOf;
 use crate::framework::values::ValueExt;
-use crate::framework::values::test_values::{obj, with_attrs};
+use crate::framework::values::test_values::{obj, ordinary_resource, with_attrs};
 
 // ---------------------------------------------------------------- test_thing
 
@@ -33,23 +32,12 @@ pub struct Thing;
 fn thing_schema() -> Schema {
     Schema::new(
         1,
-        Block::new()
-            .attribute(
-                "id",
-                Attribute::computed(Type::String).plan_modifier(UseStateForUnknown),
-            )
-            .attribute("arn", Attribute::computed(Type::String))
-            .attribute(
-                "name",
-                Attribute::required(Type::String).plan_modifier(RequiresReplace),
-            )
-            .attribute("note", Attribute::optional(Type::String))
-            .attribute(
-                "mode",
-                Attribute::optional(Type::String)
-                    .default_value(Value::from("standard"))
-                    .validator(StringOneOf::new(["standard", "adaptive"])),
-            ),
+        ordinary_resource().attribute(
+            "mode",
+            Attribute::optional(Type::String)
+                .default_value(Value::from("standard"))
+                .validator(StringOneOf::new(["standard", "adaptive"])),
+        ),
     )
 }
 
@@ -72,6 +60,25 @@ pub fn proposed(config: &Value, prior: &Value) -> Value {
         }
     }
     proposed
+}
+
+/// A `test_thing` named `name` as the lab's first create made it: `thing-1`, its ARN at
+/// version 1, the default mode.
+pub fn created_thing(name: &str) -> Value {
+    let name = Value::from(name);
+    thing(&[
+        ("id", Value::from("thing-1")),
+        ("arn", arn(&name, 1)),
+        ("name", name),
+        ("mode", Value::from("standard")),
+    ])
+}
+
+impl Lab {
+    /// Keeps `thing` as if the lab had created it.
+    pub fn keep(&self, thing: Value) {
+        self.things.lock().unwrap().insert(id_of(&thing), thing);
+    }
 }
 
 fn arn(name: &Value, version: u64) -> Value {
@@ -101,11 +108,8 @@ impl Resource<Arc<Lab>> for Thing {
         let n = lab.created.fetch_add(1, Ordering::SeqCst) + 1;
         let id = format!("thing-{n}");
         let arn = arn(req.planned_state.attr("name"), 1);
-        resp.state = with_attrs(
-            &req.planned_state,
-            &[("id", Value::from(id.as_str())), ("arn", arn)],
-        );
-        lab.things.lock().unwrap().insert(id, resp.state.clone());
+        resp.state = with_attrs(&req.planned_state, &[("id", Value::from(id)), ("arn", arn)]);
+        lab.keep(resp.state.clone());
     }
 
     /// What the lab keeps; nothing once it was deleted.
@@ -127,11 +131,7 @@ impl Resource<Arc<Lab>> for Thing {
             .unwrap_or(0);
         let arn = arn(req.planned_state.attr("name"), version + 1);
         resp.state = with_attrs(&req.planned_state, &[("arn", arn)]);
-        let things = &ctx.provider_data().things;
-        things
-            .lock()
-            .unwrap()
-            .insert(id_of(&resp.state), resp.state.clone());
+        ctx.provider_data().keep(resp.state.clone());
     }
 
     async fn delete(
@@ -332,6 +332,11 @@ pub fn member_config(account: Value, note: Value) -> Value {
 /// A `test_member` identity.
 pub fn identity(account: Value, principal: Value) -> Value {
     obj(&[("account_id", account), ("principal", principal)])
+}
+
+/// The identity of member `account` registered with the default principal.
+pub fn member_identity(account: &str) -> Value {
+    identity(Value::from(account), Value::from("iam"))
 }
 
 /// What a misbehaving operation answers for the identity, from the state's `note`.
