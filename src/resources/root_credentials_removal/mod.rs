@@ -1,10 +1,11 @@
 //! Resource `centralroot_root_credentials_removal`: declares that a member account's root user
 //! has no credentials of the selected kinds. The plan lists in `to_remove` the credentials
-//! found when planning; create and update delete those, and no others, through one root session
-//! with `IAMDeleteRootUserCredentials` (MFA devices are deactivated: the task policy cannot
-//! delete them), record that session in `root_session`, and leave in `remaining` whatever
-//! appeared after the plan. Read audits with `IAMAuditRootUserCredentials` and shows what came
-//! back in `remaining`, which the next plan turns into an in-place update that removes it.
+//! found (`plan.rs` says from what); create and update delete those, and no others, through
+//! one root session with `IAMDeleteRootUserCredentials` (MFA devices are deactivated: the task
+//! policy cannot delete them), record that session in `root_session`, and leave in `remaining`
+//! whatever appeared after the plan. Read audits with `IAMAuditRootUserCredentials` and shows
+//! what came back in `remaining`, which the next plan turns into an in-place update that
+//! removes it.
 //! Destroy only forgets: deleted credentials cannot be restored.
 //!
 //! A refresh that cannot audit its account (a service control policy, a suspended account)
@@ -12,17 +13,20 @@
 //! the organization; a failure that would hit every account alike (the caller's credentials,
 //! the network) is an error. An account that left the organization is forgotten.
 //!
-//! AWS calls: plan of a create, and of an update (from the refresh's audit, shared): AssumeRoot
-//! with `IAMAuditRootUserCredentials`, then GetLoginProfile, ListAccessKeys,
-//! GetAccessKeyLastUsed, ListSigningCertificates, ListMFADevices; create and update: AssumeRoot
-//! with `IAMDeleteRootUserCredentials`, the same reads, then DeleteLoginProfile,
-//! DeleteAccessKey, DeleteSigningCertificate, DeactivateMFADevice; read: the audit; when it
-//! fails, DescribeAccount; delete: none.
+//! AWS calls: plan of a create (in the plan, and again at apply): DescribeOrganization (the
+//! management account check, once per run), then the account's audit of the run (AssumeRoot
+//! with `IAMAuditRootUserCredentials`, GetLoginProfile, ListAccessKeys, GetAccessKeyLastUsed,
+//! ListSigningCertificates, ListMFADevices), shared with every reader of the account; plan of
+//! an update: none; create and update: AssumeRoot with `IAMDeleteRootUserCredentials`, the same
+//! reads, then DeleteLoginProfile, DeleteAccessKey, DeleteSigningCertificate,
+//! DeactivateMFADevice; read: the audit, and when it fails, DescribeAccount; delete: none.
 //!
 //! `plan.rs` holds what a plan lists, `upgrade.rs` the states of earlier schema versions.
 
 mod plan;
 mod upgrade;
+
+use plan::Refreshed;
 
 use std::pin::pin;
 
@@ -274,13 +278,18 @@ impl Resource<Aws> for RootCredentialsRemovalResource {
                     TO_REMOVE,
                     Attribute::computed(Type::list(Type::String)).description(
                         "The root credentials apply removes, named as in `remaining`. In a \
-                         plan: those of the selected kinds found when planning (known after \
-                         apply only when the account could not be read then; apply then \
-                         removes what its root session finds). After apply: those it was \
+                         plan: those of the selected kinds on the account, as the last refresh \
+                         found them for an update, and as read while planning for a create \
+                         (known after apply only when the account could not be read then; apply \
+                         then removes what its root session finds). After apply: those it was \
                          planned to remove, each removed or found already gone. Apply removes \
-                         no other credential: one that appears after the plan stays, listed in \
-                         `remaining`, with a warning, and the next plan lists it here. Null in \
-                         a state written before this attribute existed, until the next change.",
+                         no other credential: one that appears after the plan of an update \
+                         stays, listed in `remaining`, with a warning, and the next plan lists \
+                         it here. A create is planned again at apply, reading the account again: \
+                         a credential that appeared in between makes that plan differ from the \
+                         reviewed one, and Terraform stops the create (\"inconsistent final \
+                         plan\") before anything is deleted; plan again. Null in a state \
+                         written before this attribute existed, until the next change.",
                     ),
                 )
                 .attribute(
@@ -335,7 +344,7 @@ impl Resource<Aws> for RootCredentialsRemovalResource {
                 return;
             }
         }
-        plan::list_removals(aws, &req.prior_state, resp).await;
+        plan::list_removals(aws, &req.prior_state, &req.prior_private, resp).await;
     }
 
     async fn create(&self, ctx: &Context<Aws>, req: CreateRequest, resp: &mut CreateResponse) {
@@ -351,8 +360,10 @@ impl Resource<Aws> for RootCredentialsRemovalResource {
         match aws.audit_account(&removal.account_id).await {
             Ok(report) => {
                 resp.state = with_remaining(&req.state, &removal, &report.of_kinds(&removal.kinds));
+                resp.private = Refreshed::audited(&report).to_private();
             }
             Err(err) if concerns_one_account(&err) => {
+                resp.private = Refreshed::not_audited().to_private();
                 not_audited(aws, &removal, &err, resp).await;
             }
             Err(err) => TARGETS.report(&mut resp.diagnostics, &err),
@@ -360,6 +371,8 @@ impl Resource<Aws> for RootCredentialsRemovalResource {
     }
 
     async fn update(&self, ctx: &Context<Aws>, req: UpdateRequest, resp: &mut UpdateResponse) {
+        // What the last refresh found is out of date once credentials are removed.
+        resp.private = Vec::new();
         let (recorded, diags) = (&mut resp.state, &mut resp.diagnostics);
         apply_planned(ctx, &req.planned_state, recorded, diags).await;
     }
