@@ -96,9 +96,10 @@ impl Resource<Aws> for RootPasswordRecoveryResource {
                      profile that exists already counts as created (recovery was possible \
                      before; create warns, and existed_before says so). Refresh audits the \
                      account: when the login profile is gone, the resource leaves the state and \
-                     the next plan creates it again. Destroy ends the window: it deletes the \
-                     login profile, and any password set through it, through a root session \
-                     with IAMDeleteRootUserCredentials, and its warning names that session. \
+                     the next plan creates it again. Destroy ends the window: its plan warns \
+                     that it deletes the login profile (Terraform 1.3 and later), and the \
+                     apply deletes it, and any password set through it, through a root session \
+                     with IAMDeleteRootUserCredentials, with a warning that names that session. \
                      {} While it exists, leave password out of the credential_types of a \
                      centralroot_root_credentials_removal of the same account, which would \
                      delete the login profile at every apply. Works on OpenTofu, which runs no \

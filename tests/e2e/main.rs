@@ -20,10 +20,12 @@ mod interruptions;
 mod moved;
 mod organization_audit;
 mod organization_features;
+mod password_recovery;
 mod protocol;
 mod release;
 mod reliability;
 mod removal_interruptions;
+mod removal_plans;
 mod root_credentials;
 mod root_credentials_scale;
 mod root_session;
@@ -48,6 +50,7 @@ const MODULES: &[&Cases] = &[
     &moved::CASES,
     &organization_audit::CASES,
     &organization_features::CASES,
+    &password_recovery::CASES,
     &protocol::CASES,
     &release::archive::CASES,
     &release::mirror::CASES,
@@ -55,6 +58,7 @@ const MODULES: &[&Cases] = &[
     &release::workflow::CASES,
     &reliability::CASES,
     &removal_interruptions::CASES,
+    &removal_plans::CASES,
     &root_credentials::CASES,
     &root_credentials_scale::CASES,
     &root_session::CASES,
