@@ -449,9 +449,11 @@ stop_scale_sandbox
 # --- Scale: removal of root credentials --------------------------------------------------------
 # N removals of every root credential on members that hold one of each kind (the scale
 # sandbox's member 4k of 4N), applied at -parallelism=10, then a plan whose refresh audits
-# every member; every run starts from the seed with empty state. Per member an apply sends 10
-# requests (AssumeRoot, 5 audit calls, 4 deletions) and a refresh 5, plus DescribeOrganization
-# per provider process.
+# every member; every run starts from the seed with empty state. Per member an apply sends 22
+# requests: its plan reads the member to list what it deletes (AssumeRoot and 5 audit calls),
+# Terraform plans the create again at apply in a new provider process, which reads it again,
+# and the removal itself sends 10 (AssumeRoot, 5 audit calls, 4 deletions); a refresh sends 5.
+# Plus DescribeOrganization per provider process.
 removal_config() {
     "$PYTHON" - "$2" >"$1/main.tf" <<'PY'
 import sys
@@ -489,8 +491,8 @@ for n in $REMOVAL_SIZES; do
     done
     how="median of $REMOVAL_RUNS runs"
     cost removal "N = $n, apply" "$(column_medians %.2f %.2f %.1f <<<"$apply_rows")" "$how"
-    figure removal "N = $n, apply: root sessions opened" "$apply_sessions" sessions "$n" "one per member" "exact; at most $apply_most in one account"
-    figure removal "N = $n, apply: requests" "$apply_total" requests "$(( 10 * n + 2 ))" "10N + 2" "exact"
+    figure removal "N = $n, apply: root sessions opened" "$apply_sessions" sessions "$(( 3 * n ))" "two audits and one removal per member" "exact; at most $apply_most in one account"
+    figure removal "N = $n, apply: requests" "$apply_total" requests "$(( 22 * n + 2 ))" "22N + 2" "exact"
     cost removal "N = $n, refresh (plan)" "$(column_medians %.2f %.2f %.1f <<<"$plan_rows")" "$how"
     figure removal "N = $n, refresh: root sessions opened" "$plan_sessions" sessions "$n" "one per member" "exact; at most $plan_most in one account"
     figure removal "N = $n, refresh: requests" "$plan_total" requests "$(( 5 * n + 1 ))" "5N + 1" "exact"
@@ -505,15 +507,17 @@ removal_config "$dir" "$THROTTLED"
 control faults '{"throttle_every": 3}'
 for phase in apply refresh; do
     case "$phase" in
-        apply) args=(apply -auto-approve -parallelism=10); model=$(( 10 * THROTTLED + 2 )); formula="10N + 2 answered" ;;
-        refresh) args=(plan -detailed-exitcode -parallelism=10); model=$(( 5 * THROTTLED + 1 )); formula="5N + 1 answered" ;;
+        apply) args=(apply -auto-approve -parallelism=10); model=$(( 22 * THROTTLED + 2 )); formula="22N + 2 answered"
+            opened=$(( 3 * THROTTLED )); per="two audits and one removal per member" ;;
+        refresh) args=(plan -detailed-exitcode -parallelism=10); model=$(( 5 * THROTTLED + 1 )); formula="5N + 1 answered"
+            opened=$THROTTLED; per="one per member" ;;
     esac
     say "removal N=$THROTTLED, every 3rd request throttled: $phase"
     control requests/reset
     usage="$(AWS_ENDPOINT_URL="$SCALE_ENDPOINT" measured "$dir" "${args[@]}")"
     read -r sessions most throttled total <<<"$(removal_counts)"
     cost throttled "N = $THROTTLED, $phase" "$usage" "one run, every 3rd request throttled"
-    figure throttled "N = $THROTTLED, $phase: root sessions opened" "$sessions" sessions "$THROTTLED" "one per member" "exact; at most $most in one account"
+    figure throttled "N = $THROTTLED, $phase: root sessions opened" "$sessions" sessions "$opened" "$per" "exact; at most $most in one account"
     figure throttled "N = $THROTTLED, $phase: requests answered" "$(( total - throttled ))" requests "$model" "$formula" "exact; $throttled more answered Throttling"
 done
 stop_scale_sandbox

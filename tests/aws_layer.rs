@@ -1259,15 +1259,64 @@ async fn a_removal_makes_the_next_audit_read_again() {
     assert!(!aws.audit_account(MEMBER).await.unwrap().has_credentials());
 }
 
-/// The steps of a removal of `kinds` from `account_id`, until its end or its first failure.
+/// A removal step with the session reduced to what a test can predict: its account and task
+/// policy (its key and time are the sandbox's).
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Step {
+    Found {
+        on: (String, centralroot::aws::TaskPolicy),
+        found: Vec<RootCredential>,
+        unplanned: Vec<RootCredential>,
+    },
+    Removed {
+        credential: RootCredential,
+        left: Vec<RootCredential>,
+    },
+}
+
+impl From<RemovalStep> for Step {
+    fn from(step: RemovalStep) -> Self {
+        match step {
+            RemovalStep::Found {
+                session,
+                found,
+                unplanned,
+            } => {
+                assert!(session.access_key_id.starts_with("ASIA"), "{session:?}");
+                Step::Found {
+                    on: (session.account_id, session.task_policy),
+                    found,
+                    unplanned,
+                }
+            }
+            RemovalStep::Removed { credential, left } => Step::Removed { credential, left },
+        }
+    }
+}
+
+/// The first step of a removal of `found` from [`MEMBER`] that planned all of it.
+fn found(found: Vec<RootCredential>) -> Step {
+    Step::Found {
+        on: (
+            MEMBER.to_owned(),
+            centralroot::aws::TaskPolicy::DeleteRootUserCredentials,
+        ),
+        found,
+        unplanned: Vec::new(),
+    }
+}
+
+/// The steps of a removal of `kinds` from `account_id` as `planned`, until its end or its first
+/// failure.
 async fn removal_steps(
     aws: &Aws,
     account_id: &str,
     kinds: &[CredentialKind],
-) -> Vec<Result<RemovalStep, ErrorKind>> {
+    planned: Option<&[RootCredential]>,
+) -> Vec<Result<Step, ErrorKind>> {
     let kinds = kinds.iter().copied().collect();
-    aws.remove_root_credentials(account_id, &kinds)
-        .map(|step| step.map_err(|err| err.kind))
+    aws.remove_root_credentials(account_id, &kinds, planned)
+        .map(|step| step.map(Step::from).map_err(|err| err.kind))
         .collect()
         .await
 }
@@ -1283,26 +1332,23 @@ async fn a_removal_reports_each_step_and_the_next_audit_reads_again() {
         &aws,
         MEMBER,
         &[CredentialKind::MfaDevices, CredentialKind::Password],
+        None,
     )
     .await;
     assert_eq!(
         steps,
         [
-            Ok(RemovalStep::Found(vec![
-                RootCredential::Password,
-                mfa.clone()
-            ])),
-            Ok(RemovalStep::Removed {
+            Ok(found(vec![RootCredential::Password, mfa.clone()])),
+            Ok(Step::Removed {
                 credential: RootCredential::Password,
                 left: vec![mfa.clone()],
             }),
-            Ok(RemovalStep::Removed {
+            Ok(Step::Removed {
                 credential: mfa,
                 left: Vec::new(),
             }),
         ]
     );
-    assert!(steps.iter().flatten().last().unwrap().left().is_empty());
 
     // The audit cached before the removal is not what the next reader gets.
     let after = aws.audit_account(MEMBER).await.unwrap();
@@ -1316,8 +1362,42 @@ async fn a_removal_reports_each_step_and_the_next_audit_reads_again() {
     );
 
     // Nothing left of the kinds: the audit is the only step.
-    let steps = removal_steps(&aws, MEMBER, &[CredentialKind::Password]).await;
-    assert_eq!(steps, [Ok(RemovalStep::Found(Vec::new()))]);
+    let steps = removal_steps(&aws, MEMBER, &[CredentialKind::Password], None).await;
+    assert_eq!(steps, [Ok(found(Vec::new()))]);
+}
+
+#[tokio::test]
+async fn a_planned_removal_removes_only_what_the_plan_names() {
+    let sandbox = sandbox_with_root_sessions(|_| {}).await;
+    let aws = aws_for(&sandbox, MANAGEMENT, 2, quick_wait());
+    let before = aws.audit_account(MEMBER).await.unwrap();
+    let key = RootCredential::AccessKey(before.access_keys[0].id.clone());
+    let gone = RootCredential::AccessKey("AKIAGONE000000000000".into());
+    let planned = [RootCredential::Password, gone];
+    let kinds = [CredentialKind::Password, CredentialKind::AccessKeys];
+    let steps = removal_steps(&aws, MEMBER, &kinds, Some(&planned)).await;
+    assert_eq!(
+        steps,
+        [
+            Ok(Step::Found {
+                on: (
+                    MEMBER.to_owned(),
+                    centralroot::aws::TaskPolicy::DeleteRootUserCredentials
+                ),
+                found: vec![RootCredential::Password, key.clone()],
+                unplanned: vec![key.clone()],
+            }),
+            Ok(Step::Removed {
+                credential: RootCredential::Password,
+                left: vec![key.clone()],
+            }),
+        ],
+        "the key appeared after the plan: it stays; the planned key already gone is no step"
+    );
+    let log = sandbox.sandbox().requests();
+    assert!(!log.operations.contains_key("DeleteAccessKey"), "{log:?}");
+    let after = aws.audit_account(MEMBER).await.unwrap();
+    assert_eq!(after.access_keys, before.access_keys);
 }
 
 #[tokio::test]
@@ -1329,14 +1409,14 @@ async fn a_removal_ends_at_its_first_failure_after_reporting_what_went() {
         ..FaultConfig::default()
     });
     let aws = aws_for(&sandbox, MANAGEMENT, 1, quick_wait());
-    let steps = removal_steps(&aws, MEMBER, &CredentialKind::ALL).await;
-    let [Ok(RemovalStep::Found(found)), Ok(removed), Err(failure)] = steps.as_slice() else {
+    let steps = removal_steps(&aws, MEMBER, &CredentialKind::ALL, None).await;
+    let [Ok(Step::Found { found, .. }), Ok(removed), Err(failure)] = steps.as_slice() else {
         panic!("found, the password removed, then the key's failure: {steps:?}");
     };
     assert_eq!(found.len(), 4);
     assert_eq!(
         removed,
-        &RemovalStep::Removed {
+        &Step::Removed {
             credential: RootCredential::Password,
             left: found[1..].to_vec(),
         }
@@ -1379,7 +1459,7 @@ async fn the_management_account_is_refused_by_one_check_before_sts() {
     assert!(aws.refuse_management_account(MEMBER, audit).await.is_ok());
 
     // Every root session goes through it: the removal and the audit alike.
-    let steps = removal_steps(&aws, MANAGEMENT, &CredentialKind::ALL).await;
+    let steps = removal_steps(&aws, MANAGEMENT, &CredentialKind::ALL, None).await;
     assert_eq!(steps, [Err(ErrorKind::TargetIsManagementAccount)]);
     let audited = aws.audit_account(MANAGEMENT).await.unwrap_err();
     assert_eq!(audited.kind, ErrorKind::TargetIsManagementAccount);

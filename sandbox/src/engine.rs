@@ -10,7 +10,7 @@ use super::seed::{Account, AccountPatch, Seed};
 use super::sigv4::{self, Authorization, SigV4Error, SignedRequest};
 use super::state::State;
 use super::wire::{self, Decoded, Encoded, Input, Output};
-use super::{iam, iam_root, organizations, sts};
+use super::{credential_report, iam, iam_root, organizations, sts};
 use axum::http::HeaderMap;
 use rand::Rng;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -109,7 +109,9 @@ fn now_epoch() -> i64 {
 fn is_known(service: Service, operation: &str) -> bool {
     match service {
         Service::Iam => {
-            iam::OPERATIONS.contains(&operation) || iam_root::OPERATIONS.contains(&operation)
+            iam::OPERATIONS.contains(&operation)
+                || iam_root::OPERATIONS.contains(&operation)
+                || credential_report::OPERATIONS.contains(&operation)
         }
         Service::Sts => sts::OPERATIONS.contains(&operation),
         Service::Organizations => organizations::OPERATIONS.contains(&operation),
@@ -401,6 +403,11 @@ impl Sandbox {
         match (&decoded.input, service) {
             (Input::Query(_), Service::Iam) if iam::OPERATIONS.contains(&operation) => {
                 iam::handle(&mut state, &ctx, operation).map(|r| Output::Xml(Some(r)))
+            }
+            (Input::Query(_), Service::Iam)
+                if credential_report::OPERATIONS.contains(&operation) =>
+            {
+                credential_report::handle(&mut state, &ctx, operation).map(|r| Output::Xml(Some(r)))
             }
             (Input::Query(params), Service::Iam) => {
                 iam_root::handle(&mut state, &ctx, operation, params).map(Output::Xml)

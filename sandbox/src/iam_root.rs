@@ -168,11 +168,19 @@ fn login_profile(profile: &LoginProfile) -> XmlNode {
     )
 }
 
+/// `CreateLoginProfile` in a root session: AWS takes no password there (the root user sets one
+/// through "Forgot password"); the sandbox refuses one, so that a client sending it is caught.
 fn create_login_profile(
     root: &mut RootUser,
     params: &QueryParams,
     now: i64,
 ) -> Result<Vec<XmlNode>, ApiError> {
+    if params.get("Password").is_some() {
+        return Err(ApiError::bad_request(
+            "InvalidInput",
+            "Password must be omitted when the request is made with an AssumeRoot session.",
+        ));
+    }
     if root.login_profile.is_some() {
         return Err(ApiError::new(
             StatusCode::CONFLICT,

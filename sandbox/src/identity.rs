@@ -82,8 +82,9 @@ impl TaskPolicy {
                             | "DeactivateMFADevice"
                     )
             }
+            // The published policy: these two, not GetUser.
             TaskPolicy::CreateRootUserPassword => {
-                matches!(action, "CreateLoginProfile" | "GetLoginProfile" | "GetUser")
+                matches!(action, "CreateLoginProfile" | "GetLoginProfile")
             }
             TaskPolicy::S3UnlockBucketPolicy | TaskPolicy::SqsUnlockQueuePolicy => false,
         }
@@ -244,6 +245,8 @@ mod tests {
             TaskPolicy::from_arn("arn:aws:iam::aws:policy/root-task/IAMCreateRootUserPassword")
                 .unwrap();
         assert!(create.allows("CreateLoginProfile"));
+        assert!(create.allows("GetLoginProfile"));
+        assert!(!create.allows("GetUser"), "not in the published policy");
         assert!(!create.allows("DeleteLoginProfile"));
         assert_eq!(TaskPolicy::from_arn("arn:aws:iam::aws:policy/Admin"), None);
     }

@@ -42,7 +42,8 @@
 //!   [`state`]: the live model.
 //! - [`faults`]: injected faults; [`requests`]: request counters; [`control`]: `/_sandbox/` API.
 //! - [`wire`]: awsQuery and awsJson1_1 encoding; [`error`]: AWS-shaped errors.
-//! - [`iam`], [`iam_root`], [`organizations`], [`sts`]: the operations; [`pagination`]: tokens.
+//! - [`iam`], [`iam_root`], [`credential_report`], [`organizations`], [`sts`]: the
+//!   operations; [`pagination`]: tokens.
 
 pub mod body;
 #[cfg(feature = "test-support")]
@@ -50,6 +51,7 @@ pub mod child;
 pub mod cli;
 pub mod connections;
 pub mod control;
+pub mod credential_report;
 pub mod engine;
 pub mod error;
 pub mod faults;

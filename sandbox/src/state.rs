@@ -35,6 +35,15 @@ pub struct Session {
     pub expiration: i64,
 }
 
+/// An account's credential report, as `GenerateCredentialReport` made it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CredentialReport {
+    /// The report, as CSV.
+    pub csv: String,
+    /// Epoch seconds.
+    pub generated: i64,
+}
+
 /// The sandbox model; the engine keeps it behind one mutex.
 #[derive(Debug)]
 pub struct State {
@@ -45,6 +54,7 @@ pub struct State {
     session_order: VecDeque<String>,
     max_sessions: usize,
     trusted_access_enabled_at: HashMap<String, Instant>,
+    credential_reports: HashMap<String, CredentialReport>,
 }
 
 impl State {
@@ -56,6 +66,7 @@ impl State {
             session_order: VecDeque::new(),
             max_sessions,
             trusted_access_enabled_at: HashMap::new(),
+            credential_reports: HashMap::new(),
         }
     }
 
@@ -131,6 +142,17 @@ impl State {
     pub fn mark_trusted_access_enabled(&mut self, principal: &str) {
         self.trusted_access_enabled_at
             .insert(principal.to_owned(), Instant::now());
+    }
+
+    /// The last credential report generated for `account_id`.
+    pub fn credential_report(&self, account_id: &str) -> Option<&CredentialReport> {
+        self.credential_reports.get(account_id)
+    }
+
+    /// Keeps `report` as `account_id`'s credential report, replacing the last one.
+    pub fn store_credential_report(&mut self, account_id: &str, report: CredentialReport) {
+        self.credential_reports
+            .insert(account_id.to_owned(), report);
     }
 
     /// The session of a temporary access key.

@@ -1,7 +1,12 @@
 //! Action `centralroot_delete_root_credentials`: the removal of
 //! `centralroot_root_credentials_removal` as a one-off, e.g.
-//! `terraform apply -invoke=action.centralroot_delete_root_credentials.x`, reporting one progress
-//! line per credential removed.
+//! `terraform apply -invoke=action.centralroot_delete_root_credentials.x`, reporting the root
+//! session it opened (for auditors) and one progress line per credential removed.
+//!
+//! AWS calls: plan: DescribeOrganization (the management account check, once per run); invoke:
+//! AssumeRoot with `IAMDeleteRootUserCredentials`, GetLoginProfile, ListAccessKeys,
+//! GetAccessKeyLastUsed, ListSigningCertificates, ListMFADevices, then DeleteLoginProfile,
+//! DeleteAccessKey, DeleteSigningCertificate, DeactivateMFADevice.
 
 use std::pin::pin;
 
@@ -21,7 +26,7 @@ use crate::types_common::permissions::{Permissions, Step};
 use crate::types_common::removal::{
     self, ACCOUNT_ID, ALL_KINDS, CREDENTIAL_TYPES, Removal, TARGETS,
 };
-use crate::types_common::root_task;
+use crate::types_common::{evidence, root_task};
 
 /// The name configurations address this action by.
 pub const TYPE_NAME: &str = "centralroot_delete_root_credentials";
@@ -82,8 +87,10 @@ impl Action<Aws> for DeleteRootCredentialsAction {
                      modifying real infrastructure\"; this action modifies the member account, \
                      and what it deletes cannot be restored (a root password can only be \
                      recovered through the account's sign-in page). Before it starts it prints \
-                     what it is about to delete and from which account, then one line per \
-                     credential removed. Terraform 1.14 or later. To keep credentials removed, \
+                     what it is about to delete and from which account, then the root session it \
+                     opened (access key ID, task policy ARN, time: what CloudTrail's AssumeRoot \
+                     event and the member's own events carry), then one line per credential \
+                     removed. Terraform 1.14 or later. To keep credentials removed, \
                      use the resource centralroot_root_credentials_removal instead.",
                 )
                 .markdown_description(
@@ -98,6 +105,8 @@ impl Action<Aws> for DeleteRootCredentialsAction {
                      credentials from the member account, and they cannot be restored (a root password can only be recovered through the \
                      account's sign-in page, by whoever receives its root email). Before it \
                      starts, it prints what it is about to delete and from which account; then \
+                     the root session it opened (access key ID, task policy ARN and time, which \
+                     CloudTrail's `AssumeRoot` event and the member's own events carry); then \
                      one line per credential removed.\n\n\
                      Terraform 1.14 or later. To keep credentials removed, use the resource \
                      `centralroot_root_credentials_removal` instead.",
@@ -145,13 +154,18 @@ impl Action<Aws> for DeleteRootCredentialsAction {
         let account_id = &removal.account_id;
         progress.send(announcement(&removal)).await;
         let aws = ctx.provider_data();
-        let mut steps = pin!(aws.remove_root_credentials(account_id, &removal.kinds));
+        let mut steps = pin!(aws.remove_root_credentials(account_id, &removal.kinds, None));
         while let Some(step) = steps.next().await {
             let line = match step {
-                Ok(RemovalStep::Found(found)) if found.is_empty() => {
+                Ok(RemovalStep::Found { session, found, .. }) => {
+                    progress
+                        .send(format!("{account_id}: {}", evidence::describe(&session)))
+                        .await;
+                    if !found.is_empty() {
+                        continue;
+                    }
                     format!("{account_id}: no root credentials of the selected kinds")
                 }
-                Ok(RemovalStep::Found(_)) => continue,
                 Ok(RemovalStep::Removed { credential, .. }) => format!(
                     "{account_id}: {} {}",
                     removal::label(&credential),
@@ -200,15 +214,27 @@ mod tests {
         while let Some(ActionEvent::Progress(line)) = rx.recv().await {
             lines.push(line);
         }
-        assert_eq!(lines.len(), 4, "{lines:?}");
+        assert_eq!(lines.len(), 5, "{lines:?}");
         assert_eq!(
             lines[0],
             "222222222222: deleting the root user's password, access keys and MFA devices \
              (deactivated), irreversibly: deleted root credentials cannot be restored",
             "announced before anything is deleted"
         );
-        assert_eq!(lines[1], "222222222222: password deleted");
-        assert!(lines[3].ends_with("deactivated"), "{lines:?}");
+        let session = &handle.sandbox().sessions()[0];
+        assert_eq!(
+            lines[1],
+            format!(
+                "222222222222: root session {} \
+                 (arn:aws:iam::aws:policy/root-task/IAMDeleteRootUserCredentials), opened {}",
+                session.0,
+                &lines[1][lines[1].len() - 20..]
+            ),
+            "the session for auditors, never its secret"
+        );
+        assert!(!lines[1].contains(&session.1.secret));
+        assert_eq!(lines[2], "222222222222: password deleted");
+        assert!(lines[4].ends_with("deactivated"), "{lines:?}");
         let model = handle.sandbox().snapshot();
         let root = &model.account("222222222222").unwrap().root;
         assert_eq!(root.signing_certificates.len(), 1, "not selected");

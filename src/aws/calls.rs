@@ -131,6 +131,21 @@ pub const REMOVE_ROOT_CREDENTIALS: &[Operation] = &concat::<{ 6 + AUDIT_READS.le
     ],
 ]);
 
+/// [`RootSession::create_login_profile`](super::RootSession::create_login_profile) in a root
+/// session with `IAMCreateRootUserPassword`: the login profile, or when one exists already,
+/// when it was created.
+pub const ALLOW_PASSWORD_RECOVERY: &[Operation] = &concat::<4>(&[
+    &assume_root(TaskPolicy::CreateRootUserPassword),
+    &[CreateLoginProfile, GetLoginProfile],
+]);
+
+/// [`RootSession::remove`](super::RootSession::remove) of the password in a root session with
+/// `IAMDeleteRootUserCredentials`: the end of a recovery window.
+pub const END_PASSWORD_RECOVERY: &[Operation] = &concat::<3>(&[
+    &assume_root(TaskPolicy::DeleteRootUserCredentials),
+    &[DeleteLoginProfile],
+]);
+
 #[cfg(test)]
 mod tests {
     use super::*;

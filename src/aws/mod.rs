@@ -25,7 +25,8 @@
 //! - [`organization_audit`]: every member's root credentials, streamed through a bounded pool.
 //! - [`audit_cache`]: one audit per account per run, shared by every reader.
 //! - [`root_credentials`]: a member's root credentials through one root session per operation:
-//!   audit and removal of one credential.
+//!   audit, removal of one credential, and the login profile of password recovery.
+//! - [`evidence`]: what an auditor joins a root session's CloudTrail events with.
 //! - [`root_removal`]: the removal of the selected kinds of root credential, step by step, for
 //!   every type that removes them.
 //! - [`assume_root`]: root sessions on member accounts (`sts:AssumeRoot`) and their task
@@ -39,6 +40,7 @@ pub mod calls;
 pub mod delegated_admins;
 pub mod endpoint;
 pub mod error;
+pub mod evidence;
 pub mod features;
 pub mod identity;
 pub mod operation;
@@ -63,14 +65,15 @@ pub use audit_cache::AuditCache;
 pub use delegated_admins::{DelegatedAdmin, DelegatedAdminCache, NewRegistration};
 pub use endpoint::{Endpoint, EndpointSource, Service};
 pub use error::{AwsError, ErrorKind, Reason, Subject};
+pub use evidence::SessionEvidence;
 pub use features::{Feature, IAM_SERVICE_PRINCIPAL, OrganizationFeatures, PropagationWait};
 pub use identity::CallerIdentity;
 pub use operation::Operation;
 pub use organization::{Membership, Organization, OrganizationCache};
 pub use organization_audit::{AccountAudit, DEFAULT_CONCURRENCY, MAX_CONCURRENCY};
 pub use root_credentials::{
-    CredentialKind, RootAccessKey, RootCredential, RootCredentialReport, RootSession,
-    concerns_one_account,
+    CredentialKind, LoginProfileCreation, RootAccessKey, RootCredential, RootCredentialReport,
+    RootSession, concerns_one_account,
 };
 pub use root_removal::RemovalStep;
 

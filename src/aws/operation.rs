@@ -57,6 +57,9 @@ pub enum Operation {
     ListSigningCertificates,
     /// IAM in a root session: the root MFA devices.
     ListMfaDevices,
+    /// IAM in a root session: create the root user's login profile, without a password
+    /// (password recovery).
+    CreateLoginProfile,
     /// IAM in a root session: delete the root password.
     DeleteLoginProfile,
     /// IAM in a root session: delete a root access key.
@@ -113,6 +116,7 @@ impl Operation {
             Self::GetAccessKeyLastUsed => "GetAccessKeyLastUsed",
             Self::ListSigningCertificates => "ListSigningCertificates",
             Self::ListMfaDevices => "ListMFADevices",
+            Self::CreateLoginProfile => "CreateLoginProfile",
             Self::DeleteLoginProfile => "DeleteLoginProfile",
             Self::DeleteAccessKey => "DeleteAccessKey",
             Self::DeleteSigningCertificate => "DeleteSigningCertificate",
@@ -147,6 +151,7 @@ impl Operation {
             | Self::GetAccessKeyLastUsed
             | Self::ListSigningCertificates
             | Self::ListMfaDevices
+            | Self::CreateLoginProfile
             | Self::DeleteLoginProfile
             | Self::DeleteAccessKey
             | Self::DeleteSigningCertificate
@@ -165,6 +170,7 @@ impl Operation {
             | Self::GetAccessKeyLastUsed
             | Self::ListSigningCertificates
             | Self::ListMfaDevices
+            | Self::CreateLoginProfile
             | Self::DeleteLoginProfile
             | Self::DeleteAccessKey
             | Self::DeleteSigningCertificate

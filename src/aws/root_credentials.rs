@@ -7,6 +7,7 @@
 //! thousand-account audit would open a thousand of them.
 
 use std::collections::BTreeSet;
+use std::time::SystemTime;
 
 use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_sdk_iam::config::{Credentials, IdentityCache};
@@ -14,6 +15,7 @@ use futures::future::try_join_all;
 
 use super::adaptive_limit::Permit;
 use super::assume_root::MAX_ROOT_SESSION;
+use super::evidence::SessionEvidence;
 use super::timestamp::to_rfc3339_or_empty as rfc3339;
 use super::{Aws, AwsError, ErrorKind, Operation, TaskPolicy};
 
@@ -145,6 +147,7 @@ pub struct RootSession<'a> {
     account_id: String,
     policy: TaskPolicy,
     access_key_id: String,
+    opened_at: SystemTime,
     credentials: SharedCredentialsProvider,
     _permit: Permit,
 }
@@ -190,6 +193,7 @@ impl Aws {
             account_id: account_id.to_owned(),
             policy,
             access_key_id: credentials.access_key_id,
+            opened_at: SystemTime::now(),
             credentials: provider,
             _permit: permit,
         })
@@ -224,6 +228,17 @@ impl RootSession<'_> {
     /// made in the session carry (never a secret).
     pub fn access_key_id(&self) -> &str {
         &self.access_key_id
+    }
+
+    /// What an auditor joins the session's CloudTrail events with: its access key id, task
+    /// policy and when AWS granted it (never a secret).
+    pub fn evidence(&self) -> SessionEvidence {
+        SessionEvidence {
+            account_id: self.account_id.clone(),
+            access_key_id: self.access_key_id.clone(),
+            task_policy: self.policy,
+            opened_at: self.opened_at,
+        }
     }
 
     /// The IAM client, to be signed with [`RootSession::iam_signing`].
@@ -326,10 +341,11 @@ impl RootSession<'_> {
             .collect())
     }
 
-    /// Removes one credential (an MFA device is deactivated). One already gone counts as
-    /// removed: the goal is its absence. The account's audit of this run is forgotten after
-    /// each attempt, whatever its outcome, so no reader is answered from before it.
-    pub async fn remove(&self, credential: &RootCredential) -> Result<(), AwsError> {
+    /// Removes one credential (an MFA device is deactivated): `true` when AWS removed it,
+    /// `false` when it was already gone, which counts as removed: the goal is its absence. The
+    /// account's audit of this run is forgotten after each attempt, whatever its outcome, so no
+    /// reader is answered from before it.
+    pub async fn remove(&self, credential: &RootCredential) -> Result<bool, AwsError> {
         let iam = self.iam();
         let result = match credential {
             RootCredential::Password => in_session!(
@@ -360,11 +376,68 @@ impl RootSession<'_> {
         // An audit another reader started meanwhile may hold what was there before.
         self.aws.audits.forget(&self.account_id);
         match result {
+            Ok(()) => Ok(true),
             Err(err) if is_no_such_entity(&err) => {
                 tracing::info!(account_id = %self.account_id, ?credential, "already removed");
-                Ok(())
+                Ok(false)
             }
-            other => other,
+            Err(err) => Err(err),
+        }
+    }
+}
+
+/// What `CreateLoginProfile` did in a root session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoginProfileCreation {
+    /// AWS created the login profile, at this time (RFC 3339).
+    Created(String),
+    /// A login profile was there already (`EntityAlreadyExists`), created at this time (RFC
+    /// 3339; empty when it could not be read): password recovery was possible before.
+    AlreadyThere(String),
+}
+
+impl LoginProfileCreation {
+    /// When the login profile was created (RFC 3339), by this call or before; empty when unknown.
+    pub fn created(&self) -> &str {
+        match self {
+            LoginProfileCreation::Created(at) | LoginProfileCreation::AlreadyThere(at) => at,
+        }
+    }
+}
+
+impl RootSession<'_> {
+    /// Creates the root user's login profile without a password, as AWS requires in a root
+    /// session (`IAMCreateRootUserPassword`): the root user can then set one through "Forgot
+    /// password". When one exists already, reads when it was created (`GetLoginProfile`, which
+    /// the task policy allows too); that read failing does not undo what is a success. The
+    /// account's audit of this run is forgotten, whatever the outcome.
+    pub async fn create_login_profile(&self) -> Result<LoginProfileCreation, AwsError> {
+        let answer = in_session!(
+            self,
+            Operation::CreateLoginProfile,
+            self.iam().create_login_profile()
+        );
+        self.aws.audits.forget(&self.account_id);
+        match answer {
+            Ok(out) => Ok(LoginProfileCreation::Created(rfc3339(
+                out.login_profile().map(|p| p.create_date()),
+            ))),
+            Err(err) if err.code.as_deref() == Some("EntityAlreadyExists") => {
+                let existing = in_session!(
+                    self,
+                    Operation::GetLoginProfile,
+                    self.iam().get_login_profile()
+                );
+                let created = match existing {
+                    Ok(out) => rfc3339(out.login_profile().map(|p| p.create_date())),
+                    Err(err) => {
+                        tracing::warn!(account_id = %self.account_id, %err, "login profile not read");
+                        String::new()
+                    }
+                };
+                Ok(LoginProfileCreation::AlreadyThere(created))
+            }
+            Err(err) => Err(err),
         }
     }
 }

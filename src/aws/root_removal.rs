@@ -11,21 +11,31 @@ use std::collections::BTreeSet;
 
 use futures::{Stream, stream};
 
+use super::evidence::SessionEvidence;
 use super::root_credentials::RootSession;
 use super::{Aws, AwsError, CredentialKind, RootCredential, TaskPolicy};
 
 /// One step of a removal, as it happens.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RemovalStep {
-    /// The session's audit: the credentials of the selected kinds, in the order they will be
-    /// removed (password, access keys, signing certificates, MFA devices). Always the first
-    /// step, and the last one when it is empty.
-    Found(Vec<RootCredential>),
-    /// AWS confirmed the removal of one credential (an MFA device is deactivated).
+    /// The session is open and has audited the account. Always the first step, and the last
+    /// one when there is nothing to remove.
+    Found {
+        /// The session, for the record.
+        session: SessionEvidence,
+        /// The credentials of the selected kinds, in the order they are removed (password,
+        /// access keys, signing certificates, MFA devices).
+        found: Vec<RootCredential>,
+        /// Those of them the caller did not plan to remove: they stay.
+        unplanned: Vec<RootCredential>,
+    },
+    /// AWS confirmed the removal of one credential (an MFA device is deactivated), or answered
+    /// that it was already gone.
     Removed {
         /// The credential removed.
         credential: RootCredential,
-        /// What is still to remove.
+        /// What is still there of the selected kinds: what is still to remove, and what was
+        /// not planned.
         left: Vec<RootCredential>,
     },
 }
@@ -34,7 +44,7 @@ impl RemovalStep {
     /// The credentials of the selected kinds still there after this step.
     pub fn left(&self) -> &[RootCredential] {
         match self {
-            RemovalStep::Found(left) | RemovalStep::Removed { left, .. } => left,
+            RemovalStep::Found { found: left, .. } | RemovalStep::Removed { left, .. } => left,
         }
     }
 }
@@ -43,9 +53,10 @@ impl RemovalStep {
 enum Progress<'a> {
     /// Nothing asked of AWS yet.
     NotStarted,
-    /// The session is open and `left` remains, in order.
+    /// The session is open; `queue` is still to remove, in order, and `left` is still there.
     Removing {
         session: RootSession<'a>,
+        queue: Vec<RootCredential>,
         left: Vec<RootCredential>,
     },
 }
@@ -53,13 +64,17 @@ enum Progress<'a> {
 impl Aws {
     /// Removes the root credentials of `kinds` from `account_id` through one root session,
     /// yielding [`RemovalStep::Found`] after the session's audit and one
-    /// [`RemovalStep::Removed`] per credential. The stream ends after the last removal, or
-    /// with the first failure (opening the session, the audit, or a removal: what was removed
-    /// before it was yielded). The management account is refused before STS is asked.
+    /// [`RemovalStep::Removed`] per credential. With `planned`, only the credentials found that
+    /// it names are removed (those that appeared since it was drawn up stay, reported in
+    /// `unplanned`); without, every credential found is. The stream ends after the last
+    /// removal, or with the first failure (opening the session, the audit, or a removal: what
+    /// was removed before it was yielded). The management account is refused before STS is
+    /// asked.
     pub fn remove_root_credentials<'a>(
         &'a self,
         account_id: &'a str,
         kinds: &'a BTreeSet<CredentialKind>,
+        planned: Option<&'a [RootCredential]>,
     ) -> impl Stream<Item = Result<RemovalStep, AwsError>> + Send + 'a {
         stream::try_unfold(Progress::NotStarted, move |progress| async move {
             match progress {
@@ -68,14 +83,34 @@ impl Aws {
                         .root_session(account_id, TaskPolicy::DeleteRootUserCredentials)
                         .await?;
                     let found = session.audit().await?.of_kinds(kinds);
-                    let step = RemovalStep::Found(found.clone());
-                    let left = found;
-                    Ok(Some((step, Progress::Removing { session, left })))
+                    let (queue, unplanned): (Vec<_>, Vec<_>) = found
+                        .iter()
+                        .cloned()
+                        .partition(|c| planned.is_none_or(|planned| planned.contains(c)));
+                    if !unplanned.is_empty() {
+                        tracing::info!(account_id, ?unplanned, "left in place: not planned");
+                    }
+                    let step = RemovalStep::Found {
+                        session: session.evidence(),
+                        found: found.clone(),
+                        unplanned,
+                    };
+                    let next = Progress::Removing {
+                        session,
+                        queue,
+                        left: found,
+                    };
+                    Ok(Some((step, next)))
                 }
-                Progress::Removing { left, .. } if left.is_empty() => Ok(None),
-                Progress::Removing { session, mut left } => {
-                    let credential = left.remove(0);
+                Progress::Removing { queue, .. } if queue.is_empty() => Ok(None),
+                Progress::Removing {
+                    session,
+                    mut queue,
+                    mut left,
+                } => {
+                    let credential = queue.remove(0);
                     session.remove(&credential).await?;
+                    left.retain(|c| c != &credential);
                     tracing::info!(
                         account_id,
                         access_key_id = session.access_key_id(),
@@ -87,7 +122,14 @@ impl Aws {
                         credential,
                         left: left.clone(),
                     };
-                    Ok(Some((step, Progress::Removing { session, left })))
+                    Ok(Some((
+                        step,
+                        Progress::Removing {
+                            session,
+                            queue,
+                            left,
+                        },
+                    )))
                 }
             }
         })

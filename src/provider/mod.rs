@@ -115,13 +115,15 @@ impl Provider for CentralRootProvider {
             Arc::new(resources::organization_features::OrganizationFeaturesResource),
             Arc::new(resources::delegated_admin::DelegatedAdminResource),
             Arc::new(resources::root_credentials_removal::RootCredentialsRemovalResource),
+            Arc::new(resources::root_password_recovery::RootPasswordRecoveryResource),
         ]
     }
 
     fn actions(&self) -> Vec<Arc<dyn Action<Aws>>> {
-        vec![Arc::new(
-            actions::delete_root_credentials::DeleteRootCredentialsAction,
-        )]
+        vec![
+            Arc::new(actions::allow_root_password_recovery::AllowRootPasswordRecoveryAction),
+            Arc::new(actions::delete_root_credentials::DeleteRootCredentialsAction),
+        ]
     }
 
     fn ephemeral_resources(&self) -> Vec<Arc<dyn EphemeralResource<Aws>>> {

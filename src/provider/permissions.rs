@@ -47,6 +47,11 @@ pub const TYPES: &[(TypeKind, &str, Permissions)] = &[
         resources::root_credentials_removal::PERMISSIONS,
     ),
     (
+        TypeKind::Resource,
+        resources::root_password_recovery::TYPE_NAME,
+        resources::root_password_recovery::PERMISSIONS,
+    ),
+    (
         TypeKind::DataSource,
         data_sources::organization_features::TYPE_NAME,
         data_sources::organization_features::PERMISSIONS,
@@ -75,6 +80,11 @@ pub const TYPES: &[(TypeKind, &str, Permissions)] = &[
         TypeKind::Action,
         actions::delete_root_credentials::TYPE_NAME,
         actions::delete_root_credentials::PERMISSIONS,
+    ),
+    (
+        TypeKind::Action,
+        actions::allow_root_password_recovery::TYPE_NAME,
+        actions::allow_root_password_recovery::PERMISSIONS,
     ),
     (
         TypeKind::ListResource,

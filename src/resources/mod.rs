@@ -6,6 +6,7 @@
 pub mod delegated_admin;
 pub mod organization_features;
 pub mod root_credentials_removal;
+pub mod root_password_recovery;
 
 #[cfg(test)]
 pub(crate) mod test_support;

@@ -17,7 +17,7 @@ use crate::framework::Context;
 use crate::framework::diagnostics::Diagnostics;
 use crate::framework::resource::{
     CreateRequest, CreateResponse, ImportStateRequest, ImportStateResponse, MoveStateRequest,
-    MoveStateResponse, Resource, UpdateRequest, UpdateResponse,
+    MoveStateResponse, ReadRequest, ReadResponse, Resource, UpdateRequest, UpdateResponse,
 };
 use centralroot_sandbox::faults::FaultConfig;
 use centralroot_sandbox::seed::TrustedAccess;
@@ -93,6 +93,27 @@ pub async fn create(
         planned_identity: Value::Null,
     };
     resource.create(ctx, req, &mut resp).await;
+    resp
+}
+
+/// Refreshes `state` as the engine would, the response starting from the stored state.
+pub async fn refresh(
+    resource: &dyn Resource<Aws>,
+    ctx: &Context<Aws>,
+    state: &Value,
+) -> ReadResponse {
+    let mut resp = ReadResponse {
+        state: state.clone(),
+        private: Vec::new(),
+        identity: Value::Null,
+        diagnostics: Diagnostics::new(),
+    };
+    let req = ReadRequest {
+        state: state.clone(),
+        private: Vec::new(),
+        identity: Value::Null,
+    };
+    resource.read(ctx, req, &mut resp).await;
     resp
 }
 

@@ -102,6 +102,32 @@ pub fn label(credential: &RootCredential) -> String {
     }
 }
 
+/// The credential [`label`] wrote as `text`; `None` for any other text.
+pub fn labelled(text: &str) -> Option<RootCredential> {
+    if text == "password" {
+        return Some(RootCredential::Password);
+    }
+    // An MFA serial number may be an ARN, with colons of its own: only the first one splits.
+    let (kind, id) = text.split_once(':')?;
+    let id = (!id.is_empty()).then(|| id.to_owned())?;
+    match kind {
+        "access_key" => Some(RootCredential::AccessKey(id)),
+        "signing_certificate" => Some(RootCredential::SigningCertificate(id)),
+        "mfa_device" => Some(RootCredential::MfaDevice(id)),
+        _ => None,
+    }
+}
+
+/// The credentials as a list of their labels, as `remaining` and `to_remove` hold them.
+pub fn labels(credentials: &[RootCredential]) -> Value {
+    Value::List(
+        credentials
+            .iter()
+            .map(|c| Value::from(label(c).as_str()))
+            .collect(),
+    )
+}
+
 /// What removal does to a credential, for messages.
 pub fn verb(credential: &RootCredential) -> &'static str {
     match credential {
@@ -134,6 +160,29 @@ mod tests {
         let labels: Vec<String> = report.of_kinds(&removal.kinds).iter().map(label).collect();
         assert_eq!(labels, ["password", "mfa_device:m"]);
         assert_eq!(removal.kinds_value(), string_set([MFA_DEVICES, PASSWORD]));
+    }
+
+    #[test]
+    fn every_label_reads_back_and_nothing_else_does() {
+        let credentials = [
+            RootCredential::Password,
+            RootCredential::AccessKey("AKIAEXAMPLE".into()),
+            RootCredential::SigningCertificate("CERT".into()),
+            RootCredential::MfaDevice("arn:aws:iam::222222222222:mfa/root".into()),
+        ];
+        for credential in credentials {
+            assert_eq!(labelled(&label(&credential)), Some(credential));
+        }
+        for text in [
+            "",
+            "passwords",
+            "access_key",
+            "access_key:",
+            "mfa:x",
+            "Password",
+        ] {
+            assert_eq!(labelled(text), None, "{text:?}");
+        }
     }
 
     #[test]

@@ -121,6 +121,8 @@ const INDEX: &str = "docs/index.md";
 const ADOPT: &str = "docs/guides/adopt-an-existing-organization.md";
 const MIGRATE: &str = "docs/guides/migrating-from-aws-provider.md";
 const REMOVE: &str = "docs/guides/remove-root-credentials.md";
+const BREAK_GLASS: &str = "docs/guides/break-glass-password-recovery.md";
+const RECOVERY: &str = "docs/resources/root_password_recovery.md";
 const SANDBOX: &str = "docs/guides/sandbox.md";
 const QUICK_START: Base = Base::Snippet(README, 0);
 const PROVIDER_EXAMPLE: Base = Base::Snippet(INDEX, 0);
@@ -202,6 +204,12 @@ const SNIPPETS: &[SnippetCase] = &[
         Org::Fresh,
     ),
     on_type_page(
+        "docs/actions/allow_root_password_recovery.md",
+        0,
+        Run::Invoke("action.centralroot_allow_root_password_recovery.workload"),
+        Org::Ready,
+    ),
+    on_type_page(
         "docs/actions/delete_root_credentials.md",
         0,
         Run::Invoke("action.centralroot_delete_root_credentials.workload"),
@@ -237,6 +245,25 @@ const SNIPPETS: &[SnippetCase] = &[
         Org::Ready,
     ),
     whole(ADOPT, Run::Plan, Org::Adopted),
+    whole(BREAK_GLASS, Run::Apply, Org::Ready),
+    added(
+        BREAK_GLASS,
+        1,
+        "beside `main.tf`",
+        Base::Snippet(BREAK_GLASS, 0),
+        "terraform.tfvars",
+        Run::Apply,
+        Org::Ready,
+    ),
+    added(
+        BREAK_GLASS,
+        2,
+        "Added to the same `main.tf`",
+        Base::Snippet(BREAK_GLASS, 0),
+        "action.tf",
+        Run::Invoke("action.centralroot_allow_root_password_recovery.workload"),
+        Org::Ready,
+    ),
     added(
         ADOPT,
         1,
@@ -392,6 +419,9 @@ const SNIPPETS: &[SnippetCase] = &[
         Run::GenerateConfig,
         Org::Ready,
     ),
+    on_type_page(RECOVERY, 0, Run::Apply, Org::Ready),
+    on_type_page(RECOVERY, 1, Run::GenerateConfig, Org::Ready),
+    on_type_page(RECOVERY, 2, Run::GenerateConfig, Org::Ready),
 ];
 
 /// A fenced HCL block of a page.

@@ -21,10 +21,12 @@ mod least_privilege;
 mod moved;
 mod organization_audit;
 mod organization_features;
+mod password_recovery;
 mod protocol;
 mod release;
 mod reliability;
 mod removal_interruptions;
+mod removal_plans;
 mod removal_query;
 mod root_credentials;
 mod root_credentials_scale;
@@ -51,6 +53,7 @@ const MODULES: &[&Cases] = &[
     &moved::CASES,
     &organization_audit::CASES,
     &organization_features::CASES,
+    &password_recovery::CASES,
     &protocol::CASES,
     &release::archive::CASES,
     &release::mirror::CASES,
@@ -59,6 +62,7 @@ const MODULES: &[&Cases] = &[
     &reliability::CASES,
     &removal_interruptions::CASES,
     &removal_query::CASES,
+    &removal_plans::CASES,
     &root_credentials::CASES,
     &root_credentials_scale::CASES,
     &root_session::CASES,

@@ -17,7 +17,7 @@ use centralroot::framework::server::STOP_GRACE;
 
 use crate::interruptions::{counts, ctrl_c, wait_until};
 use crate::support::sandbox::MANAGEMENT;
-use crate::support::{Case, Cases, SandboxFixture, Terraform, Workspace};
+use crate::support::{Case, Cases, Run, SandboxFixture, Terraform, Workspace};
 
 /// The member whose root user holds one credential of each kind (`Seed::large_organization`,
 /// member 0).
@@ -30,9 +30,9 @@ const HOLD_MS: u64 = 3_000;
 /// (`with_grace` in `src/framework/server/mod.rs`).
 const STOP_TAKEN: &str = "StopProvider: letting the change in flight finish";
 
-/// How `remaining` names what `root` holds, in the provider's order (password, access keys,
-/// signing certificates, MFA devices).
-fn labels(root: &RootUser) -> Vec<String> {
+/// How `remaining` and `to_remove` name what `root` holds, in the provider's order (password,
+/// access keys, signing certificates, MFA devices).
+pub fn labels(root: &RootUser) -> Vec<String> {
     root.login_profile
         .iter()
         .map(|_| "password".to_owned())
@@ -52,6 +52,43 @@ fn labels(root: &RootUser) -> Vec<String> {
                 .map(|d| format!("mfa_device:{}", d.serial_number)),
         )
         .collect()
+}
+
+/// Runs `args` in `ws` (whose provider logs at INFO) with `held` held back for [`HOLD_MS`],
+/// interrupts Terraform while it is, and answers the run once the engine gave the change in
+/// flight its stop grace and the held call finished within it (faults off again).
+pub fn interrupted_while_held(
+    fixture: &SandboxFixture,
+    ws: &Workspace,
+    held: &str,
+    args: &[&str],
+) -> Run {
+    fixture.set_faults(FaultConfig {
+        latency_ms: HOLD_MS,
+        operations: Some(vec![held.to_owned()]),
+        ..FaultConfig::default()
+    });
+    let running = ws.spawn(args);
+    wait_until(&running, held, || counts(fixture, held).delayed > 0);
+    let run = ctrl_c(running);
+    fixture.set_faults(FaultConfig::default());
+    let grace = format!("grace_secs={}", STOP_GRACE.as_secs_f64());
+
+    // Whether the engine honours StopProvider or ignores it, the held call finishes within the
+    // grace; only the engine's own line tells that it took the stop and gave the change in
+    // flight its grace.
+    assert!(
+        run.log
+            .lines()
+            .any(|line| line.contains(STOP_TAKEN) && line.contains(&grace)),
+        "the provider did not log {STOP_TAKEN:?} with {grace}:\n{run}"
+    );
+    assert!(
+        !run.stderr.contains("Operation interrupted"),
+        "the change in flight finished within the stop grace:\n{run}"
+    );
+    assert_eq!(counts(fixture, held).succeeded, 1, "{run}");
+    run
 }
 
 /// Interrupts the removal on [`MEMBER`] while `held` is held back, then checks state against
@@ -78,30 +115,7 @@ resource "centralroot_root_credentials_removal" "member" {{
     ));
     let before = labels(&fixture.state().account(MEMBER).expect("seeded").root);
     assert_eq!(before.len(), 4, "one of each kind: {before:?}");
-    fixture.set_faults(FaultConfig {
-        latency_ms: HOLD_MS,
-        operations: Some(vec![held.to_owned()]),
-        ..FaultConfig::default()
-    });
-
-    let running = ws.spawn(&["apply", "-auto-approve"]);
-    wait_until(&running, held, || counts(&fixture, held).delayed > 0);
-    let run = ctrl_c(running);
-    let grace = format!("grace_secs={}", STOP_GRACE.as_secs_f64());
-
-    // Whether the engine honours StopProvider or ignores it, the held deletion finishes
-    // within the grace and everything below holds; only the engine's own line tells that it
-    // took the stop and gave the change in flight its grace.
-    assert!(
-        run.log
-            .lines()
-            .any(|line| line.contains(STOP_TAKEN) && line.contains(&grace)),
-        "the provider did not log {STOP_TAKEN:?} with {grace}:\n{run}"
-    );
-    assert!(
-        !run.stderr.contains("Operation interrupted"),
-        "the removal in flight finished within the stop grace:\n{run}"
-    );
+    let run = interrupted_while_held(&fixture, &ws, held, &["apply", "-auto-approve"]);
     assert!(
         run.stdout.contains("Creation complete"),
         "Terraform recorded the create:\n{run}"
@@ -115,6 +129,11 @@ resource "centralroot_root_credentials_removal" "member" {{
         .resource_values("centralroot_root_credentials_removal.member")
         .unwrap_or_else(|| panic!("the removal is in state:\n{run}"));
     assert_eq!(values["remaining"], serde_json::json!([]), "{values}");
+    assert_eq!(values["to_remove"], serde_json::json!(before), "{values}");
+    assert!(
+        values["root_session"]["access_key_id"].is_string(),
+        "{values}"
+    );
 
     // Not tainted, nothing to redo: the plan right after is empty, the next apply (faults
     // off) changes nothing.

@@ -183,12 +183,28 @@ output \"key_only_password\" {{ value = data.centralroot_member_root_credentials
     assert_eq!(root(A).signing_certificates.len(), 1, "not selected");
     assert_eq!(root(A).mfa_devices.len(), 1, "not selected");
     assert_eq!(root(B), Default::default());
+    // Each plan of a create reads the member to list what apply deletes: the plan, and the one
+    // Terraform makes again at apply (in a new provider process); apply opened one session per
+    // member to delete it.
+    let per_member = BTreeMap::from([
+        ("IAMAuditRootUserCredentials".to_owned(), 2),
+        ("IAMDeleteRootUserCredentials".to_owned(), 1),
+    ]);
     assert_eq!(
-        sandbox.calls("AssumeRoot"),
-        2,
-        "one root session per member"
+        sandbox.requests().root_sessions_opened,
+        BTreeMap::from([
+            (A.to_owned(), per_member.clone()),
+            (B.to_owned(), per_member)
+        ]),
+        "one root session per member and operation"
     );
-    assert_root_calls(&sandbox, &["IAMDeleteRootUserCredentials"]);
+    assert_root_calls(
+        &sandbox,
+        &[
+            "IAMAuditRootUserCredentials",
+            "IAMDeleteRootUserCredentials",
+        ],
+    );
     ws.assert_no_changes();
 
     // A password and a key come back on A: the next plan removes them again.
@@ -327,6 +343,20 @@ action \"centralroot_delete_root_credentials\" \"b\" {{
         "-auto-approve",
         "-invoke=action.centralroot_delete_root_credentials.b",
     ]);
+    let session = sandbox
+        .sandbox()
+        .sessions()
+        .into_iter()
+        .find(|(_, session)| session.account_id == B)
+        .expect("a root session on B");
+    assert!(
+        run.stdout.contains(&format!(
+            "{B}: root session {} (arn:aws:iam::aws:policy/root-task/IAMDeleteRootUserCredentials), opened ",
+            session.0
+        )),
+        "the session for auditors:\n{run}"
+    );
+    assert!(!run.stdout.contains(&session.1.secret), "{run}");
     for line in [
         "password deleted",
         "access_key:",

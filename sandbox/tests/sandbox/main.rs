@@ -1,6 +1,7 @@
 //! The sandbox through the real AWS SDK for Rust: one test binary, one module per area.
 
 mod abuse;
+mod credential_report;
 mod faults;
 mod features;
 mod organizations;

@@ -302,15 +302,9 @@ async fn root_sessions_audit_delete_and_recover_credentials() {
     );
 
     let recover = assume_root(&sandbox, MANAGEMENT, MEMBER_A, CREATE_PASSWORD, 900).await;
-    let created = recover
-        .iam
-        .create_login_profile()
-        .password("Temp-Passw0rd!")
-        .password_reset_required(true)
-        .send()
-        .await
-        .unwrap();
-    assert!(created.login_profile().unwrap().password_reset_required());
+    // No password in a root session: the root user sets one through "Forgot password".
+    let created = recover.iam.create_login_profile().send().await.unwrap();
+    assert!(!created.login_profile().unwrap().password_reset_required());
     let err = recover.iam.create_login_profile().send().await.unwrap_err();
     assert!(
         err.into_service_error()

@@ -30,6 +30,12 @@ impl StringMatches {
         Self::from_static(r"^[0-9]{12}$", "be a 12-digit AWS account ID")
     }
 
+    /// Whether `text` meets the requirement, for input that does not come through a schema
+    /// (an import ID).
+    pub fn is_match(&self, text: &str) -> bool {
+        self.pattern.is_match(text)
+    }
+
     fn from_static(pattern: &'static str, requirement: &str) -> Self {
         match Regex::new(pattern) {
             Ok(pattern) => Self {
@@ -78,6 +84,9 @@ mod tests {
             ("", true),
         ];
         assert_strings(&v, &cases);
+        for (text, invalid) in cases {
+            assert_eq!(v.is_match(text), !invalid, "{text:?}");
+        }
     }
 
     #[test]

@@ -1,9 +1,12 @@
 //! Resource `centralroot_root_credentials_removal`: declares that a member account's root user
-//! has no credentials of the selected kinds. Create and update delete them through one root
-//! session with `IAMDeleteRootUserCredentials` (MFA devices are deactivated: the task policy
-//! cannot delete them); read audits with `IAMAuditRootUserCredentials` and shows what came back
-//! in `remaining`, which the next plan turns into an in-place update that removes it. Destroy
-//! only forgets: deleted credentials cannot be restored.
+//! has no credentials of the selected kinds. The plan lists in `to_remove` the credentials
+//! found (`plan.rs` says from what); create and update delete those, and no others, through
+//! one root session with `IAMDeleteRootUserCredentials` (MFA devices are deactivated: the task
+//! policy cannot delete them), record that session in `root_session`, and leave in `remaining`
+//! whatever appeared after the plan. Read audits with `IAMAuditRootUserCredentials` and shows
+//! what came back in `remaining`, which the next plan turns into an in-place update that
+//! removes it.
+//! Destroy only forgets: deleted credentials cannot be restored.
 //!
 //! A refresh that cannot audit its account (a service control policy, a suspended account)
 //! keeps the state of the last refresh and warns, so that one member never breaks the plan of
@@ -12,6 +15,13 @@
 //!
 //! Import (by account ID, or by identity on Terraform ≥ 1.12) adopts a removal of every kind,
 //! which the list type of the same name finds for `terraform query`.
+//!
+//! `plan.rs` holds what a plan lists, `upgrade.rs` the states of earlier schema versions.
+
+mod plan;
+mod upgrade;
+
+use plan::Refreshed;
 
 use std::pin::pin;
 
@@ -19,7 +29,7 @@ use async_trait::async_trait;
 use futures::StreamExt;
 
 use crate::aws::{
-    Aws, AwsError, CredentialKind, Membership, RootCredential, TaskPolicy, calls,
+    Aws, AwsError, CredentialKind, Membership, RemovalStep, RootCredential, TaskPolicy, calls,
     concerns_one_account,
 };
 use crate::cty::{AttributePath, Type, Value};
@@ -30,11 +40,12 @@ use crate::framework::plan_modifiers::{RequiresReplace, UseStateForUnknown};
 use crate::framework::resource::{
     CreateRequest, CreateResponse, DeleteRequest, DeleteResponse, ImportStateRequest,
     ImportStateResponse, ModifyPlanRequest, ModifyPlanResponse, ReadRequest, ReadResponse,
-    Resource, UpdateRequest, UpdateResponse,
+    Resource, UpdateRequest, UpdateResponse, UpgradeStateRequest, UpgradeStateResponse,
 };
 use crate::framework::schema::{Attribute, Block, IdentityAttribute, IdentitySchema, Schema};
 use crate::framework::validators::SetElementsOneOf;
 use crate::framework::values::{ValueExt, string_set};
+use crate::types_common::evidence::{self, ROOT_SESSION};
 use crate::types_common::permissions::{Permissions, Step};
 use crate::types_common::removal::{
     self, ACCOUNT_ID, ALL_KINDS, CREDENTIAL_TYPES, Removal, TARGETS,
@@ -47,7 +58,7 @@ pub const TYPE_NAME: &str = "centralroot_root_credentials_removal";
 /// What the resource may ask of AWS, by operation: its page's Permissions section, its share of
 /// the provider's IAM policy, and what the end-to-end tests let it send.
 pub const PERMISSIONS: Permissions = Permissions::new(&[
-    (Step::Plan, &[calls::ORGANIZATION]),
+    (Step::Plan, &[calls::ORGANIZATION, calls::AUDIT_ACCOUNT]),
     (Step::Read, &[calls::AUDIT_ACCOUNT, calls::MEMBERSHIP]),
     (Step::Import, &[]),
     (Step::Create, &[calls::REMOVE_ROOT_CREDENTIALS]),
@@ -55,36 +66,46 @@ pub const PERMISSIONS: Permissions = Permissions::new(&[
     (Step::Delete, &[]),
 ]);
 
+/// The schema version: 1 added `to_remove` and `root_session`.
+const VERSION: i64 = 1;
+
 const ID: &str = "id";
 const REMAINING: &str = "remaining";
+const TO_REMOVE: &str = "to_remove";
 
 /// The resource.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct RootCredentialsRemovalResource;
 
-/// The state of `removal` with `remaining` left: what a read returns, and what the list type
-/// answers for each member it finds.
+/// The state of `removal` with `remaining` left, never changed yet: what the list type answers
+/// for each member it finds, and what an import starts from.
 pub(crate) fn state(removal: &Removal, remaining: &[RootCredential]) -> Value {
-    attributes::object([
+    let blank = attributes::object([(TO_REMOVE, Value::Null), (ROOT_SESSION, Value::Null)]);
+    with_remaining(&blank, removal, remaining)
+}
+
+/// `state` (the stored or planned state) with `remaining` left, as a refresh or an apply
+/// records it.
+fn with_remaining(state: &Value, removal: &Removal, remaining: &[RootCredential]) -> Value {
+    let mut state = state.clone();
+    for (name, value) in [
         (ID, Value::from(removal.account_id.as_str())),
         (ACCOUNT_ID, Value::from(removal.account_id.as_str())),
         (CREDENTIAL_TYPES, removal.kinds_value()),
-        (
-            REMAINING,
-            Value::List(
-                remaining
-                    .iter()
-                    .map(|c| Value::from(removal::label(c).as_str()))
-                    .collect(),
-            ),
-        ),
-    ])
+        (REMAINING, removal::labels(remaining)),
+    ] {
+        // A state is always an object; a value that is not one stays as it is.
+        let _ = state.set_attr(name, value);
+    }
+    state
 }
 
-/// Create and update alike: removes what `planned` selects through one root session,
-/// recording in `recorded` the state with what is left after the session's audit and after
-/// each confirmed removal. Every removal runs to completion once started: the engine lets a write in
-/// progress finish when Terraform stops the provider.
+/// Create and update alike: removes through one root session what `planned` lists in
+/// `to_remove` (what its session finds, when the plan could not list it), recording in
+/// `recorded` the state with what is left after the session's audit and after each confirmed
+/// removal. A credential the session finds that the plan did not list stays, with a warning.
+/// Every removal runs to completion once started: the engine lets a write in progress finish
+/// when Terraform stops the provider.
 async fn apply_planned(
     ctx: &Context<Aws>,
     planned: &Value,
@@ -95,14 +116,61 @@ async fn apply_planned(
         Ok(removal) => removal,
         Err(err) => return invalid(diags, &err),
     };
+    let listed = match plan::listed(planned) {
+        Ok(listed) => listed,
+        Err(text) => {
+            return diags.attribute_error(
+                AttributePath::root(TO_REMOVE),
+                "Unreadable plan",
+                format!(
+                    "{TO_REMOVE} holds {text:?}, which names no root credential. This is a bug \
+                     in the provider, please report it."
+                ),
+            );
+        }
+    };
     let aws = ctx.provider_data();
-    let mut steps = pin!(aws.remove_root_credentials(&removal.account_id, &removal.kinds));
+    let mut steps =
+        pin!(aws.remove_root_credentials(&removal.account_id, &removal.kinds, listed.as_deref()));
+    let mut state = planned.clone();
     while let Some(step) = steps.next().await {
         match step {
-            Ok(step) => *recorded = state(&removal, step.left()),
+            Ok(RemovalStep::Found {
+                session,
+                found,
+                unplanned,
+            }) => {
+                if listed.is_none() {
+                    let _ = state.set_attr(TO_REMOVE, removal::labels(&found));
+                }
+                let _ = state.set_attr(ROOT_SESSION, evidence::root_session_value(&session));
+                if !unplanned.is_empty() {
+                    diags.push(left_in_place(&removal.account_id, &unplanned));
+                }
+                *recorded = with_remaining(&state, &removal, &found);
+            }
+            Ok(RemovalStep::Removed { left, .. }) => {
+                *recorded = with_remaining(&state, &removal, &left);
+            }
             Err(err) => return TARGETS.report(diags, &err),
         }
     }
+}
+
+/// The warning for credentials the apply's session found that the reviewed plan did not list.
+fn left_in_place(account_id: &str, unplanned: &[RootCredential]) -> Diagnostic {
+    let names: Vec<String> = unplanned.iter().map(removal::label).collect();
+    Diagnostic::warning(
+        format!("Root credentials left in place on account {account_id}"),
+        format!(
+            "Apply removes only what the reviewed plan listed in {TO_REMOVE}. The root session \
+             found {} of the selected kinds that the plan did not list: they appeared after the \
+             plan, and they stay. They are listed in {REMAINING}, and the next plan lists them \
+             in {TO_REMOVE} for removal.",
+            names.join(", ")
+        ),
+    )
+    .at(AttributePath::root(ACCOUNT_ID))
 }
 
 /// A refresh whose audit failed for a reason about this account alone: the state of the last
@@ -236,25 +304,28 @@ impl Resource<Aws> for RootCredentialsRemovalResource {
 
     fn schema(&self) -> Schema {
         Schema::new(
-            0,
+            VERSION,
             Block::new()
                 .description(
                     "Removes the root user credentials of a member account and keeps them \
-                     removed: create deletes the selected kinds through a root session \
+                     removed: the plan lists in to_remove the credentials of the selected kinds \
+                     it finds, and create deletes those, and no others, through a root session \
                      (sts:AssumeRoot with IAMDeleteRootUserCredentials; MFA devices are \
-                     deactivated, as the task policy no longer deletes them); refresh audits \
-                     the account, and credentials that reappear show in the next plan as an \
-                     in-place update that removes them. Destroy only forgets: deleted \
-                     credentials cannot be restored. The provider must run as the management \
-                     account or as the IAM delegated administrator, with the IAM organization \
-                     feature RootCredentialsManagement enabled (the feature AWS ties to the \
-                     audit and removal of root credentials by the best current reading; with \
-                     RootSessions enabled too, every reading is covered); the management account \
-                     itself cannot be a target. A refresh that cannot audit its account (a \
-                     service control policy, a suspended account) keeps the last known state \
-                     and warns instead of failing the plan; an account no longer in the \
-                     organization is forgotten. Import with the account ID: the imported \
-                     removal selects every kind.",
+                     deactivated, as the task policy no longer deletes them), recorded in \
+                     root_session for auditors; refresh audits the account, and credentials \
+                     that reappear show in the next plan as an in-place update that removes \
+                     them. Destroy only forgets: deleted credentials cannot be restored. The \
+                     provider must run as the management account or as the IAM delegated \
+                     administrator, with the IAM organization feature RootCredentialsManagement \
+                     enabled (the feature AWS ties to the audit and removal of root credentials \
+                     by the best current reading; with RootSessions enabled too, every reading \
+                     is covered); the management account itself cannot be a target. A refresh \
+                     that cannot audit its account (a service control policy, a suspended \
+                     account) keeps the last known state and warns instead of failing the plan; \
+                     an account no longer in the organization is forgotten. While a \
+                     centralroot_root_password_recovery of the same account exists, leave \
+                     password out of credential_types. Import with the account ID: the \
+                     imported removal selects every kind.",
                 )
                 .attribute(
                     ID,
@@ -278,12 +349,40 @@ impl Resource<Aws> for RootCredentialsRemovalResource {
                         .validator(SetElementsOneOf::new(ALL_KINDS)),
                 )
                 .attribute(
+                    TO_REMOVE,
+                    Attribute::computed(Type::list(Type::String)).description(
+                        "The root credentials apply removes, named as in `remaining`. In a \
+                         plan: those of the selected kinds on the account, as the last refresh \
+                         found them for an update, and as read while planning for a create \
+                         (known after apply only when the account could not be read then; apply \
+                         then removes what its root session finds). After apply: those it was \
+                         planned to remove, each removed or found already gone. Apply removes \
+                         no other credential: one that appears after the plan of an update \
+                         stays, listed in `remaining`, with a warning, and the next plan lists \
+                         it here. A create is planned again at apply, reading the account again: \
+                         a credential that appeared in between makes that plan differ from the \
+                         reviewed one, and Terraform stops the create (\"inconsistent final \
+                         plan\") before anything is deleted; plan again. Null in a state \
+                         written before this attribute existed, until the next change.",
+                    ),
+                )
+                .attribute(
                     REMAINING,
                     Attribute::computed(Type::list(Type::String)).description(
-                        "Root credentials of the selected kinds found by the last refresh \
-                         (`password`, `access_key:ID`, `signing_certificate:ID`, \
-                         `mfa_device:SERIAL`); empty after apply. When not empty, the plan \
-                         updates the resource to remove them.",
+                        "Root credentials of the selected kinds still there (`password`, \
+                         `access_key:ID`, `signing_certificate:ID`, `mfa_device:SERIAL`): \
+                         found by the last refresh, or after an apply, those it left in place \
+                         because they appeared after the plan (empty when none did). When not \
+                         empty, the next plan updates the resource to remove them.",
+                    ),
+                )
+                .attribute(
+                    ROOT_SESSION,
+                    evidence::root_session_attribute(
+                        "The root session of the last create or update (sts:AssumeRoot with \
+                         IAMDeleteRootUserCredentials), which made the removals listed in \
+                         `to_remove`; null in a state written before this attribute existed, \
+                         until the next change.",
                     ),
                 ),
         )
@@ -304,22 +403,22 @@ impl Resource<Aws> for RootCredentialsRemovalResource {
             );
             return;
         }
-        // Apply always ends with nothing of the selected kinds left.
-        if let Value::Object(attrs) = &mut resp.planned_state {
-            attrs.insert(REMAINING.to_owned(), Value::List(Vec::new()));
-        }
+        let aws = ctx.provider_data();
         // Only a new removal can name the management account: account_id forces a
         // replacement, which plans a create.
-        if !req.prior_state.is_null() {
-            return;
+        if req.prior_state.is_null() {
+            root_task::refuse_management_account(
+                aws,
+                &req.config,
+                TaskPolicy::DeleteRootUserCredentials,
+                &mut resp.diagnostics,
+            )
+            .await;
+            if resp.diagnostics.has_errors() {
+                return;
+            }
         }
-        root_task::refuse_management_account(
-            ctx.provider_data(),
-            &req.config,
-            TaskPolicy::DeleteRootUserCredentials,
-            &mut resp.diagnostics,
-        )
-        .await;
+        plan::list_removals(aws, &req.prior_state, &req.prior_private, resp).await;
     }
 
     async fn create(&self, ctx: &Context<Aws>, req: CreateRequest, resp: &mut CreateResponse) {
@@ -333,8 +432,12 @@ impl Resource<Aws> for RootCredentialsRemovalResource {
         };
         let aws = ctx.provider_data();
         match aws.audit_account(&removal.account_id).await {
-            Ok(report) => resp.state = state(&removal, &report.of_kinds(&removal.kinds)),
+            Ok(report) => {
+                resp.state = with_remaining(&req.state, &removal, &report.of_kinds(&removal.kinds));
+                resp.private = Refreshed::audited(&report).to_private();
+            }
             Err(err) if concerns_one_account(&err) => {
+                resp.private = Refreshed::not_audited().to_private();
                 not_audited(aws, &removal, &err, resp).await;
             }
             Err(err) => TARGETS.report(&mut resp.diagnostics, &err),
@@ -342,6 +445,8 @@ impl Resource<Aws> for RootCredentialsRemovalResource {
     }
 
     async fn update(&self, ctx: &Context<Aws>, req: UpdateRequest, resp: &mut UpdateResponse) {
+        // What the last refresh found is out of date once credentials are removed.
+        resp.private = Vec::new();
         let (recorded, diags) = (&mut resp.state, &mut resp.diagnostics);
         apply_planned(ctx, &req.planned_state, recorded, diags).await;
     }
@@ -368,24 +473,39 @@ impl Resource<Aws> for RootCredentialsRemovalResource {
             "forgetting a root credential removal; nothing changes in AWS"
         );
     }
+
+    async fn upgrade_state(&self, req: UpgradeStateRequest, resp: &mut UpgradeStateResponse) {
+        upgrade::upgrade(self, req, resp);
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::resources::test_support::{
-        create, fail, import_by_id, import_by_identity, sandbox, seed_with_trusted_access,
+        self, create, fail, import_by_id, import_by_identity, sandbox, seed_with_trusted_access,
     };
     use centralroot_sandbox::seed::{AccountPatch, Feature};
     use centralroot_sandbox::{FaultConfig, ServerHandle};
 
+    /// A create plan that could not list what it removes (`to_remove` unknown).
     fn planned(account_id: &str, kinds: &[&str]) -> Value {
         attributes::object([
             (ID, Value::unknown()),
             (ACCOUNT_ID, Value::from(account_id)),
             (CREDENTIAL_TYPES, string_set(kinds.iter().copied())),
-            (REMAINING, Value::List(Vec::new())),
+            (TO_REMOVE, Value::unknown()),
+            (REMAINING, Value::unknown()),
+            (ROOT_SESSION, Value::unknown()),
         ])
+    }
+
+    /// A create plan listing `to_remove`.
+    fn planned_listing(account_id: &str, kinds: &[&str], to_remove: &[&str]) -> Value {
+        let mut plan = planned(account_id, kinds);
+        let listed = Value::List(to_remove.iter().map(|c| Value::from(*c)).collect());
+        plan.set_attr(TO_REMOVE, listed).expect("an object");
+        plan
     }
 
     fn seed() -> centralroot_sandbox::Seed {
@@ -410,6 +530,25 @@ mod tests {
             Some(0)
         );
         assert_eq!(resp.state.attr(ID).as_str(), Some("222222222222"));
+        assert_eq!(
+            resp.state.attr(TO_REMOVE),
+            &Value::List(vec![
+                Value::from("password"),
+                Value::from("mfa_device:arn:aws:iam::222222222222:mfa/root-account-mfa-device")
+            ]),
+            "unknown in the plan: what the session found"
+        );
+        let session = &handle.sandbox().sessions()[0];
+        let recorded = resp.state.attr(ROOT_SESSION);
+        assert_eq!(
+            recorded.attr(evidence::ACCESS_KEY_ID).as_str(),
+            Some(session.0.as_str())
+        );
+        assert_eq!(
+            recorded.attr(evidence::TASK_POLICY_ARN).as_str(),
+            Some("arn:aws:iam::aws:policy/root-task/IAMDeleteRootUserCredentials")
+        );
+        assert!(recorded.attr(evidence::OPENED_AT).as_str().is_some());
         let model = handle.sandbox().snapshot();
         let root = &model.account("222222222222").unwrap().root;
         assert!(root.login_profile.is_none());
@@ -443,25 +582,95 @@ mod tests {
             &Value::List(vec![Value::from("password")]),
             "only the selected kinds count"
         );
+        for kept in [TO_REMOVE, ROOT_SESSION] {
+            assert_eq!(read.state.attr(kept), resp.state.attr(kept), "{kept}");
+        }
     }
 
-    /// Refreshes `state` as the engine would, the response starting from the stored state.
+    #[tokio::test]
+    async fn apply_removes_what_the_plan_listed_and_leaves_what_appeared_since() {
+        let (handle, ctx) = sandbox(seed(), FaultConfig::default()).await;
+        let before = handle.sandbox().snapshot();
+        let key = before.account("222222222222").unwrap().root.access_keys[0]
+            .id
+            .clone();
+        let plan = planned_listing(
+            "222222222222",
+            &["password", "access_keys"],
+            &["password", "access_key:AKIAGONE000000000000"],
+        );
+        let resp = create(&RootCredentialsRemovalResource, &ctx, plan.clone()).await;
+        assert!(!resp.diagnostics.has_errors(), "{:?}", resp.diagnostics);
+        assert_eq!(
+            resp.state.attr(TO_REMOVE),
+            plan.attr(TO_REMOVE),
+            "as planned, the key already gone included"
+        );
+        let label = format!("access_key:{key}");
+        assert_eq!(
+            resp.state.attr(REMAINING),
+            &Value::List(vec![Value::from(label.as_str())]),
+            "not in the plan: left in place"
+        );
+        let warning = resp.diagnostics.iter().next().expect("a warning");
+        assert_eq!(
+            warning.summary,
+            "Root credentials left in place on account 222222222222"
+        );
+        assert!(warning.detail.contains(&label), "{}", warning.detail);
+        let root = &handle
+            .sandbox()
+            .snapshot()
+            .account("222222222222")
+            .unwrap()
+            .root
+            .clone();
+        assert!(root.login_profile.is_none(), "planned: removed");
+        assert_eq!(root.access_keys.len(), 1, "not planned: kept");
+        let log = handle.sandbox().requests();
+        assert!(!log.operations.contains_key("DeleteAccessKey"), "{log:?}");
+    }
+
+    #[tokio::test]
+    async fn a_state_of_version_0_upgrades_through_the_engine_with_nothing_recorded() {
+        let server = crate::framework::server::Server::new(crate::provider::CentralRootProvider);
+        let handle = server.resources().get(TYPE_NAME).expect("served");
+        let stored = serde_json::json!({
+            "id": "222222222222",
+            "account_id": "222222222222",
+            "credential_types": ["access_keys", "password"],
+            "remaining": ["access_key:AKIAEXAMPLE"],
+        });
+        let raw = serde_json::to_vec(&stored).unwrap();
+        let upgraded = server.upgrade_resource_state(handle, 0, &raw).await;
+        assert!(
+            upgraded.diagnostics.is_empty(),
+            "{:?}",
+            upgraded.diagnostics
+        );
+        assert_eq!(
+            upgraded.state,
+            attributes::object([
+                (ID, Value::from("222222222222")),
+                (ACCOUNT_ID, Value::from("222222222222")),
+                (CREDENTIAL_TYPES, string_set(["access_keys", "password"])),
+                (TO_REMOVE, Value::Null),
+                (
+                    REMAINING,
+                    Value::List(vec![Value::from("access_key:AKIAEXAMPLE")])
+                ),
+                (ROOT_SESSION, Value::Null),
+            ])
+        );
+        let unknown = server.upgrade_resource_state(handle, 7, &raw).await;
+        assert!(unknown.diagnostics.has_errors(), "a version never written");
+        let version_0_shape = server.upgrade_resource_state(handle, 0, b"[]").await;
+        assert!(version_0_shape.diagnostics.has_errors());
+        assert!(version_0_shape.state.is_null());
+    }
+
     async fn refresh(ctx: &Context<Aws>, state: &Value) -> ReadResponse {
-        let mut resp = ReadResponse {
-            state: state.clone(),
-            private: Vec::new(),
-            identity: Value::Null,
-            diagnostics: Diagnostics::new(),
-        };
-        let req = ReadRequest {
-            state: state.clone(),
-            private: Vec::new(),
-            identity: Value::Null,
-        };
-        RootCredentialsRemovalResource
-            .read(ctx, req, &mut resp)
-            .await;
-        resp
+        test_support::refresh(&RootCredentialsRemovalResource, ctx, state).await
     }
 
     /// A service control policy now denies root sessions on `id`.

@@ -1,0 +1,228 @@
+//! Action `centralroot_allow_root_password_recovery`: the recovery of
+//! `centralroot_root_password_recovery` once, e.g.
+//! `terraform apply -invoke=action.centralroot_allow_root_password_recovery.x`: a root session
+//! with `IAMCreateRootUserPassword` gives the member's root user a login profile without a
+//! password, with one progress line per step (what it is about to do, the session for auditors,
+//! the outcome). Nothing ends the window it opens but a removal of the root password.
+//!
+//! AWS calls: plan: DescribeOrganization (the management account check, once per run); invoke:
+//! AssumeRoot with `IAMCreateRootUserPassword`, CreateLoginProfile (and GetLoginProfile when one
+//! exists already).
+
+use async_trait::async_trait;
+
+use crate::aws::{Aws, TaskPolicy, calls};
+use crate::cty::Type;
+use crate::framework::action::{
+    Action, InvokeRequest, InvokeResponse, PlanRequest, PlanResponse, Progress,
+};
+use crate::framework::attributes;
+use crate::framework::context::Context;
+use crate::framework::schema::{Attribute, Block, Schema};
+use crate::framework::validators::StringMatches;
+use crate::types_common::permissions::{Permissions, Step};
+use crate::types_common::root_task::{self, ACCOUNT_ID, TARGETS};
+use crate::types_common::{evidence, recovery};
+
+/// The name configurations address this action by.
+pub const TYPE_NAME: &str = "centralroot_allow_root_password_recovery";
+
+/// What the action may ask of AWS: its page's Permissions section, its share of the provider's
+/// IAM policy, and what the end-to-end tests let it send.
+pub const PERMISSIONS: Permissions = Permissions::new(&[
+    (Step::Plan, &[calls::ORGANIZATION]),
+    (Step::Invoke, &[calls::ALLOW_PASSWORD_RECOVERY]),
+]);
+
+/// The action.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AllowRootPasswordRecoveryAction;
+
+#[async_trait]
+impl Action<Aws> for AllowRootPasswordRecoveryAction {
+    fn type_name(&self) -> &'static str {
+        TYPE_NAME
+    }
+
+    fn schema(&self) -> Schema {
+        let requirements = recovery::REQUIREMENTS;
+        Schema::new(
+            0,
+            Block::new()
+                .description(format!(
+                    "Lets the root user of a member account recover its password, once: a root \
+                     session (sts:AssumeRoot with IAMCreateRootUserPassword) gives the root user \
+                     a login profile without a password, and whoever receives the account's \
+                     root email can then set one with \"Forgot password\" on the sign-in page. \
+                     A login profile already there is a success (recovery was possible \
+                     before). It prints what it is about to do, the root session it opened \
+                     (access key ID, task policy ARN, time: what CloudTrail's AssumeRoot event \
+                     and the member's own events carry), then the outcome. The window stays \
+                     open until the root password is removed (centralroot_root_credentials_removal \
+                     or centralroot_delete_root_credentials with password). Terraform 1.14 or \
+                     later; to open the window for as long as a resource exists, and on \
+                     OpenTofu, use the resource centralroot_root_password_recovery. \
+                     {requirements}"
+                ))
+                .markdown_description(format!(
+                    "Lets the root user of a member account recover its password, **once**: a \
+                     root session (`sts:AssumeRoot` with `IAMCreateRootUserPassword`) gives the \
+                     root user a login profile without a password, and whoever receives the \
+                     account's root email can then set one with \"Forgot password\" on the \
+                     sign-in page. A login profile already there is a success (recovery was \
+                     possible before).\n\n\
+                     **This action changes AWS**, although Terraform's confirmation prompt for \
+                     `terraform apply -invoke=...` speaks of \"not modifying real \
+                     infrastructure\" (it means Terraform's state). It prints what it is about \
+                     to do, the root session it opened (access key ID, task policy ARN and \
+                     time, which CloudTrail's `AssumeRoot` event and the member's own events \
+                     carry), then the outcome. The window stays open until the root password is \
+                     removed again (`centralroot_root_credentials_removal`, or \
+                     `centralroot_delete_root_credentials` with `password`).\n\n\
+                     Terraform 1.14 or later. To open the window for as long as a resource \
+                     exists, and on OpenTofu (which runs no actions), use the resource \
+                     `centralroot_root_password_recovery`. {requirements}"
+                ))
+                .attribute(
+                    ACCOUNT_ID,
+                    Attribute::required(Type::String)
+                        .description(recovery::ACCOUNT_ID_DESCRIPTION)
+                        .validator(StringMatches::account_id()),
+                ),
+        )
+    }
+
+    async fn plan(&self, ctx: &Context<Aws>, req: PlanRequest, resp: &mut PlanResponse) {
+        root_task::refuse_management_account(
+            ctx.provider_data(),
+            &req.config,
+            TaskPolicy::CreateRootUserPassword,
+            &mut resp.diagnostics,
+        )
+        .await;
+    }
+
+    async fn invoke(
+        &self,
+        ctx: &Context<Aws>,
+        req: InvokeRequest,
+        progress: &Progress,
+        resp: &mut InvokeResponse,
+    ) {
+        let account_id = match attributes::string(&req.config, ACCOUNT_ID) {
+            Ok(account_id) => account_id,
+            Err(err) => {
+                return resp.diagnostics.attribute_error(
+                    err.path(),
+                    "Invalid configuration",
+                    err.to_string(),
+                );
+            }
+        };
+        progress
+            .send(format!(
+                "{account_id}: allowing the root user to recover its password: a root session \
+                 with IAMCreateRootUserPassword creates its login profile, without a password"
+            ))
+            .await;
+        let session = match ctx
+            .provider_data()
+            .root_session(&account_id, TaskPolicy::CreateRootUserPassword)
+            .await
+        {
+            Ok(session) => session,
+            Err(err) => return TARGETS.report(&mut resp.diagnostics, &err),
+        };
+        progress
+            .send(format!(
+                "{account_id}: {}",
+                evidence::describe(&session.evidence())
+            ))
+            .await;
+        match session.create_login_profile().await {
+            Ok(creation) => {
+                progress
+                    .send(recovery::outcome(&account_id, &creation))
+                    .await
+            }
+            Err(err) => TARGETS.report(&mut resp.diagnostics, &err),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cty::{AttributePath, Value};
+    use crate::framework::action::ActionEvent;
+    use crate::resources::test_support::{sandbox, seed_with_trusted_access};
+    use centralroot_sandbox::FaultConfig;
+    use centralroot_sandbox::seed::Feature;
+    use tokio::sync::mpsc;
+
+    async fn invoke(ctx: &Context<Aws>, account_id: &str) -> (Vec<String>, InvokeResponse) {
+        let (tx, mut rx) = mpsc::channel(16);
+        let progress = Progress::new(tx);
+        let mut resp = InvokeResponse::default();
+        let config = attributes::object([(ACCOUNT_ID, Value::from(account_id))]);
+        AllowRootPasswordRecoveryAction
+            .invoke(ctx, InvokeRequest { config }, &progress, &mut resp)
+            .await;
+        drop(progress);
+        let mut lines = Vec::new();
+        while let Some(ActionEvent::Progress(line)) = rx.recv().await {
+            lines.push(line);
+        }
+        (lines, resp)
+    }
+
+    #[tokio::test]
+    async fn one_line_per_step_and_the_session_for_auditors() {
+        let mut seed = seed_with_trusted_access();
+        seed.features.push(Feature::RootSessions);
+        let (handle, ctx) = sandbox(seed, FaultConfig::default()).await;
+        let (lines, resp) = invoke(&ctx, "444444444444").await;
+        assert!(resp.diagnostics.is_empty(), "{:?}", resp.diagnostics);
+        assert_eq!(lines.len(), 3, "{lines:?}");
+        assert!(lines[0].contains("without a password"), "{lines:?}");
+        let (key, session) = handle.sandbox().sessions()[0].clone();
+        assert!(lines[1].contains(&key), "{lines:?}");
+        assert!(lines[1].contains("IAMCreateRootUserPassword"), "{lines:?}");
+        assert!(!lines[1].contains(&session.secret));
+        assert!(lines[2].contains("login profile created"), "{lines:?}");
+        let model = handle.sandbox().snapshot();
+        assert!(
+            model
+                .account("444444444444")
+                .unwrap()
+                .root
+                .login_profile
+                .is_some()
+        );
+
+        let (again, resp) = invoke(&ctx, "444444444444").await;
+        assert!(resp.diagnostics.is_empty(), "{:?}", resp.diagnostics);
+        assert!(again[2].contains("already there"), "{again:?}");
+    }
+
+    #[tokio::test]
+    async fn a_refused_session_points_at_account_id_after_the_first_line() {
+        let (_handle, ctx) = sandbox(seed_with_trusted_access(), FaultConfig::default()).await;
+        let (lines, resp) = invoke(&ctx, "444444444444").await;
+        assert_eq!(lines.len(), 1, "{lines:?}");
+        let error = resp.diagnostics.errors().next().expect("refused");
+        assert_eq!(error.attribute, Some(AttributePath::root(ACCOUNT_ID)));
+        assert!(error.detail.contains("RootSessions"), "{}", error.detail);
+
+        let mut plan = PlanResponse::default();
+        let config = attributes::object([(ACCOUNT_ID, Value::from("111111111111"))]);
+        AllowRootPasswordRecoveryAction
+            .plan(&ctx, PlanRequest { config }, &mut plan)
+            .await;
+        let refused = plan.diagnostics.errors().next().expect("refused at plan");
+        assert_eq!(
+            refused.summary,
+            "The management account has no root session"
+        );
+    }
+}
