@@ -63,6 +63,14 @@ pub enum Operation {
     DeleteSigningCertificate,
     /// IAM in a root session: deactivate a root MFA device.
     DeactivateMfaDevice,
+    /// S3 in a root session: a bucket's policy.
+    GetBucketPolicy,
+    /// S3 in a root session: delete a bucket's policy.
+    DeleteBucketPolicy,
+    /// SQS in a root session: a queue's attributes (its `Policy`).
+    GetQueueAttributes,
+    /// SQS in a root session: set a queue's attributes (an empty `Policy` removes it).
+    SetQueueAttributes,
 }
 
 /// What an operation acts on, for the failures whose kind does not say what they concern
@@ -115,6 +123,10 @@ impl Operation {
             Self::DeleteAccessKey => "DeleteAccessKey",
             Self::DeleteSigningCertificate => "DeleteSigningCertificate",
             Self::DeactivateMfaDevice => "DeactivateMFADevice",
+            Self::GetBucketPolicy => "GetBucketPolicy",
+            Self::DeleteBucketPolicy => "DeleteBucketPolicy",
+            Self::GetQueueAttributes => "GetQueueAttributes",
+            Self::SetQueueAttributes => "SetQueueAttributes",
         }
     }
 
@@ -148,7 +160,11 @@ impl Operation {
             | Self::DeleteLoginProfile
             | Self::DeleteAccessKey
             | Self::DeleteSigningCertificate
-            | Self::DeactivateMfaDevice => Concern::Nothing,
+            | Self::DeactivateMfaDevice
+            | Self::GetBucketPolicy
+            | Self::DeleteBucketPolicy
+            | Self::GetQueueAttributes
+            | Self::SetQueueAttributes => Concern::Nothing,
         }
     }
 }

@@ -114,9 +114,11 @@ impl Provider for CentralRootProvider {
     }
 
     fn actions(&self) -> Vec<Arc<dyn Action<Aws>>> {
-        vec![Arc::new(
-            actions::delete_root_credentials::DeleteRootCredentialsAction,
-        )]
+        vec![
+            Arc::new(actions::delete_root_credentials::DeleteRootCredentialsAction),
+            Arc::new(actions::unlock_s3_bucket_policy::UnlockS3BucketPolicyAction),
+            Arc::new(actions::unlock_sqs_queue_policy::UnlockSqsQueuePolicyAction),
+        ]
     }
 
     fn ephemeral_resources(&self) -> Vec<Arc<dyn EphemeralResource<Aws>>> {

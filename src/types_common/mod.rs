@@ -1,8 +1,9 @@
 //! What the resources and data sources share, below both: how an AWS failure reads as a
 //! diagnostic ([`advice`]), how AWS objects more than one type shows read as attribute values
 //! ([`delegated_admin`], [`root_credentials`]), what every type acting through a root session
-//! shares ([`root_task`]) and what every removal of root credentials reads ([`removal`]), and
-//! how the state `moved` blocks bring from hashicorp/aws is read ([`moved`]).
+//! shares ([`root_task`]), what both unlock actions share ([`unlock`]), what every removal of
+//! root credentials reads ([`removal`]), and how the state `moved` blocks bring from
+//! hashicorp/aws is read ([`moved`]).
 //!
 //! It sits between [`crate::aws`], which knows no Terraform, and the types, which must not
 //! depend on each other: `resources` and `data_sources` → `types_common` → `aws`, `framework`,
@@ -14,5 +15,6 @@ pub mod moved;
 pub mod removal;
 pub mod root_credentials;
 pub mod root_task;
+pub mod unlock;
 
 pub use advice::Targets;
