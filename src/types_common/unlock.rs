@@ -2,7 +2,7 @@
 //! time, the evidence line of the root session, the policy printed so it can be fixed and put
 //! back, and where their failures point.
 
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crate::aws::root_credentials::RootSession;
 use crate::aws::timestamp::system_time_to_rfc3339;
@@ -102,7 +102,12 @@ impl Validator for QueueUrlOfAccount {
 /// the secret), task policy and the time it was opened, which CloudTrail's `AssumeRoot` event
 /// and the member's own events in the session carry.
 pub fn evidence(session: &RootSession<'_>, opened: SystemTime) -> String {
-    let at = system_time_to_rfc3339(opened).unwrap_or_else(|_| "an unknown time".to_owned());
+    // Whole seconds, as CloudTrail writes eventTime.
+    let seconds = opened
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |since| since.as_secs());
+    let at = system_time_to_rfc3339(UNIX_EPOCH + Duration::from_secs(seconds))
+        .unwrap_or_else(|_| "an unknown time".to_owned());
     format!(
         "{}: root session opened at {at}: access key ID {}, task policy {} (CloudTrail's \
          AssumeRoot event and the account's events in the session carry this access key ID)",
