@@ -12,7 +12,7 @@
 //! | `POST seed` | replace the model with the posted seed |
 //! | `GET requests` / `POST requests/reset` | request counters |
 //! | `GET faults` / `POST faults` | fault configuration ([`FaultConfig`]) and injected counts |
-//! | `GET accounts/{id}` / `POST accounts/{id}` | one account; the post changes `root`, `assume_root_denied`, `status` ([`AccountPatch`]) |
+//! | `GET accounts/{id}` / `POST accounts/{id}` | one account; the post changes `root`, `assume_root_denied`, `status`, `buckets`, `queues` ([`AccountPatch`]) |
 
 use super::engine::Sandbox;
 use super::faults::FaultConfig;

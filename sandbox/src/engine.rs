@@ -10,7 +10,7 @@ use super::seed::{Account, AccountPatch, Seed};
 use super::sigv4::{self, Authorization, SigV4Error, SignedRequest};
 use super::state::State;
 use super::wire::{self, Decoded, Encoded, Input, Output};
-use super::{credential_report, iam, iam_root, organizations, sts};
+use super::{credential_report, iam, iam_root, organizations, s3, sqs, sts};
 use axum::http::HeaderMap;
 use rand::Rng;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -25,6 +25,8 @@ pub struct Ctx<'a> {
     pub now: i64,
     /// The trusted-access propagation delay currently injected.
     pub propagation: Duration,
+    /// The Region the request was signed for (S3 buckets and SQS queues live in one).
+    pub region: &'a str,
 }
 
 /// An HTTP request as the engine sees it.
@@ -115,6 +117,8 @@ fn is_known(service: Service, operation: &str) -> bool {
         }
         Service::Sts => sts::OPERATIONS.contains(&operation),
         Service::Organizations => organizations::OPERATIONS.contains(&operation),
+        Service::S3 => s3::OPERATIONS.contains(&operation),
+        Service::Sqs => sqs::OPERATIONS.contains(&operation),
     }
 }
 
@@ -172,8 +176,9 @@ impl Sandbox {
         *lock(&self.state) = State::new(seed, self.max_sessions);
     }
 
-    /// Changes one account in place (root credentials, AssumeRoot denial, status): the
-    /// control plane's way to make credentials reappear or an SCP appear between two runs.
+    /// Changes one account in place (root credentials, AssumeRoot denial, status, buckets and
+    /// queues): the control plane's way to make credentials reappear, an SCP appear or a policy
+    /// come back between two runs.
     /// Answers the account as changed, or `None` if no account has this id.
     pub fn update_account(&self, account_id: &str, patch: AccountPatch) -> Option<Account> {
         let mut state = lock(&self.state);
@@ -186,6 +191,12 @@ impl Sandbox {
         }
         if let Some(status) = patch.status {
             account.status = status;
+        }
+        if let Some(buckets) = patch.buckets {
+            account.buckets = buckets;
+        }
+        if let Some(queues) = patch.queues {
+            account.queues = queues;
         }
         Some(account.clone())
     }
@@ -222,7 +233,7 @@ impl Sandbox {
     /// Answers one AWS request.
     pub async fn handle(&self, request: HttpRequest<'_>) -> HttpResponse {
         let request_id = request_id();
-        let decoded = match wire::decode(request.headers, request.body) {
+        let decoded = match wire::decode(&request) {
             Ok(decoded) => decoded,
             Err((service, error)) => {
                 tracing::info!(code = %error.code, "undecodable request");
@@ -245,9 +256,9 @@ impl Sandbox {
             )
         };
         let (caller, mut result) = match self.authenticate(&decoded, &request) {
-            Ok(caller) => {
+            Ok((caller, region)) => {
                 let _at_work = RootRequest::start(self, &caller);
-                let result = self.run(&decoded, &caller).await;
+                let result = self.run(&decoded, &caller, &region).await;
                 (Some(caller), result)
             }
             Err(error) => (None, Err(error)),
@@ -323,11 +334,12 @@ impl Sandbox {
         lock(&self.requests).record(operation, caller, error);
     }
 
+    /// The caller of a request whose signature holds, and the Region it was signed for.
     fn authenticate(
         &self,
         decoded: &Decoded,
         request: &HttpRequest<'_>,
-    ) -> Result<Caller, ApiError> {
+    ) -> Result<(Caller, String), ApiError> {
         let service = decoded.service;
         let auth = Authorization::from_headers(request.headers).map_err(|e| match e {
             SigV4Error::Missing => ApiError::missing_authentication(service),
@@ -364,10 +376,15 @@ impl Sandbox {
         {
             return Err(ApiError::expired_token(service));
         }
-        Ok(claimed.caller)
+        Ok((claimed.caller, auth.region))
     }
 
-    async fn run(&self, decoded: &Decoded, caller: &Caller) -> Result<Output, ApiError> {
+    async fn run(
+        &self,
+        decoded: &Decoded,
+        caller: &Caller,
+        region: &str,
+    ) -> Result<Output, ApiError> {
         let service = decoded.service;
         let operation = decoded.operation.as_str();
         if !is_known(service, operation) {
@@ -398,6 +415,7 @@ impl Sandbox {
             caller,
             now: now_epoch(),
             propagation,
+            region,
         };
         let mut state = lock(&self.state);
         match (&decoded.input, service) {
@@ -415,10 +433,16 @@ impl Sandbox {
             (Input::Query(params), Service::Sts) => {
                 sts::handle(&mut state, &ctx, operation, params).map(|r| Output::Xml(Some(r)))
             }
+            (Input::Json(input), Service::Sqs) => {
+                sqs::handle(&mut state, &ctx, operation, input).map(Output::Json)
+            }
             (Input::Json(input), _) => {
                 organizations::handle(&mut state, &ctx, operation, input).map(Output::Json)
             }
-            (Input::Query(_), Service::Organizations) => {
+            (Input::Rest(input), _) => {
+                s3::handle(&mut state, &ctx, operation, input).map(Output::Rest)
+            }
+            (Input::Query(_), Service::Organizations | Service::S3 | Service::Sqs) => {
                 Err(ApiError::unknown_operation(service, operation))
             }
         }

@@ -11,6 +11,10 @@ pub enum Service {
     Sts,
     /// Organizations, awsJson1_1.
     Organizations,
+    /// S3, REST-XML, path-style addressing.
+    S3,
+    /// SQS, awsJson1_0 with query-compatible error codes.
+    Sqs,
 }
 
 impl Service {
@@ -20,11 +24,18 @@ impl Service {
             Service::Iam => "iam",
             Service::Sts => "sts",
             Service::Organizations => "organizations",
+            Service::S3 => "s3",
+            Service::Sqs => "sqs",
         }
     }
 
     fn is_query(self) -> bool {
         matches!(self, Service::Iam | Service::Sts)
+    }
+
+    /// Whether errors are written the REST-XML way (S3), with their own status codes.
+    fn is_s3(self) -> bool {
+        self == Service::S3
     }
 }
 
@@ -39,6 +50,8 @@ pub struct ApiError {
     pub message: String,
     /// `Reason` of Organizations `ConstraintViolationException` / `InvalidInputException`.
     pub reason: Option<&'static str>,
+    /// Headers the answer carries besides the envelope's, e.g. S3's `x-amz-bucket-region`.
+    pub headers: Vec<(&'static str, String)>,
 }
 
 impl ApiError {
@@ -49,7 +62,14 @@ impl ApiError {
             code: code.to_owned(),
             message: message.into(),
             reason: None,
+            headers: Vec::new(),
         }
+    }
+
+    /// Adds a header to the answer.
+    pub fn with_header(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.headers.push((name, value.into()));
+        self
     }
 
     /// A client error (HTTP 400).
@@ -75,7 +95,7 @@ impl ApiError {
 
     /// The caller may not perform this operation.
     pub fn access_denied(service: Service, message: impl Into<String>) -> Self {
-        if service.is_query() {
+        if service != Service::Organizations {
             Self::new(StatusCode::FORBIDDEN, "AccessDenied", message)
         } else {
             Self::bad_request("AccessDeniedException", message)
@@ -85,7 +105,13 @@ impl ApiError {
     /// The request rate fault.
     pub fn throttling(service: Service) -> Self {
         let message = "Rate exceeded";
-        if service.is_query() {
+        if service.is_s3() {
+            Self::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "SlowDown",
+                "Please reduce your request rate.",
+            )
+        } else if service.is_query() {
             Self::bad_request("Throttling", message)
         } else {
             Self::bad_request("TooManyRequestsException", message)
@@ -98,6 +124,8 @@ impl ApiError {
             Service::Iam => "ServiceFailure",
             Service::Sts => "InternalFailure",
             Service::Organizations => "ServiceException",
+            Service::S3 => "InternalError",
+            Service::Sqs => "InternalFailure",
         };
         Self::new(
             StatusCode::INTERNAL_SERVER_ERROR,
@@ -109,7 +137,9 @@ impl ApiError {
     /// No `Authorization` header.
     pub fn missing_authentication(service: Service) -> Self {
         let message = "Request is missing Authentication Token";
-        if service.is_query() {
+        if service.is_s3() {
+            Self::new(StatusCode::FORBIDDEN, "AccessDenied", "Access Denied")
+        } else if service.is_query() {
             Self::new(StatusCode::FORBIDDEN, "MissingAuthenticationToken", message)
         } else {
             Self::bad_request("MissingAuthenticationTokenException", message)
@@ -119,7 +149,13 @@ impl ApiError {
     /// The access key (or session token) is unknown.
     pub fn invalid_client_token(service: Service) -> Self {
         let message = "The security token included in the request is invalid.";
-        if service.is_query() {
+        if service.is_s3() {
+            Self::new(
+                StatusCode::FORBIDDEN,
+                "InvalidAccessKeyId",
+                "The AWS Access Key Id you provided does not exist in our records.",
+            )
+        } else if service.is_query() {
             Self::new(StatusCode::FORBIDDEN, "InvalidClientTokenId", message)
         } else {
             Self::bad_request("UnrecognizedClientException", message)
@@ -128,7 +164,7 @@ impl ApiError {
 
     /// The signature does not match the secret of the access key.
     pub fn signature_mismatch(service: Service, message: impl Into<String>) -> Self {
-        if service.is_query() {
+        if service.is_query() || service.is_s3() {
             Self::new(StatusCode::FORBIDDEN, "SignatureDoesNotMatch", message)
         } else {
             Self::bad_request("InvalidSignatureException", message)
@@ -138,7 +174,9 @@ impl ApiError {
     /// The root session has expired.
     pub fn expired_token(service: Service) -> Self {
         let message = "The security token included in the request is expired";
-        if service.is_query() {
+        if service.is_s3() {
+            Self::bad_request("ExpiredToken", message)
+        } else if service.is_query() {
             Self::new(StatusCode::FORBIDDEN, "ExpiredToken", message)
         } else {
             Self::bad_request("ExpiredTokenException", message)
@@ -156,9 +194,14 @@ impl ApiError {
                 "InvalidAction",
                 format!("Could not find operation {operation} for version 2011-06-15"),
             ),
-            Service::Organizations => Self::bad_request(
+            Service::Organizations | Service::Sqs => Self::bad_request(
                 "UnknownOperationException",
                 format!("The operation {operation} is not supported by the sandbox"),
+            ),
+            Service::S3 => Self::new(
+                StatusCode::NOT_IMPLEMENTED,
+                "NotImplemented",
+                format!("The sandbox does not implement {operation}."),
             ),
         }
     }

@@ -1,4 +1,4 @@
-//! The local IAM + Organizations + STS emulator behind `terraform-provider-centralroot sandbox`,
+//! The local IAM + Organizations + STS (+ S3 and SQS policies) emulator behind `terraform-provider-centralroot sandbox`,
 //! a crate of its own in the provider's workspace: it imports nothing from the provider.
 //!
 //! It speaks the real wire protocols on one listener, verifies SigV4 against seeded
@@ -41,9 +41,11 @@
 //! - [`seed`]: the JSON model format, its validation, the default and generated seeds;
 //!   [`state`]: the live model.
 //! - [`faults`]: injected faults; [`requests`]: request counters; [`control`]: `/_sandbox/` API.
-//! - [`wire`]: awsQuery and awsJson1_1 encoding; [`error`]: AWS-shaped errors.
+//! - [`wire`]: awsQuery, awsJson and REST-XML encoding; [`error`]: AWS-shaped errors.
 //! - [`iam`], [`iam_root`], [`credential_report`], [`organizations`], [`sts`]: the
 //!   operations; [`pagination`]: tokens.
+//! - [`s3`], [`sqs`]: the bucket and queue policies of the unlock root tasks, with
+//!   [`resource_policy`] deciding which policy locks everyone out.
 
 pub mod body;
 #[cfg(feature = "test-support")]
@@ -64,9 +66,12 @@ pub mod pagination;
 pub mod private_file;
 pub mod ready;
 pub mod requests;
+pub mod resource_policy;
+pub mod s3;
 pub mod seed;
 pub mod server;
 pub mod sigv4;
+pub mod sqs;
 pub mod state;
 pub mod sts;
 pub mod wire;

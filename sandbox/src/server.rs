@@ -43,6 +43,11 @@ pub fn respond(encoded: Encoded, request_id: &str) -> Response {
     if let Ok(id) = HeaderValue::from_str(request_id) {
         headers.insert("x-amzn-requestid", id);
     }
+    for (name, value) in &encoded.headers {
+        if let Ok(value) = HeaderValue::from_str(value) {
+            headers.insert(*name, value);
+        }
+    }
     response
 }
 

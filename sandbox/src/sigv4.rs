@@ -24,9 +24,12 @@ pub enum SigV4Error {
     Expired(String),
     /// `X-Amz-Content-SHA256: UNSIGNED-PAYLOAD`: the signature would not cover the body.
     #[error(
-        "UNSIGNED-PAYLOAD is not accepted for this service: the signature must cover the request body."
+        "UNSIGNED-PAYLOAD is not accepted for this request: the signature must cover the request body."
     )]
     UnsignedPayload,
+    /// An S3 request without `X-Amz-Content-SHA256`, which S3 requires of SigV4 requests.
+    #[error("Missing required header for this request: x-amz-content-sha256")]
+    MissingContentSha256,
     /// The signature is wrong.
     #[error(
         "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method."
@@ -137,10 +140,17 @@ pub fn verify(
     secret: &str,
     request: &SignedRequest<'_>,
 ) -> Result<(), SigV4Error> {
-    // IAM, STS and Organizations bodies carry the whole request: unsigned, a tampered body
-    // would pass. (AWS SDKs sign these bodies; only streaming uploads use UNSIGNED-PAYLOAD.)
-    if header_str(request.headers, "x-amz-content-sha256") == Some(UNSIGNED_PAYLOAD) {
+    // IAM, STS, Organizations and SQS bodies carry the whole request, and an S3 bucket
+    // policy is a body: unsigned, a tampered body would pass. (AWS SDKs sign these bodies;
+    // only streaming uploads use UNSIGNED-PAYLOAD.) S3 accepts it where there is no body to
+    // cover, and wants the header on every request.
+    let content_sha256 = header_str(request.headers, "x-amz-content-sha256");
+    let s3 = auth.service == "s3";
+    if content_sha256 == Some(UNSIGNED_PAYLOAD) && !(s3 && request.body.is_empty()) {
         return Err(SigV4Error::UnsignedPayload);
+    }
+    if s3 && content_sha256.is_none() {
+        return Err(SigV4Error::MissingContentSha256);
     }
     let amz_date = header_str(request.headers, "x-amz-date")
         .ok_or_else(|| SigV4Error::Malformed("missing X-Amz-Date".to_owned()))?;
@@ -235,7 +245,7 @@ fn canonical_request(
     Ok(format!(
         "{}\n{}\n{}\n{}\n{}\n{}",
         request.method,
-        canonical_uri(request.path),
+        canonical_uri(&auth.service, request.path),
         canonical_query(request.query),
         headers,
         auth.signed_headers.join(";"),
@@ -243,10 +253,14 @@ fn canonical_request(
     ))
 }
 
-/// Non-S3 services encode each path segment again on top of the encoding sent on the wire.
-fn canonical_uri(path: &str) -> String {
+/// Non-S3 services encode each path segment again on top of the encoding sent on the wire;
+/// S3 signs the path as sent.
+fn canonical_uri(service: &str, path: &str) -> String {
     if path.is_empty() {
         return "/".to_owned();
+    }
+    if service == "s3" {
+        return path.to_owned();
     }
     path.split('/')
         .map(uri_encode)
@@ -442,6 +456,7 @@ mod tests {
     #[test]
     fn canonical_query_sorts_and_encodes() {
         assert_eq!(canonical_query("b=2&a=x%20y&a=1"), "a=1&a=x%20y&b=2");
-        assert_eq!(canonical_uri("/a%20b"), "/a%2520b");
+        assert_eq!(canonical_uri("iam", "/a%20b"), "/a%2520b");
+        assert_eq!(canonical_uri("s3", "/a%20b"), "/a%20b");
     }
 }

@@ -146,6 +146,22 @@ pub const END_PASSWORD_RECOVERY: &[Operation] = &concat::<3>(&[
     &[DeleteLoginProfile],
 ]);
 
+/// [`RootSession::bucket_policy`](super::RootSession::bucket_policy) then
+/// [`RootSession::delete_bucket_policy`](super::RootSession::delete_bucket_policy) in a root
+/// session with `S3UnlockBucketPolicy`.
+pub const UNLOCK_BUCKET_POLICY: &[Operation] = &concat::<4>(&[
+    &assume_root(TaskPolicy::S3UnlockBucketPolicy),
+    &[GetBucketPolicy, DeleteBucketPolicy],
+]);
+
+/// [`RootSession::queue_policy`](super::RootSession::queue_policy) then
+/// [`RootSession::delete_queue_policy`](super::RootSession::delete_queue_policy) in a root
+/// session with `SQSUnlockQueuePolicy`.
+pub const UNLOCK_QUEUE_POLICY: &[Operation] = &concat::<4>(&[
+    &assume_root(TaskPolicy::SqsUnlockQueuePolicy),
+    &[GetQueueAttributes, SetQueueAttributes],
+]);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -43,6 +43,10 @@ pub enum Service {
     Organizations,
     /// AWS Security Token Service.
     Sts,
+    /// Amazon S3.
+    S3,
+    /// Amazon SQS.
+    Sqs,
 }
 
 impl Service {
@@ -52,6 +56,8 @@ impl Service {
             Service::Iam => "IAM",
             Service::Organizations => "Organizations",
             Service::Sts => "STS",
+            Service::S3 => "S3",
+            Service::Sqs => "SQS",
         }
     }
 
@@ -61,6 +67,8 @@ impl Service {
             Service::Iam => "AWS_ENDPOINT_URL_IAM",
             Service::Organizations => "AWS_ENDPOINT_URL_ORGANIZATIONS",
             Service::Sts => "AWS_ENDPOINT_URL_STS",
+            Service::S3 => "AWS_ENDPOINT_URL_S3",
+            Service::Sqs => "AWS_ENDPOINT_URL_SQS",
         }
     }
 
@@ -70,6 +78,8 @@ impl Service {
             Service::Iam => "IAM",
             Service::Organizations => "Organizations",
             Service::Sts => "STS",
+            Service::S3 => "S3",
+            Service::Sqs => "SQS",
         }
     }
 }
@@ -243,6 +253,11 @@ impl EndpointReach {
     /// The interceptor for the client of `service`, whose endpoint `source` chose.
     pub fn new(service: Service, source: EndpointSource) -> Self {
         Self { service, source }
+    }
+
+    /// The setting that chose the endpoint.
+    pub fn source(&self) -> &EndpointSource {
+        &self.source
     }
 }
 

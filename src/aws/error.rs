@@ -122,6 +122,10 @@ pub enum ErrorKind {
     AccountAlreadyRegistered,
     /// The account is not a delegated administrator for the service.
     AccountNotRegistered,
+    /// No S3 bucket has the name.
+    NoSuchBucket,
+    /// No SQS queue has the URL (in the Region it names).
+    NoSuchQueue,
     /// The call went to a Region or endpoint that does not serve Organizations.
     UnsupportedApiEndpoint,
     /// Nothing accepted the connection at the endpoint: no service listens there.
@@ -187,6 +191,8 @@ impl ErrorKind {
             | Self::ConcurrentModification
             | Self::ServiceFailure
             | Self::InvalidInput(_)
+            | Self::NoSuchBucket
+            | Self::NoSuchQueue
             | Self::Other => About::Operation,
         }
     }
@@ -211,12 +217,18 @@ impl ErrorKind {
             | "UnrecognizedClient"
             | "ExpiredToken"
             | "InvalidSignature"
-            | "IncompleteSignature" => Self::InvalidCredentials,
-            "Throttling" | "TooManyRequests" | "ThrottlingException" => Self::Throttled,
+            | "IncompleteSignature"
+            | "InvalidAccessKeyId" => Self::InvalidCredentials,
+            "Throttling"
+            | "TooManyRequests"
+            | "ThrottlingException"
+            | "SlowDown"
+            | "RequestThrottled" => Self::Throttled,
             "ConcurrentModification" => Self::ConcurrentModification,
-            "ServiceFailure" | "Service" | "InternalFailure" | "ServiceUnavailable" => {
-                Self::ServiceFailure
-            }
+            "ServiceFailure" | "Service" | "InternalFailure" | "InternalError"
+            | "ServiceUnavailable" => Self::ServiceFailure,
+            "NoSuchBucket" => Self::NoSuchBucket,
+            "AWS.SimpleQueueService.NonExistentQueue" | "QueueDoesNotExist" => Self::NoSuchQueue,
             // Organizations' way of saying what IAM calls OrganizationNotInAllFeaturesMode, e.g.
             // when enabling trusted access; one kind, so users get the same advice.
             "ConstraintViolation" if reason == Some(Reason::OrganizationNotInAllFeaturesMode) => {
@@ -445,6 +457,8 @@ impl AwsError {
             ErrorKind::UnsupportedApiEndpoint => {
                 "AWS Organizations is not available at this endpoint".into()
             }
+            ErrorKind::NoSuchBucket => "The bucket does not exist".into(),
+            ErrorKind::NoSuchQueue => "The queue does not exist".into(),
             ErrorKind::ConnectionRefused => match &self.endpoint {
                 Some(endpoint) => format!(
                     "Nothing answers at the {} endpoint {}",
@@ -535,6 +549,18 @@ mod tests {
             ("Throttling", ErrorKind::Throttled),
             ("TooManyRequestsException", ErrorKind::Throttled),
             ("SignatureDoesNotMatch", ErrorKind::InvalidCredentials),
+            ("InvalidAccessKeyId", ErrorKind::InvalidCredentials),
+            ("SlowDown", ErrorKind::Throttled),
+            ("InternalError", ErrorKind::ServiceFailure),
+            ("NoSuchBucket", ErrorKind::NoSuchBucket),
+            (
+                "AWS.SimpleQueueService.NonExistentQueue",
+                ErrorKind::NoSuchQueue,
+            ),
+            (
+                "com.amazonaws.sqs#QueueDoesNotExist",
+                ErrorKind::NoSuchQueue,
+            ),
             ("SomethingNew", ErrorKind::Other),
         ];
         for (code, kind) in cases {

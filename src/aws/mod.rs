@@ -31,6 +31,8 @@
 //!   every type that removes them.
 //! - [`assume_root`]: root sessions on member accounts (`sts:AssumeRoot`) and their task
 //!   policies, and the refusal of the management account as a target.
+//! - [`unlock`]: the unlock root tasks: a bucket policy or a queue policy that locks everyone
+//!   out, read and deleted through a root session, the bucket found in its Region.
 
 pub mod adaptive_limit;
 pub mod assume_root;
@@ -50,6 +52,7 @@ pub mod retry;
 pub mod root_credentials;
 pub mod root_removal;
 pub mod timestamp;
+pub mod unlock;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -76,6 +79,7 @@ pub use root_credentials::{
     RootSession, concerns_one_account,
 };
 pub use root_removal::RemovalStep;
+pub use unlock::{BucketPolicy, QueueUrl};
 
 /// How long one attempt of a call may take before the SDK gives up on it and retries, unless
 /// the SDK configuration sets its own. The SDK has no such limit by default, so an answer that
@@ -89,6 +93,8 @@ pub struct Aws {
     iam: aws_sdk_iam::Client,
     organizations: aws_sdk_organizations::Client,
     sts: aws_sdk_sts::Client,
+    s3: aws_sdk_s3::Client,
+    sqs: aws_sdk_sqs::Client,
     admins: DelegatedAdminCache,
     organization: OrganizationCache,
     propagation: PropagationWait,
@@ -106,6 +112,10 @@ pub struct Endpoints {
     pub organizations: Option<String>,
     /// STS endpoint URL.
     pub sts: Option<String>,
+    /// S3 endpoint URL (requests are then path-style).
+    pub s3: Option<String>,
+    /// SQS endpoint URL.
+    pub sqs: Option<String>,
     /// The profile the SDK configuration was loaded with, when the caller named one (the SDK
     /// otherwise takes `AWS_PROFILE`, or `default`): an endpoint that a profile sets is
     /// reported under its name.
@@ -119,6 +129,8 @@ impl Endpoints {
             Service::Iam => self.iam.as_ref(),
             Service::Organizations => self.organizations.as_ref(),
             Service::Sts => self.sts.as_ref(),
+            Service::S3 => self.s3.as_ref(),
+            Service::Sqs => self.sqs.as_ref(),
         };
         let source = EndpointSource::of(
             service,
@@ -144,7 +156,9 @@ fn timeouts(config: &SdkConfig) -> TimeoutConfig {
 
 impl Aws {
     /// Builds the clients from a loaded SDK configuration. IAM and Organizations are global
-    /// services whose requests are signed for us-east-1 whatever the configured region.
+    /// services whose requests are signed for us-east-1 whatever the configured region; S3
+    /// and SQS calls name their Region each time. S3 is addressed path-style whenever its
+    /// endpoint is not AWS's own: an emulator's URL has no bucket subdomains.
     pub fn new(config: &SdkConfig, endpoints: &Endpoints, propagation: PropagationWait) -> Self {
         let global = aws_types::region::Region::from_static("us-east-1");
         let timeouts = timeouts(config);
@@ -172,18 +186,40 @@ impl Aws {
         }
         let (reach, url) = endpoints.reach(Service::Sts, config);
         let mut sts = aws_sdk_sts::config::Builder::from(config)
+            .timeout_config(timeouts.clone())
+            .interceptor(observer.clone())
+            .interceptor(reach)
+            .retry_classifier(RefusedConnectionClassifier);
+        if let Some(url) = url {
+            sts = sts.endpoint_url(url);
+        }
+        let (reach, url) = endpoints.reach(Service::S3, config);
+        let path_style = reach.source() != &EndpointSource::AwsDefault;
+        let mut s3 = aws_sdk_s3::config::Builder::from(config)
+            .timeout_config(timeouts.clone())
+            .force_path_style(path_style)
+            .interceptor(observer.clone())
+            .interceptor(reach)
+            .retry_classifier(RefusedConnectionClassifier);
+        if let Some(url) = url {
+            s3 = s3.endpoint_url(url);
+        }
+        let (reach, url) = endpoints.reach(Service::Sqs, config);
+        let mut sqs = aws_sdk_sqs::config::Builder::from(config)
             .timeout_config(timeouts)
             .interceptor(observer)
             .interceptor(reach)
             .retry_classifier(RefusedConnectionClassifier);
         if let Some(url) = url {
-            sts = sts.endpoint_url(url);
+            sqs = sqs.endpoint_url(url);
         }
         Self {
             sdk_config: config.clone(),
             iam: aws_sdk_iam::Client::from_conf(iam.build()),
             organizations: aws_sdk_organizations::Client::from_conf(organizations.build()),
             sts: aws_sdk_sts::Client::from_conf(sts.build()),
+            s3: aws_sdk_s3::Client::from_conf(s3.build()),
+            sqs: aws_sdk_sqs::Client::from_conf(sqs.build()),
             admins: DelegatedAdminCache::default(),
             organization: OrganizationCache::default(),
             propagation,
@@ -195,6 +231,14 @@ impl Aws {
     /// The SDK configuration the clients were built from (region, credentials, retries).
     pub fn sdk_config(&self) -> &SdkConfig {
         &self.sdk_config
+    }
+
+    /// The Region of the SDK configuration (the STS Region), `us-east-1` when it has none:
+    /// where calls to regional services go unless they name their own.
+    pub fn region(&self) -> &str {
+        self.sdk_config
+            .region()
+            .map_or("us-east-1", |region| region.as_ref())
     }
 
     /// How many root sessions may work at once now: the adaptive limit, lowered by throttling.

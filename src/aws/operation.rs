@@ -68,6 +68,14 @@ pub enum Operation {
     DeleteSigningCertificate,
     /// IAM in a root session: deactivate a root MFA device.
     DeactivateMfaDevice,
+    /// S3 in a root session: a bucket's policy.
+    GetBucketPolicy,
+    /// S3 in a root session: delete a bucket's policy.
+    DeleteBucketPolicy,
+    /// SQS in a root session: a queue's attributes (its `Policy`).
+    GetQueueAttributes,
+    /// SQS in a root session: set a queue's attributes (an empty `Policy` removes it).
+    SetQueueAttributes,
 }
 
 /// What an operation acts on, for the failures whose kind does not say what they concern
@@ -121,6 +129,10 @@ impl Operation {
             Self::DeleteAccessKey => "DeleteAccessKey",
             Self::DeleteSigningCertificate => "DeleteSigningCertificate",
             Self::DeactivateMfaDevice => "DeactivateMFADevice",
+            Self::GetBucketPolicy => "GetBucketPolicy",
+            Self::DeleteBucketPolicy => "DeleteBucketPolicy",
+            Self::GetQueueAttributes => "GetQueueAttributes",
+            Self::SetQueueAttributes => "SetQueueAttributes",
         }
     }
 
@@ -155,7 +167,11 @@ impl Operation {
             | Self::DeleteLoginProfile
             | Self::DeleteAccessKey
             | Self::DeleteSigningCertificate
-            | Self::DeactivateMfaDevice => Concern::Nothing,
+            | Self::DeactivateMfaDevice
+            | Self::GetBucketPolicy
+            | Self::DeleteBucketPolicy
+            | Self::GetQueueAttributes
+            | Self::SetQueueAttributes => Concern::Nothing,
         }
     }
 }
@@ -175,6 +191,8 @@ impl Operation {
             | Self::DeleteAccessKey
             | Self::DeleteSigningCertificate
             | Self::DeactivateMfaDevice => (Service::Iam, true),
+            Self::GetBucketPolicy | Self::DeleteBucketPolicy => (Service::S3, true),
+            Self::GetQueueAttributes | Self::SetQueueAttributes => (Service::Sqs, true),
             Self::ListOrganizationsFeatures
             | Self::EnableOrganizationsRootCredentialsManagement
             | Self::EnableOrganizationsRootSessions
@@ -207,6 +225,8 @@ impl Operation {
             Service::Iam => "iam",
             Service::Organizations => "organizations",
             Service::Sts => "sts",
+            Service::S3 => "s3",
+            Service::Sqs => "sqs",
         };
         format!("{namespace}:{}", self.name())
     }

@@ -246,6 +246,16 @@ impl RootSession<'_> {
         &self.aws.iam
     }
 
+    /// The provider's clients, for the calls of other services made in the session.
+    pub(super) fn aws(&self) -> &Aws {
+        self.aws
+    }
+
+    /// The session's credentials, for the per-call signing of those calls.
+    pub(super) fn credentials(&self) -> SharedCredentialsProvider {
+        self.credentials.clone()
+    }
+
     /// The per-call configuration that signs an IAM call with this session's credentials.
     fn iam_signing(&self) -> aws_sdk_iam::config::Builder {
         let mut signing = aws_sdk_iam::config::Builder::default();

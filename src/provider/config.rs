@@ -149,6 +149,8 @@ impl ProviderConfig {
                 iam: string(b.attr("iam")),
                 organizations: string(b.attr("organizations")),
                 sts: string(b.attr("sts")),
+                s3: string(b.attr("s3")),
+                sqs: string(b.attr("sqs")),
                 ..Endpoints::default()
             })
             .unwrap_or_default();

@@ -123,6 +123,8 @@ impl Provider for CentralRootProvider {
         vec![
             Arc::new(actions::allow_root_password_recovery::AllowRootPasswordRecoveryAction),
             Arc::new(actions::delete_root_credentials::DeleteRootCredentialsAction),
+            Arc::new(actions::unlock_s3_bucket_policy::UnlockS3BucketPolicyAction),
+            Arc::new(actions::unlock_sqs_queue_policy::UnlockSqsQueuePolicyAction),
         ]
     }
 

@@ -87,6 +87,16 @@ pub const TYPES: &[(TypeKind, &str, Permissions)] = &[
         actions::allow_root_password_recovery::PERMISSIONS,
     ),
     (
+        TypeKind::Action,
+        actions::unlock_s3_bucket_policy::TYPE_NAME,
+        actions::unlock_s3_bucket_policy::PERMISSIONS,
+    ),
+    (
+        TypeKind::Action,
+        actions::unlock_sqs_queue_policy::TYPE_NAME,
+        actions::unlock_sqs_queue_policy::PERMISSIONS,
+    ),
+    (
         TypeKind::ListResource,
         resources::organization_features::TYPE_NAME,
         list_resources::organization_features::PERMISSIONS,

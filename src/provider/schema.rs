@@ -90,7 +90,16 @@ pub fn provider_schema() -> Schema {
         .description("Custom service endpoints, e.g. to use the sandbox.")
         .attribute("iam", endpoint("IAM"))
         .attribute("organizations", endpoint("AWS Organizations"))
-        .attribute("sts", endpoint("STS"));
+        .attribute("sts", endpoint("STS"))
+        .attribute(
+            "s3",
+            endpoint("S3").description(
+                "Custom endpoint URL for S3, e.g. the sandbox's `http://127.0.0.1:4566`. With a \
+                 custom S3 endpoint (here or from the environment or a profile), buckets are \
+                 addressed path-style (`URL/BUCKET`), as emulators need.",
+            ),
+        )
+        .attribute("sqs", endpoint("SQS"));
     let block = Block::new()
         .description("The centralroot provider manages AWS centralized root access.")
         .attribute(

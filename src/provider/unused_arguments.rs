@@ -193,13 +193,15 @@ const TOP_LEVEL: &[Unused] = &[
         name: "s3_use_path_style",
         shape: Shape::Bool,
         verdict: Verdict::Ignored,
-        why: "The provider calls no S3 API: only IAM, Organizations and STS.",
+        why: "Buckets are addressed path-style whenever the S3 endpoint is a custom one \
+              (endpoints.s3, AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL, a profile), and the way AWS \
+              prefers otherwise.",
     },
     Unused {
         name: "s3_us_east_1_regional_endpoint",
         shape: Shape::String,
         verdict: Verdict::Ignored,
-        why: "The provider calls no S3 API: only IAM, Organizations and STS.",
+        why: "S3 calls for us-east-1 always go to its regional endpoint, as hashicorp/aws 6 does.",
     },
     Unused {
         name: "token_bucket_rate_limiter_capacity",

@@ -60,7 +60,9 @@ pub async fn sandbox(seed: Seed, faults: FaultConfig) -> (ServerHandle, Context<
     let endpoints = Endpoints {
         iam: Some(url.clone()),
         organizations: Some(url.clone()),
-        sts: Some(url),
+        sts: Some(url.clone()),
+        s3: Some(url.clone()),
+        sqs: Some(url),
         ..Endpoints::default()
     };
     let aws = Aws::new(&config, &endpoints, PropagationWait::default());

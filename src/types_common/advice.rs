@@ -32,6 +32,8 @@ fn setting(endpoint: &Endpoint) -> String {
         Service::Iam => "iam",
         Service::Organizations => "organizations",
         Service::Sts => "sts",
+        Service::S3 => "s3",
+        Service::Sqs => "sqs",
     };
     match &endpoint.source {
         EndpointSource::Configured => {
@@ -196,6 +198,15 @@ fn static_advice(err: &AwsError) -> &'static str {
         ErrorKind::UnsupportedApiEndpoint => {
             "Organizations is served from us-east-1 (or the partition's main Region); check \
              region and endpoints.organizations in the provider block."
+        }
+        ErrorKind::NoSuchBucket => {
+            "No bucket has this name. Check bucket: bucket names are global, so a misspelt name \
+             names no bucket (another account's bucket answers AccessDenied instead)."
+        }
+        ErrorKind::NoSuchQueue => {
+            "No queue has this URL in the Region and account it names. Check queue_url against \
+             what the member account sees: aws sqs get-queue-url --queue-name <name> --region \
+             <region>."
         }
         ErrorKind::ConnectionRefused | ErrorKind::Network => {
             "Check network access to the AWS endpoints, and endpoints in the provider block."

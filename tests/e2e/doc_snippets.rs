@@ -15,7 +15,10 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use centralroot_sandbox::Seed;
-use centralroot_sandbox::seed::{Delegation, Feature, OrganizationalUnit, TrustedAccess};
+use centralroot_sandbox::seed::unlock::deny_everyone;
+use centralroot_sandbox::seed::{
+    Bucket, Delegation, Feature, OrganizationalUnit, Queue, TrustedAccess,
+};
 
 use crate::examples::minimum_version;
 use crate::support::sandbox::{IAM, MANAGEMENT};
@@ -124,6 +127,7 @@ const REMOVE: &str = "docs/guides/remove-root-credentials.md";
 const BREAK_GLASS: &str = "docs/guides/break-glass-password-recovery.md";
 const RECOVERY: &str = "docs/resources/root_password_recovery.md";
 const SANDBOX: &str = "docs/guides/sandbox.md";
+const UNLOCK: &str = "docs/guides/unlock-a-bucket-or-queue.md";
 const QUICK_START: Base = Base::Snippet(README, 0);
 const PROVIDER_EXAMPLE: Base = Base::Snippet(INDEX, 0);
 /// What a generated page says before an example that is not a whole configuration.
@@ -213,6 +217,18 @@ const SNIPPETS: &[SnippetCase] = &[
         "docs/actions/delete_root_credentials.md",
         0,
         Run::Invoke("action.centralroot_delete_root_credentials.workload"),
+        Org::Ready,
+    ),
+    on_type_page(
+        "docs/actions/unlock_s3_bucket_policy.md",
+        0,
+        Run::Invoke("action.centralroot_unlock_s3_bucket_policy.logs"),
+        Org::Ready,
+    ),
+    on_type_page(
+        "docs/actions/unlock_sqs_queue_policy.md",
+        0,
+        Run::Invoke("action.centralroot_unlock_sqs_queue_policy.orders"),
         Org::Ready,
     ),
     on_type_page(
@@ -356,6 +372,20 @@ const SNIPPETS: &[SnippetCase] = &[
         "sandbox_override.tf",
         Run::NoChanges,
         Org::Fresh,
+    ),
+    whole(
+        UNLOCK,
+        Run::Invoke("action.centralroot_unlock_s3_bucket_policy.logs"),
+        Org::Ready,
+    ),
+    added(
+        UNLOCK,
+        1,
+        "Added to the same `main.tf`",
+        Base::Snippet(UNLOCK, 0),
+        "queue.tf",
+        Run::Invoke("action.centralroot_unlock_sqs_queue_policy.orders"),
+        Org::Ready,
     ),
     whole(INDEX, Run::Plan, Org::Fresh),
     provider_block(1),
@@ -587,6 +617,19 @@ fn seed(org: Org) -> Seed {
         if ["222222222222", "333333333333"].contains(&account.id.as_str()) {
             account.parent_id = WAVE_UNIT.into();
         }
+        // What the unlock pages and examples unlock: a bucket S3 redirects to, a queue.
+        if account.id == "222222222222" {
+            account.buckets = vec![Bucket::new(
+                "workload-logs",
+                "eu-west-1",
+                Some(&deny_everyone("s3")),
+            )];
+            account.queues = vec![Queue::new(
+                "orders",
+                "us-east-1",
+                Some(&deny_everyone("sqs")),
+            )];
+        }
     }
     if let Org::Ready | Org::Adopted = org {
         seed.trusted_access.push(TrustedAccess {
@@ -741,7 +784,7 @@ fn every_snippet_has_a_case_and_says_what_it_is_added_to() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
     assert!(
-        snippets.len() >= 36,
+        snippets.len() >= 40,
         "found only {} snippets",
         snippets.len()
     );

@@ -177,6 +177,8 @@ fn every_example_passes_terraform_validate(tf: &'static Terraform) {
         "examples/data-sources/centralroot_organization_features",
         "examples/data-sources/centralroot_caller_identity",
         "examples/ephemeral-resources/centralroot_root_session",
+        "examples/actions/centralroot_unlock_s3_bucket_policy",
+        "examples/actions/centralroot_unlock_sqs_queue_policy",
         "examples/query",
     ] {
         assert!(

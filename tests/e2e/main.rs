@@ -37,6 +37,7 @@ mod secrets;
 mod support;
 mod trusted_access_on_destroy;
 mod unauditable_member;
+mod unlock;
 
 /// Every module's tests.
 const MODULES: &[&Cases] = &[
@@ -71,6 +72,7 @@ const MODULES: &[&Cases] = &[
     &secrets::CASES,
     &trusted_access_on_destroy::CASES,
     &unauditable_member::CASES,
+    &unlock::CASES,
 ];
 
 fn main() -> ExitCode {

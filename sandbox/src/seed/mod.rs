@@ -21,10 +21,13 @@
 //! ```
 //! `organization` absent or `null` means no account belongs to an organization.
 //!
+//! Accounts may also hold `buckets` and `queues`, what the unlock root tasks act on ([`unlock`]).
+//!
 //! The module holds the format; [`validate`] the checks a seed passes before it is served,
 //! [`generated`] the default seed and the generated organizations of load tests.
 
 pub mod generated;
+pub mod unlock;
 pub mod validate;
 
 use super::identity::TaskPolicy;
@@ -32,6 +35,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 pub use generated::{MANAGEMENT_ACCOUNT_ID, MEMBER_ACCOUNT_IDS, ORGANIZATION_ID};
+pub use unlock::{Bucket, Queue};
 pub use validate::{SeedError, is_account_id};
 
 /// The service principal of IAM centralized root access.
@@ -155,6 +159,12 @@ pub struct Account {
     /// The organizational unit holding the account; the root ([`ROOT_ID`]) when empty.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub parent_id: String,
+    /// The account's S3 buckets.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub buckets: Vec<Bucket>,
+    /// The account's SQS queues.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub queues: Vec<Queue>,
 }
 
 /// The id of the organization's root, parent of the top-level accounts and units.
@@ -220,6 +230,8 @@ impl Account {
             status: active_status(),
             assume_root_denied: false,
             parent_id: String::new(),
+            buckets: Vec::new(),
+            queues: Vec::new(),
         }
     }
 
@@ -271,6 +283,12 @@ pub struct AccountPatch {
     /// `ACTIVE` or `SUSPENDED`.
     #[serde(default)]
     pub status: Option<String>,
+    /// The account's S3 buckets, replaced as a whole.
+    #[serde(default)]
+    pub buckets: Option<Vec<Bucket>>,
+    /// The account's SQS queues, replaced as a whole.
+    #[serde(default)]
+    pub queues: Option<Vec<Queue>>,
 }
 
 /// The root user of an account and its long-term credentials.

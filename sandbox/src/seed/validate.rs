@@ -1,7 +1,8 @@
 //! The checks a seed passes before it is served: ids, references between its parts, and
 //! credentials that are safe to print in the ready line.
 
-use super::{Account, AccountPatch, OrganizationalUnit, ROOT_ID, Seed};
+use super::unlock::{Locked, is_bucket_name, is_policy, is_queue_name, is_region};
+use super::{Account, AccountPatch, Bucket, OrganizationalUnit, Queue, ROOT_ID, Seed};
 use crate::identity::TaskPolicy;
 use std::collections::HashSet;
 
@@ -45,6 +46,9 @@ pub enum SeedError {
     /// A delegated administrator is not a member account.
     #[error("delegated administrator {0} is not a member account of the organization")]
     Delegation(String),
+    /// A bucket or queue breaks a rule of its service (name, Region, policy, uniqueness).
+    #[error("{0}")]
+    Resource(String),
 }
 
 /// Whether `id` is a 12-digit account id.
@@ -155,20 +159,66 @@ impl Seed {
         }
         self.features.sort();
         self.features.dedup();
+        let mut buckets = HashSet::new();
+        for account in &self.accounts {
+            check_resources(&account.buckets, &account.queues)?;
+            for bucket in &account.buckets {
+                if !buckets.insert(bucket.name.as_str()) {
+                    return Err(SeedError::Resource(format!(
+                        "bucket {} is seeded twice: bucket names are unique across accounts",
+                        bucket.name
+                    )));
+                }
+            }
+        }
         Ok(self)
     }
+}
+
+/// Whether a name is valid for a kind of resource.
+type NameRule = fn(&str) -> bool;
+
+/// The rules of one account's buckets and queues: names, Regions and policies as AWS takes
+/// them, no queue name twice in a Region.
+fn check_resources(buckets: &[Bucket], queues: &[Queue]) -> Result<(), SeedError> {
+    let kinds: [(&str, &[Locked], NameRule); 2] = [
+        ("bucket", buckets, is_bucket_name),
+        ("queue", queues, is_queue_name),
+    ];
+    for (kind, items, valid_name) in kinds {
+        let mut seen = HashSet::new();
+        for item in items {
+            let problem = if !valid_name(&item.name) {
+                format!("{:?} is not a valid {kind} name", item.name)
+            } else if !is_region(&item.region) {
+                format!("{kind} {}: {:?} is not a Region", item.name, item.region)
+            } else if item.policy.as_deref().is_some_and(|p| !is_policy(p)) {
+                format!("{kind} {}: the policy is not a JSON object", item.name)
+            } else if !seen.insert((item.region.as_str(), item.name.as_str())) {
+                format!("{kind} {} is seeded twice in {}", item.name, item.region)
+            } else {
+                continue;
+            };
+            return Err(SeedError::Resource(problem));
+        }
+    }
+    Ok(())
 }
 
 impl AccountPatch {
     /// Parses and validates a patch.
     pub fn from_json(body: &[u8]) -> Result<AccountPatch, SeedError> {
         let patch: AccountPatch = serde_json::from_slice(body)?;
-        match &patch.status {
-            Some(status) if !matches!(status.as_str(), "ACTIVE" | "SUSPENDED") => {
-                Err(SeedError::Status(status.clone()))
-            }
-            _ => Ok(patch),
+        if let Some(status) = &patch.status
+            && !matches!(status.as_str(), "ACTIVE" | "SUSPENDED")
+        {
+            return Err(SeedError::Status(status.clone()));
         }
+        check_resources(
+            patch.buckets.as_deref().unwrap_or_default(),
+            patch.queues.as_deref().unwrap_or_default(),
+        )?;
+        Ok(patch)
     }
 }
 

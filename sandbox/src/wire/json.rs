@@ -1,12 +1,59 @@
-//! awsJson1_1: `X-Amz-Target` requests, JSON answers and `__type` errors (Organizations).
+//! awsJson: `X-Amz-Target` requests, JSON answers and `__type` errors: awsJson1_1 for
+//! Organizations, awsJson1_0 for SQS, whose errors also carry their query-protocol code in
+//! `x-amzn-query-error` (the SDK reads the code from there, e.g.
+//! `AWS.SimpleQueueService.NonExistentQueue`).
 
-use crate::error::ApiError;
+use super::Encoded;
+use crate::error::{ApiError, Service};
 use serde_json::{Map, Value, json};
 
 /// The `X-Amz-Target` prefix of Organizations operations.
 pub const ORGANIZATIONS_TARGET_PREFIX: &str = "AWSOrganizationsV20161128.";
+/// The `X-Amz-Target` prefix of SQS operations.
+pub const SQS_TARGET_PREFIX: &str = "AmazonSQS.";
 /// The content type of awsJson1_1 bodies.
 pub const CONTENT_TYPE: &str = "application/x-amz-json-1.1";
+/// The content type of awsJson1_0 bodies.
+pub const CONTENT_TYPE_1_0: &str = "application/x-amz-json-1.0";
+
+/// The content type of `service`'s JSON bodies.
+pub fn content_type(service: Service) -> &'static str {
+    match service {
+        Service::Sqs => CONTENT_TYPE_1_0,
+        _ => CONTENT_TYPE,
+    }
+}
+
+/// The query-protocol codes of SQS errors whose JSON `__type` is another shape's name.
+const SQS_ERROR_SHAPES: [(&str, &str); 2] = [
+    (
+        "AWS.SimpleQueueService.NonExistentQueue",
+        "com.amazonaws.sqs#QueueDoesNotExist",
+    ),
+    (
+        "AccessDenied",
+        "com.amazon.coral.service#AccessDeniedException",
+    ),
+];
+
+/// An SQS error: `{"__type": shape, "message": …}` and `x-amzn-query-error: CODE;Sender`.
+pub fn render_sqs_error(error: &ApiError) -> Encoded {
+    let shape = SQS_ERROR_SHAPES
+        .iter()
+        .find(|(code, _)| *code == error.code)
+        .map_or(error.code.as_str(), |(_, shape)| shape);
+    let fault = if error.status.is_server_error() {
+        "Receiver"
+    } else {
+        "Sender"
+    };
+    Encoded {
+        status: error.status,
+        content_type: CONTENT_TYPE_1_0,
+        body: json!({"__type": shape, "message": error.message}).to_string(),
+        headers: vec![("x-amzn-query-error", format!("{};{fault}", error.code))],
+    }
+}
 
 /// Parses a request body; an empty body is an empty object.
 pub fn parse_body(body: &[u8]) -> Result<Map<String, Value>, ApiError> {

@@ -82,7 +82,7 @@ impl XmlNode {
         )
     }
 
-    fn render(&self, out: &mut String) {
+    pub(crate) fn render(&self, out: &mut String) {
         match self {
             XmlNode::Text(name, text) => {
                 out.push_str(&format!("<{name}>{}</{name}>", escape(text.as_str())));

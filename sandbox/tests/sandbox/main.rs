@@ -10,3 +10,4 @@ mod protocol;
 mod root_credentials;
 mod sts;
 mod support;
+mod unlock;

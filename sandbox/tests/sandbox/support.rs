@@ -58,19 +58,27 @@ pub fn config_with_retries(
         .build()
 }
 
-/// The three SDK clients for one identity.
+/// The SDK clients for one identity.
 pub struct Clients {
     pub iam: aws_sdk_iam::Client,
     pub orgs: aws_sdk_organizations::Client,
     pub sts: aws_sdk_sts::Client,
+    /// Path-style, as S3 clients must be against an endpoint URL without bucket subdomains.
+    pub s3: aws_sdk_s3::Client,
+    pub sqs: aws_sdk_sqs::Client,
 }
 
 impl Clients {
     pub fn from_config(config: &SdkConfig) -> Clients {
+        let s3 = aws_sdk_s3::config::Builder::from(config)
+            .force_path_style(true)
+            .build();
         Clients {
             iam: aws_sdk_iam::Client::new(config),
             orgs: aws_sdk_organizations::Client::new(config),
             sts: aws_sdk_sts::Client::new(config),
+            s3: aws_sdk_s3::Client::from_conf(s3),
+            sqs: aws_sdk_sqs::Client::new(config),
         }
     }
 }
@@ -172,6 +180,20 @@ pub async fn signed_post_at(
     body: &[u8],
     at: time::OffsetDateTime,
 ) -> (u16, String) {
+    let target = ("POST", "/", "");
+    signed_request(handle, credentials, service, target, extra, body, at).await
+}
+
+/// Sends a request to `(method, path, query)` signed as an SDK would, for `us-east-1`.
+pub async fn signed_request(
+    handle: &ServerHandle,
+    credentials: &Credentials,
+    service: &str,
+    (method, path, query): (&str, &str, &str),
+    extra: &[(&str, &str)],
+    body: &[u8],
+    at: time::OffsetDateTime,
+) -> (u16, String) {
     let amz_date = at
         .format(time::macros::format_description!(
             "[year][month][day]T[hour][minute][second]Z"
@@ -193,9 +215,9 @@ pub async fn signed_post_at(
     }
     names.sort();
     let request = SignedRequest {
-        method: "POST",
-        path: "/",
-        query: "",
+        method,
+        path,
+        query,
         headers: &headers,
         body,
     };
@@ -216,7 +238,11 @@ pub async fn signed_post_at(
     for (name, value) in extra {
         sent.push((name, (*value).to_owned()));
     }
-    let (status, _, body) = http(handle.addr(), "POST", "/", &sent, body).await;
+    let target = match query {
+        "" => path.to_owned(),
+        query => format!("{path}?{query}"),
+    };
+    let (status, _, body) = http(handle.addr(), method, &target, &sent, body).await;
     (status, body)
 }
 
