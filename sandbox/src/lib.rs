@@ -40,7 +40,8 @@
 //! - [`sigv4`]: signature verification; [`identity`]: which caller an access key is.
 //! - [`seed`]: the JSON model format, its validation, the default and generated seeds;
 //!   [`state`]: the live model.
-//! - [`faults`]: injected faults; [`requests`]: request counters; [`control`]: `/_sandbox/` API.
+//! - [`scp`]: service control policies, denied as AWS words it;
+//! - [`faults`]: injected faults, [`rate_limits`]: token buckets; [`requests`]: request counters; [`control`]: `/_sandbox/` API.
 //! - [`wire`]: awsQuery and awsJson1_1 encoding; [`error`]: AWS-shaped errors.
 //! - [`iam`], [`iam_root`], [`organizations`], [`sts`]: the operations; [`pagination`]: tokens.
 
@@ -60,8 +61,10 @@ pub mod limits;
 pub mod organizations;
 pub mod pagination;
 pub mod private_file;
+pub mod rate_limits;
 pub mod ready;
 pub mod requests;
+pub mod scp;
 pub mod seed;
 pub mod server;
 pub mod sigv4;

@@ -249,10 +249,14 @@ pub fn trusted_seed() -> Seed {
     seed
 }
 
-pub async fn enable_root_sessions(sandbox: &ServerHandle) {
-    clients(sandbox, MANAGEMENT)
-        .iam
-        .enable_organizations_root_sessions()
+/// Enables both IAM organization features, which every root task policy needs between them.
+pub async fn enable_root_tasks(sandbox: &ServerHandle) {
+    let iam = clients(sandbox, MANAGEMENT).iam;
+    iam.enable_organizations_root_credentials_management()
+        .send()
+        .await
+        .unwrap();
+    iam.enable_organizations_root_sessions()
         .send()
         .await
         .unwrap();
