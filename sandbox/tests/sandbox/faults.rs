@@ -564,17 +564,8 @@ async fn latency_can_be_injected_on_one_operation_only() {
 
 #[tokio::test]
 async fn rate_limits_throttle_per_operation_and_calling_account_and_reset_keeps_the_default() {
-    let mut seed = trusted_seed();
-    seed.features = vec![
-        centralroot_sandbox::seed::Feature::RootCredentialsManagement,
-        centralroot_sandbox::seed::Feature::RootSessions,
-    ];
-    seed.delegated_administrators
-        .push(centralroot_sandbox::seed::Delegation {
-            account_id: MEMBER_C.to_owned(),
-            service_principal: IAM.to_owned(),
-            delegation_enabled_date: 1_700_000_000,
-        });
+    let mut seed = root_task_seed();
+    delegate_iam(&mut seed, MEMBER_C);
     let sandbox = start(seed).await;
     // Slow refills: the test runs in well under the 100 s a token takes to come back.
     faults(
@@ -586,13 +577,8 @@ async fn rate_limits_throttle_per_operation_and_calling_account_and_reset_keeps_
         ]}),
     )
     .await;
-    let assume = |caller: &str, target: &str| {
-        clients(&sandbox, caller)
-            .sts
-            .assume_root()
-            .target_principal(target)
-            .task_policy_arn(PolicyDescriptorType::builder().arn(AUDIT).build())
-            .send()
+    let assume = |caller: &'static str, target: &'static str| {
+        try_assume_root(&sandbox, caller, target, AUDIT)
     };
     let on_a = assume(MANAGEMENT, MEMBER_A).await.unwrap();
     let on_b = assume(MANAGEMENT, MEMBER_B).await.unwrap();

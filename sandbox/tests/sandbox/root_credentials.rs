@@ -4,7 +4,6 @@
 
 use crate::support::*;
 use aws_sdk_iam::error::ProvideErrorMetadata;
-use aws_sdk_sts::types::PolicyDescriptorType;
 use centralroot_sandbox::Seed;
 use serde_json::json;
 
@@ -25,12 +24,7 @@ async fn try_assume(
     policy: &str,
 ) -> Result<(), aws_sdk_sts::error::SdkError<aws_sdk_sts::operation::assume_root::AssumeRootError>>
 {
-    clients(sandbox, MANAGEMENT)
-        .sts
-        .assume_root()
-        .target_principal(target)
-        .task_policy_arn(PolicyDescriptorType::builder().arn(policy).build())
-        .send()
+    try_assume_root(sandbox, MANAGEMENT, target, policy)
         .await
         .map(|_| ())
 }
@@ -389,15 +383,9 @@ async fn the_account_summary_flags_each_kind_of_root_credential() {
 
 #[tokio::test]
 async fn service_control_policies_deny_with_their_arn_unless_root_sessions_are_exempt() {
-    let mut seed = trusted_seed();
-    seed.delegated_administrators
-        .push(centralroot_sandbox::seed::Delegation {
-            account_id: MEMBER_C.to_owned(),
-            service_principal: IAM.to_owned(),
-            delegation_enabled_date: 1_700_000_000,
-        });
+    let mut seed = root_task_seed();
+    delegate_iam(&mut seed, MEMBER_C);
     let sandbox = start(seed).await;
-    enable_root_tasks(&sandbox).await;
     let policy = "arn:aws:organizations::111111111111:policy/o-sandbox1234/service_control_policy";
 
     // Without the exemption: the root session opens, then every call it makes is denied.
@@ -442,12 +430,7 @@ async fn service_control_policies_deny_with_their_arn_unless_root_sessions_are_e
                                            "exempt_root_sessions": true}}),
     )
     .await;
-    let err = clients(&sandbox, MEMBER_C)
-        .sts
-        .assume_root()
-        .target_principal(MEMBER_B)
-        .task_policy_arn(PolicyDescriptorType::builder().arn(AUDIT).build())
-        .send()
+    let err = try_assume_root(&sandbox, MEMBER_C, MEMBER_B, AUDIT)
         .await
         .unwrap_err();
     assert_eq!(err.code(), Some("AccessDenied"));

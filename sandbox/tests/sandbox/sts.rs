@@ -502,12 +502,8 @@ async fn assume_role_refuses_parameters_beyond_aws_constraints_and_keeps_nothing
 
 #[tokio::test]
 async fn a_seed_in_another_partition_writes_and_reads_its_arns() {
-    let mut seed = trusted_seed();
+    let mut seed = root_task_seed();
     seed.partition = "aws-us-gov".to_owned();
-    seed.features = vec![
-        centralroot_sandbox::seed::Feature::RootCredentialsManagement,
-        centralroot_sandbox::seed::Feature::RootSessions,
-    ];
     let sandbox = start(seed).await;
     let management = clients(&sandbox, MANAGEMENT);
     let who = management.sts.get_caller_identity().send().await.unwrap();
@@ -515,12 +511,7 @@ async fn a_seed_in_another_partition_writes_and_reads_its_arns() {
         who.arn(),
         Some("arn:aws-us-gov:iam::111111111111:user/sandbox-admin")
     );
-    let err = management
-        .sts
-        .assume_root()
-        .target_principal(MEMBER_A)
-        .task_policy_arn(PolicyDescriptorType::builder().arn(AUDIT).build())
-        .send()
+    let err = try_assume_root(&sandbox, MANAGEMENT, MEMBER_A, AUDIT)
         .await
         .unwrap_err();
     assert_eq!(
