@@ -45,6 +45,8 @@ pub enum Operation {
     GetCallerIdentity,
     /// STS: a root session on a member account, limited to a task policy.
     AssumeRoot(TaskPolicy),
+    /// IAM in a root session: which kinds of root credential the account holds.
+    GetAccountSummary,
     /// IAM in a root session: the root password.
     GetLoginProfile,
     /// IAM in a root session: the root access keys.
@@ -106,6 +108,7 @@ impl Operation {
             Self::ListOrganizationalUnitsForParent => "ListOrganizationalUnitsForParent",
             Self::GetCallerIdentity => "GetCallerIdentity",
             Self::AssumeRoot(_) => "AssumeRoot",
+            Self::GetAccountSummary => "GetAccountSummary",
             Self::GetLoginProfile => "GetLoginProfile",
             Self::ListAccessKeys => "ListAccessKeys",
             Self::GetAccessKeyLastUsed => "GetAccessKeyLastUsed",
@@ -140,6 +143,7 @@ impl Operation {
             | Self::ListAccountsForParent
             | Self::ListOrganizationalUnitsForParent
             | Self::GetCallerIdentity
+            | Self::GetAccountSummary
             | Self::GetLoginProfile
             | Self::ListAccessKeys
             | Self::GetAccessKeyLastUsed
