@@ -17,13 +17,22 @@
 #     administrators (medians of BENCH_ADMIN_RUNS cycles, default 3), of the organization-wide
 #     root credential audit with 50 ms added to every call (one run), and of removing the root
 #     credentials of N members (medians of BENCH_REMOVAL_RUNS, default 3), then
-#     BENCH_THROTTLED_SIZE (default 200) of them with every 3rd request throttled (one run);
+#     BENCH_THROTTLED_SIZE (default 200, 0 to skip) of them with every 3rd request throttled
+#     (one run);
+#   - at AWS's rate: a token bucket on AssumeRoot (BENCH_RATE_LIMIT, RATE/BURST per second,
+#     default 20/40) and 50 ms added to every call; the organization audit of
+#     BENCH_RATE_MEMBERS generated members (default 1000, plus the 3 seeded; 0 to skip) and the
+#     removal from BENCH_RATE_REMOVALS members (default 200, 0 to skip): goodput (members done
+#     per second of Terraform's command) against the rate, the share of requests throttled,
+#     and wall time against the ideal, members / RATE;
 #   - reliability: every end-to-end test about faults, interrupts, crashes, throttling and
 #     secrets, listed by the e2e harness itself (`cargo test --test e2e -- --list`), run one
 #     trial at a time with its result and time (BENCH_RELIABILITY=list only lists them).
 #
 # Environment: the settings above; CENTRALROOT_BENCH_BINARY (measure this binary instead of
-# building the release one); BENCH_OUT (write there instead of docs/performance.md).
+# building the release one); BENCH_OUT (write there instead of docs/performance.md). One
+# section alone, e.g. the rate: BENCH_SIZES= BENCH_ADMIN_SIZES= BENCH_AUDIT_SIZES=
+# BENCH_REMOVAL_SIZES= BENCH_THROTTLED_SIZE=0 BENCH_RELIABILITY=list BENCH_OUT=/tmp/page.md.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -36,6 +45,9 @@ AUDIT_SIZES="${BENCH_AUDIT_SIZES:-1 20 200 1000}"
 REMOVAL_SIZES="${BENCH_REMOVAL_SIZES:-1 20 200 1000}"
 REMOVAL_RUNS="${BENCH_REMOVAL_RUNS:-3}"
 THROTTLED="${BENCH_THROTTLED_SIZE:-200}"
+RATE_LIMIT="${BENCH_RATE_LIMIT:-20/40}"
+RATE_MEMBERS="${BENCH_RATE_MEMBERS:-1000}"
+RATE_REMOVALS="${BENCH_RATE_REMOVALS:-200}"
 RELIABILITY="${BENCH_RELIABILITY:-run}"
 OUT="${BENCH_OUT:-$ROOT/docs/performance.md}"
 TF="${CENTRALROOT_TF_1_15:-$ROOT/.tools/bin/terraform-1.15}"
@@ -47,6 +59,7 @@ die() { say "ERROR: $*"; exit 1; }
 
 (( RUNS >= 5 )) || die "BENCH_RUNS must be at least 5 (medians of at least 5 runs)"
 [[ "$RELIABILITY" == run || "$RELIABILITY" == list ]] || die "BENCH_RELIABILITY is run or list"
+[[ "$RATE_LIMIT" =~ ^[0-9]+(\.[0-9]+)?/[0-9]+$ ]] || die "BENCH_RATE_LIMIT is RATE/BURST, e.g. 20/40"
 [[ -x "$TF" ]] || die "$TF is missing: run scripts/install-terraform.sh or set CENTRALROOT_TF_1_15"
 
 WORK="$(mktemp -d)"
@@ -408,12 +421,13 @@ stop_scale_sandbox
 
 # --- Scale: organization-wide root credential audit -------------------------------------------
 # The organization data source over the 3 default and M generated members, 50 ms added to every
-# AWS call, default max_concurrency (20): one plan reads it. Per member: AssumeRoot, the four
-# lists, and GetAccessKeyLastUsed per root access key (5.75 in this seed's mix).
-for m in $AUDIT_SIZES; do
-    start_scale_sandbox "$m"
-    dir="$WORK/audit-$m"; mkdir -p "$dir"
-    cat >"$dir/main.tf" <<'TF'
+# AWS call, default max_concurrency (20): one plan reads it. Per member: AssumeRoot, the
+# account summary, the list of each kind it flags and GetAccessKeyLastUsed per root access key
+# (4.25 in this seed's mix: everything, a password, two keys, nothing).
+
+# `audit_config DIR`: the organization data source alone, in DIR/main.tf.
+audit_config() {
+    cat >"$1/main.tf" <<'TF'
 terraform {
   required_providers {
     centralroot = { source = "centralroot/centralroot" }
@@ -423,6 +437,23 @@ provider "centralroot" {}
 data "centralroot_organization_root_credentials" "all" {}
 output "audited" { value = length(data.centralroot_organization_root_credentials.all.accounts) }
 TF
+}
+
+# `audit_model M`: the requests an audit of the 3 seeded and M generated members needs: the
+# listing, DescribeOrganization, and per member 2 + a list per kind held + 1 per access key.
+audit_model() {
+    "$PYTHON" -c '
+import math, sys
+m = int(sys.argv[1])
+# By n % 4: everything (4 lists, 1 key), a password (1 list), two keys (1 list, 2 keys), nothing.
+per_kind = [2 + 4 + 1, 2 + 1, 2 + 1 + 2, 2]
+members = [per_kind[n % 4] for n in range(m)] + [per_kind[0], per_kind[0], per_kind[3]]
+print(math.ceil((m + 4) / 20) + 1 + sum(members))' "$1"
+}
+for m in $AUDIT_SIZES; do
+    start_scale_sandbox "$m"
+    dir="$WORK/audit-$m"; mkdir -p "$dir"
+    audit_config "$dir"
     control faults '{"latency_ms": 50}'
     control requests/reset
     say "audit of $(( m + 3 )) members"
@@ -433,27 +464,28 @@ r = json.load(sys.stdin)
 ops = r["operations"]
 n = lambda op: ops.get(op, {}).get("total", 0)
 members = max(len(r["root_sessions_opened"]), 1)
-per = sum(n(op) for op in ("AssumeRoot", "GetLoginProfile", "ListAccessKeys", "GetAccessKeyLastUsed",
-                           "ListSigningCertificates", "ListMFADevices")) / members
+per = sum(n(op) for op in ("AssumeRoot", "GetAccountSummary", "GetLoginProfile", "ListAccessKeys",
+                           "GetAccessKeyLastUsed", "ListSigningCertificates", "ListMFADevices")) / members
 print(r["total"], n("ListAccounts"), n("AssumeRoot"), "%.2f" % per, r["max_root_sessions_at_work"])')"
     members=$(( m + 3 ))
     cost audit "$members members" "$usage" "one run, 50 ms latency"
     figure audit "$members members: ListAccounts pages" "$pages" pages "$(( (members + 1 + 19) / 20 ))" "ceil((members + 1) / 20)" "exact"
     figure audit "$members members: AssumeRoot" "$assumes" sessions "$members" "one per member" "exact"
-    figure audit "$members members: calls per member" "$per" requests "" "" "AssumeRoot, 4 lists, GetAccessKeyLastUsed per key"
+    figure audit "$members members: calls per member" "$per" requests "" "" "AssumeRoot, GetAccountSummary, a list per kind it flags, GetAccessKeyLastUsed per key"
     figure audit "$members members: root sessions at work at once (most)" "$at_once" sessions "20" "the adaptive limit's start" "sandbox gauge"
-    figure audit "$members members: requests" "$total" requests "" "" "exact"
+    figure audit "$members members: requests" "$total" requests "$(audit_model "$m")" "2 per member, a list per kind held, 1 per key, the listing" "exact"
 done
 stop_scale_sandbox
 
 # --- Scale: removal of root credentials --------------------------------------------------------
 # N removals of every root credential on members that hold one of each kind (the scale
 # sandbox's member 4k of 4N), applied at -parallelism=10, then a plan whose refresh audits
-# every member; every run starts from the seed with empty state. Per member an apply sends 22
-# requests: its plan reads the member to list what it deletes (AssumeRoot and 5 audit calls),
-# Terraform plans the create again at apply in a new provider process, which reads it again,
-# and the removal itself sends 10 (AssumeRoot, 5 audit calls, 4 deletions); a refresh sends 5.
-# Plus DescribeOrganization per provider process.
+# every member; every run starts from the seed with empty state. Per member an apply sends 24
+# requests: its plan reads the member to list what it deletes (AssumeRoot, GetAccountSummary and
+# the 5 reads of a member holding every kind), Terraform plans the create again at apply in a
+# new provider process, which reads it again, and the removal itself sends 10 (AssumeRoot, 5
+# audit calls, 4 deletions); a refresh of the cleaned member sends 2 (AssumeRoot,
+# GetAccountSummary). Plus DescribeOrganization per provider process.
 removal_config() {
     "$PYTHON" - "$2" >"$1/main.tf" <<'PY'
 import sys
@@ -492,24 +524,27 @@ for n in $REMOVAL_SIZES; do
     how="median of $REMOVAL_RUNS runs"
     cost removal "N = $n, apply" "$(column_medians %.2f %.2f %.1f <<<"$apply_rows")" "$how"
     figure removal "N = $n, apply: root sessions opened" "$apply_sessions" sessions "$(( 3 * n ))" "two audits and one removal per member" "exact; at most $apply_most in one account"
-    figure removal "N = $n, apply: requests" "$apply_total" requests "$(( 22 * n + 2 ))" "22N + 2" "exact"
+    figure removal "N = $n, apply: requests" "$apply_total" requests "$(( 24 * n + 2 ))" "24N + 2" "exact"
     cost removal "N = $n, refresh (plan)" "$(column_medians %.2f %.2f %.1f <<<"$plan_rows")" "$how"
     figure removal "N = $n, refresh: root sessions opened" "$plan_sessions" sessions "$n" "one per member" "exact; at most $plan_most in one account"
-    figure removal "N = $n, refresh: requests" "$plan_total" requests "$(( 5 * n + 1 ))" "5N + 1" "exact"
+    figure removal "N = $n, refresh: requests" "$plan_total" requests "$(( 2 * n + 1 ))" "2N + 1" "exact"
 done
 
 # Throttled: N members once, every 3rd request answered `Throttling`; the SDK retries within
 # each session, and the adaptive limit lowers the sessions at work.
-start_scale_sandbox $(( 4 * THROTTLED ))
 dir="$WORK/removal-throttled"
 mkdir -p "$dir"
-removal_config "$dir" "$THROTTLED"
-control faults '{"throttle_every": 3}'
+if (( THROTTLED > 0 )); then
+    start_scale_sandbox $(( 4 * THROTTLED ))
+    removal_config "$dir" "$THROTTLED"
+    control faults '{"throttle_every": 3}'
+fi
 for phase in apply refresh; do
+    (( THROTTLED > 0 )) || break
     case "$phase" in
-        apply) args=(apply -auto-approve -parallelism=10); model=$(( 22 * THROTTLED + 2 )); formula="22N + 2 answered"
+        apply) args=(apply -auto-approve -parallelism=10); model=$(( 24 * THROTTLED + 2 )); formula="24N + 2 answered"
             opened=$(( 3 * THROTTLED )); per="two audits and one removal per member" ;;
-        refresh) args=(plan -detailed-exitcode -parallelism=10); model=$(( 5 * THROTTLED + 1 )); formula="5N + 1 answered"
+        refresh) args=(plan -detailed-exitcode -parallelism=10); model=$(( 2 * THROTTLED + 1 )); formula="2N + 1 answered"
             opened=$THROTTLED; per="one per member" ;;
     esac
     say "removal N=$THROTTLED, every 3rd request throttled: $phase"
@@ -521,13 +556,57 @@ for phase in apply refresh; do
     figure throttled "N = $THROTTLED, $phase: requests answered" "$(( total - throttled ))" requests "$model" "$formula" "exact; $throttled more answered Throttling"
 done
 stop_scale_sandbox
+
+# --- Scale: root sessions at AWS's rate -------------------------------------------------------
+# AWS throttles AssumeRoot with a token bucket per calling account. Here the sandbox's bucket
+# holds BURST and refills RATE per second, and 50 ms are added to every call. The audit is the
+# organization data source over the 3 seeded and RATE_MEMBERS generated members (one plan);
+# the removal, RATE_REMOVALS removals of every kind at -parallelism=20 (one apply from empty
+# state). Goodput: members done per second of Terraform's whole command, against RATE; the
+# ideal wall time: members / RATE (what the bucket lets through, its burst aside).
+IFS=/ read -r rate burst <<<"$RATE_LIMIT"
+rate_faults="{\"latency_ms\": 50, \"rate_limits\": [{\"operation\": \"AssumeRoot\", \"per_second\": $rate, \"burst\": $burst}]}"
+# `rate_figures WHAT MEMBERS "WALL CPU RSS" HOW`: the figures of one run at the bucket's rate.
+rate_figures() {
+    local what="$1" members="$2" usage="$3" how="$4" wall sessions throttled total
+    read -r wall _ <<<"$usage"
+    read -r sessions _ throttled total <<<"$(removal_counts)"
+    cost rate "$what" "$usage" "$how"
+    figure rate "$what: root sessions opened" "$sessions" sessions "$members" "one per member" "exact"
+    figure rate "$what: goodput" "$("$PYTHON" -c "print('%.2f' % ($members / $wall))")" "members/s" "$rate" "the bucket's rate" "$members members / wall time"
+    figure rate "$what: requests throttled" "$("$PYTHON" -c "print('%.2f' % (100 * $throttled / $total))")" "%" "5" "the target, at most" "$throttled of $total requests answered Throttling"
+    figure rate "$what: wall time against the ideal" "$wall" s "$("$PYTHON" -c "print('%.2f' % ($members / $rate))")" "members / rate" "target at most 1.15×"
+}
+if (( RATE_MEMBERS > 0 )); then
+    start_scale_sandbox "$RATE_MEMBERS"
+    dir="$WORK/rate-audit"; mkdir -p "$dir"
+    audit_config "$dir"
+    control faults "$rate_faults"
+    control requests/reset
+    members=$(( RATE_MEMBERS + 3 ))
+    say "audit of $members members, AssumeRoot at $rate per second (burst $burst)"
+    usage="$(AWS_ENDPOINT_URL="$SCALE_ENDPOINT" measured "$dir" plan)"
+    rate_figures "audit of $members members" "$members" "$usage" "one run, $RATE_LIMIT AssumeRoot per second, 50 ms latency"
+fi
+if (( RATE_REMOVALS > 0 )); then
+    start_scale_sandbox $(( 4 * RATE_REMOVALS ))
+    dir="$WORK/rate-removal"; mkdir -p "$dir"
+    removal_config "$dir" "$RATE_REMOVALS"
+    control faults "$rate_faults"
+    control requests/reset
+    say "removal from $RATE_REMOVALS members, AssumeRoot at $rate per second (burst $burst)"
+    usage="$(AWS_ENDPOINT_URL="$SCALE_ENDPOINT" measured "$dir" apply -auto-approve -parallelism=20)"
+    rate_figures "removal from $RATE_REMOVALS members" "$RATE_REMOVALS" "$usage" "one run, $RATE_LIMIT AssumeRoot per second, 50 ms latency, -parallelism=20"
+fi
+stop_scale_sandbox
 kill "$SANDBOX_PID" 2>/dev/null || true; wait "$SANDBOX_PID" 2>/dev/null || true; SANDBOX_PID=""
 
 # --- docs/performance.md ----------------------------------------------------------------------
 LOAD_END="$(cut -d' ' -f1-3 /proc/loadavg)"
 ELAPSED_MIN=$(( (SECONDS - STARTED_S + 59) / 60 ))
 export STARTED COMMIT BUILD TF_VERSION CPU_MODEL MEMORY_GIB LOAD_START LOAD_END ELAPSED_MIN \
-    RUNS SIZES ADMIN_SIZES ADMIN_RUNS AUDIT_SIZES REMOVAL_SIZES REMOVAL_RUNS THROTTLED RELIABILITY
+    RUNS SIZES ADMIN_SIZES ADMIN_RUNS AUDIT_SIZES REMOVAL_SIZES REMOVAL_RUNS THROTTLED RELIABILITY \
+    RATE_LIMIT RATE_MEMBERS RATE_REMOVALS
 CORES="$(nproc)"
 export CORES
 "$PYTHON" - "$FIGURES" "$RESULTS" "$OUT" <<'PY'
@@ -553,6 +632,7 @@ SECTIONS = {
     "audit": "organization audit",
     "removal": "credential removal",
     "throttled": "removal, throttled",
+    "rate": "at AWS's rate",
 }
 
 lines = [
@@ -575,7 +655,9 @@ lines = [
     f"| settings | `BENCH_RUNS={env['RUNS']}` `BENCH_SIZES=\"{env['SIZES']}\"` "
     f"`BENCH_ADMIN_SIZES=\"{env['ADMIN_SIZES']}\"` `BENCH_ADMIN_RUNS={env['ADMIN_RUNS']}` "
     f"`BENCH_AUDIT_SIZES=\"{env['AUDIT_SIZES']}\"` `BENCH_REMOVAL_SIZES=\"{env['REMOVAL_SIZES']}\"` "
-    f"`BENCH_REMOVAL_RUNS={env['REMOVAL_RUNS']}` `BENCH_THROTTLED_SIZE={env['THROTTLED']}` |",
+    f"`BENCH_REMOVAL_RUNS={env['REMOVAL_RUNS']}` `BENCH_THROTTLED_SIZE={env['THROTTLED']}` "
+    f"`BENCH_RATE_LIMIT={env['RATE_LIMIT']}` `BENCH_RATE_MEMBERS={env['RATE_MEMBERS']}` "
+    f"`BENCH_RATE_REMOVALS={env['RATE_REMOVALS']}` |",
     "",
     "```sh",
     "scripts/install-terraform.sh   # Terraform 1.15.5 in .tools/bin (once)",
@@ -595,7 +677,12 @@ lines = [
     "`centralroot_organization_root_credentials` over a sandbox of mixed root credentials with "
     "50 ms added to every AWS call. *credential removal*: N `centralroot_root_credentials_removal` "
     "on members holding one credential of each kind, `-parallelism=10`; *throttled*: the same "
-    "with every 3rd request answered `Throttling`.",
+    "with every 3rd request answered `Throttling`. *at AWS's rate*: `AssumeRoot` behind a token "
+    "bucket per calling account (the rate and burst in the settings), 50 ms added to every call: "
+    "the organization audit, and the removal at `-parallelism=20`; goodput is members done per "
+    "second of Terraform's whole command, the ideal wall time members ÷ rate (targets: goodput "
+    "at least 90 % of the rate, at most 5 % of requests throttled, wall time at most 1.15 × the "
+    "ideal).",
     "",
     "| section | figure | value | baseline | ratio | how |",
     "| --- | --- | ---: | --- | ---: | --- |",

@@ -59,9 +59,28 @@ fn aws_signing(
     wait: PropagationWait,
     attempt_timeout: Option<Duration>,
 ) -> Aws {
+    aws_signing_in(
+        "eu-west-1",
+        handle,
+        credentials,
+        attempts,
+        wait,
+        attempt_timeout,
+    )
+}
+
+/// [`aws_signing`] with `region` configured.
+fn aws_signing_in(
+    region: &'static str,
+    handle: &ServerHandle,
+    credentials: aws_credential_types::Credentials,
+    attempts: u32,
+    wait: PropagationWait,
+    attempt_timeout: Option<Duration>,
+) -> Aws {
     let mut config = SdkConfig::builder()
         .behavior_version(BehaviorVersion::latest())
-        .region(Region::new("eu-west-1"))
+        .region(Region::new(region))
         .credentials_provider(SharedCredentialsProvider::new(credentials))
         .retry_config(
             RetryConfig::standard()
@@ -536,10 +555,8 @@ async fn a_root_session_acts_as_the_member_s_root_user() {
 
 #[tokio::test]
 async fn refused_root_sessions_say_why_on_the_account() {
-    let handle = sandbox_with_root_sessions(|seed| {
-        seed.features = vec![SeedFeature::RootCredentialsManagement]
-    })
-    .await;
+    let handle =
+        sandbox_with_root_sessions(|seed| seed.features = vec![SeedFeature::RootSessions]).await;
     let aws = aws_for(&handle, MANAGEMENT, 1, quick_wait());
     let audit = TaskPolicy::AuditRootUserCredentials;
     let minute = Duration::from_secs(60);
@@ -549,8 +566,10 @@ async fn refused_root_sessions_say_why_on_the_account() {
     assert_eq!(err.code.as_deref(), Some("AccessDenied"));
     assert_eq!(err.subject(), Some(centralroot::aws::Subject::Account));
     let advice = detail(&err);
-    assert!(advice.contains("RootSessions"), "{advice}");
-    assert!(advice.contains("RootCredentialsManagement"), "{advice}");
+    assert!(
+        advice.contains("enabled_features of centralroot_organization_features contains RootCredentialsManagement,"),
+        "the feature the audit needs: {advice}"
+    );
     assert!(advice.contains("delegated administrator"), "{advice}");
 
     let err = aws
@@ -938,15 +957,18 @@ async fn every_mutating_call_succeeds_when_its_first_answer_is_lost() {
     }
 }
 
-/// A sandbox with trusted access and RootSessions on; member 333333333333's key has been used.
+/// A sandbox with trusted access and both features on (every root task works), changed by
+/// `change`.
 async fn sandbox_with_root_sessions(change: impl FnOnce(&mut Seed)) -> ServerHandle {
     let mut seed = Seed::default_seed();
     seed.trusted_access.push(TrustedAccess {
         service_principal: IAM_SERVICE_PRINCIPAL.into(),
         date_enabled: 1_700_000_000,
     });
-    seed.features
-        .push(centralroot_sandbox::seed::Feature::RootSessions);
+    seed.features = vec![
+        SeedFeature::RootCredentialsManagement,
+        SeedFeature::RootSessions,
+    ];
     change(&mut seed);
     Server::bind("127.0.0.1:0", seed).await.unwrap().1
 }
@@ -985,9 +1007,102 @@ async fn a_member_s_root_credentials_are_audited_in_one_root_session() {
     let log = sandbox.sandbox().requests();
     assert_eq!(log.operations["AssumeRoot"].succeeded, 2, "one per account");
     let audit = &log.root_sessions["IAMAuditRootUserCredentials"];
-    assert_eq!(audit["GetAccessKeyLastUsed"], 1);
-    assert_eq!(audit["GetLoginProfile"], 2);
+    let calls: Vec<(&str, u64)> = audit.iter().map(|(op, n)| (op.as_str(), *n)).collect();
+    assert_eq!(
+        calls,
+        [
+            ("GetAccessKeyLastUsed", 1),
+            ("GetAccountSummary", 2),
+            ("GetLoginProfile", 1),
+            ("ListAccessKeys", 1),
+            ("ListMFADevices", 1),
+            ("ListSigningCertificates", 1),
+        ],
+        "the summary of both, the lists of the member that holds credentials"
+    );
     assert_eq!(log.root_sessions.len(), 1, "{:?}", log.root_sessions);
+}
+
+/// The requests of one audit of `account` through `aws`, whose organization is already
+/// described: by operation, and in all.
+async fn audit_requests(
+    sandbox: &ServerHandle,
+    aws: &Aws,
+    account: &str,
+) -> (Vec<(String, u64)>, u64) {
+    sandbox.sandbox().reset_requests();
+    aws.audit_account(account).await.unwrap();
+    let log = sandbox.sandbox().requests();
+    let calls = log
+        .operations
+        .iter()
+        .map(|(op, count)| (op.clone(), count.total))
+        .collect();
+    (calls, log.total)
+}
+
+#[tokio::test]
+async fn a_clean_member_costs_two_requests_and_a_holder_only_the_lists_it_needs() {
+    let sandbox = sandbox_with_root_sessions(|seed| {
+        let mut mfa_only = centralroot_sandbox::seed::Account::new("555555555555");
+        mfa_only
+            .root
+            .mfa_devices
+            .push(centralroot_sandbox::seed::MfaDevice {
+                serial_number: "arn:aws:iam::555555555555:mfa/root-account-mfa-device".into(),
+                enabled: 1_700_000_000,
+            });
+        seed.accounts.push(mfa_only);
+    })
+    .await;
+    let aws = aws_for(&sandbox, MANAGEMENT, 2, quick_wait());
+    aws.organization().await.unwrap();
+    let owned = |calls: &[(&str, u64)]| -> Vec<(String, u64)> {
+        calls.iter().map(|(op, n)| ((*op).to_owned(), *n)).collect()
+    };
+
+    let clean = audit_requests(&sandbox, &aws, "444444444444").await;
+    assert_eq!(
+        clean,
+        (owned(&[("AssumeRoot", 1), ("GetAccountSummary", 1)]), 2),
+        "a member without root credentials"
+    );
+    let mfa_only = audit_requests(&sandbox, &aws, "555555555555").await;
+    assert_eq!(
+        mfa_only,
+        (
+            owned(&[
+                ("AssumeRoot", 1),
+                ("GetAccountSummary", 1),
+                ("ListMFADevices", 1)
+            ]),
+            3
+        )
+    );
+    let everything = audit_requests(&sandbox, &aws, MEMBER).await;
+    assert_eq!(
+        everything,
+        (
+            owned(&[
+                ("AssumeRoot", 1),
+                ("GetAccessKeyLastUsed", 1),
+                ("GetAccountSummary", 1),
+                ("GetLoginProfile", 1),
+                ("ListAccessKeys", 1),
+                ("ListMFADevices", 1),
+                ("ListSigningCertificates", 1),
+            ]),
+            7
+        ),
+        "2 + the four lists + the last use of its one key"
+    );
+    let report = aws.audit_account("555555555555").await.unwrap();
+    assert_eq!(
+        report.mfa_devices,
+        ["arn:aws:iam::555555555555:mfa/root-account-mfa-device"]
+    );
+    assert_eq!(report.password_created, None);
+    assert!(report.access_keys.is_empty() && report.signing_certificates.is_empty());
 }
 
 #[tokio::test]
@@ -1140,18 +1255,22 @@ async fn a_thousand_members_cost_the_listing_and_a_fixed_number_of_calls_each() 
     let log = sandbox.sandbox().requests();
     assert_eq!(calls(&sandbox, "ListAccounts"), 1004_u64.div_ceil(20));
     assert_eq!(calls(&sandbox, "DescribeOrganization"), 1);
-    for per_account in [
-        "AssumeRoot",
-        "GetLoginProfile",
-        "ListAccessKeys",
-        "ListSigningCertificates",
-        "ListMFADevices",
-    ] {
+    for per_account in ["AssumeRoot", "GetAccountSummary"] {
         assert_eq!(calls(&sandbox, per_account), members, "{per_account}");
     }
+    // A list per member its summary flags: generated members hold by n % 4 everything, a
+    // password, two access keys or nothing (250 each); 2 seeded members hold everything.
+    assert_eq!(calls(&sandbox, "GetLoginProfile"), 250 + 250 + 2);
+    assert_eq!(calls(&sandbox, "ListAccessKeys"), 250 + 250 + 2);
+    assert_eq!(calls(&sandbox, "ListSigningCertificates"), 250 + 2);
+    assert_eq!(calls(&sandbox, "ListMFADevices"), 250 + 2);
     // One per root access key: 250 members with one, 250 with two, 2 seeded members with one.
     assert_eq!(calls(&sandbox, "GetAccessKeyLastUsed"), 250 + 500 + 2);
-    assert_eq!(log.total, 51 + 1 + 5 * members + 752);
+    assert_eq!(
+        log.total,
+        51 + 1 + 2 * members + 502 + 502 + 252 + 252 + 752,
+        "4,318 requests, down from 5,819 when every list was read"
+    );
     assert_eq!(log.root_sessions_opened.len(), members as usize);
     assert!(
         log.root_sessions_opened
@@ -1719,4 +1838,118 @@ async fn credentials_that_cannot_be_loaded_are_not_a_network_failure() {
     assert_eq!(err.kind, ErrorKind::CredentialsUnavailable, "{err}");
     assert_eq!(err.summary(), "The AWS credentials could not be loaded");
     assert!(err.message.contains("the SSO session expired"), "{err}");
+}
+
+#[tokio::test]
+async fn a_service_control_policy_in_a_member_is_its_audit_s_error_with_the_policy_named() {
+    let sandbox = sandbox_with_root_sessions(|seed| {
+        for account in &mut seed.accounts {
+            account.service_control_policy = match account.id.as_str() {
+                // Denies everything in root sessions too.
+                "333333333333" => Some(centralroot_sandbox::seed::ServiceControlPolicy {
+                    id: "p-denyall1".into(),
+                    denied_actions: vec!["*".into()],
+                    exempt_root_sessions: false,
+                }),
+                // The same with the aws:AssumedRoot exemption: root sessions go through.
+                "444444444444" => Some(centralroot_sandbox::seed::ServiceControlPolicy {
+                    id: "p-exemptroot".into(),
+                    denied_actions: vec!["*".into()],
+                    exempt_root_sessions: true,
+                }),
+                _ => None,
+            };
+        }
+    })
+    .await;
+    let aws = aws_for(&sandbox, MANAGEMENT, 2, quick_wait());
+    let audits = aws.audit_organization(None, 5).await.unwrap();
+    let failed: Vec<(&str, &centralroot::aws::AwsError)> = audits
+        .iter()
+        .filter_map(|a| a.result.as_ref().err().map(|e| (a.account_id.as_str(), e)))
+        .collect();
+    assert_eq!(failed.len(), 1, "{failed:?}");
+    let (account, err) = failed[0];
+    assert_eq!(account, "333333333333");
+    assert_eq!(err.kind, ErrorKind::DeniedByServiceControlPolicy);
+    assert_eq!(err.operation, Operation::GetAccountSummary);
+    let denial = err.scp_denial().expect("the message names the policy");
+    assert_eq!(
+        denial.policy_arn.as_deref(),
+        Some(
+            "arn:aws:organizations::111111111111:policy/o-sandbox1234/service_control_policy/p-denyall1"
+        )
+    );
+    assert_eq!(denial.account_id, "333333333333");
+    assert_eq!(denial.action, "iam:GetAccountSummary");
+    let advice = detail(err);
+    assert!(advice.contains("aws:AssumedRoot"), "{advice}");
+    assert!(advice.contains("p-denyall1"), "{advice}");
+}
+
+#[tokio::test]
+async fn task_policies_and_the_global_region_follow_the_partition_of_the_region() {
+    let sandbox = sandbox_with_root_sessions(|seed| seed.partition = "aws-us-gov".into()).await;
+    let keys = sandbox.credentials(MANAGEMENT).unwrap();
+    let credentials = aws_credential_types::Credentials::new(
+        keys.access_key_id,
+        keys.secret_access_key,
+        None,
+        None,
+        "test",
+    );
+    let aws = aws_signing_in(
+        "us-gov-west-1",
+        &sandbox,
+        credentials,
+        1,
+        quick_wait(),
+        None,
+    );
+    assert_eq!(aws.partition(), centralroot::aws::Partition::AwsUsGov);
+    // The sandbox plays GovCloud: it accepts only task policy ARNs of aws-us-gov.
+    let report = aws.audit_account(MEMBER).await.unwrap();
+    assert!(report.has_credentials());
+    let caller = aws.caller_identity().await.unwrap();
+    assert_eq!(
+        caller.arn,
+        "arn:aws-us-gov:iam::111111111111:user/sandbox-admin"
+    );
+    assert_eq!(
+        sandbox.sandbox().requests().operations["AssumeRoot"].succeeded,
+        1
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rate_limit_on_assume_root_is_learned_and_every_member_is_audited() {
+    let sandbox = Server::bind("127.0.0.1:0", Seed::large_organization(120))
+        .await
+        .unwrap()
+        .1;
+    sandbox.sandbox().set_faults(FaultConfig {
+        rate_limits: vec![
+            centralroot_sandbox::rate_limits::RateLimit::parse("AssumeRoot=40/10").unwrap(),
+        ],
+        ..FaultConfig::default()
+    });
+    let aws = aws_for(&sandbox, MANAGEMENT, 10, quick_wait());
+    assert_eq!(aws.root_session_rate(), None, "no pace before throttling");
+    let audits = aws.audit_organization(None, 20).await.unwrap();
+    assert_eq!(audits.len(), 123);
+    assert!(audits.iter().all(|a| a.result.is_ok()));
+    let log = sandbox.sandbox().requests();
+    let assume = &log.operations["AssumeRoot"];
+    let throttled = assume.errors.get("Throttling").copied().unwrap_or(0);
+    assert_eq!(assume.succeeded, 123, "one session per member");
+    assert!(throttled > 0, "the bucket was met");
+    let rate = aws
+        .root_session_rate()
+        .expect("a pace learned from throttling");
+    assert!(rate < 80.0, "paced near the bucket's 40 per second: {rate}");
+    assert_eq!(
+        log.root_sessions_opened.len(),
+        123,
+        "a throttled request is asked again, never dropped"
+    );
 }

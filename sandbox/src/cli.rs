@@ -1,5 +1,6 @@
 //! `terraform-provider-centralroot sandbox [--listen ADDR] [--seed FILE | --seed-members N]
-//! [--state FILE] [--env-file FILE] [--expose-control-plane-and-keys]`.
+//! [--state FILE] [--env-file FILE] [--rate-limit OPERATION=RATE[/BURST]]...
+//! [--expose-control-plane-and-keys]`.
 //!
 //! Prints one line on stdout once the listener is bound, a shell statement exporting the
 //! endpoint and the management account's credentials (and writes it to `--env-file`); logs
@@ -9,8 +10,10 @@
 
 use super::control::Exposure;
 use super::engine::Sandbox;
+use super::faults::FaultConfig;
 use super::limits::Limits;
 use super::private_file;
+use super::rate_limits::RateLimit;
 use super::ready::ready_line;
 use super::seed::{Seed, SeedError};
 use super::server::serve;
@@ -21,7 +24,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use tokio::net::TcpListener;
 
-const USAGE: &str = "usage: terraform-provider-centralroot sandbox [--listen 127.0.0.1:4566] [--seed FILE | --seed-members N] [--state FILE] [--env-file FILE] [--expose-control-plane-and-keys]";
+const USAGE: &str = "usage: terraform-provider-centralroot sandbox [--listen 127.0.0.1:4566] [--seed FILE | --seed-members N] [--state FILE] [--env-file FILE] [--rate-limit OPERATION=RATE[/BURST]]... [--expose-control-plane-and-keys]";
 
 /// The flag that allows listening beyond loopback; its name says what that gives away.
 pub const EXPOSE_FLAG: &str = "--expose-control-plane-and-keys";
@@ -37,6 +40,10 @@ Runs a local emulator of AWS IAM, Organizations and STS for centralized root acc
   --state FILE    loaded on start if it exists (wins over --seed), written on SIGINT/SIGTERM
   --env-file FILE the ready line, written (mode 0600) once the sandbox listens and removed
                   when it stops: its existence means ready
+  --rate-limit OPERATION=RATE[/BURST]
+                  a token bucket per calling account: RATE requests of OPERATION per second,
+                  BURST at once (default RATE); beyond it AWS's Throttling, Rate exceeded.
+                  OPERATION * limits every operation not named. Repeatable; kept by reset.
   --expose-control-plane-and-keys
                   required to listen on an address beyond loopback: whoever can connect
                   can then drive the unauthenticated control plane under /_sandbox/ (reseed,
@@ -78,7 +85,7 @@ pub enum CliError {
 }
 
 /// Parsed flags.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Options {
     /// Listen address.
     pub listen: String,
@@ -90,6 +97,8 @@ pub struct Options {
     pub state: Option<PathBuf>,
     /// Where to write the ready line once listening.
     pub env_file: Option<PathBuf>,
+    /// Token buckets from the start (`--rate-limit`).
+    pub rate_limits: Vec<RateLimit>,
     /// Whether an address beyond loopback may be used.
     pub expose: bool,
 }
@@ -103,6 +112,7 @@ impl Options {
             seed_members: None,
             state: None,
             env_file: None,
+            rate_limits: Vec::new(),
             expose: false,
         };
         let mut args = args.iter();
@@ -139,6 +149,9 @@ impl Options {
                 }
                 "--state" => options.state = Some(PathBuf::from(value)),
                 "--env-file" => options.env_file = Some(PathBuf::from(value)),
+                "--rate-limit" => options
+                    .rate_limits
+                    .push(RateLimit::parse(&value).map_err(CliError::Usage)?),
                 _ => return Err(CliError::Usage(format!("unknown flag {name}"))),
             }
         }
@@ -255,6 +268,12 @@ async fn run(options: Options) -> Result<(), CliError> {
     let line = ready_line(addr, &seed);
     let limits = Limits::default();
     let sandbox = Sandbox::with_limits(seed, &limits);
+    if !options.rate_limits.is_empty() {
+        sandbox.set_default_faults(FaultConfig {
+            rate_limits: options.rate_limits.clone(),
+            ..FaultConfig::default()
+        });
+    }
     tracing::info!(%addr, "sandbox listening");
     let exposure = if options.expose {
         tracing::warn!(%addr, "control plane and well-known keys exposed: anyone who can reach this address can reseed the sandbox through /_sandbox/");
@@ -373,5 +392,15 @@ mod tests {
         assert_eq!(options.seed_members, Some(1000));
         assert!(Options::parse(&args(&["--seed-members", "many"])).is_err());
         assert!(Options::parse(&args(&["--seed-members=5", "--seed", "s.json"])).is_err());
+        let options = Options::parse(&args(&[
+            "--rate-limit",
+            "AssumeRoot=20/40",
+            "--rate-limit=*=100",
+        ]))
+        .unwrap();
+        assert_eq!(options.rate_limits.len(), 2);
+        assert_eq!(options.rate_limits[0].burst, Some(40.0));
+        assert_eq!(options.rate_limits[1].operation, "*");
+        assert!(Options::parse(&args(&["--rate-limit", "AssumeRoot"])).is_err());
     }
 }

@@ -88,6 +88,8 @@ pub struct Sandbox {
     max_counter_keys: usize,
     initial: Mutex<Seed>,
     faults: Mutex<Faults>,
+    /// What `reset` returns the faults to: none, or the command line's rate limits.
+    default_faults: Mutex<FaultConfig>,
     requests: Mutex<RequestLog>,
 }
 
@@ -151,6 +153,7 @@ impl Sandbox {
             max_counter_keys: limits.max_counter_keys,
             initial: Mutex::new(seed),
             faults: Mutex::new(Faults::default()),
+            default_faults: Mutex::new(FaultConfig::default()),
             requests: Mutex::new(RequestLog::new(limits.max_counter_keys)),
         })
     }
@@ -176,9 +179,9 @@ impl Sandbox {
         *lock(&self.state) = State::new(seed, self.max_sessions);
     }
 
-    /// Changes one account in place (root credentials, AssumeRoot denial, status, buckets and
-    /// queues): the control plane's way to make credentials reappear, an SCP appear or a policy
-    /// come back between two runs.
+    /// Changes one account in place (root credentials, AssumeRoot denial, service control
+    /// policy, status, buckets and queues): the control plane's way to make credentials
+    /// reappear, an SCP appear or a policy come back between two runs.
     /// Answers the account as changed, or `None` if no account has this id.
     pub fn update_account(&self, account_id: &str, patch: AccountPatch) -> Option<Account> {
         let mut state = lock(&self.state);
@@ -188,6 +191,9 @@ impl Sandbox {
         }
         if let Some(denied) = patch.assume_root_denied {
             account.assume_root_denied = denied;
+        }
+        if let Some(policy) = patch.service_control_policy {
+            account.service_control_policy = policy;
         }
         if let Some(status) = patch.status {
             account.status = status;
@@ -201,17 +207,25 @@ impl Sandbox {
         Some(account.clone())
     }
 
-    /// Returns to the last seed and clears faults and request counters.
+    /// Returns to the last seed, the default faults and cleared request counters.
     pub fn reset(&self) {
         let seed = lock(&self.initial).clone();
         *lock(&self.state) = State::new(seed, self.max_sessions);
-        lock(&self.faults).configure(FaultConfig::default());
+        let faults = lock(&self.default_faults).clone();
+        lock(&self.faults).configure(faults);
         *lock(&self.requests) = RequestLog::new(self.max_counter_keys);
     }
 
     /// Replaces the fault configuration.
     pub fn set_faults(&self, config: FaultConfig) {
         lock(&self.faults).configure(config);
+    }
+
+    /// Replaces the fault configuration and makes it the one `reset` returns to (the command
+    /// line's `--rate-limit`s).
+    pub fn set_default_faults(&self, config: FaultConfig) {
+        *lock(&self.default_faults) = config.clone();
+        self.set_faults(config);
     }
 
     /// The fault configuration and how many faults were injected.
@@ -390,10 +404,22 @@ impl Sandbox {
         if !is_known(service, operation) {
             return Err(ApiError::unknown_operation(service, operation));
         }
-        let latency = lock(&self.faults).latency(operation);
+        // A bucket is charged when the request arrives; its refusal is answered after the
+        // latency, as any answer.
+        let (latency, rate_exceeded) = {
+            let mut faults = lock(&self.faults);
+            let latency = faults.latency(operation);
+            (
+                latency,
+                faults.rate_exceeded(operation, caller.account_id()),
+            )
+        };
         if !latency.is_zero() {
             lock(&self.requests).delaying(operation);
             tokio::time::sleep(latency).await;
+        }
+        if rate_exceeded {
+            return Err(ApiError::throttling(service));
         }
         let mutating = service == Service::Organizations && organizations::is_mutating(operation);
         let (fault, propagation) = {

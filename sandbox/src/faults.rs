@@ -1,15 +1,17 @@
-//! Injected faults: throttling, server errors, concurrent modification, latency, slow
-//! trusted-access propagation and lost answers, configured through `POST /_sandbox/faults`.
+//! Injected faults: throttling (every Nth request, or by rate through [`RateLimit`]s), server
+//! errors, concurrent modification, latency, slow trusted-access propagation and lost answers,
+//! configured through `POST /_sandbox/faults`.
 //!
 //! Throttling, server errors and concurrent modification are decided before an operation runs
 //! and leave the model untouched. The commit-then faults are decided after a successful
 //! operation: the change is made, and only the answer is lost.
 
+use super::rate_limits::{RateLimit, RateLimiter};
 use serde::{Deserialize, Serialize};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// The fault configuration (every field optional in JSON; 0 disables a fault).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct FaultConfig {
     /// Every Nth eligible request answers `Throttling` / `TooManyRequestsException`.
@@ -36,6 +38,10 @@ pub struct FaultConfig {
     pub operations: Option<Vec<String>>,
     /// Stop injecting errors after this many (unlimited when absent).
     pub count: Option<u64>,
+    /// Token buckets by operation and calling account: a request beyond its rate answers
+    /// `Throttling` / `TooManyRequestsException` whatever `operations` and `count` say.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub rate_limits: Vec<RateLimit>,
 }
 
 /// An error fault chosen for one request.
@@ -71,6 +77,9 @@ pub struct FaultCounts {
     pub commit_then_server_error: u64,
     /// Changes made, then not answered.
     pub commit_then_timeout: u64,
+    /// Requests throttled by a rate limit (not counted towards `count`).
+    #[serde(default)]
+    pub rate_exceeded: u64,
 }
 
 impl FaultCounts {
@@ -98,15 +107,27 @@ pub struct Faults {
     config: FaultConfig,
     seen: FaultCounts,
     injected: FaultCounts,
+    rates: RateLimiter,
 }
 
 impl Faults {
-    /// Replaces the configuration and restarts the counters.
+    /// Replaces the configuration and restarts the counters (rate limits with full buckets).
     pub fn configure(&mut self, config: FaultConfig) {
         *self = Faults {
+            rates: RateLimiter::new(&config.rate_limits),
             config,
             ..Faults::default()
         };
+    }
+
+    /// Takes a token for a request of `operation` charged to `account`, now; `true` when the
+    /// request exceeds the rate and must be throttled.
+    pub fn rate_exceeded(&mut self, operation: &str, account: &str) -> bool {
+        let exceeded = !self.rates.admit(operation, account, Instant::now());
+        if exceeded {
+            self.injected.rate_exceeded += 1;
+        }
+        exceeded
     }
 
     /// The current configuration.

@@ -4,7 +4,8 @@
 
 use super::engine::Ctx;
 use super::error::{ApiError, Service};
-use super::identity::Caller;
+use super::identity::{Caller, root_arn};
+use super::scp;
 use super::seed::{LoginProfile, RootUser};
 use super::state::State;
 use super::wire::query::{QueryParams, XmlNode};
@@ -12,7 +13,8 @@ use axum::http::StatusCode;
 
 /// The root-user credential operations. `DeleteVirtualMFADevice` is known so that a root
 /// session asking for it gets `AccessDenied`, as AWS answers since it left the delete task policy.
-pub const OPERATIONS: [&str; 12] = [
+pub const OPERATIONS: [&str; 13] = [
+    "GetAccountSummary",
     "GetUser",
     "GetLoginProfile",
     "CreateLoginProfile",
@@ -51,11 +53,16 @@ pub fn handle(
             ),
         ));
     };
+    let root_user = root_arn(&state.model.partition, account_id);
+    let action = format!("iam:{operation}");
+    if let Some(refusal) = scp::denial(state, Service::Iam, ctx.caller, &action, &root_user) {
+        return Err(refusal);
+    }
     if params.get("UserName").is_some() || !task_policy.allows(operation) {
         return Err(ApiError::access_denied(
             Service::Iam,
             format!(
-                "User: arn:aws:iam::{account_id}:root is not authorized to perform: iam:{operation} because no session policy allows the iam:{operation} action"
+                "User: {root_user} is not authorized to perform: {action} because no session policy allows the {action} action"
             ),
         ));
     }
@@ -65,11 +72,12 @@ pub fn handle(
     let created = account.joined_timestamp;
     let root = &mut account.root;
     let output = match operation {
+        "GetAccountSummary" => vec![account_summary(root)],
         "GetUser" => vec![XmlNode::Element(
             "User",
             vec![
                 XmlNode::text("UserId", account_id.as_str()),
-                XmlNode::text("Arn", format!("arn:aws:iam::{account_id}:root")),
+                XmlNode::text("Arn", root_user.as_str()),
                 XmlNode::timestamp("CreateDate", created),
             ],
         )],
@@ -144,6 +152,56 @@ pub fn handle(
         _ => return Err(ApiError::unknown_operation(Service::Iam, operation)),
     };
     Ok(Some(output))
+}
+
+/// `GetAccountSummary`: the account's IAM usage and quotas, and the four 0/1 flags of its root
+/// user's credentials. The sandbox models no IAM users, groups, roles or policies: they count 0.
+fn account_summary(root: &RootUser) -> XmlNode {
+    let flag = |present: bool| u32::from(present);
+    let mfa = root.mfa_devices.len() as u32;
+    let entries: [(&str, u32); 20] = [
+        ("AccountMFAEnabled", flag(mfa > 0)),
+        (
+            "AccountAccessKeysPresent",
+            flag(!root.access_keys.is_empty()),
+        ),
+        (
+            "AccountSigningCertificatesPresent",
+            flag(!root.signing_certificates.is_empty()),
+        ),
+        ("AccountPasswordPresent", flag(root.login_profile.is_some())),
+        ("Users", 0),
+        ("UsersQuota", 5000),
+        ("Groups", 0),
+        ("GroupsQuota", 300),
+        ("Roles", 0),
+        ("RolesQuota", 1000),
+        ("Policies", 0),
+        ("PoliciesQuota", 1500),
+        ("PolicySizeQuota", 6144),
+        ("PolicyVersionsInUse", 0),
+        ("VersionsPerPolicyQuota", 5),
+        ("MFADevices", mfa),
+        ("MFADevicesInUse", mfa),
+        ("AccessKeysPerUserQuota", 2),
+        ("SigningCertificatesPerUserQuota", 2),
+        ("GlobalEndpointTokenVersion", 1),
+    ];
+    XmlNode::Element(
+        "SummaryMap",
+        entries
+            .iter()
+            .map(|(key, value)| {
+                XmlNode::Element(
+                    "entry",
+                    vec![
+                        XmlNode::text("key", *key),
+                        XmlNode::text("value", value.to_string()),
+                    ],
+                )
+            })
+            .collect(),
+    )
 }
 
 fn missing_login_profile() -> ApiError {

@@ -3,7 +3,7 @@
 use super::error::{ApiError, Service};
 use super::state::{SessionKind, State};
 
-/// The root-task policies `sts:AssumeRoot` accepts (`arn:aws:iam::aws:policy/root-task/<name>`).
+/// The root-task policies `sts:AssumeRoot` accepts (`arn:<partition>:iam::aws:policy/root-task/<name>`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TaskPolicy {
     /// Read the root user's credentials.
@@ -18,7 +18,8 @@ pub enum TaskPolicy {
     SqsUnlockQueuePolicy,
 }
 
-const TASK_POLICY_PREFIX: &str = "arn:aws:iam::aws:policy/root-task/";
+/// What follows `arn:<partition>:` in a task policy ARN, before the policy's name.
+const TASK_POLICY_PATH: &str = "iam::aws:policy/root-task/";
 
 /// IAM actions that read the root user's credentials.
 const AUDIT_ACTIONS: [&str; 6] = [
@@ -40,9 +41,13 @@ impl TaskPolicy {
         TaskPolicy::SqsUnlockQueuePolicy,
     ];
 
-    /// Parses a task policy ARN.
-    pub fn from_arn(arn: &str) -> Option<TaskPolicy> {
-        TaskPolicy::from_name(arn.strip_prefix(TASK_POLICY_PREFIX)?)
+    /// Parses a task policy ARN of `partition`; one of another partition names no policy there.
+    pub fn from_arn(arn: &str, partition: &str) -> Option<TaskPolicy> {
+        let path = arn
+            .strip_prefix("arn:")?
+            .strip_prefix(partition)?
+            .strip_prefix(':')?;
+        TaskPolicy::from_name(path.strip_prefix(TASK_POLICY_PATH)?)
     }
 
     /// The name after `root-task/`, e.g. `IAMAuditRootUserCredentials`.
@@ -71,7 +76,11 @@ impl TaskPolicy {
     /// Whether the policy allows this IAM action on the root user.
     pub fn allows(self, action: &str) -> bool {
         match self {
-            TaskPolicy::AuditRootUserCredentials => AUDIT_ACTIONS.contains(&action),
+            // GetAccountSummary is the audit's alone: the delete task policy lists the credentials
+            // but cannot read the summary.
+            TaskPolicy::AuditRootUserCredentials => {
+                AUDIT_ACTIONS.contains(&action) || action == "GetAccountSummary"
+            }
             TaskPolicy::DeleteRootUserCredentials => {
                 AUDIT_ACTIONS.contains(&action)
                     || matches!(
@@ -160,6 +169,38 @@ impl Caller {
     pub fn is_root_session(&self) -> bool {
         matches!(self, Caller::RootSession { .. })
     }
+
+    /// The caller's ARN in `partition`, as `GetCallerIdentity` and refusals name it.
+    pub fn arn(&self, partition: &str) -> String {
+        match self {
+            Caller::Account { account_id, .. } => {
+                format!("arn:{partition}:iam::{account_id}:user/sandbox-admin")
+            }
+            Caller::RootSession { account_id, .. } => root_arn(partition, account_id),
+            Caller::AssumedRole {
+                account_id,
+                role_arn,
+                session_name,
+                ..
+            } => assumed_role_arn(partition, account_id, role_arn, session_name),
+        }
+    }
+}
+
+/// The ARN of a session of the role `role_arn` named `session_name`, in `partition`.
+pub fn assumed_role_arn(
+    partition: &str,
+    account_id: &str,
+    role_arn: &str,
+    session_name: &str,
+) -> String {
+    let name = role_arn.rsplit('/').next().unwrap_or_default();
+    format!("arn:{partition}:sts::{account_id}:assumed-role/{name}/{session_name}")
+}
+
+/// The ARN of `account_id`'s root user in `partition`.
+pub fn root_arn(partition: &str, account_id: &str) -> String {
+    format!("arn:{partition}:iam::{account_id}:root")
 }
 
 /// A caller whose signature still has to be checked against `secret`.
@@ -231,23 +272,48 @@ mod tests {
 
     #[test]
     fn task_policies_allow_what_their_names_say() {
-        let audit =
-            TaskPolicy::from_arn("arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials")
-                .unwrap();
+        let audit = TaskPolicy::from_arn(
+            "arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials",
+            "aws",
+        )
+        .unwrap();
         assert!(audit.allows("ListAccessKeys"));
+        assert!(audit.allows("GetAccountSummary"));
         assert!(!audit.allows("DeleteAccessKey"));
-        let delete =
-            TaskPolicy::from_arn("arn:aws:iam::aws:policy/root-task/IAMDeleteRootUserCredentials")
-                .unwrap();
+        let delete = TaskPolicy::from_arn(
+            "arn:aws:iam::aws:policy/root-task/IAMDeleteRootUserCredentials",
+            "aws",
+        )
+        .unwrap();
         assert!(delete.allows("DeactivateMFADevice"));
+        assert!(!delete.allows("GetAccountSummary"));
         assert!(!delete.allows("CreateLoginProfile"));
-        let create =
-            TaskPolicy::from_arn("arn:aws:iam::aws:policy/root-task/IAMCreateRootUserPassword")
-                .unwrap();
+        let create = TaskPolicy::from_arn(
+            "arn:aws:iam::aws:policy/root-task/IAMCreateRootUserPassword",
+            "aws",
+        )
+        .unwrap();
         assert!(create.allows("CreateLoginProfile"));
         assert!(create.allows("GetLoginProfile"));
         assert!(!create.allows("GetUser"), "not in the published policy");
         assert!(!create.allows("DeleteLoginProfile"));
-        assert_eq!(TaskPolicy::from_arn("arn:aws:iam::aws:policy/Admin"), None);
+        assert_eq!(
+            TaskPolicy::from_arn("arn:aws:iam::aws:policy/Admin", "aws"),
+            None
+        );
+        let gov = "arn:aws-us-gov:iam::aws:policy/root-task/IAMAuditRootUserCredentials";
+        assert_eq!(TaskPolicy::from_arn(gov, "aws-us-gov"), Some(audit));
+        assert_eq!(
+            TaskPolicy::from_arn(gov, "aws"),
+            None,
+            "another partition's ARN"
+        );
+        assert_eq!(
+            TaskPolicy::from_arn(
+                "arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials",
+                "aws-us-gov"
+            ),
+            None
+        );
     }
 }

@@ -40,7 +40,9 @@
 //! - [`sigv4`]: signature verification; [`identity`]: which caller an access key is.
 //! - [`seed`]: the JSON model format, its validation, the default and generated seeds;
 //!   [`state`]: the live model.
-//! - [`faults`]: injected faults; [`requests`]: request counters; [`control`]: `/_sandbox/` API.
+//! - [`scp`]: service control policies, denied as AWS words it.
+//! - [`faults`]: injected faults, [`rate_limits`]: token buckets; [`requests`]: request
+//!   counters; [`control`]: `/_sandbox/` API.
 //! - [`wire`]: awsQuery, awsJson and REST-XML encoding; [`error`]: AWS-shaped errors.
 //! - [`iam`], [`iam_root`], [`credential_report`], [`organizations`], [`sts`]: the
 //!   operations; [`pagination`]: tokens.
@@ -64,10 +66,12 @@ pub mod limits;
 pub mod organizations;
 pub mod pagination;
 pub mod private_file;
+pub mod rate_limits;
 pub mod ready;
 pub mod requests;
 pub mod resource_policy;
 pub mod s3;
+pub mod scp;
 pub mod seed;
 pub mod server;
 pub mod sigv4;

@@ -5,7 +5,8 @@
 
 use super::engine::Ctx;
 use super::error::{ApiError, Service};
-use super::identity::{Caller, TaskPolicy};
+use super::identity::{Caller, TaskPolicy, assumed_role_arn, root_arn};
+use super::scp;
 use super::seed::{IAM_SERVICE_PRINCIPAL, is_account_id};
 use super::state::{Session, SessionKind, State};
 use super::wire::query::{QueryParams, XmlNode};
@@ -25,48 +26,35 @@ pub fn handle(
     params: &QueryParams,
 ) -> Result<Vec<XmlNode>, ApiError> {
     match operation {
-        "GetCallerIdentity" => Ok(caller_identity(ctx.caller)),
+        "GetCallerIdentity" => Ok(caller_identity(ctx.caller, &state.model.partition)),
         "AssumeRoot" => assume_root(state, ctx, params),
         "AssumeRole" => assume_role(state, ctx, params),
         _ => Err(ApiError::unknown_operation(Service::Sts, operation)),
     }
 }
 
-fn caller_identity(caller: &Caller) -> Vec<XmlNode> {
+fn caller_identity(caller: &Caller, partition: &str) -> Vec<XmlNode> {
     let account_id = caller.account_id();
-    let (user_id, arn) = match caller {
-        Caller::Account { .. } => (
-            format!("AIDASANDBOX{account_id}"),
-            format!("arn:aws:iam::{account_id}:user/sandbox-admin"),
-        ),
-        Caller::RootSession { .. } => (
-            account_id.to_owned(),
-            format!("arn:aws:iam::{account_id}:root"),
-        ),
-        Caller::AssumedRole {
-            role_arn,
-            session_name,
-            ..
-        } => (
-            format!("AROASANDBOX{account_id}:{session_name}"),
-            assumed_role_arn(role_arn, session_name),
-        ),
+    let user_id = match caller {
+        Caller::Account { .. } => format!("AIDASANDBOX{account_id}"),
+        Caller::RootSession { .. } => account_id.to_owned(),
+        Caller::AssumedRole { session_name, .. } => {
+            format!("AROASANDBOX{account_id}:{session_name}")
+        }
     };
     vec![
         XmlNode::text("UserId", user_id),
         XmlNode::text("Account", account_id),
-        XmlNode::text("Arn", arn),
+        XmlNode::text("Arn", caller.arn(partition)),
     ]
 }
 
-fn assumed_role_arn(role_arn: &str, session_name: &str) -> String {
-    let (account, name) = parse_role_arn(role_arn).unwrap_or_default();
-    format!("arn:aws:sts::{account}:assumed-role/{name}/{session_name}")
-}
-
-/// `arn:aws:iam::ACCOUNT:role/PATH/NAME` → (ACCOUNT, NAME).
-fn parse_role_arn(arn: &str) -> Option<(&str, &str)> {
-    let rest = arn.strip_prefix("arn:aws:iam::")?;
+/// `arn:<partition>:iam::ACCOUNT:role/PATH/NAME` → (ACCOUNT, NAME).
+fn parse_role_arn<'a>(arn: &'a str, partition: &str) -> Option<(&'a str, &'a str)> {
+    let rest = arn
+        .strip_prefix("arn:")?
+        .strip_prefix(partition)?
+        .strip_prefix(":iam::")?;
     let (account, resource) = rest.split_once(":role/")?;
     let name = resource.rsplit('/').next().filter(|n| !n.is_empty())?;
     is_account_id(account).then_some((account, name))
@@ -83,7 +71,8 @@ fn assume_root(
 ) -> Result<Vec<XmlNode>, ApiError> {
     let target = params.required("TargetPrincipal")?.to_owned();
     let policy_arn = params.required("TaskPolicyArn.arn")?;
-    let task_policy = TaskPolicy::from_arn(policy_arn).ok_or_else(|| {
+    let partition = state.model.partition.clone();
+    let task_policy = TaskPolicy::from_arn(policy_arn, &partition).ok_or_else(|| {
         ApiError::validation(format!("{policy_arn} is not a root task policy ARN"))
     })?;
     let duration = match params.get("DurationSeconds") {
@@ -106,10 +95,16 @@ fn assume_root(
     if ctx.caller.is_root_session() {
         return Err(denied("A root session cannot call sts:AssumeRoot."));
     }
+    let resource = root_arn(&partition, &target);
+    if let Some(refusal) = scp::denial(state, Service::Sts, ctx.caller, "sts:AssumeRoot", &resource)
+    {
+        return Err(refusal);
+    }
     let account_id = ctx.caller.account_id();
     let not_authorized = || {
         denied(format!(
-            "User: arn:aws:iam::{account_id}:user/sandbox-admin is not authorized to perform: sts:AssumeRoot on resource: arn:aws:iam::{target}:root"
+            "User: {} is not authorized to perform: sts:AssumeRoot on resource: {resource}",
+            ctx.caller.arn(&partition)
         ))
     };
     if state.organization_of(account_id).is_none()
@@ -143,10 +138,8 @@ fn assume_root(
     else {
         return Err(not_authorized());
     };
-    if member.assume_root_denied {
-        return Err(denied(format!(
-            "User: arn:aws:iam::{account_id}:user/sandbox-admin is not authorized to perform: sts:AssumeRoot on resource: arn:aws:iam::{target}:root with an explicit deny in a service control policy"
-        )));
+    if let Some(refusal) = scp::switch_denial(state, ctx.caller, &target) {
+        return Err(refusal);
     }
     if member.status != "ACTIVE" {
         return Err(denied(format!(
@@ -258,7 +251,7 @@ fn assume_role(
         (&EXTERNAL_ID, params.get("ExternalId")),
     ])?;
     let (role_arn, session_name) = (role_arn.to_owned(), session_name.to_owned());
-    let (account, _) = parse_role_arn(&role_arn)
+    let (account, _) = parse_role_arn(&role_arn, &state.model.partition)
         .ok_or_else(|| ApiError::validation(format!("{role_arn} is not a valid role ARN")))?;
     let account = account.to_owned();
     let duration = match params.get("DurationSeconds") {
@@ -278,7 +271,7 @@ fn assume_role(
             "User is not authorized to perform: sts:AssumeRole on resource: {role_arn}"
         )));
     }
-    let arn = assumed_role_arn(&role_arn, &session_name);
+    let arn = assumed_role_arn(&state.model.partition, &account, &role_arn, &session_name);
     let kind = SessionKind::Role {
         role_arn,
         session_name: session_name.clone(),

@@ -179,7 +179,8 @@ mod tests {
     #[tokio::test]
     async fn one_line_per_step_and_the_session_for_auditors() {
         let mut seed = seed_with_trusted_access();
-        seed.features.push(Feature::RootSessions);
+        seed.features
+            .extend([Feature::RootCredentialsManagement, Feature::RootSessions]);
         let (handle, ctx) = sandbox(seed, FaultConfig::default()).await;
         let (lines, resp) = invoke(&ctx, "444444444444").await;
         assert!(resp.diagnostics.is_empty(), "{:?}", resp.diagnostics);

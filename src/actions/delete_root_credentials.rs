@@ -193,7 +193,7 @@ mod tests {
     #[tokio::test]
     async fn one_progress_line_per_credential_removed() {
         let mut seed = seed_with_trusted_access();
-        seed.features.push(Feature::RootSessions);
+        seed.features.push(Feature::RootCredentialsManagement);
         let (handle, ctx) = sandbox(seed, FaultConfig::default()).await;
         let (tx, mut rx) = mpsc::channel(16);
         let progress = Progress::new(tx);

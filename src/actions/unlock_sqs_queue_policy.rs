@@ -6,7 +6,6 @@
 //! `sqs:GetQueueAttributes` (`Policy`) and `sqs:SetQueueAttributes` (an empty `Policy`), in the
 //! Region the queue URL names; `organizations:DescribeOrganization` at plan time.
 
-use std::time::SystemTime;
 
 use async_trait::async_trait;
 
@@ -139,9 +138,7 @@ impl Action<Aws> for UnlockSqsQueuePolicyAction {
             Ok(session) => session,
             Err(err) => return unlock::report(&mut resp.diagnostics, &err, QUEUE_URL),
         };
-        progress
-            .send(unlock::evidence(&session, SystemTime::now()))
-            .await;
+        progress.send(unlock::evidence(&session)).await;
         let name = queue.name();
         let policy = match session.queue_policy(&queue).await {
             Ok(Some(policy)) => policy,

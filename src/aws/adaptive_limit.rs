@@ -1,5 +1,6 @@
 //! How many root sessions may work at once: an additive-increase, multiplicative-decrease
-//! limit fed by the answers AWS gives.
+//! limit fed by the answers AWS gives to root-session traffic (`AssumeRoot`, and the IAM calls
+//! made in a session), never by the provider's other calls.
 //!
 //! The SDK retries a throttled call with back-off, but it knows nothing of the other calls in
 //! flight: with 50 accounts audited at once, each retry is soon met by 49 other requests and
@@ -16,7 +17,7 @@ use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
 use tokio::sync::Notify;
 
-use super::retry::error_code;
+use super::retry::is_throttled;
 
 /// Throttling answers closer together than this are one congestion event: every call in
 /// flight when AWS starts throttling is refused at about the same time, and retried after a
@@ -129,12 +130,8 @@ impl Drop for Permit {
     }
 }
 
-/// Whether an AWS error code means throttling, by the SDK's own list.
-fn is_throttling(code: &str) -> bool {
-    aws_runtime::retries::classifiers::THROTTLING_ERRORS.contains(&code)
-}
-
-/// Tells an [`AdaptiveLimit`] how each attempt of a call went.
+/// Tells an [`AdaptiveLimit`] how each attempt of a call went; the provider puts it on the calls
+/// made in root sessions.
 #[derive(Debug, Clone)]
 pub struct ThrottleObserver {
     limit: Arc<AdaptiveLimit>,
@@ -161,11 +158,9 @@ impl Intercept for ThrottleObserver {
         let Some(response) = context.response() else {
             return Ok(());
         };
-        let status = response.status();
-        if status.is_success() {
+        if response.status().is_success() {
             self.limit.succeeded();
-        } else if status.as_u16() == 429 || error_code(response).is_some_and(|c| is_throttling(&c))
-        {
+        } else if is_throttled(response) {
             self.limit.throttled();
         }
         Ok(())
@@ -211,13 +206,6 @@ mod tests {
         limit.throttled();
         assert_eq!(limit.current(), 1);
         assert_eq!(AdaptiveLimit::new(0, 0).current(), 1);
-    }
-
-    #[test]
-    fn the_codes_the_sdk_retries_as_throttling_count_as_throttling() {
-        assert!(is_throttling("Throttling"));
-        assert!(is_throttling("TooManyRequestsException"));
-        assert!(!is_throttling("AccessDenied"));
     }
 
     #[tokio::test]

@@ -4,21 +4,29 @@
 //! AssumeRoot is served only by regional STS endpoints. The STS client is built with the
 //! configured region (never the legacy global `sts.amazonaws.com`, which the SDK uses only for
 //! the pseudo-region `aws-global`), so the call goes to `sts.<region>.amazonaws.com`.
+//!
+//! Every root session the provider opens waits for a place among the root sessions at work
+//! ([`super::AdaptiveLimit`]) and for its turn at the pace AWS allows ([`super::Pacer`]); a
+//! throttled request is asked again at its next turn, not by the SDK's backoff.
 
 use std::fmt;
 use std::str::FromStr;
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use aws_sdk_sts::operation::assume_root::AssumeRootOutput;
 use aws_sdk_sts::types::PolicyDescriptorType;
+use rand::Rng;
 
+use super::retry::ThrottlingLeftToTheCaller;
 use super::timestamp::{self, OutOfRange};
-use super::{Aws, AwsError, ErrorKind, Operation};
+use super::{Aws, AwsError, ErrorKind, Feature, Operation, Partition};
 
 /// The longest session AWS grants: `DurationSeconds` may not exceed 900.
 pub const MAX_ROOT_SESSION: Duration = Duration::from_secs(900);
 
-const TASK_POLICY_PREFIX: &str = "arn:aws:iam::aws:policy/root-task/";
+/// Throttled requests for one session are asked again at most this many times when the SDK
+/// configuration does not say how many attempts a call gets.
+const DEFAULT_ATTEMPTS: u32 = 3;
 
 /// The AWS-managed policies a root session can be limited to; AWS allows nothing else.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -57,9 +65,28 @@ impl TaskPolicy {
         }
     }
 
-    /// `arn:aws:iam::aws:policy/root-task/<name>`.
-    pub fn arn(self) -> String {
-        format!("{TASK_POLICY_PREFIX}{}", self.name())
+    /// The IAM organization features a root session with this policy needs, by the best
+    /// current reading: AWS does not state it, and its pages and tools disagree. The IAM
+    /// credential tasks need `RootCredentialsManagement`, the S3 and SQS unlocks
+    /// `RootSessions`; password recovery is tied to either, so both are named.
+    pub fn features(self) -> &'static [Feature] {
+        match self {
+            TaskPolicy::AuditRootUserCredentials | TaskPolicy::DeleteRootUserCredentials => {
+                &[Feature::RootCredentialsManagement]
+            }
+            TaskPolicy::CreateRootUserPassword => {
+                &[Feature::RootCredentialsManagement, Feature::RootSessions]
+            }
+            TaskPolicy::S3UnlockBucketPolicy | TaskPolicy::SqsUnlockQueuePolicy => {
+                &[Feature::RootSessions]
+            }
+        }
+    }
+
+    /// `arn:<partition>:iam::aws:policy/root-task/<name>`, in the partition of the
+    /// credentials in use.
+    pub fn arn(self, partition: Partition) -> String {
+        partition.arn(&format!("iam::aws:policy/root-task/{}", self.name()))
     }
 }
 
@@ -182,11 +209,26 @@ impl Aws {
     }
 
     /// Opens a root session on `account_id` limited to `policy`, lasting `duration` (at most
-    /// [`MAX_ROOT_SESSION`]; AWS rejects longer ones). The caller must be the management account
-    /// or the delegated administrator for IAM, with the `RootSessions` feature enabled; the
-    /// target must be a member account ([`ErrorKind::TargetIsManagementAccount`] otherwise,
-    /// without calling STS).
+    /// [`MAX_ROOT_SESSION`]; AWS rejects longer ones), for credentials handed out of the
+    /// provider: it takes its turn among the root sessions at work while it is asked for. The
+    /// caller must be the management account or the delegated administrator for IAM, with the
+    /// feature the task needs enabled; the target must be a member account
+    /// ([`ErrorKind::TargetIsManagementAccount`] otherwise, without calling STS).
     pub async fn assume_root(
+        &self,
+        account_id: &str,
+        policy: TaskPolicy,
+        duration: Duration,
+    ) -> Result<RootCredentials, AwsError> {
+        let _at_work = self.root_sessions.acquire().await;
+        self.request_root_session(account_id, policy, duration)
+            .await
+    }
+
+    /// `AssumeRoot` at the pacer's turns: a throttled request is asked again at its next turn,
+    /// after a jittered backoff, as often as the SDK's retry configuration allows attempts.
+    /// The caller holds its place among the root sessions at work.
+    pub(crate) async fn request_root_session(
         &self,
         account_id: &str,
         policy: TaskPolicy,
@@ -194,15 +236,53 @@ impl Aws {
     ) -> Result<RootCredentials, AwsError> {
         self.refuse_management_account(account_id, policy).await?;
         let seconds = i32::try_from(duration.as_secs()).unwrap_or(i32::MAX);
-        let output = self
-            .sts
-            .assume_root()
-            .target_principal(account_id)
-            .task_policy_arn(PolicyDescriptorType::builder().arn(policy.arn()).build())
-            .duration_seconds(seconds)
-            .send()
-            .await
-            .map_err(|e| classify(AwsError::from_sdk(Operation::AssumeRoot(policy), e, None)))?;
+        let retry = self.sdk_config.retry_config();
+        let attempts = retry.map_or(DEFAULT_ATTEMPTS, |r| r.max_attempts()).max(1);
+        let mut attempt = 1;
+        let output = loop {
+            self.pacer.wait_turn().await;
+            let answer = self
+                .sts
+                .assume_root()
+                .target_principal(account_id)
+                .task_policy_arn(
+                    PolicyDescriptorType::builder()
+                        .arn(policy.arn(self.partition))
+                        .build(),
+                )
+                .duration_seconds(seconds)
+                .customize()
+                .config_override(
+                    aws_sdk_sts::config::Builder::default()
+                        .retry_classifier(ThrottlingLeftToTheCaller),
+                )
+                .send()
+                .await
+                .map_err(|e| classify(AwsError::from_sdk(Operation::AssumeRoot(policy), e, None)));
+            match answer {
+                Ok(output) => {
+                    self.pacer.succeeded(Instant::now());
+                    self.root_sessions.succeeded();
+                    break output;
+                }
+                Err(err) if err.kind == ErrorKind::Throttled => {
+                    self.pacer.throttled(Instant::now());
+                    self.root_sessions.throttled();
+                    if attempt >= attempts {
+                        return Err(err);
+                    }
+                    let ceiling = retry.map_or(Duration::from_secs(20), |r| r.max_backoff());
+                    let base = retry.map_or(Duration::from_secs(1), |r| r.initial_backoff());
+                    let backoff = base
+                        .saturating_mul(1 << (attempt - 1).min(16))
+                        .min(ceiling)
+                        .mul_f64(rand::rng().random::<f64>());
+                    tokio::time::sleep(backoff).await;
+                    attempt += 1;
+                }
+                Err(err) => return Err(err),
+            }
+        };
         let credentials = RootCredentials::from_answer(&output, policy)?;
         tracing::debug!(
             account_id,
@@ -222,7 +302,10 @@ mod tests {
 
     #[test]
     fn names_and_arns_are_aws_spelling_and_parse_back() {
-        let arns: Vec<String> = TaskPolicy::ALL.iter().map(|p| p.arn()).collect();
+        let arns: Vec<String> = TaskPolicy::ALL
+            .iter()
+            .map(|p| p.arn(Partition::Aws))
+            .collect();
         assert_eq!(
             arns,
             [
@@ -232,6 +315,14 @@ mod tests {
                 "arn:aws:iam::aws:policy/root-task/S3UnlockBucketPolicy",
                 "arn:aws:iam::aws:policy/root-task/SQSUnlockQueuePolicy",
             ]
+        );
+        assert_eq!(
+            TaskPolicy::AuditRootUserCredentials.arn(Partition::AwsUsGov),
+            "arn:aws-us-gov:iam::aws:policy/root-task/IAMAuditRootUserCredentials"
+        );
+        assert_eq!(
+            TaskPolicy::SqsUnlockQueuePolicy.arn(Partition::AwsCn),
+            "arn:aws-cn:iam::aws:policy/root-task/SQSUnlockQueuePolicy"
         );
         for policy in TaskPolicy::ALL {
             assert_eq!(policy.name().parse::<TaskPolicy>(), Ok(policy));

@@ -75,7 +75,8 @@ pub const REGISTER_DELEGATED_ADMIN: &[Operation] = &[
 /// [`Aws::deregister_delegated_admin`](super::Aws::deregister_delegated_admin).
 pub const DEREGISTER_DELEGATED_ADMIN: &[Operation] = &[DeregisterDelegatedAdministrator];
 
-/// The reads of a root session's audit, [`RootSession::audit`](super::RootSession::audit).
+/// The reads of every kind of root credential, [`RootSession::audit`](super::RootSession::audit)
+/// in a session of another task policy than the audit's (which cannot read the summary).
 const AUDIT_READS: &[Operation] = &[
     GetLoginProfile,
     ListAccessKeys,
@@ -103,9 +104,10 @@ pub const ASSUME_ROOT_ANY_TASK: &[Operation] = &{
 };
 
 /// [`Aws::audit_account`](super::Aws::audit_account): a root session with
-/// `IAMAuditRootUserCredentials` and its reads.
-pub const AUDIT_ACCOUNT: &[Operation] = &concat::<{ 2 + AUDIT_READS.len() }>(&[
+/// `IAMAuditRootUserCredentials`, the account summary, and the reads of the kinds it flags.
+pub const AUDIT_ACCOUNT: &[Operation] = &concat::<{ 3 + AUDIT_READS.len() }>(&[
     &assume_root(TaskPolicy::AuditRootUserCredentials),
+    &[GetAccountSummary],
     AUDIT_READS,
 ]);
 
@@ -173,6 +175,7 @@ mod tests {
             [
                 DescribeOrganization,
                 AssumeRoot(TaskPolicy::AuditRootUserCredentials),
+                GetAccountSummary,
                 GetLoginProfile,
                 ListAccessKeys,
                 GetAccessKeyLastUsed,

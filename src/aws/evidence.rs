@@ -18,6 +18,8 @@ pub struct SessionEvidence {
     pub access_key_id: String,
     /// The task policy the session was limited to.
     pub task_policy: TaskPolicy,
+    /// Its ARN, in the partition of the credentials in use (what CloudTrail records).
+    pub task_policy_arn: String,
     /// When AWS granted the session.
     pub opened_at: SystemTime,
 }
@@ -47,6 +49,7 @@ mod tests {
             account_id: "222222222222".into(),
             access_key_id: "ASIAEXAMPLE".into(),
             task_policy: TaskPolicy::CreateRootUserPassword,
+            task_policy_arn: String::new(),
             opened_at: UNIX_EPOCH + Duration::from_millis(1_700_000_000_750),
         };
         assert_eq!(evidence.opened_at_rfc3339(), "2023-11-14T22:13:20Z");

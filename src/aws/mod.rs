@@ -14,7 +14,10 @@
 //!   codes read from raw answers.
 //! - [`endpoint`]: where each service is reached and which setting chose it; a connection that
 //!   fails is labelled with both, and a refused one is retried quickly, then given up.
+//! - [`partition`]: the AWS partition of the configured Region, which the ARNs the provider
+//!   writes are in.
 //! - [`adaptive_limit`]: how many root sessions work at once, halved when AWS throttles.
+//! - [`pacer`]: how fast root sessions are opened, learned from throttling.
 //! - [`attempts`]: which attempts of one call ended without a known outcome, for the calls that
 //!   must not be repeated blindly.
 //! - [`features`]: IAM organization features and trusted access, with the propagation wait.
@@ -30,7 +33,9 @@
 //! - [`root_removal`]: the removal of the selected kinds of root credential, step by step, for
 //!   every type that removes them.
 //! - [`assume_root`]: root sessions on member accounts (`sts:AssumeRoot`) and their task
-//!   policies, and the refusal of the management account as a target.
+//!   policies (with the feature each needs), and the refusal of the management account as a
+//!   target.
+//! - [`scp`]: the explicit deny of a service control policy, read from AWS's message.
 //! - [`unlock`]: the unlock root tasks: a bucket policy or a queue policy that locks everyone
 //!   out, read and deleted through a root session, the bucket found in its Region.
 
@@ -48,9 +53,12 @@ pub mod identity;
 pub mod operation;
 pub mod organization;
 pub mod organization_audit;
+pub mod pacer;
+pub mod partition;
 pub mod retry;
 pub mod root_credentials;
 pub mod root_removal;
+pub mod scp;
 pub mod timestamp;
 pub mod unlock;
 
@@ -74,11 +82,14 @@ pub use identity::CallerIdentity;
 pub use operation::Operation;
 pub use organization::{Membership, Organization, OrganizationCache};
 pub use organization_audit::{AccountAudit, DEFAULT_CONCURRENCY, MAX_CONCURRENCY};
+pub use pacer::Pacer;
+pub use partition::Partition;
 pub use root_credentials::{
     CredentialKind, LoginProfileCreation, RootAccessKey, RootCredential, RootCredentialReport,
     RootSession, concerns_one_account,
 };
 pub use root_removal::RemovalStep;
+pub use scp::ScpDenial;
 pub use unlock::{BucketPolicy, QueueUrl};
 
 /// How long one attempt of a call may take before the SDK gives up on it and retries, unless
@@ -99,6 +110,8 @@ pub struct Aws {
     organization: OrganizationCache,
     propagation: PropagationWait,
     root_sessions: Arc<AdaptiveLimit>,
+    pacer: Pacer,
+    partition: Partition,
     audits: AuditCache,
 }
 
@@ -156,19 +169,24 @@ fn timeouts(config: &SdkConfig) -> TimeoutConfig {
 
 impl Aws {
     /// Builds the clients from a loaded SDK configuration. IAM and Organizations are global
-    /// services whose requests are signed for us-east-1 whatever the configured region; S3
-    /// and SQS calls name their Region each time. S3 is addressed path-style whenever its
-    /// endpoint is not AWS's own: an emulator's URL has no bucket subdomains.
+    /// Builds the clients from a loaded SDK configuration. IAM and Organizations are global
+    /// services whose requests are signed for the global Region of the configured Region's
+    /// partition (us-east-1 in `aws`) whatever the configured Region; S3 and SQS calls name
+    /// their Region each time. S3 is addressed path-style whenever its endpoint is not AWS's
+    /// own: an emulator's URL has no bucket subdomains.
+    ///
+    /// Only root-session traffic moves the adaptive limit on root sessions: the answers to
+    /// `AssumeRoot` and to the calls made in a session, not those of the provider's own
+    /// calls (features, administrators, listings).
     pub fn new(config: &SdkConfig, endpoints: &Endpoints, propagation: PropagationWait) -> Self {
-        let global = aws_types::region::Region::from_static("us-east-1");
+        let partition = Partition::of_region(config.region().map(|r| r.as_ref()));
+        let global = aws_types::region::Region::from_static(partition.global_region());
         let timeouts = timeouts(config);
         let root_sessions = Arc::new(AdaptiveLimit::new(DEFAULT_CONCURRENCY, MAX_CONCURRENCY));
-        let observer = ThrottleObserver::new(Arc::clone(&root_sessions));
         let (reach, url) = endpoints.reach(Service::Iam, config);
         let mut iam = aws_sdk_iam::config::Builder::from(config)
             .region(global.clone())
             .timeout_config(timeouts.clone())
-            .interceptor(observer.clone())
             .interceptor(reach)
             .retry_classifier(RefusedConnectionClassifier);
         if let Some(url) = url {
@@ -187,7 +205,6 @@ impl Aws {
         let (reach, url) = endpoints.reach(Service::Sts, config);
         let mut sts = aws_sdk_sts::config::Builder::from(config)
             .timeout_config(timeouts.clone())
-            .interceptor(observer.clone())
             .interceptor(reach)
             .retry_classifier(RefusedConnectionClassifier);
         if let Some(url) = url {
@@ -198,7 +215,6 @@ impl Aws {
         let mut s3 = aws_sdk_s3::config::Builder::from(config)
             .timeout_config(timeouts.clone())
             .force_path_style(path_style)
-            .interceptor(observer.clone())
             .interceptor(reach)
             .retry_classifier(RefusedConnectionClassifier);
         if let Some(url) = url {
@@ -207,7 +223,6 @@ impl Aws {
         let (reach, url) = endpoints.reach(Service::Sqs, config);
         let mut sqs = aws_sdk_sqs::config::Builder::from(config)
             .timeout_config(timeouts)
-            .interceptor(observer)
             .interceptor(reach)
             .retry_classifier(RefusedConnectionClassifier);
         if let Some(url) = url {
@@ -224,8 +239,15 @@ impl Aws {
             organization: OrganizationCache::default(),
             propagation,
             root_sessions,
+            pacer: Pacer::default(),
+            partition,
             audits: AuditCache::default(),
         }
+    }
+
+    /// The partition of the configured Region, which the ARNs the provider writes are in.
+    pub fn partition(&self) -> Partition {
+        self.partition
     }
 
     /// The SDK configuration the clients were built from (region, credentials, retries).
@@ -244,6 +266,12 @@ impl Aws {
     /// How many root sessions may work at once now: the adaptive limit, lowered by throttling.
     pub fn root_sessions_allowed(&self) -> usize {
         self.root_sessions.current()
+    }
+
+    /// How many root sessions may be opened per second now, once throttling taught it; `None`
+    /// while `AssumeRoot` was never throttled (or pacing did not help).
+    pub fn root_session_rate(&self) -> Option<f64> {
+        self.pacer.rate()
     }
 
     /// The STS client, for identity checks and root sessions.

@@ -47,6 +47,8 @@ pub enum Operation {
     GetCallerIdentity,
     /// STS: a root session on a member account, limited to a task policy.
     AssumeRoot(TaskPolicy),
+    /// IAM in a root session: which kinds of root credential the account holds.
+    GetAccountSummary,
     /// IAM in a root session: the root password.
     GetLoginProfile,
     /// IAM in a root session: the root access keys.
@@ -119,6 +121,7 @@ impl Operation {
             Self::ListOrganizationalUnitsForParent => "ListOrganizationalUnitsForParent",
             Self::GetCallerIdentity => "GetCallerIdentity",
             Self::AssumeRoot(_) => "AssumeRoot",
+            Self::GetAccountSummary => "GetAccountSummary",
             Self::GetLoginProfile => "GetLoginProfile",
             Self::ListAccessKeys => "ListAccessKeys",
             Self::GetAccessKeyLastUsed => "GetAccessKeyLastUsed",
@@ -158,6 +161,7 @@ impl Operation {
             | Self::ListAccountsForParent
             | Self::ListOrganizationalUnitsForParent
             | Self::GetCallerIdentity
+            | Self::GetAccountSummary
             | Self::GetLoginProfile
             | Self::ListAccessKeys
             | Self::GetAccessKeyLastUsed
@@ -181,7 +185,8 @@ impl Operation {
     /// root session.
     fn sent_to(self) -> (Service, bool) {
         match self {
-            Self::GetLoginProfile
+            Self::GetAccountSummary
+            | Self::GetLoginProfile
             | Self::ListAccessKeys
             | Self::GetAccessKeyLastUsed
             | Self::ListSigningCertificates

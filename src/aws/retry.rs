@@ -1,4 +1,5 @@
-//! Retry rules the AWS SDK does not have by default.
+//! Retry rules the AWS SDK does not have by default, and the one it must not apply to
+//! `sts:AssumeRoot`.
 
 use aws_smithy_runtime_api::client::interceptors::context::InterceptorContext;
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
@@ -59,6 +60,36 @@ pub fn error_code(response: &HttpResponse) -> Option<String> {
     })
 }
 
+/// Whether an AWS error code means throttling, by the SDK's own list.
+pub fn is_throttling(code: &str) -> bool {
+    aws_runtime::retries::classifiers::THROTTLING_ERRORS.contains(&code)
+}
+
+/// Whether an answer is a throttling one: HTTP 429 or a throttling error code.
+pub fn is_throttled(response: &HttpResponse) -> bool {
+    response.status().as_u16() == 429 || error_code(response).is_some_and(|c| is_throttling(&c))
+}
+
+/// Hands a throttled answer back to the caller instead of retrying it: a throttled
+/// `sts:AssumeRoot` is asked again when the pacer gives it a turn
+/// ([`super::pacer::Pacer`]), which the SDK's backoff knows nothing of. Other failures are
+/// retried as before.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct ThrottlingLeftToTheCaller;
+
+impl ClassifyRetry for ThrottlingLeftToTheCaller {
+    fn classify_retry(&self, ctx: &InterceptorContext) -> RetryAction {
+        match ctx.response() {
+            Some(response) if is_throttled(response) => RetryAction::RetryForbidden,
+            _ => RetryAction::NoActionIndicated,
+        }
+    }
+
+    fn name(&self) -> &'static str {
+        "ThrottlingLeftToTheCaller"
+    }
+}
+
 impl ClassifyRetry for ConcurrentModificationClassifier {
     fn classify_retry(&self, ctx: &InterceptorContext) -> RetryAction {
         let Some(response) = ctx.response() else {
@@ -81,7 +112,14 @@ impl ClassifyRetry for ConcurrentModificationClassifier {
 
 #[cfg(test)]
 mod tests {
-    use super::{json_error_type, xml_error_code};
+    use super::{is_throttling, json_error_type, xml_error_code};
+
+    #[test]
+    fn the_codes_the_sdk_retries_as_throttling_count_as_throttling() {
+        assert!(is_throttling("Throttling"));
+        assert!(is_throttling("TooManyRequestsException"));
+        assert!(!is_throttling("AccessDenied"));
+    }
 
     #[test]
     fn error_type_is_read_with_or_without_namespace() {

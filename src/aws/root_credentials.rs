@@ -2,6 +2,12 @@
 //! (`sts:AssumeRoot`): one session per account and operation, its credentials used for every
 //! call of that operation, never shared across accounts or task policies.
 //!
+//! An audit reads the account summary first (`GetAccountSummary`, which says in one call
+//! whether the root user has a password, access keys, signing certificates and MFA) and lists
+//! only the kinds it flags: a member without root credentials costs two requests, `AssumeRoot`
+//! and the summary. A removal's session cannot read the summary (the delete task policy does not
+//! allow it), so it lists every kind.
+//!
 //! Every session signs through the provider's one IAM client, with its own credentials as a
 //! per-call override: a client per session would bring its own connection pool, and a
 //! thousand-account audit would open a thousand of them.
@@ -9,15 +15,19 @@
 use std::collections::BTreeSet;
 use std::time::SystemTime;
 
+use std::future::Future;
+use std::sync::Arc;
+
 use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_sdk_iam::config::{Credentials, IdentityCache};
+use aws_sdk_iam::types::SummaryKeyType;
 use futures::future::try_join_all;
 
 use super::adaptive_limit::Permit;
 use super::assume_root::MAX_ROOT_SESSION;
 use super::evidence::SessionEvidence;
 use super::timestamp::to_rfc3339_or_empty as rfc3339;
-use super::{Aws, AwsError, ErrorKind, Operation, TaskPolicy};
+use super::{Aws, AwsError, ErrorKind, Operation, TaskPolicy, ThrottleObserver};
 
 /// A root access key and its last use.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -139,6 +149,36 @@ impl RootCredentialReport {
     }
 }
 
+/// The kinds of root credential an account holds, as its summary flags them.
+#[derive(Debug, Clone, Copy)]
+struct Present {
+    password: bool,
+    access_keys: bool,
+    signing_certificates: bool,
+    mfa_devices: bool,
+}
+
+impl Present {
+    const EVERY_KIND: Present = Present {
+        password: true,
+        access_keys: true,
+        signing_certificates: true,
+        mfa_devices: true,
+    };
+}
+
+/// What `read` answers when `present`, nothing (the kind's empty value) otherwise.
+async fn read_if<T: Default>(
+    present: bool,
+    read: impl Future<Output = Result<T, AwsError>>,
+) -> Result<T, AwsError> {
+    if present {
+        read.await
+    } else {
+        Ok(T::default())
+    }
+}
+
 /// A root session on one member account: its credentials, and a place among the root sessions
 /// the provider lets work at once ([`super::AdaptiveLimit`]) until it is dropped.
 #[derive(Debug)]
@@ -179,7 +219,7 @@ impl Aws {
     ) -> Result<RootSession<'_>, AwsError> {
         let permit = self.root_sessions.acquire().await;
         let credentials = self
-            .assume_root(account_id, policy, MAX_ROOT_SESSION)
+            .request_root_session(account_id, policy, MAX_ROOT_SESSION)
             .await?;
         let provider = SharedCredentialsProvider::new(Credentials::new(
             credentials.access_key_id.clone(),
@@ -237,6 +277,7 @@ impl RootSession<'_> {
             account_id: self.account_id.clone(),
             access_key_id: self.access_key_id.clone(),
             task_policy: self.policy,
+            task_policy_arn: self.policy.arn(self.aws.partition()),
             opened_at: self.opened_at,
         }
     }
@@ -256,9 +297,17 @@ impl RootSession<'_> {
         self.credentials.clone()
     }
 
-    /// The per-call configuration that signs an IAM call with this session's credentials.
+    /// What tells the adaptive limit on root sessions how each attempt of a call made in the
+    /// session went.
+    pub(super) fn throttle_observer(&self) -> ThrottleObserver {
+        ThrottleObserver::new(Arc::clone(&self.aws.root_sessions))
+    }
+
+    /// The per-call configuration that signs an IAM call with this session's credentials, and
+    /// tells the adaptive limit on root sessions how each attempt went.
     fn iam_signing(&self) -> aws_sdk_iam::config::Builder {
-        let mut signing = aws_sdk_iam::config::Builder::default();
+        let mut signing =
+            aws_sdk_iam::config::Builder::default().interceptor(self.throttle_observer());
         signing.set_credentials_provider(Some(self.credentials.clone()));
         // Static credentials need no cache, and the client's cache would keep every session's.
         signing.set_identity_cache(IdentityCache::no_cache());
@@ -266,20 +315,47 @@ impl RootSession<'_> {
     }
 
     /// Reads every root credential: the password (`GetLoginProfile`, `NoSuchEntity` = none),
-    /// access keys with their last use, signing certificates and MFA devices. The four kinds are
-    /// read at once, and the last use of every key at once: three round trips in all.
+    /// access keys with their last use, signing certificates and MFA devices. With the audit
+    /// task policy, the account summary first, then only the kinds it flags; with another,
+    /// every kind. The kinds are read at once, and the last use of every key at once.
     pub async fn audit(&self) -> Result<RootCredentialReport, AwsError> {
+        let present = match self.policy {
+            TaskPolicy::AuditRootUserCredentials => self.present().await?,
+            _ => Present::EVERY_KIND,
+        };
         let (password_created, access_keys, signing_certificates, mfa_devices) = futures::try_join!(
-            self.password_created(),
-            self.access_keys(),
-            self.signing_certificates(),
-            self.mfa_devices(),
+            read_if(present.password, self.password_created()),
+            read_if(present.access_keys, self.access_keys()),
+            read_if(present.signing_certificates, self.signing_certificates()),
+            read_if(present.mfa_devices, self.mfa_devices()),
         )?;
         Ok(RootCredentialReport {
             password_created,
             access_keys,
             signing_certificates,
             mfa_devices,
+        })
+    }
+
+    /// Which kinds the account summary flags. A flag the summary leaves out counts as set:
+    /// reading a list too many is better than missing a credential.
+    async fn present(&self) -> Result<Present, AwsError> {
+        let answer = in_session!(
+            self,
+            Operation::GetAccountSummary,
+            self.iam().get_account_summary()
+        )?;
+        let flag = |key: SummaryKeyType| {
+            answer
+                .summary_map()
+                .and_then(|map| map.get(&key))
+                .is_none_or(|value| *value > 0)
+        };
+        Ok(Present {
+            password: flag(SummaryKeyType::AccountPasswordPresent),
+            access_keys: flag(SummaryKeyType::AccountAccessKeysPresent),
+            signing_certificates: flag(SummaryKeyType::AccountSigningCertificatesPresent),
+            mfa_devices: flag(SummaryKeyType::AccountMfaEnabled),
         })
     }
 

@@ -160,20 +160,22 @@ fn redirect<E>(err: &SdkError<E, Response>, asked: &str) -> Option<String> {
 
 impl RootSession<'_> {
     /// The per-call configuration that signs an S3 call with this session's credentials, for
-    /// `region`.
+    /// `region`, and tells the adaptive limit on root sessions how each attempt went.
     fn s3_signing(&self, region: &str) -> aws_sdk_s3::config::Builder {
-        let mut signing =
-            aws_sdk_s3::config::Builder::default().region(Region::new(region.to_owned()));
+        let mut signing = aws_sdk_s3::config::Builder::default()
+            .region(Region::new(region.to_owned()))
+            .interceptor(self.throttle_observer());
         signing.set_credentials_provider(Some(self.credentials()));
         signing.set_identity_cache(IdentityCache::no_cache());
         signing
     }
 
     /// The per-call configuration that signs an SQS call with this session's credentials, for
-    /// `region`.
+    /// `region`, and tells the adaptive limit on root sessions how each attempt went.
     fn sqs_signing(&self, region: &str) -> aws_sdk_sqs::config::Builder {
         let mut signing = aws_sdk_sqs::config::Builder::default()
-            .region(aws_sdk_sqs::config::Region::new(region.to_owned()));
+            .region(aws_sdk_sqs::config::Region::new(region.to_owned()))
+            .interceptor(self.throttle_observer());
         signing.set_credentials_provider(Some(self.credentials()));
         signing.set_identity_cache(aws_sdk_sqs::config::IdentityCache::no_cache());
         signing

@@ -127,9 +127,11 @@ fn schema() -> Schema {
                         "How many accounts are audited at once, from 1 to {MAX_CONCURRENCY}; \
                          default {DEFAULT_CONCURRENCY}. When AWS throttles, the provider \
                          lowers how many root sessions work at once (halving, then growing back \
-                         by one as calls succeed) and the throttled call backs off and retries \
-                         (the provider's `max_retries`). Each account costs a fixed number of \
-                         calls: one `AssumeRoot`, four lists, one per root access key."
+                         by one as calls succeed), opens root sessions at the rate AWS let \
+                         through, and the throttled call retries (the provider's \
+                         `max_retries`). An account without root credentials costs two calls \
+                         (`AssumeRoot` and `GetAccountSummary`); one with credentials, one list \
+                         per kind it holds and one call per root access key besides."
                     ))
                     .validator(IntBetween::new(1, MAX_CONCURRENCY as i64)),
             )

@@ -380,7 +380,8 @@ mod tests {
 
     fn seed() -> centralroot_sandbox::Seed {
         let mut seed = seed_with_trusted_access();
-        seed.features.push(Feature::RootSessions);
+        seed.features
+            .extend([Feature::RootCredentialsManagement, Feature::RootSessions]);
         seed
     }
 

@@ -6,7 +6,10 @@
 use std::borrow::Cow;
 
 use crate::aws::endpoint::REFUSED_ATTEMPTS;
-use crate::aws::{AwsError, Endpoint, EndpointSource, ErrorKind, Reason, Service, Subject};
+use crate::aws::{
+    AwsError, Endpoint, EndpointSource, ErrorKind, Feature, Operation, Reason, ScpDenial, Service,
+    Subject, TaskPolicy,
+};
 use crate::cty::AttributePath;
 use crate::framework::diagnostics::{Diagnostic, Diagnostics};
 
@@ -22,7 +25,91 @@ pub fn advice(err: &AwsError) -> Cow<'static, str> {
             setting(endpoint)
         )
         .into(),
+        (ErrorKind::RootSessionDenied, _) => match err.operation {
+            Operation::AssumeRoot(policy) => root_session_denied(policy).into(),
+            _ => static_advice(err).into(),
+        },
+        (ErrorKind::DeniedByServiceControlPolicy, _) => match err.scp_denial() {
+            Some(denial) if denial.policy_arn.is_some() => scp_denial(&denial).into(),
+            _ => static_advice(err).into(),
+        },
         _ => static_advice(err).into(),
+    }
+}
+
+/// The features `policy` needs, in words: `RootSessions`, or `both A and B`.
+fn features_needed(policy: TaskPolicy) -> String {
+    match policy.features() {
+        [one] => one.as_str().to_owned(),
+        many => format!(
+            "both {}",
+            many.iter()
+                .map(|f| f.as_str())
+                .collect::<Vec<_>>()
+                .join(" and ")
+        ),
+    }
+}
+
+/// Why AWS may have refused a root session with `policy`, naming the feature that task needs.
+fn root_session_denied(policy: TaskPolicy) -> String {
+    let needed = features_needed(policy);
+    let all = Feature::ALL.map(Feature::as_str).join(" and ");
+    let reading = if policy.features().len() > 1 {
+        format!(
+            "AWS does not state which feature {policy} needs and sources tie password recovery to \
+             either, so enable both"
+        )
+    } else {
+        format!(
+            "{policy} needs {needed} by the best reading of AWS's documentation, which does not \
+             state it; enabling both {all} covers every reading"
+        )
+    };
+    format!(
+        "AWS refused a root session (sts:AssumeRoot) with {policy} on account_id. It grants one \
+         only when all of these hold:\n\
+         - the provider runs as the organization's management account or as the delegated \
+         administrator for iam.amazonaws.com (data source centralroot_caller_identity shows \
+         which account it runs as);\n\
+         - enabled_features of centralroot_organization_features contains {needed}, with \
+         enable_trusted_access = true ({reading});\n\
+         - the caller's IAM policies allow sts:AssumeRoot and no service control policy denies \
+         it;\n\
+         - account_id is an active member account of the organization, not the management \
+         account."
+    )
+}
+
+/// What to change in the service control policy `denial` names, and how to exempt root
+/// sessions from it.
+fn scp_denial(denial: &ScpDenial) -> String {
+    let policy = denial.policy_arn.as_deref().unwrap_or_default();
+    let account = &denial.account_id;
+    let action = &denial.action;
+    let change = format!(
+        "Change it from the management account (aws organizations update-policy --policy-id {}), \
+         or detach it from account {account} and its organizational units.",
+        denial.policy_id().unwrap_or("<policy id>")
+    );
+    if denial.in_root_session() {
+        format!(
+            "The service control policy {policy} denies {action} to the root user of account \
+             {account} inside a root session: service control policies apply to root sessions \
+             too, whatever the task policy allows. To let centralized root access through, \
+             exempt root sessions in the policy's deny statement with the condition\n  \
+             \"Condition\": {{\"Null\": {{\"aws:AssumedRoot\": \"true\"}}}}\n\
+             (the deny then applies only where aws:AssumedRoot is absent, outside root \
+             sessions). {change}"
+        )
+    } else {
+        format!(
+            "The service control policy {policy} denies {action} to {}, in account {account}, \
+             whatever IAM allows. Allow {action} in that policy for the principal the provider \
+             runs as (an exemption by the condition \"Null\": {{\"aws:AssumedRoot\": \"true\"}} \
+             does not help here: it spares only calls made inside root sessions). {change}",
+            denial.principal
+        )
     }
 }
 
@@ -115,7 +202,8 @@ fn static_advice(err: &AwsError) -> &'static str {
              caller's or the target's account; IAM permissions cannot override it. From the \
              management account, change the policy (or detach it from the account or its \
              organizational unit) to allow the call, e.g. sts:AssumeRoot and the root task's \
-             actions for centralized root access."
+             actions for centralized root access. A deny statement exempts root sessions with \
+             the condition \"Null\": {\"aws:AssumedRoot\": \"true\"}."
         }
         ErrorKind::RootSessionDenied => {
             "AWS refused a root session (sts:AssumeRoot) on account_id. It grants one only when \
@@ -123,8 +211,9 @@ fn static_advice(err: &AwsError) -> &'static str {
              - the provider runs as the organization's management account or as the delegated \
              administrator for iam.amazonaws.com (data source centralroot_caller_identity shows \
              which account it runs as);\n\
-             - enabled_features of centralroot_organization_features contains both \
-             RootCredentialsManagement and RootSessions, with enable_trusted_access = true;\n\
+             - enabled_features of centralroot_organization_features contains the feature the \
+             task needs (RootCredentialsManagement for the credential tasks, RootSessions for \
+             the unlocks, by the best reading), with enable_trusted_access = true;\n\
              - the caller's IAM policies allow sts:AssumeRoot and no service control policy \
              denies it;\n\
              - account_id is a member account of the organization, not the management account."
@@ -419,5 +508,88 @@ mod tests {
         let mut diags = Diagnostics::new();
         targets.report(&mut diags, &features);
         assert!(diags.has_errors());
+    }
+
+    #[test]
+    fn a_refused_root_session_names_the_feature_its_task_needs() {
+        let refused = |policy| {
+            detail(&err(
+                Operation::AssumeRoot(policy),
+                ErrorKind::RootSessionDenied,
+            ))
+        };
+        let audit = refused(TaskPolicy::AuditRootUserCredentials);
+        assert!(
+            audit.contains("with IAMAuditRootUserCredentials on account_id"),
+            "{audit}"
+        );
+        assert!(
+            audit.contains("contains RootCredentialsManagement, with enable_trusted_access"),
+            "{audit}"
+        );
+        assert!(audit.contains("which does not state it"), "{audit}");
+        let unlock = refused(TaskPolicy::S3UnlockBucketPolicy);
+        assert!(unlock.contains("contains RootSessions, with"), "{unlock}");
+        let recovery = refused(TaskPolicy::CreateRootUserPassword);
+        assert!(
+            recovery.contains("contains both RootCredentialsManagement and RootSessions"),
+            "{recovery}"
+        );
+        assert!(recovery.contains("so enable both"), "{recovery}");
+    }
+
+    #[test]
+    fn a_service_control_policy_is_named_with_the_account_the_action_and_the_exemption() {
+        let policy = "arn:aws:organizations::111111111111:policy/o-exampleorg/\
+                      service_control_policy/p-examplepolicy";
+        let in_session = AwsError {
+            message: format!(
+                "User: arn:aws:iam::222222222222:root is not authorized to perform: \
+                 iam:ListAccessKeys on resource: arn:aws:iam::222222222222:root with an explicit \
+                 deny in a service control policy: {policy}"
+            ),
+            ..err(
+                Operation::ListAccessKeys,
+                ErrorKind::DeniedByServiceControlPolicy,
+            )
+        };
+        let text = detail(&in_session);
+        for says in [
+            policy,
+            "denies iam:ListAccessKeys to the root user of account 222222222222 inside a root session",
+            "\"Condition\": {\"Null\": {\"aws:AssumedRoot\": \"true\"}}",
+            "update-policy --policy-id p-examplepolicy",
+            "detach it from account 222222222222",
+        ] {
+            assert!(text.contains(says), "{says:?} in {text}");
+        }
+        let caller = AwsError {
+            message: format!(
+                "User: arn:aws:iam::333333333333:user/admin is not authorized to perform: \
+                 sts:AssumeRoot on resource: arn:aws:iam::222222222222:root with an explicit \
+                 deny in a service control policy: {policy}"
+            ),
+            ..err(
+                Operation::AssumeRoot(TaskPolicy::AuditRootUserCredentials),
+                ErrorKind::DeniedByServiceControlPolicy,
+            )
+        };
+        let text = detail(&caller);
+        assert!(
+            text.contains(
+                "denies sts:AssumeRoot to arn:aws:iam::333333333333:user/admin, in account 333333333333"
+            ),
+            "{text}"
+        );
+        assert!(text.contains("does not help here"), "{text}");
+        let unnamed = detail(&err(
+            Operation::ListAccessKeys,
+            ErrorKind::DeniedByServiceControlPolicy,
+        ));
+        assert!(
+            unnamed.starts_with("A service control policy of the organization"),
+            "{unnamed}"
+        );
+        assert!(unnamed.contains("aws:AssumedRoot"), "{unnamed}");
     }
 }

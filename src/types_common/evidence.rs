@@ -44,7 +44,10 @@ pub fn root_session_attribute(what: &str) -> Attribute {
 pub fn root_session_value(session: &SessionEvidence) -> Value {
     object([
         (ACCESS_KEY_ID, Value::from(session.access_key_id.as_str())),
-        (TASK_POLICY_ARN, Value::from(session.task_policy.arn())),
+        (
+            TASK_POLICY_ARN,
+            Value::from(session.task_policy_arn.as_str()),
+        ),
         (OPENED_AT, Value::from(session.opened_at_rfc3339())),
     ])
 }
@@ -55,7 +58,7 @@ pub fn describe(session: &SessionEvidence) -> String {
     format!(
         "root session {} ({}), opened {}",
         session.access_key_id,
-        session.task_policy.arn(),
+        session.task_policy_arn,
         session.opened_at_rfc3339()
     )
 }
@@ -65,7 +68,7 @@ mod tests {
     use std::time::{Duration, UNIX_EPOCH};
 
     use super::*;
-    use crate::aws::TaskPolicy;
+    use crate::aws::{Partition, TaskPolicy};
     use crate::framework::values::ValueExt;
 
     fn session() -> SessionEvidence {
@@ -73,6 +76,7 @@ mod tests {
             account_id: "222222222222".into(),
             access_key_id: "ASIAEXAMPLE".into(),
             task_policy: TaskPolicy::DeleteRootUserCredentials,
+            task_policy_arn: TaskPolicy::DeleteRootUserCredentials.arn(Partition::Aws),
             opened_at: UNIX_EPOCH + Duration::from_secs(1_700_000_000),
         }
     }

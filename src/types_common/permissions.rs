@@ -6,7 +6,7 @@
 
 use serde_json::{Value, json};
 
-use crate::aws::{Operation, TaskPolicy};
+use crate::aws::{Operation, Partition, TaskPolicy};
 
 /// A Terraform operation of a type, as its permissions name it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -163,7 +163,7 @@ impl Grant {
         let arns: Vec<String> = self
             .task_policies()
             .into_iter()
-            .map(TaskPolicy::arn)
+            .map(|policy| policy.arn(Partition::Aws))
             .collect();
         let mut statements = Vec::new();
         if !actions.is_empty() {
@@ -221,6 +221,7 @@ mod tests {
             read.session_actions(),
             [
                 "iam:GetAccessKeyLastUsed",
+                "iam:GetAccountSummary",
                 "iam:GetLoginProfile",
                 "iam:ListAccessKeys",
                 "iam:ListMFADevices",

@@ -2,10 +2,7 @@
 //! time, the evidence line of the root session, the policy printed so it can be fixed and put
 //! back, and where their failures point.
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
-
 use crate::aws::root_credentials::RootSession;
-use crate::aws::timestamp::system_time_to_rfc3339;
 use crate::aws::unlock::bucket_name_problem;
 use crate::aws::{AwsError, ErrorKind, QueueUrl};
 use crate::cty::{AttributePath, Value};
@@ -98,22 +95,13 @@ impl Validator for QueueUrlOfAccount {
     }
 }
 
-/// The progress line that records the root session for auditors: its access key ID (never
-/// the secret), task policy and the time it was opened, which CloudTrail's `AssumeRoot` event
-/// and the member's own events in the session carry.
-pub fn evidence(session: &RootSession<'_>, opened: SystemTime) -> String {
-    // Whole seconds, as CloudTrail writes eventTime.
-    let seconds = opened
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |since| since.as_secs());
-    let at = system_time_to_rfc3339(UNIX_EPOCH + Duration::from_secs(seconds))
-        .unwrap_or_else(|_| "an unknown time".to_owned());
+/// The progress line that records the root session for auditors (never a secret), which
+/// CloudTrail's `AssumeRoot` event and the member's own events in the session carry.
+pub fn evidence(session: &RootSession<'_>) -> String {
     format!(
-        "{}: root session opened at {at}: access key ID {}, task policy {} (CloudTrail's \
-         AssumeRoot event and the account's events in the session carry this access key ID)",
+        "{}: {}",
         session.account_id(),
-        session.access_key_id(),
-        session.task_policy().arn()
+        super::evidence::describe(&session.evidence())
     )
 }
 

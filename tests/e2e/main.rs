@@ -34,6 +34,7 @@ mod root_session;
 mod sandbox_command;
 mod scripts;
 mod secrets;
+mod service_control_policies;
 mod support;
 mod trusted_access_on_destroy;
 mod unauditable_member;
@@ -70,6 +71,7 @@ const MODULES: &[&Cases] = &[
     &sandbox_command::CASES,
     &scripts::CASES,
     &secrets::CASES,
+    &service_control_policies::CASES,
     &trusted_access_on_destroy::CASES,
     &unauditable_member::CASES,
     &unlock::CASES,

@@ -68,7 +68,17 @@ output \"first_password\" {{ value = data.centralroot_member_root_credentials.fi
             "{account}: one audit session per account in the run"
         );
     }
-    assert_eq!(log.operations["GetLoginProfile"].total, members as u64);
+    // A summary per member, then only the lists it flags: passwords are held by the 2 seeded
+    // holders and by generated members n % 4 = 0 or 1 (50), less the 10 removed.
+    let total = |operation: &str| log.operations.get(operation).map_or(0, |c| c.total);
+    assert_eq!(total("AssumeRoot"), members as u64);
+    assert_eq!(total("GetAccountSummary"), members as u64);
+    assert_eq!(total("GetLoginProfile"), 2 + 50 - 10);
+    assert_eq!(total("ListSigningCertificates"), 2 + 25 - 10);
+    assert_eq!(total("ListMFADevices"), 2 + 25 - 10);
+    // Access keys: the seeded 2 (one each), n % 4 = 0 (one) and 2 (two) less the 10 removed.
+    assert_eq!(total("ListAccessKeys"), 2 + 50 - 10);
+    assert_eq!(total("GetAccessKeyLastUsed"), 2 + 25 - 10 + 2 * 25);
 
     let out: Value = ws.run_ok(&["output", "-json"]).json();
     assert_eq!(out["count"]["value"], members);
@@ -77,11 +87,84 @@ output \"first_password\" {{ value = data.centralroot_member_root_credentials.fi
     ws.assert_no_changes();
 }
 
+/// The requests of one run, by operation, the organization's description left out (once per
+/// provider process).
+fn requests_by_operation(sandbox: &SandboxFixture) -> Vec<(String, u64)> {
+    sandbox
+        .requests()
+        .operations
+        .into_iter()
+        .filter(|(operation, _)| operation != "DescribeOrganization")
+        .map(|(operation, count)| (operation, count.total))
+        .collect()
+}
+
+/// A member without root credentials costs its root session and the account summary, a member
+/// with every kind the four lists besides, in a sandbox playing GovCloud: the provider, set to
+/// a GovCloud Region, names the task policy in that partition (the sandbox refuses others).
+fn a_clean_member_costs_two_requests_in_any_partition(tf: &'static Terraform) {
+    let mut seed = Seed::large_organization(0);
+    seed.partition = "aws-us-gov".into();
+    let sandbox = SandboxFixture::start(seed);
+    let mut ws = Workspace::new(tf, "organization-audit-clean");
+    sandbox.configure(&mut ws, MANAGEMENT);
+    ws.set_env("AWS_REGION", "us-gov-west-1");
+    let member = |name: &str, account: &str| {
+        format!(
+            "{PROVIDER}
+data \"centralroot_member_root_credentials\" \"{name}\" {{
+  account_id = \"{account}\"
+}}
+output \"{name}\" {{ value = data.centralroot_member_root_credentials.{name}.has_credentials }}
+"
+        )
+    };
+    let owned = |calls: &[(&str, u64)]| -> Vec<(String, u64)> {
+        calls.iter().map(|(op, n)| ((*op).to_owned(), *n)).collect()
+    };
+
+    ws.write_main(&member("clean", "444444444444"));
+    sandbox.reset_requests();
+    ws.run_ok(&["plan"]);
+    assert_eq!(
+        requests_by_operation(&sandbox),
+        owned(&[("AssumeRoot", 1), ("GetAccountSummary", 1)]),
+        "{tf}"
+    );
+
+    ws.write_main(&member("holder", "222222222222"));
+    sandbox.reset_requests();
+    ws.apply();
+    assert_eq!(
+        requests_by_operation(&sandbox),
+        owned(&[
+            ("AssumeRoot", 1),
+            ("GetAccessKeyLastUsed", 1),
+            ("GetAccountSummary", 1),
+            ("GetLoginProfile", 1),
+            ("ListAccessKeys", 1),
+            ("ListMFADevices", 1),
+            ("ListSigningCertificates", 1),
+        ]),
+        "{tf}"
+    );
+    let out: Value = ws.run_ok(&["output", "-json"]).json();
+    assert_eq!(out["holder"]["value"], true);
+    let opened = &sandbox.requests().root_sessions_opened["222222222222"];
+    assert_eq!(opened["IAMAuditRootUserCredentials"], 1);
+}
+
 /// This module's tests, for the harness (`main.rs`).
 pub const CASES: Cases = Cases::new(
     module_path!(),
-    &[Case::each_cli(
-        "a_refresh_and_both_data_sources_share_one_audit_per_account",
-        a_refresh_and_both_data_sources_share_one_audit_per_account,
-    )],
+    &[
+        Case::each_cli(
+            "a_refresh_and_both_data_sources_share_one_audit_per_account",
+            a_refresh_and_both_data_sources_share_one_audit_per_account,
+        ),
+        Case::each_cli(
+            "a_clean_member_costs_two_requests_in_any_partition",
+            a_clean_member_costs_two_requests_in_any_partition,
+        ),
+    ],
 );

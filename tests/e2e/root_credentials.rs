@@ -10,6 +10,7 @@ use centralroot_sandbox::seed::{
 };
 use serde_json::Value;
 
+use crate::errors::assert_says;
 use crate::support::sandbox::{IAM, MANAGEMENT};
 use crate::support::{Case, Cases, PlanOutcome, SandboxFixture, Terraform, Workspace};
 
@@ -28,7 +29,7 @@ const BARE: &str = "444444444444";
 const KEY_ONLY: &str = "555555555555";
 const DENIED: &str = "666666666666";
 
-/// Trusted access and RootSessions on; members A and B with every kind, BARE with none,
+/// Trusted access and `features` on; members A and B with every kind, BARE with none,
 /// KEY_ONLY with one access key, DENIED behind an SCP denying AssumeRoot.
 fn seed(features: &[Feature]) -> Seed {
     let mut seed = Seed::default_seed();
@@ -90,6 +91,7 @@ fn assert_root_calls(sandbox: &SandboxFixture, expected: &[&str]) {
         (
             "IAMAuditRootUserCredentials",
             &[
+                "GetAccountSummary",
                 "GetLoginProfile",
                 "ListAccessKeys",
                 "GetAccessKeyLastUsed",
@@ -131,8 +133,22 @@ fn assert_root_calls(sandbox: &SandboxFixture, expected: &[&str]) {
     }
 }
 
+/// The requests of root tasks in the sandbox's log, by operation: `AssumeRoot` and the calls
+/// made in root sessions, not the organization's listing and description.
+fn root_task_requests(sandbox: &SandboxFixture) -> BTreeMap<String, u64> {
+    sandbox
+        .requests()
+        .operations
+        .into_iter()
+        .filter(|(operation, _)| {
+            !matches!(operation.as_str(), "ListAccounts" | "DescribeOrganization")
+        })
+        .map(|(operation, count)| (operation, count.total))
+        .collect()
+}
+
 fn audit_remove_reappear_and_remove_again(tf: &'static Terraform) {
-    let sandbox = SandboxFixture::start(seed(&[Feature::RootSessions]));
+    let sandbox = SandboxFixture::start(seed(&[Feature::RootCredentialsManagement]));
 
     // The organization audit: exactly the seeded set, the denied account on its own.
     let audit = workspace(&sandbox, tf, "root-audit", MANAGEMENT);
@@ -154,6 +170,22 @@ output \"key_only_password\" {{ value = data.centralroot_member_root_credentials
     sandbox.reset_requests();
     audit.apply();
     assert_root_calls(&sandbox, &["IAMAuditRootUserCredentials"]);
+    // One session per member; its summary, then the lists it flags: 7 requests for A and B
+    // (everything, one key each), 2 for BARE, 4 for KEY_ONLY (its list and the key's last
+    // use), and DENIED's refused AssumeRoot. The member data source shares KEY_ONLY's audit.
+    let expected: BTreeMap<String, u64> = [
+        ("AssumeRoot", 5),
+        ("GetAccountSummary", 4),
+        ("GetLoginProfile", 2),
+        ("ListAccessKeys", 3),
+        ("GetAccessKeyLastUsed", 3),
+        ("ListSigningCertificates", 2),
+        ("ListMFADevices", 2),
+    ]
+    .into_iter()
+    .map(|(operation, n)| (operation.to_owned(), n))
+    .collect();
+    assert_eq!(root_task_requests(&sandbox), expected, "{tf}");
     let out = outputs(&audit);
     assert_eq!(ids(&out["with"]["value"]), [A, B, KEY_ONLY]);
     assert_eq!(ids(&out["not_audited"]["value"]), [DENIED]);
@@ -248,14 +280,17 @@ output \"key_only_password\" {{ value = data.centralroot_member_root_credentials
 }
 
 fn refusals_are_clear_and_change_nothing(tf: &'static Terraform) {
-    // Without RootSessions.
-    let sandbox = SandboxFixture::start(seed(&[Feature::RootCredentialsManagement]));
-    let ws = workspace(&sandbox, tf, "root-no-sessions", MANAGEMENT);
+    // Without RootCredentialsManagement, the feature the credential tasks need.
+    let sandbox = SandboxFixture::start(seed(&[Feature::RootSessions]));
+    let ws = workspace(&sandbox, tf, "root-no-management", MANAGEMENT);
     ws.write_main(&format!("{PROVIDER}{}", removal("a", A, None)));
     let run = ws.run(&["apply", "-auto-approve"]);
     run.assert_failure();
-    assert!(run.stderr.contains("RootSessions"), "{run}");
-    assert!(run.stderr.contains("account_id"), "{run}");
+    assert_says(&run, "with IAMDeleteRootUserCredentials on account_id");
+    assert_says(
+        &run,
+        "centralroot_organization_features contains RootCredentialsManagement",
+    );
     assert!(ws.resources().is_empty(), "state unchanged");
     assert!(
         sandbox
@@ -268,7 +303,7 @@ fn refusals_are_clear_and_change_nothing(tf: &'static Terraform) {
     );
 
     // The management account as the target: refused at plan time.
-    let sandbox = SandboxFixture::start(seed(&[Feature::RootSessions]));
+    let sandbox = SandboxFixture::start(seed(&[Feature::RootCredentialsManagement]));
     let ws = workspace(&sandbox, tf, "root-management", MANAGEMENT);
     ws.write_main(&format!("{PROVIDER}{}", removal("m", MANAGEMENT, None)));
     let (outcome, run) = ws.plan();
@@ -294,7 +329,7 @@ fn refusals_are_clear_and_change_nothing(tf: &'static Terraform) {
 }
 
 fn the_iam_delegated_administrator_audits_and_removes_too(tf: &'static Terraform) {
-    let mut seed = seed(&[Feature::RootSessions]);
+    let mut seed = seed(&[Feature::RootCredentialsManagement]);
     seed.delegated_administrators.push(Delegation {
         account_id: B.into(),
         service_principal: IAM.into(),
@@ -326,7 +361,7 @@ output \"with\" {{ value = data.centralroot_organization_root_credentials.all.ac
 }
 
 fn the_action_removes_credentials_with_one_line_each(tf: &'static Terraform) {
-    let sandbox = SandboxFixture::start(seed(&[Feature::RootSessions]));
+    let sandbox = SandboxFixture::start(seed(&[Feature::RootCredentialsManagement]));
     let ws = workspace(&sandbox, tf, "root-action", MANAGEMENT);
     ws.write_main(&format!(
         "{PROVIDER}

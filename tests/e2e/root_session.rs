@@ -222,8 +222,8 @@ fn a_second_provider_acts_as_the_member_root_and_no_secret_is_kept(tf: &'static 
 fn refused_root_sessions_are_diagnostics_on_account_id(tf: &'static Terraform) {
     let audit = format!("  task_policy = \"{AUDIT}\"");
 
-    // RootSessions off.
-    let fx = SandboxFixture::start(seed(&[Feature::RootCredentialsManagement]));
+    // RootCredentialsManagement off: the feature the audit task needs is named.
+    let fx = SandboxFixture::start(seed(&[Feature::RootSessions]));
     let ws = workspace(tf, &fx, "root-session-off");
     ws.write_main(&session_config(&fx.endpoint_url(), MEMBERS[0], &audit));
     let line = ws.line_of("main.tf", "account_id");
@@ -231,7 +231,8 @@ fn refused_root_sessions_are_diagnostics_on_account_id(tf: &'static Terraform) {
     run.assert_failure();
     assert_says(&run, "AWS refused a root session on the account");
     assert_says(&run, &format!("main.tf line {line}"));
-    assert_says(&run, "RootCredentialsManagement and RootSessions");
+    assert_says(&run, "with IAMAuditRootUserCredentials on account_id");
+    assert_says(&run, "contains RootCredentialsManagement, with");
     assert_says(&run, "centralroot_caller_identity shows which account");
     assert_eq!(fx.calls("AssumeRoot"), 1, "{tf}");
     assert!(root_sessions(&fx).is_empty(), "{tf}");

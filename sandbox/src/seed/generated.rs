@@ -49,6 +49,7 @@ impl Seed {
             features: Vec::new(),
             max_delegated_administrators_per_service: None,
             root_task_features: BTreeMap::new(),
+            partition: "aws".to_owned(),
             organizational_units: Vec::new(),
         }
     }

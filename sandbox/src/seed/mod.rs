@@ -153,9 +153,15 @@ pub struct Account {
     #[serde(default = "active_status")]
     pub status: String,
     /// Stands for a service control policy denying `sts:AssumeRoot` on this account: every
-    /// root session on it is refused with an explicit deny.
+    /// root session on it is refused with an explicit deny (naming the account's
+    /// `service_control_policy`, or [`DEFAULT_POLICY_ID`]).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub assume_root_denied: bool,
+    /// A service control policy attached to the account: it denies its actions to the
+    /// account's principals (its root sessions, and `sts:AssumeRoot` when the account is the
+    /// IAM delegated administrator), never to the management account's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_control_policy: Option<ServiceControlPolicy>,
     /// The organizational unit holding the account; the root ([`ROOT_ID`]) when empty.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub parent_id: String,
@@ -229,6 +235,7 @@ impl Account {
             root: RootUser::default(),
             status: active_status(),
             assume_root_denied: false,
+            service_control_policy: None,
             parent_id: String::new(),
             buckets: Vec::new(),
             queues: Vec::new(),
@@ -280,6 +287,9 @@ pub struct AccountPatch {
     /// The service-control-policy switch denying `sts:AssumeRoot` on the account.
     #[serde(default)]
     pub assume_root_denied: Option<bool>,
+    /// The service control policy attached to the account; `null` detaches it.
+    #[serde(default, deserialize_with = "present")]
+    pub service_control_policy: Option<Option<ServiceControlPolicy>>,
     /// `ACTIVE` or `SUSPENDED`.
     #[serde(default)]
     pub status: Option<String>,
@@ -289,6 +299,64 @@ pub struct AccountPatch {
     /// The account's SQS queues, replaced as a whole.
     #[serde(default)]
     pub queues: Option<Vec<Queue>>,
+}
+
+/// A field that may be absent (`None`), `null` (`Some(None)`) or set.
+fn present<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
+}
+
+/// The id of the service control policy a denial names when the seed names none.
+pub const DEFAULT_POLICY_ID: &str = "p-examplepolicy";
+
+/// A service control policy with one deny statement, as the sandbox evaluates it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceControlPolicy {
+    /// `p-` followed by 8 to 128 lowercase letters, digits or underscores.
+    #[serde(default = "default_policy_id")]
+    pub id: String,
+    /// The actions the statement denies, as IAM writes them: `iam:ListAccessKeys`, `iam:*`,
+    /// `sts:AssumeRoot`, `*` (the default: everything).
+    #[serde(default = "everything")]
+    pub denied_actions: Vec<String>,
+    /// Whether the statement carries the condition `"Null": {"aws:AssumedRoot": "true"}`, which
+    /// leaves calls inside root sessions alone.
+    #[serde(default)]
+    pub exempt_root_sessions: bool,
+}
+
+fn default_policy_id() -> String {
+    DEFAULT_POLICY_ID.to_owned()
+}
+
+fn everything() -> Vec<String> {
+    vec!["*".to_owned()]
+}
+
+impl ServiceControlPolicy {
+    /// Whether the statement names `action` (`service:Operation`), `*` matching any run of
+    /// characters and `?` any one, case-insensitively, as IAM matches actions.
+    pub fn names(&self, action: &str) -> bool {
+        let action = action.to_ascii_lowercase();
+        self.denied_actions.iter().any(|pattern| {
+            wildcard_match(pattern.to_ascii_lowercase().as_bytes(), action.as_bytes())
+        })
+    }
+}
+
+fn wildcard_match(pattern: &[u8], text: &[u8]) -> bool {
+    match pattern.split_first() {
+        None => text.is_empty(),
+        Some((b'*', rest)) => (0..=text.len()).any(|at| wildcard_match(rest, &text[at..])),
+        Some((&first, rest)) => text
+            .split_first()
+            .is_some_and(|(&t, tail)| (first == b'?' || first == t) && wildcard_match(rest, tail)),
+    }
 }
 
 /// The root user of an account and its long-term credentials.
@@ -424,16 +492,48 @@ pub struct Seed {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub organizational_units: Vec<OrganizationalUnit>,
     /// Which features each root task policy needs, by task policy name
-    /// (`IAMAuditRootUserCredentials`, …); a task policy not named needs [`DEFAULT_ROOT_TASK_FEATURES`].
+    /// (`IAMAuditRootUserCredentials`, …); a task policy not named needs
+    /// [`default_root_task_features`].
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub root_task_features: BTreeMap<String, Vec<Feature>>,
+    /// The AWS partition the sandbox plays ([`PARTITIONS`]): the ARNs it writes and the task
+    /// policy ARNs `sts:AssumeRoot` accepts are in it.
+    #[serde(
+        default = "default_partition",
+        skip_serializing_if = "is_default_partition"
+    )]
+    pub partition: String,
 }
 
-/// What `sts:AssumeRoot` needs enabled when `root_task_features` does not name the task policy.
-/// AWS documents that root sessions need `RootSessions`; whether it also checks
-/// `RootCredentialsManagement` for the credential tasks is not documented, so the sandbox lets
-/// a seed require it (`"root_task_features": {"IAMDeleteRootUserCredentials": ["RootCredentialsManagement", "RootSessions"]}`).
-pub const DEFAULT_ROOT_TASK_FEATURES: [Feature; 1] = [Feature::RootSessions];
+/// The partitions a seed may name; `aws` by default.
+pub const PARTITIONS: [&str; 3] = ["aws", "aws-us-gov", "aws-cn"];
+
+fn default_partition() -> String {
+    PARTITIONS[0].to_owned()
+}
+
+fn is_default_partition(partition: &str) -> bool {
+    partition == PARTITIONS[0]
+}
+
+/// What `sts:AssumeRoot` with `policy` needs enabled when `root_task_features` does not name
+/// it. AWS does not state it and sources disagree; the built-in rule is the best current
+/// reading: `RootCredentialsManagement` for the IAM credential tasks, `RootSessions` for the S3
+/// and SQS unlocks, and both for password recovery (which some sources tie to each). A seed
+/// states another rule per task policy (`"root_task_features": {"IAMAuditRootUserCredentials": ["RootSessions"]}`).
+pub fn default_root_task_features(policy: TaskPolicy) -> &'static [Feature] {
+    match policy {
+        TaskPolicy::AuditRootUserCredentials | TaskPolicy::DeleteRootUserCredentials => {
+            &[Feature::RootCredentialsManagement]
+        }
+        TaskPolicy::CreateRootUserPassword => {
+            &[Feature::RootCredentialsManagement, Feature::RootSessions]
+        }
+        TaskPolicy::S3UnlockBucketPolicy | TaskPolicy::SqsUnlockQueuePolicy => {
+            &[Feature::RootSessions]
+        }
+    }
+}
 
 impl Seed {
     /// The account with this id.
@@ -450,7 +550,22 @@ impl Seed {
     pub fn features_for(&self, policy: TaskPolicy) -> &[Feature] {
         self.root_task_features
             .get(policy.name())
-            .map_or(&DEFAULT_ROOT_TASK_FEATURES[..], Vec::as_slice)
+            .map_or(default_root_task_features(policy), Vec::as_slice)
+    }
+
+    /// `arn:<partition>:` followed by `rest`, in the seed's partition.
+    pub fn arn(&self, rest: &str) -> String {
+        format!("arn:{}:{rest}", self.partition)
+    }
+
+    /// The ARN of the organization's service control policy `id`; `None` without an
+    /// organization, where no policy exists.
+    pub fn policy_arn(&self, id: &str) -> Option<String> {
+        let org = self.organization.as_ref()?;
+        Some(self.arn(&format!(
+            "organizations::{}:policy/{}/service_control_policy/{id}",
+            org.management_account_id, org.id
+        )))
     }
 
     /// The management account's credentials, or the first account's when there is no organization.

@@ -2,7 +2,10 @@
 //! credentials that are safe to print in the ready line.
 
 use super::unlock::{Locked, is_bucket_name, is_policy, is_queue_name, is_region};
-use super::{Account, AccountPatch, Bucket, OrganizationalUnit, Queue, ROOT_ID, Seed};
+use super::{
+    Account, AccountPatch, Bucket, OrganizationalUnit, PARTITIONS, Queue, ROOT_ID, Seed,
+    ServiceControlPolicy,
+};
 use crate::identity::TaskPolicy;
 use std::collections::HashSet;
 
@@ -43,6 +46,12 @@ pub enum SeedError {
     /// The management account is not one of the accounts in the organization.
     #[error("management account {0} is not an account in the organization")]
     ManagementAccount(String),
+    /// The partition is not one the sandbox plays.
+    #[error("partition {0:?} is none of aws, aws-us-gov, aws-cn")]
+    Partition(String),
+    /// A service control policy's id or action is malformed.
+    #[error("service control policy: {0}")]
+    Policy(String),
     /// A delegated administrator is not a member account.
     #[error("delegated administrator {0} is not a member account of the organization")]
     Delegation(String),
@@ -54,6 +63,39 @@ pub enum SeedError {
 /// Whether `id` is a 12-digit account id.
 pub fn is_account_id(id: &str) -> bool {
     id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Why `policy` is malformed, if it is: its id must match `^p-[0-9a-z_]{8,128}$`, each action
+/// be `*` or `service:action` of letters, digits and the wildcards `*` and `?`.
+fn policy_problem(policy: &ServiceControlPolicy) -> Option<String> {
+    let id_ok = policy.id.strip_prefix("p-").is_some_and(|rest| {
+        (8..=128).contains(&rest.len())
+            && rest
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+    });
+    if !id_ok {
+        return Some(format!(
+            "id {:?} does not match ^p-[0-9a-z_]{{8,128}}$",
+            policy.id
+        ));
+    }
+    let pattern = |text: &str| {
+        !text.is_empty()
+            && text
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'*' || b == b'?')
+    };
+    policy
+        .denied_actions
+        .iter()
+        .find(|action| {
+            *action != "*"
+                && !action
+                    .split_once(':')
+                    .is_some_and(|(service, name)| pattern(service) && pattern(name))
+        })
+        .map(|action| format!("action {action:?} is neither * nor service:action"))
 }
 
 /// Whether `text` is a non-empty run of `[A-Za-z0-9/+=._-]`, the characters of AWS access key
@@ -102,6 +144,13 @@ impl Seed {
             }
             if !matches!(account.status.as_str(), "ACTIVE" | "SUSPENDED") {
                 return Err(SeedError::Status(account.status.clone()));
+            }
+            if let Some(problem) = account
+                .service_control_policy
+                .as_ref()
+                .and_then(policy_problem)
+            {
+                return Err(SeedError::Policy(problem));
             }
             for key in [&account.id, &account.access_key_id] {
                 if !seen.insert(key.clone()) {
@@ -156,6 +205,9 @@ impl Seed {
             }
             features.sort();
             features.dedup();
+        }
+        if !PARTITIONS.contains(&self.partition.as_str()) {
+            return Err(SeedError::Partition(self.partition.clone()));
         }
         self.features.sort();
         self.features.dedup();
@@ -214,6 +266,14 @@ impl AccountPatch {
         {
             return Err(SeedError::Status(status.clone()));
         }
+        if let Some(problem) = patch
+            .service_control_policy
+            .as_ref()
+            .and_then(|p| p.as_ref())
+            .and_then(policy_problem)
+        {
+            return Err(SeedError::Policy(problem));
+        }
         check_resources(
             patch.buckets.as_deref().unwrap_or_default(),
             patch.queues.as_deref().unwrap_or_default(),
@@ -234,9 +294,49 @@ mod tests {
             r#"{"organization":{"id":"o-1","management_account_id":"123456789012"},"accounts":[{"id":"123456789012"}]}"#,
             r#"{"organization":{"id":"o-abcdefghij","management_account_id":"999999999999"},"accounts":[{"id":"123456789012"}]}"#,
             r#"{"organization":{"id":"o-abcdefghij","management_account_id":"123456789012"},"accounts":[{"id":"123456789012"}],"delegated_administrators":[{"account_id":"123456789012","service_principal":"iam.amazonaws.com"}]}"#,
+            r#"{"accounts":[{"id":"123456789012"}],"partition":"aws-iso-z"}"#,
+            r#"{"accounts":[{"id":"123456789012","service_control_policy":{"id":"p-1"}}]}"#,
+            r#"{"accounts":[{"id":"123456789012","service_control_policy":{"denied_actions":["iam ListAccessKeys"]}}]}"#,
+            r#"{"accounts":[{"id":"123456789012","service_control_policy":{"denied_actions":["iam:"]}}]}"#,
+            r#"{"accounts":[{"id":"123456789012","service_control_policy":{"deny":["*"]}}]}"#,
         ] {
             assert!(Seed::from_json(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn service_control_policies_and_partitions_read_with_their_defaults() {
+        let seed = Seed::from_json(
+            r#"{"partition":"aws-us-gov","accounts":[{"id":"123456789012","service_control_policy":{}},
+                {"id":"210987654321","service_control_policy":{"id":"p-denyroot_1","denied_actions":["iam:List*","sts:AssumeRoot"],"exempt_root_sessions":true}}]}"#,
+        )
+        .unwrap();
+        assert_eq!(seed.partition, "aws-us-gov");
+        let everything = seed.accounts[0].service_control_policy.as_ref().unwrap();
+        assert_eq!(everything.id, "p-examplepolicy");
+        assert!(everything.names("iam:DeleteAccessKey") && !everything.exempt_root_sessions);
+        let listing = seed.accounts[1].service_control_policy.as_ref().unwrap();
+        assert!(listing.names("iam:ListAccessKeys"));
+        assert!(
+            listing.names("IAM:LISTMFADEVICES"),
+            "actions match without case"
+        );
+        assert!(listing.names("sts:AssumeRoot"));
+        assert!(!listing.names("iam:GetAccountSummary"));
+        assert!(listing.names("iam:List"), "* matches an empty run too");
+        assert!(!listing.names("iam:GetLoginProfile"));
+        assert!(listing.exempt_root_sessions);
+        assert_eq!(
+            Seed::from_json(r#"{"accounts":[{"id":"123456789012"}]}"#)
+                .unwrap()
+                .partition,
+            "aws"
+        );
+        let patch = AccountPatch::from_json(br#"{"service_control_policy": null}"#).unwrap();
+        assert_eq!(patch.service_control_policy, Some(None), "null detaches");
+        let patch = AccountPatch::from_json(br#"{"status": "ACTIVE"}"#).unwrap();
+        assert_eq!(patch.service_control_policy, None, "absent leaves it");
+        assert!(AccountPatch::from_json(br#"{"service_control_policy": {"id": "x"}}"#).is_err());
     }
 
     #[test]

@@ -43,7 +43,7 @@ async fn generate(sandbox: &centralroot_sandbox::ServerHandle, account: &str) ->
 #[tokio::test]
 async fn a_scanner_with_the_member_s_credentials_sees_what_a_removal_did() {
     let sandbox = start(trusted_seed()).await;
-    enable_root_sessions(&sandbox).await;
+    enable_root_tasks(&sandbox).await;
     let member = clients(&sandbox, MEMBER_A).iam;
     let err = member.get_credential_report().send().await.unwrap_err();
     assert_eq!(err.code(), Some("ReportNotPresent"), "{err:?}");
@@ -141,7 +141,7 @@ async fn a_scanner_with_the_member_s_credentials_sees_what_a_removal_did() {
 #[tokio::test]
 async fn recovery_creates_a_login_profile_without_a_password_and_nothing_else() {
     let sandbox = start(trusted_seed()).await;
-    enable_root_sessions(&sandbox).await;
+    enable_root_tasks(&sandbox).await;
     let delete = assume_root(&sandbox, MANAGEMENT, MEMBER_A, DELETE, 900).await;
     delete.iam.delete_login_profile().send().await.unwrap();
 

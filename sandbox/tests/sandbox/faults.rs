@@ -166,10 +166,13 @@ async fn sdk_retries_throttling_and_server_errors_but_not_concurrent_modificatio
 
 #[tokio::test]
 async fn latency_and_trusted_access_propagation() {
-    // RootSessions was left enabled while trusted access was off: only propagation stands in the way.
+    // The features were left enabled while trusted access was off: only propagation stands in
+    // the way.
     let mut seed = Seed::default_seed();
-    seed.features
-        .push(centralroot_sandbox::seed::Feature::RootSessions);
+    seed.features = vec![
+        centralroot_sandbox::seed::Feature::RootCredentialsManagement,
+        centralroot_sandbox::seed::Feature::RootSessions,
+    ];
     let sandbox = start(seed).await;
     let management = clients(&sandbox, MANAGEMENT);
     faults(
@@ -472,7 +475,7 @@ async fn commit_then_timeout_makes_the_change_and_withholds_the_answer() {
 #[tokio::test]
 async fn a_withheld_answer_in_a_root_session_counts_as_the_session_s_call() {
     let sandbox = start(trusted_seed()).await;
-    enable_root_sessions(&sandbox).await;
+    enable_root_tasks(&sandbox).await;
     let session = assume_root(&sandbox, MANAGEMENT, MEMBER_A, DELETE, 900).await;
     faults(
         &sandbox,
@@ -581,4 +584,90 @@ async fn latency_can_be_injected_on_one_operation_only() {
         assert_eq!(requests["operations"][answered]["delayed"], 0, "{requests}");
     }
     delayed.abort();
+}
+
+#[tokio::test]
+async fn rate_limits_throttle_per_operation_and_calling_account_and_reset_keeps_the_default() {
+    let mut seed = root_task_seed();
+    delegate_iam(&mut seed, MEMBER_C);
+    let sandbox = start(seed).await;
+    // Slow refills: the test runs in well under the 100 s a token takes to come back.
+    faults(
+        &sandbox,
+        json!({"rate_limits": [
+            {"operation": "AssumeRoot", "per_second": 0.01, "burst": 2},
+            {"operation": "ListAccessKeys", "per_second": 0.01},
+            {"operation": "ListAccounts", "per_second": 0.01}
+        ]}),
+    )
+    .await;
+    let assume = |caller: &'static str, target: &'static str| {
+        try_assume_root(&sandbox, caller, target, AUDIT)
+    };
+    let on_a = assume(MANAGEMENT, MEMBER_A).await.unwrap();
+    let on_b = assume(MANAGEMENT, MEMBER_B).await.unwrap();
+    let err = assume(MANAGEMENT, MEMBER_A).await.unwrap_err();
+    assert_eq!(
+        err.code(),
+        Some("Throttling"),
+        "AssumeRoot is charged to the caller"
+    );
+    assert_eq!(err.message(), Some("Rate exceeded"));
+    assert_eq!(err.raw_response().unwrap().status().as_u16(), 400);
+    let again_on_a = assume(MEMBER_C, MEMBER_A)
+        .await
+        .expect("the delegated administrator has a bucket of its own");
+
+    // Inside a root session, the member pays: a second session on the same member finds its
+    // bucket empty, a session on another member does not.
+    let session = |out: &aws_sdk_sts::operation::assume_root::AssumeRootOutput| {
+        let credentials = out.credentials().unwrap();
+        aws_sdk_iam::Client::new(&config(
+            &sandbox.endpoint_url(),
+            &centralroot_sandbox::Credentials {
+                access_key_id: credentials.access_key_id().to_owned(),
+                secret_access_key: credentials.secret_access_key().to_owned(),
+            },
+            Some(credentials.session_token()),
+        ))
+    };
+    session(&on_a).list_access_keys().send().await.unwrap();
+    let err = session(&again_on_a)
+        .list_access_keys()
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.code(),
+        Some("Throttling"),
+        "the member's bucket is empty"
+    );
+    session(&on_b).list_access_keys().send().await.unwrap();
+    session(&on_a).list_mfa_devices().send().await.unwrap();
+
+    let organizations = clients(&sandbox, MANAGEMENT).orgs;
+    organizations.list_accounts().send().await.unwrap();
+    let err = organizations.list_accounts().send().await.unwrap_err();
+    assert!(err.into_service_error().is_too_many_requests_exception());
+    let injected = control_get(&sandbox, "faults").await["injected"].clone();
+    assert_eq!(injected["rate_exceeded"], 3, "{injected}");
+    assert_eq!(injected["throttle"], 0, "{injected}");
+
+    // A reset returns to the default faults (the command line's rate limits), buckets full.
+    sandbox
+        .sandbox()
+        .set_default_faults(centralroot_sandbox::FaultConfig {
+            rate_limits: vec![
+                centralroot_sandbox::rate_limits::RateLimit::parse("AssumeRoot=0.01/1").unwrap(),
+            ],
+            ..centralroot_sandbox::FaultConfig::default()
+        });
+    control_post(&sandbox, "reset", &json!({})).await;
+    assume(MANAGEMENT, MEMBER_A).await.unwrap();
+    let err = assume(MANAGEMENT, MEMBER_B).await.unwrap_err();
+    assert_eq!(
+        err.code(),
+        Some("Throttling"),
+        "the default survives the reset"
+    );
 }

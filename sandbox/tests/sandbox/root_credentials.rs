@@ -1,9 +1,9 @@
 //! Root-credential state through the seed and the control plane, the five task policies, the
-//! SCP switch, which feature gates which task, and the root-session request log.
+//! account summary, service control policies (and the older SCP switch), which feature gates
+//! which task, and the root-session request log.
 
 use crate::support::*;
 use aws_sdk_iam::error::ProvideErrorMetadata;
-use aws_sdk_sts::types::PolicyDescriptorType;
 use centralroot_sandbox::Seed;
 use serde_json::json;
 
@@ -24,12 +24,7 @@ async fn try_assume(
     policy: &str,
 ) -> Result<(), aws_sdk_sts::error::SdkError<aws_sdk_sts::operation::assume_root::AssumeRootError>>
 {
-    clients(sandbox, MANAGEMENT)
-        .sts
-        .assume_root()
-        .target_principal(target)
-        .task_policy_arn(PolicyDescriptorType::builder().arn(policy).build())
-        .send()
+    try_assume_root(sandbox, MANAGEMENT, target, policy)
         .await
         .map(|_| ())
 }
@@ -51,7 +46,7 @@ async fn access_key_last_use_is_seeded_and_answered() {
     });
     let key_id = key.id.clone();
     let sandbox = start(seed).await;
-    enable_root_sessions(&sandbox).await;
+    enable_root_tasks(&sandbox).await;
     let audit = assume_root(&sandbox, MANAGEMENT, MEMBER_A, AUDIT, 900).await;
     let out = audit
         .iam
@@ -91,7 +86,7 @@ async fn access_key_last_use_is_seeded_and_answered() {
 #[tokio::test]
 async fn the_control_plane_changes_root_credentials_between_sessions() {
     let sandbox = start(trusted_seed()).await;
-    enable_root_sessions(&sandbox).await;
+    enable_root_tasks(&sandbox).await;
     let audit = assume_root(&sandbox, MANAGEMENT, MEMBER_C, AUDIT, 900).await;
     let err = audit.iam.get_login_profile().send().await.unwrap_err();
     assert_eq!(err.code(), Some("NoSuchEntity"), "member C starts bare");
@@ -162,9 +157,9 @@ async fn the_control_plane_changes_root_credentials_between_sessions() {
 #[tokio::test]
 async fn each_task_policy_allows_only_its_own_calls() {
     let sandbox = start(trusted_seed()).await;
-    enable_root_sessions(&sandbox).await;
+    enable_root_tasks(&sandbox).await;
     let audit = assume_root(&sandbox, MANAGEMENT, MEMBER_A, AUDIT, 900).await;
-    assert!(audit.iam.get_account_summary().send().await.is_err());
+    assert!(audit.iam.get_account_summary().send().await.is_ok());
     let denied = audit.iam.delete_login_profile().send().await.unwrap_err();
     assert_eq!(denied.code(), Some("AccessDenied"));
     let denied = audit
@@ -207,6 +202,12 @@ async fn each_task_policy_allows_only_its_own_calls() {
         .unwrap();
     let err = delete.iam.create_login_profile().send().await.unwrap_err();
     assert_eq!(err.code(), Some("AccessDenied"));
+    let err = delete.iam.get_account_summary().send().await.unwrap_err();
+    assert_eq!(
+        err.code(),
+        Some("AccessDenied"),
+        "the delete task policy cannot read the summary"
+    );
 
     for policy in [S3_UNLOCK, SQS_UNLOCK] {
         let session = assume_root(&sandbox, MANAGEMENT, MEMBER_A, policy, 900).await;
@@ -229,7 +230,7 @@ async fn each_task_policy_allows_only_its_own_calls() {
 #[tokio::test]
 async fn an_scp_switch_denies_assume_root_on_chosen_accounts() {
     let sandbox = start(trusted_seed()).await;
-    enable_root_sessions(&sandbox).await;
+    enable_root_tasks(&sandbox).await;
     let (status, body) = control_post(
         &sandbox,
         &format!("accounts/{MEMBER_B}"),
@@ -240,9 +241,10 @@ async fn an_scp_switch_denies_assume_root_on_chosen_accounts() {
     let err = try_assume(&sandbox, MEMBER_B, AUDIT).await.unwrap_err();
     assert_eq!(err.code(), Some("AccessDenied"));
     assert!(
-        err.message()
-            .unwrap()
-            .contains("explicit deny in a service control policy"),
+        err.message().unwrap().ends_with(
+            "explicit deny in a service control policy: arn:aws:organizations::111111111111:\
+             policy/o-sandbox1234/service_control_policy/p-examplepolicy"
+        ),
         "{err:?}"
     );
     try_assume(&sandbox, MEMBER_A, AUDIT).await.unwrap();
@@ -268,7 +270,7 @@ async fn an_scp_switch_denies_assume_root_on_chosen_accounts() {
 
     let seeded = start(seed_with(json!({
         "accounts": [{"id": MANAGEMENT}, {"id": MEMBER_A, "assume_root_denied": true}],
-        "features": ["RootSessions"]
+        "features": ["RootCredentialsManagement", "RootSessions"]
     })))
     .await;
     let err = try_assume(&seeded, MEMBER_A, DELETE).await.unwrap_err();
@@ -277,50 +279,207 @@ async fn an_scp_switch_denies_assume_root_on_chosen_accounts() {
 
 #[tokio::test]
 async fn features_gate_task_policies_as_configured() {
-    // Built in: every task policy needs RootSessions and nothing else.
-    let sandbox = start(seed_with(
+    // Built in, the best reading of what AWS publishes: RootCredentialsManagement for the IAM
+    // credential tasks, RootSessions for the unlocks, both for password recovery.
+    let credentials_only = start(seed_with(
         json!({"features": ["RootCredentialsManagement"]}),
     ))
     .await;
-    for policy in [AUDIT, DELETE, CREATE_PASSWORD, S3_UNLOCK, SQS_UNLOCK] {
-        let err = try_assume(&sandbox, MEMBER_A, policy).await.unwrap_err();
-        assert!(
-            err.message().unwrap().contains("RootSessions"),
-            "{policy}: {err:?}"
-        );
-    }
-    let sandbox = start(seed_with(json!({"features": ["RootSessions"]}))).await;
-    for policy in [AUDIT, DELETE, CREATE_PASSWORD, S3_UNLOCK, SQS_UNLOCK] {
-        try_assume(&sandbox, MEMBER_A, policy).await.unwrap();
+    let sessions_only = start(seed_with(json!({"features": ["RootSessions"]}))).await;
+    let both = start(seed_with(
+        json!({"features": ["RootCredentialsManagement", "RootSessions"]}),
+    ))
+    .await;
+    for (policy, missing_without_sessions, missing_without_credentials) in [
+        (AUDIT, None, Some("RootCredentialsManagement")),
+        (DELETE, None, Some("RootCredentialsManagement")),
+        (
+            CREATE_PASSWORD,
+            Some("RootSessions"),
+            Some("RootCredentialsManagement"),
+        ),
+        (S3_UNLOCK, Some("RootSessions"), None),
+        (SQS_UNLOCK, Some("RootSessions"), None),
+    ] {
+        for (sandbox, missing) in [
+            (&credentials_only, missing_without_sessions),
+            (&sessions_only, missing_without_credentials),
+        ] {
+            let result = try_assume(sandbox, MEMBER_A, policy).await;
+            match missing {
+                None => assert!(result.is_ok(), "{policy}: {result:?}"),
+                Some(feature) => {
+                    let err = result.unwrap_err();
+                    assert_eq!(err.code(), Some("AccessDenied"), "{policy}");
+                    let message = err.message().unwrap();
+                    assert!(
+                        message.contains(&format!("enable the {feature} feature")),
+                        "{policy}: {message}"
+                    );
+                }
+            }
+        }
+        try_assume(&both, MEMBER_A, policy).await.unwrap();
     }
 
-    // A seed can make the credential tasks need RootCredentialsManagement as well.
+    // A seed states another rule per task policy.
     let gated = json!({
-        "IAMAuditRootUserCredentials": ["RootCredentialsManagement", "RootSessions"],
-        "IAMDeleteRootUserCredentials": ["RootCredentialsManagement", "RootSessions"]
+        "IAMAuditRootUserCredentials": ["RootSessions"],
+        "S3UnlockBucketPolicy": ["RootCredentialsManagement", "RootSessions"]
     });
     let sandbox = start(seed_with(
         json!({"features": ["RootSessions"], "root_task_features": gated}),
     ))
     .await;
-    for policy in [AUDIT, DELETE] {
-        let err = try_assume(&sandbox, MEMBER_A, policy).await.unwrap_err();
-        assert_eq!(err.code(), Some("AccessDenied"));
-        let message = err.message().unwrap();
-        assert!(message.contains("RootCredentialsManagement"), "{message}");
-        assert!(!message.contains("RootSessions feature"), "{message}");
-    }
-    try_assume(&sandbox, MEMBER_A, CREATE_PASSWORD)
-        .await
-        .unwrap();
+    try_assume(&sandbox, MEMBER_A, AUDIT).await.unwrap();
+    let err = try_assume(&sandbox, MEMBER_A, S3_UNLOCK).await.unwrap_err();
+    let message = err.message().unwrap();
+    assert!(message.contains("RootCredentialsManagement"), "{message}");
+    assert!(!message.contains("RootSessions feature"), "{message}");
+    try_assume(&sandbox, MEMBER_A, SQS_UNLOCK).await.unwrap();
     let bad = r#"{"accounts":[{"id":"123456789012"}],"root_task_features":{"IAMEverything":[]}}"#;
     assert!(Seed::from_json(bad).is_err());
 }
 
 #[tokio::test]
+async fn the_account_summary_flags_each_kind_of_root_credential() {
+    let sandbox = start(trusted_seed()).await;
+    enable_root_tasks(&sandbox).await;
+    let flags = |summary: &aws_sdk_iam::operation::get_account_summary::GetAccountSummaryOutput| {
+        use aws_sdk_iam::types::SummaryKeyType as Key;
+        let map = summary.summary_map().unwrap();
+        [
+            Key::AccountPasswordPresent,
+            Key::AccountAccessKeysPresent,
+            Key::AccountSigningCertificatesPresent,
+            Key::AccountMfaEnabled,
+        ]
+        .map(|key| map.get(&key).copied())
+    };
+    let everything = assume_root(&sandbox, MANAGEMENT, MEMBER_A, AUDIT, 900).await;
+    let summary = everything.iam.get_account_summary().send().await.unwrap();
+    assert_eq!(flags(&summary), [Some(1); 4]);
+    assert!(
+        summary
+            .summary_map()
+            .unwrap()
+            .contains_key(&aws_sdk_iam::types::SummaryKeyType::UsersQuota),
+        "the usual other keys"
+    );
+    let bare = assume_root(&sandbox, MANAGEMENT, MEMBER_C, AUDIT, 900).await;
+    let summary = bare.iam.get_account_summary().send().await.unwrap();
+    assert_eq!(flags(&summary), [Some(0); 4]);
+
+    // One kind at a time, as the control plane changes it.
+    control_post(
+        &sandbox,
+        &format!("accounts/{MEMBER_C}"),
+        &json!({"root": {"signing_certificates": [{"id": "CERTONLY"}]}}),
+    )
+    .await;
+    let summary = bare.iam.get_account_summary().send().await.unwrap();
+    assert_eq!(flags(&summary), [Some(0), Some(0), Some(1), Some(0)]);
+}
+
+#[tokio::test]
+async fn service_control_policies_deny_with_their_arn_unless_root_sessions_are_exempt() {
+    let mut seed = root_task_seed();
+    delegate_iam(&mut seed, MEMBER_C);
+    let sandbox = start(seed).await;
+    let policy = "arn:aws:organizations::111111111111:policy/o-sandbox1234/service_control_policy";
+
+    // Without the exemption: the root session opens, then every call it makes is denied.
+    let (status, account) = control_post(
+        &sandbox,
+        &format!("accounts/{MEMBER_A}"),
+        &json!({"service_control_policy": {"denied_actions": ["iam:*"]}}),
+    )
+    .await;
+    assert_eq!(status, 200, "{account}");
+    let audit = assume_root(&sandbox, MANAGEMENT, MEMBER_A, AUDIT, 900).await;
+    let err = audit.iam.list_access_keys().send().await.unwrap_err();
+    assert_eq!(err.code(), Some("AccessDenied"));
+    assert_eq!(
+        err.message().unwrap(),
+        format!(
+            "User: arn:aws:iam::222222222222:root is not authorized to perform: \
+             iam:ListAccessKeys on resource: arn:aws:iam::222222222222:root with an explicit \
+             deny in a service control policy: {policy}/p-examplepolicy"
+        )
+    );
+    let err = audit.iam.get_account_summary().send().await.unwrap_err();
+    assert!(
+        err.message().unwrap().contains("iam:GetAccountSummary"),
+        "{err:?}"
+    );
+
+    // With it, root sessions are left alone.
+    control_post(
+        &sandbox,
+        &format!("accounts/{MEMBER_A}"),
+        &json!({"service_control_policy": {"id": "p-rootexempt", "exempt_root_sessions": true}}),
+    )
+    .await;
+    audit.iam.list_access_keys().send().await.unwrap();
+
+    // A policy on the delegated administrator's account denying sts:AssumeRoot itself.
+    control_post(
+        &sandbox,
+        &format!("accounts/{MEMBER_C}"),
+        &json!({"service_control_policy": {"id": "p-noroottasks", "denied_actions": ["sts:AssumeRoot"],
+                                           "exempt_root_sessions": true}}),
+    )
+    .await;
+    let err = try_assume_root(&sandbox, MEMBER_C, MEMBER_B, AUDIT)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some("AccessDenied"));
+    assert_eq!(
+        err.message().unwrap(),
+        format!(
+            "User: arn:aws:iam::444444444444:user/sandbox-admin is not authorized to perform: \
+             sts:AssumeRoot on resource: arn:aws:iam::333333333333:root with an explicit deny in \
+             a service control policy: {policy}/p-noroottasks"
+        )
+    );
+    // The management account is never under a service control policy.
+    control_post(
+        &sandbox,
+        &format!("accounts/{MANAGEMENT}"),
+        &json!({"service_control_policy": {}}),
+    )
+    .await;
+    try_assume(&sandbox, MEMBER_B, AUDIT).await.unwrap();
+
+    // null detaches; the state keeps what is attached.
+    control_post(
+        &sandbox,
+        &format!("accounts/{MEMBER_C}"),
+        &json!({"service_control_policy": null}),
+    )
+    .await;
+    let state = control_get(&sandbox, "state").await;
+    let attached: Vec<&str> = state["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| !a["service_control_policy"].is_null())
+        .map(|a| a["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(attached, [MANAGEMENT, MEMBER_A]);
+    let (status, body) = control_post(
+        &sandbox,
+        &format!("accounts/{MEMBER_C}"),
+        &json!({"service_control_policy": {"denied_actions": ["everything"]}}),
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+}
+
+#[tokio::test]
 async fn the_request_log_names_the_task_policy_of_every_root_session_call() {
     let sandbox = start(trusted_seed()).await;
-    enable_root_sessions(&sandbox).await;
+    enable_root_tasks(&sandbox).await;
     control_post(&sandbox, "requests/reset", &json!({})).await;
     let audit = assume_root(&sandbox, MANAGEMENT, MEMBER_A, AUDIT, 900).await;
     audit.iam.get_login_profile().send().await.unwrap();

@@ -20,9 +20,9 @@ async fn assume_root_preconditions() {
     let err = assume(management.sts.clone(), MEMBER_A, AUDIT, 900)
         .await
         .unwrap_err();
-    assert_eq!(err.code(), Some("AccessDenied"), "RootSessions is off");
+    assert_eq!(err.code(), Some("AccessDenied"), "the features are off");
     assert_eq!(err.raw_response().unwrap().status().as_u16(), 403);
-    enable_root_sessions(&sandbox).await;
+    enable_root_tasks(&sandbox).await;
 
     let err = assume(management.sts.clone(), MEMBER_A, AUDIT, 901)
         .await
@@ -126,7 +126,7 @@ async fn assume_root_preconditions() {
 #[tokio::test]
 async fn every_root_session_may_ask_who_it_is() {
     let sandbox = start(trusted_seed()).await;
-    enable_root_sessions(&sandbox).await;
+    enable_root_tasks(&sandbox).await;
     let policies = [
         AUDIT,
         DELETE,
@@ -150,7 +150,7 @@ async fn every_root_session_may_ask_who_it_is() {
 #[tokio::test]
 async fn root_sessions_audit_delete_and_recover_credentials() {
     let sandbox = start(trusted_seed()).await;
-    enable_root_sessions(&sandbox).await;
+    enable_root_tasks(&sandbox).await;
 
     let audit = assume_root(&sandbox, MANAGEMENT, MEMBER_A, AUDIT, 900).await;
     let user = audit.iam.get_user().send().await.unwrap();
@@ -492,4 +492,47 @@ async fn assume_role_refuses_parameters_beyond_aws_constraints_and_keeps_nothing
         )
     );
     assert_eq!(sandbox.sandbox().sessions().len(), 1);
+}
+
+#[tokio::test]
+async fn a_seed_in_another_partition_writes_and_reads_its_arns() {
+    let mut seed = root_task_seed();
+    seed.partition = "aws-us-gov".to_owned();
+    let sandbox = start(seed).await;
+    let management = clients(&sandbox, MANAGEMENT);
+    let who = management.sts.get_caller_identity().send().await.unwrap();
+    assert_eq!(
+        who.arn(),
+        Some("arn:aws-us-gov:iam::111111111111:user/sandbox-admin")
+    );
+    let err = try_assume_root(&sandbox, MANAGEMENT, MEMBER_A, AUDIT)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.code(),
+        Some("ValidationError"),
+        "a task policy of the aws partition is no policy in aws-us-gov"
+    );
+    let gov_audit = AUDIT.replacen("arn:aws:", "arn:aws-us-gov:", 1);
+    let session = assume_root(&sandbox, MANAGEMENT, MEMBER_A, &gov_audit, 900).await;
+    let who = session.sts.get_caller_identity().send().await.unwrap();
+    assert_eq!(who.arn(), Some("arn:aws-us-gov:iam::222222222222:root"));
+
+    control_post(
+        &sandbox,
+        &format!("accounts/{MEMBER_A}"),
+        &serde_json::json!({"service_control_policy": {}}),
+    )
+    .await;
+    let err = session.iam.list_access_keys().send().await.unwrap_err();
+    assert!(
+        err.message().unwrap().starts_with(
+            "User: arn:aws-us-gov:iam::222222222222:root is not authorized to perform: \
+             iam:ListAccessKeys on resource: arn:aws-us-gov:iam::222222222222:root"
+        ) && err.message().unwrap().ends_with(
+            "policy: arn:aws-us-gov:organizations::111111111111:policy/o-sandbox1234/\
+             service_control_policy/p-examplepolicy"
+        ),
+        "{err:?}"
+    );
 }

@@ -275,10 +275,53 @@ pub fn trusted_seed() -> Seed {
     seed
 }
 
-pub async fn enable_root_sessions(sandbox: &ServerHandle) {
-    clients(sandbox, MANAGEMENT)
-        .iam
-        .enable_organizations_root_sessions()
+/// [`trusted_seed`] with both IAM organization features on: every root task works.
+pub fn root_task_seed() -> Seed {
+    let mut seed = trusted_seed();
+    seed.features = vec![
+        centralroot_sandbox::seed::Feature::RootCredentialsManagement,
+        centralroot_sandbox::seed::Feature::RootSessions,
+    ];
+    seed
+}
+
+/// Registers `account` as the delegated administrator for IAM in `seed`.
+pub fn delegate_iam(seed: &mut Seed, account: &str) {
+    seed.delegated_administrators
+        .push(centralroot_sandbox::seed::Delegation {
+            account_id: account.to_owned(),
+            service_principal: IAM.to_owned(),
+            delegation_enabled_date: 1_700_000_000,
+        });
+}
+
+/// `sts:AssumeRoot` on `target` with `policy`, as `caller`: the answer, or the SDK's error.
+pub async fn try_assume_root(
+    sandbox: &ServerHandle,
+    caller: &str,
+    target: &str,
+    policy: &str,
+) -> Result<
+    aws_sdk_sts::operation::assume_root::AssumeRootOutput,
+    aws_sdk_sts::error::SdkError<aws_sdk_sts::operation::assume_root::AssumeRootError>,
+> {
+    clients(sandbox, caller)
+        .sts
+        .assume_root()
+        .target_principal(target)
+        .task_policy_arn(PolicyDescriptorType::builder().arn(policy).build())
+        .send()
+        .await
+}
+
+/// Enables both IAM organization features, which every root task policy needs between them.
+pub async fn enable_root_tasks(sandbox: &ServerHandle) {
+    let iam = clients(sandbox, MANAGEMENT).iam;
+    iam.enable_organizations_root_credentials_management()
+        .send()
+        .await
+        .unwrap();
+    iam.enable_organizations_root_sessions()
         .send()
         .await
         .unwrap();

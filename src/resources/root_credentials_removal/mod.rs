@@ -510,7 +510,7 @@ mod tests {
 
     fn seed() -> centralroot_sandbox::Seed {
         let mut seed = seed_with_trusted_access();
-        seed.features.push(Feature::RootSessions);
+        seed.features.push(Feature::RootCredentialsManagement);
         seed
     }
 

@@ -217,7 +217,7 @@ mod tests {
 
     async fn organization() -> (ServerHandle, crate::framework::Context<Aws>) {
         let mut seed = seed_with_trusted_access();
-        seed.features.push(Feature::RootSessions);
+        seed.features.push(Feature::RootCredentialsManagement);
         sandbox(seed, FaultConfig::default()).await
     }
 
