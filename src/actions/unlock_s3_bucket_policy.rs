@@ -6,7 +6,6 @@
 //! `s3:GetBucketPolicy` (again in the bucket's Region when S3 redirects) and
 //! `s3:DeleteBucketPolicy`; `organizations:DescribeOrganization` at plan time.
 
-
 use async_trait::async_trait;
 
 use crate::aws::{Aws, TaskPolicy, calls};

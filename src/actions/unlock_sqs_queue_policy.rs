@@ -6,7 +6,6 @@
 //! `sqs:GetQueueAttributes` (`Policy`) and `sqs:SetQueueAttributes` (an empty `Policy`), in the
 //! Region the queue URL names; `organizations:DescribeOrganization` at plan time.
 
-
 use async_trait::async_trait;
 
 use crate::aws::{Aws, QueueUrl, TaskPolicy, calls};
