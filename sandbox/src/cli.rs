@@ -49,8 +49,9 @@ Runs a local emulator of AWS IAM, Organizations and STS for centralized root acc
                   can then drive the unauthenticated control plane under /_sandbox/ (reseed,
                   read the seeded keys) and sign requests with the well-known keys
 
-Once ready it prints one line on stdout that exports AWS_ENDPOINT_URL and the management
-account's credentials. Logs go to stderr (RUST_LOG, default info).";
+Once ready it prints one line on stdout that exports AWS_ENDPOINT_URL, the management
+account's credentials and the Region (AWS_REGION, and AWS_DEFAULT_REGION for the AWS CLI v1).
+Logs go to stderr (RUST_LOG, default info).";
 
 /// Why the sandbox could not run.
 #[derive(Debug, thiserror::Error)]
@@ -121,7 +122,7 @@ impl Options {
                 Some((name, value)) => (name, Some(value.to_owned())),
                 None => (flag.as_str(), None),
             };
-            if matches!(name, "-h" | "--help") {
+            if matches!(name, "-h" | "--help" | "help") {
                 return Err(CliError::Help);
             }
             if name == EXPOSE_FLAG {
@@ -186,7 +187,8 @@ pub fn main(args: &[String]) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(CliError::Help) => {
-            println!("{USAGE}\n\n{HELP}");
+            // A closed pipe (`| head`) is not worth a panic.
+            let _ = writeln!(std::io::stdout(), "{USAGE}\n\n{HELP}");
             ExitCode::SUCCESS
         }
         Err(error @ (CliError::Usage(_) | CliError::NotLoopback(_))) => {
@@ -402,5 +404,18 @@ mod tests {
         assert_eq!(options.rate_limits[0].burst, Some(40.0));
         assert_eq!(options.rate_limits[1].operation, "*");
         assert!(Options::parse(&args(&["--rate-limit", "AssumeRoot"])).is_err());
+    }
+
+    #[test]
+    fn help_in_every_spelling_asks_for_the_usage() {
+        for spelling in ["--help", "-h", "help"] {
+            assert!(
+                matches!(
+                    Options::parse(&args(&["--listen", "127.0.0.1:0", spelling])),
+                    Err(CliError::Help)
+                ),
+                "{spelling}"
+            );
+        }
     }
 }

@@ -2,8 +2,10 @@
 //! writes to `--env-file`), which the quick start `eval`s and scripts source.
 //!
 //! ```sh
-//! export AWS_ENDPOINT_URL='http://127.0.0.1:4566' AWS_ACCESS_KEY_ID='AKIASANDBOX111111111' AWS_SECRET_ACCESS_KEY='…' AWS_REGION='us-east-1' # sandbox ready: management account 111111111111
+//! export AWS_ENDPOINT_URL='http://127.0.0.1:4566' AWS_ACCESS_KEY_ID='AKIASANDBOX111111111' AWS_SECRET_ACCESS_KEY='…' AWS_REGION='us-east-1' AWS_DEFAULT_REGION='us-east-1' # sandbox ready: management account 111111111111
 //! ```
+//! The region is set twice because the AWS SDKs and CLI v2 read `AWS_REGION` while the AWS CLI
+//! v1 reads only `AWS_DEFAULT_REGION`.
 //! Every value is single-quoted, so nothing in it can run or expand in a shell, whatever it
 //! holds; the seed's validation keeps the credentials to `[A-Za-z0-9/+=._-]` besides, and
 //! the comment holds a 12-digit account id only.
@@ -27,9 +29,9 @@ pub fn ready_line(addr: SocketAddr, seed: &Seed) -> String {
             shell_quote(&credentials.secret_access_key)
         ));
     }
+    let region = shell_quote(REGION);
     line.push_str(&format!(
-        " AWS_REGION={} # sandbox ready",
-        shell_quote(REGION)
+        " AWS_REGION={region} AWS_DEFAULT_REGION={region} # sandbox ready"
     ));
     if let Some(organization) = &seed.organization {
         line.push_str(&format!(
@@ -96,7 +98,7 @@ mod tests {
         );
         assert!(
             line.ends_with(
-                " AWS_REGION='us-east-1' # sandbox ready: management account 111111111111"
+                " AWS_REGION='us-east-1' AWS_DEFAULT_REGION='us-east-1' # sandbox ready: management account 111111111111"
             ),
             "{line}"
         );
@@ -136,7 +138,7 @@ mod tests {
             std::fs::write(&env_file, format!("{line}\n")).unwrap();
             let output = Command::new("bash")
                 .arg("-c")
-                .arg(r#"source "$1" && printf '%s\n' "$AWS_ENDPOINT_URL" "$AWS_ACCESS_KEY_ID" "$AWS_SECRET_ACCESS_KEY" "$AWS_REGION""#)
+                .arg(r#"source "$1" && printf '%s\n' "$AWS_ENDPOINT_URL" "$AWS_ACCESS_KEY_ID" "$AWS_SECRET_ACCESS_KEY" "$AWS_REGION" "$AWS_DEFAULT_REGION""#)
                 .arg("bash")
                 .arg(&env_file)
                 .current_dir(dir.path())
@@ -147,7 +149,7 @@ mod tests {
             let printed = String::from_utf8(output.stdout).unwrap();
             assert_eq!(
                 printed,
-                format!("http://[::1]:4566\n{value}\n{value}\nus-east-1\n"),
+                format!("http://[::1]:4566\n{value}\n{value}\nus-east-1\nus-east-1\n"),
                 "{line}"
             );
             if !value.contains(' ') {

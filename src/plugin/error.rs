@@ -59,7 +59,7 @@ pub enum PluginError {
     Serve(#[from] tonic::transport::Error),
     /// A command line argument this binary does not know.
     #[error(
-        "unknown argument {0:?}; usage: terraform-provider-centralroot [--debug | --version | sandbox ...]"
+        "unknown argument {0:?}; usage: terraform-provider-centralroot [--debug | --version | --help | sandbox ...]"
     )]
     UnknownArgument(String),
 }

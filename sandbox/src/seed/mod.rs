@@ -1,8 +1,12 @@
 //! The seed: the JSON document that describes an organization, its accounts and their root users.
 //!
 //! The same format is used for `--seed FILE`, `POST /_sandbox/seed`, `GET /_sandbox/state` and
-//! `--state FILE`, so a saved state can be replayed as a seed. Every field but `accounts[].id`
-//! has a default; credentials left out are derived from the account id (see [`Credentials::derived`]).
+//! `--state FILE`, so a saved state can be replayed as a seed. Required are `accounts`, each
+//! account's `id`, the organization's `id` and `management_account_id` (the organization itself
+//! is optional), and the field naming each entry of a list (a root access key's `id`, a
+//! delegation's `account_id` and `service_principal`, ...; docs/guides/sandbox.md lists them);
+//! every other field has a default. Credentials left out are derived from the account id (see
+//! [`Credentials::derived`]).
 //!
 //! ```json
 //! {
@@ -11,6 +15,8 @@
 //!     {"id": "111111111111", "name": "management"},
 //!     {"id": "222222222222", "root": {"login_profile": {"created": 1700000000},
 //!                                     "access_keys": [{"id": "AKIAROOT222222222222"}]}},
+//!     {"id": "333333333333"},
+//!     {"id": "444444444444"},
 //!     {"id": "999999999999", "in_organization": false}
 //!   ],
 //!   "trusted_access": [{"service_principal": "iam.amazonaws.com", "date_enabled": 1700000000}],
@@ -592,7 +598,7 @@ mod tests {
             .collect::<Vec<_>>()
             .join("\n");
         let seed = Seed::from_json(&doc).unwrap();
-        assert_eq!(seed.accounts.len(), 3);
+        assert_eq!(seed.accounts.len(), 5);
         assert_eq!(seed.delegated_administrators.len(), 1);
         assert_eq!(seed.max_delegated_administrators_per_service, Some(1));
     }

@@ -4,6 +4,7 @@ mod abuse;
 mod credential_report;
 mod faults;
 mod features;
+mod guide;
 mod organizations;
 mod process;
 mod protocol;

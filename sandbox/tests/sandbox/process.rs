@@ -45,7 +45,7 @@ async fn state_survives_a_restart() {
     assert!(
         first
             .ready_line
-            .ends_with(" AWS_REGION='us-east-1' # sandbox ready: management account 111111111111")
+            .ends_with(" AWS_REGION='us-east-1' AWS_DEFAULT_REGION='us-east-1' # sandbox ready: management account 111111111111")
     );
     assert_eq!(
         first.credentials,
@@ -269,9 +269,9 @@ async fn bash_sets_the_ready_line_and_env_file_variables_and_runs_nothing() {
     .await
     .unwrap();
     assert_eq!(child.credentials.secret_access_key, secret);
-    let show = r#"printf '%s\n' "$AWS_ENDPOINT_URL" "$AWS_ACCESS_KEY_ID" "$AWS_SECRET_ACCESS_KEY" "$AWS_REGION""#;
+    let show = r#"printf '%s\n' "$AWS_ENDPOINT_URL" "$AWS_ACCESS_KEY_ID" "$AWS_SECRET_ACCESS_KEY" "$AWS_REGION" "$AWS_DEFAULT_REGION""#;
     let expected = format!(
-        "{}\nAKIA0123456789ABCDEF\n{secret}\nus-east-1\n",
+        "{}\nAKIA0123456789ABCDEF\n{secret}\nus-east-1\nus-east-1\n",
         child.endpoint_url
     );
     // As the quick start does (eval of the line read from stdout), and as a script sourcing
