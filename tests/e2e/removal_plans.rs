@@ -99,16 +99,29 @@ fn assert_sessions(
     assert_root_calls(sandbox, calls);
 }
 
-const AUDIT_READS: [&str; 4] = [
+const EVERY_LIST: [&str; 4] = [
     "GetLoginProfile",
     "ListAccessKeys",
     "ListMFADevices",
     "ListSigningCertificates",
 ];
 
-/// The calls of an audit of a root user holding `keys` access keys.
-fn audit_calls(keys: u64) -> Vec<(&'static str, u64)> {
-    let mut calls: Vec<(&str, u64)> = AUDIT_READS.iter().map(|op| (*op, 1)).collect();
+/// The reads of a delete session of a root user holding `keys` access keys: every list (the
+/// delete task policy cannot read the account summary), and the last use of each key.
+fn removal_reads(keys: u64) -> Vec<(&'static str, u64)> {
+    let mut calls: Vec<(&str, u64)> = EVERY_LIST.iter().map(|op| (*op, 1)).collect();
+    if keys > 0 {
+        calls.push(("GetAccessKeyLastUsed", keys));
+    }
+    calls.sort();
+    calls
+}
+
+/// The calls of an audit of a root user holding `lists` (the lists its account summary flags)
+/// and `keys` access keys: the summary, those lists, and the last use of each key.
+fn audit_calls(lists: &[&'static str], keys: u64) -> Vec<(&'static str, u64)> {
+    let mut calls: Vec<(&str, u64)> = lists.iter().map(|op| (*op, 1)).collect();
+    calls.push(("GetAccountSummary", 1));
     if keys > 0 {
         calls.push(("GetAccessKeyLastUsed", keys));
     }
@@ -131,14 +144,18 @@ fn the_plan_lists_what_apply_deletes_and_a_key_created_since_stays(tf: &'static 
     for label in &seeded {
         assert!(run.stdout.contains(label.as_str()), "{label}:\n{run}");
     }
-    assert_sessions(&sandbox, &[(AUDIT, 1)], &[(AUDIT, &audit_calls(1))]);
+    assert_sessions(
+        &sandbox,
+        &[(AUDIT, 1)],
+        &[(AUDIT, &audit_calls(&EVERY_LIST, 1))],
+    );
 
     // Its apply: Terraform plans the create again (reading A again), then one delete session
     // deletes exactly what was listed.
     sandbox.reset_requests();
     ws.run_ok(&["apply", "create.tfplan"]);
     assert_eq!(root(&sandbox, A), RootUser::default());
-    let mut deletes = audit_calls(1);
+    let mut deletes = removal_reads(1);
     deletes.extend([
         ("DeactivateMFADevice", 1),
         ("DeleteAccessKey", 1),
@@ -149,7 +166,7 @@ fn the_plan_lists_what_apply_deletes_and_a_key_created_since_stays(tf: &'static 
     assert_sessions(
         &sandbox,
         &[(AUDIT, 1), (DELETE, 1)],
-        &[(AUDIT, &audit_calls(1)), (DELETE, &deletes)],
+        &[(AUDIT, &audit_calls(&EVERY_LIST, 1)), (DELETE, &deletes)],
     );
     let values = ws.resource_values(ADDRESS).expect("in state");
     assert_eq!(values["to_remove"], json!(seeded));
@@ -178,7 +195,12 @@ fn the_plan_lists_what_apply_deletes_and_a_key_created_since_stays(tf: &'static 
         json!(["password", "access_key:AKIABACK000000000001"])
     );
     assert_says(&run, "Plan: 0 to add, 1 to change, 0 to destroy.");
-    assert_sessions(&sandbox, &[(AUDIT, 1)], &[(AUDIT, &audit_calls(1))]);
+    let flagged = ["GetLoginProfile", "ListAccessKeys"];
+    assert_sessions(
+        &sandbox,
+        &[(AUDIT, 1)],
+        &[(AUDIT, &audit_calls(&flagged, 1))],
+    );
 
     // A key is created between the plan and its apply: it stays, with a warning.
     let mut meanwhile = back;
@@ -198,7 +220,7 @@ fn the_plan_lists_what_apply_deletes_and_a_key_created_since_stays(tf: &'static 
         ["access_key:AKIAMEANWHILE0000001"],
         "only the key created after the plan is left"
     );
-    let mut deletes = audit_calls(2);
+    let mut deletes = removal_reads(2);
     deletes.extend([("DeleteAccessKey", 1), ("DeleteLoginProfile", 1)]);
     deletes.sort();
     assert_sessions(&sandbox, &[(DELETE, 1)], &[(DELETE, &deletes)]);

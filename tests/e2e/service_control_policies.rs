@@ -81,8 +81,9 @@ output "exempt_has_credentials" {{ value = local.by_id["{EXEMPT}"].has_credentia
         assert!(error.contains(says), "{says:?} in the error:\n{error}");
     }
 
-    // A removal there: the root session opens, its first call is denied; nothing is recorded
-    // and nothing changes.
+    // A removal there: the plan cannot list what it would delete and says why; at apply the
+    // removal's root session opens, its first call is denied; nothing is recorded and nothing
+    // changes.
     ws.write_main(&format!(
         r#"{REQUIRED_PROVIDERS}
 resource "centralroot_root_credentials_removal" "denied" {{
@@ -109,8 +110,13 @@ resource "centralroot_root_credentials_removal" "denied" {{
     assert_eq!(sandbox.state().account(DENIED).unwrap().root, before);
     assert_eq!(
         sandbox.calls("AssumeRoot"),
-        1,
-        "{tf}: the removal's session"
+        3,
+        "{tf}: the plan's read, the read of the plan at apply (both denied, and the plan warns \
+         naming the policy), and the removal's session"
+    );
+    assert_says(
+        &run,
+        &format!("Account {DENIED}: the plan cannot list the credentials to remove"),
     );
     let deletions: u64 = [
         "DeleteLoginProfile",
