@@ -1,13 +1,18 @@
 //! What every type that works through a root session on one member account shares: its
-//! `account_id` argument, the attribute failures of the session point at, and the plan-time
-//! refusal of the management account, which has no root session.
+//! `account_id` argument, the attribute failures of the session point at, the plan-time
+//! refusal of the management account, which has no root session, and, for the actions, their
+//! schema, how they read their configuration and how they open their session for auditors.
 
-use crate::aws::{Aws, TaskPolicy};
-use crate::cty::Value;
-use crate::framework::attributes;
+use crate::aws::{Aws, AwsError, RootSession, TaskPolicy};
+use crate::cty::{Type, Value};
+use crate::framework::action::Progress;
+use crate::framework::attributes::{self, AttributeError};
 use crate::framework::diagnostics::Diagnostics;
+use crate::framework::schema::{Attribute, Block, Schema};
+use crate::framework::validators::StringMatches;
 
 use super::advice::Targets;
+use super::evidence;
 
 /// The member account the root session acts on.
 pub const ACCOUNT_ID: &str = "account_id";
@@ -18,6 +23,13 @@ pub const TARGETS: Targets = Targets {
     trusted_access: None,
     features: None,
 };
+
+/// The [`ACCOUNT_ID`] argument; a type whose refusals say more describes it again.
+pub fn account_id_attribute() -> Attribute {
+    Attribute::required(Type::String)
+        .description("The 12-digit ID of a member account.")
+        .validator(StringMatches::account_id())
+}
 
 /// Whether `text` is a 12-digit account ID, as [`ACCOUNT_ID`] holds one.
 pub fn is_account_id(text: &str) -> bool {
@@ -39,4 +51,58 @@ pub async fn refuse_management_account(
     if let Err(err) = aws.refuse_management_account(&account_id, policy).await {
         TARGETS.report(diags, &err);
     }
+}
+
+/// The schema of an action on one member account: `account_id` first, declared as given, then
+/// the action's own `arguments`. Version 0: an action keeps no state to upgrade.
+pub fn action_schema<const N: usize>(
+    description: impl Into<String>,
+    markdown: impl Into<String>,
+    account_id: Attribute,
+    arguments: [(&str, Attribute); N],
+) -> Schema {
+    let block = Block::new()
+        .description(description)
+        .markdown_description(markdown)
+        .attribute(ACCOUNT_ID, account_id);
+    let block = arguments
+        .into_iter()
+        .fold(block, |block, (name, attribute)| {
+            block.attribute(name, attribute)
+        });
+    Schema::new(0, block)
+}
+
+/// What `read` got from an action's configuration, or `None` once its failure is in `diags`,
+/// on the attribute it names.
+pub fn from_config<T>(read: Result<T, AttributeError>, diags: &mut Diagnostics) -> Option<T> {
+    read.map_err(|err| diags.attribute_error(err.path(), "Invalid configuration", err.to_string()))
+        .ok()
+}
+
+/// What `read` got from a resource's planned state or state at apply, or `None` once its
+/// failure is in `diags`: Terraform calls apply only with the arguments known, so a failure is
+/// the provider's bug.
+pub fn known_at_apply<T>(read: Result<T, AttributeError>, diags: &mut Diagnostics) -> Option<T> {
+    read.map_err(|err| {
+        diags.attribute_error(
+            err.path(),
+            "Unknown argument at apply",
+            format!("{err}. This is a bug in the provider, please report it."),
+        )
+    })
+    .ok()
+}
+
+/// Opens an action's root session on `account_id`, limited to `policy`, and sends the line that
+/// records it for auditors before the session changes anything.
+pub async fn open_session<'a>(
+    aws: &'a Aws,
+    account_id: &str,
+    policy: TaskPolicy,
+    progress: &Progress,
+) -> Result<RootSession<'a>, AwsError> {
+    let session = aws.root_session(account_id, policy).await?;
+    progress.send(evidence::line(&session.evidence())).await;
+    Ok(session)
 }

@@ -23,7 +23,8 @@ const QUEUE_URL: &str = "https://sqs.us-east-1.amazonaws.com/222222222222/orders
 /// locked queue; trusted access and RootSessions are on.
 fn unlock_seed() -> Seed {
     let mut seed = trusted_seed();
-    seed.features.extend([Feature::RootCredentialsManagement, Feature::RootSessions]);
+    seed.features
+        .extend([Feature::RootCredentialsManagement, Feature::RootSessions]);
     let member = seed.accounts.iter_mut().find(|a| a.id == MEMBER_A).unwrap();
     let s3_lock = deny_everyone("s3");
     member.buckets = vec![

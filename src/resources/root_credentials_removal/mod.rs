@@ -335,7 +335,7 @@ impl Resource<Aws> for RootCredentialsRemovalResource {
                 )
                 .attribute(
                     ACCOUNT_ID,
-                    removal::account_id_attribute().plan_modifier(RequiresReplace),
+                    root_task::account_id_attribute().plan_modifier(RequiresReplace),
                 )
                 .attribute(
                     CREDENTIAL_TYPES,
