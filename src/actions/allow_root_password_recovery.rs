@@ -113,16 +113,16 @@ impl Action<Aws> for AllowRootPasswordRecoveryAction {
                  with IAMCreateRootUserPassword creates its login profile, without a password"
             ))
             .await;
-        let session = match root_task::open_session(
+        let Some(session) = root_task::open_session(
             ctx.provider_data(),
             &account_id,
             TaskPolicy::CreateRootUserPassword,
             progress,
+            &mut resp.diagnostics,
         )
         .await
-        {
-            Ok(session) => session,
-            Err(err) => return TARGETS.report(&mut resp.diagnostics, &err),
+        else {
+            return;
         };
         match session.create_login_profile().await {
             Ok(creation) => {

@@ -138,16 +138,16 @@ impl Action<Aws> for UnlockS3BucketPolicyAction {
             region,
         } = &unlock;
         let asked = region.clone().unwrap_or_else(|| aws.region().to_owned());
-        let session = match root_task::open_session(
+        let Some(session) = root_task::open_session(
             aws,
             account_id,
             TaskPolicy::S3UnlockBucketPolicy,
             progress,
+            &mut resp.diagnostics,
         )
         .await
-        {
-            Ok(session) => session,
-            Err(err) => return unlock::report(&mut resp.diagnostics, &err, BUCKET),
+        else {
+            return;
         };
         let found = match session.bucket_policy(bucket, &asked).await {
             Ok(found) => found,

@@ -115,16 +115,16 @@ impl Action<Aws> for UnlockSqsQueuePolicyAction {
                 );
             }
         };
-        let session = match root_task::open_session(
+        let Some(session) = root_task::open_session(
             ctx.provider_data(),
             &account_id,
             TaskPolicy::SqsUnlockQueuePolicy,
             progress,
+            &mut resp.diagnostics,
         )
         .await
-        {
-            Ok(session) => session,
-            Err(err) => return unlock::report(&mut resp.diagnostics, &err, QUEUE_URL),
+        else {
+            return;
         };
         let locked = Locked {
             account_id: &account_id,

@@ -23,13 +23,13 @@ use crate::framework::list_resource::{
 use crate::framework::schema::{Attribute, Block, Schema};
 use crate::framework::validators::{IntBetween, SetElementsOneOf};
 use crate::resources::root_credentials_removal::{TYPE_NAME, state};
-use crate::types_common::advice::detail;
 use crate::types_common::audit_scope::{
     self, ACCOUNT_IDS, MAX_CONCURRENCY as MAX_CONCURRENCY_ATTR, ORGANIZATIONAL_UNIT_IDS,
     audit_members,
 };
 use crate::types_common::permissions::{Permissions, Step};
 use crate::types_common::removal::{self, ALL_KINDS, CREDENTIAL_TYPES, Removal};
+use crate::types_common::root_task;
 
 /// What the listing may ask of AWS: its page's Permissions section, its share of the provider's
 /// IAM policy, and what the end-to-end tests let it send.
@@ -65,15 +65,14 @@ fn result(audit: &AccountAudit, kinds: &BTreeSet<CredentialKind>) -> Option<List
 /// The warning for a member whose audit failed with `err`.
 fn not_audited(audit: &AccountAudit, err: &AwsError) -> Diagnostic {
     let id = &audit.account_id;
-    Diagnostic::warning(
-        format!("Account {id} not audited: {}", err.summary()),
-        format!(
+    root_task::not_audited(
+        id,
+        err,
+        format_args!(
             "The root credentials of account {id} ({}) could not be audited, so the query \
              leaves it out: whether it holds any is unknown, and no removal is generated for \
-             it. The other members are listed as usual; query again once it can be audited.\
-             \n\n{}",
-            audit.name,
-            detail(err)
+             it. The other members are listed as usual; query again once it can be audited.",
+            audit.name
         ),
     )
 }

@@ -7,11 +7,11 @@ use crate::aws::{Aws, AwsError, RootSession, TaskPolicy};
 use crate::cty::{Type, Value};
 use crate::framework::action::Progress;
 use crate::framework::attributes::{self, AttributeError};
-use crate::framework::diagnostics::Diagnostics;
-use crate::framework::schema::{Attribute, Block, Schema};
+use crate::framework::diagnostics::{Diagnostic, Diagnostics};
+use crate::framework::schema::{Attribute, Block, IdentityAttribute, IdentitySchema, Schema};
 use crate::framework::validators::StringMatches;
 
-use super::advice::Targets;
+use super::advice::{self, Targets};
 use super::evidence;
 
 /// The member account the root session acts on.
@@ -29,6 +29,15 @@ pub fn account_id_attribute() -> Attribute {
     Attribute::required(Type::String)
         .description("The 12-digit ID of a member account.")
         .validator(StringMatches::account_id())
+}
+
+/// The identity of a resource on one member account, which imports name by [`ACCOUNT_ID`].
+pub fn account_identity() -> IdentitySchema {
+    IdentitySchema::new(0).attribute(
+        ACCOUNT_ID,
+        IdentityAttribute::required_for_import(Type::String)
+            .description("The 12-digit ID of the member account."),
+    )
 }
 
 /// Whether `text` is a 12-digit account ID, as [`ACCOUNT_ID`] holds one.
@@ -94,15 +103,39 @@ pub fn known_at_apply<T>(read: Result<T, AttributeError>, diags: &mut Diagnostic
     .ok()
 }
 
-/// Opens an action's root session on `account_id`, limited to `policy`, and sends the line that
-/// records it for auditors before the session changes anything.
+/// The root session on `account_id`, limited to `policy`, or `None` once AWS's refusal is in
+/// `diags`, on [`ACCOUNT_ID`] where it concerns the account.
+pub async fn session<'a>(
+    aws: &'a Aws,
+    account_id: &str,
+    policy: TaskPolicy,
+    diags: &mut Diagnostics,
+) -> Option<RootSession<'a>> {
+    aws.root_session(account_id, policy)
+        .await
+        .map_err(|err| TARGETS.report(diags, &err))
+        .ok()
+}
+
+/// An action's [`session`], with the line that records it for auditors sent before the session
+/// changes anything.
 pub async fn open_session<'a>(
     aws: &'a Aws,
     account_id: &str,
     policy: TaskPolicy,
     progress: &Progress,
-) -> Result<RootSession<'a>, AwsError> {
-    let session = aws.root_session(account_id, policy).await?;
+    diags: &mut Diagnostics,
+) -> Option<RootSession<'a>> {
+    let session = session(aws, account_id, policy, diags).await?;
     progress.send(evidence::line(&session.evidence())).await;
-    Ok(session)
+    Some(session)
+}
+
+/// The warning for an account whose audit failed with `err`, for a reason about that account
+/// alone: `what` says what the type did instead, AWS's advice follows.
+pub fn not_audited(account_id: &str, err: &AwsError, what: impl std::fmt::Display) -> Diagnostic {
+    Diagnostic::warning(
+        format!("Account {account_id} not audited: {}", err.summary()),
+        format!("{what}\n\n{}", advice::detail(err)),
+    )
 }
