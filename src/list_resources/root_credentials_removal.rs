@@ -178,11 +178,12 @@ mod tests {
     use super::*;
     use crate::framework::attributes::object;
     use crate::framework::list_resource::ListItem;
-    use crate::framework::resource::{ReadRequest, ReadResponse, Resource};
     use crate::framework::values::{ValueExt, string_set};
     use crate::list_resources::test_support::list;
     use crate::resources::root_credentials_removal::RootCredentialsRemovalResource;
-    use crate::resources::test_support::{import_by_id, sandbox, seed_with_trusted_access};
+    use crate::resources::test_support::{
+        import_by_id, refresh, sandbox, seed_with_trusted_access,
+    };
     use centralroot_sandbox::seed::{Account, AccountPatch, Feature, RootAccessKey, RootUser};
     use centralroot_sandbox::{FaultConfig, Seed};
 
@@ -229,18 +230,7 @@ mod tests {
     /// What importing `account_id` and refreshing it reads, as `plan` does after the query.
     async fn imported(ctx: &Context<Aws>, account_id: &str) -> Value {
         let import = import_by_id(&RootCredentialsRemovalResource, ctx, account_id).await;
-        let mut read = ReadResponse {
-            state: import.state.clone(),
-            ..ReadResponse::default()
-        };
-        let req = ReadRequest {
-            state: import.state,
-            private: Vec::new(),
-            identity: Value::Null,
-        };
-        RootCredentialsRemovalResource
-            .read(ctx, req, &mut read)
-            .await;
+        let read = refresh(&RootCredentialsRemovalResource, ctx, &import.state).await;
         assert!(!read.diagnostics.has_errors(), "{:?}", read.diagnostics);
         read.state
     }
@@ -298,18 +288,7 @@ mod tests {
         );
         // What a refresh of that removal reads: the generated block, once imported and
         // applied, keeps it.
-        let mut read = ReadResponse {
-            state: key_only.clone(),
-            ..ReadResponse::default()
-        };
-        let req = ReadRequest {
-            state: key_only.clone(),
-            private: Vec::new(),
-            identity: Value::Null,
-        };
-        RootCredentialsRemovalResource
-            .read(&ctx, req, &mut read)
-            .await;
+        let read = refresh(&RootCredentialsRemovalResource, &ctx, key_only).await;
         assert_eq!(&read.state, key_only);
 
         let (found, _) = list(
