@@ -12,17 +12,15 @@
 use async_trait::async_trait;
 
 use crate::aws::{Aws, TaskPolicy, calls};
-use crate::cty::Type;
 use crate::framework::action::{
     Action, InvokeRequest, InvokeResponse, PlanRequest, PlanResponse, Progress,
 };
 use crate::framework::attributes;
 use crate::framework::context::Context;
-use crate::framework::schema::{Attribute, Block, Schema};
-use crate::framework::validators::StringMatches;
+use crate::framework::schema::Schema;
 use crate::types_common::permissions::{Permissions, Step};
+use crate::types_common::recovery;
 use crate::types_common::root_task::{self, ACCOUNT_ID, TARGETS};
-use crate::types_common::{evidence, recovery};
 
 /// The name configurations address this action by.
 pub const TYPE_NAME: &str = "centralroot_allow_root_password_recovery";
@@ -46,49 +44,43 @@ impl Action<Aws> for AllowRootPasswordRecoveryAction {
 
     fn schema(&self) -> Schema {
         let requirements = recovery::REQUIREMENTS;
-        Schema::new(
-            0,
-            Block::new()
-                .description(format!(
-                    "Lets the root user of a member account recover its password, once: a root \
-                     session (sts:AssumeRoot with IAMCreateRootUserPassword) gives the root user \
-                     a login profile without a password, and whoever receives the account's \
-                     root email can then set one with \"Forgot password\" on the sign-in page. \
-                     A login profile already there is a success (recovery was possible \
-                     before). It prints what it is about to do, the root session it opened \
-                     (access key ID, task policy ARN, time: what CloudTrail's AssumeRoot event \
-                     and the member's own events carry), then the outcome. The window stays \
-                     open until the root password is removed (centralroot_root_credentials_removal \
-                     or centralroot_delete_root_credentials with password). Terraform 1.14 or \
-                     later; to open the window for as long as a resource exists, and on \
-                     OpenTofu, use the resource centralroot_root_password_recovery. \
-                     {requirements}"
-                ))
-                .markdown_description(format!(
-                    "Lets the root user of a member account recover its password, **once**: a \
-                     root session (`sts:AssumeRoot` with `IAMCreateRootUserPassword`) gives the \
-                     root user a login profile without a password, and whoever receives the \
-                     account's root email can then set one with \"Forgot password\" on the \
-                     sign-in page. A login profile already there is a success (recovery was \
-                     possible before).\n\n\
-                     **This action changes AWS**, although Terraform's confirmation prompt for \
-                     `terraform apply -invoke=...` speaks of \"not modifying real \
-                     infrastructure\" (it means Terraform's state). It prints what it is about \
-                     to do, the root session it opened (access key ID, task policy ARN and \
-                     time, which CloudTrail's `AssumeRoot` event and the member's own events \
-                     carry), then the outcome. The window stays open until the root password is \
-                     removed again (`centralroot_root_credentials_removal`, or \
-                     `centralroot_delete_root_credentials` with `password`).\n\n\
-                     Terraform 1.14 or later. To open the window for as long as a resource \
-                     exists, and on OpenTofu (which runs no actions), use the resource \
-                     `centralroot_root_password_recovery`. {requirements}"
-                ))
-                .attribute(
-                    ACCOUNT_ID,
-                    Attribute::required(Type::String)
-                        .description(recovery::ACCOUNT_ID_DESCRIPTION)
-                        .validator(StringMatches::account_id()),
-                ),
+        root_task::action_schema(
+            format!(
+                "Lets the root user of a member account recover its password, once: a root \
+                 session (sts:AssumeRoot with IAMCreateRootUserPassword) gives the root user \
+                 a login profile without a password, and whoever receives the account's \
+                 root email can then set one with \"Forgot password\" on the sign-in page. \
+                 A login profile already there is a success (recovery was possible \
+                 before). It prints what it is about to do, the root session it opened \
+                 (access key ID, task policy ARN, time: what CloudTrail's AssumeRoot event \
+                 and the member's own events carry), then the outcome. The window stays \
+                 open until the root password is removed (centralroot_root_credentials_removal \
+                 or centralroot_delete_root_credentials with password). Terraform 1.14 or \
+                 later; to open the window for as long as a resource exists, and on \
+                 OpenTofu, use the resource centralroot_root_password_recovery. \
+                 {requirements}"
+            ),
+            format!(
+                "Lets the root user of a member account recover its password, **once**: a \
+                 root session (`sts:AssumeRoot` with `IAMCreateRootUserPassword`) gives the \
+                 root user a login profile without a password, and whoever receives the \
+                 account's root email can then set one with \"Forgot password\" on the \
+                 sign-in page. A login profile already there is a success (recovery was \
+                 possible before).\n\n\
+                 **This action changes AWS**, although Terraform's confirmation prompt for \
+                 `terraform apply -invoke=...` speaks of \"not modifying real \
+                 infrastructure\" (it means Terraform's state). It prints what it is about \
+                 to do, the root session it opened (access key ID, task policy ARN and \
+                 time, which CloudTrail's `AssumeRoot` event and the member's own events \
+                 carry), then the outcome. The window stays open until the root password is \
+                 removed again (`centralroot_root_credentials_removal`, or \
+                 `centralroot_delete_root_credentials` with `password`).\n\n\
+                 Terraform 1.14 or later. To open the window for as long as a resource \
+                 exists, and on OpenTofu (which runs no actions), use the resource \
+                 `centralroot_root_password_recovery`. {requirements}"
+            ),
+            root_task::account_id_attribute().description(recovery::ACCOUNT_ID_DESCRIPTION),
+            [],
         )
     }
 
@@ -109,15 +101,11 @@ impl Action<Aws> for AllowRootPasswordRecoveryAction {
         progress: &Progress,
         resp: &mut InvokeResponse,
     ) {
-        let account_id = match attributes::string(&req.config, ACCOUNT_ID) {
-            Ok(account_id) => account_id,
-            Err(err) => {
-                return resp.diagnostics.attribute_error(
-                    err.path(),
-                    "Invalid configuration",
-                    err.to_string(),
-                );
-            }
+        let Some(account_id) = root_task::from_config(
+            attributes::string(&req.config, ACCOUNT_ID),
+            &mut resp.diagnostics,
+        ) else {
+            return;
         };
         progress
             .send(format!(
@@ -125,20 +113,17 @@ impl Action<Aws> for AllowRootPasswordRecoveryAction {
                  with IAMCreateRootUserPassword creates its login profile, without a password"
             ))
             .await;
-        let session = match ctx
-            .provider_data()
-            .root_session(&account_id, TaskPolicy::CreateRootUserPassword)
-            .await
-        {
-            Ok(session) => session,
-            Err(err) => return TARGETS.report(&mut resp.diagnostics, &err),
+        let Some(session) = root_task::open_session(
+            ctx.provider_data(),
+            &account_id,
+            TaskPolicy::CreateRootUserPassword,
+            progress,
+            &mut resp.diagnostics,
+        )
+        .await
+        else {
+            return;
         };
-        progress
-            .send(format!(
-                "{account_id}: {}",
-                evidence::describe(&session.evidence())
-            ))
-            .await;
         match session.create_login_profile().await {
             Ok(creation) => {
                 progress
@@ -153,27 +138,15 @@ impl Action<Aws> for AllowRootPasswordRecoveryAction {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::actions::test_support;
     use crate::cty::{AttributePath, Value};
-    use crate::framework::action::ActionEvent;
     use crate::resources::test_support::{sandbox, seed_with_trusted_access};
     use centralroot_sandbox::FaultConfig;
     use centralroot_sandbox::seed::Feature;
-    use tokio::sync::mpsc;
 
     async fn invoke(ctx: &Context<Aws>, account_id: &str) -> (Vec<String>, InvokeResponse) {
-        let (tx, mut rx) = mpsc::channel(16);
-        let progress = Progress::new(tx);
-        let mut resp = InvokeResponse::default();
         let config = attributes::object([(ACCOUNT_ID, Value::from(account_id))]);
-        AllowRootPasswordRecoveryAction
-            .invoke(ctx, InvokeRequest { config }, &progress, &mut resp)
-            .await;
-        drop(progress);
-        let mut lines = Vec::new();
-        while let Some(ActionEvent::Progress(line)) = rx.recv().await {
-            lines.push(line);
-        }
-        (lines, resp)
+        test_support::invoke(&AllowRootPasswordRecoveryAction, ctx, config).await
     }
 
     #[tokio::test]

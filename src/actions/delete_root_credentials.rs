@@ -20,12 +20,10 @@ use crate::framework::action::{
     Action, InvokeRequest, InvokeResponse, PlanRequest, PlanResponse, Progress,
 };
 use crate::framework::context::Context;
-use crate::framework::schema::{Attribute, Block, Schema};
+use crate::framework::schema::{Attribute, Schema};
 use crate::framework::validators::SetElementsOneOf;
 use crate::types_common::permissions::{Permissions, Step};
-use crate::types_common::removal::{
-    self, ACCOUNT_ID, ALL_KINDS, CREDENTIAL_TYPES, Removal, TARGETS,
-};
+use crate::types_common::removal::{self, ALL_KINDS, CREDENTIAL_TYPES, Removal, TARGETS};
 use crate::types_common::{evidence, root_task};
 
 /// The name configurations address this action by.
@@ -75,52 +73,46 @@ impl Action<Aws> for DeleteRootCredentialsAction {
     }
 
     fn schema(&self) -> Schema {
-        Schema::new(
-            0,
-            Block::new()
-                .description(
-                    "Deletes a member account's root user credentials, irreversibly: the root \
-                     password, access keys and signing certificates of the selected kinds are \
-                     deleted, and MFA devices deactivated, through a root session (sts:AssumeRoot \
-                     with IAMDeleteRootUserCredentials). Terraform's confirmation prompt for \
-                     apply -invoke says that changes are written to the state \"without \
-                     modifying real infrastructure\"; this action modifies the member account, \
-                     and what it deletes cannot be restored (a root password can only be \
-                     recovered through the account's sign-in page). Before it starts it prints \
-                     what it is about to delete and from which account, then the root session it \
-                     opened (access key ID, task policy ARN, time: what CloudTrail's AssumeRoot \
-                     event and the member's own events carry), then one line per credential \
-                     removed. Terraform 1.14 or later. To keep credentials removed, \
-                     use the resource centralroot_root_credentials_removal instead.",
-                )
-                .markdown_description(
-                    "Deletes a member account's root user credentials, **irreversibly**: the \
-                     root password, access keys and signing certificates of the selected kinds \
-                     are deleted, and MFA devices deactivated, through a root session \
-                     (`sts:AssumeRoot` with `IAMDeleteRootUserCredentials`).\n\n\
-                     **This action changes AWS.** Terraform's confirmation prompt for \
-                     `terraform apply -invoke=...` says that \"any changes will be written to \
-                     the state without modifying real infrastructure\": that is about \
-                     Terraform's state, which an action leaves alone. This action deletes \
-                     credentials from the member account, and they cannot be restored (a root password can only be recovered through the \
-                     account's sign-in page, by whoever receives its root email). Before it \
-                     starts, it prints what it is about to delete and from which account; then \
-                     the root session it opened (access key ID, task policy ARN and time, which \
-                     CloudTrail's `AssumeRoot` event and the member's own events carry); then \
-                     one line per credential removed.\n\n\
-                     Terraform 1.14 or later. To keep credentials removed, use the resource \
-                     `centralroot_root_credentials_removal` instead.",
-                )
-                .attribute(ACCOUNT_ID, removal::account_id_attribute())
-                .attribute(
-                    CREDENTIAL_TYPES,
-                    Attribute::optional(Type::set(Type::String))
-                        .description(
-                            "The kinds to remove: `password`, `access_keys`, \
-                             `signing_certificates`, `mfa_devices`. All when null.",
-                        )
-                        .validator(SetElementsOneOf::new(ALL_KINDS)),
-                ),
+        root_task::action_schema(
+            "Deletes a member account's root user credentials, irreversibly: the root \
+             password, access keys and signing certificates of the selected kinds are \
+             deleted, and MFA devices deactivated, through a root session (sts:AssumeRoot \
+             with IAMDeleteRootUserCredentials). Terraform's confirmation prompt for \
+             apply -invoke says that changes are written to the state \"without \
+             modifying real infrastructure\"; this action modifies the member account, \
+             and what it deletes cannot be restored (a root password can only be \
+             recovered through the account's sign-in page). Before it starts it prints \
+             what it is about to delete and from which account, then the root session it \
+             opened (access key ID, task policy ARN, time: what CloudTrail's AssumeRoot \
+             event and the member's own events carry), then one line per credential \
+             removed. Terraform 1.14 or later. To keep credentials removed, \
+             use the resource centralroot_root_credentials_removal instead.",
+            "Deletes a member account's root user credentials, **irreversibly**: the \
+             root password, access keys and signing certificates of the selected kinds \
+             are deleted, and MFA devices deactivated, through a root session \
+             (`sts:AssumeRoot` with `IAMDeleteRootUserCredentials`).\n\n\
+             **This action changes AWS.** Terraform's confirmation prompt for \
+             `terraform apply -invoke=...` says that \"any changes will be written to \
+             the state without modifying real infrastructure\": that is about \
+             Terraform's state, which an action leaves alone. This action deletes \
+             credentials from the member account, and they cannot be restored (a root password can only be recovered through the \
+             account's sign-in page, by whoever receives its root email). Before it \
+             starts, it prints what it is about to delete and from which account; then \
+             the root session it opened (access key ID, task policy ARN and time, which \
+             CloudTrail's `AssumeRoot` event and the member's own events carry); then \
+             one line per credential removed.\n\n\
+             Terraform 1.14 or later. To keep credentials removed, use the resource \
+             `centralroot_root_credentials_removal` instead.",
+            root_task::account_id_attribute(),
+            [(
+                CREDENTIAL_TYPES,
+                Attribute::optional(Type::set(Type::String))
+                    .description(
+                        "The kinds to remove: `password`, `access_keys`, \
+                         `signing_certificates`, `mfa_devices`. All when null.",
+                    )
+                    .validator(SetElementsOneOf::new(ALL_KINDS)),
+            )],
         )
     }
 
@@ -141,15 +133,10 @@ impl Action<Aws> for DeleteRootCredentialsAction {
         progress: &Progress,
         resp: &mut InvokeResponse,
     ) {
-        let removal = match Removal::from_value(&req.config) {
-            Ok(removal) => removal,
-            Err(err) => {
-                return resp.diagnostics.attribute_error(
-                    err.path(),
-                    "Invalid configuration",
-                    err.to_string(),
-                );
-            }
+        let Some(removal) =
+            root_task::from_config(Removal::from_value(&req.config), &mut resp.diagnostics)
+        else {
+            return;
         };
         let account_id = &removal.account_id;
         progress.send(announcement(&removal)).await;
@@ -158,9 +145,7 @@ impl Action<Aws> for DeleteRootCredentialsAction {
         while let Some(step) = steps.next().await {
             let line = match step {
                 Ok(RemovalStep::Found { session, found, .. }) => {
-                    progress
-                        .send(format!("{account_id}: {}", evidence::describe(&session)))
-                        .await;
+                    progress.send(evidence::line(&session)).await;
                     if !found.is_empty() {
                         continue;
                     }
@@ -181,23 +166,20 @@ impl Action<Aws> for DeleteRootCredentialsAction {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::actions::test_support::invoke;
     use crate::cty::Value;
-    use crate::framework::action::ActionEvent;
     use crate::framework::attributes;
     use crate::framework::values::string_set;
     use crate::resources::test_support::{sandbox, seed_with_trusted_access};
+    use crate::types_common::removal::ACCOUNT_ID;
     use centralroot_sandbox::FaultConfig;
     use centralroot_sandbox::seed::Feature;
-    use tokio::sync::mpsc;
 
     #[tokio::test]
     async fn one_progress_line_per_credential_removed() {
         let mut seed = seed_with_trusted_access();
         seed.features.push(Feature::RootCredentialsManagement);
         let (handle, ctx) = sandbox(seed, FaultConfig::default()).await;
-        let (tx, mut rx) = mpsc::channel(16);
-        let progress = Progress::new(tx);
-        let mut resp = InvokeResponse::default();
         let config = attributes::object([
             (ACCOUNT_ID, Value::from("222222222222")),
             (
@@ -205,15 +187,8 @@ mod tests {
                 string_set(["password", "access_keys", "mfa_devices"]),
             ),
         ]);
-        DeleteRootCredentialsAction
-            .invoke(&ctx, InvokeRequest { config }, &progress, &mut resp)
-            .await;
-        drop(progress);
+        let (lines, resp) = invoke(&DeleteRootCredentialsAction, &ctx, config).await;
         assert!(!resp.diagnostics.has_errors(), "{:?}", resp.diagnostics);
-        let mut lines = Vec::new();
-        while let Some(ActionEvent::Progress(line)) = rx.recv().await {
-            lines.push(line);
-        }
         assert_eq!(lines.len(), 5, "{lines:?}");
         assert_eq!(
             lines[0],

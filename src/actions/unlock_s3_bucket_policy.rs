@@ -15,11 +15,10 @@ use crate::framework::action::{
 };
 use crate::framework::attributes;
 use crate::framework::context::Context;
-use crate::framework::schema::{Attribute, Block, Schema};
+use crate::framework::schema::{Attribute, Schema};
 use crate::types_common::permissions::{Permissions, Step};
-use crate::types_common::removal;
 use crate::types_common::root_task::{self, ACCOUNT_ID};
-use crate::types_common::unlock::{self, BucketName};
+use crate::types_common::unlock::{self, BucketName, Locked};
 
 /// The name configurations address this action by.
 pub const TYPE_NAME: &str = "centralroot_unlock_s3_bucket_policy";
@@ -64,44 +63,39 @@ impl Action<Aws> for UnlockS3BucketPolicyAction {
     }
 
     fn schema(&self) -> Schema {
-        Schema::new(
-            0,
-            Block::new()
-                .description(
-                    "Deletes the policy of a member account's S3 bucket that denies everyone, \
-                     the account's own administrators included, through a root session \
-                     (sts:AssumeRoot with S3UnlockBucketPolicy). It prints the root session's \
-                     access key ID, task policy and time, then the policy as it was, so that it \
-                     can be fixed and put back, then deletes it. A bucket without a policy is \
-                     left alone. Terraform 1.14 or later; OpenTofu runs no actions (see the \
-                     guide for the equivalent AWS CLI steps).",
-                )
-                .markdown_description(
-                    "Deletes the policy of a member account's S3 bucket that denies everyone, \
-                     the account's own administrators included, through a root session \
-                     (`sts:AssumeRoot` with `S3UnlockBucketPolicy`): only the account's root \
-                     user can still read and delete such a policy.\n\n\
-                     **This action changes AWS.** Terraform's confirmation prompt for \
-                     `terraform apply -invoke=...` says that changes are written to the state \
-                     \"without modifying real infrastructure\": the action deletes the bucket \
-                     policy. Before it does, it prints the root session's access key ID, task \
-                     policy and time (what CloudTrail records, for auditors) and the policy as \
-                     it was, so that it can be fixed and put back (`aws s3api \
-                     put-bucket-policy`, or `aws_s3_bucket_policy` of `hashicorp/aws`). A \
-                     bucket without a policy is left alone, with a message.\n\n\
-                     A bucket in another Region than `region` is found through S3's redirect, \
-                     which names the bucket's Region. Terraform 1.14 or later; OpenTofu runs \
-                     no actions: the [unlock guide](../guides/unlock-a-bucket-or-queue.md) \
-                     gives the equivalent AWS CLI steps.",
-                )
-                .attribute(ACCOUNT_ID, removal::account_id_attribute())
-                .attribute(
+        root_task::action_schema(
+            "Deletes the policy of a member account's S3 bucket that denies everyone, \
+             the account's own administrators included, through a root session \
+             (sts:AssumeRoot with S3UnlockBucketPolicy). It prints the root session's \
+             access key ID, task policy and time, then the policy as it was, so that it \
+             can be fixed and put back, then deletes it. A bucket without a policy is \
+             left alone. Terraform 1.14 or later; OpenTofu runs no actions (see the \
+             guide for the equivalent AWS CLI steps).",
+            "Deletes the policy of a member account's S3 bucket that denies everyone, \
+             the account's own administrators included, through a root session \
+             (`sts:AssumeRoot` with `S3UnlockBucketPolicy`): only the account's root \
+             user can still read and delete such a policy.\n\n\
+             **This action changes AWS.** Terraform's confirmation prompt for \
+             `terraform apply -invoke=...` says that changes are written to the state \
+             \"without modifying real infrastructure\": the action deletes the bucket \
+             policy. Before it does, it prints the root session's access key ID, task \
+             policy and time (what CloudTrail records, for auditors) and the policy as \
+             it was, so that it can be fixed and put back (`aws s3api \
+             put-bucket-policy`, or `aws_s3_bucket_policy` of `hashicorp/aws`). A \
+             bucket without a policy is left alone, with a message.\n\n\
+             A bucket in another Region than `region` is found through S3's redirect, \
+             which names the bucket's Region. Terraform 1.14 or later; OpenTofu runs \
+             no actions: the [unlock guide](../guides/unlock-a-bucket-or-queue.md) \
+             gives the equivalent AWS CLI steps.",
+            root_task::account_id_attribute(),
+            [
+                (
                     BUCKET,
                     Attribute::required(Type::String)
                         .description("The name of the member account's bucket.")
                         .validator(BucketName),
-                )
-                .attribute(
+                ),
+                (
                     REGION,
                     Attribute::optional(Type::String)
                         .description(
@@ -111,6 +105,7 @@ impl Action<Aws> for UnlockS3BucketPolicyAction {
                         )
                         .validator(unlock::region()),
                 ),
+            ],
         )
     }
 
@@ -131,15 +126,10 @@ impl Action<Aws> for UnlockS3BucketPolicyAction {
         progress: &Progress,
         resp: &mut InvokeResponse,
     ) {
-        let unlock = match Unlock::from_config(&req.config) {
-            Ok(unlock) => unlock,
-            Err(err) => {
-                return resp.diagnostics.attribute_error(
-                    err.path(),
-                    "Invalid configuration",
-                    err.to_string(),
-                );
-            }
+        let Some(unlock) =
+            root_task::from_config(Unlock::from_config(&req.config), &mut resp.diagnostics)
+        else {
+            return;
         };
         let aws = ctx.provider_data();
         let Unlock {
@@ -148,14 +138,17 @@ impl Action<Aws> for UnlockS3BucketPolicyAction {
             region,
         } = &unlock;
         let asked = region.clone().unwrap_or_else(|| aws.region().to_owned());
-        let session = match aws
-            .root_session(account_id, TaskPolicy::S3UnlockBucketPolicy)
-            .await
-        {
-            Ok(session) => session,
-            Err(err) => return unlock::report(&mut resp.diagnostics, &err, BUCKET),
+        let Some(session) = root_task::open_session(
+            aws,
+            account_id,
+            TaskPolicy::S3UnlockBucketPolicy,
+            progress,
+            &mut resp.diagnostics,
+        )
+        .await
+        else {
+            return;
         };
-        progress.send(unlock::evidence(&session)).await;
         let found = match session.bucket_policy(bucket, &asked).await {
             Ok(found) => found,
             Err(err) => return unlock::report(&mut resp.diagnostics, &err, BUCKET),
@@ -168,25 +161,20 @@ impl Action<Aws> for UnlockS3BucketPolicyAction {
                 ))
                 .await;
         }
-        let Some(policy) = found.policy else {
-            return progress
-                .send(format!(
-                    "{account_id}: bucket {bucket} has no bucket policy: nothing to unlock, \
-                     nothing deleted"
-                ))
-                .await;
+        let locked = Locked {
+            account_id,
+            kind: "bucket",
+            name: bucket,
+            verb: "deleted",
         };
-        let what = format!("{account_id}: the policy of bucket {bucket}");
-        progress.send(unlock::policy_listing(&what, &policy)).await;
+        let Some(policy) = found.policy else {
+            return progress.send(locked.no_policy()).await;
+        };
+        progress.send(locked.listing(&policy)).await;
         if let Err(err) = session.delete_bucket_policy(bucket, &found.region).await {
             return unlock::report(&mut resp.diagnostics, &err, BUCKET);
         }
-        progress
-            .send(format!(
-                "{account_id}: the policy of bucket {bucket} is deleted: the account's \
-                 principals are no longer locked out by it"
-            ))
-            .await;
+        progress.send(locked.unlocked()).await;
     }
 }
 

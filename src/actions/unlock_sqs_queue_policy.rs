@@ -15,11 +15,10 @@ use crate::framework::action::{
 };
 use crate::framework::attributes;
 use crate::framework::context::Context;
-use crate::framework::schema::{Attribute, Block, Schema};
+use crate::framework::schema::{Attribute, Schema};
 use crate::types_common::permissions::{Permissions, Step};
-use crate::types_common::removal;
 use crate::types_common::root_task::{self, ACCOUNT_ID};
-use crate::types_common::unlock::{self, QueueUrlOfAccount};
+use crate::types_common::unlock::{self, Locked, QueueUrlOfAccount};
 
 /// The name configurations address this action by.
 pub const TYPE_NAME: &str = "centralroot_unlock_sqs_queue_policy";
@@ -45,48 +44,42 @@ impl Action<Aws> for UnlockSqsQueuePolicyAction {
     }
 
     fn schema(&self) -> Schema {
-        Schema::new(
-            0,
-            Block::new()
-                .description(
-                    "Removes the policy of a member account's SQS queue that denies everyone, \
-                     the account's own administrators included, through a root session \
-                     (sts:AssumeRoot with SQSUnlockQueuePolicy). It prints the root session's \
-                     access key ID, task policy and time, then the policy as it was, so that it \
-                     can be fixed and put back, then removes it. A queue without a policy is \
-                     left alone. Terraform 1.14 or later; OpenTofu runs no actions (see the \
-                     guide for the equivalent AWS CLI steps).",
-                )
-                .markdown_description(
-                    "Removes the policy of a member account's SQS queue that denies everyone, \
-                     the account's own administrators included, through a root session \
-                     (`sts:AssumeRoot` with `SQSUnlockQueuePolicy`): only the account's root \
-                     user can still read and remove such a policy.\n\n\
-                     **This action changes AWS.** Terraform's confirmation prompt for \
-                     `terraform apply -invoke=...` says that changes are written to the state \
-                     \"without modifying real infrastructure\": the action removes the queue's \
-                     `Policy` attribute (`SetQueueAttributes` with an empty `Policy`). Before \
-                     it does, it prints the root session's access key ID, task policy and time \
-                     (what CloudTrail records, for auditors) and the policy as it was, so that \
-                     it can be fixed and put back (`aws sqs set-queue-attributes`, or \
-                     `aws_sqs_queue_policy` of `hashicorp/aws`). A queue without a policy is \
-                     left alone, with a message.\n\n\
-                     The calls go to the Region the queue URL names. Terraform 1.14 or later; \
-                     OpenTofu runs no actions: the \
-                     [unlock guide](../guides/unlock-a-bucket-or-queue.md) gives the equivalent \
-                     AWS CLI steps.",
-                )
-                .attribute(ACCOUNT_ID, removal::account_id_attribute())
-                .attribute(
-                    QUEUE_URL,
-                    Attribute::required(Type::String)
-                        .description(
-                            "The queue's URL, e.g. \
-                             `https://sqs.us-east-1.amazonaws.com/222222222222/orders`: it names \
-                             the queue's Region and account, which must be `account_id`.",
-                        )
-                        .validator(QueueUrlOfAccount),
-                ),
+        root_task::action_schema(
+            "Removes the policy of a member account's SQS queue that denies everyone, \
+             the account's own administrators included, through a root session \
+             (sts:AssumeRoot with SQSUnlockQueuePolicy). It prints the root session's \
+             access key ID, task policy and time, then the policy as it was, so that it \
+             can be fixed and put back, then removes it. A queue without a policy is \
+             left alone. Terraform 1.14 or later; OpenTofu runs no actions (see the \
+             guide for the equivalent AWS CLI steps).",
+            "Removes the policy of a member account's SQS queue that denies everyone, \
+             the account's own administrators included, through a root session \
+             (`sts:AssumeRoot` with `SQSUnlockQueuePolicy`): only the account's root \
+             user can still read and remove such a policy.\n\n\
+             **This action changes AWS.** Terraform's confirmation prompt for \
+             `terraform apply -invoke=...` says that changes are written to the state \
+             \"without modifying real infrastructure\": the action removes the queue's \
+             `Policy` attribute (`SetQueueAttributes` with an empty `Policy`). Before \
+             it does, it prints the root session's access key ID, task policy and time \
+             (what CloudTrail records, for auditors) and the policy as it was, so that \
+             it can be fixed and put back (`aws sqs set-queue-attributes`, or \
+             `aws_sqs_queue_policy` of `hashicorp/aws`). A queue without a policy is \
+             left alone, with a message.\n\n\
+             The calls go to the Region the queue URL names. Terraform 1.14 or later; \
+             OpenTofu runs no actions: the \
+             [unlock guide](../guides/unlock-a-bucket-or-queue.md) gives the equivalent \
+             AWS CLI steps.",
+            root_task::account_id_attribute(),
+            [(
+                QUEUE_URL,
+                Attribute::required(Type::String)
+                    .description(
+                        "The queue's URL, e.g. \
+                         `https://sqs.us-east-1.amazonaws.com/222222222222/orders`: it names \
+                         the queue's Region and account, which must be `account_id`.",
+                    )
+                    .validator(QueueUrlOfAccount),
+            )],
         )
     }
 
@@ -109,15 +102,8 @@ impl Action<Aws> for UnlockSqsQueuePolicyAction {
     ) {
         let read = attributes::string(&req.config, ACCOUNT_ID)
             .and_then(|account_id| Ok((account_id, attributes::string(&req.config, QUEUE_URL)?)));
-        let (account_id, url) = match read {
-            Ok(read) => read,
-            Err(err) => {
-                return resp.diagnostics.attribute_error(
-                    err.path(),
-                    "Invalid configuration",
-                    err.to_string(),
-                );
-            }
+        let Some((account_id, url)) = root_task::from_config(read, &mut resp.diagnostics) else {
+            return;
         };
         let queue = match QueueUrl::parse(&url) {
             Ok(queue) => queue,
@@ -129,39 +115,33 @@ impl Action<Aws> for UnlockSqsQueuePolicyAction {
                 );
             }
         };
-        let session = match ctx
-            .provider_data()
-            .root_session(&account_id, TaskPolicy::SqsUnlockQueuePolicy)
-            .await
-        {
-            Ok(session) => session,
-            Err(err) => return unlock::report(&mut resp.diagnostics, &err, QUEUE_URL),
+        let Some(session) = root_task::open_session(
+            ctx.provider_data(),
+            &account_id,
+            TaskPolicy::SqsUnlockQueuePolicy,
+            progress,
+            &mut resp.diagnostics,
+        )
+        .await
+        else {
+            return;
         };
-        progress.send(unlock::evidence(&session)).await;
-        let name = queue.name();
+        let locked = Locked {
+            account_id: &account_id,
+            kind: "queue",
+            name: queue.name(),
+            verb: "removed",
+        };
         let policy = match session.queue_policy(&queue).await {
             Ok(Some(policy)) => policy,
-            Ok(None) => {
-                return progress
-                    .send(format!(
-                        "{account_id}: queue {name} has no queue policy: nothing to unlock, \
-                         nothing removed"
-                    ))
-                    .await;
-            }
+            Ok(None) => return progress.send(locked.no_policy()).await,
             Err(err) => return unlock::report(&mut resp.diagnostics, &err, QUEUE_URL),
         };
-        let what = format!("{account_id}: the policy of queue {name}");
-        progress.send(unlock::policy_listing(&what, &policy)).await;
+        progress.send(locked.listing(&policy)).await;
         if let Err(err) = session.delete_queue_policy(&queue).await {
             return unlock::report(&mut resp.diagnostics, &err, QUEUE_URL);
         }
-        progress
-            .send(format!(
-                "{account_id}: the policy of queue {name} is removed: the account's principals \
-                 are no longer locked out by it"
-            ))
-            .await;
+        progress.send(locked.unlocked()).await;
     }
 }
 

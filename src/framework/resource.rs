@@ -353,6 +353,20 @@ pub trait Resource<D: Send + Sync + 'static>: Send + Sync {
     }
 }
 
+/// The update of a resource whose every argument requires replacement, which Terraform never
+/// plans: the state stays as it was, with an error that asks for a bug report. Call it from
+/// [`Resource::update`].
+pub fn refuse_update(type_name: &str, req: UpdateRequest, resp: &mut UpdateResponse) {
+    resp.state = req.prior_state;
+    resp.diagnostics.error(
+        "Update not supported",
+        format!(
+            "{type_name} is replaced, never updated. This is a bug in the provider, please \
+             report it."
+        ),
+    );
+}
+
 /// Passthrough import: the import ID becomes attribute `attribute` (usually `id`) of the
 /// empty state. Call it from [`Resource::import_state`]. Importing by identity there is no
 /// ID, and the engine has written the identity into the state already: this does nothing.

@@ -23,13 +23,13 @@ use crate::framework::list_resource::{
 use crate::framework::schema::{Attribute, Block, Schema};
 use crate::framework::validators::{IntBetween, SetElementsOneOf};
 use crate::resources::root_credentials_removal::{TYPE_NAME, state};
-use crate::types_common::advice::detail;
 use crate::types_common::audit_scope::{
     self, ACCOUNT_IDS, MAX_CONCURRENCY as MAX_CONCURRENCY_ATTR, ORGANIZATIONAL_UNIT_IDS,
     audit_members,
 };
 use crate::types_common::permissions::{Permissions, Step};
 use crate::types_common::removal::{self, ALL_KINDS, CREDENTIAL_TYPES, Removal};
+use crate::types_common::root_task;
 
 /// What the listing may ask of AWS: its page's Permissions section, its share of the provider's
 /// IAM policy, and what the end-to-end tests let it send.
@@ -65,15 +65,14 @@ fn result(audit: &AccountAudit, kinds: &BTreeSet<CredentialKind>) -> Option<List
 /// The warning for a member whose audit failed with `err`.
 fn not_audited(audit: &AccountAudit, err: &AwsError) -> Diagnostic {
     let id = &audit.account_id;
-    Diagnostic::warning(
-        format!("Account {id} not audited: {}", err.summary()),
-        format!(
+    root_task::not_audited(
+        id,
+        err,
+        format_args!(
             "The root credentials of account {id} ({}) could not be audited, so the query \
              leaves it out: whether it holds any is unknown, and no removal is generated for \
-             it. The other members are listed as usual; query again once it can be audited.\
-             \n\n{}",
-            audit.name,
-            detail(err)
+             it. The other members are listed as usual; query again once it can be audited.",
+            audit.name
         ),
     )
 }
@@ -179,11 +178,12 @@ mod tests {
     use super::*;
     use crate::framework::attributes::object;
     use crate::framework::list_resource::ListItem;
-    use crate::framework::resource::{ReadRequest, ReadResponse, Resource};
     use crate::framework::values::{ValueExt, string_set};
     use crate::list_resources::test_support::list;
     use crate::resources::root_credentials_removal::RootCredentialsRemovalResource;
-    use crate::resources::test_support::{import_by_id, sandbox, seed_with_trusted_access};
+    use crate::resources::test_support::{
+        import_by_id, refresh, sandbox, seed_with_trusted_access,
+    };
     use centralroot_sandbox::seed::{Account, AccountPatch, Feature, RootAccessKey, RootUser};
     use centralroot_sandbox::{FaultConfig, Seed};
 
@@ -230,18 +230,7 @@ mod tests {
     /// What importing `account_id` and refreshing it reads, as `plan` does after the query.
     async fn imported(ctx: &Context<Aws>, account_id: &str) -> Value {
         let import = import_by_id(&RootCredentialsRemovalResource, ctx, account_id).await;
-        let mut read = ReadResponse {
-            state: import.state.clone(),
-            ..ReadResponse::default()
-        };
-        let req = ReadRequest {
-            state: import.state,
-            private: Vec::new(),
-            identity: Value::Null,
-        };
-        RootCredentialsRemovalResource
-            .read(ctx, req, &mut read)
-            .await;
+        let read = refresh(&RootCredentialsRemovalResource, ctx, &import.state).await;
         assert!(!read.diagnostics.has_errors(), "{:?}", read.diagnostics);
         read.state
     }
@@ -299,18 +288,7 @@ mod tests {
         );
         // What a refresh of that removal reads: the generated block, once imported and
         // applied, keeps it.
-        let mut read = ReadResponse {
-            state: key_only.clone(),
-            ..ReadResponse::default()
-        };
-        let req = ReadRequest {
-            state: key_only.clone(),
-            private: Vec::new(),
-            identity: Value::Null,
-        };
-        RootCredentialsRemovalResource
-            .read(&ctx, req, &mut read)
-            .await;
+        let read = refresh(&RootCredentialsRemovalResource, &ctx, key_only).await;
         assert_eq!(&read.state, key_only);
 
         let (found, _) = list(

@@ -10,6 +10,7 @@ use crate::cty::{AttributePath, Value};
 use crate::framework::diagnostics::{Diagnostic, Diagnostics};
 use crate::framework::values::ValueExt;
 use crate::types_common::advice;
+use crate::types_common::root_task::is_account_id;
 
 /// The argument listing the only accounts the credentials may belong to.
 pub const ALLOWED: &str = "allowed_account_ids";
@@ -23,10 +24,6 @@ pub enum AccountGuard {
     Allowed(BTreeSet<String>),
     /// Any account but these.
     Forbidden(BTreeSet<String>),
-}
-
-fn is_account_id(text: &str) -> bool {
-    text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// The known strings of a known set; `None` while the set or an element is unknown.

@@ -28,15 +28,15 @@ use crate::framework::plan_modifiers::{RequiresReplace, UseStateForUnknown};
 use crate::framework::resource::{
     CreateRequest, CreateResponse, DeleteRequest, DeleteResponse, ImportStateRequest,
     ImportStateResponse, ModifyPlanRequest, ModifyPlanResponse, ReadRequest, ReadResponse,
-    Resource, UpdateRequest, UpdateResponse, import_id_into,
+    Resource, UpdateRequest, UpdateResponse, import_id_into, refuse_update,
 };
-use crate::framework::schema::{Attribute, Block, IdentityAttribute, IdentitySchema, Schema};
+use crate::framework::schema::{Attribute, Block, IdentitySchema, Schema};
 use crate::framework::validators::StringMatches;
 use crate::framework::values::ValueExt;
 use crate::types_common::evidence::{self, ROOT_SESSION};
 use crate::types_common::permissions::{Permissions, Step};
+use crate::types_common::recovery;
 use crate::types_common::root_task::{self, ACCOUNT_ID, TARGETS};
-use crate::types_common::{advice, recovery};
 
 /// The name configurations address this resource by.
 pub const TYPE_NAME: &str = "centralroot_root_password_recovery";
@@ -86,13 +86,7 @@ impl Resource<Aws> for RootPasswordRecoveryResource {
     }
 
     fn identity_schema(&self) -> Option<IdentitySchema> {
-        Some(
-            IdentitySchema::new(0).attribute(
-                ACCOUNT_ID,
-                IdentityAttribute::required_for_import(Type::String)
-                    .description("The 12-digit ID of the member account."),
-            ),
-        )
+        Some(root_task::account_identity())
     }
 
     fn schema(&self) -> Schema {
@@ -192,23 +186,16 @@ impl Resource<Aws> for RootPasswordRecoveryResource {
     }
 
     async fn create(&self, ctx: &Context<Aws>, req: CreateRequest, resp: &mut CreateResponse) {
-        let account_id = match account_of(&req.planned_state) {
-            Ok(account_id) => account_id,
-            Err(err) => {
-                return resp.diagnostics.attribute_error(
-                    err.path(),
-                    "Unknown argument at apply",
-                    format!("{err}. This is a bug in the provider, please report it."),
-                );
-            }
+        let diags = &mut resp.diagnostics;
+        let Some(account_id) = root_task::known_at_apply(account_of(&req.planned_state), diags)
+        else {
+            return;
         };
-        let aws = ctx.provider_data();
-        let session = match aws
-            .root_session(&account_id, TaskPolicy::CreateRootUserPassword)
-            .await
-        {
-            Ok(session) => session,
-            Err(err) => return TARGETS.report(&mut resp.diagnostics, &err),
+        let policy = TaskPolicy::CreateRootUserPassword;
+        let Some(session) =
+            root_task::session(ctx.provider_data(), &account_id, policy, diags).await
+        else {
+            return;
         };
         let opened = evidence::root_session_value(&session.evidence());
         match session.create_login_profile().await {
@@ -248,13 +235,13 @@ impl Resource<Aws> for RootPasswordRecoveryResource {
                 }
             },
             Err(err) if concerns_one_account(&err) => resp.diagnostics.push(
-                Diagnostic::warning(
-                    format!("Account {account_id} not audited: {}", err.summary()),
-                    format!(
+                root_task::not_audited(
+                    &account_id,
+                    &err,
+                    format_args!(
                         "The refresh could not read whether the root user of account \
                          {account_id} has a login profile, so the state keeps what the last \
-                         refresh found and the plan changes nothing for this account.\n\n{}",
-                        advice::detail(&err)
+                         refresh found and the plan changes nothing for this account."
                     ),
                 )
                 .at(AttributePath::root(ACCOUNT_ID)),
@@ -266,27 +253,18 @@ impl Resource<Aws> for RootPasswordRecoveryResource {
     async fn update(&self, _ctx: &Context<Aws>, req: UpdateRequest, resp: &mut UpdateResponse) {
         // account_id requires replacement and every other attribute is computed, so Terraform
         // never plans an update.
-        resp.state = req.prior_state;
-        resp.diagnostics.error(
-            "Update not supported",
-            format!(
-                "{TYPE_NAME} is replaced, never updated. This is a bug in the provider, please \
-                 report it."
-            ),
-        );
+        refuse_update(TYPE_NAME, req, resp);
     }
 
     async fn delete(&self, ctx: &Context<Aws>, req: DeleteRequest, resp: &mut DeleteResponse) {
         let Ok(account_id) = account_of(&req.state) else {
             return;
         };
-        let aws = ctx.provider_data();
-        let session = match aws
-            .root_session(&account_id, TaskPolicy::DeleteRootUserCredentials)
-            .await
-        {
-            Ok(session) => session,
-            Err(err) => return TARGETS.report(&mut resp.diagnostics, &err),
+        let (aws, policy) = (ctx.provider_data(), TaskPolicy::DeleteRootUserCredentials);
+        let Some(session) =
+            root_task::session(aws, &account_id, policy, &mut resp.diagnostics).await
+        else {
+            return;
         };
         let opened = session.evidence();
         match session.remove(&RootCredential::Password).await {

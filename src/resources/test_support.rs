@@ -14,7 +14,6 @@ use tokio_util::sync::CancellationToken;
 use crate::aws::{Aws, Endpoints, Feature, IAM_SERVICE_PRINCIPAL, PropagationWait};
 use crate::cty::Value;
 use crate::framework::Context;
-use crate::framework::diagnostics::Diagnostics;
 use crate::framework::resource::{
     CreateRequest, CreateResponse, ImportStateRequest, ImportStateResponse, MoveStateRequest,
     MoveStateResponse, ReadRequest, ReadResponse, Resource, UpdateRequest, UpdateResponse,
@@ -106,9 +105,7 @@ pub async fn refresh(
 ) -> ReadResponse {
     let mut resp = ReadResponse {
         state: state.clone(),
-        private: Vec::new(),
-        identity: Value::Null,
-        diagnostics: Diagnostics::new(),
+        ..ReadResponse::default()
     };
     let req = ReadRequest {
         state: state.clone(),
@@ -127,12 +124,7 @@ pub async fn update(
     prior: Value,
     planned: Value,
 ) -> UpdateResponse {
-    let mut resp = UpdateResponse {
-        state: Value::Null,
-        private: Vec::new(),
-        identity: Value::Null,
-        diagnostics: Diagnostics::new(),
-    };
+    let mut resp = UpdateResponse::default();
     let req = UpdateRequest {
         config: Value::Null,
         planned_state: planned,
@@ -217,16 +209,8 @@ pub async fn import_by_id(
     ctx: &Context<Aws>,
     id: &str,
 ) -> ImportStateResponse {
-    let mut resp = ImportStateResponse {
-        state: resource.schema().empty_value(),
-        ..ImportStateResponse::default()
-    };
-    let req = ImportStateRequest {
-        id: id.to_owned(),
-        identity: Value::Null,
-    };
-    resource.import_state(ctx, req, &mut resp).await;
-    resp
+    let state = resource.schema().empty_value();
+    import(resource, ctx, state, id.to_owned(), Value::Null).await
 }
 
 /// Imports by `identity` as the engine does: the identity written into an empty state first.
@@ -238,16 +222,21 @@ pub async fn import_by_identity(
     let schema = resource.identity_schema().expect("an identity");
     let mut state = resource.schema().empty_value();
     schema.write_into_state(&identity, &mut state);
+    import(resource, ctx, state, String::new(), identity).await
+}
+
+async fn import(
+    resource: &dyn Resource<Aws>,
+    ctx: &Context<Aws>,
+    state: Value,
+    id: String,
+    identity: Value,
+) -> ImportStateResponse {
     let mut resp = ImportStateResponse {
         state,
-        private: Vec::new(),
-        identity: Value::Null,
-        diagnostics: Diagnostics::new(),
+        ..ImportStateResponse::default()
     };
-    let req = ImportStateRequest {
-        id: String::new(),
-        identity,
-    };
+    let req = ImportStateRequest { id, identity };
     resource.import_state(ctx, req, &mut resp).await;
     resp
 }

@@ -63,6 +63,12 @@ pub fn describe(session: &SessionEvidence) -> String {
     )
 }
 
+/// `session` as the progress line of an action that opened it: the account, then
+/// [`describe`].
+pub fn line(session: &SessionEvidence) -> String {
+    format!("{}: {}", session.account_id, describe(session))
+}
+
 #[cfg(test)]
 mod tests {
     use std::time::{Duration, UNIX_EPOCH};

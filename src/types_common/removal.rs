@@ -4,10 +4,8 @@
 use std::collections::BTreeSet;
 
 use crate::aws::{CredentialKind, RootCredential};
-use crate::cty::{Type, Value};
+use crate::cty::Value;
 use crate::framework::attributes::{self, AttributeError};
-use crate::framework::schema::Attribute;
-use crate::framework::validators::StringMatches;
 use crate::framework::values::string_set;
 
 pub use super::root_task::{ACCOUNT_ID, TARGETS};
@@ -25,13 +23,6 @@ pub const SIGNING_CERTIFICATES: &str = "signing_certificates";
 pub const MFA_DEVICES: &str = "mfa_devices";
 /// Every kind, the default selection.
 pub const ALL_KINDS: [&str; 4] = [PASSWORD, ACCESS_KEYS, SIGNING_CERTIFICATES, MFA_DEVICES];
-
-/// The [`ACCOUNT_ID`] argument, as both types declare it.
-pub fn account_id_attribute() -> Attribute {
-    Attribute::required(Type::String)
-        .description("The 12-digit ID of a member account.")
-        .validator(StringMatches::account_id())
-}
 
 /// How [`CREDENTIAL_TYPES`] names a kind.
 pub fn kind_name(kind: CredentialKind) -> &'static str {

@@ -1,8 +1,7 @@
 //! What the unlock actions share: the checks of a bucket name and a queue URL at `validate`
-//! time, the evidence line of the root session, the policy printed so it can be fixed and put
-//! back, and where their failures point.
+//! time, what their progress lines say, the policy printed so it can be fixed and put back,
+//! and where their failures point.
 
-use crate::aws::root_credentials::RootSession;
 use crate::aws::unlock::bucket_name_problem;
 use crate::aws::{AwsError, ErrorKind, QueueUrl};
 use crate::cty::{AttributePath, Value};
@@ -95,14 +94,51 @@ impl Validator for QueueUrlOfAccount {
     }
 }
 
-/// The progress line that records the root session for auditors (never a secret), which
-/// CloudTrail's `AssumeRoot` event and the member's own events in the session carry.
-pub fn evidence(session: &RootSession<'_>) -> String {
-    format!(
-        "{}: {}",
-        session.account_id(),
-        super::evidence::describe(&session.evidence())
-    )
+/// A bucket or queue as the progress lines of its unlock name it, so that both actions say
+/// what they did in the same words.
+#[derive(Debug, Clone, Copy)]
+pub struct Locked<'a> {
+    /// The member account.
+    pub account_id: &'a str,
+    /// `bucket` or `queue`.
+    pub kind: &'static str,
+    /// The bucket's or queue's name.
+    pub name: &'a str,
+    /// What the unlock does to the policy: `deleted` or `removed`.
+    pub verb: &'static str,
+}
+
+impl Locked<'_> {
+    /// The line for a bucket or queue without a policy, which the unlock leaves alone.
+    pub fn no_policy(&self) -> String {
+        let Self {
+            account_id,
+            kind,
+            name,
+            verb,
+        } = self;
+        format!(
+            "{account_id}: {kind} {name} has no {kind} policy: nothing to unlock, nothing {verb}"
+        )
+    }
+
+    /// The line that shows `policy` before it goes ([`policy_listing`]).
+    pub fn listing(&self, policy: &str) -> String {
+        let what = format!(
+            "{}: the policy of {} {}",
+            self.account_id, self.kind, self.name
+        );
+        policy_listing(&what, policy)
+    }
+
+    /// The line once the policy is gone.
+    pub fn unlocked(&self) -> String {
+        format!(
+            "{}: the policy of {} {} is {}: the account's principals are no longer locked out \
+             by it",
+            self.account_id, self.kind, self.name, self.verb
+        )
+    }
 }
 
 /// `policy` as the progress line that shows it: pretty-printed JSON when it is JSON, between
@@ -210,6 +246,30 @@ mod tests {
                 Some(AttributePath::root("bucket")),
                 Some(AttributePath::root(ACCOUNT_ID))
             ]
+        );
+    }
+
+    #[test]
+    fn both_unlocks_say_what_they_did_in_the_same_words() {
+        let queue = Locked {
+            account_id: "222222222222",
+            kind: "queue",
+            name: "orders",
+            verb: "removed",
+        };
+        assert_eq!(
+            queue.no_policy(),
+            "222222222222: queue orders has no queue policy: nothing to unlock, nothing removed"
+        );
+        assert_eq!(
+            queue.unlocked(),
+            "222222222222: the policy of queue orders is removed: the account's principals are \
+             no longer locked out by it"
+        );
+        assert!(
+            queue
+                .listing("{}")
+                .starts_with("222222222222: the policy of queue orders is, before it is deleted")
         );
     }
 

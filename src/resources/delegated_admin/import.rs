@@ -1,12 +1,13 @@
 //! Import: the ID formats `ACCOUNT` and `ACCOUNT/PRINCIPAL`, and import by identity.
 
 use super::model::RegistrationId;
-use super::validation::{is_account_id, is_service_principal};
+use super::validation::is_service_principal;
 use super::{SERVICE_PRINCIPAL, TYPE_NAME};
 use crate::aws::IAM_SERVICE_PRINCIPAL;
 use crate::framework::resource::{ImportStateRequest, ImportStateResponse};
 use crate::framework::values::ValueExt;
 use crate::types_common::delegated_admin::ACCOUNT_ID;
+use crate::types_common::root_task::is_account_id;
 
 /// The import ID formats, as the error for a malformed one lists them.
 const IMPORT_FORMATS: &str = "Use one of:\n  ACCOUNT            e.g. 123456789012 (service principal \

@@ -35,6 +35,7 @@ use crate::framework::resource::{
     CreateRequest, CreateResponse, DeleteRequest, DeleteResponse, ImportStateRequest,
     ImportStateResponse, ModifyPlanRequest, ModifyPlanResponse, MoveSource, MoveStateRequest,
     MoveStateResponse, ReadRequest, ReadResponse, Resource, UpdateRequest, UpdateResponse,
+    refuse_update,
 };
 use crate::framework::schema::{Attribute, Block, IdentityAttribute, IdentitySchema, Schema};
 use crate::framework::validators::StringMatches;
@@ -297,14 +298,7 @@ impl Resource<Aws> for DelegatedAdminResource {
 
     async fn update(&self, _ctx: &Context<Aws>, req: UpdateRequest, resp: &mut UpdateResponse) {
         // Every argument requires replacement, so Terraform never plans an update.
-        resp.state = req.prior_state;
-        resp.diagnostics.error(
-            "Update not supported",
-            format!(
-                "{TYPE_NAME} is replaced, never updated. This is a bug in the provider, please \
-                 report it."
-            ),
-        );
+        refuse_update(TYPE_NAME, req, resp);
     }
 
     async fn delete(&self, ctx: &Context<Aws>, req: DeleteRequest, resp: &mut DeleteResponse) {

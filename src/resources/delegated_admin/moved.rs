@@ -2,7 +2,7 @@
 
 use super::TYPE_NAME;
 use super::model::{Registration, RegistrationId};
-use super::validation::{is_account_id, is_service_principal};
+use super::validation::is_service_principal;
 use super::{ID, SERVICE_PRINCIPAL};
 use crate::aws::DelegatedAdmin;
 use crate::framework::resource::{MoveSource, MoveStateRequest, MoveStateResponse};
@@ -10,6 +10,7 @@ use crate::types_common::delegated_admin::{
     ACCOUNT_ID, ARN, DELEGATION_ENABLED_DATE, EMAIL, JOINED_METHOD, JOINED_TIMESTAMP, NAME, STATUS,
 };
 use crate::types_common::moved::{self, MoveError};
+use crate::types_common::root_task::is_account_id;
 
 /// The hashicorp/aws type whose state `moved` blocks bring here.
 pub(super) const MOVE_SOURCE: MoveSource = MoveSource {

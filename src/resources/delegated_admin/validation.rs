@@ -1,14 +1,8 @@
-//! What a valid account ID and service principal are, for the schema's validator, import
-//! and moves alike.
+//! What a valid service principal is, for the schema's validator, import and moves alike (a
+//! valid account ID is [`crate::types_common::root_task::is_account_id`]).
 
-use crate::cty::Value;
 use crate::framework::diagnostics::Diagnostics;
-use crate::framework::validators::{ValidateRequest, Validator, invalid, wrong_type};
-
-/// Whether `id` is a 12-digit account ID.
-pub(super) fn is_account_id(id: &str) -> bool {
-    id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit())
-}
+use crate::framework::validators::{ValidateRequest, Validator, check_string};
 
 /// Whether `principal` looks like a service principal: a lowercase DNS name of at least two
 /// labels (`iam.amazonaws.com`), at most 128 characters, as Organizations accepts them.
@@ -37,17 +31,14 @@ impl Validator for ServicePrincipal {
     }
 
     fn validate(&self, req: &ValidateRequest<'_>, diags: &mut Diagnostics) {
-        let Value::String(s) = req.value else {
-            return wrong_type(diags, req, "string");
-        };
-        if !is_service_principal(s) {
-            invalid(
-                diags,
-                req,
-                "Invalid Attribute Value",
-                format!("Value must {}, got: {s:?}.", self.description()),
-            );
-        }
+        let requirement = self.description();
+        check_string(
+            req,
+            diags,
+            "Invalid Attribute Value",
+            &requirement,
+            is_service_principal,
+        );
     }
 }
 
@@ -55,7 +46,7 @@ impl Validator for ServicePrincipal {
 mod tests {
     use super::*;
     use crate::aws::IAM_SERVICE_PRINCIPAL;
-    use crate::cty::AttributePath;
+    use crate::cty::{AttributePath, Value};
 
     #[test]
     fn service_principals() {

@@ -42,7 +42,7 @@ use crate::framework::resource::{
     ImportStateResponse, ModifyPlanRequest, ModifyPlanResponse, ReadRequest, ReadResponse,
     Resource, UpdateRequest, UpdateResponse, UpgradeStateRequest, UpgradeStateResponse,
 };
-use crate::framework::schema::{Attribute, Block, IdentityAttribute, IdentitySchema, Schema};
+use crate::framework::schema::{Attribute, Block, IdentitySchema, Schema};
 use crate::framework::validators::SetElementsOneOf;
 use crate::framework::values::{ValueExt, string_set};
 use crate::types_common::evidence::{self, ROOT_SESSION};
@@ -112,9 +112,8 @@ async fn apply_planned(
     recorded: &mut Value,
     diags: &mut Diagnostics,
 ) {
-    let removal = match Removal::from_value(planned) {
-        Ok(removal) => removal,
-        Err(err) => return invalid(diags, &err),
+    let Some(removal) = root_task::known_at_apply(Removal::from_value(planned), diags) else {
+        return;
     };
     let listed = match plan::listed(planned) {
         Ok(listed) => listed,
@@ -230,15 +229,15 @@ async fn not_audited(aws: &Aws, removal: &Removal, err: &AwsError, resp: &mut Re
         kept.join(", ")
     };
     resp.diagnostics.push(
-        Diagnostic::warning(
-            format!("Account {id} not audited: {}", err.summary()),
-            format!(
+        root_task::not_audited(
+            id,
+            err,
+            format_args!(
                 "The refresh could not audit the root credentials of account {id}, so the state \
                  keeps what the last refresh found ({kept}) and the plan changes nothing for \
                  this account: credentials that came back on it stay unseen until it can be \
                  audited again, and an apply that changes this removal fails until then.\
-                 {standing}\n\n{}",
-                advice::detail(err)
+                 {standing}"
             ),
         )
         .at(AttributePath::root(ACCOUNT_ID)),
@@ -278,14 +277,6 @@ fn import(req: &ImportStateRequest, resp: &mut ImportStateResponse) {
     }
 }
 
-fn invalid(diags: &mut Diagnostics, err: &attributes::AttributeError) {
-    diags.attribute_error(
-        err.path(),
-        "Unknown argument at apply",
-        format!("{err}. This is a bug in the provider, please report it."),
-    );
-}
-
 #[async_trait]
 impl Resource<Aws> for RootCredentialsRemovalResource {
     fn type_name(&self) -> &'static str {
@@ -293,13 +284,7 @@ impl Resource<Aws> for RootCredentialsRemovalResource {
     }
 
     fn identity_schema(&self) -> Option<IdentitySchema> {
-        Some(
-            IdentitySchema::new(0).attribute(
-                ACCOUNT_ID,
-                IdentityAttribute::required_for_import(Type::String)
-                    .description("The 12-digit ID of the member account."),
-            ),
-        )
+        Some(root_task::account_identity())
     }
 
     fn schema(&self) -> Schema {
@@ -335,7 +320,7 @@ impl Resource<Aws> for RootCredentialsRemovalResource {
                 )
                 .attribute(
                     ACCOUNT_ID,
-                    removal::account_id_attribute().plan_modifier(RequiresReplace),
+                    root_task::account_id_attribute().plan_modifier(RequiresReplace),
                 )
                 .attribute(
                     CREDENTIAL_TYPES,

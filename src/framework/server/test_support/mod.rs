@@ -17,6 +17,16 @@
 mod others;
 mod resources;
 
+/// The schema of a test type: version 0, `attributes` and no blocks.
+fn schema<const N: usize>(attributes: [(&str, Attribute); N]) -> Schema {
+    let block = attributes
+        .into_iter()
+        .fold(Block::new(), |block, (name, attribute)| {
+            block.attribute(name, attribute)
+        });
+    Schema::new(0, block)
+}
+
 pub(super) use others::{ANSWERED_AFTER_STOP, NEVER_ANSWERED, RENEW_AT, count, echo, lease, write};
 pub(super) use resources::{
     BLOCK, BREAK, FORGET, OTHER, RECORD_THEN_BLOCK, RECORD_THEN_FAIL, WRITE_IN_FLIGHT,
@@ -42,7 +52,7 @@ use crate::framework::ephemeral_resource::EphemeralResource;
 use crate::framework::list_resource::ListResource;
 use crate::framework::provider::{ConfigureRequest, ConfigureResponse, Provider};
 use crate::framework::resource::{ReadRequest, ReadResponse, Resource};
-use crate::framework::schema::{Block, Schema};
+use crate::framework::schema::{Attribute, Block, Schema};
 
 /// The stop grace of the servers the tests configure: short, so that the changes that
 /// never finish end soon.

@@ -7,7 +7,7 @@ use std::time::{Duration, SystemTime};
 
 use async_trait::async_trait;
 
-use super::{Lab, hang};
+use super::{Lab, hang, schema};
 use crate::cty::{Type, Value};
 use crate::framework::action::{Action, InvokeRequest, InvokeResponse, Progress};
 use crate::framework::context::Context;
@@ -15,7 +15,7 @@ use crate::framework::data_source::{self, DataSource};
 use crate::framework::ephemeral_resource::{
     CloseRequest, CloseResponse, EphemeralResource, OpenRequest, OpenResponse,
 };
-use crate::framework::schema::{Attribute, Block, Schema};
+use crate::framework::schema::{Attribute, Schema};
 use crate::framework::values::ValueExt;
 use crate::framework::values::test_values::obj;
 
@@ -36,12 +36,10 @@ impl DataSource<Arc<Lab>> for Echo {
     }
 
     fn schema(&self) -> Schema {
-        Schema::new(
-            0,
-            Block::new()
-                .attribute("name", Attribute::required(Type::String))
-                .attribute("greeting", Attribute::computed(Type::String)),
-        )
+        schema([
+            ("name", Attribute::required(Type::String)),
+            ("greeting", Attribute::computed(Type::String)),
+        ])
     }
 
     async fn read(
@@ -79,12 +77,10 @@ impl EphemeralResource<Arc<Lab>> for Lease {
     }
 
     fn schema(&self) -> Schema {
-        Schema::new(
-            0,
-            Block::new()
-                .attribute("how", Attribute::required(Type::String))
-                .attribute("secret", Attribute::computed(Type::String).sensitive()),
-        )
+        schema([
+            ("how", Attribute::required(Type::String)),
+            ("secret", Attribute::computed(Type::String).sensitive()),
+        ])
     }
 
     /// `how`: "leave unknown", "rewrite" (the configuration), "hold" (never finish), or
@@ -140,13 +136,11 @@ impl Action<Arc<Lab>> for Count {
     }
 
     fn schema(&self) -> Schema {
-        Schema::new(
-            0,
-            Block::new()
-                .attribute("steps", Attribute::required(Type::Number))
-                .attribute("fail", Attribute::optional(Type::Bool))
-                .attribute("hold", Attribute::optional(Type::Bool)),
-        )
+        schema([
+            ("steps", Attribute::required(Type::Number)),
+            ("fail", Attribute::optional(Type::Bool)),
+            ("hold", Attribute::optional(Type::Bool)),
+        ])
     }
 
     async fn invoke(
@@ -199,10 +193,7 @@ impl Action<Arc<Lab>> for Write {
     }
 
     fn schema(&self) -> Schema {
-        Schema::new(
-            0,
-            Block::new().attribute("mode", Attribute::required(Type::String)),
-        )
+        schema([("mode", Attribute::required(Type::String))])
     }
 
     async fn invoke(

@@ -5,7 +5,7 @@ use std::sync::atomic::Ordering;
 
 use async_trait::async_trait;
 
-use super::{Lab, hang};
+use super::{Lab, hang, schema};
 use crate::cty::{self, Type, Value};
 use crate::framework::context::Context;
 use crate::framework::diagnostics::Diagnostic;
@@ -216,13 +216,11 @@ impl Resource<Arc<Lab>> for Slow {
     }
 
     fn schema(&self) -> Schema {
-        Schema::new(
-            0,
-            Block::new()
-                .attribute("id", Attribute::computed(Type::String))
-                .attribute("mode", Attribute::required(Type::String))
-                .attribute("progress", Attribute::computed(Type::String)),
-        )
+        schema([
+            ("id", Attribute::computed(Type::String)),
+            ("mode", Attribute::required(Type::String)),
+            ("progress", Attribute::computed(Type::String)),
+        ])
     }
 
     /// The first step creates the object: its id is known, `progress` still unknown.
@@ -355,17 +353,15 @@ impl Resource<Arc<Lab>> for Member {
     }
 
     fn schema(&self) -> Schema {
-        Schema::new(
-            0,
-            Block::new()
-                .attribute("id", Attribute::computed(Type::String))
-                .attribute("account_id", Attribute::required(Type::String))
-                .attribute(
-                    "principal",
-                    Attribute::optional(Type::String).default_value(Value::from("iam")),
-                )
-                .attribute("note", Attribute::optional(Type::String)),
-        )
+        schema([
+            ("id", Attribute::computed(Type::String)),
+            ("account_id", Attribute::required(Type::String)),
+            (
+                "principal",
+                Attribute::optional(Type::String).default_value(Value::from("iam")),
+            ),
+            ("note", Attribute::optional(Type::String)),
+        ])
     }
 
     fn identity_schema(&self) -> Option<IdentitySchema> {
@@ -485,10 +481,7 @@ impl ListResource<Arc<Lab>> for Members {
     }
 
     fn config_schema(&self) -> Schema {
-        Schema::new(
-            0,
-            Block::new().attribute("principal", Attribute::optional(Type::String)),
-        )
+        schema([("principal", Attribute::optional(Type::String))])
     }
 
     async fn validate_config(
