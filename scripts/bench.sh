@@ -24,7 +24,7 @@
 #     BENCH_RATE_MEMBERS generated members (default 1000, plus the 3 seeded; 0 to skip) and the
 #     removal from BENCH_RATE_REMOVALS members (default 200, 0 to skip): goodput (members done
 #     per second of Terraform's command) against the rate, the share of requests throttled,
-#     and wall time against the ideal, members / RATE;
+#     and wall time against the ideal, root sessions / RATE;
 #   - reliability: every end-to-end test about faults, interrupts, crashes, throttling and
 #     secrets, listed by the e2e harness itself (`cargo test --test e2e -- --list`), run one
 #     trial at a time with its result and time (BENCH_RELIABILITY=list only lists them).
