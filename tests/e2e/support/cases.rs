@@ -7,12 +7,15 @@
 //! (`organization_features::create_update_drift_destroy::terraform_1_0_3`), so each pair passes,
 //! fails or is skipped on its own: a CLI older than the test [`needs`](Case::needs) is counted
 //! as ignored, with the reason, instead of passing without running. `--include-ignored` (or
-//! `--ignored`) runs those pairs anyway.
+//! `--ignored`) runs those pairs anyway. A module whose tests are items of a list it reads (each
+//! snippet of the docs) makes them when the harness starts ([`Generated`]), each its own trial
+//! per CLI, so that a snippet too new for a CLI is counted as skipped too.
 
 use std::backtrace::{Backtrace, BacktraceStatus};
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeSet;
 use std::panic::{self, AssertUnwindSafe};
+use std::sync::Arc;
 
 use libtest_mimic::{Arguments, Completion, Failed, Trial};
 
@@ -90,15 +93,61 @@ impl Case {
     }
 }
 
-/// The table of one module: its path (`module_path!()`) and its tests.
+/// What a test does with one CLI.
+type Body = Arc<dyn Fn(&'static Terraform) + Send + Sync>;
+
+/// A test made when the harness starts, run with every CLI as [`Case::each_cli`] is.
+pub struct Generated {
+    name: String,
+    needs: Option<Needs>,
+    body: Body,
+}
+
+impl Generated {
+    /// The test `name` (unique in its module), running `body` with every CLI.
+    pub fn each_cli(
+        name: String,
+        body: impl Fn(&'static Terraform) + Send + Sync + 'static,
+    ) -> Self {
+        Self {
+            name,
+            needs: None,
+            body: Arc::new(body),
+        }
+    }
+
+    /// The same test, skipped with CLIs older than `major.minor`, which lack `what`.
+    pub fn needs(self, major: u32, minor: u32, what: &'static str) -> Self {
+        Self {
+            needs: Some(Needs { major, minor, what }),
+            ..self
+        }
+    }
+}
+
+/// The table of one module: its path (`module_path!()`), its tests, and the function that
+/// makes the tests it reads from a list, if any.
 pub struct Cases {
     module: &'static str,
     cases: &'static [Case],
+    generated: Option<fn() -> Vec<Generated>>,
 }
 
 impl Cases {
     pub const fn new(module: &'static str, cases: &'static [Case]) -> Self {
-        Self { module, cases }
+        Self {
+            module,
+            cases,
+            generated: None,
+        }
+    }
+
+    /// The same table, with the tests `make` makes when the harness starts.
+    pub const fn with_generated(self, make: fn() -> Vec<Generated>) -> Self {
+        Self {
+            generated: Some(make),
+            ..self
+        }
     }
 
     /// The module's path within the test binary, e.g. `release::archive`.
@@ -117,35 +166,14 @@ pub fn trials(args: &Arguments, modules: &[&Cases]) -> Vec<Trial> {
         .iter()
         .find(|tf| tf.version.0 == 1 && tf.version.1 == 15)
         .expect("Terraform 1.15 is among the CLIs");
-    let run_too_old = args.ignored || args.include_ignored;
     let mut trials = Vec::new();
     for module in modules {
         for case in module.cases {
             let name = format!("{}::{}", module.prefix(), case.name);
             match case.runs {
                 Runs::EachCli { body, needs } => {
-                    for (cli, tf) in &clis {
-                        let skip = needs
-                            .filter(|needs| !tf.at_least(needs.major, needs.minor))
-                            .map(|needs| {
-                                format!(
-                                    "needs Terraform ≥ {}.{}: {}",
-                                    needs.major, needs.minor, needs.what
-                                )
-                            });
-                        // `--ignored` selects the trials flagged ignored, so the too-old pairs
-                        // carry the flag then; otherwise they report their reason themselves.
-                        let flagged = skip.is_some() && args.ignored;
-                        let skip = skip.filter(|_| !run_too_old);
-                        let tf: &'static Terraform = tf;
-                        trials.push(
-                            Trial::ignorable_test(format!("{name}::{cli}"), move || match skip {
-                                Some(reason) => Ok(Completion::ignored_with(reason)),
-                                None => run(|| body(tf)).map(|()| Completion::Completed),
-                            })
-                            .with_ignored_flag(flagged),
-                        );
-                    }
+                    let body: Body = Arc::new(body);
+                    trials.extend(each_cli(args, &clis, &name, needs, &body));
                 }
                 Runs::Terraform115(body) => {
                     let cli = trial_name(newest);
@@ -155,6 +183,10 @@ pub fn trials(args: &Arguments, modules: &[&Cases]) -> Vec<Trial> {
                 }
                 Runs::Once(body) => trials.push(Trial::test(name, move || run(body))),
             }
+        }
+        for test in module.generated.map(|make| make()).unwrap_or_default() {
+            let name = format!("{}::{}", module.prefix(), test.name);
+            trials.extend(each_cli(args, &clis, &name, test.needs, &test.body));
         }
     }
     let mut names = BTreeSet::new();
@@ -166,6 +198,41 @@ pub fn trials(args: &Arguments, modules: &[&Cases]) -> Vec<Trial> {
         );
     }
     trials
+}
+
+/// The trials of the test `name`, one per CLI: a CLI older than `needs` reports the trial
+/// ignored, with the reason, unless `--ignored` or `--include-ignored` asks to run it anyway.
+fn each_cli(
+    args: &Arguments,
+    clis: &[(String, &'static Terraform)],
+    name: &str,
+    needs: Option<Needs>,
+    body: &Body,
+) -> Vec<Trial> {
+    let run_too_old = args.ignored || args.include_ignored;
+    clis.iter()
+        .map(|(cli, tf)| {
+            let skip = needs
+                .filter(|needs| !tf.at_least(needs.major, needs.minor))
+                .map(|needs| {
+                    format!(
+                        "needs Terraform ≥ {}.{}: {}",
+                        needs.major, needs.minor, needs.what
+                    )
+                });
+            // `--ignored` selects the trials flagged ignored, so the too-old pairs carry the
+            // flag then; otherwise they report their reason themselves.
+            let flagged = skip.is_some() && args.ignored;
+            let skip = skip.filter(|_| !run_too_old);
+            let tf: &'static Terraform = tf;
+            let body = Arc::clone(body);
+            Trial::ignorable_test(format!("{name}::{cli}"), move || match skip {
+                Some(reason) => Ok(Completion::ignored_with(reason)),
+                None => run(|| body(tf)).map(|()| Completion::Completed),
+            })
+            .with_ignored_flag(flagged)
+        })
+        .collect()
 }
 
 /// Every CLI with the name its trials carry: `terraform_1_15_5`, `opentofu_1_10_0`; a

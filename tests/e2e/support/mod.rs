@@ -21,7 +21,7 @@ pub mod sandbox;
 pub mod terraform;
 pub mod workspace;
 
-pub use cases::{Case, Cases};
+pub use cases::{Case, Cases, Generated};
 pub use diagnostics::Validation;
 pub use run::{Run, Running};
 pub use sandbox::SandboxFixture;
