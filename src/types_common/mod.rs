@@ -22,6 +22,7 @@ pub mod recovery;
 pub mod removal;
 pub mod root_credentials;
 pub mod root_task;
+pub mod root_task_action;
 pub mod unlock;
 
 pub use advice::Targets;
