@@ -208,6 +208,18 @@ pub async fn moved(resource: &dyn Resource<Aws>, req: MoveStateRequest) -> MoveS
     resp
 }
 
+/// Moves the stored instance of hashicorp/aws's `type_name` in the fixture `state` into
+/// `resource` as the engine would: the instance's attributes, and the response.
+pub async fn moved_fixture(
+    resource: &dyn Resource<Aws>,
+    state: &str,
+    type_name: &str,
+) -> (serde_json::Value, MoveStateResponse) {
+    let (attributes, identity) = fixture(state, type_name);
+    let req = move_request(type_name, attributes.clone(), identity);
+    (attributes, moved(resource, req).await)
+}
+
 /// The summaries and details of a move's diagnostics, to search and to show.
 pub fn error_text(resp: &MoveStateResponse) -> String {
     resp.diagnostics
