@@ -12,15 +12,15 @@
 use async_trait::async_trait;
 
 use crate::aws::{Aws, TaskPolicy, calls};
-use crate::framework::action::{
-    Action, InvokeRequest, InvokeResponse, PlanRequest, PlanResponse, Progress,
-};
-use crate::framework::attributes;
-use crate::framework::context::Context;
+use crate::cty::Value;
+use crate::framework::action::Progress;
+use crate::framework::attributes::{self, AttributeError};
+use crate::framework::diagnostics::Diagnostics;
 use crate::framework::schema::Schema;
 use crate::types_common::permissions::{Permissions, Step};
 use crate::types_common::recovery;
 use crate::types_common::root_task::{self, ACCOUNT_ID, TARGETS};
+use crate::types_common::root_task_action::RootTaskAction;
 
 /// The name configurations address this action by.
 pub const TYPE_NAME: &str = "centralroot_allow_root_password_recovery";
@@ -37,10 +37,11 @@ pub const PERMISSIONS: Permissions = Permissions::new(&[
 pub struct AllowRootPasswordRecoveryAction;
 
 #[async_trait]
-impl Action<Aws> for AllowRootPasswordRecoveryAction {
-    fn type_name(&self) -> &'static str {
-        TYPE_NAME
-    }
+impl RootTaskAction for AllowRootPasswordRecoveryAction {
+    const TYPE_NAME: &'static str = TYPE_NAME;
+    const TASK_POLICY: TaskPolicy = TaskPolicy::CreateRootUserPassword;
+    /// The account.
+    type Config = String;
 
     fn schema(&self) -> Schema {
         let requirements = recovery::REQUIREMENTS;
@@ -84,44 +85,24 @@ impl Action<Aws> for AllowRootPasswordRecoveryAction {
         )
     }
 
-    async fn plan(&self, ctx: &Context<Aws>, req: PlanRequest, resp: &mut PlanResponse) {
-        root_task::refuse_management_account(
-            ctx.provider_data(),
-            &req.config,
-            TaskPolicy::CreateRootUserPassword,
-            &mut resp.diagnostics,
-        )
-        .await;
+    fn read(config: &Value) -> Result<String, AttributeError> {
+        attributes::string(config, ACCOUNT_ID)
     }
 
-    async fn invoke(
+    async fn run(
         &self,
-        ctx: &Context<Aws>,
-        req: InvokeRequest,
+        aws: &Aws,
+        account_id: String,
         progress: &Progress,
-        resp: &mut InvokeResponse,
+        diags: &mut Diagnostics,
     ) {
-        let Some(account_id) = root_task::from_config(
-            attributes::string(&req.config, ACCOUNT_ID),
-            &mut resp.diagnostics,
-        ) else {
-            return;
-        };
         progress
             .send(format!(
                 "{account_id}: allowing the root user to recover its password: a root session \
                  with IAMCreateRootUserPassword creates its login profile, without a password"
             ))
             .await;
-        let Some(session) = root_task::open_session(
-            ctx.provider_data(),
-            &account_id,
-            TaskPolicy::CreateRootUserPassword,
-            progress,
-            &mut resp.diagnostics,
-        )
-        .await
-        else {
+        let Some(session) = Self::open_session(aws, &account_id, progress, diags).await else {
             return;
         };
         match session.create_login_profile().await {
@@ -130,7 +111,7 @@ impl Action<Aws> for AllowRootPasswordRecoveryAction {
                     .send(recovery::outcome(&account_id, &creation))
                     .await
             }
-            Err(err) => TARGETS.report(&mut resp.diagnostics, &err),
+            Err(err) => TARGETS.report(diags, &err),
         }
     }
 }
@@ -139,7 +120,9 @@ impl Action<Aws> for AllowRootPasswordRecoveryAction {
 mod tests {
     use super::*;
     use crate::actions::test_support;
-    use crate::cty::{AttributePath, Value};
+    use crate::cty::AttributePath;
+    use crate::framework::action::{Action, InvokeResponse, PlanRequest, PlanResponse};
+    use crate::framework::context::Context;
     use crate::resources::test_support::{sandbox, seed_with_trusted_access};
     use centralroot_sandbox::FaultConfig;
     use centralroot_sandbox::seed::Feature;

@@ -15,15 +15,15 @@ use futures::StreamExt;
 
 use crate::aws::calls;
 use crate::aws::{Aws, CredentialKind, RemovalStep, TaskPolicy};
-use crate::cty::Type;
-use crate::framework::action::{
-    Action, InvokeRequest, InvokeResponse, PlanRequest, PlanResponse, Progress,
-};
-use crate::framework::context::Context;
+use crate::cty::{Type, Value};
+use crate::framework::action::Progress;
+use crate::framework::attributes::AttributeError;
+use crate::framework::diagnostics::Diagnostics;
 use crate::framework::schema::{Attribute, Schema};
 use crate::framework::validators::SetElementsOneOf;
 use crate::types_common::permissions::{Permissions, Step};
 use crate::types_common::removal::{self, ALL_KINDS, CREDENTIAL_TYPES, Removal, TARGETS};
+use crate::types_common::root_task_action::RootTaskAction;
 use crate::types_common::{evidence, root_task};
 
 /// The name configurations address this action by.
@@ -67,10 +67,10 @@ fn announcement(removal: &Removal) -> String {
 }
 
 #[async_trait]
-impl Action<Aws> for DeleteRootCredentialsAction {
-    fn type_name(&self) -> &'static str {
-        TYPE_NAME
-    }
+impl RootTaskAction for DeleteRootCredentialsAction {
+    const TYPE_NAME: &'static str = TYPE_NAME;
+    const TASK_POLICY: TaskPolicy = TaskPolicy::DeleteRootUserCredentials;
+    type Config = Removal;
 
     fn schema(&self) -> Schema {
         root_task::action_schema(
@@ -116,31 +116,13 @@ impl Action<Aws> for DeleteRootCredentialsAction {
         )
     }
 
-    async fn plan(&self, ctx: &Context<Aws>, req: PlanRequest, resp: &mut PlanResponse) {
-        root_task::refuse_management_account(
-            ctx.provider_data(),
-            &req.config,
-            TaskPolicy::DeleteRootUserCredentials,
-            &mut resp.diagnostics,
-        )
-        .await;
+    fn read(config: &Value) -> Result<Removal, AttributeError> {
+        Removal::from_value(config)
     }
 
-    async fn invoke(
-        &self,
-        ctx: &Context<Aws>,
-        req: InvokeRequest,
-        progress: &Progress,
-        resp: &mut InvokeResponse,
-    ) {
-        let Some(removal) =
-            root_task::from_config(Removal::from_value(&req.config), &mut resp.diagnostics)
-        else {
-            return;
-        };
+    async fn run(&self, aws: &Aws, removal: Removal, progress: &Progress, diags: &mut Diagnostics) {
         let account_id = &removal.account_id;
         progress.send(announcement(&removal)).await;
-        let aws = ctx.provider_data();
         let mut steps = pin!(aws.remove_root_credentials(account_id, &removal.kinds, None));
         while let Some(step) = steps.next().await {
             let line = match step {
@@ -156,7 +138,7 @@ impl Action<Aws> for DeleteRootCredentialsAction {
                     removal::label(&credential),
                     removal::verb(&credential)
                 ),
-                Err(err) => return TARGETS.report(&mut resp.diagnostics, &err),
+                Err(err) => return TARGETS.report(diags, &err),
             };
             progress.send(line).await;
         }
@@ -167,7 +149,7 @@ impl Action<Aws> for DeleteRootCredentialsAction {
 mod tests {
     use super::*;
     use crate::actions::test_support::invoke;
-    use crate::cty::Value;
+    use crate::framework::action::{Action, PlanRequest, PlanResponse};
     use crate::framework::attributes;
     use crate::framework::values::string_set;
     use crate::resources::test_support::{sandbox, seed_with_trusted_access};

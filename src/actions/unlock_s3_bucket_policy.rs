@@ -10,14 +10,13 @@ use async_trait::async_trait;
 
 use crate::aws::{Aws, TaskPolicy, calls};
 use crate::cty::{Type, Value};
-use crate::framework::action::{
-    Action, InvokeRequest, InvokeResponse, PlanRequest, PlanResponse, Progress,
-};
+use crate::framework::action::Progress;
 use crate::framework::attributes;
-use crate::framework::context::Context;
+use crate::framework::diagnostics::Diagnostics;
 use crate::framework::schema::{Attribute, Schema};
 use crate::types_common::permissions::{Permissions, Step};
 use crate::types_common::root_task::{self, ACCOUNT_ID};
+use crate::types_common::root_task_action::RootTaskAction;
 use crate::types_common::unlock::{self, BucketName, Locked};
 
 /// The name configurations address this action by.
@@ -40,27 +39,17 @@ pub const PERMISSIONS: Permissions = Permissions::new(&[
 pub struct UnlockS3BucketPolicyAction;
 
 /// What one invocation unlocks.
-struct Unlock {
+pub struct Unlock {
     account_id: String,
     bucket: String,
     region: Option<String>,
 }
 
-impl Unlock {
-    fn from_config(config: &Value) -> Result<Self, attributes::AttributeError> {
-        Ok(Self {
-            account_id: attributes::string(config, ACCOUNT_ID)?,
-            bucket: attributes::string(config, BUCKET)?,
-            region: attributes::optional_string(config, REGION)?,
-        })
-    }
-}
-
 #[async_trait]
-impl Action<Aws> for UnlockS3BucketPolicyAction {
-    fn type_name(&self) -> &'static str {
-        TYPE_NAME
-    }
+impl RootTaskAction for UnlockS3BucketPolicyAction {
+    const TYPE_NAME: &'static str = TYPE_NAME;
+    const TASK_POLICY: TaskPolicy = TaskPolicy::S3UnlockBucketPolicy;
+    type Config = Unlock;
 
     fn schema(&self) -> Schema {
         root_task::action_schema(
@@ -109,49 +98,27 @@ impl Action<Aws> for UnlockS3BucketPolicyAction {
         )
     }
 
-    async fn plan(&self, ctx: &Context<Aws>, req: PlanRequest, resp: &mut PlanResponse) {
-        root_task::refuse_management_account(
-            ctx.provider_data(),
-            &req.config,
-            TaskPolicy::S3UnlockBucketPolicy,
-            &mut resp.diagnostics,
-        )
-        .await;
+    fn read(config: &Value) -> Result<Unlock, attributes::AttributeError> {
+        Ok(Unlock {
+            account_id: attributes::string(config, ACCOUNT_ID)?,
+            bucket: attributes::string(config, BUCKET)?,
+            region: attributes::optional_string(config, REGION)?,
+        })
     }
 
-    async fn invoke(
-        &self,
-        ctx: &Context<Aws>,
-        req: InvokeRequest,
-        progress: &Progress,
-        resp: &mut InvokeResponse,
-    ) {
-        let Some(unlock) =
-            root_task::from_config(Unlock::from_config(&req.config), &mut resp.diagnostics)
-        else {
-            return;
-        };
-        let aws = ctx.provider_data();
+    async fn run(&self, aws: &Aws, unlock: Unlock, progress: &Progress, diags: &mut Diagnostics) {
         let Unlock {
             account_id,
             bucket,
             region,
         } = &unlock;
         let asked = region.clone().unwrap_or_else(|| aws.region().to_owned());
-        let Some(session) = root_task::open_session(
-            aws,
-            account_id,
-            TaskPolicy::S3UnlockBucketPolicy,
-            progress,
-            &mut resp.diagnostics,
-        )
-        .await
-        else {
+        let Some(session) = Self::open_session(aws, account_id, progress, diags).await else {
             return;
         };
         let found = match session.bucket_policy(bucket, &asked).await {
             Ok(found) => found,
-            Err(err) => return unlock::report(&mut resp.diagnostics, &err, BUCKET),
+            Err(err) => return unlock::report(diags, &err, BUCKET),
         };
         if found.region != asked {
             progress
@@ -172,7 +139,7 @@ impl Action<Aws> for UnlockS3BucketPolicyAction {
         };
         progress.send(locked.listing(&policy)).await;
         if let Err(err) = session.delete_bucket_policy(bucket, &found.region).await {
-            return unlock::report(&mut resp.diagnostics, &err, BUCKET);
+            return unlock::report(diags, &err, BUCKET);
         }
         progress.send(locked.unlocked()).await;
     }
@@ -182,6 +149,7 @@ impl Action<Aws> for UnlockS3BucketPolicyAction {
 mod tests {
     use super::*;
     use crate::actions::test_support::invoke;
+    use crate::framework::action::InvokeResponse;
     use crate::resources::test_support::{sandbox, seed_with_trusted_access};
     use centralroot_sandbox::FaultConfig;
     use centralroot_sandbox::seed::unlock::deny_everyone;

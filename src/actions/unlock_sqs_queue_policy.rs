@@ -9,15 +9,14 @@
 use async_trait::async_trait;
 
 use crate::aws::{Aws, QueueUrl, TaskPolicy, calls};
-use crate::cty::{AttributePath, Type};
-use crate::framework::action::{
-    Action, InvokeRequest, InvokeResponse, PlanRequest, PlanResponse, Progress,
-};
-use crate::framework::attributes;
-use crate::framework::context::Context;
+use crate::cty::{AttributePath, Type, Value};
+use crate::framework::action::Progress;
+use crate::framework::attributes::{self, AttributeError};
+use crate::framework::diagnostics::Diagnostics;
 use crate::framework::schema::{Attribute, Schema};
 use crate::types_common::permissions::{Permissions, Step};
 use crate::types_common::root_task::{self, ACCOUNT_ID};
+use crate::types_common::root_task_action::RootTaskAction;
 use crate::types_common::unlock::{self, Locked, QueueUrlOfAccount};
 
 /// The name configurations address this action by.
@@ -38,10 +37,11 @@ pub const PERMISSIONS: Permissions = Permissions::new(&[
 pub struct UnlockSqsQueuePolicyAction;
 
 #[async_trait]
-impl Action<Aws> for UnlockSqsQueuePolicyAction {
-    fn type_name(&self) -> &'static str {
-        TYPE_NAME
-    }
+impl RootTaskAction for UnlockSqsQueuePolicyAction {
+    const TYPE_NAME: &'static str = TYPE_NAME;
+    const TASK_POLICY: TaskPolicy = TaskPolicy::SqsUnlockQueuePolicy;
+    /// The account and the queue's URL.
+    type Config = (String, String);
 
     fn schema(&self) -> Schema {
         root_task::action_schema(
@@ -83,47 +83,31 @@ impl Action<Aws> for UnlockSqsQueuePolicyAction {
         )
     }
 
-    async fn plan(&self, ctx: &Context<Aws>, req: PlanRequest, resp: &mut PlanResponse) {
-        root_task::refuse_management_account(
-            ctx.provider_data(),
-            &req.config,
-            TaskPolicy::SqsUnlockQueuePolicy,
-            &mut resp.diagnostics,
-        )
-        .await;
+    fn read(config: &Value) -> Result<(String, String), AttributeError> {
+        Ok((
+            attributes::string(config, ACCOUNT_ID)?,
+            attributes::string(config, QUEUE_URL)?,
+        ))
     }
 
-    async fn invoke(
+    async fn run(
         &self,
-        ctx: &Context<Aws>,
-        req: InvokeRequest,
+        aws: &Aws,
+        (account_id, url): (String, String),
         progress: &Progress,
-        resp: &mut InvokeResponse,
+        diags: &mut Diagnostics,
     ) {
-        let read = attributes::string(&req.config, ACCOUNT_ID)
-            .and_then(|account_id| Ok((account_id, attributes::string(&req.config, QUEUE_URL)?)));
-        let Some((account_id, url)) = root_task::from_config(read, &mut resp.diagnostics) else {
-            return;
-        };
         let queue = match QueueUrl::parse(&url) {
             Ok(queue) => queue,
             Err(problem) => {
-                return resp.diagnostics.attribute_error(
+                return diags.attribute_error(
                     AttributePath::root(QUEUE_URL),
                     "Invalid queue URL",
                     problem.to_string(),
                 );
             }
         };
-        let Some(session) = root_task::open_session(
-            ctx.provider_data(),
-            &account_id,
-            TaskPolicy::SqsUnlockQueuePolicy,
-            progress,
-            &mut resp.diagnostics,
-        )
-        .await
-        else {
+        let Some(session) = Self::open_session(aws, &account_id, progress, diags).await else {
             return;
         };
         let locked = Locked {
@@ -135,11 +119,11 @@ impl Action<Aws> for UnlockSqsQueuePolicyAction {
         let policy = match session.queue_policy(&queue).await {
             Ok(Some(policy)) => policy,
             Ok(None) => return progress.send(locked.no_policy()).await,
-            Err(err) => return unlock::report(&mut resp.diagnostics, &err, QUEUE_URL),
+            Err(err) => return unlock::report(diags, &err, QUEUE_URL),
         };
         progress.send(locked.listing(&policy)).await;
         if let Err(err) = session.delete_queue_policy(&queue).await {
-            return unlock::report(&mut resp.diagnostics, &err, QUEUE_URL);
+            return unlock::report(diags, &err, QUEUE_URL);
         }
         progress.send(locked.unlocked()).await;
     }
@@ -149,7 +133,7 @@ impl Action<Aws> for UnlockSqsQueuePolicyAction {
 mod tests {
     use super::*;
     use crate::actions::test_support::invoke;
-    use crate::cty::Value;
+    use crate::framework::action::InvokeResponse;
     use crate::resources::test_support::{sandbox, seed_with_trusted_access};
     use centralroot_sandbox::FaultConfig;
     use centralroot_sandbox::seed::unlock::deny_everyone;

@@ -72,15 +72,10 @@ impl Service {
         }
     }
 
-    /// The key of the SDK's service-specific settings (the service ID of its model).
+    /// The key of the SDK's service-specific settings (the service ID of its model). The
+    /// models of these five services name them as AWS does in prose.
     fn service_id(self) -> &'static str {
-        match self {
-            Service::Iam => "IAM",
-            Service::Organizations => "Organizations",
-            Service::Sts => "STS",
-            Service::S3 => "S3",
-            Service::Sqs => "SQS",
-        }
+        self.name()
     }
 }
 

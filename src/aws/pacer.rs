@@ -285,34 +285,24 @@ mod tests {
         assert_eq!(pacer.rate(), Some(MIN_RATE), "nothing got through");
     }
 
+    /// A measure of `sent` calls and `succeeded` answers per second.
+    fn measure(sent: f64, succeeded: f64) -> Measure {
+        Measure { sent, succeeded }
+    }
+
     #[test]
     fn a_fall_in_proportion_to_what_was_sent_is_no_rate_limit() {
-        let before = Measure {
-            sent: 150.0,
-            succeeded: 100.0,
-        };
-        let proportional = Measure {
-            sent: 95.0,
-            succeeded: 63.0,
-        };
+        let before = measure(150.0, 100.0);
+        let proportional = measure(95.0, 63.0);
         assert!(follows_sending(before, proportional));
-        let capped = Measure {
-            sent: 95.0,
-            succeeded: 20.0,
-        };
+        let capped = measure(95.0, 20.0);
         assert!(!follows_sending(before, capped), "the bucket's rate");
-        let steady = Measure {
-            sent: 21.0,
-            succeeded: 20.0,
-        };
+        let steady = measure(21.0, 20.0);
         assert!(
             !follows_sending(steady, steady),
             "sending as much as before"
         );
-        let learning = Measure {
-            sent: 92.0,
-            succeeded: 20.0,
-        };
+        let learning = measure(92.0, 20.0);
         assert!(
             !follows_sending(learning, steady),
             "sending less got as much through: a rate"

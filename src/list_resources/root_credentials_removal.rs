@@ -220,6 +220,15 @@ mod tests {
         ])
     }
 
+    /// Lists the removals of `kinds` (every kind when `None`), up to `limit`.
+    async fn removals(
+        ctx: &Context<Aws>,
+        kinds: Option<&[&str]>,
+        limit: usize,
+    ) -> (Vec<Value>, ListResponse) {
+        list(&RootCredentialsRemovalList, ctx, config(kinds), limit).await
+    }
+
     fn accounts(found: &[Value]) -> Vec<&str> {
         found
             .iter()
@@ -238,7 +247,7 @@ mod tests {
     #[tokio::test]
     async fn members_with_credentials_are_found_as_what_importing_them_reads() {
         let (handle, ctx) = sandbox(seed(), FaultConfig::default()).await;
-        let (found, resp) = list(&RootCredentialsRemovalList, &ctx, config(None), 100).await;
+        let (found, resp) = removals(&ctx, None, 100).await;
         assert!(!resp.diagnostics.has_errors(), "{:?}", resp.diagnostics);
         assert_eq!(
             accounts(&found),
@@ -266,13 +275,7 @@ mod tests {
     #[tokio::test]
     async fn the_kinds_select_members_and_what_their_removal_removes() {
         let (_handle, ctx) = sandbox(seed(), FaultConfig::default()).await;
-        let (found, _) = list(
-            &RootCredentialsRemovalList,
-            &ctx,
-            config(Some(&["access_keys"])),
-            100,
-        )
-        .await;
+        let (found, _) = removals(&ctx, Some(&["access_keys"]), 100).await;
         assert_eq!(
             accounts(&found),
             ["222222222222", "333333333333", "555555555555"]
@@ -291,13 +294,7 @@ mod tests {
         let read = refresh(&RootCredentialsRemovalResource, &ctx, key_only).await;
         assert_eq!(&read.state, key_only);
 
-        let (found, _) = list(
-            &RootCredentialsRemovalList,
-            &ctx,
-            config(Some(&["password"])),
-            100,
-        )
-        .await;
+        let (found, _) = removals(&ctx, Some(&["password"]), 100).await;
         assert_eq!(accounts(&found), ["222222222222", "333333333333"]);
         for state in &found {
             assert_eq!(
@@ -366,7 +363,7 @@ mod tests {
         // 103 members: the default seed's three, and 100 whose root users hold, by n % 4,
         // everything, a password, two access keys, nothing.
         let (handle, ctx) = sandbox(Seed::large_organization(100), FaultConfig::default()).await;
-        let (found, resp) = list(&RootCredentialsRemovalList, &ctx, config(None), 1000).await;
+        let (found, resp) = removals(&ctx, None, 1000).await;
         assert!(resp.diagnostics.is_empty(), "{:?}", resp.diagnostics);
         assert_eq!(
             found.len(),

@@ -133,46 +133,34 @@ pub fn everything() -> Grant {
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeSet;
+    use std::sync::Arc;
 
     use super::*;
     use crate::framework::provider::Provider;
+    use crate::framework::server::Kind;
     use crate::provider::CentralRootProvider;
+
+    /// The names of `types`, of kind `kind`.
+    fn named<T: Kind + ?Sized>(
+        kind: TypeKind,
+        types: Vec<Arc<T>>,
+    ) -> Vec<(TypeKind, &'static str)> {
+        types.iter().map(|t| (kind, t.type_name())).collect()
+    }
 
     /// Every type the provider serves, by kind and name.
     fn served() -> BTreeSet<(TypeKind, &'static str)> {
         let provider = CentralRootProvider;
-        let mut served = BTreeSet::new();
-        served.extend(
-            provider
-                .resources()
-                .iter()
-                .map(|t| (TypeKind::Resource, t.type_name())),
-        );
-        served.extend(
-            provider
-                .data_sources()
-                .iter()
-                .map(|t| (TypeKind::DataSource, t.type_name())),
-        );
-        served.extend(
-            provider
-                .ephemeral_resources()
-                .iter()
-                .map(|t| (TypeKind::EphemeralResource, t.type_name())),
-        );
-        served.extend(
-            provider
-                .actions()
-                .iter()
-                .map(|t| (TypeKind::Action, t.type_name())),
-        );
-        served.extend(
-            provider
-                .list_resources()
-                .iter()
-                .map(|t| (TypeKind::ListResource, t.type_name())),
-        );
-        served
+        [
+            named(TypeKind::Resource, provider.resources()),
+            named(TypeKind::DataSource, provider.data_sources()),
+            named(TypeKind::EphemeralResource, provider.ephemeral_resources()),
+            named(TypeKind::Action, provider.actions()),
+            named(TypeKind::ListResource, provider.list_resources()),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
     }
 
     #[test]

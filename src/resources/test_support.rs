@@ -15,8 +15,9 @@ use crate::aws::{Aws, Endpoints, Feature, IAM_SERVICE_PRINCIPAL, PropagationWait
 use crate::cty::Value;
 use crate::framework::Context;
 use crate::framework::resource::{
-    CreateRequest, CreateResponse, ImportStateRequest, ImportStateResponse, MoveStateRequest,
-    MoveStateResponse, ReadRequest, ReadResponse, Resource, UpdateRequest, UpdateResponse,
+    CreateRequest, CreateResponse, ImportStateRequest, ImportStateResponse, ModifyPlanRequest,
+    ModifyPlanResponse, MoveStateRequest, MoveStateResponse, ReadRequest, ReadResponse, Resource,
+    UpdateRequest, UpdateResponse,
 };
 use centralroot_sandbox::faults::FaultConfig;
 use centralroot_sandbox::seed::TrustedAccess;
@@ -94,6 +95,29 @@ pub async fn create(
         planned_identity: Value::Null,
     };
     resource.create(ctx, req, &mut resp).await;
+    resp
+}
+
+/// Plans from `prior` to `config` as the engine would, the response starting from the engine's
+/// `proposed` new state (null for a destroy).
+pub async fn plan(
+    resource: &dyn Resource<Aws>,
+    ctx: &Context<Aws>,
+    prior: Value,
+    config: Value,
+    proposed: Value,
+) -> ModifyPlanResponse {
+    let mut resp = ModifyPlanResponse {
+        planned_state: proposed,
+        ..ModifyPlanResponse::default()
+    };
+    let req = ModifyPlanRequest {
+        config,
+        prior_state: prior,
+        prior_private: Vec::new(),
+        prior_identity: Value::Null,
+    };
+    resource.modify_plan(ctx, req, &mut resp).await;
     resp
 }
 
@@ -182,6 +206,18 @@ pub async fn moved(resource: &dyn Resource<Aws>, req: MoveStateRequest) -> MoveS
     let mut resp = MoveStateResponse::default();
     resource.move_state(req, &mut resp).await;
     resp
+}
+
+/// Moves the stored instance of hashicorp/aws's `type_name` in the fixture `state` into
+/// `resource` as the engine would: the instance's attributes, and the response.
+pub async fn moved_fixture(
+    resource: &dyn Resource<Aws>,
+    state: &str,
+    type_name: &str,
+) -> (serde_json::Value, MoveStateResponse) {
+    let (attributes, identity) = fixture(state, type_name);
+    let req = move_request(type_name, attributes.clone(), identity);
+    (attributes, moved(resource, req).await)
 }
 
 /// The summaries and details of a move's diagnostics, to search and to show.

@@ -2,8 +2,9 @@
 //! with errors that say what was given and what is accepted. No AWS call happens here: a move
 //! only translates, and the read Terraform makes next refreshes the details.
 
+use crate::cty::Value;
 use crate::framework::diagnostics::Diagnostics;
-use crate::framework::resource::{MoveSource, MoveStateRequest};
+use crate::framework::resource::{MoveSource, MoveStateRequest, MoveStateResponse};
 
 /// The provider both source types come from.
 pub const HASHICORP_AWS: &str = "hashicorp/aws";
@@ -47,8 +48,23 @@ impl MoveError {
     }
 }
 
+/// Answers a move into `target`, which accepts `accepted`: the state `read` translates from the
+/// source, once its schema version is one this provider reads, or the failure.
+pub fn answer(
+    req: &MoveStateRequest,
+    resp: &mut MoveStateResponse,
+    target: &str,
+    accepted: &MoveSource,
+    read: impl FnOnce(&MoveStateRequest) -> Result<Value, MoveError>,
+) {
+    match check_version(req).and_then(|()| read(req)) {
+        Ok(state) => resp.state = state,
+        Err(err) => report(&mut resp.diagnostics, req, target, accepted, &err),
+    }
+}
+
 /// Refuses any schema version but 0: both source types have only ever had version 0.
-pub fn check_version(req: &MoveStateRequest) -> Result<(), MoveError> {
+fn check_version(req: &MoveStateRequest) -> Result<(), MoveError> {
     match req.source_schema_version {
         0 => Ok(()),
         other => Err(MoveError::SchemaVersion(other)),
@@ -73,7 +89,7 @@ pub fn optional_string(object: &serde_json::Value, name: &'static str) -> String
 }
 
 /// Reports `err` for a move into `target`, which accepts `accepted`.
-pub fn report(
+fn report(
     diags: &mut Diagnostics,
     req: &MoveStateRequest,
     target: &str,

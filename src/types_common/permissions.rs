@@ -167,24 +167,20 @@ impl Grant {
             .collect();
         let mut statements = Vec::new();
         if !actions.is_empty() {
-            statements.push(json!({
-                "Sid": "CentralizedRootAccess",
-                "Effect": "Allow",
-                "Action": actions,
-                "Resource": "*",
-            }));
+            statements.push(allow("CentralizedRootAccess", json!(actions)));
         }
         if !arns.is_empty() {
-            statements.push(json!({
-                "Sid": "RootTasks",
-                "Effect": "Allow",
-                "Action": ASSUME_ROOT,
-                "Resource": "*",
-                "Condition": {"StringEquals": {"sts:TaskPolicyArn": arns}},
-            }));
+            let mut statement = allow("RootTasks", json!(ASSUME_ROOT));
+            statement["Condition"] = json!({"StringEquals": {"sts:TaskPolicyArn": arns}});
+            statements.push(statement);
         }
         json!({"Version": "2012-10-17", "Statement": statements})
     }
+}
+
+/// A statement `sid` that allows `action` on every resource.
+fn allow(sid: &str, action: Value) -> Value {
+    json!({"Sid": sid, "Effect": "Allow", "Action": action, "Resource": "*"})
 }
 
 /// The action that opens a root session.

@@ -85,12 +85,10 @@ fn moved_registration(
 
 /// Reads the source state of a `moved` block.
 pub(super) fn move_state(req: MoveStateRequest, resp: &mut MoveStateResponse) {
-    let registration = moved::check_version(&req)
-        .and_then(|()| moved_registration(&req.source_state, req.source_identity.as_ref()));
-    match registration {
-        Ok(registration) => resp.state = registration.to_value(),
-        Err(err) => moved::report(&mut resp.diagnostics, &req, TYPE_NAME, &MOVE_SOURCE, &err),
-    }
+    moved::answer(&req, resp, TYPE_NAME, &MOVE_SOURCE, |req| {
+        moved_registration(&req.source_state, req.source_identity.as_ref())
+            .map(|registration| registration.to_value())
+    });
 }
 
 #[cfg(test)]
@@ -98,21 +96,16 @@ mod tests {
     use crate::framework::values::ValueExt;
     use crate::resources::delegated_admin::DelegatedAdminResource;
     use crate::resources::test_support::{
-        STATE_5, STATE_6, error_text, fixture, move_request, moved, refused_move,
+        STATE_5, STATE_6, error_text, fixture, move_request, moved_fixture, refused_move,
     };
 
     #[tokio::test]
     async fn delegated_admins_move_from_both_hashicorp_aws_versions() {
         for fixture_state in [STATE_5, STATE_6] {
-            let (state, identity) =
-                fixture(fixture_state, "aws_organizations_delegated_administrator");
-            let resp = moved(
+            let (state, resp) = moved_fixture(
                 &DelegatedAdminResource,
-                move_request(
-                    "aws_organizations_delegated_administrator",
-                    state.clone(),
-                    identity,
-                ),
+                fixture_state,
+                "aws_organizations_delegated_administrator",
             )
             .await;
             assert!(!resp.diagnostics.has_errors(), "{}", error_text(&resp));

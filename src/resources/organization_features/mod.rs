@@ -393,7 +393,9 @@ mod tests {
     use crate::framework::attributes;
     use crate::framework::values::string_set;
     use crate::resources::test_support::feature_set;
-    use crate::resources::test_support::{create, fail, sandbox, seed_with_trusted_access, update};
+    use crate::resources::test_support::{
+        create, fail, plan, sandbox, seed_with_trusted_access, update,
+    };
     use Feature::{RootCredentialsManagement as Rcm, RootSessions as Rs};
     use centralroot_sandbox::faults::FaultConfig;
 
@@ -488,16 +490,16 @@ mod tests {
             "{:?}",
             created.diagnostics
         );
-        let destroy_plan = |prior: Value| ModifyPlanRequest {
-            config: Value::Null,
-            prior_state: prior,
-            prior_private: Vec::new(),
-            prior_identity: Value::Null,
+        let destroy_plan = |prior: Value| {
+            plan(
+                &OrganizationFeaturesResource,
+                &ctx,
+                prior,
+                Value::Null,
+                Value::Null,
+            )
         };
-        let mut plan = ModifyPlanResponse::default();
-        OrganizationFeaturesResource
-            .modify_plan(&ctx, destroy_plan(created.state.clone()), &mut plan)
-            .await;
+        let plan = destroy_plan(created.state.clone()).await;
         let warning = plan.diagnostics.iter().next().expect("a warning");
         assert_eq!(warning.summary, "Trusted access for IAM stays on");
         assert!(
@@ -529,14 +531,22 @@ mod tests {
         state
             .set_attr(ENABLE_TRUSTED_ACCESS, Value::Bool(false))
             .expect("an object");
-        let mut plan = ModifyPlanResponse::default();
-        OrganizationFeaturesResource
-            .modify_plan(&ctx, destroy_plan(state), &mut plan)
-            .await;
+        let plan = destroy_plan(state).await;
         assert!(
             plan.diagnostics.is_empty(),
             "nothing reads as turning it off"
         );
+    }
+
+    /// Creates `planned` in a sandbox of `seed` in which `operation` fails.
+    async fn create_failing(
+        seed: centralroot_sandbox::Seed,
+        operation: &str,
+        planned: Value,
+    ) -> (centralroot_sandbox::ServerHandle, CreateResponse) {
+        let (handle, ctx) = sandbox(seed, fail(operation)).await;
+        let resp = create(&OrganizationFeaturesResource, &ctx, planned).await;
+        (handle, resp)
     }
 
     fn sandbox_features(handle: &centralroot_sandbox::ServerHandle) -> Vec<String> {
@@ -550,14 +560,9 @@ mod tests {
     }
     #[tokio::test]
     async fn a_create_that_fails_halfway_records_what_it_enabled() {
-        let (handle, ctx) = sandbox(
+        let (handle, resp) = create_failing(
             seed_with_trusted_access(),
-            fail("EnableOrganizationsRootSessions"),
-        )
-        .await;
-        let resp = create(
-            &OrganizationFeaturesResource,
-            &ctx,
+            "EnableOrganizationsRootSessions",
             planned(&[Rcm, Rs], false),
         )
         .await;
@@ -570,12 +575,12 @@ mod tests {
     }
     #[tokio::test]
     async fn a_create_that_only_turned_on_trusted_access_records_it() {
-        let (handle, ctx) = sandbox(
+        let (handle, resp) = create_failing(
             centralroot_sandbox::Seed::default_seed(),
-            fail("ListOrganizationsFeatures"),
+            "ListOrganizationsFeatures",
+            planned(&[Rs], true),
         )
         .await;
-        let resp = create(&OrganizationFeaturesResource, &ctx, planned(&[Rs], true)).await;
         assert!(resp.diagnostics.has_errors());
         assert_eq!(handle.sandbox().snapshot().trusted_access.len(), 1);
         let state = State::from_value(&resp.state).unwrap();
@@ -585,12 +590,12 @@ mod tests {
     }
     #[tokio::test]
     async fn a_failed_create_that_changed_nothing_leaves_no_state() {
-        let (_handle, ctx) = sandbox(
+        let (_handle, resp) = create_failing(
             seed_with_trusted_access(),
-            fail("EnableOrganizationsRootCredentialsManagement"),
+            "EnableOrganizationsRootCredentialsManagement",
+            planned(&[Rcm], false),
         )
         .await;
-        let resp = create(&OrganizationFeaturesResource, &ctx, planned(&[Rcm], false)).await;
         assert!(resp.diagnostics.has_errors());
         assert!(resp.state.is_null());
     }
@@ -644,23 +649,10 @@ mod tests {
         config: Value,
         proposed: Value,
     ) -> Value {
-        let mut resp = ModifyPlanResponse {
-            planned_state: proposed,
-            requires_replace: Vec::new(),
-            planned_private: Vec::new(),
-            planned_identity: Value::Null,
-            diagnostics: crate::framework::diagnostics::Diagnostics::new(),
-        };
-        let req = ModifyPlanRequest {
-            config,
-            prior_state: prior,
-            prior_private: Vec::new(),
-            prior_identity: Value::Null,
-        };
-        OrganizationFeaturesResource
-            .modify_plan(ctx, req, &mut resp)
-            .await;
-        resp.planned_state
+        let resource = &OrganizationFeaturesResource;
+        plan(resource, ctx, prior, config, proposed)
+            .await
+            .planned_state
     }
 
     #[tokio::test]

@@ -53,10 +53,9 @@ fn moved_state(source: &serde_json::Value) -> Result<State, MoveError> {
 
 /// Reads the source state of a `moved` block.
 pub(super) fn move_state(req: MoveStateRequest, resp: &mut MoveStateResponse) {
-    match moved::check_version(&req).and_then(|()| moved_state(&req.source_state)) {
-        Ok(state) => resp.state = state.to_value(),
-        Err(err) => moved::report(&mut resp.diagnostics, &req, TYPE_NAME, &MOVE_SOURCE, &err),
-    }
+    moved::answer(&req, resp, TYPE_NAME, &MOVE_SOURCE, |req| {
+        moved_state(&req.source_state).map(|state| state.to_value())
+    });
 }
 
 #[cfg(test)]
@@ -65,18 +64,15 @@ mod tests {
     use crate::framework::values::ValueExt;
     use crate::resources::organization_features::OrganizationFeaturesResource;
     use crate::resources::test_support::{
-        STATE_5, STATE_6, error_text, fixture, move_request, moved, refused_move,
+        STATE_5, STATE_6, error_text, fixture, move_request, moved_fixture, refused_move,
     };
 
     #[tokio::test]
     async fn features_move_from_both_hashicorp_aws_versions() {
         for fixture_state in [STATE_5, STATE_6] {
-            let (state, identity) = fixture(fixture_state, "aws_iam_organizations_features");
-            let resp = moved(
-                &OrganizationFeaturesResource,
-                move_request("aws_iam_organizations_features", state, identity),
-            )
-            .await;
+            let resource = &OrganizationFeaturesResource;
+            let (_, resp) =
+                moved_fixture(resource, fixture_state, "aws_iam_organizations_features").await;
             assert!(!resp.diagnostics.has_errors(), "{}", error_text(&resp));
             assert_eq!(resp.state.attr("id").as_str(), Some("o-aa111bb222"));
             assert_eq!(
