@@ -4,10 +4,6 @@
 //! with `IAMCreateRootUserPassword` gives the member's root user a login profile without a
 //! password, with one progress line per step (what it is about to do, the session for auditors,
 //! the outcome). Nothing ends the window it opens but a removal of the root password.
-//!
-//! AWS calls: plan: DescribeOrganization (the management account check, once per run); invoke:
-//! AssumeRoot with `IAMCreateRootUserPassword`, CreateLoginProfile (and GetLoginProfile when one
-//! exists already).
 
 use async_trait::async_trait;
 

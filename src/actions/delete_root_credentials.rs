@@ -2,11 +2,6 @@
 //! `centralroot_root_credentials_removal` as a one-off, e.g.
 //! `terraform apply -invoke=action.centralroot_delete_root_credentials.x`, reporting the root
 //! session it opened (for auditors) and one progress line per credential removed.
-//!
-//! AWS calls: plan: DescribeOrganization (the management account check, once per run); invoke:
-//! AssumeRoot with `IAMDeleteRootUserCredentials`, GetLoginProfile, ListAccessKeys,
-//! GetAccessKeyLastUsed, ListSigningCertificates, ListMFADevices, then DeleteLoginProfile,
-//! DeleteAccessKey, DeleteSigningCertificate, DeactivateMFADevice.
 
 use std::pin::pin;
 

@@ -1,10 +1,6 @@
 //! Action `centralroot_unlock_s3_bucket_policy`: deletes a bucket policy that locks everyone
 //! out of a member account's bucket, its own administrators included, through a root session
 //! with `S3UnlockBucketPolicy`, after printing the policy so that it can be fixed and put back.
-//!
-//! AWS calls: `sts:AssumeRoot` (`S3UnlockBucketPolicy`), then in the session
-//! `s3:GetBucketPolicy` (again in the bucket's Region when S3 redirects) and
-//! `s3:DeleteBucketPolicy`; `organizations:DescribeOrganization` at plan time.
 
 use async_trait::async_trait;
 

@@ -1,10 +1,6 @@
 //! Action `centralroot_unlock_sqs_queue_policy`: removes a queue policy that locks everyone
 //! out of a member account's queue, its own administrators included, through a root session
 //! with `SQSUnlockQueuePolicy`, after printing the policy so that it can be fixed and put back.
-//!
-//! AWS calls: `sts:AssumeRoot` (`SQSUnlockQueuePolicy`), then in the session
-//! `sqs:GetQueueAttributes` (`Policy`) and `sqs:SetQueueAttributes` (an empty `Policy`), in the
-//! Region the queue URL names; `organizations:DescribeOrganization` at plan time.
 
 use async_trait::async_trait;
 

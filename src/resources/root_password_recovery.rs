@@ -6,13 +6,6 @@
 //! again; destroy ends the window: it deletes the login profile, whatever password was set
 //! through it, in a root session with `IAMDeleteRootUserCredentials`, and says so. Both sessions
 //! are recorded for auditors: create's in `root_session`, destroy's in its warning.
-//!
-//! AWS calls: plan of a create: DescribeOrganization (the management account check, once per
-//! run); create: AssumeRoot with `IAMCreateRootUserPassword`, CreateLoginProfile (and
-//! GetLoginProfile when one exists already); read: AssumeRoot with `IAMAuditRootUserCredentials`
-//! and the audit's reads (GetLoginProfile, ListAccessKeys, GetAccessKeyLastUsed,
-//! ListSigningCertificates, ListMFADevices), shared with every reader of the account in the
-//! run; delete: AssumeRoot with `IAMDeleteRootUserCredentials`, DeleteLoginProfile.
 
 use async_trait::async_trait;
 
