@@ -34,7 +34,6 @@ pub struct AllowRootPasswordRecoveryAction;
 
 #[async_trait]
 impl RootTaskAction for AllowRootPasswordRecoveryAction {
-    const TYPE_NAME: &'static str = TYPE_NAME;
     const TASK_POLICY: TaskPolicy = TaskPolicy::CreateRootUserPassword;
     /// The account.
     type Config = String;

@@ -63,7 +63,6 @@ fn announcement(removal: &Removal) -> String {
 
 #[async_trait]
 impl RootTaskAction for DeleteRootCredentialsAction {
-    const TYPE_NAME: &'static str = TYPE_NAME;
     const TASK_POLICY: TaskPolicy = TaskPolicy::DeleteRootUserCredentials;
     type Config = Removal;
 

@@ -43,7 +43,6 @@ pub struct Unlock {
 
 #[async_trait]
 impl RootTaskAction for UnlockS3BucketPolicyAction {
-    const TYPE_NAME: &'static str = TYPE_NAME;
     const TASK_POLICY: TaskPolicy = TaskPolicy::S3UnlockBucketPolicy;
     type Config = Unlock;
 

@@ -34,7 +34,6 @@ pub struct UnlockSqsQueuePolicyAction;
 
 #[async_trait]
 impl RootTaskAction for UnlockSqsQueuePolicyAction {
-    const TYPE_NAME: &'static str = TYPE_NAME;
     const TASK_POLICY: TaskPolicy = TaskPolicy::SqsUnlockQueuePolicy;
     /// The account and the queue's URL.
     type Config = (String, String);

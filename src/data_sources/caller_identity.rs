@@ -76,10 +76,6 @@ fn schema() -> Schema {
 
 #[async_trait]
 impl DataSource<Aws> for CallerIdentityDataSource {
-    fn type_name(&self) -> &'static str {
-        TYPE_NAME
-    }
-
     fn schema(&self) -> Schema {
         schema()
     }

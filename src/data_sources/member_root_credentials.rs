@@ -56,10 +56,6 @@ fn schema() -> Schema {
 
 #[async_trait]
 impl DataSource<Aws> for MemberRootCredentialsDataSource {
-    fn type_name(&self) -> &'static str {
-        TYPE_NAME
-    }
-
     fn schema(&self) -> Schema {
         schema()
     }

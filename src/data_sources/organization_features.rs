@@ -242,10 +242,6 @@ fn schema() -> Schema {
 
 #[async_trait]
 impl DataSource<Aws> for OrganizationFeaturesDataSource {
-    fn type_name(&self) -> &'static str {
-        TYPE_NAME
-    }
-
     fn schema(&self) -> Schema {
         schema()
     }

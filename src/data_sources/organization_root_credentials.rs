@@ -161,10 +161,6 @@ fn schema() -> Schema {
 
 #[async_trait]
 impl DataSource<Aws> for OrganizationRootCredentialsDataSource {
-    fn type_name(&self) -> &'static str {
-        TYPE_NAME
-    }
-
     fn schema(&self) -> Schema {
         schema()
     }

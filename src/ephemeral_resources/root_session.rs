@@ -254,10 +254,6 @@ fn schema() -> Schema {
 
 #[async_trait]
 impl EphemeralResource<Aws> for RootSessionEphemeralResource {
-    fn type_name(&self) -> &'static str {
-        TYPE_NAME
-    }
-
     fn schema(&self) -> Schema {
         schema()
     }

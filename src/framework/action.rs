@@ -100,12 +100,12 @@ impl Progress {
     }
 }
 
-/// An action type. `D` is the provider's configured data.
+/// An action type. `D` is the provider's configured data. Its full type name (e.g.
+/// `centralroot_delete_root_credentials`) is given with it in [`Provider::actions`].
+///
+/// [`Provider::actions`]: crate::framework::provider::Provider::actions
 #[async_trait]
 pub trait Action<D: Send + Sync + 'static>: Send + Sync {
-    /// The full type name, e.g. `centralroot_delete_root_credentials`.
-    fn type_name(&self) -> &'static str;
-
     /// The schema of the action's `config` block; read once when the server starts.
     fn schema(&self) -> Schema;
 

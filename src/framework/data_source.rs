@@ -25,12 +25,12 @@ pub struct ReadResponse {
     pub diagnostics: Diagnostics,
 }
 
-/// A data source type. `D` is the provider's configured data.
+/// A data source type. `D` is the provider's configured data. Its full type name (e.g.
+/// `centralroot_organization_features`) is given with it in [`Provider::data_sources`].
+///
+/// [`Provider::data_sources`]: crate::framework::provider::Provider::data_sources
 #[async_trait]
 pub trait DataSource<D: Send + Sync + 'static>: Send + Sync {
-    /// The full type name, e.g. `centralroot_organization_features`.
-    fn type_name(&self) -> &'static str;
-
     /// The schema; read once when the server starts.
     fn schema(&self) -> Schema;
 

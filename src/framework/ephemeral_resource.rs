@@ -73,12 +73,12 @@ pub struct CloseResponse {
     pub diagnostics: Diagnostics,
 }
 
-/// An ephemeral resource type. `D` is the provider's configured data.
+/// An ephemeral resource type. `D` is the provider's configured data. Its full type name
+/// (e.g. `centralroot_root_session`) is given with it in [`Provider::ephemeral_resources`].
+///
+/// [`Provider::ephemeral_resources`]: crate::framework::provider::Provider::ephemeral_resources
 #[async_trait]
 pub trait EphemeralResource<D: Send + Sync + 'static>: Send + Sync {
-    /// The full type name, e.g. `centralroot_root_session`.
-    fn type_name(&self) -> &'static str;
-
     /// The schema; read once when the server starts.
     fn schema(&self) -> Schema;
 

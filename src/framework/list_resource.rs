@@ -93,12 +93,13 @@ pub struct ListResponse {
     pub diagnostics: Diagnostics,
 }
 
-/// A list resource type. `D` is the provider's configured data.
+/// A list resource type. `D` is the provider's configured data. It is given in
+/// [`Provider::list_resources`] with its type name: the name of a managed resource type with
+/// an identity schema.
+///
+/// [`Provider::list_resources`]: crate::framework::provider::Provider::list_resources
 #[async_trait]
 pub trait ListResource<D: Send + Sync + 'static>: Send + Sync {
-    /// The type name: the name of a managed resource type with an identity schema.
-    fn type_name(&self) -> &'static str;
-
     /// The schema of the `config {}` block; read once when the server starts.
     fn config_schema(&self) -> Schema;
 

@@ -16,11 +16,11 @@
 //!
 //! # Writing a resource
 //!
-//! Implement [`resource::Resource`] for a unit struct: `type_name`, `schema` (attributes with
-//! their [`validators`] and [`plan_modifiers`]), then `create`, `read`, `update` and `delete`,
-//! each filling its response (state, diagnostics). Opt into `import_state`, `modify_plan`,
-//! `validate_config` or `upgrade_state` only when needed. Register it in the provider's
-//! `resources()` list. Inside an operation, `ctx.provider_data()` is what the provider built at
+//! Implement [`resource::Resource`] for a unit struct: `schema` (attributes with their
+//! [`validators`] and [`plan_modifiers`]), then `create`, `read`, `update` and `delete`, each
+//! filling its response (state, diagnostics). Opt into `import_state`, `modify_plan`,
+//! `validate_config` or `upgrade_state` only when needed. Register it with its full type name
+//! in the provider's `resources()` list. Inside an operation, `ctx.provider_data()` is what the provider built at
 //! configure time and `ctx.cancellation()` is cancelled on `StopProvider`. Record each remote
 //! change in the response's `state` as soon as it is confirmed: if a later step fails, or
 //! `StopProvider` drops the operation at an await point, that state is what Terraform stores.

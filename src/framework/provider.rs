@@ -43,6 +43,11 @@ impl<D> Default for ConfigureResponse<D> {
     }
 }
 
+/// A type as the provider's lists give it: its full type name (e.g.
+/// `centralroot_delegated_admin`) and its implementation. As in terraform-plugin-sdk's
+/// `ResourcesMap`, the registration names the type; the type's own trait does not.
+pub type Named<T> = (&'static str, Arc<T>);
+
 /// A provider: the provider block, what configuring it builds, and the types it serves.
 #[async_trait]
 pub trait Provider: Send + Sync + 'static {
@@ -70,25 +75,25 @@ pub trait Provider: Send + Sync + 'static {
     async fn configure(&self, req: ConfigureRequest, resp: &mut ConfigureResponse<Self::Data>);
 
     /// The managed resource types, read once when the server starts.
-    fn resources(&self) -> Vec<Arc<dyn Resource<Self::Data>>>;
+    fn resources(&self) -> Vec<Named<dyn Resource<Self::Data>>>;
 
     /// The data source types, read once when the server starts.
-    fn data_sources(&self) -> Vec<Arc<dyn DataSource<Self::Data>>>;
+    fn data_sources(&self) -> Vec<Named<dyn DataSource<Self::Data>>>;
 
     /// The ephemeral resource types (Terraform ≥ 1.10), read once when the server starts.
-    fn ephemeral_resources(&self) -> Vec<Arc<dyn EphemeralResource<Self::Data>>> {
+    fn ephemeral_resources(&self) -> Vec<Named<dyn EphemeralResource<Self::Data>>> {
         Vec::new()
     }
 
     /// The action types (Terraform ≥ 1.14), read once when the server starts.
-    fn actions(&self) -> Vec<Arc<dyn Action<Self::Data>>> {
+    fn actions(&self) -> Vec<Named<dyn Action<Self::Data>>> {
         Vec::new()
     }
 
     /// The list resource types for `terraform query`, read once when the server starts. Each
-    /// must share its name with a managed resource type that has an identity schema; the
-    /// server refuses (and logs) any other.
-    fn list_resources(&self) -> Vec<Arc<dyn ListResource<Self::Data>>> {
+    /// is named after the managed resource type it lists, which must have an identity schema;
+    /// the server refuses (and logs) any other.
+    fn list_resources(&self) -> Vec<Named<dyn ListResource<Self::Data>>> {
         Vec::new()
     }
 }

@@ -1,8 +1,9 @@
 //! The [`Resource`] trait: what a managed resource type implements.
 //!
-//! The core is `type_name`, `schema`, `create`, `read`, `update` and `delete`; the other
-//! methods are capabilities with defaults. Every operation takes a request struct and fills
-//! a response struct, so new protocol fields never break implementations.
+//! The core is `schema`, `create`, `read`, `update` and `delete`; the other methods are
+//! capabilities with defaults. Every operation takes a request struct and fills a response
+//! struct, so new protocol fields never break implementations. The type's name is not here: the
+//! provider gives it with the type in [`Provider::resources`](crate::framework::provider::Provider::resources).
 //!
 //! Identity (Terraform ≥ 1.12): a type with an [`Resource::identity_schema`] finds the
 //! stored identity in each request (`identity`, `prior_identity`, `planned_identity`: null
@@ -175,6 +176,8 @@ pub struct ModifyPlanResponse {
 /// `import_state` input: exactly one of `id` and `identity` is set.
 #[derive(Debug, Clone)]
 pub struct ImportStateRequest {
+    /// The resource's full type name, as the provider registered it.
+    pub type_name: &'static str,
     /// The ID given to `terraform import` or an `import` block; empty when importing by
     /// identity.
     pub id: String,
@@ -210,6 +213,8 @@ pub struct ImportStateResponse {
 /// `upgrade_state` input: state stored under an older schema version.
 #[derive(Debug, Clone)]
 pub struct UpgradeStateRequest {
+    /// The resource's full type name, as the provider registered it.
+    pub type_name: &'static str,
     /// The schema version the state was written with.
     pub version: i64,
     /// The stored state, as JSON in that version's shape.
@@ -245,12 +250,11 @@ pub struct GenerateConfigResponse {
 }
 
 /// A managed resource type. `D` is the provider's configured data (see
-/// [`Provider::Data`](crate::framework::provider::Provider::Data)).
+/// [`Provider::Data`](crate::framework::provider::Provider::Data)). Its full type name (e.g.
+/// `centralroot_delegated_admin`) is given with it in
+/// [`Provider::resources`](crate::framework::provider::Provider::resources).
 #[async_trait]
 pub trait Resource<D: Send + Sync + 'static>: Send + Sync {
-    /// The full type name, e.g. `centralroot_delegated_admin`.
-    fn type_name(&self) -> &'static str;
-
     /// The schema; read once when the server starts.
     fn schema(&self) -> Schema;
 
@@ -290,14 +294,14 @@ pub trait Resource<D: Send + Sync + 'static>: Send + Sync {
     async fn import_state(
         &self,
         _ctx: &Context<D>,
-        _req: ImportStateRequest,
+        req: ImportStateRequest,
         resp: &mut ImportStateResponse,
     ) {
         resp.diagnostics.error(
             "Resource Import Not Implemented",
             format!(
                 "{} cannot be imported. This is not something you can fix in your configuration.",
-                self.type_name()
+                req.type_name
             ),
         );
     }
@@ -346,8 +350,7 @@ pub trait Resource<D: Send + Sync + 'static>: Send + Sync {
                 "The state of {} was written with schema version {}, which this provider version \
                  cannot upgrade. Use the provider version that wrote it, or remove the resource \
                  from state and import it again.",
-                self.type_name(),
-                req.version
+                req.type_name, req.version
             ),
         );
     }

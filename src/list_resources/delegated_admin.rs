@@ -16,7 +16,7 @@ use crate::framework::list_resource::{
 };
 use crate::framework::schema::{Attribute, Block, Schema};
 use crate::framework::values::ValueExt;
-use crate::resources::delegated_admin::{RegistrationId, ServicePrincipal, TYPE_NAME, state_value};
+use crate::resources::delegated_admin::{RegistrationId, ServicePrincipal, state_value};
 use crate::types_common::advice::Targets;
 use crate::types_common::permissions::{Permissions, Step};
 
@@ -52,10 +52,6 @@ fn result(principal: &str, admin: &DelegatedAdmin) -> ListResult {
 
 #[async_trait]
 impl ListResource<Aws> for DelegatedAdminList {
-    fn type_name(&self) -> &'static str {
-        TYPE_NAME
-    }
-
     fn config_schema(&self) -> Schema {
         Schema::new(
             0,

@@ -10,7 +10,7 @@ use crate::framework::list_resource::{
     ListRequest, ListResource, ListResponse, ListResult, ListResults,
 };
 use crate::framework::schema::{Block, Schema};
-use crate::resources::organization_features::{TYPE_NAME, imported_state};
+use crate::resources::organization_features::imported_state;
 use crate::types_common::advice::Targets;
 use crate::types_common::permissions::{Permissions, Step};
 
@@ -25,10 +25,6 @@ pub struct OrganizationFeaturesList;
 
 #[async_trait]
 impl ListResource<Aws> for OrganizationFeaturesList {
-    fn type_name(&self) -> &'static str {
-        TYPE_NAME
-    }
-
     fn config_schema(&self) -> Schema {
         Schema::new(
             0,

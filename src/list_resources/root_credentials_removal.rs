@@ -22,7 +22,7 @@ use crate::framework::list_resource::{
 };
 use crate::framework::schema::{Attribute, Block, Schema};
 use crate::framework::validators::{IntBetween, SetElementsOneOf};
-use crate::resources::root_credentials_removal::{TYPE_NAME, state};
+use crate::resources::root_credentials_removal::state;
 use crate::types_common::audit_scope::{
     self, ACCOUNT_IDS, MAX_CONCURRENCY as MAX_CONCURRENCY_ATTR, ORGANIZATIONAL_UNIT_IDS,
     audit_members,
@@ -79,10 +79,6 @@ fn not_audited(audit: &AccountAudit, err: &AwsError) -> Diagnostic {
 
 #[async_trait]
 impl ListResource<Aws> for RootCredentialsRemovalList {
-    fn type_name(&self) -> &'static str {
-        TYPE_NAME
-    }
-
     fn config_schema(&self) -> Schema {
         Schema::new(
             0,
@@ -180,7 +176,7 @@ mod tests {
     use crate::framework::list_resource::ListItem;
     use crate::framework::values::{ValueExt, string_set};
     use crate::list_resources::test_support::list;
-    use crate::resources::root_credentials_removal::RootCredentialsRemovalResource;
+    use crate::resources::root_credentials_removal::{RootCredentialsRemovalResource, TYPE_NAME};
     use crate::resources::test_support::{
         import_by_id, refresh, sandbox, seed_with_trusted_access,
     };
@@ -238,7 +234,7 @@ mod tests {
 
     /// What importing `account_id` and refreshing it reads, as `plan` does after the query.
     async fn imported(ctx: &Context<Aws>, account_id: &str) -> Value {
-        let import = import_by_id(&RootCredentialsRemovalResource, ctx, account_id).await;
+        let import = import_by_id(TYPE_NAME, ctx, account_id).await;
         let read = refresh(&RootCredentialsRemovalResource, ctx, &import.state).await;
         assert!(!read.diagnostics.has_errors(), "{:?}", read.diagnostics);
         read.state

@@ -14,10 +14,11 @@
 //! - [`permissions`]: what the provider block and each type may ask of AWS, by type.
 //!
 //! Resources and data sources get the clients with `ctx.provider_data()` inside any method
-//! taking a context. A new type is one line in [`CentralRootProvider::resources`],
-//! [`CentralRootProvider::data_sources`], [`CentralRootProvider::ephemeral_resources`],
-//! [`CentralRootProvider::actions`] or [`CentralRootProvider::list_resources`], and one in
-//! [`permissions::TYPES`] for its `PERMISSIONS`.
+//! taking a context. A new type is one entry, its `TYPE_NAME` and its implementation, in
+//! [`CentralRootProvider::resources`], [`CentralRootProvider::data_sources`],
+//! [`CentralRootProvider::ephemeral_resources`], [`CentralRootProvider::actions`] or
+//! [`CentralRootProvider::list_resources`], and one in [`permissions::TYPES`] for its
+//! `PERMISSIONS`.
 
 pub mod account_guard;
 pub mod clients;
@@ -41,7 +42,8 @@ use crate::framework::data_source::DataSource;
 use crate::framework::ephemeral_resource::EphemeralResource;
 use crate::framework::list_resource::ListResource;
 use crate::framework::provider::{
-    ConfigureRequest, ConfigureResponse, Provider, ValidateConfigRequest, ValidateConfigResponse,
+    ConfigureRequest, ConfigureResponse, Named, Provider, ValidateConfigRequest,
+    ValidateConfigResponse,
 };
 use crate::framework::resource::Resource;
 use crate::framework::schema::Schema;
@@ -102,45 +104,92 @@ impl Provider for CentralRootProvider {
         resp.data = Some(aws);
     }
 
-    fn list_resources(&self) -> Vec<Arc<dyn ListResource<Aws>>> {
+    fn list_resources(&self) -> Vec<Named<dyn ListResource<Aws>>> {
+        // A list resource is named after the managed resource type it lists.
         vec![
-            Arc::new(list_resources::organization_features::OrganizationFeaturesList),
-            Arc::new(list_resources::delegated_admin::DelegatedAdminList),
-            Arc::new(list_resources::root_credentials_removal::RootCredentialsRemovalList),
+            (
+                resources::organization_features::TYPE_NAME,
+                Arc::new(list_resources::organization_features::OrganizationFeaturesList),
+            ),
+            (
+                resources::delegated_admin::TYPE_NAME,
+                Arc::new(list_resources::delegated_admin::DelegatedAdminList),
+            ),
+            (
+                resources::root_credentials_removal::TYPE_NAME,
+                Arc::new(list_resources::root_credentials_removal::RootCredentialsRemovalList),
+            ),
         ]
     }
 
-    fn resources(&self) -> Vec<Arc<dyn Resource<Aws>>> {
+    fn resources(&self) -> Vec<Named<dyn Resource<Aws>>> {
         vec![
-            Arc::new(resources::organization_features::OrganizationFeaturesResource),
-            Arc::new(resources::delegated_admin::DelegatedAdminResource),
-            Arc::new(resources::root_credentials_removal::RootCredentialsRemovalResource),
-            Arc::new(resources::root_password_recovery::RootPasswordRecoveryResource),
+            (
+                resources::organization_features::TYPE_NAME,
+                Arc::new(resources::organization_features::OrganizationFeaturesResource),
+            ),
+            (
+                resources::delegated_admin::TYPE_NAME,
+                Arc::new(resources::delegated_admin::DelegatedAdminResource),
+            ),
+            (
+                resources::root_credentials_removal::TYPE_NAME,
+                Arc::new(resources::root_credentials_removal::RootCredentialsRemovalResource),
+            ),
+            (
+                resources::root_password_recovery::TYPE_NAME,
+                Arc::new(resources::root_password_recovery::RootPasswordRecoveryResource),
+            ),
         ]
     }
 
-    fn actions(&self) -> Vec<Arc<dyn Action<Aws>>> {
+    fn actions(&self) -> Vec<Named<dyn Action<Aws>>> {
         vec![
-            Arc::new(actions::allow_root_password_recovery::AllowRootPasswordRecoveryAction),
-            Arc::new(actions::delete_root_credentials::DeleteRootCredentialsAction),
-            Arc::new(actions::unlock_s3_bucket_policy::UnlockS3BucketPolicyAction),
-            Arc::new(actions::unlock_sqs_queue_policy::UnlockSqsQueuePolicyAction),
+            (
+                actions::allow_root_password_recovery::TYPE_NAME,
+                Arc::new(actions::allow_root_password_recovery::AllowRootPasswordRecoveryAction),
+            ),
+            (
+                actions::delete_root_credentials::TYPE_NAME,
+                Arc::new(actions::delete_root_credentials::DeleteRootCredentialsAction),
+            ),
+            (
+                actions::unlock_s3_bucket_policy::TYPE_NAME,
+                Arc::new(actions::unlock_s3_bucket_policy::UnlockS3BucketPolicyAction),
+            ),
+            (
+                actions::unlock_sqs_queue_policy::TYPE_NAME,
+                Arc::new(actions::unlock_sqs_queue_policy::UnlockSqsQueuePolicyAction),
+            ),
         ]
     }
 
-    fn ephemeral_resources(&self) -> Vec<Arc<dyn EphemeralResource<Aws>>> {
-        vec![Arc::new(
-            ephemeral_resources::root_session::RootSessionEphemeralResource,
+    fn ephemeral_resources(&self) -> Vec<Named<dyn EphemeralResource<Aws>>> {
+        vec![(
+            ephemeral_resources::root_session::TYPE_NAME,
+            Arc::new(ephemeral_resources::root_session::RootSessionEphemeralResource),
         )]
     }
 
-    fn data_sources(&self) -> Vec<Arc<dyn DataSource<Aws>>> {
+    fn data_sources(&self) -> Vec<Named<dyn DataSource<Aws>>> {
         vec![
-            Arc::new(data_sources::organization_features::OrganizationFeaturesDataSource),
-            Arc::new(data_sources::caller_identity::CallerIdentityDataSource),
-            Arc::new(data_sources::member_root_credentials::MemberRootCredentialsDataSource),
-            Arc::new(
-                data_sources::organization_root_credentials::OrganizationRootCredentialsDataSource,
+            (
+                data_sources::organization_features::TYPE_NAME,
+                Arc::new(data_sources::organization_features::OrganizationFeaturesDataSource),
+            ),
+            (
+                data_sources::caller_identity::TYPE_NAME,
+                Arc::new(data_sources::caller_identity::CallerIdentityDataSource),
+            ),
+            (
+                data_sources::member_root_credentials::TYPE_NAME,
+                Arc::new(data_sources::member_root_credentials::MemberRootCredentialsDataSource),
+            ),
+            (
+                data_sources::organization_root_credentials::TYPE_NAME,
+                Arc::new(
+                    data_sources::organization_root_credentials::OrganizationRootCredentialsDataSource,
+                ),
             ),
         ]
     }

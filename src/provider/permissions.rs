@@ -133,19 +133,14 @@ pub fn everything() -> Grant {
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeSet;
-    use std::sync::Arc;
 
     use super::*;
-    use crate::framework::provider::Provider;
-    use crate::framework::server::Kind;
+    use crate::framework::provider::{Named, Provider};
     use crate::provider::CentralRootProvider;
 
     /// The names of `types`, of kind `kind`.
-    fn named<T: Kind + ?Sized>(
-        kind: TypeKind,
-        types: Vec<Arc<T>>,
-    ) -> Vec<(TypeKind, &'static str)> {
-        types.iter().map(|t| (kind, t.type_name())).collect()
+    fn named<T: ?Sized>(kind: TypeKind, types: Vec<Named<T>>) -> Vec<(TypeKind, &'static str)> {
+        types.iter().map(|(name, _)| (kind, *name)).collect()
     }
 
     /// Every type the provider serves, by kind and name.

@@ -74,10 +74,6 @@ fn account_of(value: &Value) -> Result<String, attributes::AttributeError> {
 
 #[async_trait]
 impl Resource<Aws> for RootPasswordRecoveryResource {
-    fn type_name(&self) -> &'static str {
-        TYPE_NAME
-    }
-
     fn identity_schema(&self) -> Option<IdentitySchema> {
         Some(root_task::account_identity())
     }
@@ -526,7 +522,7 @@ mod tests {
     async fn import_by_id_or_identity_names_the_account() {
         let (_handle, ctx) = sandbox(seed(), FaultConfig::default()).await;
         let identity = attributes::object([(ACCOUNT_ID, Value::from(MEMBER))]);
-        let imported = import_by_identity(&RootPasswordRecoveryResource, &ctx, identity).await;
+        let imported = import_by_identity(TYPE_NAME, &ctx, identity).await;
         assert!(
             imported.diagnostics.is_empty(),
             "{:?}",
@@ -539,6 +535,7 @@ mod tests {
             ..ImportStateResponse::default()
         };
         let req = ImportStateRequest {
+            type_name: TYPE_NAME,
             id: "2222".into(),
             identity: Value::Null,
         };

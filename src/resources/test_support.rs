@@ -14,11 +14,13 @@ use tokio_util::sync::CancellationToken;
 use crate::aws::{Aws, Endpoints, Feature, IAM_SERVICE_PRINCIPAL, PropagationWait};
 use crate::cty::Value;
 use crate::framework::Context;
+use crate::framework::provider::Provider;
 use crate::framework::resource::{
     CreateRequest, CreateResponse, ImportStateRequest, ImportStateResponse, ModifyPlanRequest,
     ModifyPlanResponse, MoveStateRequest, MoveStateResponse, ReadRequest, ReadResponse, Resource,
     UpdateRequest, UpdateResponse,
 };
+use crate::provider::CentralRootProvider;
 use centralroot_sandbox::faults::FaultConfig;
 use centralroot_sandbox::seed::TrustedAccess;
 use centralroot_sandbox::{Seed, Server, ServerHandle};
@@ -239,41 +241,58 @@ pub async fn refused_move(resource: &dyn Resource<Aws>, req: MoveStateRequest, m
     assert!(text.contains("from hashicorp/aws"), "{text}");
 }
 
-/// Imports `id` as `terraform import` does: the ID given, the state starting empty.
+/// The resource type the provider serves as `type_name`.
+fn served(type_name: &str) -> Arc<dyn Resource<Aws>> {
+    CentralRootProvider
+        .resources()
+        .into_iter()
+        .find_map(|(name, resource)| (name == type_name).then_some(resource))
+        .expect("served")
+}
+
+/// Imports `id` into the resource type `type_name` as `terraform import` does: the ID given,
+/// the state starting empty.
 pub async fn import_by_id(
-    resource: &dyn Resource<Aws>,
+    type_name: &'static str,
     ctx: &Context<Aws>,
     id: &str,
 ) -> ImportStateResponse {
-    let state = resource.schema().empty_value();
-    import(resource, ctx, state, id.to_owned(), Value::Null).await
+    let state = served(type_name).schema().empty_value();
+    let req = ImportStateRequest {
+        type_name,
+        id: id.to_owned(),
+        identity: Value::Null,
+    };
+    import(ctx, state, req).await
 }
 
-/// Imports by `identity` as the engine does: the identity written into an empty state first.
+/// Imports by `identity` into the resource type `type_name` as the engine does: the identity
+/// written into an empty state first.
 pub async fn import_by_identity(
-    resource: &dyn Resource<Aws>,
+    type_name: &'static str,
     ctx: &Context<Aws>,
     identity: Value,
 ) -> ImportStateResponse {
+    let resource = served(type_name);
     let schema = resource.identity_schema().expect("an identity");
     let mut state = resource.schema().empty_value();
     schema.write_into_state(&identity, &mut state);
-    import(resource, ctx, state, String::new(), identity).await
+    let req = ImportStateRequest {
+        type_name,
+        id: String::new(),
+        identity,
+    };
+    import(ctx, state, req).await
 }
 
-async fn import(
-    resource: &dyn Resource<Aws>,
-    ctx: &Context<Aws>,
-    state: Value,
-    id: String,
-    identity: Value,
-) -> ImportStateResponse {
+async fn import(ctx: &Context<Aws>, state: Value, req: ImportStateRequest) -> ImportStateResponse {
     let mut resp = ImportStateResponse {
         state,
         ..ImportStateResponse::default()
     };
-    let req = ImportStateRequest { id, identity };
-    resource.import_state(ctx, req, &mut resp).await;
+    served(req.type_name)
+        .import_state(ctx, req, &mut resp)
+        .await;
     resp
 }
 

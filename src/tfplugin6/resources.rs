@@ -200,6 +200,7 @@ pub async fn import_resource_state<P: Provider>(
         .import_resource_state(
             resource,
             ImportStateRequest {
+                type_name: resource.type_name(),
                 id: req.id,
                 identity,
             },

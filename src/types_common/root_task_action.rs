@@ -21,9 +21,6 @@ use super::root_task;
 /// An action on one member account, through a root session limited to [`Self::TASK_POLICY`].
 #[async_trait]
 pub trait RootTaskAction: Send + Sync {
-    /// The full type name, e.g. `centralroot_delete_root_credentials`.
-    const TYPE_NAME: &'static str;
-
     /// The task policy of the action's root session.
     const TASK_POLICY: TaskPolicy;
 
@@ -59,10 +56,6 @@ pub trait RootTaskAction: Send + Sync {
 
 #[async_trait]
 impl<T: RootTaskAction> Action<Aws> for T {
-    fn type_name(&self) -> &'static str {
-        T::TYPE_NAME
-    }
-
     fn schema(&self) -> Schema {
         RootTaskAction::schema(self)
     }

@@ -22,7 +22,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use centralroot::framework::provider::Provider;
+use centralroot::framework::provider::{Named, Provider};
 use centralroot::framework::schema::{Block, IdentitySchema, Schema};
 use centralroot::provider::CentralRootProvider;
 
@@ -34,39 +34,36 @@ const UPDATE_COMMAND: &str = "UPDATE_DOCS=1 cargo test --test docs";
 /// The provider's types: (kind, full type name, schema), sorted by kind then name.
 fn types() -> Vec<(Kind, String, Schema)> {
     let provider = CentralRootProvider;
-    let mut types: Vec<(Kind, String, Schema)> = provider
-        .resources()
-        .iter()
-        .map(|r| (Kind::Resource, r.type_name().to_owned(), r.schema()))
-        .chain(
-            provider
-                .data_sources()
-                .iter()
-                .map(|d| (Kind::DataSource, d.type_name().to_owned(), d.schema())),
-        )
-        .chain(
-            provider
-                .actions()
-                .iter()
-                .map(|a| (Kind::Action, a.type_name().to_owned(), a.schema())),
-        )
-        .chain(provider.ephemeral_resources().iter().map(|e| {
-            (
-                Kind::EphemeralResource,
-                e.type_name().to_owned(),
-                e.schema(),
-            )
-        }))
-        .chain(provider.list_resources().iter().map(|l| {
-            (
-                Kind::ListResource,
-                l.type_name().to_owned(),
-                l.config_schema(),
-            )
-        }))
-        .collect();
+    let mut types: Vec<(Kind, String, Schema)> = [
+        of_kind(Kind::Resource, provider.resources(), |r| r.schema()),
+        of_kind(Kind::DataSource, provider.data_sources(), |d| d.schema()),
+        of_kind(Kind::Action, provider.actions(), |a| a.schema()),
+        of_kind(
+            Kind::EphemeralResource,
+            provider.ephemeral_resources(),
+            |e| e.schema(),
+        ),
+        of_kind(Kind::ListResource, provider.list_resources(), |l| {
+            l.config_schema()
+        }),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
     types.sort_by(|a, b| (a.0.directory(), &a.1).cmp(&(b.0.directory(), &b.1)));
     types
+}
+
+/// The types of one kind from the provider's list of them: (kind, name, `schema` of each).
+fn of_kind<T: ?Sized>(
+    kind: Kind,
+    types: Vec<Named<T>>,
+    schema: impl Fn(&T) -> Schema,
+) -> Vec<(Kind, String, Schema)> {
+    types
+        .into_iter()
+        .map(|(name, implementation)| (kind, name.to_owned(), schema(&implementation)))
+        .collect()
 }
 
 /// The identity schema of resource `type_name`, if it has one.
@@ -77,8 +74,8 @@ fn identity(kind: Kind, type_name: &str) -> Option<IdentitySchema> {
     CentralRootProvider
         .resources()
         .iter()
-        .find(|r| r.type_name() == type_name)
-        .and_then(|r| r.identity_schema())
+        .find(|(name, _)| *name == type_name)
+        .and_then(|(_, r)| r.identity_schema())
 }
 
 /// `docs/<kind>/<name without the provider prefix>.md`, as tfplugindocs names pages.

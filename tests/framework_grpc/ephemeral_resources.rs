@@ -105,8 +105,9 @@ async fn root_session_config_is_validated_on_the_attribute_at_fault() {
     let mut client = serve(CentralRootProvider).await;
     let ty = Provider::ephemeral_resources(&CentralRootProvider)
         .iter()
-        .find(|e| e.type_name() == "centralroot_root_session")
+        .find(|(name, _)| *name == "centralroot_root_session")
         .expect("served")
+        .1
         .schema()
         .value_type();
     let session = |account: &str, policy: &str, duration: Value| {

@@ -66,7 +66,7 @@ async fn provider_schema_over_grpc() {
     let mut expected: Vec<&str> = CentralRootProvider
         .resources()
         .iter()
-        .map(|r| r.type_name())
+        .map(|(name, _)| *name)
         .collect();
     expected.sort_unstable();
     let mut served: Vec<&str> = resp.resource_schemas.keys().map(String::as_str).collect();

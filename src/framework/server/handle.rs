@@ -25,9 +25,8 @@ struct Identity {
 }
 
 impl<T: Kind + ?Sized> Handle<T> {
-    /// Reads the type's name and schema once.
-    pub(super) fn new(implementation: Arc<T>) -> Self {
-        let type_name = implementation.type_name();
+    /// Reads the schema of the type named `type_name` once.
+    pub(super) fn new(type_name: &'static str, implementation: Arc<T>) -> Self {
         let schema = implementation.schema();
         let value_type = schema.value_type();
         Self {
@@ -60,7 +59,7 @@ impl<T: ?Sized> Handle<T> {
         self.identity.as_ref().map(|identity| &identity.value_type)
     }
 
-    /// The full type name, e.g. `centralroot_delegated_admin`.
+    /// The full type name the provider gave, e.g. `centralroot_delegated_admin`.
     pub fn type_name(&self) -> &'static str {
         self.type_name
     }

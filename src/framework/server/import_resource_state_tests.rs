@@ -18,6 +18,7 @@ async fn import(
 ) -> ImportStateResponse {
     let resource = served(server.resources(), type_name);
     let req = ImportStateRequest {
+        type_name: resource.type_name(),
         id: id.to_owned(),
         identity,
     };

@@ -1,10 +1,10 @@
 //! What the engine reads the same way from every kind of type it serves: the provider block,
 //! resources, data sources, ephemeral resources, actions and list resources.
 //!
-//! Each kind's own trait ([`Resource`], [`DataSource`], …) declares its name, schema and
-//! configuration checks, so that an implementor finds its whole contract in one trait. [`Kind`]
-//! lets the engine build handles, look types up and validate configurations once for all of
-//! them.
+//! Each kind's own trait ([`Resource`], [`DataSource`], …) declares its schema and
+//! configuration checks, so that an implementor finds its whole contract in one trait (its
+//! name comes with it in the provider's list of types). [`Kind`] lets the engine build handles,
+//! look types up and validate configurations once for all of them.
 
 use async_trait::async_trait;
 
@@ -21,9 +21,6 @@ use crate::framework::schema::Schema;
 pub trait Kind: Send + Sync {
     /// The kind in a diagnostic's summary, e.g. `Data Source` in "Unknown Data Source Type".
     const NAME: &'static str;
-
-    /// The full type name, e.g. `centralroot_delegated_admin`.
-    fn type_name(&self) -> &'static str;
 
     /// The schema of the configuration (a list resource's `config {}` block).
     fn schema(&self) -> Schema;
@@ -44,10 +41,6 @@ macro_rules! kind {
         #[async_trait]
         impl<$($generics)*> Kind for $self_type {
             const NAME: &'static str = $name;
-
-            fn type_name(&self) -> &'static str {
-                $kind::type_name(self)
-            }
 
             fn schema(&self) -> Schema {
                 $kind::$schema(self)

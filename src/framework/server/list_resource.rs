@@ -16,7 +16,7 @@ use crate::framework::diagnostics::{Diagnostic, Diagnostics};
 use crate::framework::list_resource::{
     ListItem, ListRequest, ListResource, ListResponse, ListResult, ListResults,
 };
-use crate::framework::provider::Provider;
+use crate::framework::provider::{Named, Provider};
 use crate::framework::resource::Resource;
 use crate::framework::schema::IdentitySchema;
 
@@ -49,13 +49,12 @@ impl ListEvent {
 /// schema, since Terraform reads every result through that type. Any other is refused and
 /// logged rather than served to fail in every query.
 pub(super) fn register<D: Send + Sync + 'static>(
-    lists: Vec<Arc<dyn ListResource<D>>>,
+    lists: Vec<Named<dyn ListResource<D>>>,
     resources: &Types<dyn Resource<D>>,
 ) -> Types<dyn ListResource<D>> {
     lists
         .into_iter()
-        .filter_map(|list| {
-            let name = list.type_name();
+        .filter_map(|(name, list)| {
             let has_identity = resources
                 .get(name)
                 .is_ok_and(|resource| resource.identity_schema().is_some());
@@ -67,7 +66,7 @@ pub(super) fn register<D: Send + Sync + 'static>(
                 );
                 return None;
             }
-            Some(Handle::new(list))
+            Some(Handle::new(name, list))
         })
         .collect()
 }

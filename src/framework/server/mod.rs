@@ -137,9 +137,9 @@ impl<P: Provider> Server<P> {
         let resources: Types<_> = provider
             .resources()
             .into_iter()
-            .map(|resource| {
+            .map(|(name, resource)| {
                 let identity = resource.identity_schema();
-                Handle::new(resource).with_identity(identity)
+                Handle::new(name, resource).with_identity(identity)
             })
             .collect();
         let list_resources = list_resource::register(provider.list_resources(), &resources);
@@ -147,7 +147,7 @@ impl<P: Provider> Server<P> {
             data_sources: Types::new(provider.data_sources()),
             ephemeral_resources: Types::new(provider.ephemeral_resources()),
             actions: Types::new(provider.actions()),
-            provider: Handle::new(Arc::new(provider)),
+            provider: Handle::new(provider.type_name(), Arc::new(provider)),
             resources,
             list_resources,
             data: RwLock::new(None),

@@ -2,18 +2,21 @@
 //! what the schema RPCs list.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use super::{Handle, Kind};
 use crate::framework::diagnostics::Diagnostic;
+use crate::framework::provider::Named;
 
 /// The served types of kind `T`, each resolved once into its [`Handle`], by type name.
 pub struct Types<T: ?Sized>(BTreeMap<&'static str, Handle<T>>);
 
 impl<T: Kind + ?Sized> Types<T> {
-    /// The handles of `types`.
-    pub(super) fn new(types: Vec<Arc<T>>) -> Self {
-        types.into_iter().map(Handle::new).collect()
+    /// The handles of `types`, each under the name it is given with.
+    pub(super) fn new(types: Vec<Named<T>>) -> Self {
+        types
+            .into_iter()
+            .map(|(name, implementation)| Handle::new(name, implementation))
+            .collect()
     }
 
     /// The type named `type_name`, or the diagnostic that answers a request for a type of

@@ -46,10 +46,12 @@ impl<P: Provider> Server<P> {
             Err(e) => return UpgradeStateResponse::failed(unreadable(type_name, &e.to_string())),
         };
         let mut resp = UpgradeStateResponse::default();
-        resource
-            .implementation
-            .upgrade_state(UpgradeStateRequest { version, raw_state }, &mut resp)
-            .await;
+        let req = UpgradeStateRequest {
+            type_name,
+            version,
+            raw_state,
+        };
+        resource.implementation.upgrade_state(req, &mut resp).await;
         if resp.diagnostics.has_errors() {
             resp.state = Value::Null;
         }

@@ -84,7 +84,6 @@ pub(super) fn import_state(req: ImportStateRequest, resp: &mut ImportStateRespon
 mod tests {
     use super::*;
     use crate::cty::Value;
-    use crate::resources::delegated_admin::DelegatedAdminResource;
     use crate::resources::test_support::{
         ACCESS_ANALYZER, import_by_identity, sandbox, seed_with_trusted_access,
     };
@@ -172,7 +171,7 @@ mod tests {
             ("account_id", Value::from("222222222222")),
             ("service_principal", Value::Null),
         ]);
-        let resp = import_by_identity(&DelegatedAdminResource, &ctx, identity).await;
+        let resp = import_by_identity(TYPE_NAME, &ctx, identity).await;
         assert!(!resp.diagnostics.has_errors());
         assert_eq!(
             resp.state.attr("id").as_str(),
@@ -187,7 +186,7 @@ mod tests {
             ("account_id", Value::from("2222")),
             ("service_principal", Value::from(ACCESS_ANALYZER)),
         ]);
-        let resp = import_by_identity(&DelegatedAdminResource, &ctx, bad).await;
+        let resp = import_by_identity(TYPE_NAME, &ctx, bad).await;
         assert!(resp.diagnostics.has_errors());
     }
 }

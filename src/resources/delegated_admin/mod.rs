@@ -83,10 +83,6 @@ fn computed(description: &str) -> Attribute {
 
 #[async_trait]
 impl Resource<Aws> for DelegatedAdminResource {
-    fn type_name(&self) -> &'static str {
-        TYPE_NAME
-    }
-
     fn identity_schema(&self) -> Option<IdentitySchema> {
         Some(
             IdentitySchema::new(0)

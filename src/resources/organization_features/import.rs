@@ -153,24 +153,14 @@ mod tests {
         let (_handle, ctx) = sandbox(seed_with_trusted_access(), FaultConfig::default()).await;
         let identity =
             |id: &str| crate::framework::attributes::object([("organization_id", Value::from(id))]);
-        let resp = import_by_identity(
-            &OrganizationFeaturesResource,
-            &ctx,
-            identity("o-sandbox1234"),
-        )
-        .await;
+        let resp = import_by_identity(TYPE_NAME, &ctx, identity("o-sandbox1234")).await;
         assert!(!resp.diagnostics.has_errors());
         assert_eq!(resp.state.attr("id").as_str(), Some("o-sandbox1234"));
         assert_eq!(
             resp.state.attr("enable_trusted_access").as_bool(),
             Some(true)
         );
-        let resp = import_by_identity(
-            &OrganizationFeaturesResource,
-            &ctx,
-            identity("o-other123456"),
-        )
-        .await;
+        let resp = import_by_identity(TYPE_NAME, &ctx, identity("o-other123456")).await;
         assert!(resp.diagnostics.has_errors());
     }
 

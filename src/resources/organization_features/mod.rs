@@ -164,10 +164,6 @@ fn trusted_access_stays(state: &Value, diags: &mut Diagnostics) {
 
 #[async_trait]
 impl Resource<Aws> for OrganizationFeaturesResource {
-    fn type_name(&self) -> &'static str {
-        TYPE_NAME
-    }
-
     fn schema(&self) -> Schema {
         schema()
     }

@@ -279,10 +279,6 @@ fn import(req: &ImportStateRequest, resp: &mut ImportStateResponse) {
 
 #[async_trait]
 impl Resource<Aws> for RootCredentialsRemovalResource {
-    fn type_name(&self) -> &'static str {
-        TYPE_NAME
-    }
-
     fn identity_schema(&self) -> Option<IdentitySchema> {
         Some(root_task::account_identity())
     }
@@ -824,9 +820,9 @@ mod tests {
     #[tokio::test]
     async fn import_by_id_or_by_identity_reads_a_removal_of_every_kind() {
         let (handle, ctx) = sandbox(seed(), FaultConfig::default()).await;
-        let by_id = import_by_id(&RootCredentialsRemovalResource, &ctx, "222222222222").await;
+        let by_id = import_by_id(TYPE_NAME, &ctx, "222222222222").await;
         let identity = attributes::object([(ACCOUNT_ID, Value::from("222222222222"))]);
-        let by_identity = import_by_identity(&RootCredentialsRemovalResource, &ctx, identity).await;
+        let by_identity = import_by_identity(TYPE_NAME, &ctx, identity).await;
         assert!(!by_id.diagnostics.has_errors(), "{:?}", by_id.diagnostics);
         assert!(!by_identity.diagnostics.has_errors());
         assert_eq!(by_id.state, by_identity.state);
@@ -865,7 +861,7 @@ mod tests {
         );
 
         for wrong in ["22222222222", "222222222222/iam.amazonaws.com", ""] {
-            let refused = import_by_id(&RootCredentialsRemovalResource, &ctx, wrong).await;
+            let refused = import_by_id(TYPE_NAME, &ctx, wrong).await;
             let error = refused.diagnostics.errors().next().expect("an error");
             assert_eq!(error.summary, "Invalid import ID");
             assert!(error.detail.contains("12-digit"), "{}", error.detail);
@@ -876,7 +872,7 @@ mod tests {
     async fn an_account_that_cannot_be_audited_cannot_be_imported() {
         let (handle, ctx) = sandbox(seed(), FaultConfig::default()).await;
         deny_root_sessions(&handle, "222222222222");
-        let imported = import_by_id(&RootCredentialsRemovalResource, &ctx, "222222222222").await;
+        let imported = import_by_id(TYPE_NAME, &ctx, "222222222222").await;
         let read = refresh(&ctx, &imported.state).await;
         let error = read.diagnostics.errors().next().expect("an error");
         assert!(

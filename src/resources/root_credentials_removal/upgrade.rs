@@ -19,8 +19,7 @@ pub(super) fn upgrade(
             format!(
                 "The state of {} has schema version {}, which no version of this provider \
                  wrote. Remove the resource from state (terraform state rm) and apply again.",
-                resource.type_name(),
-                req.version
+                req.type_name, req.version
             ),
         );
     }
@@ -37,7 +36,7 @@ pub(super) fn upgrade(
             format!(
                 "The state of {} written with schema version 0 does not have the shape that \
                  version had: {err}.",
-                resource.type_name()
+                req.type_name
             ),
         ),
     }

@@ -25,7 +25,7 @@ use centralroot::framework::list_resource::{
     ListRequest, ListResource, ListResponse, ListResult, ListResults,
 };
 use centralroot::framework::plan_modifiers::{RequiresReplace, UseStateForUnknown};
-use centralroot::framework::provider::{ConfigureRequest, ConfigureResponse, Provider};
+use centralroot::framework::provider::{ConfigureRequest, ConfigureResponse, Named, Provider};
 use centralroot::framework::resource::{
     CreateRequest, CreateResponse, DeleteRequest, DeleteResponse, ImportStateRequest,
     ImportStateResponse, MoveSource, MoveStateRequest, MoveStateResponse, ReadRequest,
@@ -70,24 +70,24 @@ impl Provider for TestProvider {
         resp.data = Some(Arc::clone(&self.store));
     }
 
-    fn resources(&self) -> Vec<Arc<dyn Resource<Arc<Store>>>> {
-        vec![Arc::new(Thing)]
+    fn resources(&self) -> Vec<Named<dyn Resource<Arc<Store>>>> {
+        vec![("test_thing", Arc::new(Thing))]
     }
 
-    fn data_sources(&self) -> Vec<Arc<dyn DataSource<Arc<Store>>>> {
-        vec![Arc::new(Echo)]
+    fn data_sources(&self) -> Vec<Named<dyn DataSource<Arc<Store>>>> {
+        vec![("test_echo", Arc::new(Echo))]
     }
 
-    fn ephemeral_resources(&self) -> Vec<Arc<dyn EphemeralResource<Arc<Store>>>> {
-        vec![Arc::new(Token)]
+    fn ephemeral_resources(&self) -> Vec<Named<dyn EphemeralResource<Arc<Store>>>> {
+        vec![("test_token", Arc::new(Token))]
     }
 
-    fn actions(&self) -> Vec<Arc<dyn Action<Arc<Store>>>> {
-        vec![Arc::new(Countdown)]
+    fn actions(&self) -> Vec<Named<dyn Action<Arc<Store>>>> {
+        vec![("test_countdown", Arc::new(Countdown))]
     }
 
-    fn list_resources(&self) -> Vec<Arc<dyn ListResource<Arc<Store>>>> {
-        vec![Arc::new(Things)]
+    fn list_resources(&self) -> Vec<Named<dyn ListResource<Arc<Store>>>> {
+        vec![("test_thing", Arc::new(Things))]
     }
 }
 
@@ -264,10 +264,6 @@ fn store(value: &Value, things: &Mutex<HashMap<String, BTreeMap<String, Value>>>
 
 #[async_trait]
 impl Resource<Arc<Store>> for Thing {
-    fn type_name(&self) -> &'static str {
-        "test_thing"
-    }
-
     fn schema(&self) -> Schema {
         thing_schema()
     }
@@ -385,10 +381,6 @@ struct Things;
 
 #[async_trait]
 impl ListResource<Arc<Store>> for Things {
-    fn type_name(&self) -> &'static str {
-        "test_thing"
-    }
-
     fn config_schema(&self) -> Schema {
         Schema::new(
             0,
@@ -458,10 +450,6 @@ pub fn un_echo(dv: Option<pb::DynamicValue>) -> Value {
 
 #[async_trait]
 impl DataSource<Arc<Store>> for Echo {
-    fn type_name(&self) -> &'static str {
-        "test_echo"
-    }
-
     fn schema(&self) -> Schema {
         echo_schema()
     }
@@ -510,10 +498,6 @@ pub fn un_token(dv: Option<pb::DynamicValue>) -> Value {
 
 #[async_trait]
 impl EphemeralResource<Arc<Store>> for Token {
-    fn type_name(&self) -> &'static str {
-        "test_token"
-    }
-
     fn schema(&self) -> Schema {
         token_schema()
     }
@@ -577,10 +561,6 @@ pub fn countdown(from: Value, fail: bool, hold: bool) -> Option<pb::DynamicValue
 
 #[async_trait]
 impl Action<Arc<Store>> for Countdown {
-    fn type_name(&self) -> &'static str {
-        "test_countdown"
-    }
-
     fn schema(&self) -> Schema {
         countdown_schema()
     }

@@ -50,7 +50,7 @@ use crate::framework::data_source::DataSource;
 use crate::framework::diagnostics::Diagnostics;
 use crate::framework::ephemeral_resource::EphemeralResource;
 use crate::framework::list_resource::ListResource;
-use crate::framework::provider::{ConfigureRequest, ConfigureResponse, Provider};
+use crate::framework::provider::{ConfigureRequest, ConfigureResponse, Named, Provider};
 use crate::framework::resource::{ReadRequest, ReadResponse, Resource};
 use crate::framework::schema::{Attribute, Block, Schema};
 
@@ -105,31 +105,34 @@ impl Provider for TestProvider {
         resp.data = Some(Arc::clone(&self.lab));
     }
 
-    fn resources(&self) -> Vec<Arc<dyn Resource<Arc<Lab>>>> {
+    fn resources(&self) -> Vec<Named<dyn Resource<Arc<Lab>>>> {
         vec![
-            Arc::new(resources::Thing),
-            Arc::new(resources::Slow),
-            Arc::new(resources::Member),
+            ("test_thing", Arc::new(resources::Thing)),
+            ("test_slow", Arc::new(resources::Slow)),
+            ("test_member", Arc::new(resources::Member)),
         ]
     }
 
-    fn data_sources(&self) -> Vec<Arc<dyn DataSource<Arc<Lab>>>> {
-        vec![Arc::new(others::Echo)]
+    fn data_sources(&self) -> Vec<Named<dyn DataSource<Arc<Lab>>>> {
+        vec![("test_echo", Arc::new(others::Echo))]
     }
 
-    fn ephemeral_resources(&self) -> Vec<Arc<dyn EphemeralResource<Arc<Lab>>>> {
-        vec![Arc::new(others::Lease)]
+    fn ephemeral_resources(&self) -> Vec<Named<dyn EphemeralResource<Arc<Lab>>>> {
+        vec![("test_lease", Arc::new(others::Lease))]
     }
 
-    fn actions(&self) -> Vec<Arc<dyn Action<Arc<Lab>>>> {
-        vec![Arc::new(others::Count), Arc::new(others::Write)]
-    }
-
-    fn list_resources(&self) -> Vec<Arc<dyn ListResource<Arc<Lab>>>> {
+    fn actions(&self) -> Vec<Named<dyn Action<Arc<Lab>>>> {
         vec![
-            Arc::new(resources::Members),
-            Arc::new(resources::Orphan("test_nothing")),
-            Arc::new(resources::Orphan("test_thing")),
+            ("test_count", Arc::new(others::Count)),
+            ("test_write", Arc::new(others::Write)),
+        ]
+    }
+
+    fn list_resources(&self) -> Vec<Named<dyn ListResource<Arc<Lab>>>> {
+        vec![
+            ("test_member", Arc::new(resources::Members)),
+            ("test_nothing", Arc::new(resources::Orphan)),
+            ("test_thing", Arc::new(resources::Orphan)),
         ]
     }
 }

@@ -31,10 +31,6 @@ pub fn echo(name: Value, greeting: Value) -> Value {
 
 #[async_trait]
 impl DataSource<Arc<Lab>> for Echo {
-    fn type_name(&self) -> &'static str {
-        "test_echo"
-    }
-
     fn schema(&self) -> Schema {
         schema([
             ("name", Attribute::required(Type::String)),
@@ -72,10 +68,6 @@ pub fn lease(how: Value) -> Value {
 
 #[async_trait]
 impl EphemeralResource<Arc<Lab>> for Lease {
-    fn type_name(&self) -> &'static str {
-        "test_lease"
-    }
-
     fn schema(&self) -> Schema {
         schema([
             ("how", Attribute::required(Type::String)),
@@ -131,10 +123,6 @@ pub fn count(steps: i64, fail: bool, hold: bool) -> InvokeRequest {
 
 #[async_trait]
 impl Action<Arc<Lab>> for Count {
-    fn type_name(&self) -> &'static str {
-        "test_count"
-    }
-
     fn schema(&self) -> Schema {
         schema([
             ("steps", Attribute::required(Type::Number)),
@@ -188,10 +176,6 @@ pub fn write(mode: &str) -> InvokeRequest {
 
 #[async_trait]
 impl Action<Arc<Lab>> for Write {
-    fn type_name(&self) -> &'static str {
-        "test_write"
-    }
-
     fn schema(&self) -> Schema {
         schema([("mode", Attribute::required(Type::String))])
     }

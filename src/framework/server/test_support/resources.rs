@@ -94,10 +94,6 @@ fn id_of(state: &Value) -> String {
 
 #[async_trait]
 impl Resource<Arc<Lab>> for Thing {
-    fn type_name(&self) -> &'static str {
-        "test_thing"
-    }
-
     fn schema(&self) -> Schema {
         thing_schema()
     }
@@ -211,10 +207,6 @@ fn mode(state: &Value) -> &str {
 
 #[async_trait]
 impl Resource<Arc<Lab>> for Slow {
-    fn type_name(&self) -> &'static str {
-        "test_slow"
-    }
-
     fn schema(&self) -> Schema {
         schema([
             ("id", Attribute::computed(Type::String)),
@@ -348,10 +340,6 @@ fn misbehave(state: &Value) -> Option<Value> {
 
 #[async_trait]
 impl Resource<Arc<Lab>> for Member {
-    fn type_name(&self) -> &'static str {
-        "test_member"
-    }
-
     fn schema(&self) -> Schema {
         schema([
             ("id", Attribute::computed(Type::String)),
@@ -476,10 +464,6 @@ pub struct Members;
 
 #[async_trait]
 impl ListResource<Arc<Lab>> for Members {
-    fn type_name(&self) -> &'static str {
-        "test_member"
-    }
-
     fn config_schema(&self) -> Schema {
         schema([("principal", Attribute::optional(Type::String))])
     }
@@ -530,14 +514,10 @@ impl ListResource<Arc<Lab>> for Members {
 }
 
 /// A list type without a managed resource type of its name that has an identity.
-pub struct Orphan(pub &'static str);
+pub struct Orphan;
 
 #[async_trait]
 impl ListResource<Arc<Lab>> for Orphan {
-    fn type_name(&self) -> &'static str {
-        self.0
-    }
-
     fn config_schema(&self) -> Schema {
         Schema::new(0, Block::new())
     }
