@@ -369,7 +369,8 @@ start_scale_sandbox() {
     SCALE_PID=$!
     for _ in $(seq 200); do [[ -s "$WORK/scale.out" ]] && break; sleep 0.05; done
     [[ -s "$WORK/scale.out" ]] || die "the scale sandbox did not start: $(cat "$WORK/scale.err")"
-    SCALE_ENDPOINT="$(head -1 "$WORK/scale.out" | sed -E 's/.*AWS_ENDPOINT_URL=([^ ]+).*/\1/')"
+    # The ready line's values are single-quoted for the shell; this takes the URL alone.
+    SCALE_ENDPOINT="$(head -1 "$WORK/scale.out" | sed -E "s/.*AWS_ENDPOINT_URL='?([^' ]+)'?.*/\\1/")"
 }
 
 # `control ROUTE [JSON]`: a POST to the scale sandbox's control plane.

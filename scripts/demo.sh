@@ -30,7 +30,7 @@ stop_sandbox() {
 trap stop_sandbox EXIT
 
 # The sandbox prints one ready line on stdout once it listens:
-#   export AWS_ENDPOINT_URL=http://127.0.0.1:PORT AWS_ACCESS_KEY_ID=… AWS_SECRET_ACCESS_KEY=… AWS_REGION=… # …
+#   export AWS_ENDPOINT_URL='http://127.0.0.1:PORT' AWS_ACCESS_KEY_ID='…' AWS_SECRET_ACCESS_KEY='…' AWS_REGION='…' AWS_DEFAULT_REGION='…' # …
 # Only its AWS_* assignments are taken, into READY; nothing in it is evaluated as shell code.
 wait_for_ready_line() { # file
     local line="" _
