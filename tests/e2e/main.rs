@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use support::Cases;
 
 mod adoption;
+mod bench;
 mod connection_errors;
 mod delegated_admin;
 mod delete_action_warning;
@@ -43,6 +44,7 @@ mod unlock;
 /// Every module's tests.
 const MODULES: &[&Cases] = &[
     &adoption::CASES,
+    &bench::CASES,
     &connection_errors::CASES,
     &delegated_admin::CASES,
     &delete_action_warning::CASES,

@@ -19,6 +19,7 @@
 //! changes are counted apart.
 
 use std::collections::BTreeMap;
+use std::time::Duration;
 
 use centralroot_sandbox::Seed;
 use centralroot_sandbox::faults::FaultConfig;
@@ -289,6 +290,9 @@ fn removal_across(tf: &'static Terraform, count: usize) {
     let (accounts, kinds) = members(count);
     let mut ws = Workspace::new(tf, "root-removal-scale");
     fixture.configure(&mut ws, MANAGEMENT);
+    // A third of every call throttled whatever the rate: the limit on root sessions falls to
+    // one or two, and the apply, which reads each member again before removing, takes minutes.
+    ws.set_timeout(Duration::from_secs(900));
     // The provider's DEBUG lines in Terraform's log: each time throttling lowers its limit.
     ws.set_env("TF_LOG_PROVIDER", "DEBUG");
     ws.write_main(&removals(&accounts));

@@ -134,6 +134,8 @@ pub struct Invocation<'a> {
     pub files: PathBuf,
     /// The sandbox whose request log the command is checked against, if any.
     pub watch: Option<Watch>,
+    /// How long the command may take, when longer than [`timeout`].
+    pub timeout: Option<Duration>,
 }
 
 impl Invocation<'_> {
@@ -179,6 +181,7 @@ impl Invocation<'_> {
         Running {
             child,
             started,
+            limit: self.timeout.map_or_else(timeout, |own| own.max(timeout())),
             terraform: self.terraform.to_string(),
             args: self.args,
             files: self.files,
@@ -191,6 +194,7 @@ impl Invocation<'_> {
 pub struct Running {
     child: std::process::Child,
     started: Instant,
+    limit: Duration,
     terraform: String,
     args: Vec<String>,
     files: PathBuf,
@@ -210,7 +214,7 @@ impl Running {
 
     /// Waits for the command and fails the test on a timeout or a consistency error.
     pub fn finish(mut self) -> Run {
-        let status = wait_with_timeout(&mut self.child, timeout()).unwrap_or_else(|| {
+        let status = wait_with_timeout(&mut self.child, self.limit).unwrap_or_else(|| {
             kill_group(self.child.id());
             // Reap it; the process group is already gone.
             let _ = self.child.wait();
@@ -218,7 +222,7 @@ impl Running {
                 "{} `{}` did not finish within {:?}; stdout, stderr and log: {}.*",
                 self.terraform,
                 self.args.join(" "),
-                timeout(),
+                self.limit,
                 self.files.display()
             )
         });

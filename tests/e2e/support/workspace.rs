@@ -8,6 +8,7 @@ use std::cell::Cell;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Duration;
 
 use centralroot_sandbox::Sandbox;
 
@@ -38,6 +39,8 @@ pub struct Workspace {
     runs: Cell<usize>,
     /// The sandbox whose request log each command is checked against, once pointed at one.
     watch: Option<Watch>,
+    /// How long each command may take, when not the harness's default.
+    timeout: Option<Duration>,
 }
 
 impl Workspace {
@@ -68,6 +71,7 @@ impl Workspace {
             env: Vec::new(),
             runs: Cell::new(0),
             watch: None,
+            timeout: None,
         };
         fs::write(workspace.cli_config_path(), cli_config).expect("write CLI configuration");
         workspace
@@ -81,6 +85,12 @@ impl Workspace {
     /// The working directory Terraform runs in.
     pub fn dir(&self) -> PathBuf {
         self.root.path().join("config")
+    }
+
+    /// Lets each command take up to `limit` (a longer `CENTRALROOT_E2E_TIMEOUT_SECS` still
+    /// wins), for the scenarios whose commands are slow by design.
+    pub fn set_timeout(&mut self, limit: Duration) {
+        self.timeout = Some(limit);
     }
 
     /// Sets an environment variable for every later run (the clean environment has none of the
@@ -149,6 +159,7 @@ impl Workspace {
             env: self.environment(),
             files,
             watch: self.watch.clone(),
+            timeout: self.timeout,
         }
     }
 
